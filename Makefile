@@ -1,0 +1,49 @@
+# medhome — entry points: `make demo`, `make test`, `make lint`, `make bench`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYENV_ROOT := $(shell pyenv root 2>/dev/null)
+
+# The machine's default python3 may be 3.11: find a 3.12+ interpreter.
+BASE_PYTHON := $(shell for c in python3.13 python3.12 \
+	$(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3) $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3) python3; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+.PHONY: demo test test-fast lint bench clean venv
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+	  echo "medhome needs Python 3.12 or newer: install python3.12/python3.13 (or a pyenv version) and retry." >&2; exit 1; fi
+	@[ -x $(PY) ] || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	@mkdir -p var
+	MEDHOME_ENV=demo $(PY) manage.py migrate --no-input
+	MEDHOME_ENV=demo $(PY) manage.py collectstatic --no-input --verbosity 0
+	MEDHOME_ENV=demo $(PY) manage.py load_demo
+	MEDHOME_ENV=demo $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	MEDHOME_ENV=test $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	MEDHOME_ENV=test $(VENV)/bin/pytest
+
+test-fast: venv
+	MEDHOME_ENV=test $(VENV)/bin/pytest
+
+bench: venv
+	MEDHOME_ENV=bench $(PY) bench/synth_and_search.py --children 100000
+
+clean:
+	rm -rf $(VENV) var staticfiles

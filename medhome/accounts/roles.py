@@ -1,0 +1,78 @@
+"""Roles and what each may do: the one table of permissions in medhome.
+
+Every check in views and access_* functions asks for a capability, never for a role name, so
+changing what a role may do is a change to this table alone.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PEDIATRICIAN = "pediatrician", _("Pediatrician")
+    NURSE_PRACTITIONER = "nurse_practitioner", _("Nurse practitioner")
+    NURSE = "nurse", _("Nurse")
+    CARE_COORDINATOR = "care_coordinator", _("Care coordinator")
+    COMMUNITY_HEALTH_WORKER = "community_health_worker", _("Community health worker")
+    FAMILY_SPECIALIST = "family_specialist", _("Family specialist (HealthySteps/DULCE)")
+    BEHAVIORAL_HEALTH = "behavioral_health", _("Behavioral health clinician")
+    LEGAL_PARTNER = "legal_partner", _("Legal partner")
+    FRONT_DESK = "front_desk", _("Front desk")
+    PRACTICE_ADMIN = "practice_admin", _("Practice admin")
+    NETWORK_ANALYST = "network_analyst", _("Network analyst")
+
+
+class Capability:
+    """Capabilities by name. Strings so that templates and tests can name them too."""
+
+    CHART_READ = "chart.read"  # open a child's record and search the panel
+    FAMILY_CREATE = "family.create"  # register a new family
+    FAMILY_EDIT = "family.edit"  # change demographics and the family's preferences
+    SCREENING_DETAIL = "screening.detail"  # see item-level screening answers, not only results
+    PLAN_EDIT = "plan.edit"  # edit the shared care plan
+    USERS_MANAGE = "users.manage"  # manage the practice's staff and roles
+    AUDIT_READ = "audit.read"  # see who opened a chart, when
+    NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
+
+    ALL = frozenset(
+        {
+            CHART_READ,
+            FAMILY_CREATE,
+            FAMILY_EDIT,
+            SCREENING_DETAIL,
+            PLAN_EDIT,
+            USERS_MANAGE,
+            AUDIT_READ,
+            NETWORK_AGGREGATES,
+        }
+    )
+
+
+C = Capability
+_CLINICAL_TEAM = frozenset(
+    {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_DETAIL, C.PLAN_EDIT}
+)
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.PEDIATRICIAN: _CLINICAL_TEAM,
+    Role.NURSE_PRACTITIONER: _CLINICAL_TEAM,
+    Role.NURSE: _CLINICAL_TEAM,
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM,
+    Role.BEHAVIORAL_HEALTH: _CLINICAL_TEAM,
+    Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
+    # CHWs work social needs with the family; item-level clinical answers stay with clinicians.
+    Role.COMMUNITY_HEALTH_WORKER: frozenset({C.CHART_READ, C.FAMILY_EDIT, C.PLAN_EDIT}),
+    # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
+    Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
+    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT}),
+    Role.PRACTICE_ADMIN: frozenset(
+        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.USERS_MANAGE, C.AUDIT_READ}
+    ),
+    Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
+}
+
+CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,83 @@
+"""The PHI audit trail: append-only, hash-chained per practice.
+
+The application cannot change a row once written: save() refuses updates, delete() and the
+QuerySet's update()/delete() refuse, and a database trigger (migration 0002) refuses UPDATE and
+DELETE on both PostgreSQL and SQLite, so even raw SQL cannot rewrite history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medhome.practices.models import Practice
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("opened")
+    SEARCH = "search", _("searched")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    EXPORT = "export", _("exported")
+    PRINT = "print", _("printed")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditTrailIsAppendOnly("audit events cannot be updated")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+    def for_object(self, object_type: str, object_id: object) -> "AuditEventQuerySet":
+        return self.filter(object_type=object_type, object_id=str(object_id))
+
+
+class AuditEvent(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)  # who, as shown at the time, kept with the row
+    role = models.CharField(max_length=40)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    # Names of the fields that changed, or counts: never the values themselves.
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "sequence"], name="audit_sequence_unique_in_practice"
+            )
+        ]
+        indexes = [models.Index(fields=["practice", "object_type", "object_id", "-at"])]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The last link of each practice's chain; locked while an event is appended."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

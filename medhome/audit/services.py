@@ -1,0 +1,88 @@
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from medhome.core.actor import Actor
+from medhome.practices.models import Practice
+
+from .models import Action, AuditChainHead, AuditEvent
+
+
+def event_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
+    body = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{previous_hash}|{body}".encode()).hexdigest()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "practice": str(event.practice_id),
+        "sequence": event.sequence,
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "role": event.role,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "request_id": event.request_id,
+        "detail": event.detail,
+    }
+
+
+def record(
+    *,
+    actor: Actor,
+    action: Action,
+    object_type: str,
+    object_id: object = "",
+    at: datetime,
+    practice: Practice | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the practice's chain, inside the caller's transaction."""
+    practice = practice or actor.practice
+    if practice is None:
+        raise ValueError("an audit event needs a practice")
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(practice=practice)
+        user = actor.user if getattr(actor.user, "pk", None) else None
+        event = AuditEvent(
+            practice=practice,
+            sequence=head.sequence + 1,
+            at=at,
+            actor=user,
+            actor_label=str(user) if user else actor.role or "system",
+            role=actor.role,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id or ""),
+            request_id=actor.request_id,
+            detail=detail or {},
+            previous_hash=head.hash,
+        )
+        event.hash = event_hash(previous_hash=head.hash, fields=hashed_fields(event))
+        event.save()
+        head.sequence, head.hash = event.sequence, event.hash
+        head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+def verify_chain(practice: Practice) -> list[int]:
+    """The sequence numbers whose link is broken (empty when the chain is intact)."""
+    broken: list[int] = []
+    previous = "0" * 64
+    expected_sequence = 1
+    for event in AuditEvent.objects.filter(practice=practice).order_by("sequence").iterator():
+        recomputed = event_hash(previous_hash=previous, fields=hashed_fields(event))
+        if (
+            event.sequence != expected_sequence
+            or event.previous_hash != previous
+            or event.hash != recomputed
+        ):
+            broken.append(event.sequence)
+        previous = event.hash
+        expected_sequence = event.sequence + 1
+    return broken

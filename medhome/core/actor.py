@@ -1,0 +1,33 @@
+"""Who is acting, for whom, and with which capabilities: passed to every service and access_*.
+
+core imports no domain app, so the actor holds the practice as an opaque object; the
+`practices` app builds it (practices.middleware) from the user's membership.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: Any
+    practice: Any = None
+    role: str = ""
+    capabilities: frozenset[str] = field(default_factory=frozenset)
+    request_id: str = ""
+
+    @property
+    def practice_id(self) -> Any:
+        return getattr(self.practice, "pk", None)
+
+    @property
+    def is_in_practice(self) -> bool:
+        return self.practice is not None
+
+    def can(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+
+def system_actor(*, practice: Any = None, request_id: str = "system") -> Actor:
+    """The actor for commands and the synthetic generator: no user, every capability it needs."""
+    return Actor(user=None, practice=practice, role="system", request_id=request_id)

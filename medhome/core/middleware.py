@@ -1,0 +1,42 @@
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+
+from .request_context import request_id_var
+
+
+class RequestIdMiddleware:
+    """Gives each request an id for the audit trail and the logs (never PHI)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request from an expired session is sent to the login page as a whole page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        is_htmx = bool(getattr(request, "htmx", False))
+        login_url = resolve_url(settings.LOGIN_URL)
+        if is_htmx and response.status_code == 302 and response["Location"].startswith(login_url):
+            response.status_code = 204
+            response["HX-Redirect"] = login_url
+        return response

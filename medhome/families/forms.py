@@ -1,0 +1,191 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from medhome.practices.models import Practice
+from medhome.practices.selectors import clinician_users
+
+from .languages import language_choices, normalize_language
+from .models import Caregiver, Child
+from .services import Window
+from .vocabulary import RaceEthnicity, Weekday
+
+
+class LanguageField(forms.CharField):
+    """A language tag: pick a common one from the list or type any ISO 639 / BCP 47 code."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("max_length", 35)
+        kwargs.setdefault(
+            "help_text", _("ISO 639 code, e.g. en, es, vi, ar, ht, so, zh-Hant")
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"list": "language-options", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        return normalize_language(super().clean(value))
+
+
+class FamilyForm(forms.Form):
+    family_name = forms.CharField(
+        label=_("Household name"),
+        max_length=200,
+        help_text=_("How the family names itself, e.g. “García-López family”"),
+    )
+
+
+class ChildForm(forms.ModelForm):
+    race_ethnicity = forms.MultipleChoiceField(
+        label=_("Race and ethnicity (choose all that apply)"),
+        choices=RaceEthnicity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    preferred_language = LanguageField(label=_("Preferred language"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Child
+        fields = [
+            "legal_given_name",
+            "legal_family_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex_at_birth",
+            "gender_identity",
+            "pronouns",
+            "mrn",
+            "race_ethnicity",
+            "race_ethnicity_detail",
+            "preferred_language",
+            "payer",
+            "payer_member_id",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "zip_code",
+            "has_special_health_care_needs",
+            "primary_clinician",
+            "gestational_age_weeks",
+            "gestational_age_days",
+        ]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_clinician"].queryset = clinician_users(practice)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        exclusive = cleaned.get("race_ethnicity") or []
+        if RaceEthnicity.DECLINED in exclusive and len(exclusive) > 1:
+            self.add_error(
+                "race_ethnicity",
+                _("“Prefers not to answer” cannot be combined with other categories."),
+            )
+        payer, member_id = cleaned.get("payer"), cleaned.get("payer_member_id")
+        if payer in {"medicaid", "chip"} and not member_id:
+            self.add_error("payer_member_id", _("Medicaid and CHIP need the member ID."))
+        return cleaned
+
+
+class CaregiverForm(forms.ModelForm):
+    preferred_language = LanguageField(label=_("Preferred language"))
+
+    class Meta:
+        model = Caregiver
+        fields = [
+            "given_name",
+            "family_name",
+            "relationship",
+            "is_legal_guardian",
+            "is_primary_contact",
+            "phone",
+            "email",
+            "preferred_language",
+            "needs_interpreter",
+            "preferred_channel",
+            "availability_note",
+            "has_transportation_barrier",
+            "transportation_note",
+            "culture_and_identity",
+            "strengths",
+        ]
+        widgets = {
+            "culture_and_identity": forms.Textarea(attrs={"rows": 3}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PreferencesForm(CaregiverForm):
+    """What the family changes most: how to reach them, when, and in their own words."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(CaregiverForm.Meta):
+        fields = [
+            "phone",
+            "email",
+            "preferred_language",
+            "needs_interpreter",
+            "preferred_channel",
+            "availability_note",
+            "has_transportation_barrier",
+            "transportation_note",
+            "culture_and_identity",
+            "strengths",
+        ]
+
+
+class WindowForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False
+    )
+    starts_at = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        given = [cleaned.get(f) not in (None, "") for f in ("weekday", "starts_at", "ends_at")]
+        if any(given) and not all(given):
+            raise ValidationError(_("Give the day, the start and the end of each time window."))
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            raise ValidationError(_("Each time window must end after it starts."))
+        return cleaned
+
+
+class BaseWindowFormSet(forms.BaseFormSet):
+    def windows(self) -> list[Window]:
+        return [
+            Window(f.cleaned_data["weekday"], f.cleaned_data["starts_at"], f.cleaned_data["ends_at"])
+            for f in self.forms
+            if f.cleaned_data.get("weekday") not in (None, "")
+        ]
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=0, max_num=14, validate_max=True
+)
+
+
+def window_formset(data: Any = None, *, caregiver: Caregiver | None = None) -> BaseWindowFormSet:
+    initial = (
+        [
+            {"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at}
+            for w in caregiver.availability.all()
+        ]
+        if caregiver is not None
+        else []
+    )
+    formset = WindowFormSet(data, initial=initial, prefix="windows")
+    if data is None:
+        formset.extra = 2
+    return formset

@@ -1,0 +1,221 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
+
+from .names import name_key
+from .vocabulary import (
+    Channel,
+    Payer,
+    RaceEthnicityGroup,
+    Relationship,
+    SexAtBirth,
+    Weekday,
+    race_ethnicity_group,
+)
+
+zip_code_validator = RegexValidator(
+    r"^\d{5}(-\d{4})?$", _("Enter a US ZIP code: five digits, or ZIP+4 such as 02128-1234.")
+)
+mrn_validator = RegexValidator(
+    r"^[A-Za-z0-9-]{1,30}$", _("An MRN has 1 to 30 letters, digits or dashes.")
+)
+state_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter the two-letter state code, e.g. MA."))
+
+
+class Family(PracticeScopedModel):
+    """A household: the caregivers and children who live and come to the practice together."""
+
+    name = models.CharField(
+        _("household name"), max_length=200, help_text=_("How the family names itself")
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChildQuerySet(PracticeScopedQuerySet):
+    def matching_name(self, query: str) -> "ChildQuerySet":
+        """Prefix match on given, family or preferred name, any order, accent-insensitive.
+
+        Range conditions (>= key, < key + U+FFFF) rather than LIKE, so both SQLite and
+        PostgreSQL use the (practice, *_name_key) indexes.
+        """
+        tokens = name_key(query).split()[:3]
+        if not tokens:
+            return self.none()
+
+        def prefix(field: str, token: str) -> Q:
+            return Q(**{f"{field}__gte": token, f"{field}__lt": token + "\uffff"})
+
+        first = tokens[0]
+        if len(tokens) == 1:
+            return self.filter(
+                prefix("family_name_key", first)
+                | prefix("given_name_key", first)
+                | prefix("preferred_name_key", first)
+            )
+        last = tokens[-1]
+        return self.filter(
+            (prefix("given_name_key", first) & prefix("family_name_key", last))
+            | (prefix("preferred_name_key", first) & prefix("family_name_key", last))
+            | (prefix("family_name_key", first) & prefix("given_name_key", last))
+            | prefix("family_name_key", " ".join(tokens))
+        )
+
+
+class Child(PracticeScopedModel):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    legal_given_name = models.CharField(_("legal first name"), max_length=100)
+    legal_family_name = models.CharField(_("legal last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    given_name_key = models.CharField(max_length=100, editable=False)
+    family_name_key = models.CharField(max_length=100, editable=False)
+    preferred_name_key = models.CharField(max_length=100, editable=False, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth)
+    gender_identity = models.CharField(_("gender identity"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    mrn = models.CharField(_("MRN"), max_length=30, validators=[mrn_validator])
+    race_ethnicity = models.JSONField(_("race and ethnicity"), default=list, blank=True)
+    race_ethnicity_detail = models.CharField(
+        _("race and ethnicity in the family's words"), max_length=200, blank=True
+    )
+    race_ethnicity_group = models.CharField(
+        max_length=20, choices=RaceEthnicityGroup, default=RaceEthnicityGroup.UNKNOWN
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=35)
+    payer = models.CharField(_("payer"), max_length=20, choices=Payer)
+    payer_member_id = models.CharField(_("member ID"), max_length=40, blank=True)
+    address_line1 = models.CharField(_("street address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("apartment, unit"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True, validators=[state_validator])
+    zip_code = models.CharField(_("ZIP code"), max_length=10, validators=[zip_code_validator])
+    has_special_health_care_needs = models.BooleanField(
+        _("special health care needs"), default=False
+    )
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary care clinician"),
+    )
+    gestational_age_weeks = models.PositiveSmallIntegerField(
+        _("gestational age at birth (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(22), MaxValueValidator(44)],
+        help_text=_("Completed weeks, 22 to 44. Used for corrected age under 24 months."),
+    )
+    gestational_age_days = models.PositiveSmallIntegerField(
+        _("and days"), null=True, blank=True, validators=[MaxValueValidator(6)]
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "mrn"], name="mrn_unique_in_practice"),
+            models.CheckConstraint(
+                condition=Q(gestational_age_weeks__isnull=True)
+                | Q(gestational_age_weeks__gte=22, gestational_age_weeks__lte=44),
+                name="gestational_age_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "family_name_key"], name="child_family_name_idx"),
+            models.Index(fields=["practice", "given_name_key"], name="child_given_name_idx"),
+            models.Index(fields=["practice", "preferred_name_key"], name="child_pref_name_idx"),
+            models.Index(fields=["practice", "date_of_birth"], name="child_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} {self.legal_family_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_given_name
+
+    @property
+    def is_preterm(self) -> bool:
+        return self.gestational_age_weeks is not None and self.gestational_age_weeks < 37
+
+    def refresh_derived_fields(self) -> None:
+        """Search keys and the stratification group follow the names and categories given."""
+        self.given_name_key = name_key(self.legal_given_name)
+        self.family_name_key = name_key(self.legal_family_name)
+        self.preferred_name_key = name_key(self.preferred_name)
+        self.race_ethnicity_group = race_ethnicity_group(list(self.race_ethnicity))
+
+
+class Caregiver(PracticeScopedModel):
+    """A parent or other caregiver, with how they want to be reached, in their own words."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="caregivers")
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
+    relationship = models.CharField(_("relationship to the children"), max_length=20,
+                                    choices=Relationship)
+    is_legal_guardian = models.BooleanField(_("legal guardian"), default=True)
+    is_primary_contact = models.BooleanField(_("primary contact"), default=False)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=35)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    preferred_channel = models.CharField(_("preferred way to be reached"), max_length=20,
+                                         choices=Channel)
+    availability_note = models.CharField(
+        _("best times, in their words"), max_length=300, blank=True
+    )
+    has_transportation_barrier = models.BooleanField(
+        _("transportation is hard to arrange"), default=False
+    )
+    transportation_note = models.CharField(_("about transportation"), max_length=300, blank=True)
+    culture_and_identity = models.TextField(
+        _("what we want the team to know about our culture and identity"), blank=True
+    )
+    strengths = models.TextField(_("our family's strengths"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-is_primary_contact", "family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class AvailabilityWindow(PracticeScopedModel):
+    """When a caregiver can be reached (a work schedule leaves these hours free)."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="window_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"

@@ -1,0 +1,135 @@
+"""Reads of the family record that leave the app, always through the tenancy scope."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.practices.scoping import get_scoped, scoped
+
+from medhome.practices.models import Practice
+
+from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family
+
+SEARCH_LIMIT = 50
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y")
+
+
+def access_child(actor: Actor, child_id: UUID, *, need: str = Capability.CHART_READ) -> Child:
+    return get_scoped(actor, Child, need=need, pk=child_id)
+
+
+def access_family(actor: Actor, family_id: UUID, *, need: str = Capability.CHART_READ) -> Family:
+    return get_scoped(actor, Family, need=need, pk=family_id)
+
+
+def access_caregiver(
+    actor: Actor, caregiver_id: UUID, *, need: str = Capability.FAMILY_EDIT
+) -> Caregiver:
+    return get_scoped(actor, Caregiver, need=need, pk=caregiver_id)
+
+
+def chart_of(actor: Actor, child_id: UUID) -> Child:
+    """The child with everything the chart header shows, in a fixed number of queries."""
+    windows = Prefetch("availability", queryset=AvailabilityWindow.objects.order_by("weekday"))
+    caregivers = Prefetch(
+        "family__caregivers", queryset=Caregiver.objects.prefetch_related(windows)
+    )
+    siblings = Prefetch(
+        "family__children", queryset=Child.objects.order_by("date_of_birth")
+    )
+    queryset = (
+        scoped(actor, Child, need=Capability.CHART_READ)
+        .select_related("family", "primary_clinician")
+        .prefetch_related(caregivers, siblings)
+    )
+    try:
+        return queryset.get(pk=child_id)
+    except (Child.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def parse_date(query: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(query.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search_children(actor: Actor, query: str, *, limit: int = SEARCH_LIMIT) -> list[Child]:
+    """Children of the actor's practice whose name, date of birth or MRN matches the query."""
+    query = (query or "").strip()
+    children: ChildQuerySet = scoped(actor, Child, need=Capability.CHART_READ)  # type: ignore[assignment]
+    if len(query) < 2:
+        return []
+    birth_date = parse_date(query)
+    if birth_date is not None:
+        matches = children.filter(date_of_birth=birth_date)
+    elif any(ch.isdigit() for ch in query):
+        matches = children.filter(mrn=query.upper())
+    else:
+        matches = children.matching_name(query)
+    return list(
+        matches.select_related("family").order_by("legal_family_name", "legal_given_name")[:limit]
+    )
+
+
+def first_child_id(family: Family) -> UUID | None:
+    return family.children.order_by("date_of_birth").values_list("pk", flat=True).first()
+
+
+def sibling_defaults(family: Family) -> dict[str, object]:
+    """A new sibling most likely shares the household's address, language and coverage."""
+    sibling = family.children.order_by("-date_of_birth").first()
+    if sibling is None:
+        return {}
+    fields = ["legal_family_name", "preferred_language", "payer", "address_line1",
+              "address_line2", "city", "state", "zip_code"]
+    return {field: getattr(sibling, field) for field in fields}
+
+
+# Counts under this are suppressed in anything shown beyond the practice (domain-reference §6).
+SMALL_CELL = 11
+SHARES = ("public_coverage", "spanish", "special_needs")
+
+
+def suppress(count: int) -> int | None:
+    return count if count >= SMALL_CELL else None
+
+
+def network_panel_summary(actor: Actor) -> list[dict[str, object]]:
+    """Panel size and mix per practice of the actor's network: aggregates only, never a child."""
+    if not actor.can(Capability.NETWORK_AGGREGATES) or actor.practice is None:
+        return []
+    network_id = actor.practice.network_id
+    if network_id is None:
+        practices = Practice.objects.filter(pk=actor.practice.pk)
+    else:
+        practices = Practice.objects.filter(network_id=network_id)
+    counts = (
+        Child.objects.filter(practice__in=practices)
+        .values("practice_id")
+        .annotate(
+            children=Count("pk"),
+            public_coverage=Count("pk", filter=Q(payer__in=["medicaid", "chip"])),
+            spanish=Count("pk", filter=Q(preferred_language="es")),
+            special_needs=Count("pk", filter=Q(has_special_health_care_needs=True)),
+        )
+    )
+    by_practice = {row["practice_id"]: row for row in counts}
+    rows: list[dict[str, object]] = []
+    for practice in practices.order_by("name"):
+        row = by_practice.get(practice.pk, {})
+        total = row.get("children", 0)
+        summary: dict[str, object] = {"practice": practice.name, "children": suppress(total)}
+        for key in SHARES:
+            count = row.get(key, 0)
+            summary[key] = suppress(count)
+            summary[f"{key}_share"] = count / total if total and count >= SMALL_CELL else None
+        rows.append(summary)
+    return rows

@@ -1,0 +1,303 @@
+"""Every write to the family record: one function per use case, in one transaction, audited."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from medhome.accounts.roles import Capability
+from medhome.audit.models import Action
+from medhome.audit.services import record
+from medhome.core.actor import Actor
+from medhome.practices.models import Practice
+from medhome.practices.selectors import clinicians_of
+
+from .languages import normalize_language
+from .models import AvailabilityWindow, Caregiver, Child, Family
+
+CHILD_OBJECT = "child"
+CAREGIVER_OBJECT = "caregiver"
+FAMILY_OBJECT = "family"
+
+
+class StaleEdit(Exception):
+    """Someone else saved this record since the form was opened."""
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int
+    starts_at: time
+    ends_at: time
+
+
+def _require(actor: Actor, capability: str) -> None:
+    if not actor.can(capability):
+        raise PermissionError(capability)
+
+
+def mrn_is_taken(practice: Practice, mrn: str, *, except_child: Child | None = None) -> bool:
+    children = Child.objects.for_practice(practice).filter(mrn=mrn.strip().upper())
+    if except_child is not None:
+        children = children.exclude(pk=except_child.pk)
+    return children.exists()
+
+
+def validate_child(child: Child, *, today: date) -> None:
+    """Model rules plus the ones that need today or the practice; raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    if child.date_of_birth and child.date_of_birth > today:
+        errors.setdefault("date_of_birth", []).append(
+            _("The date of birth cannot be in the future.")
+        )
+    if child.gestational_age_days is not None and child.gestational_age_weeks is None:
+        errors.setdefault("gestational_age_days", []).append(
+            _("Give the completed weeks as well as the days.")
+        )
+    if child.mrn and mrn_is_taken(child.practice, child.mrn, except_child=child):
+        errors.setdefault("mrn", []).append(
+            _("Another child in this practice already has this MRN.")
+        )
+    clinician_id = child.primary_clinician_id
+    if clinician_id and not clinicians_of(child.practice).filter(user_id=clinician_id).exists():
+        errors.setdefault("primary_clinician", []).append(
+            _("The primary care clinician must be a pediatrician or nurse practitioner here.")
+        )
+    try:
+        child.full_clean(exclude=["practice", "family"], validate_unique=False)
+    except ValidationError as invalid:
+        for field, messages in invalid.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_caregiver(caregiver: Caregiver) -> None:
+    errors: dict[str, list[str]] = {}
+    channel = caregiver.preferred_channel
+    if channel in {"text", "phone"} and not caregiver.phone:
+        errors["phone"] = [_("A phone number is needed to reach this caregiver by text or call.")]
+    if channel == "email" and not caregiver.email:
+        errors["email"] = [_("An email address is needed to reach this caregiver by email.")]
+    try:
+        caregiver.full_clean(exclude=["practice", "family"])
+    except ValidationError as invalid:
+        for field, messages in invalid.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_windows(windows: list[Window]) -> None:
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise ValidationError(_("Each time window must end after it starts."))
+    by_day: dict[int, list[Window]] = {}
+    for window in sorted(windows, key=lambda w: (w.weekday, w.starts_at)):
+        earlier = by_day.setdefault(window.weekday, [])
+        if earlier and earlier[-1].ends_at > window.starts_at:
+            raise ValidationError(_("Two time windows on the same day overlap."))
+        earlier.append(window)
+
+
+def _fill(instance: Any, values: dict[str, Any]) -> list[str]:
+    """Set the given fields; return the names of those that changed (for the audit trail)."""
+    changed = []
+    for field, value in values.items():
+        if getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed.append(field)
+    return changed
+
+
+def _prepare_child(child: Child, values: dict[str, Any]) -> list[str]:
+    values = dict(values)
+    if "mrn" in values:
+        values["mrn"] = values["mrn"].strip().upper()
+    if "preferred_language" in values:
+        values["preferred_language"] = normalize_language(values["preferred_language"])
+    if "race_ethnicity" in values:
+        values["race_ethnicity"] = sorted(set(values["race_ethnicity"]))
+    changed = _fill(child, values)
+    child.refresh_derived_fields()
+    return changed
+
+
+def _prepare_caregiver(caregiver: Caregiver, values: dict[str, Any]) -> list[str]:
+    values = dict(values)
+    if "preferred_language" in values:
+        values["preferred_language"] = normalize_language(values["preferred_language"])
+    return _fill(caregiver, values)
+
+
+def _save_windows(caregiver: Caregiver, windows: list[Window]) -> bool:
+    current = [Window(w.weekday, w.starts_at, w.ends_at) for w in caregiver.availability.all()]
+    wanted = sorted(windows, key=lambda w: (w.weekday, w.starts_at))
+    if sorted(current, key=lambda w: (w.weekday, w.starts_at)) == wanted:
+        return False
+    caregiver.availability.all().delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            practice=caregiver.practice,
+            caregiver=caregiver,
+            weekday=w.weekday,
+            starts_at=w.starts_at,
+            ends_at=w.ends_at,
+        )
+        for w in wanted
+    )
+    return True
+
+
+def _save_or_explain(instance: Any) -> None:
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as conflict:
+        # Two people registered the same MRN at once: the database constraint decides.
+        raise ValidationError(
+            {"mrn": [_("Another child in this practice already has this MRN.")]}
+        ) from conflict
+
+
+@transaction.atomic
+def register_family(
+    *,
+    actor: Actor,
+    family_name: str,
+    caregiver: dict[str, Any],
+    windows: list[Window],
+    child: dict[str, Any],
+    at: datetime,
+) -> tuple[Family, Child]:
+    """A new household with its first caregiver and first child; all or nothing."""
+    _require(actor, Capability.FAMILY_CREATE)
+    family = Family(practice=actor.practice, name=family_name.strip(), created_at=at)
+    if not family.name:
+        raise InvalidPart("family", ValidationError({"family_name": [_("Give the household a name.")]}))
+    family.save()
+    record(actor=actor, action=Action.CREATE, object_type=FAMILY_OBJECT, object_id=family.pk, at=at)
+    try:
+        add_caregiver(actor=actor, family=family, values=caregiver, windows=windows, at=at,
+                      capability=Capability.FAMILY_CREATE)
+    except ValidationError as invalid:
+        raise InvalidPart("caregiver", invalid) from invalid
+    try:
+        first_child = add_child(actor=actor, family=family, values=child, at=at,
+                                capability=Capability.FAMILY_CREATE)
+    except ValidationError as invalid:
+        raise InvalidPart("child", invalid) from invalid
+    return family, first_child
+
+
+@transaction.atomic
+def add_child(
+    *,
+    actor: Actor,
+    family: Family,
+    values: dict[str, Any],
+    at: datetime,
+    capability: str = Capability.FAMILY_EDIT,
+) -> Child:
+    _require(actor, capability)
+    child = Child(practice=family.practice, family=family, created_at=at, updated_at=at)
+    _prepare_child(child, values)
+    validate_child(child, today=at.date())
+    _save_or_explain(child)
+    record(actor=actor, action=Action.CREATE, object_type=CHILD_OBJECT, object_id=child.pk, at=at,
+           detail={"fields": sorted(values)})
+    return child
+
+
+@transaction.atomic
+def update_child(
+    *, actor: Actor, child: Child, values: dict[str, Any], version: int, at: datetime
+) -> Child:
+    _require(actor, Capability.FAMILY_EDIT)
+    child = Child.objects.select_for_update().get(pk=child.pk, practice=actor.practice)
+    if child.version != version:
+        raise StaleEdit
+    changed = _prepare_child(child, values)
+    if not changed:
+        return child
+    validate_child(child, today=at.date())
+    child.version += 1
+    child.updated_at = at
+    _save_or_explain(child)
+    record(actor=actor, action=Action.UPDATE, object_type=CHILD_OBJECT, object_id=child.pk, at=at,
+           detail={"fields": sorted(changed)})
+    return child
+
+
+@transaction.atomic
+def add_caregiver(
+    *,
+    actor: Actor,
+    family: Family,
+    values: dict[str, Any],
+    windows: list[Window],
+    at: datetime,
+    capability: str = Capability.FAMILY_EDIT,
+) -> Caregiver:
+    _require(actor, capability)
+    caregiver = Caregiver(practice=family.practice, family=family, created_at=at, updated_at=at)
+    _prepare_caregiver(caregiver, values)
+    validate_caregiver(caregiver)
+    validate_windows(windows)
+    caregiver.save()
+    _save_windows(caregiver, windows)
+    record(actor=actor, action=Action.CREATE, object_type=CAREGIVER_OBJECT,
+           object_id=caregiver.pk, at=at, detail={"family": str(family.pk)})
+    return caregiver
+
+
+@transaction.atomic
+def update_caregiver_preferences(
+    *,
+    actor: Actor,
+    caregiver: Caregiver,
+    values: dict[str, Any],
+    windows: list[Window],
+    version: int,
+    at: datetime,
+) -> Caregiver:
+    """How the family wants to be reached and what it wants the team to know."""
+    _require(actor, Capability.FAMILY_EDIT)
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk, practice=actor.practice)
+    if caregiver.version != version:
+        raise StaleEdit
+    changed = _prepare_caregiver(caregiver, values)
+    validate_caregiver(caregiver)
+    validate_windows(windows)
+    if _save_windows(caregiver, windows):
+        changed.append("availability")
+    if not changed:
+        return caregiver
+    caregiver.version += 1
+    caregiver.updated_at = at
+    caregiver.save()
+    record(actor=actor, action=Action.UPDATE, object_type=CAREGIVER_OBJECT,
+           object_id=caregiver.pk, at=at,
+           detail={"family": str(caregiver.family_id), "fields": sorted(changed)})
+    return caregiver
+
+
+def record_chart_opened(*, actor: Actor, child: Child, at: datetime) -> None:
+    record(actor=actor, action=Action.VIEW, object_type=CHILD_OBJECT, object_id=child.pk, at=at)
+
+
+def record_search(*, actor: Actor, result_count: int, at: datetime) -> None:
+    # The query itself may be a name or birth date: only the count is kept.
+    record(actor=actor, action=Action.SEARCH, object_type=CHILD_OBJECT, at=at,
+           detail={"results": result_count})
+
+
+class InvalidPart(Exception):
+    """A registration failed on one of its parts (family, caregiver or child)."""
+
+    def __init__(self, part: str, error: ValidationError):
+        super().__init__(part)
+        self.part, self.error = part, error

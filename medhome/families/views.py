@@ -1,0 +1,220 @@
+"""Staff pages of the family record. Thin: parse, one domain call, render."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from medhome.accounts.roles import Capability
+from medhome.audit.selectors import openings_of
+from medhome.core import clock
+from medhome.core.decorators import requires
+
+from . import selectors, services
+from .forms import (
+    CaregiverForm,
+    ChildForm,
+    FamilyForm,
+    PreferencesForm,
+    window_formset,
+)
+from .languages import language_choices
+
+STALE_MESSAGE = _(
+    "Someone else saved this record while you were editing. Your changes were not saved: "
+    "review the current values and try again."
+)
+
+
+def attach_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form field it names (or on the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def redirect_to_family(family) -> HttpResponse:  # type: ignore[no-untyped-def]
+    child_id = selectors.first_child_id(family)
+    return redirect("families:chart", child_id=child_id) if child_id else redirect("families:search")
+
+
+def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("language_options", language_choices())
+    return render(request, template, context, status=status)
+
+
+@requires(Capability.CHART_READ)
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a child by name, date of birth or MRN. POST, so the query never appears in a URL."""
+    query = request.POST.get("q", "") if request.method == "POST" else ""
+    results = selectors.search_children(request.actor, query) if query else []
+    if query:
+        services.record_search(actor=request.actor, result_count=len(results), at=clock.now())
+    context = {"query": query, "results": results, "searched": bool(query.strip())}
+    if request.htmx:
+        return render(request, "families/search.html#results", context)
+    return page(request, "families/search.html", context)
+
+
+@requires(Capability.CHART_READ)
+@require_http_methods(["GET"])
+def chart(request: HttpRequest, child_id: UUID) -> HttpResponse:
+    child = selectors.chart_of(request.actor, child_id)
+    services.record_chart_opened(actor=request.actor, child=child, at=clock.now())
+    openings = openings_of(request.actor, object_type=services.CHILD_OBJECT, object_id=child.pk)
+    return page(request, "families/chart.html", {
+        "child": child,
+        "caregivers": child.family.caregivers.all(),
+        "siblings": [c for c in child.family.children.all() if c.pk != child.pk],
+        "openings": openings.select_related("actor")[:25],
+        "today": clock.today(),
+    })
+
+
+@requires(Capability.FAMILY_CREATE)
+@require_http_methods(["GET", "POST"])
+def register_family(request: HttpRequest) -> HttpResponse:
+    practice = request.actor.practice
+    data = request.POST if request.method == "POST" else None
+    family_form = FamilyForm(data)
+    caregiver_form = CaregiverForm(data, prefix="caregiver")
+    windows = window_formset(data)
+    child_form = ChildForm(data, prefix="child", practice=practice)
+    forms = [family_form, caregiver_form, windows, child_form]
+    if data is not None and all(f.is_valid() for f in forms):
+        try:
+            family, child = services.register_family(
+                actor=request.actor,
+                family_name=family_form.cleaned_data["family_name"],
+                caregiver=caregiver_form.cleaned_data,
+                windows=windows.windows(),
+                child={k: v for k, v in child_form.cleaned_data.items() if k != "version"},
+                at=clock.now(),
+            )
+        except services.InvalidPart as invalid:
+            target = {"family": family_form, "caregiver": caregiver_form, "child": child_form}
+            attach_errors(target[invalid.part], invalid.error)
+        except ValidationError as invalid:
+            attach_errors(caregiver_form, invalid)
+        else:
+            messages.success(request, _("The family is registered."))
+            return redirect("families:chart", child_id=child.pk)
+    return page(request, "families/register.html", {
+        "family_form": family_form,
+        "caregiver_form": caregiver_form,
+        "windows": windows,
+        "child_form": child_form,
+    }, status=400 if data is not None else 200)
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
+    family = selectors.access_family(request.actor, family_id, need=Capability.FAMILY_EDIT)
+    data = request.POST if request.method == "POST" else None
+    form = ChildForm(data, prefix="child", practice=request.actor.practice,
+                     initial=selectors.sibling_defaults(family))
+    if data is not None and form.is_valid():
+        try:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            child = services.add_child(actor=request.actor, family=family, values=values,
+                                       at=clock.now())
+        except ValidationError as invalid:
+            attach_errors(form, invalid)
+        else:
+            messages.success(request, _("The child is added to the family."))
+            return redirect("families:chart", child_id=child.pk)
+    return page(request, "families/child_form.html", {"form": form, "family": family},
+                status=400 if data is not None else 200)
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["GET", "POST"])
+def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
+    child = selectors.access_child(request.actor, child_id, need=Capability.FAMILY_EDIT)
+    data = request.POST if request.method == "POST" else None
+    form = ChildForm(data, prefix="child", practice=request.actor.practice, instance=child,
+                     initial={"version": child.version})
+    if data is not None and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_child(
+                    actor=request.actor, child=child,
+                    values={k: v for k, v in form.cleaned_data.items() if k != "version"},
+                    version=form.cleaned_data["version"] or 0, at=clock.now(),
+                )
+        except services.StaleEdit:
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as invalid:
+            attach_errors(form, invalid)
+        else:
+            messages.success(request, _("The child's record is saved."))
+            return redirect("families:chart", child_id=child.pk)
+    return page(request, "families/child_form.html",
+                {"form": form, "family": child.family, "child": child},
+                status=400 if data is not None else 200)
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["GET", "POST"])
+def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
+    family = selectors.access_family(request.actor, family_id, need=Capability.FAMILY_EDIT)
+    data = request.POST if request.method == "POST" else None
+    form = CaregiverForm(data, prefix="caregiver")
+    windows = window_formset(data)
+    if data is not None and form.is_valid() and windows.is_valid():
+        try:
+            services.add_caregiver(actor=request.actor, family=family, values=form.cleaned_data,
+                                   windows=windows.windows(), at=clock.now())
+        except ValidationError as invalid:
+            attach_errors(form, invalid)
+        else:
+            messages.success(request, _("The caregiver is added to the family."))
+            return redirect_to_family(family)
+    return page(request, "families/caregiver_form.html",
+                {"form": form, "windows": windows, "family": family},
+                status=400 if data is not None else 200)
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["GET", "POST"])
+def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
+    caregiver = selectors.access_caregiver(request.actor, caregiver_id)
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, prefix="caregiver", instance=caregiver,
+                           initial={"version": caregiver.version})
+    windows = window_formset(data, caregiver=caregiver)
+    if data is not None and form.is_valid() and windows.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_caregiver_preferences(
+                actor=request.actor, caregiver=caregiver, values=values,
+                windows=windows.windows(), version=form.cleaned_data["version"], at=clock.now(),
+            )
+        except services.StaleEdit:
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as invalid:
+            attach_errors(form, invalid)
+        else:
+            messages.success(request, _("The family's preferences are saved."))
+            return redirect_to_family(caregiver.family)
+    return page(request, "families/preferences_form.html",
+                {"form": form, "windows": windows, "caregiver": caregiver,
+                 "family": caregiver.family},
+                status=400 if data is not None else 200)
+
+
+@requires(Capability.NETWORK_AGGREGATES)
+@require_http_methods(["GET"])
+def network(request: HttpRequest) -> HttpResponse:
+    return page(request, "families/network.html",
+                {"rows": selectors.network_panel_summary(request.actor)})

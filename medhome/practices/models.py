@@ -1,0 +1,99 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medhome.accounts.roles import Role
+
+
+class Network(models.Model):
+    """A quality-improvement collaborative of practices (aggregates are shared, children never)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    """The tenant: every clinical row belongs to exactly one practice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="practices", null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=200)
+    state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter US state code"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="site_name_unique_in_practice")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A staff user's role in one practice. A user may hold memberships in several practices."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "practice"], name="one_membership_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.practice}"
+
+
+class PracticeScopedQuerySet(models.QuerySet):
+    """The read vocabulary of tenancy: every clinical query starts from for_practice()."""
+
+    def for_practice(self, practice: Practice | None) -> "PracticeScopedQuerySet":
+        if practice is None:
+            return self.none()
+        return self.filter(practice=practice)
+
+
+class PracticeScopedModel(models.Model):
+    """Base of every clinical table: the practice it belongs to, set once and never moved."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+
+    objects = PracticeScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

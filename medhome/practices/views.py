@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from medhome.accounts.roles import Capability, capabilities_of
+
+from .middleware import SESSION_PRACTICE_KEY
+from .selectors import active_membership, memberships_of
+
+
+def home_for(role_capabilities: frozenset[str]) -> str:
+    if Capability.CHART_READ in role_capabilities:
+        return "families:search"
+    return "families:network"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest) -> HttpResponse:
+    """Pick the practice to work in; with a single membership there is nothing to pick."""
+    memberships = list(memberships_of(request.user).order_by("practice__name"))
+    chosen = None
+    if request.method == "POST":
+        chosen = active_membership(request.user, request.POST.get("practice"))
+    elif len(memberships) == 1:
+        chosen = memberships[0]
+    if chosen is not None:
+        request.session.cycle_key()
+        request.session[SESSION_PRACTICE_KEY] = str(chosen.practice_id)
+        return redirect(home_for(capabilities_of(chosen.role)))
+    return render(request, "practices/choose.html", {"memberships": memberships})

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SynthConfig(AppConfig):
+    name = "medhome.synth"

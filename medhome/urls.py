@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from medhome.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("medhome.accounts.urls")),
+    path("practice/", include("medhome.practices.urls")),
+    path("", include("medhome.families.urls")),
+]
+
+handler404 = "medhome.core.views.not_found"
+handler500 = "medhome.core.views.server_error"
+handler403 = "medhome.core.views.forbidden"
