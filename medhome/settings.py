@@ -17,7 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ.get("MEDHOME_ENV", "production")
 LOCAL_ENVS = {"demo", "test", "bench", "dev"}
 if ENV not in LOCAL_ENVS | {"production"}:
-    raise ImproperlyConfigured(f"MEDHOME_ENV must be production, demo, dev, test or bench, not {ENV!r}")
+    raise ImproperlyConfigured(
+        f"MEDHOME_ENV must be production, demo, dev, test or bench, not {ENV!r}"
+    )
 IS_LOCAL = ENV in LOCAL_ENVS
 
 

@@ -64,6 +64,9 @@ class AuditEvent(models.Model):
         ]
         indexes = [models.Index(fields=["practice", "object_type", "object_id", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.practice_id}#{self.sequence} {self.action} {self.object_type}"
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("audit events cannot be updated")
@@ -81,3 +84,6 @@ class AuditChainHead(models.Model):
     )
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.practice_id}#{self.sequence}"

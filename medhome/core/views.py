@@ -25,5 +25,6 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", {"request_id": getattr(request, "request_id", "")},
-                  status=500)
+    return render(
+        request, "errors/500.html", {"request_id": getattr(request, "request_id", "")}, status=500
+    )

@@ -4,12 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from medhome.core import clock
 from medhome.practices.models import Practice
 from medhome.practices.selectors import clinician_users
 
-from .languages import language_choices, normalize_language
+from .languages import normalize_language
 from .models import Caregiver, Child
-from .services import Window
+from .services import Window, birth_date_errors, channel_contact_errors, mrn_is_taken
 from .vocabulary import RaceEthnicity, Weekday
 
 
@@ -18,9 +19,7 @@ class LanguageField(forms.CharField):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("max_length", 35)
-        kwargs.setdefault(
-            "help_text", _("ISO 639 code, e.g. en, es, vi, ar, ht, so, zh-Hant")
-        )
+        kwargs.setdefault("help_text", _("ISO 639 code, e.g. en, es, vi, ar, ht, so, zh-Hant"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"list": "language-options", "autocomplete": "off"})
 
@@ -76,7 +75,21 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.practice = practice
         self.fields["primary_clinician"].queryset = clinician_users(practice)  # type: ignore[attr-defined]
+
+    def clean_date_of_birth(self) -> Any:
+        birth_date = self.cleaned_data["date_of_birth"]
+        if errors := birth_date_errors(birth_date, today=clock.today()):
+            raise ValidationError(errors)
+        return birth_date
+
+    def clean_mrn(self) -> str:
+        mrn = self.cleaned_data["mrn"].strip().upper()
+        existing = self.instance if self.instance.pk else None
+        if mrn_is_taken(self.practice, mrn, except_child=existing):
+            raise ValidationError(_("Another child in this practice already has this MRN."))
+        return mrn
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -118,6 +131,16 @@ class CaregiverForm(forms.ModelForm):
             "culture_and_identity": forms.Textarea(attrs={"rows": 3}),
             "strengths": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        errors = channel_contact_errors(
+            cleaned.get("preferred_channel", ""), cleaned.get("phone"), cleaned.get("email", "")
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return cleaned
 
 
 class PreferencesForm(CaregiverForm):
@@ -165,7 +188,9 @@ class WindowForm(forms.Form):
 class BaseWindowFormSet(forms.BaseFormSet):
     def windows(self) -> list[Window]:
         return [
-            Window(f.cleaned_data["weekday"], f.cleaned_data["starts_at"], f.cleaned_data["ends_at"])
+            Window(
+                f.cleaned_data["weekday"], f.cleaned_data["starts_at"], f.cleaned_data["ends_at"]
+            )
             for f in self.forms
             if f.cleaned_data.get("weekday") not in (None, "")
         ]

@@ -169,16 +169,18 @@ class Caregiver(PracticeScopedModel):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="caregivers")
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100)
-    relationship = models.CharField(_("relationship to the children"), max_length=20,
-                                    choices=Relationship)
+    relationship = models.CharField(
+        _("relationship to the children"), max_length=20, choices=Relationship
+    )
     is_legal_guardian = models.BooleanField(_("legal guardian"), default=True)
     is_primary_contact = models.BooleanField(_("primary contact"), default=False)
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=35)
     needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
-    preferred_channel = models.CharField(_("preferred way to be reached"), max_length=20,
-                                         choices=Channel)
+    preferred_channel = models.CharField(
+        _("preferred way to be reached"), max_length=20, choices=Channel
+    )
     availability_note = models.CharField(
         _("best times, in their words"), max_length=300, blank=True
     )

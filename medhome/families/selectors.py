@@ -8,9 +8,8 @@ from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.practices.scoping import get_scoped, scoped
-
 from medhome.practices.models import Practice
+from medhome.practices.scoping import get_scoped, scoped
 
 from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family
 
@@ -38,9 +37,7 @@ def chart_of(actor: Actor, child_id: UUID) -> Child:
     caregivers = Prefetch(
         "family__caregivers", queryset=Caregiver.objects.prefetch_related(windows)
     )
-    siblings = Prefetch(
-        "family__children", queryset=Child.objects.order_by("date_of_birth")
-    )
+    siblings = Prefetch("family__children", queryset=Child.objects.order_by("date_of_birth"))
     queryset = (
         scoped(actor, Child, need=Capability.CHART_READ)
         .select_related("family", "primary_clinician")
@@ -88,8 +85,16 @@ def sibling_defaults(family: Family) -> dict[str, object]:
     sibling = family.children.order_by("-date_of_birth").first()
     if sibling is None:
         return {}
-    fields = ["legal_family_name", "preferred_language", "payer", "address_line1",
-              "address_line2", "city", "state", "zip_code"]
+    fields = [
+        "legal_family_name",
+        "preferred_language",
+        "payer",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "zip_code",
+    ]
     return {field: getattr(sibling, field) for field in fields}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
@@ -21,6 +22,9 @@ from .models import AvailabilityWindow, Caregiver, Child, Family
 CHILD_OBJECT = "child"
 CAREGIVER_OBJECT = "caregiver"
 FAMILY_OBJECT = "family"
+
+
+DUPLICATE_MRN = _lazy("Another child in this practice already has this MRN.")
 
 
 class StaleEdit(Exception):
@@ -49,18 +53,14 @@ def mrn_is_taken(practice: Practice, mrn: str, *, except_child: Child | None = N
 def validate_child(child: Child, *, today: date) -> None:
     """Model rules plus the ones that need today or the practice; raises ValidationError."""
     errors: dict[str, list[str]] = {}
-    if child.date_of_birth and child.date_of_birth > today:
-        errors.setdefault("date_of_birth", []).append(
-            _("The date of birth cannot be in the future.")
-        )
+    if future := birth_date_errors(child.date_of_birth, today=today):
+        errors["date_of_birth"] = future
     if child.gestational_age_days is not None and child.gestational_age_weeks is None:
         errors.setdefault("gestational_age_days", []).append(
             _("Give the completed weeks as well as the days.")
         )
     if child.mrn and mrn_is_taken(child.practice, child.mrn, except_child=child):
-        errors.setdefault("mrn", []).append(
-            _("Another child in this practice already has this MRN.")
-        )
+        errors.setdefault("mrn", []).append(DUPLICATE_MRN)
     clinician_id = child.primary_clinician_id
     if clinician_id and not clinicians_of(child.practice).filter(user_id=clinician_id).exists():
         errors.setdefault("primary_clinician", []).append(
@@ -75,13 +75,24 @@ def validate_child(child: Child, *, today: date) -> None:
         raise ValidationError(errors)
 
 
-def validate_caregiver(caregiver: Caregiver) -> None:
+def channel_contact_errors(channel: str, phone: object, email: str) -> dict[str, list[str]]:
+    """The preferred channel must be reachable with the contact details given."""
     errors: dict[str, list[str]] = {}
-    channel = caregiver.preferred_channel
-    if channel in {"text", "phone"} and not caregiver.phone:
+    if channel in {"text", "phone"} and not phone:
         errors["phone"] = [_("A phone number is needed to reach this caregiver by text or call.")]
-    if channel == "email" and not caregiver.email:
+    if channel == "email" and not email:
         errors["email"] = [_("An email address is needed to reach this caregiver by email.")]
+    return errors
+
+
+def birth_date_errors(birth_date: date | None, *, today: date) -> list[str]:
+    if birth_date and birth_date > today:
+        return [_("The date of birth cannot be in the future.")]
+    return []
+
+
+def validate_caregiver(caregiver: Caregiver) -> None:
+    errors = channel_contact_errors(caregiver.preferred_channel, caregiver.phone, caregiver.email)
     try:
         caregiver.full_clean(exclude=["practice", "family"])
     except ValidationError as invalid:
@@ -158,9 +169,7 @@ def _save_or_explain(instance: Any) -> None:
             instance.save()
     except IntegrityError as conflict:
         # Two people registered the same MRN at once: the database constraint decides.
-        raise ValidationError(
-            {"mrn": [_("Another child in this practice already has this MRN.")]}
-        ) from conflict
+        raise ValidationError({"mrn": [DUPLICATE_MRN]}) from conflict
 
 
 @transaction.atomic
@@ -177,17 +186,26 @@ def register_family(
     _require(actor, Capability.FAMILY_CREATE)
     family = Family(practice=actor.practice, name=family_name.strip(), created_at=at)
     if not family.name:
-        raise InvalidPart("family", ValidationError({"family_name": [_("Give the household a name.")]}))
+        raise InvalidPart(
+            "family", ValidationError({"family_name": [_("Give the household a name.")]})
+        )
     family.save()
     record(actor=actor, action=Action.CREATE, object_type=FAMILY_OBJECT, object_id=family.pk, at=at)
     try:
-        add_caregiver(actor=actor, family=family, values=caregiver, windows=windows, at=at,
-                      capability=Capability.FAMILY_CREATE)
+        add_caregiver(
+            actor=actor,
+            family=family,
+            values=caregiver,
+            windows=windows,
+            at=at,
+            capability=Capability.FAMILY_CREATE,
+        )
     except ValidationError as invalid:
         raise InvalidPart("caregiver", invalid) from invalid
     try:
-        first_child = add_child(actor=actor, family=family, values=child, at=at,
-                                capability=Capability.FAMILY_CREATE)
+        first_child = add_child(
+            actor=actor, family=family, values=child, at=at, capability=Capability.FAMILY_CREATE
+        )
     except ValidationError as invalid:
         raise InvalidPart("child", invalid) from invalid
     return family, first_child
@@ -207,8 +225,14 @@ def add_child(
     _prepare_child(child, values)
     validate_child(child, today=at.date())
     _save_or_explain(child)
-    record(actor=actor, action=Action.CREATE, object_type=CHILD_OBJECT, object_id=child.pk, at=at,
-           detail={"fields": sorted(values)})
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=CHILD_OBJECT,
+        object_id=child.pk,
+        at=at,
+        detail={"fields": sorted(values)},
+    )
     return child
 
 
@@ -227,8 +251,14 @@ def update_child(
     child.version += 1
     child.updated_at = at
     _save_or_explain(child)
-    record(actor=actor, action=Action.UPDATE, object_type=CHILD_OBJECT, object_id=child.pk, at=at,
-           detail={"fields": sorted(changed)})
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=CHILD_OBJECT,
+        object_id=child.pk,
+        at=at,
+        detail={"fields": sorted(changed)},
+    )
     return child
 
 
@@ -249,8 +279,14 @@ def add_caregiver(
     validate_windows(windows)
     caregiver.save()
     _save_windows(caregiver, windows)
-    record(actor=actor, action=Action.CREATE, object_type=CAREGIVER_OBJECT,
-           object_id=caregiver.pk, at=at, detail={"family": str(family.pk)})
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=CAREGIVER_OBJECT,
+        object_id=caregiver.pk,
+        at=at,
+        detail={"family": str(family.pk)},
+    )
     return caregiver
 
 
@@ -279,9 +315,14 @@ def update_caregiver_preferences(
     caregiver.version += 1
     caregiver.updated_at = at
     caregiver.save()
-    record(actor=actor, action=Action.UPDATE, object_type=CAREGIVER_OBJECT,
-           object_id=caregiver.pk, at=at,
-           detail={"family": str(caregiver.family_id), "fields": sorted(changed)})
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=CAREGIVER_OBJECT,
+        object_id=caregiver.pk,
+        at=at,
+        detail={"family": str(caregiver.family_id), "fields": sorted(changed)},
+    )
     return caregiver
 
 
@@ -291,8 +332,13 @@ def record_chart_opened(*, actor: Actor, child: Child, at: datetime) -> None:
 
 def record_search(*, actor: Actor, result_count: int, at: datetime) -> None:
     # The query itself may be a name or birth date: only the count is kept.
-    record(actor=actor, action=Action.SEARCH, object_type=CHILD_OBJECT, at=at,
-           detail={"results": result_count})
+    record(
+        actor=actor,
+        action=Action.SEARCH,
+        object_type=CHILD_OBJECT,
+        at=at,
+        detail={"results": result_count},
+    )
 
 
 class InvalidPart(Exception):

@@ -10,7 +10,10 @@ urlpatterns = [
     path("families/new/", views.register_family, name="register"),
     path("families/<uuid:family_id>/children/new/", views.add_child, name="add_child"),
     path("families/<uuid:family_id>/caregivers/new/", views.add_caregiver, name="add_caregiver"),
-    path("caregivers/<uuid:caregiver_id>/preferences/", views.edit_preferences,
-         name="edit_preferences"),
+    path(
+        "caregivers/<uuid:caregiver_id>/preferences/",
+        views.edit_preferences,
+        name="edit_preferences",
+    ),
     path("network/", views.network, name="network"),
 ]

@@ -43,7 +43,9 @@ def attach_errors(form: BaseForm, error: ValidationError) -> None:
 
 def redirect_to_family(family) -> HttpResponse:  # type: ignore[no-untyped-def]
     child_id = selectors.first_child_id(family)
-    return redirect("families:chart", child_id=child_id) if child_id else redirect("families:search")
+    return (
+        redirect("families:chart", child_id=child_id) if child_id else redirect("families:search")
+    )
 
 
 def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -71,13 +73,17 @@ def chart(request: HttpRequest, child_id: UUID) -> HttpResponse:
     child = selectors.chart_of(request.actor, child_id)
     services.record_chart_opened(actor=request.actor, child=child, at=clock.now())
     openings = openings_of(request.actor, object_type=services.CHILD_OBJECT, object_id=child.pk)
-    return page(request, "families/chart.html", {
-        "child": child,
-        "caregivers": child.family.caregivers.all(),
-        "siblings": [c for c in child.family.children.all() if c.pk != child.pk],
-        "openings": openings.select_related("actor")[:25],
-        "today": clock.today(),
-    })
+    return page(
+        request,
+        "families/chart.html",
+        {
+            "child": child,
+            "caregivers": child.family.caregivers.all(),
+            "siblings": [c for c in child.family.children.all() if c.pk != child.pk],
+            "openings": openings.select_related("actor")[:25],
+            "today": clock.today(),
+        },
+    )
 
 
 @requires(Capability.FAMILY_CREATE)
@@ -108,12 +114,17 @@ def register_family(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The family is registered."))
             return redirect("families:chart", child_id=child.pk)
-    return page(request, "families/register.html", {
-        "family_form": family_form,
-        "caregiver_form": caregiver_form,
-        "windows": windows,
-        "child_form": child_form,
-    }, status=400 if data is not None else 200)
+    return page(
+        request,
+        "families/register.html",
+        {
+            "family_form": family_form,
+            "caregiver_form": caregiver_form,
+            "windows": windows,
+            "child_form": child_form,
+        },
+        status=400 if data is not None else 200,
+    )
 
 
 @requires(Capability.FAMILY_EDIT)
@@ -121,20 +132,29 @@ def register_family(request: HttpRequest) -> HttpResponse:
 def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
     family = selectors.access_family(request.actor, family_id, need=Capability.FAMILY_EDIT)
     data = request.POST if request.method == "POST" else None
-    form = ChildForm(data, prefix="child", practice=request.actor.practice,
-                     initial=selectors.sibling_defaults(family))
+    form = ChildForm(
+        data,
+        prefix="child",
+        practice=request.actor.practice,
+        initial=selectors.sibling_defaults(family),
+    )
     if data is not None and form.is_valid():
         try:
             values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            child = services.add_child(actor=request.actor, family=family, values=values,
-                                       at=clock.now())
+            child = services.add_child(
+                actor=request.actor, family=family, values=values, at=clock.now()
+            )
         except ValidationError as invalid:
             attach_errors(form, invalid)
         else:
             messages.success(request, _("The child is added to the family."))
             return redirect("families:chart", child_id=child.pk)
-    return page(request, "families/child_form.html", {"form": form, "family": family},
-                status=400 if data is not None else 200)
+    return page(
+        request,
+        "families/child_form.html",
+        {"form": form, "family": family},
+        status=400 if data is not None else 200,
+    )
 
 
 @requires(Capability.FAMILY_EDIT)
@@ -142,15 +162,22 @@ def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
 def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
     child = selectors.access_child(request.actor, child_id, need=Capability.FAMILY_EDIT)
     data = request.POST if request.method == "POST" else None
-    form = ChildForm(data, prefix="child", practice=request.actor.practice, instance=child,
-                     initial={"version": child.version})
+    form = ChildForm(
+        data,
+        prefix="child",
+        practice=request.actor.practice,
+        instance=child,
+        initial={"version": child.version},
+    )
     if data is not None and form.is_valid():
         try:
             with transaction.atomic():
                 services.update_child(
-                    actor=request.actor, child=child,
+                    actor=request.actor,
+                    child=child,
                     values={k: v for k, v in form.cleaned_data.items() if k != "version"},
-                    version=form.cleaned_data["version"] or 0, at=clock.now(),
+                    version=form.cleaned_data["version"] or 0,
+                    at=clock.now(),
                 )
         except services.StaleEdit:
             form.add_error(None, STALE_MESSAGE)
@@ -159,9 +186,12 @@ def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The child's record is saved."))
             return redirect("families:chart", child_id=child.pk)
-    return page(request, "families/child_form.html",
-                {"form": form, "family": child.family, "child": child},
-                status=400 if data is not None else 200)
+    return page(
+        request,
+        "families/child_form.html",
+        {"form": form, "family": child.family, "child": child},
+        status=400 if data is not None else 200,
+    )
 
 
 @requires(Capability.FAMILY_EDIT)
@@ -173,16 +203,24 @@ def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
     windows = window_formset(data)
     if data is not None and form.is_valid() and windows.is_valid():
         try:
-            services.add_caregiver(actor=request.actor, family=family, values=form.cleaned_data,
-                                   windows=windows.windows(), at=clock.now())
+            services.add_caregiver(
+                actor=request.actor,
+                family=family,
+                values=form.cleaned_data,
+                windows=windows.windows(),
+                at=clock.now(),
+            )
         except ValidationError as invalid:
             attach_errors(form, invalid)
         else:
             messages.success(request, _("The caregiver is added to the family."))
             return redirect_to_family(family)
-    return page(request, "families/caregiver_form.html",
-                {"form": form, "windows": windows, "family": family},
-                status=400 if data is not None else 200)
+    return page(
+        request,
+        "families/caregiver_form.html",
+        {"form": form, "windows": windows, "family": family},
+        status=400 if data is not None else 200,
+    )
 
 
 @requires(Capability.FAMILY_EDIT)
@@ -190,15 +228,20 @@ def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
 def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
     caregiver = selectors.access_caregiver(request.actor, caregiver_id)
     data = request.POST if request.method == "POST" else None
-    form = PreferencesForm(data, prefix="caregiver", instance=caregiver,
-                           initial={"version": caregiver.version})
+    form = PreferencesForm(
+        data, prefix="caregiver", instance=caregiver, initial={"version": caregiver.version}
+    )
     windows = window_formset(data, caregiver=caregiver)
     if data is not None and form.is_valid() and windows.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.update_caregiver_preferences(
-                actor=request.actor, caregiver=caregiver, values=values,
-                windows=windows.windows(), version=form.cleaned_data["version"], at=clock.now(),
+                actor=request.actor,
+                caregiver=caregiver,
+                values=values,
+                windows=windows.windows(),
+                version=form.cleaned_data["version"],
+                at=clock.now(),
             )
         except services.StaleEdit:
             form.add_error(None, STALE_MESSAGE)
@@ -207,14 +250,17 @@ def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The family's preferences are saved."))
             return redirect_to_family(caregiver.family)
-    return page(request, "families/preferences_form.html",
-                {"form": form, "windows": windows, "caregiver": caregiver,
-                 "family": caregiver.family},
-                status=400 if data is not None else 200)
+    return page(
+        request,
+        "families/preferences_form.html",
+        {"form": form, "windows": windows, "caregiver": caregiver, "family": caregiver.family},
+        status=400 if data is not None else 200,
+    )
 
 
 @requires(Capability.NETWORK_AGGREGATES)
 @require_http_methods(["GET"])
 def network(request: HttpRequest) -> HttpResponse:
-    return page(request, "families/network.html",
-                {"rows": selectors.network_panel_summary(request.actor)})
+    return page(
+        request, "families/network.html", {"rows": selectors.network_panel_summary(request.actor)}
+    )

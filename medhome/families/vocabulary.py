@@ -1,4 +1,4 @@
-"""Coded vocabularies of the family record, each with its source (shared/docs/domain-reference §10)."""
+"""Coded vocabularies of the family record, each with its source (domain-reference §10)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

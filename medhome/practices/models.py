@@ -44,7 +44,9 @@ class Site(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "name"], name="site_name_unique_in_practice")
+            models.UniqueConstraint(
+                fields=["practice", "name"], name="site_name_unique_in_practice"
+            )
         ]
 
     def __str__(self) -> str:

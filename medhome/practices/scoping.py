@@ -14,14 +14,14 @@ from medhome.core.actor import Actor
 M = TypeVar("M", bound=Model)
 
 
-def scoped(actor: Actor, model: type[M], *, need: str) -> QuerySet[M]:
+def scoped[M: Model](actor: Actor, model: type[M], *, need: str) -> QuerySet[M]:
     """All rows of `model` the actor may see for `need`, or none."""
     if not actor.can(need):
         return model._default_manager.none()
     return model._default_manager.for_practice(actor.practice)  # type: ignore[attr-defined]
 
 
-def get_scoped(actor: Actor, model: type[M], *, need: str, **lookup: Any) -> M:
+def get_scoped[M: Model](actor: Actor, model: type[M], *, need: str, **lookup: Any) -> M:
     try:
         return scoped(actor, model, need=need).get(**lookup)
     except (model.DoesNotExist, ValueError) as missing:  # type: ignore[attr-defined]
