@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "medhome.practices",
     "medhome.audit",
     "medhome.families",
+    "medhome.staff",
     "medhome.synth",
 ]
 
@@ -73,11 +74,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "medhome.core.middleware.HtmxLoginRedirectMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medhome.core.middleware.AbsoluteSessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medhome.practices.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +164,8 @@ AXES_VERBOSE = False
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_COOKIE_AGE = env_int("MEDHOME_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Absolute timeout: a session ends this many seconds after login, however active.
+MEDHOME_SESSION_MAX_SECONDS = env_int("MEDHOME_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("medhome.accounts.urls")),
     path("practice/", include("medhome.practices.urls")),
+    path("team/", include("medhome.staff.urls")),
     path("", include("medhome.families.urls")),
 ]
 

@@ -1,4 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 
 class LoginView(auth_views.LoginView):
@@ -8,3 +11,15 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new colleague chooses their password through the one-time link the admin shared."""
+
+    template_name = "accounts/set_password.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, _("Your password is set. Log in with it now."))
+        return super().form_valid(form)

@@ -2,9 +2,12 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from . import clock
 from .request_context import request_id_var
 
 
@@ -40,3 +43,25 @@ class HtmxLoginRedirectMiddleware:
             response.status_code = 204
             response["HX-Redirect"] = login_url
         return response
+
+
+SESSION_STARTED_KEY = "medhome_session_started"
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Ends any session older than MEDHOME_SESSION_MAX_SECONDS, however active (HIPAA logoff).
+
+    The idle timeout is the session cookie age (renewed on every request); this one is not.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(clock.now().timestamp())
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
+            if now - started > settings.MEDHOME_SESSION_MAX_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

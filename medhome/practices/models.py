@@ -53,7 +53,16 @@ class Site(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class PracticeScopedQuerySet(models.QuerySet):
+    """The read vocabulary of tenancy: every clinical query starts from for_practice()."""
+
+    def for_practice(self, practice: Practice | None) -> "PracticeScopedQuerySet":
+        if practice is None:
+            return self.none()
+        return self.filter(practice=practice)
+
+
+class MembershipQuerySet(PracticeScopedQuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True, user__is_active=True)
 
@@ -78,15 +87,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.practice}"
-
-
-class PracticeScopedQuerySet(models.QuerySet):
-    """The read vocabulary of tenancy: every clinical query starts from for_practice()."""
-
-    def for_practice(self, practice: Practice | None) -> "PracticeScopedQuerySet":
-        if practice is None:
-            return self.none()
-        return self.filter(practice=practice)
 
 
 class PracticeScopedModel(models.Model):

@@ -1,0 +1,116 @@
+"""Writes to a practice's team, audited like changes to the chart (who may see what changes)."""
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.accounts.models import User
+from medhome.accounts.roles import Capability, Role
+from medhome.audit.models import Action
+from medhome.audit.services import record
+from medhome.core.actor import Actor
+from medhome.practices.models import Membership
+
+MEMBERSHIP_OBJECT = "membership"
+
+
+def _require(actor: Actor) -> None:
+    if not actor.can(Capability.USERS_MANAGE):
+        raise PermissionError(Capability.USERS_MANAGE)
+
+
+def _keep_an_admin(membership: Membership, *, new_role: str | None, active: bool) -> None:
+    """A practice must keep at least one active practice admin, or nobody can manage it."""
+    loses_admin = membership.role == Role.PRACTICE_ADMIN and (
+        not active or new_role != Role.PRACTICE_ADMIN
+    )
+    if not loses_admin:
+        return
+    others = (
+        Membership.objects.active()
+        .filter(practice=membership.practice, role=Role.PRACTICE_ADMIN)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(_("The practice needs at least one active practice admin."))
+
+
+@transaction.atomic
+def add_member(
+    *,
+    actor: Actor,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    credentials: str,
+    role: str,
+    at: datetime,
+) -> tuple[Membership, bool]:
+    """Give a colleague a role here; create their account if they have none. (membership, new?)"""
+    _require(actor)
+    username = username.strip().lower()
+    user = get_user_model().objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            credentials=credentials,
+        )
+        user.set_unusable_password()  # they choose their own through the one-time link
+        user.full_clean(exclude=["password"])
+        user.save()
+    membership = Membership.objects.filter(user=user, practice=actor.practice).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError(_("This person is already a member of the practice."))
+    if membership is None:
+        membership = Membership(user=user, practice=actor.practice, role=role)
+    membership.role, membership.is_active = role, True
+    membership.full_clean(exclude=["user", "practice"])
+    membership.save()
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=MEMBERSHIP_OBJECT,
+        object_id=membership.pk,
+        at=at,
+        detail={"role": role, "new_account": created},
+    )
+    return membership, created
+
+
+@transaction.atomic
+def change_member(
+    *, actor: Actor, membership: Membership, role: str, is_active: bool, at: datetime
+) -> Membership:
+    _require(actor)
+    membership = Membership.objects.select_for_update().get(
+        pk=membership.pk, practice=actor.practice
+    )
+    if role not in Role.values:
+        raise ValidationError(_("Choose one of the roles in the list."))
+    if membership.user_id == getattr(actor.user, "pk", None) and not is_active:
+        raise ValidationError(_("You cannot remove your own access."))
+    _keep_an_admin(membership, new_role=role, active=is_active)
+    changed = [
+        f for f, v in (("role", role), ("is_active", is_active)) if getattr(membership, f) != v
+    ]
+    if not changed:
+        return membership
+    membership.role, membership.is_active = role, is_active
+    membership.save(update_fields=["role", "is_active"])
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=MEMBERSHIP_OBJECT,
+        object_id=membership.pk,
+        at=at,
+        detail={"fields": changed, "role": role, "active": is_active},
+    )
+    return membership

@@ -1,0 +1,92 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from medhome.accounts.roles import Capability
+from medhome.core import clock
+from medhome.core.decorators import requires
+
+from . import selectors, services
+from .forms import AddMemberForm, ChangeMemberForm
+
+
+def set_password_link(request: HttpRequest, user) -> str:  # type: ignore[no-untyped-def]
+    path = reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)
+
+
+@requires(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest) -> HttpResponse:
+    form = AddMemberForm(request.POST if request.method == "POST" else None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, created = services.add_member(
+                actor=request.actor, at=clock.now(), **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now works here as %(role)s.")
+                % {"name": membership.user, "role": membership.get_role_display()},
+            )
+            if created:
+                link = set_password_link(request, membership.user)
+            form = AddMemberForm()
+    return render(
+        request,
+        "staff/team.html",
+        {
+            "members": selectors.team_of(request.actor),
+            "form": form,
+            "link": link,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def member(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+    membership = selectors.access_membership(request.actor, membership_id)
+    data = request.POST if request.method == "POST" else None
+    form = ChangeMemberForm(
+        data, initial={"role": membership.role, "is_active": membership.is_active}
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.change_member(
+                actor=request.actor, membership=membership, at=clock.now(), **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid.messages)
+        else:
+            messages.success(request, _("The change is saved."))
+            return redirect("staff:team")
+    link = None
+    if not membership.user.has_usable_password():
+        link = set_password_link(request, membership.user)
+    return render(
+        request,
+        "staff/member.html",
+        {"membership": membership, "form": form, "link": link},
+        status=400 if form.errors else 200,
+    )
