@@ -1,0 +1,49 @@
+"""House rules that tools can check (docs/architecture.md, rules 3, 6 and 12)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "medhome"
+TEMPLATE_DIRS = [PACKAGE.parent / "templates", *PACKAGE.glob("*/templates")]
+
+CLOCK_READS = re.compile(
+    r"timezone\.now\(|timezone\.localdate\(|date\.today\(|datetime\.now\(|datetime\.today\(|time\.time\("
+)
+
+
+def python_files(pattern: str) -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob(pattern) if "migrations" not in p.parts)
+
+
+@pytest.mark.parametrize("view_module", python_files("views.py"), ids=lambda p: p.parent.name)
+def test_views_reach_rows_only_through_selectors(view_module: Path) -> None:
+    """Rule 3: protected rows come only through access_* / selectors, never Model.objects."""
+    assert ".objects." not in view_module.read_text()
+
+
+def test_only_the_edges_read_the_clock() -> None:
+    """Rule 6: services take dates as arguments; the clock is read in core.clock only
+    (management commands, being edges, may call core.clock too but not the clock itself)."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if path != PACKAGE / "core" / "clock.py"
+        and "tests" not in path.parts
+        and CLOCK_READS.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    """Rule 12: CSP is 'self' only, so inline <script> bodies and style attributes would break."""
+    offenders = []
+    for directory in TEMPLATE_DIRS:
+        for template in directory.rglob("*.html"):
+            text = template.read_text()
+            if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=", text):
+                offenders.append(str(template))
+            if re.search(r"\son[a-z]+=\"", text):
+                offenders.append(str(template))
+    assert offenders == []
