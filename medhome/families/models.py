@@ -7,7 +7,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
 
-from .names import name_key
+from .names import later_words, name_key
 from .vocabulary import (
     Channel,
     Payer,
@@ -46,28 +46,31 @@ class ChildQuerySet(PracticeScopedQuerySet):
     def matching_name(self, query: str) -> "ChildQuerySet":
         """Prefix match on given, family or preferred name, any order, accent-insensitive.
 
-        Range conditions (>= key, < key + U+FFFF) rather than LIKE, so both SQLite and
-        PostgreSQL use the (practice, *_name_key) indexes.
+        Range conditions (key <= column < key with its last character incremented) rather than
+        LIKE, so both SQLite and PostgreSQL use the (practice, *_name_key) indexes. The key
+        columns compare by code point on both (SQLite's BINARY, PostgreSQL's "C" collation set by
+        migration 0002), which makes the range exactly the set of strings with that prefix.
         """
         tokens = name_key(query).split()[:3]
         if not tokens:
             return self.none()
 
         def prefix(field: str, token: str) -> Q:
-            return Q(**{f"{field}__gte": token, f"{field}__lt": token + "\uffff"})
+            successor = token[:-1] + chr(ord(token[-1]) + 1)
+            return Q(**{f"{field}__gte": token, f"{field}__lt": successor})
 
-        first = tokens[0]
+        def surname(token: str) -> Q:
+            return prefix("family_name_key", token) | prefix("second_family_name_key", token)
+
+        def given(token: str) -> Q:
+            return prefix("given_name_key", token) | prefix("preferred_name_key", token)
+
+        first, last = tokens[0], tokens[-1]
         if len(tokens) == 1:
-            return self.filter(
-                prefix("family_name_key", first)
-                | prefix("given_name_key", first)
-                | prefix("preferred_name_key", first)
-            )
-        last = tokens[-1]
+            return self.filter(surname(first) | given(first))
         return self.filter(
-            (prefix("given_name_key", first) & prefix("family_name_key", last))
-            | (prefix("preferred_name_key", first) & prefix("family_name_key", last))
-            | (prefix("family_name_key", first) & prefix("given_name_key", last))
+            (given(first) & surname(last))
+            | (surname(first) & given(last))
             | prefix("family_name_key", " ".join(tokens))
         )
 
@@ -77,8 +80,10 @@ class Child(PracticeScopedModel):
     legal_given_name = models.CharField(_("legal first name"), max_length=100)
     legal_family_name = models.CharField(_("legal last name"), max_length=100)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
-    given_name_key = models.CharField(max_length=100, editable=False)
-    family_name_key = models.CharField(max_length=100, editable=False)
+    given_name_key = models.CharField(max_length=100, editable=False, blank=True)
+    family_name_key = models.CharField(max_length=100, editable=False, blank=True)
+    # "garcia lopez" → "lopez": families are looked up by either surname.
+    second_family_name_key = models.CharField(max_length=100, editable=False, blank=True)
     preferred_name_key = models.CharField(max_length=100, editable=False, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
     sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth)
@@ -139,6 +144,9 @@ class Child(PracticeScopedModel):
         ]
         indexes = [
             models.Index(fields=["practice", "family_name_key"], name="child_family_name_idx"),
+            models.Index(
+                fields=["practice", "second_family_name_key"], name="child_second_family_name_idx"
+            ),
             models.Index(fields=["practice", "given_name_key"], name="child_given_name_idx"),
             models.Index(fields=["practice", "preferred_name_key"], name="child_pref_name_idx"),
             models.Index(fields=["practice", "date_of_birth"], name="child_dob_idx"),
@@ -159,6 +167,7 @@ class Child(PracticeScopedModel):
         """Search keys and the stratification group follow the names and categories given."""
         self.given_name_key = name_key(self.legal_given_name)
         self.family_name_key = name_key(self.legal_family_name)
+        self.second_family_name_key = later_words(self.family_name_key)
         self.preferred_name_key = name_key(self.preferred_name)
         self.race_ethnicity_group = race_ethnicity_group(list(self.race_ethnicity))
 

@@ -1,11 +1,24 @@
 import re
 import unicodedata
 
-NON_WORD = re.compile(r"[^a-z0-9 ]+")
+SEPARATORS = re.compile(r"[\W_]+")
+APOSTROPHES = re.compile(r"['’ʼ`]")
 
 
 def name_key(name: str) -> str:
-    """Lower-case, accent-free form of a name for indexed prefix search ("García" → "garcia")."""
+    """Case- and accent-free form of a name for indexed prefix search ("García" → "garcia").
+
+    Letters of every script are kept (a name written in Arabic or Chinese stays searchable);
+    apostrophes vanish ("O'Brien" → "obrien") and other punctuation such as hyphens becomes a
+    space ("García-López" → "garcia lopez").
+    """
     decomposed = unicodedata.normalize("NFKD", name or "")
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(NON_WORD.sub(" ", stripped).split())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    stripped = APOSTROPHES.sub("", stripped)
+    return " ".join(SEPARATORS.sub(" ", stripped).split())
+
+
+def later_words(key: str) -> str:
+    """The key without its first word, so a second surname is searchable too ("lopez")."""
+    _first, _space, rest = key.partition(" ")
+    return rest
