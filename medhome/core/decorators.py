@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 
 def requires(capability: str | None = None) -> Callable:
@@ -21,7 +23,8 @@ def requires(capability: str | None = None) -> Callable:
                 return redirect_to_login(request.get_full_path())
             actor = getattr(request, "actor", None)
             if actor is None or not actor.is_in_practice:
-                return redirect("practices:choose")
+                choose = reverse("practices:choose")
+                return redirect(f"{choose}?{urlencode({'next': request.get_full_path()})}")
             if capability and not actor.can(capability):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
@@ -10,8 +12,12 @@ def memberships_of(user) -> MembershipQuerySet:  # type: ignore[no-untyped-def]
     return Membership.objects.active().filter(user=user).select_related("practice")
 
 
-def active_membership(user, practice_id) -> Membership | None:  # type: ignore[no-untyped-def]
-    return memberships_of(user).filter(practice_id=practice_id).first()
+def active_membership(user, practice_id: object) -> Membership | None:  # type: ignore[no-untyped-def]
+    try:
+        practice_uuid = UUID(str(practice_id))
+    except ValueError:
+        return None
+    return memberships_of(user).filter(practice_id=practice_uuid).first()
 
 
 def clinicians_of(practice: Practice) -> MembershipQuerySet:

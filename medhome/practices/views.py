@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from medhome.accounts.roles import Capability, capabilities_of
@@ -28,5 +29,12 @@ def choose(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         request.session.cycle_key()
         request.session[SESSION_PRACTICE_KEY] = str(chosen.practice_id)
+        next_url = request.POST.get("next") or request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            return redirect(next_url)
         return redirect(home_for(capabilities_of(chosen.role)))
-    return render(request, "practices/choose.html", {"memberships": memberships})
+    return render(
+        request,
+        "practices/choose.html",
+        {"memberships": memberships, "next": request.GET.get("next", "")},
+    )
