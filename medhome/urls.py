@@ -5,6 +5,7 @@ from medhome.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("medhome.accounts.urls")),
     path("practice/", include("medhome.practices.urls")),
     path("team/", include("medhome.staff.urls")),

@@ -71,7 +71,9 @@ class ChildForm(forms.ModelForm):
             "gestational_age_weeks",
             "gestational_age_days",
         ]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        }
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
         super().__init__(*args, **kwargs)
