@@ -26,8 +26,3 @@ class Actor:
 
     def can(self, capability: str) -> bool:
         return capability in self.capabilities
-
-
-def system_actor(*, practice: Any = None, request_id: str = "system") -> Actor:
-    """The actor for commands and the synthetic generator: no user, every capability it needs."""
-    return Actor(user=None, practice=practice, role="system", request_id=request_id)

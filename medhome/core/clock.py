@@ -11,3 +11,8 @@ def now() -> datetime:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of a moment in the practice's time zone (not UTC)."""
+    return timezone.localdate(moment)

@@ -1,11 +1,14 @@
 """Log filters: every record carries the request id; none carries PHI.
 
-Names, birth dates and phone numbers can reach a log only through a request's query string or
-form data; these filters remove both before a record is written.
+Names, birth dates and phone numbers could reach a log through a request's query string, form
+data or the text of an exception (a PostgreSQL constraint error quotes the failing row). The
+filter removes query strings, drops the request, and keeps a traceback's frames but withholds the
+exception's message.
 """
 
 import logging
 import re
+import traceback
 
 from .request_context import request_id_var
 
@@ -25,4 +28,12 @@ class NoPhiFilter(logging.Filter):
         record.args = ()
         if hasattr(record, "request"):
             record.request = None
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _value, tb = record.exc_info
+            frames = "".join(traceback.format_tb(tb))
+            record.exc_text = (
+                f"Traceback (most recent call last):\n{frames}"
+                f"{kind.__module__}.{kind.__qualname__}: [message withheld]"
+            )
+            record.exc_info = None
         return True

@@ -10,8 +10,16 @@ from medhome.practices.selectors import clinician_users
 
 from .languages import normalize_language
 from .models import Caregiver, Child
-from .services import Window, birth_date_errors, channel_contact_errors, mrn_is_taken
-from .vocabulary import RaceEthnicity, Weekday
+from .services import (
+    DECLINED_ALONE,
+    DUPLICATE_MRN,
+    MEMBER_ID_NEEDED,
+    Window,
+    birth_date_errors,
+    channel_contact_errors,
+    mrn_is_taken,
+)
+from .vocabulary import Payer, RaceEthnicity, Weekday
 
 
 class LanguageField(forms.CharField):
@@ -71,9 +79,7 @@ class ChildForm(forms.ModelForm):
             "gestational_age_weeks",
             "gestational_age_days",
         ]
-        widgets = {
-            "date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-        }
+        widgets = {"date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -90,20 +96,17 @@ class ChildForm(forms.ModelForm):
         mrn = self.cleaned_data["mrn"].strip().upper()
         existing = self.instance if self.instance.pk else None
         if mrn_is_taken(self.practice, mrn, except_child=existing):
-            raise ValidationError(_("Another child in this practice already has this MRN."))
+            raise ValidationError(DUPLICATE_MRN)
         return mrn
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        exclusive = cleaned.get("race_ethnicity") or []
-        if RaceEthnicity.DECLINED in exclusive and len(exclusive) > 1:
-            self.add_error(
-                "race_ethnicity",
-                _("“Prefers not to answer” cannot be combined with other categories."),
-            )
+        categories = cleaned.get("race_ethnicity") or []
+        if RaceEthnicity.DECLINED in categories and len(categories) > 1:
+            self.add_error("race_ethnicity", DECLINED_ALONE)
         payer, member_id = cleaned.get("payer"), cleaned.get("payer_member_id")
-        if payer in {"medicaid", "chip"} and not member_id:
-            self.add_error("payer_member_id", _("Medicaid and CHIP need the member ID."))
+        if payer in {Payer.MEDICAID, Payer.CHIP} and not member_id:
+            self.add_error("payer_member_id", MEMBER_ID_NEEDED)
         return cleaned
 
 

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
 from medhome.audit.services import record
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.practices.models import Practice
 from medhome.practices.selectors import clinicians_of
 
 from .languages import normalize_language
 from .models import AvailabilityWindow, Caregiver, Child, Family
+from .vocabulary import Payer, RaceEthnicity
 
 CHILD_OBJECT = "child"
 CAREGIVER_OBJECT = "caregiver"
@@ -25,6 +27,8 @@ FAMILY_OBJECT = "family"
 
 
 DUPLICATE_MRN = _lazy("Another child in this practice already has this MRN.")
+DECLINED_ALONE = _lazy("“Prefers not to answer” cannot be combined with other categories.")
+MEMBER_ID_NEEDED = _lazy("Medicaid and CHIP need the member ID.")
 
 
 class StaleEdit(Exception):
@@ -61,6 +65,15 @@ def validate_child(child: Child, *, today: date) -> None:
         )
     if child.mrn and mrn_is_taken(child.practice, child.mrn, except_child=child):
         errors.setdefault("mrn", []).append(DUPLICATE_MRN)
+    categories = list(child.race_ethnicity or [])
+    if RaceEthnicity.DECLINED in categories and len(categories) > 1:
+        errors.setdefault("race_ethnicity", []).append(DECLINED_ALONE)
+    if unknown := sorted(set(categories) - set(RaceEthnicity.values)):
+        errors.setdefault("race_ethnicity", []).append(
+            _("Unknown race or ethnicity category: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    if child.payer in {Payer.MEDICAID, Payer.CHIP} and not child.payer_member_id:
+        errors.setdefault("payer_member_id", []).append(MEMBER_ID_NEEDED)
     clinician_id = child.primary_clinician_id
     if clinician_id and not clinicians_of(child.practice).filter(user_id=clinician_id).exists():
         errors.setdefault("primary_clinician", []).append(
@@ -223,7 +236,7 @@ def add_child(
     _require(actor, capability)
     child = Child(practice=family.practice, family=family, created_at=at, updated_at=at)
     _prepare_child(child, values)
-    validate_child(child, today=at.date())
+    validate_child(child, today=clock.local_date(at))
     _save_or_explain(child)
     record(
         actor=actor,
@@ -247,7 +260,7 @@ def update_child(
     changed = _prepare_child(child, values)
     if not changed:
         return child
-    validate_child(child, today=at.date())
+    validate_child(child, today=clock.local_date(at))
     child.version += 1
     child.updated_at = at
     _save_or_explain(child)

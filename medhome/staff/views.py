@@ -82,7 +82,7 @@ def member(request: HttpRequest, membership_id: UUID) -> HttpResponse:
             messages.success(request, _("The change is saved."))
             return redirect("staff:team")
     link = None
-    if not membership.user.has_usable_password():
+    if selectors.may_share_password_link(request.actor, membership):
         link = set_password_link(request, membership.user)
     return render(
         request,

@@ -1,0 +1,273 @@
+"""Small factory functions for the cast of actors: plain functions over the services and models.
+
+Values are complete and valid by default; a test overrides only what it is about. The *_form_data
+functions turn the same values into the POST payloads of the pages.
+"""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.utils import timezone
+
+from medhome.accounts.models import User
+from medhome.accounts.roles import Capability, Role, capabilities_of
+from medhome.core.actor import Actor
+from medhome.families import services
+from medhome.families.models import Caregiver, Child, Family
+from medhome.families.services import Window
+from medhome.practices.models import Membership, Network, Practice
+
+PASSWORD = "a-long-test-passphrase-2026"
+
+
+def make_network(name: str = "Commonwealth Pediatric QI Network") -> Network:
+    return Network.objects.create(name=name)
+
+
+def make_practice(name: str, *, network: Network | None = None, state: str = "MA") -> Practice:
+    return Practice.objects.create(name=name, network=network, state=state)
+
+
+def make_user(username: str, *, first_name: str = "", last_name: str = "", **extra: Any) -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        **extra,
+    )
+
+
+def make_membership(user: User, practice: Practice, role: str, **extra: Any) -> Membership:
+    return Membership.objects.create(user=user, practice=practice, role=role, **extra)
+
+
+def make_staff(
+    username: str, practice: Practice, role: str, *, first_name: str, last_name: str
+) -> User:
+    user = make_user(username, first_name=first_name, last_name=last_name)
+    make_membership(user, practice, role)
+    return user
+
+
+def actor_for(user: User | None, practice: Practice, role: str, request_id: str = "") -> Actor:
+    return Actor(
+        user=user,
+        practice=practice,
+        role=role,
+        capabilities=capabilities_of(role),
+        request_id=request_id,
+    )
+
+
+def registrar(practice: Practice) -> Actor:
+    """The actor that sets the cast's families up (front desk registers families)."""
+    return Actor(
+        user=None,
+        practice=practice,
+        role=Role.FRONT_DESK,
+        capabilities=frozenset({Capability.FAMILY_CREATE, Capability.FAMILY_EDIT}),
+        request_id="factory",
+    )
+
+
+def child_values(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "legal_given_name": "Sofía",
+        "legal_family_name": "García",
+        "preferred_name": "",
+        "date_of_birth": date(2023, 5, 17),
+        "sex_at_birth": "female",
+        "gender_identity": "",
+        "pronouns": "",
+        "mrn": "SG-100234",
+        "race_ethnicity": ["hispanic"],
+        "race_ethnicity_detail": "",
+        "preferred_language": "es",
+        "payer": "medicaid",
+        "payer_member_id": "MA-77120044",
+        "address_line1": "12 Meridian Street",
+        "address_line2": "",
+        "city": "Boston",
+        "state": "MA",
+        "zip_code": "02128",
+        "has_special_health_care_needs": False,
+        "primary_clinician": None,
+        "gestational_age_weeks": None,
+        "gestational_age_days": None,
+    }
+    values.update(overrides)
+    return values
+
+
+def caregiver_values(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "given_name": "Marisol",
+        "family_name": "García",
+        "relationship": "mother",
+        "is_legal_guardian": True,
+        "is_primary_contact": True,
+        "phone": "+16175550142",
+        "email": "",
+        "preferred_language": "es",
+        "needs_interpreter": True,
+        "preferred_channel": "text",
+        "availability_note": "",
+        "has_transportation_barrier": False,
+        "transportation_note": "",
+        "culture_and_identity": "",
+        "strengths": "",
+    }
+    values.update(overrides)
+    return values
+
+
+DEFAULT_WINDOWS = [
+    Window(weekday=0, starts_at=time(17, 0), ends_at=time(19, 0)),
+    Window(weekday=5, starts_at=time(9, 0), ends_at=time(12, 0)),
+]
+
+
+def register(
+    practice: Practice,
+    *,
+    family_name: str = "García family",
+    caregiver: dict[str, Any] | None = None,
+    child: dict[str, Any] | None = None,
+    windows: list[Window] | None = None,
+    at: datetime | None = None,
+) -> tuple[Family, Child, Caregiver]:
+    family, first_child = services.register_family(
+        actor=registrar(practice),
+        family_name=family_name,
+        caregiver=caregiver if caregiver is not None else caregiver_values(),
+        windows=DEFAULT_WINDOWS if windows is None else windows,
+        child=child if child is not None else child_values(),
+        at=at or timezone.now(),
+    )
+    return family, first_child, family.caregivers.get()
+
+
+def add_child(family: Family, **overrides: Any) -> Child:
+    return services.add_child(
+        actor=registrar(family.practice),
+        family=family,
+        values=child_values(**overrides),
+        at=timezone.now(),
+    )
+
+
+def add_caregiver(family: Family, *, windows: list[Window] | None = None, **overrides: Any):
+    return services.add_caregiver(
+        actor=registrar(family.practice),
+        family=family,
+        values=caregiver_values(**overrides),
+        windows=DEFAULT_WINDOWS if windows is None else windows,
+        at=timezone.now(),
+    )
+
+
+# --- POST payloads of the pages ----------------------------------------------------------------
+
+
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list):
+        return value
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+def prefixed(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    data = {}
+    for field, value in values.items():
+        if isinstance(value, bool) and not value:
+            continue  # an unchecked checkbox is not sent
+        data[f"{prefix}-{field}" if prefix else field] = _form_value(value)
+    return data
+
+
+def windows_form_data(windows: list[Window], *, prefix: str = "windows") -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(windows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "14",
+    }
+    for index, window in enumerate(windows):
+        data[f"{prefix}-{index}-weekday"] = str(window.weekday)
+        data[f"{prefix}-{index}-starts_at"] = window.starts_at.strftime("%H:%M")
+        data[f"{prefix}-{index}-ends_at"] = window.ends_at.strftime("%H:%M")
+    return data
+
+
+def child_form_data(*, version: int | None = None, **overrides: Any) -> dict[str, Any]:
+    data = prefixed(child_values(**overrides), "child")
+    if version is not None:
+        data["child-version"] = str(version)
+    return data
+
+
+def child_form_data_of(child: Child, **overrides: Any) -> dict[str, Any]:
+    """The edit form as the page shows it for `child`, with `overrides` typed in."""
+    values = {field: getattr(child, field) for field in child_values()}
+    values.update(overrides)
+    data = prefixed(values, "child")
+    data["child-version"] = str(child.version)
+    return data
+
+
+def caregiver_form_data(*, windows: list[Window] | None = None, **overrides: Any) -> dict[str, Any]:
+    data = prefixed(caregiver_values(**overrides), "caregiver")
+    data.update(windows_form_data(DEFAULT_WINDOWS if windows is None else windows))
+    return data
+
+
+PREFERENCE_FIELDS = [
+    "phone",
+    "email",
+    "preferred_language",
+    "needs_interpreter",
+    "preferred_channel",
+    "availability_note",
+    "has_transportation_barrier",
+    "transportation_note",
+    "culture_and_identity",
+    "strengths",
+]
+
+
+def preferences_form_data(
+    caregiver: Caregiver, *, windows: list[Window] | None = None, **overrides: Any
+) -> dict[str, Any]:
+    values: dict[str, Any] = {field: getattr(caregiver, field) for field in PREFERENCE_FIELDS}
+    values["phone"] = caregiver.phone.as_e164 if caregiver.phone else ""
+    values.update(overrides)
+    data = prefixed(values, "caregiver")
+    data["caregiver-version"] = str(caregiver.version)
+    if windows is None:
+        windows = [Window(w.weekday, w.starts_at, w.ends_at) for w in caregiver.availability.all()]
+    data.update(windows_form_data(windows))
+    return data
+
+
+def register_form_data(
+    *,
+    family_name: str = "García family",
+    caregiver: dict[str, Any] | None = None,
+    child: dict[str, Any] | None = None,
+    windows: list[Window] | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"family_name": family_name}
+    data.update(prefixed(caregiver_values(**(caregiver or {})), "caregiver"))
+    data.update(windows_form_data(DEFAULT_WINDOWS if windows is None else windows))
+    data.update(prefixed(child_values(**(child or {})), "child"))
+    return data
