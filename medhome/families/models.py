@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
+from medhome.practices.models import Practice, PracticeScopedModel, PracticeScopedQuerySet
 
 from .names import later_words, name_key
 from .vocabulary import (
@@ -43,36 +43,46 @@ class Family(PracticeScopedModel):
 
 
 class ChildQuerySet(PracticeScopedQuerySet):
-    def matching_name(self, query: str) -> "ChildQuerySet":
+    def matching_name(self, query: str, *, practice: Practice) -> "ChildQuerySet":
         """Prefix match on given, family or preferred name, any order, accent-insensitive.
 
         Range conditions (key <= column < key with its last character incremented) rather than
         LIKE, so both SQLite and PostgreSQL use the (practice, *_name_key) indexes. The key
         columns compare by code point on both (SQLite's BINARY, PostgreSQL's "C" collation set by
         migration 0002), which makes the range exactly the set of strings with that prefix.
+
+        The condition is a flat OR of branches, each naming the practice and at most one range
+        per key column: SQLite then answers every branch from one index (MULTI-INDEX OR), with
+        or without planner statistics (measured in docs/benchmarks.md).
         """
         tokens = name_key(query).split()[:3]
         if not tokens:
             return self.none()
 
-        def prefix(field: str, token: str) -> Q:
+        def prefix(field: str, token: str) -> dict[str, str]:
             successor = token[:-1] + chr(ord(token[-1]) + 1)
-            return Q(**{f"{field}__gte": token, f"{field}__lt": successor})
+            return {f"{field}__gte": token, f"{field}__lt": successor}
 
-        def surname(token: str) -> Q:
-            return prefix("family_name_key", token) | prefix("second_family_name_key", token)
-
-        def given(token: str) -> Q:
-            return prefix("given_name_key", token) | prefix("preferred_name_key", token)
-
+        surnames = ("family_name_key", "second_family_name_key")
+        givens = ("given_name_key", "preferred_name_key")
         first, last = tokens[0], tokens[-1]
         if len(tokens) == 1:
-            return self.filter(surname(first) | given(first))
-        return self.filter(
-            (given(first) & surname(last))
-            | (surname(first) & given(last))
-            | prefix("family_name_key", " ".join(tokens))
-        )
+            branches = [prefix(field, first) for field in (*surnames, *givens)]
+        else:
+            branches = [
+                prefix(given, first) | prefix(surname, last)
+                for given in givens
+                for surname in surnames
+            ] + [
+                prefix(surname, first) | prefix(given, last)
+                for given in givens
+                for surname in surnames
+            ]
+            branches.append(prefix("family_name_key", " ".join(tokens)))
+        condition = Q()
+        for branch in branches:
+            condition |= Q(practice=practice, **branch)
+        return self.filter(condition)
 
 
 class Child(PracticeScopedModel):

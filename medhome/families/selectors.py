@@ -70,7 +70,7 @@ def search_children(actor: Actor, query: str, *, limit: int = SEARCH_LIMIT) -> l
     elif any(ch.isdigit() for ch in query):
         matches = children.filter(mrn=query.upper())
     else:
-        matches = children.matching_name(query)
+        matches = children.matching_name(query, practice=actor.practice)
     return list(
         matches.select_related("family").order_by("legal_family_name", "legal_given_name")[:limit]
     )
