@@ -3,6 +3,10 @@ import unicodedata
 
 SEPARATORS = re.compile(r"[\W_]+")
 APOSTROPHES = re.compile(r"['’ʼ`]")
+# Letters that Unicode does not decompose into a base letter and an accent.
+UNDECOMPOSED = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th", "ı": "i"}
+)
 
 
 def name_key(name: str) -> str:
@@ -14,7 +18,7 @@ def name_key(name: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", name or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    stripped = APOSTROPHES.sub("", stripped)
+    stripped = APOSTROPHES.sub("", stripped).translate(UNDECOMPOSED)
     return " ".join(SEPARATORS.sub(" ", stripped).split())
 
 

@@ -1,0 +1,50 @@
+"""manage.py load_demo: the demo network with a login per role; idempotent."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from medhome.core import clock
+from medhome.synth.demo import DEMO_URL, load_demo
+from medhome.synth.management.commands.synth import parse_date, refuse_production
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo network (Harbor Pediatric Collaborative: two practices, staff in "
+        "every role, synthetic families) once, and print the logins."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--as-of", default="", help="date ages are computed at, YYYY-MM-DD (default today)"
+        )
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        refuse_production()
+        as_of = parse_date(options["as_of"]) if options["as_of"] else clock.today()
+        demo = load_demo(as_of=as_of)
+        practices = sorted({login.practice for login in demo.logins})
+        verb = "Created" if demo.created else "Already loaded:"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {demo.network.name} — {len(practices)} practices, "
+                f"{demo.family_count:,} families, {demo.child_count:,} children."
+            )
+        )
+        self.stdout.write(
+            "Every family, child and staff member in this demo is synthetic (invented); "
+            "any likeness to real people is chance. Differences between groups in the data "
+            "are invented too."
+        )
+        self.stdout.write(f"\nOpen {DEMO_URL} and sign in as any of these:\n")
+        width_user = max(len(login.username) for login in demo.logins)
+        width_role = max(len(login.role) for login in demo.logins)
+        rows = [
+            f"  {login.username:<{width_user}}  {login.role:<{width_role}}  {login.practice}"
+            for login in demo.logins
+        ]
+        self.stdout.write(f"  {'Username':<{width_user}}  {'Role':<{width_role}}  Practice")
+        self.stdout.write("  " + "-" * (max(len(row) for row in rows) - 2))
+        for row in rows:
+            self.stdout.write(row)
+        self.stdout.write(f"\nPassword for every login: {settings.MEDHOME_DEMO_PASSWORD}")
