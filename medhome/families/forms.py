@@ -110,6 +110,16 @@ class ChildForm(forms.ModelForm):
         return cleaned
 
 
+# Who the caregiver is, as opposed to how they want to be reached (PreferencesForm).
+CAREGIVER_IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "relationship",
+    "is_legal_guardian",
+    "is_primary_contact",
+)
+
+
 class CaregiverForm(forms.ModelForm):
     preferred_language = LanguageField(label=_("Preferred language"))
 
@@ -154,18 +164,7 @@ class PreferencesForm(CaregiverForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta(CaregiverForm.Meta):
-        fields = [
-            "phone",
-            "email",
-            "preferred_language",
-            "needs_interpreter",
-            "preferred_channel",
-            "availability_note",
-            "has_transportation_barrier",
-            "transportation_note",
-            "culture_and_identity",
-            "strengths",
-        ]
+        fields = [f for f in CaregiverForm.Meta.fields if f not in CAREGIVER_IDENTITY_FIELDS]
 
 
 class WindowForm(forms.Form):

@@ -21,19 +21,17 @@ class RaceEthnicity(models.TextChoices):
     DECLINED = "declined", _("Prefers not to answer")
 
 
-class RaceEthnicityGroup(models.TextChoices):
-    """One value per child for stratifying measures: the category, "multiple" or "declined"."""
-
-    AMERICAN_INDIAN_ALASKA_NATIVE = "aian", _("American Indian or Alaska Native")
-    ASIAN = "asian", _("Asian")
-    BLACK = "black", _("Black or African American")
-    HISPANIC_LATINO = "hispanic", _("Hispanic or Latino")
-    MIDDLE_EASTERN_NORTH_AFRICAN = "mena", _("Middle Eastern or North African")
-    NATIVE_HAWAIIAN_PACIFIC_ISLANDER = "nhpi", _("Native Hawaiian or Other Pacific Islander")
-    WHITE = "white", _("White")
-    MULTIPLE = "multiple", _("More than one")
-    DECLINED = "declined", _("Declined")
-    UNKNOWN = "unknown", _("Not asked yet")
+# One value per child for stratifying measures: the single category, "multiple", "declined" or
+# "unknown" (domain-reference §10: stratify by the 2024 categories plus multiple and declined).
+RaceEthnicityGroup = models.TextChoices(
+    "RaceEthnicityGroup",
+    [
+        *((c.name, (c.value, c.label)) for c in RaceEthnicity if c != RaceEthnicity.DECLINED),
+        ("MULTIPLE", ("multiple", _("More than one"))),
+        ("DECLINED", ("declined", _("Declined"))),
+        ("UNKNOWN", ("unknown", _("Not asked yet"))),
+    ],
+)
 
 
 # 2024 category → (1997 race codes, 1997 ethnicity code); MENA maps to White (medhome rule).
