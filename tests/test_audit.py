@@ -67,6 +67,32 @@ def test_opening_a_chart_writes_one_view_event(client_a, clinician_a, practice_a
     assert event.request_id == response["X-Request-ID"]
 
 
+@pytest.mark.parametrize(
+    ("url_name", "kwarg", "row", "object_type"),
+    [
+        ("families:edit_child", "child_id", "child_a", "child"),
+        ("families:edit_preferences", "caregiver_id", "caregiver_a", "caregiver"),
+        ("families:add_child", "family_id", "family_a", "family"),
+        ("families:add_caregiver", "family_id", "family_a", "family"),
+    ],
+)
+def test_opening_an_edit_form_is_a_read_and_is_audited(
+    request, client_a, url_name, kwarg, row, object_type
+):
+    opened = request.getfixturevalue(row)
+    since = last_event_id()
+
+    response = client_a.get(reverse(url_name, kwargs={kwarg: opened.pk}))
+
+    assert response.status_code == 200
+    [event] = new_events(since)
+    assert (event.action, event.object_type, event.object_id) == (
+        Action.VIEW,
+        object_type,
+        str(opened.pk),
+    )
+
+
 def test_a_search_writes_the_count_but_not_the_query(client_a, clinician_a, child_a):
     since = last_event_id()
 

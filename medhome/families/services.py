@@ -343,6 +343,16 @@ def record_chart_opened(*, actor: Actor, child: Child, at: datetime) -> None:
     record(actor=actor, action=Action.VIEW, object_type=CHILD_OBJECT, object_id=child.pk, at=at)
 
 
+def record_opened(*, actor: Actor, record_of: Child | Caregiver | Family, at: datetime) -> None:
+    """A page showed this part of the record (an edit form is a read too)."""
+    object_type = {
+        Child: CHILD_OBJECT,
+        Caregiver: CAREGIVER_OBJECT,
+        Family: FAMILY_OBJECT,
+    }[type(record_of)]
+    record(actor=actor, action=Action.VIEW, object_type=object_type, object_id=record_of.pk, at=at)
+
+
 def record_search(*, actor: Actor, result_count: int, at: datetime) -> None:
     # The query itself may be a name or birth date: only the count is kept.
     record(

@@ -149,6 +149,8 @@ def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The child is added to the family."))
             return redirect("families:chart", child_id=child.pk)
+    if data is None:  # opening the form reads the record; a refused POST saves nothing
+        services.record_opened(actor=request.actor, record_of=family, at=clock.now())
     return page(
         request,
         "families/child_form.html",
@@ -186,6 +188,8 @@ def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The child's record is saved."))
             return redirect("families:chart", child_id=child.pk)
+    if data is None:  # opening the form reads the record; a refused POST saves nothing
+        services.record_opened(actor=request.actor, record_of=child, at=clock.now())
     return page(
         request,
         "families/child_form.html",
@@ -215,6 +219,8 @@ def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The caregiver is added to the family."))
             return redirect_to_family(family)
+    if data is None:  # opening the form reads the record; a refused POST saves nothing
+        services.record_opened(actor=request.actor, record_of=family, at=clock.now())
     return page(
         request,
         "families/caregiver_form.html",
@@ -250,6 +256,8 @@ def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The family's preferences are saved."))
             return redirect_to_family(caregiver.family)
+    if data is None:  # opening the form reads the record; a refused POST saves nothing
+        services.record_opened(actor=request.actor, record_of=caregiver, at=clock.now())
     return page(
         request,
         "families/preferences_form.html",
