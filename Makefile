@@ -34,6 +34,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	MEDHOME_ENV=test $(VENV)/bin/mypy medhome
 	MEDHOME_ENV=test $(PY) manage.py makemigrations --check --dry-run
 
 test: lint

@@ -26,10 +26,10 @@ class Action(models.TextChoices):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be updated")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
     def for_object(self, object_type: str, object_id: object) -> "AuditEventQuerySet":
@@ -67,12 +67,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.practice_id}#{self.sequence} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("audit events cannot be updated")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
 

@@ -100,7 +100,8 @@ class ChildForm(forms.ModelForm):
         return mrn
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         categories = cleaned.get("race_ethnicity") or []
         if RaceEthnicity.DECLINED in categories and len(categories) > 1:
             self.add_error("race_ethnicity", DECLINED_ALONE)
@@ -148,7 +149,8 @@ class CaregiverForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         errors = channel_contact_errors(
             cleaned.get("preferred_channel", ""), cleaned.get("phone"), cleaned.get("email", "")
         )
@@ -179,7 +181,8 @@ class WindowForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         given = [cleaned.get(f) not in (None, "") for f in ("weekday", "starts_at", "ends_at")]
         if any(given) and not all(given):
             raise ValidationError(_("Give the day, the start and the end of each time window."))
@@ -205,7 +208,7 @@ WindowFormSet = forms.formset_factory(
 )
 
 
-def window_formset(data: Any = None, *, caregiver: Caregiver | None = None) -> BaseWindowFormSet:
+def window_formset(data: Any = None, *, caregiver: Caregiver | None = None) -> Any:
     initial = (
         [
             {"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at}

@@ -140,7 +140,7 @@ class Child(PracticeScopedModel):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    objects = ChildQuerySet.as_manager()
+    objects = ChildQuerySet.as_manager()  # type: ignore[misc]  # narrows the base manager
 
     class Meta:
         verbose_name_plural = "children"

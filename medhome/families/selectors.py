@@ -1,6 +1,7 @@
 """Reads of the family record that leave the app, always through the tenancy scope."""
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q
@@ -129,7 +130,7 @@ def network_panel_summary(actor: Actor) -> list[dict[str, object]]:
             special_needs=Count("pk", filter=Q(has_special_health_care_needs=True)),
         )
     )
-    by_practice = {row["practice_id"]: row for row in counts}
+    by_practice: dict[UUID, dict[str, Any]] = {row["practice_id"]: dict(row) for row in counts}
     rows: list[dict[str, object]] = []
     for practice in practices.order_by("name"):
         row = by_practice.get(practice.pk, {})

@@ -56,7 +56,7 @@ def mrn_is_taken(practice: Practice, mrn: str, *, except_child: Child | None = N
 
 def validate_child(child: Child, *, today: date) -> None:
     """Model rules plus the ones that need today or the practice; raises ValidationError."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     if future := birth_date_errors(child.date_of_birth, today=today):
         errors["date_of_birth"] = future
     if child.gestational_age_days is not None and child.gestational_age_weeks is None:
@@ -88,9 +88,9 @@ def validate_child(child: Child, *, today: date) -> None:
         raise ValidationError(errors)
 
 
-def channel_contact_errors(channel: str, phone: object, email: str) -> dict[str, list[str]]:
+def channel_contact_errors(channel: str, phone: object, email: str) -> dict[str, list[Any]]:
     """The preferred channel must be reachable with the contact details given."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     if channel in {"text", "phone"} and not phone:
         errors["phone"] = [_("A phone number is needed to reach this caregiver by text or call.")]
     if channel == "email" and not email:

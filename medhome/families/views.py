@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from medhome.accounts.roles import Capability
 from medhome.audit.selectors import openings_of
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.requests import AuthedRequest
 
 from . import selectors, services
 from .forms import (
@@ -41,21 +42,21 @@ def attach_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def redirect_to_family(family) -> HttpResponse:  # type: ignore[no-untyped-def]
+def redirect_to_family(family) -> HttpResponse:
     child_id = selectors.first_child_id(family)
     return (
         redirect("families:chart", child_id=child_id) if child_id else redirect("families:search")
     )
 
 
-def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+def page(request: AuthedRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("language_options", language_choices())
     return render(request, template, context, status=status)
 
 
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET", "POST"])
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     """Find a child by name, date of birth or MRN. POST, so the query never appears in a URL."""
     query = request.POST.get("q", "") if request.method == "POST" else ""
     results = selectors.search_children(request.actor, query) if query else []
@@ -69,7 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
-def chart(request: HttpRequest, child_id: UUID) -> HttpResponse:
+def chart(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = selectors.chart_of(request.actor, child_id)
     services.record_chart_opened(actor=request.actor, child=child, at=clock.now())
     openings = openings_of(request.actor, object_type=services.CHILD_OBJECT, object_id=child.pk)
@@ -88,7 +89,7 @@ def chart(request: HttpRequest, child_id: UUID) -> HttpResponse:
 
 @requires(Capability.FAMILY_CREATE)
 @require_http_methods(["GET", "POST"])
-def register_family(request: HttpRequest) -> HttpResponse:
+def register_family(request: AuthedRequest) -> HttpResponse:
     practice = request.actor.practice
     data = request.POST if request.method == "POST" else None
     family_form = FamilyForm(data)
@@ -129,7 +130,7 @@ def register_family(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET", "POST"])
-def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
+def add_child(request: AuthedRequest, family_id: UUID) -> HttpResponse:
     family = selectors.access_family(request.actor, family_id, need=Capability.FAMILY_EDIT)
     data = request.POST if request.method == "POST" else None
     form = ChildForm(
@@ -161,7 +162,7 @@ def add_child(request: HttpRequest, family_id: UUID) -> HttpResponse:
 
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET", "POST"])
-def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
+def edit_child(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = selectors.access_child(request.actor, child_id, need=Capability.FAMILY_EDIT)
     data = request.POST if request.method == "POST" else None
     form = ChildForm(
@@ -200,7 +201,7 @@ def edit_child(request: HttpRequest, child_id: UUID) -> HttpResponse:
 
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET", "POST"])
-def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
+def add_caregiver(request: AuthedRequest, family_id: UUID) -> HttpResponse:
     family = selectors.access_family(request.actor, family_id, need=Capability.FAMILY_EDIT)
     data = request.POST if request.method == "POST" else None
     form = CaregiverForm(data, prefix="caregiver")
@@ -231,7 +232,7 @@ def add_caregiver(request: HttpRequest, family_id: UUID) -> HttpResponse:
 
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET", "POST"])
-def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
+def edit_preferences(request: AuthedRequest, caregiver_id: UUID) -> HttpResponse:
     caregiver = selectors.access_caregiver(request.actor, caregiver_id)
     data = request.POST if request.method == "POST" else None
     form = PreferencesForm(
@@ -268,7 +269,7 @@ def edit_preferences(request: HttpRequest, caregiver_id: UUID) -> HttpResponse:
 
 @requires(Capability.NETWORK_AGGREGATES)
 @require_http_methods(["GET"])
-def network(request: HttpRequest) -> HttpResponse:
+def network(request: AuthedRequest) -> HttpResponse:
     return page(
         request, "families/network.html", {"rows": selectors.network_panel_summary(request.actor)}
     )

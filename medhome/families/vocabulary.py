@@ -23,7 +23,7 @@ class RaceEthnicity(models.TextChoices):
 
 # One value per child for stratifying measures: the single category, "multiple", "declined" or
 # "unknown" (domain-reference §10: stratify by the 2024 categories plus multiple and declined).
-RaceEthnicityGroup = models.TextChoices(
+RaceEthnicityGroup = models.TextChoices(  # type: ignore[call-overload]  # functional API
     "RaceEthnicityGroup",
     [
         *((c.name, (c.value, c.label)) for c in RaceEthnicity if c != RaceEthnicity.DECLINED),

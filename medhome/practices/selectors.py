@@ -8,11 +8,11 @@ from medhome.accounts.roles import CLINICIAN_ROLES
 from .models import Membership, MembershipQuerySet, Practice
 
 
-def memberships_of(user) -> MembershipQuerySet:  # type: ignore[no-untyped-def]
+def memberships_of(user) -> MembershipQuerySet:
     return Membership.objects.active().filter(user=user).select_related("practice")
 
 
-def active_membership(user, practice_id: object) -> Membership | None:  # type: ignore[no-untyped-def]
+def active_membership(user, practice_id: object) -> Membership | None:
     try:
         practice_uuid = UUID(str(practice_id))
     except ValueError:

@@ -6,7 +6,7 @@ from medhome.practices.models import Membership
 from medhome.practices.scoping import get_scoped, scoped
 
 
-def team_of(actor: Actor):  # type: ignore[no-untyped-def]
+def team_of(actor: Actor):
     return (
         scoped(actor, Membership, need=Capability.USERS_MANAGE)
         .select_related("user")

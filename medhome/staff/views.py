@@ -3,7 +3,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.requests import AuthedRequest
 
 from . import selectors, services
 from .forms import AddMemberForm, ChangeMemberForm
 
 
-def set_password_link(request: HttpRequest, user) -> str:  # type: ignore[no-untyped-def]
+def set_password_link(request: AuthedRequest, user) -> str:
     path = reverse(
         "accounts:set_password",
         kwargs={
@@ -32,7 +33,7 @@ def set_password_link(request: HttpRequest, user) -> str:  # type: ignore[no-unt
 
 @requires(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthedRequest) -> HttpResponse:
     form = AddMemberForm(request.POST if request.method == "POST" else None)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -65,7 +66,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def member(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+def member(request: AuthedRequest, membership_id: UUID) -> HttpResponse:
     membership = selectors.access_membership(request.actor, membership_id)
     data = request.POST if request.method == "POST" else None
     form = ChangeMemberForm(

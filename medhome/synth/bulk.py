@@ -81,7 +81,7 @@ def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -> Non
     connection = connections[alias]
     quote = connection.ops.quote_name
     fields = list(model._meta.local_concrete_fields)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - from _meta

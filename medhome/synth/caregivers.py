@@ -136,7 +136,8 @@ def build_caregivers(
 ) -> tuple[list[Caregiver], list[AvailabilityWindow]]:
     language = heritage.language
     barrier = rng.random() < P.TRANSPORTATION_BARRIER_SHARE
-    caregivers, windows = [], []
+    caregivers: list[Caregiver] = []
+    windows: list[AvailabilityWindow] = []
     for index, sketch in enumerate(sketches):
         primary = index == 0
         speaks = language

@@ -77,7 +77,7 @@ class Population:
         ]
 
     def counts(self) -> dict[str, int]:
-        return {model._meta.verbose_name_plural: len(rows) for model, rows in self.tables()}
+        return {str(model._meta.verbose_name_plural): len(rows) for model, rows in self.tables()}
 
 
 def build_network(rng: Random, name: str) -> Network:

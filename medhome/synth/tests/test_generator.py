@@ -243,7 +243,7 @@ def test_synth_command_creates_practices_with_sites_and_children() -> None:
 
 
 @pytest.mark.django_db
-def test_synth_is_refused_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+def test_synth_is_refused_in_production(settings) -> None:
     settings.ENV = "production"
 
     with pytest.raises(CommandError, match="production"):
@@ -254,7 +254,7 @@ def test_synth_is_refused_in_production(settings) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.django_db
-def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:  # type: ignore[no-untyped-def]
+def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
     first, second = StringIO(), StringIO()
     call_command("load_demo", as_of="2026-11-23", stdout=first)
     counts = {name: len(rows) for name, rows in dump().items()}

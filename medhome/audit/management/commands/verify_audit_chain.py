@@ -7,7 +7,7 @@ from medhome.practices.models import Practice
 class Command(BaseCommand):
     help = "Checks every practice's audit hash chain and names the broken links."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         failures = 0
         for practice in Practice.objects.order_by("name"):
             broken = verify_chain(practice)

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--as-of", default="", help="date ages are computed at, YYYY-MM-DD (default today)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         refuse_production()
         as_of = parse_date(options["as_of"]) if options["as_of"] else clock.today()
         demo = load_demo(as_of=as_of)

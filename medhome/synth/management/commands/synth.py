@@ -44,7 +44,7 @@ class Command(BaseCommand):
             "--as-of", default="", help="date ages are computed at, YYYY-MM-DD (default today)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         refuse_production()
         children, practice_count = options["children"], options["practices"]
         if children < 0 or practice_count < 1:
