@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "phonenumber_field",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "medhome.core",
     "medhome.accounts",
     "medhome.practices",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "medhome.core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "medhome.core.middleware.AbsoluteSessionTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "medhome.accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medhome.practices.middleware.ActorMiddleware",
@@ -87,9 +92,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "medhome.urls"
 WSGI_APPLICATION = "medhome.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "practices:choose"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "account_login"
 
 TEMPLATES = [
     {
@@ -154,7 +159,25 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# django-allauth: staff log in with a username; nobody signs up (a practice admin adds colleagues).
+ACCOUNT_ADAPTER = "medhome.accounts.adapter.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed logins lock per (username, IP) through django-axes, so nobody can lock a colleague out
+# from elsewhere by typing wrong passwords for their username; allauth's own limit, which would
+# lock by username alone, is left to catch one address trying many usernames.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/5m/ip"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "medhome"
+# Staff must set up a second factor before they reach any record (security.md: MFA for staff).
+# Off only in the local demo and tests, so the printed demo logins open a chart at once.
+MEDHOME_REQUIRE_MFA = env_bool("MEDHOME_REQUIRE_MFA", not IS_LOCAL)
 AXES_FAILURE_LIMIT = env_int("MEDHOME_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours: a lockout ends by itself, so nobody can lock a user out for good
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -243,6 +266,19 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- E-mail (password resets) --------------------------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDHOME_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if IS_LOCAL
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("MEDHOME_FROM_EMAIL", "medhome@localhost")
 
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("medhome.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("practice/", include("medhome.practices.urls")),
     path("team/", include("medhome.staff.urls")),
     path("", include("medhome.families.urls")),

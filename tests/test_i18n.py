@@ -73,7 +73,7 @@ def switcher(html: str) -> str:
 
 @pytest.mark.django_db
 def test_login_page_is_english_by_default_and_offers_spanish(client):
-    html = client.get(reverse("accounts:login")).content.decode()
+    html = client.get(reverse("account_login")).content.decode()
 
     assert '<html lang="en">' in html
     assert "Log in to medhome" in html
@@ -81,7 +81,7 @@ def test_login_page_is_english_by_default_and_offers_spanish(client):
     assert f'action="{reverse("set_language")}"' in form
     assert 'method="post"' in form
     assert 'name="csrfmiddlewaretoken"' in form
-    assert f'name="next" value="{reverse("accounts:login")}"' in form
+    assert f'name="next" value="{reverse("account_login")}"' in form
     assert '<label for="language-switch-select">Language</label>' in form
     assert '<select id="language-switch-select" name="language">' in form
     assert '<option value="en" lang="en" selected>English</option>' in form
@@ -92,7 +92,7 @@ def test_login_page_is_english_by_default_and_offers_spanish(client):
 @pytest.mark.django_db
 def test_login_page_in_spanish_from_the_browser_language():
     client = Client(headers={"accept-language": "es-US,es;q=0.9,en;q=0.5"})
-    html = client.get(reverse("accounts:login")).content.decode()
+    html = client.get(reverse("account_login")).content.decode()
 
     assert '<html lang="es">' in html
     assert "Inicie sesión en medhome" in html
@@ -105,7 +105,7 @@ def test_login_page_in_spanish_from_the_browser_language():
 
 @pytest.mark.django_db
 def test_switching_the_login_page_to_spanish_and_back(client):
-    login = reverse("accounts:login") + "?next=/children/"
+    login = reverse("account_login") + "?next=/children/"
 
     response = switch_language(client, "es", login)
 
@@ -143,9 +143,9 @@ def test_logged_in_pages_follow_the_chosen_language(staff_client):
 
 @pytest.mark.django_db
 def test_an_unknown_language_is_ignored(client):
-    switch_language(client, "xx", reverse("accounts:login"))
+    switch_language(client, "xx", reverse("account_login"))
 
-    html = client.get(reverse("accounts:login")).content.decode()
+    html = client.get(reverse("account_login")).content.decode()
     assert "Log in to medhome" in html
 
 

@@ -182,7 +182,7 @@ def csp_of(response) -> dict[str, str]:
 )
 def test_responses_carry_a_strict_content_security_policy(client, client_a, child_a, page):
     urls = {
-        "login": (client, reverse("accounts:login")),
+        "login": (client, reverse("account_login")),
         "healthz": (client, reverse("healthz")),
         "search": (client_a, reverse("families:search")),
         "chart": (client_a, reverse("families:chart", kwargs={"child_id": child_a.pk})),

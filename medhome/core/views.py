@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect("accounts:login")
+        return redirect("account_login")
     return redirect("practices:choose")
 
 

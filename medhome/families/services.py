@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
@@ -26,9 +26,9 @@ CAREGIVER_OBJECT = "caregiver"
 FAMILY_OBJECT = "family"
 
 
-DUPLICATE_MRN = _lazy("Another child in this practice already has this MRN.")
-DECLINED_ALONE = _lazy("“Prefers not to answer” cannot be combined with other categories.")
-MEMBER_ID_NEEDED = _lazy("Medicaid and CHIP need the member ID.")
+DUPLICATE_MRN = gettext_lazy("Another child in this practice already has this MRN.")
+DECLINED_ALONE = gettext_lazy("“Prefers not to answer” cannot be combined with other categories.")
+MEMBER_ID_NEEDED = gettext_lazy("Medicaid and CHIP need the member ID.")
 
 
 class StaleEdit(Exception):
