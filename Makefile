@@ -11,7 +11,7 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: demo test test-fast lint bench clean venv
+.PHONY: demo test test-fast e2e lint bench clean venv
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -39,6 +39,10 @@ lint: venv
 
 test: lint
 	MEDHOME_ENV=test $(VENV)/bin/pytest
+
+# Browser tests in Debian's Chromium (apt-get install chromium), on their own demo server.
+e2e: venv
+	MEDHOME_ENV=test $(VENV)/bin/pytest -m e2e tests/e2e
 
 test-fast: venv
 	MEDHOME_ENV=test $(VENV)/bin/pytest
