@@ -1,0 +1,69 @@
+"""Settings come from the environment, with safe production defaults."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, medhome.settings as s; print(json.dumps({k: getattr(s, k) for k in ["
+    "'DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', "
+    "'SECURE_HSTS_SECONDS', 'MEDHOME_REQUIRE_MFA', 'ALLOWED_HOSTS']}))"
+)
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDHOME_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603 - our own interpreter and settings module
+        [sys.executable, "-c", PROBE],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings()  # MEDHOME_ENV unset means production
+
+    assert result.returncode != 0
+    assert "MEDHOME_SECRET_KEY must be set in production." in result.stderr
+
+
+def test_production_defaults_are_the_safe_ones():
+    result = load_settings(MEDHOME_SECRET_KEY="x" * 50, MEDHOME_ALLOWED_HOSTS="medhome.example.org")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "MEDHOME_REQUIRE_MFA": True,
+        "ALLOWED_HOSTS": ["medhome.example.org"],
+    }
+
+
+def test_the_demo_runs_over_plain_http_on_this_machine_without_debug():
+    result = load_settings(MEDHOME_ENV="demo")
+
+    assert json.loads(result.stdout) == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "MEDHOME_REQUIRE_MFA": False,
+        "ALLOWED_HOSTS": ["127.0.0.1", "localhost"],
+    }
+
+
+def test_an_unknown_environment_name_is_refused():
+    result = load_settings(MEDHOME_ENV="staging")
+
+    assert result.returncode != 0
+    assert "MEDHOME_ENV must be production, demo, dev, test or bench" in result.stderr
