@@ -1,0 +1,54 @@
+"""WCAG 2.1 A/AA checks with axe-core on the staff pages, in English and Spanish."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{v['id']}: {node['target']}"
+        for v in results.response["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_pages_have_no_wcag_violations(browser, demo_url, language):
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 900}, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.goto(f"{demo_url}/accounts/login/")
+    found = {"login": violations(page)}
+    page.fill("#id_login", "admin@riverside.demo")
+    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/children/$"))
+    page.fill("#q", "ng")
+    page.locator("#results tbody a").first.wait_for()
+    found["search"] = violations(page)
+    page.locator("#results tbody a").first.click()
+    page.wait_for_url(re.compile(r".*/children/[0-9a-f-]{36}/$"))
+    found["chart"] = violations(page)
+    page.locator("a[href*='/preferences/']").first.click()
+    page.wait_for_load_state()
+    found["preferences"] = violations(page)
+    for path in ("/families/new/", "/team/", "/practice/"):
+        page.goto(f"{demo_url}{path}")
+        found[path] = violations(page)
+    page.goto(f"{demo_url}/families/new/")
+    page.click("main button[type=submit]")  # everything missing: every field says so
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() > 3
+    found["register with errors"] = violations(page)
+    context.close()
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
