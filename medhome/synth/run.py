@@ -103,9 +103,10 @@ def save(plan: Plan, population: Population, *, refresh_statistics: bool = True)
         analyze(model for model, _ in population.tables())
 
 
-def synthesize(
+def plan_and_generate(
     *, seed: int, children: int, practice_count: int, network_name: str, as_of: date
 ) -> tuple[Plan, Population]:
+    """Decide where the children go and build them in memory; nothing is written yet."""
     plan = plan_run(seed=seed, practice_count=practice_count, network_name=network_name)
     population = generate_population(
         rng=plan.people_rng,
@@ -113,6 +114,19 @@ def synthesize(
         children=children,
         as_of=as_of,
         taken_mrns=plan.taken_mrns,
+    )
+    return plan, population
+
+
+def synthesize(
+    *, seed: int, children: int, practice_count: int, network_name: str, as_of: date
+) -> tuple[Plan, Population]:
+    plan, population = plan_and_generate(
+        seed=seed,
+        children=children,
+        practice_count=practice_count,
+        network_name=network_name,
+        as_of=as_of,
     )
     save(plan, population)
     return plan, population

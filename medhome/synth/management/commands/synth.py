@@ -7,8 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medhome.core import clock
-from medhome.synth.generator import generate_population
-from medhome.synth.run import SeedAlreadyLoaded, default_network_name, plan_run, save
+from medhome.synth.run import SeedAlreadyLoaded, default_network_name, plan_and_generate, save
 
 
 def refuse_production() -> None:
@@ -54,13 +53,12 @@ class Command(BaseCommand):
         network_name = options["network"] or default_network_name(seed)
 
         started = perf_counter()
-        plan = plan_run(seed=seed, practice_count=practice_count, network_name=network_name)
-        population = generate_population(
-            rng=plan.people_rng,
-            places=plan.places,
+        plan, population = plan_and_generate(
+            seed=seed,
             children=children,
+            practice_count=practice_count,
+            network_name=network_name,
             as_of=as_of,
-            taken_mrns=plan.taken_mrns,
         )
         generated = perf_counter()
         try:
