@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "medhome.audit",
     "medhome.families",
     "medhome.staff",
+    "medhome.instruments",
+    "medhome.visits",
+    "medhome.periodicity",
+    "medhome.screening",
     "medhome.synth",
 ]
 
@@ -207,6 +211,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("MEDHOME_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "medhome.core.views.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],

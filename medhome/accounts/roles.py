@@ -29,6 +29,9 @@ class Capability:
     FAMILY_CREATE = "family.create"  # register a new family
     FAMILY_EDIT = "family.edit"  # change demographics and the family's preferences
     SCREENING_DETAIL = "screening.detail"  # see item-level screening answers, not only results
+    SCREENING_RESULTS = "screening.results"  # see scores, bands and what is due next
+    SCREENING_SEND = "screening.send"  # send a family link or hand the tablet to a caregiver
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"  # close a critical-answer alert with the action taken
     PLAN_EDIT = "plan.edit"  # edit the shared care plan
     USERS_MANAGE = "users.manage"  # manage the practice's staff and roles
     AUDIT_READ = "audit.read"  # see who opened a chart, when
@@ -40,6 +43,9 @@ class Capability:
             FAMILY_CREATE,
             FAMILY_EDIT,
             SCREENING_DETAIL,
+            SCREENING_RESULTS,
+            SCREENING_SEND,
+            ALERT_ACKNOWLEDGE,
             PLAN_EDIT,
             USERS_MANAGE,
             AUDIT_READ,
@@ -50,21 +56,35 @@ class Capability:
 
 C = Capability
 _CLINICAL_TEAM = frozenset(
-    {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_DETAIL, C.PLAN_EDIT}
+    {
+        C.CHART_READ,
+        C.FAMILY_CREATE,
+        C.FAMILY_EDIT,
+        C.SCREENING_DETAIL,
+        C.SCREENING_RESULTS,
+        C.SCREENING_SEND,
+        C.PLAN_EDIT,
+    }
 )
+# Only licensed clinicians close a critical-answer alert (domain-reference §4 "Critical answers").
+_CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.PEDIATRICIAN: _CLINICAL_TEAM,
-    Role.NURSE_PRACTITIONER: _CLINICAL_TEAM,
-    Role.NURSE: _CLINICAL_TEAM,
+    Role.PEDIATRICIAN: _CLINICIANS,
+    Role.NURSE_PRACTITIONER: _CLINICIANS,
+    Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM,
-    Role.BEHAVIORAL_HEALTH: _CLINICAL_TEAM,
+    Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
-    # CHWs work social needs with the family; item-level clinical answers stay with clinicians.
-    Role.COMMUNITY_HEALTH_WORKER: frozenset({C.CHART_READ, C.FAMILY_EDIT, C.PLAN_EDIT}),
+    # CHWs work social needs with the family: they see results (not confidential adolescent
+    # ones) and send links; item-level clinical answers stay with the clinical team.
+    Role.COMMUNITY_HEALTH_WORKER: frozenset(
+        {C.CHART_READ, C.FAMILY_EDIT, C.PLAN_EDIT, C.SCREENING_RESULTS, C.SCREENING_SEND}
+    ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT}),
+    # The front desk sends pre-visit links and hands the tablet over; it never sees results.
+    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
     Role.PRACTICE_ADMIN: frozenset(
         {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.USERS_MANAGE, C.AUDIT_READ}
     ),

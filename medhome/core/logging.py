@@ -13,6 +13,8 @@ import traceback
 from .request_context import request_id_var
 
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
+# A family link's token is a credential: it must not outlive the request in a log.
+FAMILY_TOKEN = re.compile(r"/f/[^/\s\"']+")
 
 
 class RequestIdFilter(logging.Filter):
@@ -24,7 +26,7 @@ class RequestIdFilter(logging.Filter):
 class NoPhiFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        record.msg = QUERY_STRING.sub("?[redacted]", message)
+        record.msg = FAMILY_TOKEN.sub("/f/[token]", QUERY_STRING.sub("?[redacted]", message))
         record.args = ()
         if hasattr(record, "request"):
             record.request = None

@@ -28,3 +28,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(
         request, "errors/500.html", {"request_id": getattr(request, "request_id", "")}, status=500
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from an old or foreign page: say how to recover, in plain words."""
+    return render(request, "errors/csrf.html", status=403)

@@ -1,0 +1,38 @@
+"""Sections other apps add to a child's chart.
+
+The chart belongs to `families`, which must not import the apps above it; those apps register a
+panel here (in AppConfig.ready) and the chart renders whatever is registered, in order.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class Panel:
+    order: int
+    place: str  # "top" (above the family, for what must not be missed) or "main"
+    template: str
+    context: Callable[[Any, Any, Any], dict[str, Any] | None]  # (request, child, today) -> ctx
+
+
+_PANELS: list[Panel] = []
+
+
+def register(panel: Panel) -> None:
+    _PANELS.append(panel)
+    _PANELS.sort(key=lambda registered: registered.order)
+
+
+def render_chart_panels(request: Any, child: Any, today: Any) -> dict[str, list[SafeString]]:
+    rendered: dict[str, list[SafeString]] = {"top": [], "main": []}
+    for panel in _PANELS:
+        context = panel.context(request, child, today)
+        if context is not None:
+            html = render_to_string(panel.template, context, request=request)
+            rendered[panel.place].append(html)
+    return rendered

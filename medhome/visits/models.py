@@ -1,0 +1,64 @@
+"""Visits of a child to the practice: scheduled, attended or not.
+
+The screening work of today's clinic starts from here ("who is coming today, what is due"); the
+care-coordination issue extends the same rows with visits that happened elsewhere.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medhome.families.models import Child
+from medhome.practices.models import PracticeScopedModel, Site
+
+
+class VisitKind(models.TextChoices):
+    WELL_CHILD = "well_child", _("Well-child visit")
+    SICK = "sick", _("Sick visit")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    GROUP = "group", _("Group well-child visit")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Telehealth (video)")
+    AUDIO = "audio", _("Telehealth (audio only)")
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    ARRIVED = "arrived", _("Arrived")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class Visit(PracticeScopedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    kind = models.CharField(_("type"), max_length=20, choices=VisitKind)
+    modality = models.CharField(
+        _("how"), max_length=20, choices=Modality, default=Modality.IN_PERSON
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisitStatus, default=VisitStatus.SCHEDULED
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["practice", "starts_at"], name="visit_day_idx"),
+            models.Index(fields=["child", "starts_at"], name="visit_child_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
