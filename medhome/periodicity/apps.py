@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PeriodicityConfig(AppConfig):
+    name = "medhome.periodicity"
