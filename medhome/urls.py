@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("practice/", include("medhome.practices.urls")),
     path("team/", include("medhome.staff.urls")),
+    path("", include("medhome.screening.urls")),
     path("", include("medhome.families.urls")),
 ]
 

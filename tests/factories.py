@@ -271,3 +271,45 @@ def register_form_data(
     data.update(windows_form_data(DEFAULT_WINDOWS if windows is None else windows))
     data.update(prefixed(child_values(**(child or {})), "child"))
     return data
+
+
+def screening_with_alert(child, caregiver, user) -> dict:
+    """A tablet PHQ-9 in progress whose item 9 answer raised a critical alert."""
+    from medhome.accounts.roles import capabilities_of
+    from medhome.core import clock
+    from medhome.core.actor import Actor
+    from medhome.screening import services as screening
+
+    role = user.memberships.get(practice=child.practice).role
+    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
+    administration = screening.start_administration(
+        actor=actor,
+        child=child,
+        choice="phq9:caregiver",
+        mode="tablet",
+        caregiver=caregiver,
+        override_reason="Parent asked to talk about mood",
+        at=clock.now(),
+    )
+    administration = screening.save_answers(
+        actor=actor,
+        administration=administration,
+        answers={"9": "LA6569-3"},
+        submit=False,
+        at=clock.now(),
+    )
+    return {"administration": administration, "alert": administration.alerts.get()}
+
+
+def schedule_visit(child, *, at: str, kind: str = "well_child"):
+    from datetime import datetime
+
+    from medhome.visits.models import Visit
+
+    return Visit.objects.create(
+        practice=child.practice,
+        child=child,
+        starts_at=datetime.fromisoformat(at),
+        kind=kind,
+        created_at=timezone.now(),
+    )

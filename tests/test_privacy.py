@@ -249,6 +249,7 @@ def test_every_post_without_a_csrf_token_is_refused(
         "family": child_a.family,
         "caregiver": caregiver_a,
         "membership": Membership.objects.get(user=staff_a[Role.NURSE]),
+        **factories.screening_with_alert(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
     }
     before = record_counts()
 

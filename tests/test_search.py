@@ -164,7 +164,9 @@ def test_chart_query_count_does_not_grow_with_the_family(
     chart = reverse("families:chart", kwargs={"child_id": child_a.pk})
     client_a.get(chart)
 
-    with django_assert_num_queries(15):
+    # 15 for the chart itself, 7 for the screening panels (alerts, completions, text packs,
+    # results, links, forms in progress, the visit's rows) — none per family member.
+    with django_assert_num_queries(22):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

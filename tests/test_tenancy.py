@@ -19,6 +19,7 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Membership
+from medhome.screening.models import Administration, CriticalAlert, FamilyLink
 
 from . import factories
 from .conftest import PHI_A, PHI_B
@@ -49,6 +50,9 @@ FILL = {
     "token": lambda rows: "cqm9sq-0123456789abcdef0123456789abcdef",  # well-formed, not valid
     "uidb36": lambda rows: "1z",  # allauth's password-reset link: well-formed, not valid
     "key": lambda rows: "set-1z-0123456789abcdef",
+    "administration_id": lambda rows: rows["administration"].pk,
+    "alert_id": lambda rows: rows["alert"].pk,
+    "instrument_key": lambda rows: "phq9",
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -74,6 +78,10 @@ PUBLIC = {
     # Steps of a login in progress: without one they go back to the login page.
     "account_confirm_login_code": (302, 302, "/accounts/login/"),
     "mfa_authenticate": (302, 302, "/accounts/login/"),
+    # The family's one-time link pages: the token is the key, no login; a wrong one says so.
+    "screening:family_start": (404, 405, None),
+    "screening:family_form": (404, 404, None),
+    "screening:family_done": (404, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -104,10 +112,29 @@ CLINICIAN_GET = {
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
     "set_language": (302, "/"),
+    "screening:start": (405, None),  # a button posts to it
+    # A token that was never issued: the friendly "this link does not work" page.
+    "screening:family_start": (404, None),
+    "screening:family_form": (404, None),
+    "screening:family_done": (404, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
-GET_ONLY = {"home", "healthz", "families:chart", "families:network"}
+GET_ONLY = {
+    "home",
+    "healthz",
+    "families:chart",
+    "families:network",
+    "screening:today",
+    "screening:due_list",
+    "screening:alerts",
+    "screening:child",
+    "screening:result",
+    "screening:family_start",
+    "screening:family_done",
+}
+# Pages that take no GET (an action button posts to them).
+POST_ONLY = {"screening:start"}
 
 CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
@@ -133,6 +160,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return factories.preferences_form_data(rows["caregiver"], strengths="Changed")
     if name == "staff:member":
         return {"role": Role.NETWORK_ANALYST}  # no is_active: would remove the access
+    if name == "screening:start":
+        return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
+    if name == "screening:administer":
+        return {"item-1": "LA6571-9", "action": "submit"}
+    if name == "screening:acknowledge":
+        return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",
@@ -144,7 +177,17 @@ def payload_for(name: str, rows: dict) -> dict:
 def practice_row_counts(practice) -> dict[str, int]:
     return {
         model.__name__: model.objects.filter(practice=practice).count()
-        for model in (Family, Child, Caregiver, AvailabilityWindow, AuditEvent, Membership)
+        for model in (
+            Family,
+            Child,
+            Caregiver,
+            AvailabilityWindow,
+            AuditEvent,
+            Membership,
+            Administration,
+            CriticalAlert,
+            FamilyLink,
+        )
     }
 
 
@@ -167,6 +210,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
         "child": child_b,
         "caregiver": caregiver_b,
         "membership": membership,
+        **factories.screening_with_alert(child_b, caregiver_b, clinician_b),
     }
 
 
@@ -178,6 +222,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "child": child_a,
         "caregiver": caregiver_a,
         "membership": membership,
+        **factories.screening_with_alert(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
     }
 
 
@@ -216,6 +261,8 @@ def test_other_practice_ids_answer_404_without_phi(
 
     if name in PUBLIC:  # no practice's row behind it: the same page for everyone
         assert (got.status_code, posted.status_code) == (own.status_code, PUBLIC[name][1])
+    elif name in POST_ONLY:
+        assert (own.status_code, got.status_code, posted.status_code) == (405, 405, 404)
     else:
         assert own.status_code == 200, f"{name}: give ROLE_FOR a role of A that opens it"
         assert got.status_code == 404
@@ -241,11 +288,14 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "child": Child(pk=uuid.uuid4()),
         "caregiver": Caregiver(pk=uuid.uuid4()),
         "membership": Membership(pk=uuid.uuid4(), user_id=2**31 - 1),
+        "administration": Administration(pk=uuid.uuid4()),
+        "alert": CriticalAlert(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
-    other_practice, nonexistent = client.get(other_url), client.get(missing_url)
+    send = client.post if name in POST_ONLY else client.get
+    other_practice, nonexistent = send(other_url), send(missing_url)
 
-    expected = 200 if name in PUBLIC else 404
+    expected = PUBLIC[name][0] if name in PUBLIC else 404
     assert (other_practice.status_code, nonexistent.status_code) == (expected, expected)
     assert page_without(other_practice, other_url) == page_without(nonexistent, missing_url)
 

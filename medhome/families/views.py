@@ -15,6 +15,7 @@ from medhome.accounts.roles import Capability
 from medhome.audit.selectors import openings_of
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.panels import render_chart_panels
 from medhome.core.requests import AuthedRequest
 
 from . import selectors, services
@@ -74,6 +75,7 @@ def chart(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = selectors.chart_of(request.actor, child_id)
     services.record_chart_opened(actor=request.actor, child=child, at=clock.now())
     openings = openings_of(request.actor, object_type=services.CHILD_OBJECT, object_id=child.pk)
+    today = clock.today()
     return page(
         request,
         "families/chart.html",
@@ -82,7 +84,8 @@ def chart(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "caregivers": child.family.caregivers.all(),
             "siblings": [c for c in child.family.children.all() if c.pk != child.pk],
             "openings": openings.select_related("actor")[:25],
-            "today": clock.today(),
+            "today": today,
+            "panels": render_chart_panels(request, child, today),
         },
     )
 

@@ -114,3 +114,25 @@ def preamble_text(instrument: Instrument, language: str, practice: Practice | No
 
 def staff_entry_only(instrument: Instrument, practice: Practice | None) -> bool:
     return wording(instrument, practice).staff_entry_only
+
+
+def languages_by_instrument(practice: Practice | None) -> dict[str, frozenset[str]]:
+    """Every instrument's available languages for a practice, in one query (for lists)."""
+    from medhome.instruments import registry
+    from medhome.instruments.models import TextPack
+
+    loaded: dict[tuple[str, str], set[str]] = {}
+    if practice is not None:
+        for key, version, language in TextPack.objects.for_practice(practice).values_list(
+            "instrument_key", "instrument_version", "language"
+        ):
+            loaded.setdefault((key, version), set()).add(language)
+    return {
+        instrument.key: instrument.bundled_languages
+        | (
+            frozenset()
+            if instrument.text_license == TextLicense.PROPRIETARY
+            else frozenset(loaded.get((instrument.key, instrument.version), ()))
+        )
+        for instrument in registry.all_instruments()
+    }

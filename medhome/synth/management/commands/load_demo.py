@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from medhome.core import clock
+from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, load_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         refuse_production()
         as_of = parse_date(options["as_of"]) if options["as_of"] else clock.today()
         demo = load_demo(as_of=as_of)
+        booked = sum(
+            schedule_clinic(practice, as_of=as_of, created_at=clock.now())
+            for practice in demo.network.practices.all()
+        )
+        if booked:
+            self.stdout.write(f"Scheduled {booked} synthetic visits over the next two weeks.")
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(

@@ -1,0 +1,142 @@
+"""Which instruments a child is due for: the periodicity engine's rows, turned into forms.
+
+Rows belong to a respondent: the caregiver-depression row is the caregiver's, the depression,
+suicide-risk and substance-use rows are the adolescent's own (domain-reference §4 and §11). A
+PHQ-9 answered by a caregiver never satisfies an adolescent's row, and the other way round.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from medhome.families.models import Child
+from medhome.instruments import registry
+from medhome.instruments.definitions import Instrument, Respondent
+from medhome.instruments.texts import languages_by_instrument
+from medhome.periodicity import corrected_age
+from medhome.periodicity.engine import ChildSchedule, child_schedule
+from medhome.periodicity.services import completions_for, facts_for
+
+from . import rules
+
+ADOLESCENT_ROWS = frozenset({"depression_suicide", "substance_use"})
+CAREGIVER_ROWS = frozenset({"caregiver_depression"})
+# From this age the adolescent answers their own screens in clinic (domain-reference §11: from
+# the 11-year visit on).
+ADOLESCENT_FROM_MONTHS = 11 * 12
+
+
+def rows_for(instrument: Instrument, respondent: Respondent | str) -> frozenset[str]:
+    rows = frozenset(instrument.rows)
+    if respondent == Respondent.ADOLESCENT:
+        return rows - CAREGIVER_ROWS
+    if respondent == Respondent.CAREGIVER:
+        return rows - ADOLESCENT_ROWS
+    return rows
+
+
+def schedule_of(child: Child, on: date) -> ChildSchedule:
+    return child_schedule(facts_for(child), on, completions_for(child))
+
+
+def age_in_months(birth_date: date, on: date) -> int:
+    months = (on.year - birth_date.year) * 12 + on.month - birth_date.month
+    return months - (1 if on.day < birth_date.day else 0)
+
+
+def age_in_years(birth_date: date, on: date) -> int:
+    return age_in_months(birth_date, on) // 12
+
+
+def scoring_age(administration: Any) -> int | None:
+    """Age-keyed cut-offs (PHQ-9 ≥ 11 for adolescents) apply to the adolescent's own answers."""
+    if administration.respondent != Respondent.ADOLESCENT:
+        return None
+    return age_in_years(administration.child.date_of_birth, administration.started_at.date())
+
+
+def fits_age(instrument: Instrument, months: int) -> bool:
+    low, high = instrument.min_age_months, instrument.max_age_months
+    return (low is None or months >= low) and (high is None or months <= high)
+
+
+def open_rows(schedule: ChildSchedule) -> set[str]:
+    return {state.row.key for state in schedule.outstanding}
+
+
+@dataclass(frozen=True)
+class Choice:
+    instrument: Instrument
+    respondent: Respondent
+    due: bool
+    preselected: bool
+    family_ok: bool  # has authored wording for families (else staff entry from paper)
+
+    @property
+    def value(self) -> str:
+        return f"{self.instrument.key}:{self.respondent}"
+
+
+def respondents_for(instrument: Instrument, months: int) -> list[Respondent]:
+    allowed = instrument.respondents or frozenset({instrument.respondent})
+    found: list[Respondent] = [r for r in (Respondent.CAREGIVER, Respondent.STAFF) if r in allowed]
+    if Respondent.ADOLESCENT in allowed and months >= ADOLESCENT_FROM_MONTHS:
+        found.append(Respondent.ADOLESCENT)
+    return found
+
+
+def choices_for(child: Child, on: date, schedule: ChildSchedule | None = None) -> list[Choice]:
+    """Every instrument and respondent that fits the child's age, the due ones first; the
+    practice's preferred instrument for each open row is preselected (rules.preferred)."""
+    rows = open_rows(schedule or schedule_of(child, on))
+    months = age_in_months(child.date_of_birth, on)
+    found: list[tuple[Instrument, Respondent, bool, bool]] = []
+    languages = languages_by_instrument(child.practice)
+    for instrument in registry.all_instruments():
+        if not fits_age(instrument, months):
+            continue
+        family_ok = bool(languages[instrument.key])
+        for respondent in respondents_for(instrument, months):
+            is_due = bool(rows & rows_for(instrument, respondent))
+            found.append((instrument, respondent, is_due, family_ok))
+    chosen = _preselect(found, rows)
+    choices = [
+        Choice(i, r, d, (i.key, r) in chosen, ok) for i, r, d, ok in found if r != Respondent.STAFF
+    ] + [Choice(i, r, d, False, ok) for i, r, d, ok in found if r == Respondent.STAFF]
+    return sorted(choices, key=lambda c: (not c.preselected, not c.due, c.instrument.name))
+
+
+def _preselect(
+    found: list[tuple[Instrument, Respondent, bool, bool]], rows: set[str]
+) -> set[tuple[str, Respondent]]:
+    chosen: set[tuple[str, Respondent]] = set()
+    for row in sorted(rows):
+        for key in rules.preferred(row):
+            match = next(
+                (
+                    (i.key, r)
+                    for i, r, is_due, ok in found
+                    if i.key == key
+                    and is_due
+                    and ok
+                    and row in rows_for(i, r)
+                    and r == Respondent.CAREGIVER
+                ),
+                None,
+            )
+            if match:
+                chosen.add(match)
+                break
+    return chosen
+
+
+def is_due(child: Child, instrument: Instrument, on: date, respondent: Respondent | str) -> bool:
+    rows = open_rows(schedule_of(child, on))
+    return fits_age(instrument, age_in_months(child.date_of_birth, on)) and bool(
+        rows & rows_for(instrument, respondent)
+    )
+
+
+def age_label(child: Child, on: date) -> str:
+    """Both ages for a preterm infant under 24 months ("14 months, corrected 12 months")."""
+    return corrected_age.age_label(child.date_of_birth, child.gestational_age_weeks, on)

@@ -1,0 +1,87 @@
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.utils.translation import gettext_lazy as _
+
+from medhome.families.languages import language_choices
+from medhome.families.models import Caregiver, Child
+from medhome.families.vocabulary import Channel
+from medhome.instruments.definitions import Instrument, Respondent
+
+from .due import Choice
+
+
+def attach_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def answers_from(data: Mapping[str, Any], instrument: Instrument) -> dict[str, str]:
+    """The posted answers, keyed by linkId; a field left out is "not answered", not cleared."""
+    return {
+        item.link_id: str(data.get(f"item-{item.link_id}", "")).strip()
+        for item in instrument.items
+        if f"item-{item.link_id}" in data
+    }
+
+
+class SendForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label=_("Screeners"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    caregiver: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Send to"), queryset=Caregiver.objects.none(), required=False, empty_label=None
+    )
+    language = forms.ChoiceField(label=_("Language of the link"))
+    channel = forms.ChoiceField(label=_("How the family gets it"), choices=Channel.choices)
+    override_reason = forms.CharField(
+        label=_("Reason, if sending a screener that is not due"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput,
+    )
+
+    def __init__(self, *args: Any, child: Child, choices: list[Choice], **kwargs: Any) -> None:
+        caregivers = child.family.caregivers.order_by("-is_primary_contact", "given_name")
+        first = caregivers.first()
+        kwargs.setdefault(
+            "initial",
+            {
+                "instruments": [c.value for c in choices if c.preselected],
+                "caregiver": first,
+                "language": first.preferred_language if first else child.preferred_language,
+                "channel": first.preferred_channel if first else Channel.TEXT,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        field = self.fields["instruments"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (c.value, f"{c.instrument.name}" + ("" if c.due else " *"))
+            for c in choices
+            if c.family_ok and c.respondent == Respondent.CAREGIVER
+        ]
+        caregiver_field = self.fields["caregiver"]
+        assert isinstance(caregiver_field, forms.ModelChoiceField)
+        caregiver_field.queryset = caregivers
+        language_field = self.fields["language"]
+        assert isinstance(language_field, forms.ChoiceField)
+        language_field.choices = language_choices()
+
+
+class AcknowledgeForm(forms.Form):
+    action_taken = forms.CharField(
+        label=_("What was done"),
+        help_text=_(
+            "For example: spoke with the parent by phone, safety plan made, warm hand-off to "
+            "behavioral health."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

@@ -1,0 +1,132 @@
+"""Screenings given to a family (by link, on a clinic tablet, or keyed in by staff), their
+scored results and the critical-answer alerts they raise.
+
+Instrument definitions and scoring live in medhome.instruments; what is due in
+medhome.periodicity. Rows here record one administration each: the answers as given, and the
+outcome computed at submission (kept, so a later change of a cut-off never rewrites history).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from medhome.families.models import Caregiver, Child
+from medhome.families.vocabulary import Channel
+from medhome.practices.models import PracticeScopedModel
+
+
+class Mode(models.TextChoices):
+    FAMILY_LINK = "family_link", _("Family link before the visit")
+    TABLET = "tablet", _("Tablet in clinic")
+    STAFF_ENTRY = "staff_entry", _("Entered by staff from a paper form")
+
+
+class Status(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIAL = "partial", _("Submitted incomplete (not scored)")
+    SCORED = "scored", _("Scored")
+
+
+class FamilyLink(PracticeScopedModel):
+    """A one-time, expiring link to one child's screeners. Only a digest of the token is kept,
+    so a copy of the database cannot be used to answer in a family's name."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="screening_links")
+    caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=35)
+    channel = models.CharField(_("sent by"), max_length=20, choices=Channel)
+    instruments = models.JSONField(default=list)
+    override_reason = models.CharField(
+        _("reason for sending a screener not due"), max_length=300, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "created_at"], name="link_child_idx")]
+
+
+class Administration(PracticeScopedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="screenings")
+    link = models.ForeignKey(
+        FamilyLink, on_delete=models.PROTECT, null=True, blank=True, related_name="administrations"
+    )
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    instrument_key = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    mode = models.CharField(max_length=20, choices=Mode)
+    respondent = models.CharField(max_length=20)
+    caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=35)
+    status = models.CharField(max_length=20, choices=Status, default=Status.IN_PROGRESS)
+    answers = models.JSONField(default=dict)
+    override_reason = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    administered_on = models.DateField(null=True, blank=True)
+    visit_key = models.CharField(max_length=20, blank=True)
+    confidential = models.BooleanField(default=False)
+    # The outcome, computed once at submission.
+    total = models.IntegerField(null=True, blank=True)
+    subscores = models.JSONField(default=dict, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    positive = models.BooleanField(null=True, blank=True)
+    next_step = models.CharField(max_length=40, blank=True)
+    next_step_pending = models.BooleanField(default=False)
+    critical = models.JSONField(default=list, blank=True)
+    positive_domains = models.JSONField(default=list, blank=True)
+    cpt = models.CharField(max_length=10, blank=True)
+    icd10 = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["child", "instrument_key", "submitted_at"], name="admin_history_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="scored") | Q(submitted_at__isnull=False),
+                name="scored_has_submitted_at",
+            )
+        ]
+
+
+class CriticalAlert(PracticeScopedModel):
+    """Open until a clinician records what was done; never deleted."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="alerts"
+    )
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="critical_alerts")
+    kinds = models.JSONField(default=list)
+    items = models.JSONField(default=list)
+    raised_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "acknowledged_at", "raised_at"], name="alert_open_idx")
+        ]

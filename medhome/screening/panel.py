@@ -1,0 +1,84 @@
+"""The clinic's due lists: today's visits and the whole panel, set-based over the periodicity
+engine's panel query (one query for the children, however many)."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.families.models import Child
+from medhome.periodicity.panel import PanelRow, due_counts, panel_due
+from medhome.periodicity.schedule import current_schedule
+from medhome.practices.scoping import scoped
+from medhome.visits.models import Visit
+from medhome.visits.selectors import visits_on
+
+STATUS_LABELS = {
+    "upcoming": _("upcoming"),
+    "due": _("due"),
+    "overdue": _("overdue"),
+    "done": _("done"),
+    "missed": _("missed"),
+    "next_step_pending": _("next step pending"),
+    "not_applicable": _("not applicable"),
+    "confirm_result": _("confirm result"),
+    "catch_up": _("catch-up"),
+}
+
+
+@dataclass(frozen=True)
+class DueLine:
+    child: Child
+    due_visit: Any  # the visit's label, or None when no window is open
+    status: str
+    outstanding: tuple[Any, ...]  # row labels
+    visit: Visit | None = None
+
+    @property
+    def status_label(self) -> Any:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def _line(child: Child, on: date, visit: Visit | None = None) -> DueLine:
+    if getattr(child, "visit_key", None) is None:
+        return DueLine(child, None, "", (), visit)
+    row = PanelRow.from_child(child, on)
+    schedule = current_schedule(on)
+    labels = tuple(schedule.row(key).label for key in row.outstanding)
+    return DueLine(child, row.visit.label, row.status, labels, visit)
+
+
+def _children(actor: Actor) -> QuerySet[Child]:
+    return scoped(actor, Child, need=Capability.CHART_READ)
+
+
+def visits_with_due(actor: Actor, day: date) -> list[DueLine]:
+    visits = list(visits_on(actor, day))
+    annotated = {
+        child.pk: child
+        for child in panel_due(_children(actor).filter(pk__in={v.child_id for v in visits}), day)
+    }
+    return [_line(annotated.get(visit.child_id, visit.child), day, visit) for visit in visits]
+
+
+def panel_rows(actor: Actor, on: date, *, status: str = "") -> QuerySet[Child]:
+    rows = panel_due(_children(actor), on).exclude(visit_status="done")  # type: ignore[misc]
+    if status in ("due", "overdue"):
+        rows = rows.filter(visit_status=status)  # type: ignore[misc]
+    return rows
+
+
+def present_rows(children: Any, on: date) -> list[DueLine]:
+    return [_line(child, on) for child in children]
+
+
+def panel_counts(actor: Actor, on: date) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for (_visit, status), n in due_counts(_children(actor), on).items():
+        counts[status] += n
+    return counts

@@ -1,0 +1,99 @@
+"""What a form page shows for each item: the authored wording where the license allows it,
+medhome's neutral labels otherwise (staff entry from the paper form)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from medhome.instruments import registry
+from medhome.instruments.definitions import Instrument, Item, Respondent
+from medhome.instruments.scoring import Outcome, score
+from medhome.instruments.texts import wording
+
+from .due import scoring_age
+from .models import Administration
+
+
+@dataclass(frozen=True)
+class ShownOption:
+    code: str
+    text: str
+    score: int | None
+    checked: bool
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    item: Item
+    number: int
+    text: str
+    options: tuple[ShownOption, ...]
+    value: str
+    multiple: bool
+    number_range: tuple[int, int] | None
+
+
+def _selected(value: str, multiple: bool) -> set[str]:
+    return set(value.split(",")) if multiple else {value}
+
+
+def form_items(
+    instrument: Instrument,
+    administration: Administration,
+    *,
+    language: str,
+    staff_entry: bool,
+    posted: Mapping[str, Any] | None = None,
+) -> list[ShownItem]:
+    texts = wording(instrument, administration.practice)
+    shown = []
+    for number, item in enumerate(instrument.items, start=1):
+        if posted is not None:
+            key = f"item-{item.link_id}"
+            value = (
+                ",".join(posted.getlist(key)) if hasattr(posted, "getlist") else posted.get(key, "")
+            )
+        else:
+            value = administration.answers.get(item.link_id, "")
+        chosen = _selected(value, item.multiple)
+        text = texts.item_text(item, language) or (
+            texts.item_text(item, "en") if staff_entry else None
+        )
+        options = tuple(
+            ShownOption(
+                code=option.code,
+                text=(
+                    texts.option_text(item, option, language)
+                    or (texts.option_text(item, option, "en") if staff_entry else None)
+                    or option.label
+                    or option.code
+                ),
+                score=option.score,
+                checked=option.code in chosen,
+            )
+            for option in item.options
+        )
+        shown.append(
+            ShownItem(
+                item=item,
+                number=number,
+                text=text or item.label or str(number),
+                options=options,
+                value=value,
+                multiple=item.multiple,
+                number_range=item.number_range,
+            )
+        )
+    return shown
+
+
+def outcome_of(administration: Administration) -> Outcome:
+    """The outcome as scored from the stored answers (labels in the reader's language)."""
+    instrument = registry.get(administration.instrument_key)
+    respondent = Respondent(administration.respondent)
+    return score(
+        instrument,
+        administration.answers,
+        respondent=respondent,
+        age_years=scoring_age(administration),
+    )

@@ -1,0 +1,55 @@
+"""Screening settings (medhome rules, domain-reference §4): defaults overridable by the Django
+setting MEDHOME_SCREENING."""
+
+import fnmatch
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # How long a family link stays valid. medhome rule: a week covers "before the visit" for
+    # families who answer in the evening or at the weekend.
+    "link_valid_days": 7,
+    # An unacknowledged critical alert escalates to the on-call clinician after this long.
+    # domain-reference §4 says "2 business hours"; business-hour calendars are not modelled
+    # yet, so this is counted in clock hours (stricter, never later).
+    "alert_escalate_hours": 2,
+    # A reason for sending a screener that is not due must say something.
+    "override_reason_min_length": 5,
+    # The instrument preselected for each open row, first that fits and has family wording
+    # (medhome rule; a practice setting). Caregivers get the full PHQ-9, not a PHQ-2 gate,
+    # unless the practice opts in (domain-reference §4 "Suicide risk needs a question").
+    "preferred": {
+        "caregiver_depression": ["epds", "phq9"],
+        "social_needs": ["ahc_hrsn", "hvs"],
+        "behavioral": ["swyc_bpsc", "swyc_ppsc", "psc17"],
+        "developmental": ["swyc_milestones_*", "asq3"],
+        "autism": ["mchat_r", "swyc_posi"],
+        "depression_suicide": ["phqa", "phq9"],
+        "substance_use": ["crafft"],
+    },
+}
+
+
+def rule(name: str) -> Any:
+    return {**DEFAULTS, **getattr(settings, "MEDHOME_SCREENING", {})}[name]
+
+
+def preferred(row: str) -> list[str]:
+    """Instrument keys for a row in order of preference, patterns expanded (fnmatch)."""
+    from medhome.instruments import registry
+
+    keys = [instrument.key for instrument in registry.all_instruments()]
+    found: list[str] = []
+    for pattern in rule("preferred").get(row, []):
+        found += [key for key in fnmatch.filter(keys, pattern) if key not in found]
+    return found
+
+
+def link_lifetime() -> timedelta:
+    return timedelta(days=rule("link_valid_days"))
+
+
+def escalation_delay() -> timedelta:
+    return timedelta(hours=rule("alert_escalate_hours"))

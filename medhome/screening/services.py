@@ -1,0 +1,622 @@
+"""Every write of screening: send a link, save and submit answers, raise and acknowledge alerts.
+
+One function per use case, in one transaction, audited. Answers are validated against the
+instrument before anything is stored, so bad input leaves nothing half-saved.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.accounts.roles import Capability
+from medhome.audit.models import Action
+from medhome.audit.services import record
+from medhome.core import clock
+from medhome.core.actor import Actor
+from medhome.families.languages import normalize_language
+from medhome.families.models import Caregiver, Child
+from medhome.instruments import registry
+from medhome.instruments.definitions import Instrument, Respondent, is_confidential
+from medhome.instruments.scoring import InvalidAnswers, Outcome, score, validate
+from medhome.instruments.texts import staff_entry_only
+from medhome.periodicity.services import record_completion
+
+from . import due, rules
+from .models import Administration, CriticalAlert, FamilyLink, Mode, Status
+
+LINK_OBJECT = "screening_link"
+SCREENING_OBJECT = "screening"
+ALERT_OBJECT = "critical_alert"
+ALERT_KINDS = frozenset({"self_harm", "safety"})
+# The next step a band calls for, when it is another form given at the same visit
+# (domain-reference §2 "next step pending").
+FOLLOW_UP_INSTRUMENT = {
+    "give_phq9": "phq9",
+    "give_gad7": "gad7",
+    "mchat_followup": "mchat_rf_followup",
+}
+
+
+class LinkInvalid(Exception):
+    """The link cannot be used; `reason` is unknown, expired, used or revoked."""
+
+    def __init__(self, reason: str, link: FamilyLink | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.link = reason, link
+
+
+class AlreadySubmitted(Exception):
+    pass
+
+
+class AwaitingAcknowledgement(Exception):
+    """Staff entry with a critical answer: a clinician acknowledges before it completes."""
+
+
+def _require(actor: Actor, capability: str) -> None:
+    if not actor.can(capability):
+        raise PermissionDenied
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def family_actor(link: FamilyLink, request_id: str = "") -> Actor:
+    """The family is not a user: audit events name the link's respondent role instead."""
+    return Actor(user=None, practice=link.practice, role="family_link", request_id=request_id)
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def check_choice(
+    child: Child,
+    instrument: Instrument,
+    respondent: Respondent,
+    *,
+    override_reason: str,
+    on: date,
+    family: bool,
+) -> str | None:
+    """Why this instrument cannot be given now by this respondent, or None."""
+    allowed = instrument.respondents or frozenset({instrument.respondent})
+    if family and (respondent == Respondent.ADOLESCENT or instrument.confidential):
+        return _(
+            "%(name)s is the adolescent's own confidential screen: give it in clinic on the "
+            "tablet, not through a link to a caregiver's phone."
+        ) % {"name": instrument.name}
+    if respondent not in allowed or respondent == Respondent.STAFF:
+        return _("%(name)s is not answered by this person.") % {"name": instrument.name}
+    if staff_entry_only(instrument, child.practice):
+        return _(
+            "%(name)s cannot be given to a family to read: its wording is licensed and this "
+            "practice has not loaded it. Enter it from the paper form instead."
+        ) % {"name": instrument.name}
+    if not due.is_due(child, instrument, on, respondent) and (
+        len(override_reason.strip()) < rules.rule("override_reason_min_length")
+    ):
+        return _(
+            "%(name)s is not due for this child today. To give it anyway, write the reason."
+        ) % {"name": instrument.name}
+    return None
+
+
+def parse_choice(value: str) -> tuple[Instrument, Respondent]:
+    """ "phq9:adolescent" (or a bare key: the instrument's usual respondent)."""
+    key, _sep, who = value.partition(":")
+    instrument = registry.get(key)
+    try:
+        return instrument, Respondent(who) if who else instrument.respondent
+    except ValueError as unknown:
+        raise registry.UnknownInstrument(value) from unknown
+
+
+def create_link(
+    *,
+    actor: Actor,
+    child: Child,
+    instrument_keys: list[str],
+    caregiver: Caregiver | None,
+    language: str,
+    channel: str,
+    override_reason: str = "",
+    at: datetime,
+) -> tuple[FamilyLink, str]:
+    """A new one-time link; returns the token, which is shown once and never stored."""
+    _require(actor, Capability.SCREENING_SEND)
+    errors: dict[str, list[str]] = {}
+    if not instrument_keys:
+        errors["instruments"] = [_("Choose at least one screener to send.")]
+    keys: list[str] = []
+    for value in instrument_keys:
+        try:
+            instrument, respondent = parse_choice(value)
+        except registry.UnknownInstrument:
+            errors.setdefault("instruments", []).append(_("Unknown screener."))
+            continue
+        problem = check_choice(
+            child,
+            instrument,
+            respondent,
+            override_reason=override_reason,
+            on=clock.local_date(at),
+            family=True,
+        )
+        if problem:
+            errors.setdefault("instruments", []).append(problem)
+        keys.append(instrument.key)
+    if caregiver is not None and caregiver.family_id != child.family_id:
+        errors["caregiver"] = [_("Choose a caregiver of this child's family.")]
+    code = normalize_language(language)
+    if code is None:
+        errors["language"] = [_("Choose a language.")]
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = FamilyLink.objects.create(
+            practice=child.practice,
+            child=child,
+            caregiver=caregiver,
+            token_digest=token_digest(token),
+            language=code,
+            channel=channel,
+            instruments=list(dict.fromkeys(keys)),
+            override_reason=override_reason.strip(),
+            created_by=actor.user,
+            created_at=at,
+            expires_at=at + rules.link_lifetime(),
+        )
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=LINK_OBJECT,
+            object_id=link.pk,
+            at=at,
+            detail={
+                "child": str(child.pk),
+                "instruments": link.instruments,
+                "override": bool(link.override_reason),
+            },
+        )
+    return link, token
+
+
+def revoke_link(*, actor: Actor, link: FamilyLink, at: datetime) -> None:
+    _require(actor, Capability.SCREENING_SEND)
+    with transaction.atomic():
+        if link.revoked_at is None:
+            link.revoked_at = at
+            link.save(update_fields=["revoked_at"])
+            record(
+                actor=actor,
+                action=Action.UPDATE,
+                object_type=LINK_OBJECT,
+                object_id=link.pk,
+                at=at,
+                detail={"fields": ["revoked_at"]},
+            )
+
+
+def open_link(token: str, *, at: datetime) -> FamilyLink:
+    link = (
+        FamilyLink.objects.select_related("child", "practice", "caregiver")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+    if link is None:
+        raise LinkInvalid("unknown")
+    if link.revoked_at is not None:
+        raise LinkInvalid("revoked", link)
+    if link.finished_at is not None:
+        raise LinkInvalid("used", link)
+    if at >= link.expires_at:
+        raise LinkInvalid("expired", link)
+    return link
+
+
+def recently_finished(link: FamilyLink | None, *, at: datetime) -> bool:
+    """The closing page stays reachable for an hour after the last screener was sent."""
+    return bool(link and link.finished_at and at - link.finished_at < timedelta(hours=1))
+
+
+def link_has_alert(link: FamilyLink) -> bool:
+    return CriticalAlert.objects.filter(administration__link=link).exists()
+
+
+# --- Answering ----------------------------------------------------------------------------
+
+
+def start_administration(
+    *,
+    actor: Actor,
+    child: Child,
+    choice: str,
+    mode: str,
+    caregiver: Caregiver | None = None,
+    language: str = "en",
+    override_reason: str = "",
+    follows: Administration | None = None,
+    at: datetime,
+) -> Administration:
+    """Staff start a form in clinic: handed to the family on a tablet, or keyed in."""
+    _require(
+        actor,
+        Capability.SCREENING_DETAIL if mode == Mode.STAFF_ENTRY else Capability.SCREENING_SEND,
+    )
+    try:
+        instrument, respondent = parse_choice(choice)
+    except registry.UnknownInstrument as unknown:
+        raise ValidationError({"instrument": [_("Unknown screener.")]}) from unknown
+    is_follow_up = (
+        follows is not None and FOLLOW_UP_INSTRUMENT.get(follows.next_step) == instrument.key
+    )
+    problem = None
+    if respondent == Respondent.STAFF and mode != Mode.STAFF_ENTRY:
+        problem = _("%(name)s is entered by staff.") % {"name": instrument.name}
+    elif mode == Mode.TABLET:
+        problem = check_choice(
+            child,
+            instrument,
+            respondent,
+            override_reason=override_reason,
+            on=clock.local_date(at),
+            family=False,
+        )
+    elif not is_follow_up and respondent != Respondent.STAFF:
+        on = clock.local_date(at)
+        if not due.is_due(child, instrument, on, respondent) and (
+            len(override_reason.strip()) < rules.rule("override_reason_min_length")
+        ):
+            problem = _(
+                "%(name)s is not due for this child today. To give it anyway, write the reason."
+            ) % {"name": instrument.name}
+    if problem:
+        raise ValidationError({"instrument": [problem]})
+    if respondent == Respondent.ADOLESCENT:
+        caregiver = None  # the adolescent answers for themself
+    if caregiver is not None and caregiver.family_id != child.family_id:
+        raise ValidationError({"caregiver": [_("Choose a caregiver of this child's family.")]})
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            practice=child.practice,
+            child=child,
+            follows=follows if is_follow_up else None,
+            instrument_key=instrument.key,
+            instrument_version=instrument.version,
+            mode=mode,
+            respondent=respondent,
+            caregiver=caregiver,
+            entered_by=actor.user if mode == Mode.STAFF_ENTRY else None,
+            language=normalize_language(language) or "en",
+            override_reason=override_reason.strip(),
+            confidential=is_confidential(instrument, respondent),
+            started_at=at,
+            updated_at=at,
+        )
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=SCREENING_OBJECT,
+            object_id=administration.pk,
+            at=at,
+            detail={"child": str(child.pk), "instrument": instrument.key, "mode": mode},
+        )
+    return administration
+
+
+def family_administration(link: FamilyLink, instrument_key: str, *, at: datetime) -> Administration:
+    """The link's form for this instrument, created on first opening."""
+    instrument = registry.get(instrument_key)
+    with transaction.atomic():
+        administration, _created = Administration.objects.get_or_create(
+            practice=link.practice,
+            link=link,
+            instrument_key=instrument.key,
+            defaults={
+                "child": link.child,
+                "instrument_version": instrument.version,
+                "mode": Mode.FAMILY_LINK,
+                "respondent": Respondent.CAREGIVER,
+                "caregiver": link.caregiver,
+                "language": link.language,
+                "override_reason": link.override_reason,
+                "confidential": is_confidential(instrument, Respondent.CAREGIVER),
+                "started_at": at,
+                "updated_at": at,
+            },
+        )
+    return administration
+
+
+def save_answers(
+    *,
+    actor: Actor,
+    administration: Administration,
+    answers: Mapping[str, str],
+    submit: bool,
+    at: datetime,
+) -> Administration:
+    """Validate, merge and keep the answers; on submit, score a complete form (an incomplete one
+    is kept as partial and not scored). Critical answers raise an alert on every save."""
+    instrument = registry.get(administration.instrument_key)
+    given = {key: value.strip() for key, value in answers.items() if value is not None}
+    errors = validate(instrument, {key: value for key, value in given.items() if value})
+    if errors:
+        raise InvalidAnswers(errors)
+    with transaction.atomic():
+        current = Administration.objects.select_for_update().get(pk=administration.pk)
+        if current.status == Status.SCORED:
+            raise AlreadySubmitted
+        merged = {**current.answers, **given}
+        current.answers = {key: value for key, value in merged.items() if value}
+        outcome = _score(current, instrument)
+        raised = _raise_alerts(actor, current, outcome, at=at)
+        current.updated_at = at
+        fields = ["answers", "updated_at"]
+        # Staff entry with an open critical alert waits for a clinician (domain-reference §4).
+        blocked = (
+            submit
+            and current.mode == Mode.STAFF_ENTRY
+            and outcome.complete
+            and _has_open_alert(current)
+        )
+        if submit and not blocked:
+            fields += _submit(actor, current, instrument, outcome, at=at)
+        current.save(update_fields=fields)
+        _audit_save(actor, current, at=at, fields=fields, alerts=raised)
+        if submit and not blocked and current.link_id:
+            _finish_link_when_done(current.link_id, at=at)
+    if blocked:
+        raise AwaitingAcknowledgement
+    return current
+
+
+def _score(administration: Administration, instrument: Instrument) -> Outcome:
+    return score(
+        instrument,
+        administration.answers,
+        respondent=Respondent(administration.respondent),
+        age_years=due.scoring_age(administration),
+    )
+
+
+def _submit(
+    actor: Actor,
+    administration: Administration,
+    instrument: Instrument,
+    outcome: Outcome,
+    *,
+    at: datetime,
+) -> list[str]:
+    administration.submitted_at = at
+    administration.administered_on = clock.local_date(at)
+    if not outcome.complete:
+        administration.status = Status.PARTIAL
+        return ["submitted_at", "administered_on", "status"]
+    administration.status = Status.SCORED
+    administration.total = outcome.total
+    administration.subscores = dict(outcome.subscores)
+    administration.band = outcome.band
+    administration.positive = outcome.positive
+    administration.next_step = outcome.next_step
+    administration.next_step_pending = outcome.next_step_pending
+    administration.critical = [
+        {"item": critical.link_id, "kind": critical.kind} for critical in outcome.critical
+    ]
+    administration.positive_domains = list(outcome.positive_domains)
+    administration.cpt = outcome.cpt
+    administration.icd10 = outcome.icd10
+    for row in sorted(due.rows_for(instrument, administration.respondent)):
+        completion = record_completion(
+            child=administration.child,
+            row=row,
+            done_on=administration.administered_on,
+            next_step_pending=outcome.next_step_pending,
+            source="instrument",
+            source_id=administration.pk,
+            recorded_at=at,
+        )
+        administration.visit_key = completion.visit_key or ""
+    if administration.follows_id:
+        _close_next_step(administration.follows_id, at=at)
+    return [
+        "submitted_at",
+        "administered_on",
+        "status",
+        "total",
+        "subscores",
+        "band",
+        "positive",
+        "next_step",
+        "next_step_pending",
+        "critical",
+        "positive_domains",
+        "cpt",
+        "icd10",
+        "visit_key",
+    ]
+
+
+def _close_next_step(administration_id: UUID, *, at: datetime) -> None:
+    """The follow-up form was given: the first form's row is done, not pending."""
+    first = Administration.objects.select_for_update().get(pk=administration_id)
+    if not first.next_step_pending:
+        return
+    first.next_step_pending = False
+    first.save(update_fields=["next_step_pending"])
+    if first.administered_on is None:
+        return
+    for row in sorted(due.rows_for(registry.get(first.instrument_key), first.respondent)):
+        record_completion(
+            child=first.child,
+            row=row,
+            done_on=first.administered_on,
+            next_step_pending=False,
+            source="instrument",
+            source_id=first.pk,
+            recorded_at=at,
+        )
+
+
+def follow_up_of(administration: Administration) -> dict[str, str] | None:
+    """The form that completes a pending next step, as a start-form choice and mode."""
+    key = FOLLOW_UP_INSTRUMENT.get(administration.next_step)
+    if not administration.next_step_pending or key is None:
+        return None
+    instrument = registry.get(key)
+    if instrument.respondent == Respondent.STAFF:
+        return {
+            "choice": f"{key}:{Respondent.STAFF}",
+            "mode": Mode.STAFF_ENTRY,
+            "name": instrument.name,
+        }
+    mode = (
+        Mode.STAFF_ENTRY if staff_entry_only(instrument, administration.practice) else Mode.TABLET
+    )
+    return {"choice": f"{key}:{administration.respondent}", "mode": mode, "name": instrument.name}
+
+
+def _has_open_alert(administration: Administration) -> bool:
+    return administration.alerts.filter(acknowledged_at__isnull=True).exists()
+
+
+def _raise_alerts(
+    actor: Actor, administration: Administration, outcome: Outcome, *, at: datetime
+) -> list[CriticalAlert]:
+    """One alert per administration for each newly critical item; never a second for the same."""
+    findings = [c for c in outcome.critical if c.kind in ALERT_KINDS]
+    already = {item for alert in administration.alerts.all() for item in alert.items}
+    new = [c for c in findings if c.link_id not in already]
+    if not new:
+        return []
+    alert = CriticalAlert.objects.create(
+        practice=administration.practice,
+        administration=administration,
+        child=administration.child,
+        kinds=sorted({c.kind for c in new}),
+        items=[c.link_id for c in new],
+        raised_at=at,
+        escalate_at=at + rules.escalation_delay(),
+    )
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=ALERT_OBJECT,
+        object_id=alert.pk,
+        at=at,
+        practice=administration.practice,
+        detail={"child": str(administration.child_id), "kinds": alert.kinds},
+    )
+    return [alert]
+
+
+def _audit_save(
+    actor: Actor,
+    administration: Administration,
+    *,
+    at: datetime,
+    fields: list[str],
+    alerts: list[CriticalAlert] | None = None,
+) -> None:
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=SCREENING_OBJECT,
+        object_id=administration.pk,
+        at=at,
+        practice=administration.practice,
+        detail={
+            "child": str(administration.child_id),
+            "fields": fields,
+            "status": administration.status,
+        },
+    )
+
+
+def _finish_link_when_done(link_id: UUID, *, at: datetime) -> None:
+    """A link is used up once every screener on it has been submitted."""
+    link = FamilyLink.objects.select_for_update().get(pk=link_id)
+    submitted = set(
+        link.administrations.exclude(status=Status.IN_PROGRESS).values_list(
+            "instrument_key", flat=True
+        )
+    )
+    if set(link.instruments) <= submitted and link.finished_at is None:
+        link.finished_at = at
+        link.save(update_fields=["finished_at"])
+
+
+# --- Alerts -------------------------------------------------------------------------------
+
+
+def acknowledge_alert(
+    *, actor: Actor, alert: CriticalAlert, action_taken: str, at: datetime
+) -> CriticalAlert:
+    _require(actor, Capability.ALERT_ACKNOWLEDGE)
+    action_taken = action_taken.strip()
+    if len(action_taken) < 5:
+        raise ValidationError(
+            {"action_taken": [_("Say what was done for the family (at least a few words).")]}
+        )
+    with transaction.atomic():
+        current = CriticalAlert.objects.select_for_update().get(pk=alert.pk)
+        if current.acknowledged_at is not None:
+            raise ValidationError(
+                {"action_taken": [_("This alert was already acknowledged by a colleague.")]}
+            )
+        current.acknowledged_at = at
+        current.acknowledged_by = actor.user
+        current.action_taken = action_taken
+        current.save(update_fields=["acknowledged_at", "acknowledged_by", "action_taken"])
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=ALERT_OBJECT,
+            object_id=current.pk,
+            at=at,
+            detail={"child": str(current.child_id), "fields": ["acknowledged_at", "action_taken"]},
+        )
+    return current
+
+
+def record_result_opened(*, actor: Actor, administration: Administration, at: datetime) -> None:
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=SCREENING_OBJECT,
+        object_id=administration.pk,
+        at=at,
+        detail={"child": str(administration.child_id)},
+    )
+
+
+def record_list_opened(*, actor: Actor, list_name: str, count: int, at: datetime) -> None:
+    """A list of children was shown: who looked and how many rows, never the names."""
+    record(
+        actor=actor,
+        action=Action.SEARCH,
+        object_type=list_name,
+        at=at,
+        detail={"results": count},
+    )
+
+
+def record_opened(
+    *, actor: Actor, object_type: str, object_id: object, child_id: object, at: datetime
+) -> None:
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        at=at,
+        detail={"child": str(child_id)},
+    )
