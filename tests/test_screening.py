@@ -141,6 +141,7 @@ def test_the_family_sees_the_authored_spanish_text(client, phq9_link):
 
     body = form.content.decode()
     assert start.status_code == 200 and 'lang="es"' in start.content.decode()
+    assert "Antes de la visita de Tomás" in start.content.decode()
     assert "Poco interés o placer en hacer cosas" in body  # Pfizer's Spanish PHQ-9, item 1
     assert "Ningún día" in body
     assert "Little interest" not in body
@@ -153,7 +154,7 @@ def test_a_form_without_spanish_says_so_and_offers_english(
 
     body = client.get(f"{path}hvs/").content.decode()
 
-    assert "not available in Spanish" in body
+    assert "Este cuestionario no está disponible en español" in body
     assert "Within the past 12 months we worried" in body  # the authored English HVS
 
 
@@ -163,7 +164,7 @@ def test_an_unknown_answer_is_refused_with_a_message_and_nothing_is_saved(client
     )
 
     assert response.status_code == 400
-    assert "not one of" in response.content.decode()
+    assert "no es una de las respuestas de esta pregunta" in response.content.decode()
     administration = Administration.objects.get()
     assert administration.answers == {} and administration.status == Status.IN_PROGRESS
 
@@ -182,7 +183,7 @@ def test_an_incomplete_submission_is_kept_as_partial_and_not_scored(client, phq9
     sent = client.post(f"{phq9_link}phq9/", {"action": "submit_anyway"})
 
     administration = Administration.objects.get()
-    assert "8 questions have no answer yet" in first.content.decode()
+    assert "8 preguntas todavía no tienen respuesta" in first.content.decode()
     assert sent.status_code == 302
     assert administration.status == Status.PARTIAL
     assert administration.total is None and administration.band == ""
@@ -201,9 +202,7 @@ def test_a_complete_submission_is_scored_at_once_and_counts_for_the_visit(client
     assert administration.visit_key == "2mo"
     completion = RowCompletion.objects.get()
     assert (completion.row, completion.visit_key) == ("caregiver_depression", "2mo")
-    assert "Your answers reached the care team" in done.content.decode() or "equipo" in (
-        done.content.decode()
-    )
+    assert "Gracias. Sus respuestas llegaron a su equipo de atención." in done.content.decode()
     assert "10" not in re.sub(r"<[^>]+>", "", done.content.decode()).split("988")[0][-200:]
 
 
@@ -225,6 +224,7 @@ def test_an_expired_link_shows_a_friendly_page(client, phq9_link):
 
     assert (response.status_code, form.status_code) == (410, 410)
     assert response.context["reason"] == "expired"
+    assert "Este enlace ya venció" in response.content.decode()  # the family's language
     assert not Administration.objects.exists()
 
 
@@ -320,6 +320,7 @@ def test_staff_entry_with_a_critical_answer_completes_only_after_acknowledgement
 
     administration.refresh_from_db()
     assert "can be completed once a clinician has acknowledged" in blocked.content.decode()
+    assert re.search(r'name="item-9" value="LA6569-3" checked', blocked.content.decode())
     assert completed.status_code == 302
     assert administration.status == Status.SCORED and administration.mode == "staff_entry"
     assert administration.entered_by is not None
@@ -480,3 +481,35 @@ def test_an_alert_left_open_past_its_time_says_to_call_the_on_call_clinician(
 
     assert "call the on-call clinician" not in fresh
     assert "call the on-call clinician" in late
+
+
+def test_an_mchat_medium_risk_waits_for_the_follow_up_interview(client_a, family_a, caregiver_a):
+    from medhome.instruments.catalog._common import NO, YES
+
+    toddler = factories.add_child(
+        family_a, legal_given_name="Inés", mrn="IG-1818", date_of_birth=date(2025, 5, 20)
+    )
+    start = reverse("screening:start", kwargs={"child_id": toddler.pk})
+    first = client_a.post(
+        start,
+        {"instrument": "mchat_r:caregiver", "mode": "staff_entry", "caregiver": caregiver_a.pk},
+    )
+    # Items 2, 5 and 12 are at risk on YES; the rest on NO. Four at-risk answers: medium risk.
+    answers = {f"item-{n}": (NO if n in (2, 5, 12) else YES) for n in range(1, 21)}
+    answers.update({"item-1": NO, "item-3": NO, "item-4": NO, "item-6": NO})
+    client_a.post(first["Location"], {**answers, "action": "submit"})
+    mchat = Administration.objects.get()
+    result = client_a.get(reverse("screening:result", kwargs={"administration_id": mchat.pk}))
+    follow = client_a.post(
+        start,
+        {"instrument": "mchat_rf_followup:staff", "mode": "staff_entry", "follows": mchat.pk},
+    )
+    client_a.post(follow["Location"], {"item-followup_score": "3", "action": "submit"})
+
+    mchat.refresh_from_db()
+    follow_up = Administration.objects.exclude(pk=mchat.pk).get()
+    assert (mchat.total, mchat.band) == (4, "medium")
+    assert "Give the M-CHAT-R/F Follow-Up now" in result.content.decode()
+    assert follow_up.positive is True and follow_up.follows == mchat
+    assert mchat.next_step_pending is False
+    assert not RowCompletion.objects.filter(row="autism", next_step_pending=True).exists()

@@ -20,6 +20,7 @@ class ShownOption:
     text: str
     score: int | None
     checked: bool
+    authored: bool  # the authors' words (so the points are worth showing beside them)
 
 
 @dataclass(frozen=True)
@@ -59,26 +60,26 @@ def form_items(
         text = texts.item_text(item, language) or (
             texts.item_text(item, "en") if staff_entry else None
         )
-        options = tuple(
-            ShownOption(
-                code=option.code,
-                text=(
-                    texts.option_text(item, option, language)
-                    or (texts.option_text(item, option, "en") if staff_entry else None)
-                    or option.label
-                    or option.code
-                ),
-                score=option.score,
-                checked=option.code in chosen,
+        options = []
+        for option in item.options:
+            authored = texts.option_text(item, option, language) or (
+                texts.option_text(item, option, "en") if staff_entry else None
             )
-            for option in item.options
-        )
+            options.append(
+                ShownOption(
+                    code=option.code,
+                    text=authored or option.label or option.code,
+                    score=option.score,
+                    checked=option.code in chosen,
+                    authored=bool(authored),
+                )
+            )
         shown.append(
             ShownItem(
                 item=item,
                 number=number,
                 text=text or item.label or str(number),
-                options=options,
+                options=tuple(options),
                 value=value,
                 multiple=item.multiple,
                 number_range=item.number_range,

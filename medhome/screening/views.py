@@ -200,6 +200,7 @@ def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
             errors = invalid.errors
         except services.AwaitingAcknowledgement:
             awaiting = True
+            administration.refresh_from_db()
         except services.AlreadySubmitted:
             return redirect("screening:child", child_id=administration.child_id)
         else:
