@@ -329,7 +329,22 @@ def test_staff_entry_with_a_critical_answer_completes_only_after_acknowledgement
 # --- Next steps and who sees what -------------------------------------------------------
 
 
-def test_a_positive_phq2_leaves_the_row_pending_until_the_phq9(client_a, infant_a, caregiver_a):
+def test_a_caregiver_phq2_is_not_due_unless_the_practice_opts_in_to_the_gate(
+    client_a, infant_a, caregiver_a
+):
+    start = reverse("screening:start", kwargs={"child_id": infant_a.pk})
+
+    refused = client_a.post(
+        start, {"instrument": "phq2:caregiver", "mode": "tablet", "caregiver": caregiver_a.pk}
+    )
+
+    assert refused.status_code == 302 and not Administration.objects.exists()
+
+
+def test_a_positive_phq2_leaves_the_row_pending_until_the_phq9(
+    client_a, infant_a, caregiver_a, settings
+):
+    settings.MEDHOME_SCREENING = {"caregiver_phq2_gate": True}
     start = reverse("screening:start", kwargs={"child_id": infant_a.pk})
     first = client_a.post(
         start, {"instrument": "phq2:caregiver", "mode": "tablet", "caregiver": caregiver_a.pk}

@@ -26,8 +26,13 @@ CAREGIVER_ROWS = frozenset({"caregiver_depression"})
 ADOLESCENT_FROM_MONTHS = 11 * 12
 
 
+PHQ2_GATE = "phq2"
+
+
 def rows_for(instrument: Instrument, respondent: Respondent | str) -> frozenset[str]:
     rows = frozenset(instrument.rows)
+    if instrument.key == PHQ2_GATE and not rules.rule("caregiver_phq2_gate"):
+        rows -= CAREGIVER_ROWS
     if respondent == Respondent.ADOLESCENT:
         return rows - CAREGIVER_ROWS
     if respondent == Respondent.CAREGIVER:

@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "alert_escalate_hours": 2,
     # A reason for sending a screener that is not due must say something.
     "override_reason_min_length": 5,
+    # A caregiver's PHQ-2 counts for the caregiver-depression row only where the practice opts
+    # in to a PHQ-2 gate; by default caregivers get the full PHQ-9 or EPDS (domain-reference §4).
+    "caregiver_phq2_gate": False,
     # The instrument preselected for each open row, first that fits and has family wording
     # (medhome rule; a practice setting). Caregivers get the full PHQ-9, not a PHQ-2 gate,
     # unless the practice opts in (domain-reference §4 "Suicide risk needs a question").
