@@ -173,6 +173,13 @@ def explain(queryset, on: date) -> list[str]:  # type: ignore[no-untyped-def]
         return [row[-1] for row in cursor.fetchall()]
 
 
+def show_plans(cases, on: date) -> None:  # type: ignore[no-untyped-def]
+    for label, queryset in cases:
+        print(f"  EXPLAIN QUERY PLAN, {label}:")
+        for line in explain(queryset, on):
+            print(f"    {line}")
+
+
 def forget_statistics() -> None:
     """Drop planner statistics and reconnect (SQLite reads sqlite_stat1 when it connects)."""
     from django.db import connection
@@ -219,17 +226,13 @@ def main() -> None:
     ]
     forget_statistics()
     report(cases, as_of, args.runs, "panel_due, before ANALYZE (no planner statistics):")
-    print("  EXPLAIN QUERY PLAN (one practice):")
-    for line in explain(cases[0][1], as_of):
-        print(f"    {line}")
+    show_plans(cases, as_of)
     started = perf_counter()
     analyze([Child, RowCompletion])
     connection.close()
     print(f"\n  ANALYZE {perf_counter() - started:.1f} s\n")
     report(cases, as_of, args.runs, "panel_due, after ANALYZE:")
-    print("  EXPLAIN QUERY PLAN (one practice):")
-    for line in explain(cases[0][1], as_of):
-        print(f"    {line}")
+    show_plans(cases, as_of)
 
 
 if __name__ == "__main__":
