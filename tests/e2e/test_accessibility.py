@@ -52,3 +52,39 @@ def test_staff_pages_have_no_wcag_violations(browser, demo_url, language):
     context.close()
 
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_screening_pages_have_no_wcag_violations(browser, demo_url, language):
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 900}, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.goto(f"{demo_url}/accounts/login/")
+    page.fill("#id_login", "pediatrician@riverside.demo")
+    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/children/$"))
+    found = {}
+    for path in ("/screening/today/", "/screening/due/", "/screening/alerts/"):
+        page.goto(f"{demo_url}{path}")
+        found[path] = violations(page)
+    page.goto(f"{demo_url}/screening/today/")
+    page.locator("a.button", has_text=re.compile("Send link|Enviar enlace")).first.click()
+    page.wait_for_load_state()
+    found["send"] = violations(page)
+    page.click("main button.primary")
+    page.wait_for_load_state()
+    found["link ready"] = violations(page)
+    link = page.locator("code.copyable").inner_text().strip()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    phone.goto(f"{link}?lang={language}")
+    found["family start"] = violations(phone)
+    phone.locator("main a.button").first.click()
+    phone.wait_for_load_state()
+    found["family form"] = violations(phone)
+    phone.goto(f"{demo_url}/f/not-a-real-link-0123456789/")
+    found["family invalid link"] = violations(phone)
+    context.close()
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
