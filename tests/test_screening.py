@@ -528,3 +528,37 @@ def test_an_mchat_medium_risk_waits_for_the_follow_up_interview(client_a, family
     assert follow_up.positive is True and follow_up.follows == mchat
     assert mchat.next_step_pending is False
     assert not RowCompletion.objects.filter(row="autism", next_step_pending=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("domains", "on", "expected"),
+    [
+        (["food"], date(2026, 11, 23), ["Z59.41"]),
+        (["utilities"], date(2025, 9, 30), ["Z59.87"]),  # last day before FY2026
+        (["utilities"], date(2025, 10, 1), ["Z59.861"]),  # Z59.861 from FY2026
+        (["transportation"], date(2022, 9, 30), []),  # Z59.82 starts FY2023
+        (["safety"], date(2026, 11, 23), []),  # a safety review, not a code
+    ],
+)
+def test_positive_needs_suggest_z_codes_valid_on_the_screening_date(domains, on, expected):
+    from medhome.screening.zcodes import suggested
+
+    assert [code.code for code in suggested(domains, on)] == expected
+
+
+def test_a_positive_food_screen_suggests_its_z_code_on_the_result(client_a, infant_a, caregiver_a):
+    started = client_a.post(
+        reverse("screening:start", kwargs={"child_id": infant_a.pk}),
+        {"instrument": "hvs:caregiver", "mode": "tablet", "caregiver": caregiver_a.pk},
+    )
+    client_a.post(
+        started["Location"], {"item-1": "LA6729-3", "item-2": "LA28398-8", "action": "submit"}
+    )
+    administration = Administration.objects.get()
+
+    page = client_a.get(
+        reverse("screening:result", kwargs={"administration_id": administration.pk})
+    )
+
+    assert administration.positive is True and administration.positive_domains == ["food"]
+    assert "Z59.41" in page.content.decode()

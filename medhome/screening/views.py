@@ -21,7 +21,7 @@ from medhome.families.selectors import access_caregiver, access_child
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 
-from . import due, forms, panel, selectors, services
+from . import due, forms, panel, selectors, services, zcodes
 from .chart import panel_context
 from .models import Mode, Status
 from .presenting import form_items, outcome_of
@@ -261,6 +261,9 @@ def result(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
             else [],
             "follow_up": services.follow_up_of(administration),
             "alerts": list(administration.alerts.all()),
+            "z_codes": zcodes.suggested(
+                administration.positive_domains, administration.administered_on or clock.today()
+            ),
         },
     )
 
