@@ -298,7 +298,17 @@ def screening_with_alert(child, caregiver, user) -> dict:
         submit=False,
         at=clock.now(),
     )
-    return {"administration": administration, "alert": administration.alerts.get()}
+    link, _token = screening.create_link(
+        actor=actor,
+        child=child,
+        instrument_keys=["phq9:caregiver"],
+        caregiver=caregiver,
+        language="en",
+        channel="text",
+        override_reason="Asked for it",
+        at=clock.now(),
+    )
+    return {"administration": administration, "alert": administration.alerts.get(), "link": link}
 
 
 def schedule_visit(child, *, at: str, kind: str = "well_child"):

@@ -562,3 +562,14 @@ def test_a_positive_food_screen_suggests_its_z_code_on_the_result(client_a, infa
 
     assert administration.positive is True and administration.positive_domains == ["food"]
     assert "Z59.41" in page.content.decode()
+
+
+def test_a_stopped_link_no_longer_opens(coordinator_a, client, phq9_link):
+    link = FamilyLink.objects.get()
+
+    stopped = coordinator_a.post(reverse("screening:revoke_link", kwargs={"link_id": link.pk}))
+    response = client.get(phq9_link)
+
+    assert stopped.status_code == 302
+    assert response.status_code == 410 and response.context["reason"] == "revoked"
+    assert AuditEvent.objects.filter(object_type="screening_link", action="update").exists()

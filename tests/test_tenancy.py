@@ -52,6 +52,7 @@ FILL = {
     "key": lambda rows: "set-1z-0123456789abcdef",
     "administration_id": lambda rows: rows["administration"].pk,
     "alert_id": lambda rows: rows["alert"].pk,
+    "link_id": lambda rows: rows["link"].pk,
     "instrument_key": lambda rows: "phq9",
 }
 
@@ -113,6 +114,7 @@ CLINICIAN_GET = {
     "staff:member": (403, None),
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
+    "screening:revoke_link": (405, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "screening:family_start": (404, None),
     "screening:family_form": (404, None),
@@ -134,7 +136,7 @@ GET_ONLY = {
     "screening:family_done",
 }
 # Pages that take no GET (an action button posts to them).
-POST_ONLY = {"screening:start"}
+POST_ONLY = {"screening:start", "screening:revoke_link"}
 
 CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
@@ -290,6 +292,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "membership": Membership(pk=uuid.uuid4(), user_id=2**31 - 1),
         "administration": Administration(pk=uuid.uuid4()),
         "alert": CriticalAlert(pk=uuid.uuid4()),
+        "link": FamilyLink(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -40,6 +40,10 @@ def access_alert(actor: Actor, alert_id: UUID) -> CriticalAlert:
     return get_scoped(actor, CriticalAlert, need=Capability.CHART_READ, pk=alert_id)
 
 
+def access_link(actor: Actor, link_id: UUID) -> FamilyLink:
+    return get_scoped(actor, FamilyLink, need=Capability.SCREENING_SEND, pk=link_id)
+
+
 def open_alerts(actor: Actor) -> QuerySet[CriticalAlert]:
     return (
         scoped(actor, CriticalAlert, need=Capability.CHART_READ)

@@ -166,6 +166,16 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 
 
 @requires(Capability.SCREENING_SEND)
+@require_POST
+def revoke_link(request: AuthedRequest, link_id: UUID) -> HttpResponse:
+    """A link sent to the wrong number or no longer wanted stops working at once."""
+    link = selectors.access_link(request.actor, link_id)
+    services.revoke_link(actor=request.actor, link=link, at=clock.now())
+    messages.success(request, _("The link no longer works."))
+    return redirect("screening:child", child_id=link.child_id)
+
+
+@requires(Capability.SCREENING_SEND)
 @require_http_methods(["GET", "POST"])
 def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
     """One form in clinic. Staff entry shows neutral labels and scores; tablet mode shows the
