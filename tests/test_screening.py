@@ -573,3 +573,30 @@ def test_a_stopped_link_no_longer_opens(coordinator_a, client, phq9_link):
     assert stopped.status_code == 302
     assert response.status_code == 410 and response.context["reason"] == "revoked"
     assert AuditEvent.objects.filter(object_type="screening_link", action="update").exists()
+
+
+def test_a_preterm_infant_gets_the_developmental_form_for_the_corrected_age(family_a):
+    from medhome.screening import due
+
+    born_at_24_weeks = factories.add_child(
+        family_a,
+        legal_given_name="Mateo",
+        mrn="MG-0924",
+        date_of_birth=TODAY - timedelta(days=275),  # at the 9-month visit
+        gestational_age_weeks=24,
+        gestational_age_days=0,
+    )
+    term = factories.add_child(
+        family_a, legal_given_name="Ana", mrn="AG-0940", date_of_birth=TODAY - timedelta(days=275)
+    )
+
+    def milestone_forms(child):
+        return {
+            c.instrument.key
+            for c in due.choices_for(child, TODAY)
+            if "milestones" in c.instrument.key
+        }
+
+    # 24 weeks: 16 weeks early, so about 5 months corrected (domain-reference §3).
+    assert milestone_forms(born_at_24_weeks) == {"swyc_milestones_4"}
+    assert milestone_forms(term) == {"swyc_milestones_9"}

@@ -60,6 +60,28 @@ def scoring_age(administration: Any) -> int | None:
     return age_in_years(administration.child.date_of_birth, administration.started_at.date())
 
 
+def form_months(child: Child, instrument: Instrument, on: date) -> int:
+    """The age a form is chosen and scored by: corrected for a preterm infant under 24 months
+    on developmental and social-emotional forms (domain-reference §3: ASQ by the publisher's
+    rule, M-CHAT chronological by default); chronological otherwise."""
+    rows = set(instrument.rows)
+    if instrument.key.startswith("asq"):
+        purpose = "asq"
+    elif "autism" in rows:
+        purpose = "mchat"
+    elif rows & {"developmental", "behavioral"} and instrument.respondent != Respondent.ADOLESCENT:
+        purpose = "developmental"
+    else:
+        return age_in_months(child.date_of_birth, on)
+    return corrected_age.form_age_months(
+        child.date_of_birth,
+        child.gestational_age_weeks,
+        child.gestational_age_days,
+        on,
+        purpose=purpose,  # type: ignore[arg-type]
+    ).months
+
+
 def fits_age(instrument: Instrument, months: int) -> bool:
     low, high = instrument.min_age_months, instrument.max_age_months
     return (low is None or months >= low) and (high is None or months <= high)
@@ -98,7 +120,7 @@ def choices_for(child: Child, on: date, schedule: ChildSchedule | None = None) -
     found: list[tuple[Instrument, Respondent, bool, bool]] = []
     languages = languages_by_instrument(child.practice)
     for instrument in registry.all_instruments():
-        if not fits_age(instrument, months):
+        if not fits_age(instrument, form_months(child, instrument, on)):
             continue
         family_ok = bool(languages[instrument.key])
         for respondent in respondents_for(instrument, months):
@@ -137,7 +159,7 @@ def _preselect(
 
 def is_due(child: Child, instrument: Instrument, on: date, respondent: Respondent | str) -> bool:
     rows = open_rows(schedule_of(child, on))
-    return fits_age(instrument, age_in_months(child.date_of_birth, on)) and bool(
+    return fits_age(instrument, form_months(child, instrument, on)) and bool(
         rows & rows_for(instrument, respondent)
     )
 

@@ -82,6 +82,8 @@ class Administration(PracticeScopedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     administered_on = models.DateField(null=True, blank=True)
     visit_key = models.CharField(max_length=20, blank=True)
+    # The age the form was scored by (corrected for a preterm infant under 24 months).
+    form_age_months = models.PositiveSmallIntegerField(null=True, blank=True)
     confidential = models.BooleanField(default=False)
     # The outcome, computed once at submission.
     total = models.IntegerField(null=True, blank=True)

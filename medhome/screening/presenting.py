@@ -97,4 +97,5 @@ def outcome_of(administration: Administration) -> Outcome:
         administration.answers,
         respondent=respondent,
         age_years=scoring_age(administration),
+        age_months=administration.form_age_months,
     )

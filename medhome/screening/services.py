@@ -298,6 +298,7 @@ def start_administration(
             language=normalize_language(language) or "en",
             override_reason=override_reason.strip(),
             confidential=is_confidential(instrument, respondent),
+            form_age_months=due.form_months(child, instrument, clock.local_date(at)),
             started_at=at,
             updated_at=at,
         )
@@ -329,6 +330,7 @@ def family_administration(link: FamilyLink, instrument_key: str, *, at: datetime
                 "language": link.language,
                 "override_reason": link.override_reason,
                 "confidential": is_confidential(instrument, Respondent.CAREGIVER),
+                "form_age_months": due.form_months(link.child, instrument, clock.local_date(at)),
                 "started_at": at,
                 "updated_at": at,
             },
@@ -385,6 +387,7 @@ def _score(administration: Administration, instrument: Instrument) -> Outcome:
         administration.answers,
         respondent=Respondent(administration.respondent),
         age_years=due.scoring_age(administration),
+        age_months=administration.form_age_months,
     )
 
 

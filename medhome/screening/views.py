@@ -271,6 +271,8 @@ def result(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
             else [],
             "follow_up": services.follow_up_of(administration),
             "alerts": list(administration.alerts.all()),
+            "shows_form_age": bool(set(instrument.rows) & {"developmental", "behavioral", "autism"})
+            and administration.respondent != "adolescent",
             "z_codes": zcodes.suggested(
                 administration.positive_domains, administration.administered_on or clock.today()
             ),
