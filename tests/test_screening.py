@@ -600,3 +600,16 @@ def test_a_preterm_infant_gets_the_developmental_form_for_the_corrected_age(fami
     # 24 weeks: 16 weeks early, so about 5 months corrected (domain-reference §3).
     assert milestone_forms(born_at_24_weeks) == {"swyc_milestones_4"}
     assert milestone_forms(term) == {"swyc_milestones_9"}
+
+
+def test_a_link_in_a_language_medhome_lacks_says_so_in_plain_english(
+    coordinator_a, client, infant_a, caregiver_a
+):
+    _, path = send_link(coordinator_a, infant_a, caregiver_a, ["phq9:caregiver"], language="vi")
+
+    start = client.get(path)
+    form = client.get(f"{path}phq9/")
+
+    assert 'lang="en"' in start.content.decode()  # the page is honest about its language
+    assert "not available in Vietnamese" in form.content.decode()
+    assert "Little interest or pleasure in doing things" in form.content.decode()

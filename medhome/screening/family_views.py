@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from medhome.core import clock
+from medhome.families.languages import language_name
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 from medhome.instruments.texts import wording
@@ -25,12 +26,23 @@ FAMILY_LANGUAGES = ("en", "es")
 
 
 def page_language(request, link: FamilyLink | None) -> str:
+    """The language the page's own words are in: the family's, where medhome has it."""
     chosen = request.GET.get("lang") or request.POST.get("lang")
-    if chosen in FAMILY_LANGUAGES:
-        return chosen
-    if link is not None:
-        return link.language
-    return translation.get_language_from_request(request) or "en"
+    for candidate in (chosen, link.language if link else None):
+        if candidate in FAMILY_LANGUAGES:
+            return candidate
+    from_browser = translation.get_language_from_request(request)
+    return from_browser if from_browser in FAMILY_LANGUAGES else "en"
+
+
+def wanted_language(request, link: FamilyLink) -> str:
+    """The language the family asked for, which a questionnaire may or may not exist in."""
+    chosen = request.GET.get("lang") or request.POST.get("lang")
+    return chosen if chosen in FAMILY_LANGUAGES else link.language
+
+
+def form_language_for(available: frozenset[str], wanted: str, page: str) -> str:
+    return next((code for code in (wanted, page, "en") if code in available), "en")
 
 
 def invalid_link_page(request, problem: services.LinkInvalid) -> HttpResponse:
@@ -60,7 +72,7 @@ def with_link(view):
     return never_cache(wrapped)
 
 
-def screener_rows(link: FamilyLink, language: str) -> list[dict]:
+def screener_rows(link: FamilyLink, language: str, wanted: str) -> list[dict]:
     submitted = {
         administration.instrument_key: administration.status
         for administration in link.administrations.all()
@@ -75,7 +87,7 @@ def screener_rows(link: FamilyLink, language: str) -> list[dict]:
                 "title": instrument.title.get(language)
                 or instrument.title.get("en")
                 or instrument.name,
-                "in_language": language in texts.languages_available(),
+                "in_language": wanted in texts.languages_available(),
                 "status": submitted.get(key, ""),
                 "done": submitted.get(key) in (Status.SCORED, Status.PARTIAL),
             }
@@ -93,7 +105,8 @@ def family_start(request, link: FamilyLink, token: str, language: str) -> HttpRe
             "link": link,
             "token": token,
             "language": language,
-            "rows": screener_rows(link, language),
+            "rows": screener_rows(link, language, wanted_language(request, link)),
+            "wanted_name": language_name(wanted_language(request, link), in_language=language),
             "child_name": link.child.display_name,
             "support": services.link_has_alert(link),
         },
@@ -109,8 +122,9 @@ def family_form(
         raise Http404
     instrument = registry.get(instrument_key)
     texts = wording(instrument, link.practice)
-    # A form with no wording in the page language falls back to English, and says so.
-    form_language = language if language in texts.languages_available() else "en"
+    # A form with no authored wording in the family's language falls back, and says so.
+    wanted = wanted_language(request, link)
+    form_language = form_language_for(texts.languages_available(), wanted, language)
     administration = services.family_administration(link, instrument_key, at=clock.now())
     if administration.status == Status.SCORED:
         return redirect("screening:family_start", token=token)
@@ -177,7 +191,8 @@ def family_form(
             ),
             "errors": errors,
             "skipped": skipped,
-            "fallback": form_language != language,
+            "fallback": form_language != wanted,
+            "wanted_name": language_name(wanted, in_language=language),
         },
         status=400 if errors else 200,
     )

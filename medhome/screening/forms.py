@@ -38,7 +38,13 @@ class SendForm(forms.Form):
     caregiver: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Send to"), queryset=Caregiver.objects.none(), required=False, empty_label=None
     )
-    language = forms.ChoiceField(label=_("Language of the link"))
+    language = forms.ChoiceField(
+        label=_("Language of the link"),
+        help_text=_(
+            "Family pages are in English and Spanish. In another language the family sees them "
+            "in English: offer an interpreter, or give the screeners at the visit."
+        ),
+    )
     channel = forms.ChoiceField(label=_("How the family gets it"), choices=Channel.choices)
     override_reason = forms.CharField(
         label=_("Reason, if sending a screener that is not due"),

@@ -154,9 +154,10 @@ def create_link(
         keys.append(instrument.key)
     if caregiver is not None and caregiver.family_id != child.family_id:
         errors["caregiver"] = [_("Choose a caregiver of this child's family.")]
-    code = normalize_language(language)
-    if code is None:
-        errors["language"] = [_("Choose a language.")]
+    try:
+        code = normalize_language(language)
+    except ValidationError as unknown:
+        errors["language"] = unknown.messages
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
