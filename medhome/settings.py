@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "medhome.practices.context_processors.actor",
+                "medhome.screening.context_processors.open_alerts",
             ],
         },
     }

@@ -143,7 +143,7 @@ def test_search_query_count_does_not_grow_with_results(
         )
     client_a.get(SEARCH)  # the session and the chain head exist, as for any later search
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         names = found(client_a, "nakamura")
 
     assert len(names) == matches
@@ -165,8 +165,9 @@ def test_chart_query_count_does_not_grow_with_the_family(
     client_a.get(chart)
 
     # 15 for the chart itself, 7 for the screening panels (alerts, completions, text packs,
-    # results, links, forms in progress, the visit's rows) — none per family member.
-    with django_assert_num_queries(22):
+    # results, links, forms in progress, the visit's rows) and 1 for the navigation's count of
+    # open alerts — none per family member.
+    with django_assert_num_queries(23):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows
