@@ -184,6 +184,7 @@ def test_an_incomplete_submission_is_kept_as_partial_and_not_scored(client, phq9
 
     administration = Administration.objects.get()
     assert "8 preguntas todavía no tienen respuesta" in first.content.decode()
+    assert first.content.decode().count("Todavía sin respuesta") == 8
     assert sent.status_code == 302
     assert administration.status == Status.PARTIAL
     assert administration.total is None and administration.band == ""

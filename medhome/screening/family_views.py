@@ -129,7 +129,7 @@ def family_form(
     if administration.status == Status.SCORED:
         return redirect("screening:family_start", token=token)
     errors: dict[str, str] = {}
-    skipped = 0
+    skipped: list[str] = []
     actor = services.family_actor(link, getattr(request, "request_id", ""))
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -163,7 +163,7 @@ def family_form(
                 target = "screening:family_done" if _all_done(link) else "screening:family_start"
                 return redirect(f"{reverse(target, args=[token])}?lang={language}")
             if action == "submit":
-                skipped = len(unanswered)
+                skipped = [item.link_id for item in unanswered]
             elif action == "save":
                 return render(
                     request,
@@ -190,7 +190,8 @@ def family_form(
                 posted=request.POST if errors else None,
             ),
             "errors": errors,
-            "skipped": skipped,
+            "skipped": len(skipped),
+            "unanswered": skipped,
             "fallback": form_language != wanted,
             "wanted_name": language_name(wanted, in_language=language),
         },
