@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "medhome.visits",
     "medhome.periodicity",
     "medhome.screening",
+    "medhome.directory",
+    "medhome.tasks",
+    "medhome.referrals",
     "medhome.synth",
 ]
 
