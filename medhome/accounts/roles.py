@@ -32,6 +32,9 @@ class Capability:
     SCREENING_RESULTS = "screening.results"  # see scores, bands and what is due next
     SCREENING_SEND = "screening.send"  # send a family link or hand the tablet to a caregiver
     ALERT_ACKNOWLEDGE = "alert.acknowledge"  # close a critical-answer alert with the action taken
+    REFERRAL_SEND = "referral.send"  # refer a family to a community organization, with consent
+    REFERRAL_RESPOND = "referral.respond"  # a community organization's staff: accept, update, close
+    DIRECTORY_CURATE = "directory.curate"  # the practice's list of trusted partners and notes
     PLAN_EDIT = "plan.edit"  # edit the shared care plan
     USERS_MANAGE = "users.manage"  # manage the practice's staff and roles
     AUDIT_READ = "audit.read"  # see who opened a chart, when
@@ -46,6 +49,9 @@ class Capability:
             SCREENING_RESULTS,
             SCREENING_SEND,
             ALERT_ACKNOWLEDGE,
+            REFERRAL_SEND,
+            REFERRAL_RESPOND,
+            DIRECTORY_CURATE,
             PLAN_EDIT,
             USERS_MANAGE,
             AUDIT_READ,
@@ -63,6 +69,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCREENING_DETAIL,
         C.SCREENING_RESULTS,
         C.SCREENING_SEND,
+        C.REFERRAL_SEND,
         C.PLAN_EDIT,
     }
 )
@@ -73,25 +80,44 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEDIATRICIAN: _CLINICIANS,
     Role.NURSE_PRACTITIONER: _CLINICIANS,
     Role.NURSE: _CLINICIANS,
-    Role.CARE_COORDINATOR: _CLINICAL_TEAM,
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
     # ones) and send links; item-level clinical answers stay with the clinical team.
     Role.COMMUNITY_HEALTH_WORKER: frozenset(
-        {C.CHART_READ, C.FAMILY_EDIT, C.PLAN_EDIT, C.SCREENING_RESULTS, C.SCREENING_SEND}
+        {
+            C.CHART_READ,
+            C.FAMILY_EDIT,
+            C.PLAN_EDIT,
+            C.SCREENING_RESULTS,
+            C.SCREENING_SEND,
+            C.REFERRAL_SEND,
+            C.DIRECTORY_CURATE,
+        }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk sends pre-visit links and hands the tablet over; it never sees results.
     Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
     Role.PRACTICE_ADMIN: frozenset(
-        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.USERS_MANAGE, C.AUDIT_READ}
+        {
+            C.CHART_READ,
+            C.FAMILY_CREATE,
+            C.FAMILY_EDIT,
+            C.USERS_MANAGE,
+            C.AUDIT_READ,
+            C.DIRECTORY_CURATE,
+        }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
 }
 
 CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})
+
+# Staff of a community organization (not a practice role): they answer the referrals sent to
+# their organization and nothing else (domain-reference §7).
+PARTNER_CAPABILITIES = frozenset({C.REFERRAL_RESPOND})
 
 
 def capabilities_of(role: str) -> frozenset[str]:

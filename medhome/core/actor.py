@@ -13,6 +13,8 @@ class Actor:
     user: Any
     practice: Any = None
     role: str = ""
+    # A community organization's staff act for their organization, never for a practice.
+    organization: Any = None
     capabilities: frozenset[str] = field(default_factory=frozenset)
     request_id: str = ""
 
@@ -23,6 +25,10 @@ class Actor:
     @property
     def is_in_practice(self) -> bool:
         return self.practice is not None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.organization is not None and self.practice is None
 
     def can(self, capability: str) -> bool:
         return capability in self.capabilities
