@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medhome.practices.middleware.ActorMiddleware",
+    "medhome.referrals.middleware.PartnerActorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("practice/", include("medhome.practices.urls")),
     path("team/", include("medhome.staff.urls")),
     path("", include("medhome.screening.urls")),
+    path("", include("medhome.referrals.urls")),
     path("", include("medhome.families.urls")),
 ]
 

@@ -323,3 +323,51 @@ def schedule_visit(child, *, at: str, kind: str = "well_child"):
         kind=kind,
         created_at=timezone.now(),
     )
+
+
+def organization(name: str):
+    import uuid as _uuid
+
+    from medhome.directory.models import Organization
+
+    return Organization.objects.create(id=_uuid.uuid4(), name=name)
+
+
+def partner_user(username: str, organization_, *, first_name: str, last_name: str):
+    from medhome.referrals.models import PartnerMembership
+
+    user = make_user(username, first_name=first_name, last_name=last_name)
+    PartnerMembership.objects.create(user=user, organization=organization_)
+    return user
+
+
+def sent_referral(child, caregiver, user, organization_, *, notes: str = "Evenings are best"):
+    """A food referral with the caregiver's consent, sent to `organization_`."""
+    from medhome.accounts.roles import capabilities_of
+    from medhome.core import clock
+    from medhome.core.actor import Actor
+    from medhome.referrals import services as referrals
+
+    role = user.memberships.get(practice=child.practice).role
+    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
+    referral = referrals.start_referral(
+        actor=actor,
+        child=child,
+        need="food",
+        organization=organization_,
+        priority="routine",
+        reason="Ran out of food this month",
+        at=clock.now(),
+    )
+    referrals.record_consent(
+        actor=actor,
+        referral=referral,
+        caregiver=caregiver,
+        shared_items=["name", "contact", "language", "need", "notes"],
+        notes_to_share=notes,
+        method="verbal",
+        at=clock.now(),
+    )
+    referrals.send(actor=actor, referral=referral, at=clock.now())
+    referral.refresh_from_db()
+    return referral

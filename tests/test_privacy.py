@@ -250,6 +250,9 @@ def test_every_post_without_a_csrf_token_is_refused(
         "caregiver": caregiver_a,
         "membership": Membership.objects.get(user=staff_a[Role.NURSE]),
         **factories.screening_with_alert(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        "referral": factories.sent_referral(
+            child_a, caregiver_a, staff_a[Role.PEDIATRICIAN], factories.organization("Pantry")
+        ),
     }
     before = record_counts()
 

@@ -19,6 +19,7 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Membership
+from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert, FamilyLink
 
 from . import factories
@@ -53,6 +54,7 @@ FILL = {
     "administration_id": lambda rows: rows["administration"].pk,
     "alert_id": lambda rows: rows["alert"].pk,
     "link_id": lambda rows: rows["link"].pk,
+    "referral_id": lambda rows: rows["referral"].pk,
     "instrument_key": lambda rows: "phq9",
 }
 
@@ -115,6 +117,14 @@ CLINICIAN_GET = {
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
     "screening:revoke_link": (405, None),
+    "referrals:change": (405, None),
+    "referrals:handoff": (405, None),
+    "referrals:revoke": (405, None),
+    "referrals:message": (405, None),
+    "referrals:partner_inbox": (403, None),  # a community organization's page
+    "referrals:partner_detail": (403, None),
+    "referrals:partner_change": (403, None),
+    "referrals:partner_message": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "screening:family_start": (404, None),
     "screening:family_form": (404, None),
@@ -134,9 +144,32 @@ GET_ONLY = {
     "screening:result",
     "screening:family_start",
     "screening:family_done",
+    "referrals:detail",
+    "referrals:summary",
+    "referrals:list",
+    "referrals:figures",
+    "referrals:partner_inbox",
+    "referrals:partner_detail",
 }
 # Pages that take no GET (an action button posts to them).
-POST_ONLY = {"screening:start", "screening:revoke_link"}
+POST_ONLY = {
+    "screening:start",
+    "screening:revoke_link",
+    "referrals:change",
+    "referrals:handoff",
+    "referrals:revoke",
+    "referrals:message",
+    "referrals:partner_change",
+    "referrals:partner_message",
+}
+# A community organization's pages: practice staff are refused (403) before any row is read;
+# tests/test_partner_isolation.py sweeps them with organizations' own users.
+PARTNER_PAGES = {
+    "referrals:partner_inbox",
+    "referrals:partner_detail",
+    "referrals:partner_change",
+    "referrals:partner_message",
+}
 
 CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
@@ -189,6 +222,7 @@ def practice_row_counts(practice) -> dict[str, int]:
             Administration,
             CriticalAlert,
             FamilyLink,
+            Referral,
         )
     }
 
@@ -213,6 +247,9 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
         "caregiver": caregiver_b,
         "membership": membership,
         **factories.screening_with_alert(child_b, caregiver_b, clinician_b),
+        "referral": factories.sent_referral(
+            child_b, caregiver_b, clinician_b, factories.organization("Riverbend Pantry")
+        ),
     }
 
 
@@ -225,6 +262,12 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "caregiver": caregiver_a,
         "membership": membership,
         **factories.screening_with_alert(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        "referral": factories.sent_referral(
+            child_a,
+            caregiver_a,
+            staff_a[Role.PEDIATRICIAN],
+            factories.organization("Harbor Pantry"),
+        ),
     }
 
 
@@ -263,6 +306,11 @@ def test_other_practice_ids_answer_404_without_phi(
 
     if name in PUBLIC:  # no practice's row behind it: the same page for everyone
         assert (got.status_code, posted.status_code) == (own.status_code, PUBLIC[name][1])
+    elif name in PARTNER_PAGES:
+        assert (own.status_code, got.status_code, posted.status_code) in (
+            (403, 403, 403),
+            (405, 405, 403),
+        )
     elif name in POST_ONLY:
         assert (own.status_code, got.status_code, posted.status_code) == (405, 405, 404)
     else:
@@ -293,12 +341,13 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "administration": Administration(pk=uuid.uuid4()),
         "alert": CriticalAlert(pk=uuid.uuid4()),
         "link": FamilyLink(pk=uuid.uuid4()),
+        "referral": Referral(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get
     other_practice, nonexistent = send(other_url), send(missing_url)
 
-    expected = PUBLIC[name][0] if name in PUBLIC else 404
+    expected = PUBLIC[name][0] if name in PUBLIC else 403 if name in PARTNER_PAGES else 404
     assert (other_practice.status_code, nonexistent.status_code) == (expected, expected)
     assert page_without(other_practice, other_url) == page_without(nonexistent, missing_url)
 

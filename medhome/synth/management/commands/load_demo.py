@@ -7,6 +7,7 @@ from medhome.core import clock
 from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, load_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
+from medhome.synth.partners import load_demo_partners
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         )
         if booked:
             self.stdout.write(f"Scheduled {booked} synthetic visits over the next two weeks.")
+        partner_logins = load_demo_partners(list(demo.network.practices.all()), now=clock.now())
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
@@ -54,4 +56,7 @@ class Command(BaseCommand):
         self.stdout.write("  " + "-" * (max(len(row) for row in rows) - 2))
         for row in rows:
             self.stdout.write(row)
+        self.stdout.write("\nCommunity organizations (they see only the referrals sent to them):")
+        for username, organization in partner_logins:
+            self.stdout.write(f"  {username:<{width_user}}  {organization}")
         self.stdout.write(f"\nPassword for every login: {settings.MEDHOME_DEMO_PASSWORD}")

@@ -1,0 +1,38 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from medhome.accounts.roles import PARTNER_CAPABILITIES
+from medhome.core.actor import Actor
+
+from .selectors import partner_organization_of
+
+
+class PartnerActorMiddleware:
+    """Staff of a community organization act for their organization, never for a practice.
+
+    Runs after practices.ActorMiddleware: a user working in a practice keeps that actor; a user
+    whose only role is in a community organization gets an actor for it, and the start page and
+    the practice chooser lead to the organization's referrals instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor: Actor | None = getattr(request, "actor", None)
+        if actor is not None and actor.user is not None and not actor.is_in_practice:
+            organization = partner_organization_of(actor.user)
+            if organization is not None:
+                request.actor = Actor(  # type: ignore[attr-defined]
+                    user=actor.user,
+                    organization=organization,
+                    role="partner_staff",
+                    capabilities=PARTNER_CAPABILITIES,
+                    request_id=actor.request_id,
+                )
+                if request.path in ("/", reverse("practices:choose")):
+                    return redirect("referrals:partner_inbox")
+        return self.get_response(request)

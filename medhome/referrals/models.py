@@ -1,0 +1,259 @@
+"""Closed-loop referrals to community organizations under the family's consent.
+
+domain-reference §7: the referral's life follows the Gravity SDOHCC Task workflow (states.py);
+the family's consent names what is shared with which organization; an organization's staff
+see only referrals addressed to their organization while the consent stands.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from medhome.directory.vocabulary import Need
+from medhome.families.models import Caregiver, Child
+from medhome.practices.models import PracticeScopedModel
+from medhome.screening.models import Administration
+
+from .states import Outcome, Side, Status
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    # e.g. shelter tonight: the organization is expected to answer in hours (§7).
+    URGENT = "urgent", _("Urgent")
+
+
+class Source(models.TextChoices):
+    SCREENING = "screening", _("Positive screen")
+    CARE_PLAN = "care_plan", _("Care plan")
+    MANUAL = "manual", _("Started by staff")
+
+
+class SharedItem(models.TextChoices):
+    """What the family may agree to share; the organization sees nothing else."""
+
+    NAME = "name", _("The child's full name")
+    CONTACT = "contact", _("How to reach the family")
+    LANGUAGE = "language", _("Preferred language")
+    NEED = "need", _("The need")
+    NOTES = "notes", _("The notes the family agreed to")
+    CHILD_AGE = "child_age", _("The child's age")
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbal")
+    WRITTEN = "written", _("Written")
+    PORTAL = "portal", _("Portal")
+
+
+class PartnerRole(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class Referral(PracticeScopedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    need = models.CharField(_("need"), max_length=30, choices=Need.choices)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("organization"),
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("service"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.ROUTINE
+    )
+    reason = models.TextField(_("why the family is referred"))
+    source = models.CharField(
+        _("started from"), max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    source_administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # The organization's first decision (received is only "opened", not a response).
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("about the outcome"), blank=True)
+    status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
+    warm_handoff = models.BooleanField(_("warm hand-off"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="completed") | ~Q(outcome=""),
+                name="referral_completed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(status__in=["completed", "entered_in_error"]),
+                name="referral_outcome_only_when_completed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "status"], name="referral_practice_status_idx"),
+            models.Index(fields=["organization", "status"], name="referral_org_status_idx"),
+            models.Index(fields=["practice", "requested_at"], name="referral_requested_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_need_display()} · {self.get_status_display()}"
+
+
+class ReferralConsent(PracticeScopedModel):
+    """What the family agreed to share with the named organization, by whom and how.
+
+    Consent belongs to whoever the shared data is about (domain-reference §7, §11): a caregiver
+    for their own answers and household needs, an adolescent for their own confidential items.
+    """
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="consent")
+    given_by_caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    given_by_adolescent = models.BooleanField(default=False)
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    shared_items = models.JSONField(default=list)
+    notes_to_share = models.TextField(_("what the family agreed to share"), blank=True)
+    method = models.CharField(_("how given"), max_length=10, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by_caregiver__isnull=False, given_by_adolescent=False)
+                | Q(given_by_caregiver__isnull=True, given_by_adolescent=True),
+                name="consent_given_by_one_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"consent for {self.referral_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def shares(self, item: str) -> bool:
+        return item in self.shared_items
+
+
+class ReferralEvent(models.Model):
+    """One change of state: who, when, from which side, and why (§7: every change recorded)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # As shown at the time: the organization's name, or the staff member's name.
+    actor_label = models.CharField(max_length=200)
+    side = models.CharField(max_length=20, choices=Side.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    # The referral's version after this change: orders events that share a moment (a warm
+    # hand-off sends and accepts at once).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["at", "version"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '·'} → {self.to_status}"
+
+
+class ReferralMessage(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    body = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_message_idx")]
+
+    def __str__(self) -> str:
+        return f"message on {self.referral_id}"
+
+
+class PartnerMembership(models.Model):
+    """A community organization's staff user: they act for the organization, never a practice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_memberships"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="partner_memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=PartnerRole.choices, default=PartnerRole.STAFF
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_partner_membership_per_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization}"
+
+
+class ReferralSettings(PracticeScopedModel):
+    """The practice's follow-up rules (§7 defaults: 3 business days, 30 days, urgent in hours)."""
+
+    response_business_days = models.PositiveSmallIntegerField(
+        _("business days to wait for a response"), default=3
+    )
+    close_days = models.PositiveSmallIntegerField(_("days to wait for closing"), default=30)
+    urgent_response_hours = models.PositiveSmallIntegerField(
+        _("hours to wait for a response to an urgent referral"), default=4
+    )
+    # ISO dates ("2026-07-03") that are not business days, besides Saturdays and Sundays.
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "referral settings"
+        constraints = [
+            models.UniqueConstraint(fields=["practice"], name="one_referral_settings_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return f"referral settings of {self.practice_id}"

@@ -1,0 +1,341 @@
+"""Referral pages: the practice's side, the community organization's side, and the printable
+summary for the family. Thin: parse, one domain call, render."""
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from medhome.accounts.roles import Capability
+from medhome.core import clock
+from medhome.core.decorators import requires
+from medhome.core.requests import AuthedRequest
+from medhome.directory import selectors as directory
+from medhome.directory.vocabulary import Need
+from medhome.families.languages import language_name
+from medhome.families.selectors import access_child
+from medhome.screening.selectors import access_administration
+
+from . import forms, selectors, services
+from .decorators import requires_partner
+
+
+def _errors_to_messages(request: AuthedRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- The practice's side ------------------------------------------------------------------
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET", "POST"])
+def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Choose the need and the organization; the need is suggested by a positive screen."""
+    child = access_child(request.actor, child_id)
+    administration = None
+    if request.GET.get("from") or request.POST.get("from"):
+        administration = access_administration(
+            request.actor, UUID(request.GET.get("from") or request.POST["from"])
+        )
+        if administration.child_id != child.pk:
+            administration = None
+    suggested = services.suggested_needs(administration) if administration else []
+    need = request.GET.get("need") or (suggested[0] if suggested else "")
+    language = forms.family_language(child)
+    hits = (
+        directory.search_services(
+            need=need,
+            near_zip=child.zip_code,
+            within_miles=25,
+            practice=request.actor.practice,
+            limit=15,
+        )
+        if need in Need.values
+        else []
+    )
+    form = forms.StartForm(request.POST or None, hits=hits, initial={"need": need})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.start_referral(
+                actor=request.actor,
+                child=child,
+                need=form.cleaned_data["need"],
+                organization=form.organization(),
+                service=form.service(),
+                priority=form.cleaned_data["priority"],
+                reason=form.cleaned_data["reason"],
+                source_administration=administration,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            forms.attach_errors(form, error)
+        else:
+            return redirect("referrals:consent", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/start.html",
+        {
+            "child": child,
+            "form": form,
+            "hits": hits,
+            "need": need,
+            "needs": Need.choices,
+            "suggested": suggested,
+            "administration": administration,
+            "language": language,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET", "POST"])
+def consent(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    """Record what the family agrees to share, with whom and how; then send."""
+    referral = selectors.access_referral(request.actor, referral_id)
+    form = forms.ConsentForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        now = clock.now()
+        try:
+            services.record_consent(
+                actor=request.actor,
+                referral=referral,
+                caregiver=form.cleaned_data["caregiver"],
+                adolescent=form.cleaned_data["adolescent"],
+                shared_items=form.cleaned_data["shared_items"],
+                notes_to_share=form.cleaned_data["notes_to_share"],
+                method=form.cleaned_data["method"],
+                at=now,
+            )
+            services.send(actor=request.actor, referral=referral, at=now)
+        except ValidationError as error:
+            forms.attach_errors(form, error)
+        else:
+            messages.success(request, _("Consent recorded and the referral sent."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/consent.html",
+        {"referral": referral, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET"])
+def detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_referral(request.actor, referral_id)
+    services.record_opened(actor=request.actor, referral=referral, at=clock.now())
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "events": referral.events.order_by("at"),
+            "messages_": referral.messages.order_by("at"),
+            "consent": getattr(referral, "consent", None),
+            "allowed": services.practice_transitions(referral),
+            "on_site": services.is_on_site(referral),
+            "change_form": forms.ChangeForm(allowed=services.practice_transitions(referral)),
+        },
+    )
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_POST
+def change(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_referral(request.actor, referral_id)
+    form = forms.ChangeForm(request.POST, allowed=services.practice_transitions(referral))
+    if form.is_valid():
+        try:
+            services.change_status(
+                actor=request.actor,
+                referral=referral,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    else:
+        messages.error(request, _("Choose a new state and give the reason."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_POST
+def handoff(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_referral(request.actor, referral_id)
+    try:
+        services.warm_handoff(actor=request.actor, referral=referral, at=clock.now())
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_POST
+def revoke(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_referral(request.actor, referral_id)
+    try:
+        services.revoke_consent(
+            actor=request.actor,
+            referral=referral,
+            reason=request.POST.get("reason", ""),
+            at=clock.now(),
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        messages.success(request, _("Consent revoked: the organization no longer sees it."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_POST
+def message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_referral(request.actor, referral_id)
+    try:
+        services.post_message(
+            actor=request.actor,
+            referral=referral,
+            body=request.POST.get("body", ""),
+            at=clock.now(),
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET"])
+def summary(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    """A one-page summary for the family, in their language, to print or hand over."""
+    referral = selectors.access_referral(request.actor, referral_id)
+    services.record_printed(actor=request.actor, referral=referral, at=clock.now())
+    language = forms.family_language(referral.child)
+    detail = directory.service_detail(referral.service_id) if referral.service_id else None
+    with translation.override(language):
+        return render(
+            request,
+            "referrals/summary.html",
+            {
+                "referral": referral,
+                "service": detail,
+                "hours": forms.hours_lines(detail) if detail else [],
+                "languages": [language_name(code) for code in detail.languages] if detail else [],
+                "language": language,
+            },
+        )
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET"])
+def practice_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    referrals = selectors.practice_referrals(request.actor, status=status or None)
+    return render(
+        request,
+        "referrals/list.html",
+        {"referrals": referrals[:200], "status": status, "statuses": services.STATUS_CHOICES},
+    )
+
+
+@requires(Capability.CHART_READ)
+@require_http_methods(["GET"])
+def figures(request: AuthedRequest) -> HttpResponse:
+    end = clock.today()
+    start_day = date(end.year, 1, 1) if request.GET.get("period") == "year" else end - timedelta(90)
+    return render(
+        request,
+        "referrals/figures.html",
+        {
+            "figures": selectors.loop_figures(request.actor, start=start_day, end=end),
+            "start": start_day,
+            "end": end,
+        },
+    )
+
+
+# --- The community organization's side ---------------------------------------------------
+
+
+@requires_partner
+@require_http_methods(["GET"])
+def partner_inbox(request: AuthedRequest) -> HttpResponse:
+    referrals = selectors.partner_referrals(request.actor)
+    return render(
+        request,
+        "referrals/partner_inbox.html",
+        {"rows": [(r, selectors.partner_view(r)) for r in referrals]},
+    )
+
+
+@requires_partner
+@require_http_methods(["GET"])
+def partner_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_partner_referral(request.actor, referral_id)
+    services.mark_received(actor=request.actor, referral=referral, at=clock.now())
+    referral = selectors.access_partner_referral(request.actor, referral_id)
+    return render(
+        request,
+        "referrals/partner_detail.html",
+        {
+            "referral": referral,
+            "view": selectors.partner_view(referral),
+            "messages_": referral.messages.order_by("at"),
+            "form": forms.PartnerChangeForm(allowed=services.organization_transitions(referral)),
+        },
+    )
+
+
+@requires_partner
+@require_POST
+def partner_change(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_partner_referral(request.actor, referral_id)
+    form = forms.PartnerChangeForm(
+        request.POST, allowed=services.organization_transitions(referral)
+    )
+    if form.is_valid():
+        try:
+            services.change_status(
+                actor=request.actor,
+                referral=referral,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"],
+                outcome_note=form.cleaned_data["outcome_note"],
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Saved. The referring team sees it now."))
+    else:
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+    return redirect("referrals:partner_detail", referral_id=referral.pk)
+
+
+@requires_partner
+@require_POST
+def partner_message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    referral = selectors.access_partner_referral(request.actor, referral_id)
+    try:
+        services.post_message(
+            actor=request.actor,
+            referral=referral,
+            body=request.POST.get("body", ""),
+            at=clock.now(),
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect("referrals:partner_detail", referral_id=referral.pk)

@@ -1,0 +1,80 @@
+"""Follow-up work for the care team: one row per thing a person must do, created by sweeps.
+
+A task names the child (when there is one) and what to do in medhome's own words; it never
+copies clinical detail. `dedupe_key` makes every producer idempotent: a sweep that runs twice,
+or two sweeps that race, leave one task (unique per practice).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from medhome.accounts.roles import Role
+from medhome.families.models import Child
+from medhome.practices.models import PracticeScopedModel
+
+
+class TaskKind(models.TextChoices):
+    REFERRAL_NO_RESPONSE = "referral_no_response", _("Referral with no response")
+    REFERRAL_NOT_CLOSED = "referral_not_closed", _("Referral not closed")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Task(PracticeScopedModel):
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    # Room for later kinds (e.g. transition_follow_up): a plain string column, choices in code.
+    kind = models.CharField(_("kind"), max_length=40, choices=TaskKind.choices)
+    title = models.CharField(_("what to do"), max_length=300)
+    due_at = models.DateTimeField(_("due"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    assignee_role = models.CharField(
+        _("for the role"), max_length=40, choices=Role.choices, default=Role.CARE_COORDINATOR
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    # What the task is about, by type and id (tasks sits below the apps that create tasks, so
+    # it cannot hold a foreign key to them).
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "dedupe_key"], name="task_dedupe_key_unique_in_practice"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(completed_at__isnull=False),
+                name="task_closed_has_completed_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "status", "due_at"], name="task_open_list_idx"),
+            models.Index(fields=["source_type", "source_id"], name="task_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,50 @@
+"""Reads of tasks, always through the practice scope (another practice's task is a 404)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.families.models import Child
+from medhome.practices.scoping import get_scoped, scoped
+
+from .models import Task, TaskStatus
+
+READ = Capability.CHART_READ
+
+
+def open_tasks(actor: Actor, *, assignee: Any = None, role: str | None = None) -> QuerySet[Task]:
+    """Open tasks of the actor's practice, soonest due first.
+
+    `assignee`: only that user's; `role`: those for the role that nobody has taken yet plus
+    those assigned to `assignee` (a coordinator's own list is both).
+    """
+    tasks = scoped(actor, Task, need=READ).filter(status=TaskStatus.OPEN)
+    if role is not None:
+        unassigned = Q(assignee__isnull=True, assignee_role=role)
+        tasks = tasks.filter(unassigned | Q(assignee=assignee) if assignee else unassigned)
+    elif assignee is not None:
+        tasks = tasks.filter(assignee=assignee)
+    return tasks.select_related("child", "assignee").order_by("due_at", "created_at")
+
+
+def access_task(actor: Actor, task_id: UUID | str) -> Task:
+    """The task, or 404 (another practice's, missing, or a malformed id alike)."""
+    try:
+        return get_scoped(actor, Task, need=READ, pk=task_id)
+    except ValidationError as malformed:
+        raise Http404 from malformed
+
+
+def tasks_of_child(actor: Actor, child: Child) -> QuerySet[Task]:
+    """All of a child's tasks, open ones first."""
+    return (
+        scoped(actor, Task, need=READ)
+        .filter(child=child)
+        .select_related("assignee", "completed_by")
+        .order_by("-status", "due_at")
+    )
