@@ -371,3 +371,21 @@ def sent_referral(child, caregiver, user, organization_, *, notes: str = "Evenin
     referrals.send(actor=actor, referral=referral, at=clock.now())
     referral.refresh_from_db()
     return referral
+
+
+def follow_up_task(referral):
+    from medhome.core import clock
+    from medhome.tasks.services import open_task
+
+    task, _created = open_task(
+        practice=referral.practice,
+        child=referral.child,
+        kind="referral_no_response",
+        title="No answer from the organization yet: call them",
+        due_at=clock.now(),
+        source_type="referral",
+        source_id=referral.pk,
+        dedupe_key=f"referral:{referral.pk}:referral_no_response",
+        at=clock.now(),
+    )
+    return task

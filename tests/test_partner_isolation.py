@@ -17,6 +17,7 @@ PRACTICE_ROUTES = [
     if name.split(":")[0] in ("families", "screening", "referrals", "staff")
     and not name.startswith("referrals:partner")
     and not name.startswith("screening:family")
+    and name != "referrals:family_status"  # the family's token page, public by design
 ]
 
 

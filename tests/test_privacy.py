@@ -244,7 +244,7 @@ def test_every_post_without_a_csrf_token_is_refused(
 ):
     from medhome.practices.models import Membership
 
-    rows = {
+    rows: dict = {
         "child": child_a,
         "family": child_a.family,
         "caregiver": caregiver_a,
@@ -254,6 +254,7 @@ def test_every_post_without_a_csrf_token_is_refused(
             child_a, caregiver_a, staff_a[Role.PEDIATRICIAN], factories.organization("Pantry")
         ),
     }
+    rows["task"] = factories.follow_up_task(rows["referral"])
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

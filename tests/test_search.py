@@ -165,9 +165,9 @@ def test_chart_query_count_does_not_grow_with_the_family(
     client_a.get(chart)
 
     # 15 for the chart itself, 7 for the screening panels (alerts, completions, text packs,
-    # results, links, forms in progress, the visit's rows) and 1 for the navigation's count of
-    # open alerts — none per family member.
-    with django_assert_num_queries(23):
+    # results, links, forms in progress, the visit's rows), 1 for the navigation's count of
+    # open alerts and 2 for the referrals panel (referrals, open tasks) — none per family member.
+    with django_assert_num_queries(25):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

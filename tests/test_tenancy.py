@@ -21,6 +21,7 @@ from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Membership
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert, FamilyLink
+from medhome.tasks.models import Task
 
 from . import factories
 from .conftest import PHI_A, PHI_B
@@ -55,11 +56,17 @@ FILL = {
     "alert_id": lambda rows: rows["alert"].pk,
     "link_id": lambda rows: rows["link"].pk,
     "referral_id": lambda rows: rows["referral"].pk,
+    "task_id": lambda rows: rows["task"].pk,
+    "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
-ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN}
+ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN, "referrals:curate": Role.CARE_COORDINATOR}
+# Directory organizations are public reference data shared by every practice: another
+# practice's partner opens (its page shows only the viewer's own notes) and posting changes only
+# the viewer's own practice's notes.
+SHARED_REFERENCE = {"referrals:curate"}
 
 # Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
 PUBLIC = {
@@ -85,6 +92,7 @@ PUBLIC = {
     "screening:family_start": (404, 405, None),
     "screening:family_form": (404, 404, None),
     "screening:family_done": (404, 405, None),
+    "referrals:family_status": (404, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -124,6 +132,10 @@ CLINICIAN_GET = {
     "referrals:partner_inbox": (403, None),  # a community organization's page
     "referrals:partner_detail": (403, None),
     "referrals:partner_change": (403, None),
+    "tasks:complete": (405, None),
+    "referrals:status_link": (405, None),
+    "referrals:family_status": (404, None),
+    "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:partner_message": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "screening:family_start": (404, None),
@@ -150,6 +162,8 @@ GET_ONLY = {
     "referrals:figures",
     "referrals:partner_inbox",
     "referrals:partner_detail",
+    "referrals:directory",
+    "tasks:list",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -161,6 +175,8 @@ POST_ONLY = {
     "referrals:message",
     "referrals:partner_change",
     "referrals:partner_message",
+    "tasks:complete",
+    "referrals:status_link",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -223,6 +239,7 @@ def practice_row_counts(practice) -> dict[str, int]:
             CriticalAlert,
             FamilyLink,
             Referral,
+            Task,
         )
     }
 
@@ -241,7 +258,7 @@ def assert_no_phi(response, phi: list[str]) -> None:
 @pytest.fixture
 def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     membership = Membership.objects.get(user=clinician_b)
-    return {
+    rows = {
         "family": family_b,
         "child": child_b,
         "caregiver": caregiver_b,
@@ -251,12 +268,14 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
             child_b, caregiver_b, clinician_b, factories.organization("Riverbend Pantry")
         ),
     }
+    rows["task"] = factories.follow_up_task(rows["referral"])
+    return rows
 
 
 @pytest.fixture
 def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     membership = Membership.objects.get(user=staff_a[Role.NURSE])
-    return {
+    rows = {
         "family": family_a,
         "child": child_a,
         "caregiver": caregiver_a,
@@ -269,6 +288,8 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
             factories.organization("Harbor Pantry"),
         ),
     }
+    rows["task"] = factories.follow_up_task(rows["referral"])
+    return rows
 
 
 def test_the_matrix_sees_the_pages_it_should():
@@ -306,6 +327,8 @@ def test_other_practice_ids_answer_404_without_phi(
 
     if name in PUBLIC:  # no practice's row behind it: the same page for everyone
         assert (got.status_code, posted.status_code) == (own.status_code, PUBLIC[name][1])
+    elif name in SHARED_REFERENCE:
+        assert (own.status_code, got.status_code, posted.status_code) == (200, 200, 200)
     elif name in PARTNER_PAGES:
         assert (own.status_code, got.status_code, posted.status_code) in (
             (403, 403, 403),
@@ -327,8 +350,11 @@ def test_other_practice_ids_answer_404_without_phi(
     assert (membership_b.role, membership_b.user.password) == (Role.PEDIATRICIAN, password_b)
 
 
+PRACTICE_ROWS = [(n, p) for n, p in ROUTES_WITH_IDS if n not in SHARED_REFERENCE]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "params"), ROUTES_WITH_IDS, ids=[n for n, _ in ROUTES_WITH_IDS])
+@pytest.mark.parametrize(("name", "params"), PRACTICE_ROWS, ids=[n for n, _ in PRACTICE_ROWS])
 def test_another_practices_row_and_a_missing_row_look_the_same(
     log_in, staff_a, practice_a, rows_b, name, params
 ):
@@ -342,6 +368,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "alert": CriticalAlert(pk=uuid.uuid4()),
         "link": FamilyLink(pk=uuid.uuid4()),
         "referral": Referral(pk=uuid.uuid4()),
+        "task": Task(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

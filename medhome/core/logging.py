@@ -14,7 +14,7 @@ from .request_context import request_id_var
 
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
 # A family link's token is a credential: it must not outlive the request in a log.
-FAMILY_TOKEN = re.compile(r"/f/[^/\s\"']+")
+FAMILY_TOKEN = re.compile(r"/([fr])/[^/\s\"']+")
 
 
 class RequestIdFilter(logging.Filter):
@@ -26,7 +26,7 @@ class RequestIdFilter(logging.Filter):
 class NoPhiFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        record.msg = FAMILY_TOKEN.sub("/f/[token]", QUERY_STRING.sub("?[redacted]", message))
+        record.msg = FAMILY_TOKEN.sub(r"/\1/[token]", QUERY_STRING.sub("?[redacted]", message))
         record.args = ()
         if hasattr(record, "request"):
             record.request = None

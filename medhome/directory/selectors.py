@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 
 from .geo import UnknownZipError, bounding_box, haversine_miles, zip_centroid
@@ -367,3 +368,19 @@ def practice_partners(practice: Any) -> list[PracticePartner]:
         .select_related("organization")
         .order_by("organization__name")
     )
+
+
+def organization_or_404(organization_id: uuid.UUID | str) -> Organization:
+    """Directory rows are public reference data: any staff member may open one."""
+    found = Organization.objects.filter(pk=organization_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def curation_of(practice: Any, organization: Organization) -> dict[str, Any]:
+    """The practice's own view of an organization, as form initial values."""
+    mine = PracticePartner.objects.for_practice(practice).filter(organization=organization).first()
+    if mine is None:
+        return {"trusted": False, "on_site": False, "note": ""}
+    return {"trusted": mine.trusted, "on_site": mine.on_site, "note": mine.note}

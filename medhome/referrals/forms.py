@@ -97,6 +97,8 @@ class ConsentForm(forms.Form):
         field = self.fields["caregiver"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = referral.child.family.caregivers.order_by("-is_primary_contact")
+        if not self.is_bound:
+            field.initial = field.queryset.first()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -113,7 +115,7 @@ class ChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_status"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = allowed
+        field.choices = [("", "—"), *allowed]
 
 
 OUTCOMES = [
@@ -138,7 +140,7 @@ class PartnerChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_status"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = allowed
+        field.choices = [("", "—"), *allowed]
 
 
 def hours_lines(detail: Any) -> list[tuple[str, str, str]]:
@@ -153,3 +155,38 @@ def hours_lines(detail: Any) -> list[tuple[str, str, str]]:
         )
         for line in detail.hours
     ]
+
+
+class DirectoryForm(forms.Form):
+    need = forms.ChoiceField(label=_("Need"), choices=[("", "—"), *Need.choices], required=False)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    zip_code = forms.CharField(label=_("Near ZIP code"), max_length=10, required=False)
+    within_miles = forms.IntegerField(
+        label=_("Within (miles)"), min_value=1, max_value=100, initial=10, required=False
+    )
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    age_years = forms.IntegerField(
+        label=_("Child's age (years)"), min_value=0, max_value=25, required=False
+    )
+    free_only = forms.BooleanField(label=_("Free or low cost only"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from medhome.families.languages import language_choices
+
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *language_choices()]
+
+    def clean_within_miles(self) -> int:
+        return self.cleaned_data.get("within_miles") or 10
+
+
+class CurationForm(forms.Form):
+    trusted = forms.BooleanField(label=_("Trusted partner (listed first)"), required=False)
+    on_site = forms.BooleanField(
+        label=_("Works on site in our clinic (same-day warm hand-off)"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note for colleagues"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

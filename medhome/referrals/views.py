@@ -6,10 +6,12 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medhome.accounts.roles import Capability
@@ -17,12 +19,13 @@ from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
 from medhome.directory import selectors as directory
+from medhome.directory import services as directory_services
 from medhome.directory.vocabulary import Need
 from medhome.families.languages import language_name
 from medhome.families.selectors import access_child
 from medhome.screening.selectors import access_administration
 
-from . import forms, selectors, services
+from . import family, forms, selectors, services
 from .decorators import requires_partner
 
 
@@ -292,6 +295,7 @@ def partner_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
             "view": selectors.partner_view(referral),
             "messages_": referral.messages.order_by("at"),
             "form": forms.PartnerChangeForm(allowed=services.organization_transitions(referral)),
+            "allowed": services.organization_transitions(referral),
         },
     )
 
@@ -339,3 +343,91 @@ def partner_message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     except ValidationError as error:
         _errors_to_messages(request, error)
     return redirect("referrals:partner_detail", referral_id=referral.pk)
+
+
+# --- The directory -------------------------------------------------------------------------
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_http_methods(["GET"])
+def directory_search(request: AuthedRequest) -> HttpResponse:
+    """Search community services by need, language, distance, opening time, age and cost."""
+    form = forms.DirectoryForm(request.GET or None)
+    hits: list = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            hits = directory.search_services(
+                need=data["need"] or None,
+                language=data["language"] or None,
+                near_zip=data["zip_code"] or None,
+                within_miles=data["within_miles"] if data["zip_code"] else None,
+                open_at=clock.now() if data["open_now"] else None,
+                child_age_years=data["age_years"],
+                free_only=data["free_only"],
+                practice=request.actor.practice,
+                limit=30,
+            )
+        except directory.UnknownZipError:
+            form.add_error("zip_code", _("This ZIP code is not known."))
+    return render(
+        request,
+        "referrals/directory.html",
+        {"form": form, "hits": hits, "searched": form.is_bound},
+    )
+
+
+@requires(Capability.DIRECTORY_CURATE)
+@require_http_methods(["GET", "POST"])
+def curate(request: AuthedRequest, organization_id: UUID) -> HttpResponse:
+    """The practice's own view of a partner: trusted, on site, and a note for colleagues."""
+    organization = directory.organization_or_404(organization_id)
+    current = directory.curation_of(request.actor.practice, organization)
+    form = forms.CurationForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        directory_services.curate(
+            request.actor,
+            organization,
+            form.cleaned_data["trusted"],
+            form.cleaned_data["on_site"],
+            form.cleaned_data["note"],
+            clock.now(),
+        )
+        messages.success(request, _("Saved for your practice."))
+        return redirect("referrals:directory")
+    return render(request, "referrals/curate.html", {"organization": organization, "form": form})
+
+
+# --- The family's status page --------------------------------------------------------------
+
+
+@requires(Capability.REFERRAL_SEND)
+@require_POST
+def status_link(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
+    """Make the family's link to their referrals' status; shown once, to text or print."""
+    referral = selectors.access_referral(request.actor, referral_id)
+    language = forms.family_language(referral.child)
+    _link, token = family.create_status_link(
+        actor=request.actor, child=referral.child, language=language, at=clock.now()
+    )
+    url = request.build_absolute_uri(reverse("referrals:family_status", args=[token]))
+    return render(request, "referrals/status_link.html", {"referral": referral, "url": url})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def family_status(request: HttpRequest, token: str) -> HttpResponse:
+    link = family.open_status_link(token, at=clock.now())
+    if link is None:
+        with translation.override(translation.get_language_from_request(request) or "en"):
+            return render(request, "referrals/family_invalid.html", status=404)
+    rows = [
+        (referral, directory.service_detail(referral.service_id) if referral.service_id else None)
+        for referral in family.family_referrals(link)
+    ]
+    with translation.override(link.language):
+        return render(
+            request,
+            "referrals/family_status.html",
+            {"link": link, "rows": rows, "language": link.language},
+        )

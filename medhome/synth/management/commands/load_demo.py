@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from medhome.core import clock
+from medhome.referrals.services import sweep_follow_ups
 from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, load_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if booked:
             self.stdout.write(f"Scheduled {booked} synthetic visits over the next two weeks.")
         partner_logins = load_demo_partners(list(demo.network.practices.all()), now=clock.now())
+        sweep_follow_ups(now=clock.now())  # what `sweep_referral_follow_ups` does on a schedule
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(

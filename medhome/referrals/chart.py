@@ -1,0 +1,29 @@
+"""The referrals section of a child's chart: the family's referrals and their state, the open
+follow-up tasks, and a way to start a new one."""
+
+from datetime import date
+from typing import Any
+
+from medhome.accounts.roles import Capability
+from medhome.core.panels import Panel, register
+from medhome.tasks.selectors import tasks_of_child
+
+from . import selectors
+
+
+def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | None:
+    actor = request.actor
+    if not actor.can(Capability.REFERRAL_SEND):
+        return None
+    return {
+        "child": child,
+        "actor": actor,
+        "referrals": list(
+            selectors.referrals_of_child(actor, child).select_related("organization")[:20]
+        ),
+        "tasks": list(tasks_of_child(actor, child).filter(status="open")[:10]),
+    }
+
+
+def register_panels() -> None:
+    register(Panel(order=60, place="main", template="referrals/panel.html", context=panel_context))

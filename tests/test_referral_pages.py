@@ -1,0 +1,126 @@
+"""The practice's referral pages end to end: from a positive screen to consent and sending,
+the family's own status link, follow-up tasks from the sweep, and the loop figures."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from medhome.accounts.roles import Role
+from medhome.referrals.models import Referral
+from medhome.tasks.models import Task
+
+from . import factories
+
+NOW = "2026-11-23 10:00:00-05:00"  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def coordinator(log_in, staff_a, practice_a):
+    return log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
+
+
+@pytest.fixture
+def pantry(db):
+    return factories.organization("Harbor Pantry")
+
+
+@pytest.fixture
+def referral(child_a, caregiver_a, staff_a, pantry):
+    return factories.sent_referral(child_a, caregiver_a, staff_a[Role.CARE_COORDINATOR], pantry)
+
+
+def test_a_referral_is_not_sent_without_the_familys_consent(coordinator, child_a, pantry):
+    from medhome.accounts.roles import capabilities_of
+    from medhome.core import clock
+    from medhome.core.actor import Actor
+    from medhome.referrals import services
+
+    user = coordinator.session["_auth_user_id"]
+    actor = Actor(
+        user=child_a.practice.memberships.get(user_id=user).user,
+        practice=child_a.practice,
+        role=Role.CARE_COORDINATOR,
+        capabilities=capabilities_of(Role.CARE_COORDINATOR),
+    )
+    draft = services.start_referral(
+        actor=actor,
+        child=child_a,
+        need="food",
+        organization=pantry,
+        priority="routine",
+        reason="Needs food",
+        at=clock.now(),
+    )
+
+    refused = coordinator.post(
+        reverse("referrals:consent", args=[draft.pk]),
+        {"shared_items": ["need"], "method": "verbal"},  # nobody named as consenting
+    )
+
+    draft.refresh_from_db()
+    assert refused.status_code == 400 and draft.status == "draft"
+    assert "Say who gave consent" in refused.content.decode()
+
+
+def test_the_family_sees_their_referrals_by_their_own_link(coordinator, client, referral):
+    made = coordinator.post(reverse("referrals:status_link", args=[referral.pk]))
+    path = re.search(r"(/r/[A-Za-z0-9_-]{20,}/)", made.content.decode()).group(1)
+
+    page = client.get(path)
+    with time_machine.travel("2027-02-01 10:00:00-05:00", tick=False):
+        expired = client.get(path)
+
+    assert page.status_code == 200 and "Harbor Pantry" in page.content.decode()
+    assert "Ran out of food" not in page.content.decode()  # the team's own note stays inside
+    assert expired.status_code == 404
+
+
+def test_no_response_after_three_business_days_becomes_a_task_once(referral):
+    # Sent Monday 10:00; three business days later is Thursday 10:00.
+    with time_machine.travel("2026-11-26 09:59:00-05:00", tick=False):
+        call_command("sweep_referral_follow_ups")
+        early = Task.objects.count()
+    with time_machine.travel("2026-11-26 10:01:00-05:00", tick=False):
+        call_command("sweep_referral_follow_ups")
+        call_command("sweep_referral_follow_ups")
+
+    assert early == 0
+    task = Task.objects.get()
+    assert task.kind == "referral_no_response" and task.source_id == str(referral.pk)
+
+
+def test_the_coordinator_completes_a_task(coordinator, referral):
+    task = factories.follow_up_task(referral)
+
+    listed = coordinator.get(reverse("tasks:list"))
+    coordinator.post(reverse("tasks:complete", args=[task.pk]), {"note": "Called the pantry"})
+
+    task.refresh_from_db()
+    assert task in listed.context["tasks"]
+    assert task.status == "done"
+
+
+def test_the_figures_count_a_closed_loop(coordinator, referral, pantry, client):
+    client.force_login(factories.partner_user("pantry", pantry, first_name="P", last_name="L"))
+    url = reverse("referrals:partner_change", args=[referral.pk])
+    client.post(url, {"to_status": "accepted"})
+    with time_machine.travel(referral.requested_at + timedelta(days=4), tick=False):
+        # Four days later the idle session has ended: a colleague at the pantry logs in.
+        client.force_login(factories.partner_user("p2", pantry, first_name="Q", last_name="M"))
+        client.post(url, {"to_status": "completed", "outcome": "need_met", "outcome_note": "Done"})
+
+    figures = coordinator.get(reverse("referrals:figures")).context["figures"]
+
+    assert Referral.objects.get().status == "completed"
+    assert (figures.total.sent, figures.total.accepted, figures.total.completed) == (1, 1, 1)
+    assert figures.total.median_days_to_close == pytest.approx(4, abs=0.01)
