@@ -124,3 +124,42 @@ def test_the_figures_count_a_closed_loop(coordinator, referral, pantry, client):
     assert Referral.objects.get().status == "completed"
     assert (figures.total.sent, figures.total.accepted, figures.total.completed) == (1, 1, 1)
     assert figures.total.median_days_to_close == pytest.approx(4, abs=0.01)
+
+
+def test_the_practice_sets_its_follow_up_rules_with_clear_errors(coordinator):
+    url = reverse("referrals:settings")
+
+    bad = coordinator.post(
+        url,
+        {"response_business_days": 0, "close_days": 30, "urgent_response_hours": 4, "holidays": ""},
+    )
+    bad_holiday = coordinator.post(
+        url,
+        {
+            "response_business_days": 2,
+            "close_days": 30,
+            "urgent_response_hours": 4,
+            "holidays": "Christmas",
+        },
+    )
+    good = coordinator.post(
+        url,
+        {
+            "response_business_days": 2,
+            "close_days": 21,
+            "urgent_response_hours": 4,
+            "holidays": "2026-12-25",
+        },
+    )
+
+    from medhome.referrals.models import ReferralSettings
+
+    saved = ReferralSettings.objects.get()
+    assert bad.status_code == 400 and bad_holiday.status_code == 400
+    assert "Write each holiday as a date" in bad_holiday.content.decode()
+    assert good.status_code == 302
+    assert (saved.response_business_days, saved.close_days, saved.holidays) == (
+        2,
+        21,
+        ["2026-12-25"],
+    )

@@ -136,6 +136,7 @@ CLINICIAN_GET = {
     "referrals:status_link": (405, None),
     "referrals:family_status": (404, None),
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
+    "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "screening:family_start": (404, None),

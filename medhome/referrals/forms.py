@@ -165,6 +165,12 @@ class DirectoryForm(forms.Form):
         label=_("Within (miles)"), min_value=1, max_value=100, initial=10, required=False
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
+    open_at = forms.DateTimeField(
+        label=_("Or open at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
     age_years = forms.IntegerField(
         label=_("Child's age (years)"), min_value=0, max_value=25, required=False
     )
@@ -189,4 +195,22 @@ class CurationForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note for colleagues"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class FollowUpSettingsForm(forms.Form):
+    response_business_days = forms.IntegerField(
+        label=_("Business days to wait for the organization's answer"), min_value=1, max_value=30
+    )
+    urgent_response_hours = forms.IntegerField(
+        label=_("Hours to wait for an answer on an urgent referral"), min_value=1, max_value=72
+    )
+    close_days = forms.IntegerField(
+        label=_("Days before an open referral needs a follow-up"), min_value=1, max_value=365
+    )
+    holidays = forms.CharField(
+        label=_("Practice holidays (not business days), one date per line"),
+        help_text=_("For example 2026-12-25"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )

@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("referrals/", views.practice_list, name="list"),
     path("referrals/figures/", views.figures, name="figures"),
+    path("referrals/settings/", views.follow_up_settings, name="settings"),
     path("children/<uuid:child_id>/referrals/new/", views.start, name="start"),
     path("referrals/<uuid:referral_id>/", views.detail, name="detail"),
     path("referrals/<uuid:referral_id>/consent/", views.consent, name="consent"),

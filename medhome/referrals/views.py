@@ -362,7 +362,7 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
                 language=data["language"] or None,
                 near_zip=data["zip_code"] or None,
                 within_miles=data["within_miles"] if data["zip_code"] else None,
-                open_at=clock.now() if data["open_now"] else None,
+                open_at=clock.now() if data["open_now"] else data["open_at"],
                 child_age_years=data["age_years"],
                 free_only=data["free_only"],
                 practice=request.actor.practice,
@@ -431,3 +431,40 @@ def family_status(request: HttpRequest, token: str) -> HttpResponse:
             "referrals/family_status.html",
             {"link": link, "rows": rows, "language": link.language},
         )
+
+
+@requires(Capability.DIRECTORY_CURATE)
+@require_http_methods(["GET", "POST"])
+def follow_up_settings(request: AuthedRequest) -> HttpResponse:
+    """When an unanswered or unclosed referral becomes a follow-up task, for this practice."""
+    current = services.settings_for(request.actor.practice)
+    form = forms.FollowUpSettingsForm(
+        request.POST or None,
+        initial={
+            "response_business_days": current.response_business_days,
+            "close_days": current.close_days,
+            "urgent_response_hours": current.urgent_response_hours,
+            "holidays": "\n".join(current.holidays),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(
+                actor=request.actor,
+                response_business_days=form.cleaned_data["response_business_days"],
+                close_days=form.cleaned_data["close_days"],
+                urgent_response_hours=form.cleaned_data["urgent_response_hours"],
+                holidays=form.cleaned_data["holidays"].split(),
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            forms.attach_errors(form, error)
+        else:
+            messages.success(request, _("Follow-up rules saved."))
+            return redirect("referrals:settings")
+    return render(
+        request,
+        "referrals/settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
