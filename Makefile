@@ -50,6 +50,7 @@ test-fast: venv
 bench: venv
 	MEDHOME_ENV=bench $(PY) bench/synth_and_search.py --children 100000
 	MEDHOME_ENV=bench $(PY) bench/due_list.py --children 100000
+	MEDHOME_ENV=bench $(PY) bench/directory_search.py --services 20000
 
 clean:
 	rm -rf $(VENV) var staticfiles
