@@ -8,7 +8,7 @@ state diagram). This module holds no models so that both models and services rea
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -22,8 +22,10 @@ class Status(models.TextChoices):
     REJECTED = "rejected", gettext_lazy("Declined by the organization")
     IN_PROGRESS = "in_progress", gettext_lazy("In progress")
     ON_HOLD = "on_hold", gettext_lazy("On hold")
-    COMPLETED = "completed", gettext_lazy("Completed")
-    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    # A context of their own: the same English words label visits and tasks, whose Spanish
+    # takes another gender ("referido" is masculine).
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("referral status", "Cancelled")
     FAILED = "failed", gettext_lazy("Could not be completed")
     ENTERED_IN_ERROR = "entered_in_error", gettext_lazy("Entered in error")
 

@@ -88,3 +88,48 @@ def test_screening_pages_have_no_wcag_violations(browser, demo_url, language):
     context.close()
 
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_referral_pages_have_no_wcag_violations(browser, demo_url, language):
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 900}, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.goto(f"{demo_url}/accounts/login/")
+    page.fill("#id_login", "coordinator@riverside.demo")
+    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/children/$"))
+    found = {}
+    for path in (
+        "/referrals/",
+        "/referrals/figures/",
+        "/referrals/settings/",
+        "/tasks/",
+        "/directory/?need=food&zip_code=02907&within_miles=10",
+    ):
+        page.goto(f"{demo_url}{path}")
+        found[path] = violations(page)
+    page.goto(f"{demo_url}/referrals/")
+    page.locator("main tbody a").first.click()
+    page.wait_for_load_state()
+    found["referral"] = violations(page)
+    page.locator("main a.button", has_text=re.compile("Summary|Resumen")).click()
+    page.wait_for_load_state()
+    found["family summary"] = violations(page)
+    context.close()
+    partner = browser.new_context(
+        viewport={"width": 1024, "height": 900}, extra_http_headers={"Accept-Language": language}
+    ).new_page()
+    partner.goto(f"{demo_url}/accounts/login/")
+    partner.fill("#id_login", "pantry@oceanstate.demo")
+    partner.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
+    partner.click("main button[type=submit]")
+    partner.wait_for_url(re.compile(r".*/partner/referrals/$"))
+    found["partner inbox"] = violations(partner)
+    partner.locator("main tbody a").first.click()
+    partner.wait_for_load_state()
+    found["partner referral"] = violations(partner)
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
