@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "medhome.directory",
     "medhome.tasks",
     "medhome.referrals",
+    "medhome.events",
+    "medhome.careplan",
+    "medhome.timeline",
     "medhome.synth",
 ]
 

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TimelineConfig(AppConfig):
+    name = "medhome.timeline"
