@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("medhome.screening.urls")),
     path("", include("medhome.referrals.urls")),
     path("", include("medhome.tasks.urls")),
+    path("", include("medhome.timeline.urls")),
     path("", include("medhome.families.urls")),
 ]
 

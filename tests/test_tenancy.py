@@ -146,6 +146,7 @@ CLINICIAN_GET = {
 
 # Pages that take no POST; every other page with ids answers POST too.
 GET_ONLY = {
+    "timeline:child",
     "home",
     "healthz",
     "families:chart",

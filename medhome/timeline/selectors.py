@@ -1,0 +1,110 @@
+"""One chronological view of a child's care: visits, screenings, referrals and (where those
+apps provide them) events between visits and care-plan changes. Every source is read through
+the tenancy scope; screening results respect who may see them (domain-reference §4, §11)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.families.models import Child
+from medhome.instruments import registry
+from medhome.practices.scoping import scoped
+from medhome.referrals.models import ReferralEvent
+from medhome.screening.models import Administration, Status
+from medhome.visits.models import Visit
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # visit, screening, referral, event, plan
+    title: str
+    detail: str = ""
+    url: str = ""
+    flag: bool = False  # needs attention (a positive screen, an ED visit…)
+
+
+def _visits(actor: Actor, child: Child) -> list[Entry]:
+    rows = scoped(actor, Visit, need=Capability.CHART_READ).filter(child=child)
+    return [
+        Entry(
+            visit.starts_at,
+            "visit",
+            str(visit.get_kind_display()),
+            " · ".join(
+                part
+                for part in (
+                    str(visit.get_status_display()),
+                    str(visit.get_modality_display()),
+                    str(visit.clinician or ""),
+                )
+                if part
+            ),
+        )
+        for visit in rows.select_related("clinician")
+    ]
+
+
+def _screenings(actor: Actor, child: Child) -> list[Entry]:
+    if not actor.can(Capability.SCREENING_RESULTS):
+        return []
+    may_see_confidential = actor.can(Capability.SCREENING_DETAIL)
+    rows = (
+        scoped(actor, Administration, need=Capability.SCREENING_RESULTS)
+        .filter(child=child, submitted_at__isnull=False)
+        .exclude(status=Status.IN_PROGRESS)
+    )
+    entries = []
+    for administration in rows:
+        if administration.confidential and not may_see_confidential:
+            continue
+        name = registry.get(administration.instrument_key).name
+        if administration.status == Status.PARTIAL:
+            detail = "incomplete"
+        elif administration.positive:
+            detail = "positive"
+        else:
+            detail = "negative" if administration.positive is False else ""
+        assert administration.submitted_at is not None
+        entries.append(
+            Entry(
+                administration.submitted_at,
+                "screening",
+                name,
+                detail,
+                reverse("screening:result", args=[administration.pk]),
+                bool(administration.positive),
+            )
+        )
+    return entries
+
+
+def _referrals(actor: Actor, child: Child) -> list[Entry]:
+    if not actor.can(Capability.REFERRAL_SEND):
+        return []
+    events = ReferralEvent.objects.filter(
+        referral__practice=actor.practice, referral__child=child
+    ).select_related("referral__organization")
+    return [
+        Entry(
+            event.at,
+            "referral",
+            f"{event.referral.get_need_display()} · {event.referral.organization}",
+            f"{event.from_status or '—'} → {event.to_status}",
+            reverse("referrals:detail", args=[event.referral_id]),
+        )
+        for event in events
+    ]
+
+
+SOURCES: list[Any] = [_visits, _screenings, _referrals]
+
+
+def timeline_of(actor: Actor, child: Child) -> list[Entry]:
+    """Newest first. `child` comes from an access_* function, so it is the actor's practice's."""
+    entries = [entry for source in SOURCES for entry in source(actor, child)]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,0 +1,83 @@
+"""The child's timeline and recording visits (issue 5, parts 5 and 7)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from medhome.accounts.roles import Role
+from medhome.audit.models import AuditEvent
+from medhome.periodicity.models import RowCompletion
+from medhome.visits.models import Visit
+
+NOW = "2026-11-23 10:00:00-05:00"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_a_well_child_visit_recorded_completes_the_schedule_visit(client_a, child_a, clinician_a):
+    response = client_a.post(
+        reverse("timeline:record_visit", args=[child_a.pk]),
+        {
+            "kind": "well_child",
+            "starts_at": "2026-11-20T09:30",
+            "modality": "in_person",
+            "clinician": str(clinician_a.pk),
+        },
+    )
+
+    visit = Visit.objects.get()
+    completion = RowCompletion.objects.get(row="preventive_visit")
+    assert response.status_code == 302
+    assert (visit.kind, visit.status, visit.clinician) == ("well_child", "completed", clinician_a)
+    assert completion.visit_key == "3y" and completion.source_id == visit.pk
+    assert AuditEvent.objects.filter(object_type="visit", action="create").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"starts_at": "2026-12-24T09:00"}, "cannot be in the future"),
+        ({"starts_at": "2020-01-01T09:00"}, "date of birth"),
+        ({"kind": "bogus"}, "Select a valid choice"),
+    ],
+)
+def test_a_wrong_visit_is_refused_with_a_message_and_nothing_saved(
+    client_a, child_a, values, message
+):
+    data = {"kind": "sick", "starts_at": "2026-11-20T09:30", "modality": "video", **values}
+
+    response = client_a.post(reverse("timeline:record_visit", args=[child_a.pk]), data)
+
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_the_timeline_is_newest_first_and_hides_results_from_roles_without_them(
+    client_a, log_in, staff_a, practice_a, child_a, clinician_a
+):
+    for days, kind in ((30, "sick"), (3, "well_child")):
+        Visit.objects.create(
+            practice=child_a.practice,
+            child=child_a,
+            kind=kind,
+            status="completed",
+            starts_at=datetime.fromisoformat(NOW) - timedelta(days=days),
+            created_at=datetime.fromisoformat(NOW),
+        )
+    from . import factories
+
+    factories.screening_with_alert(child_a, child_a.family.caregivers.get(), clinician_a)
+    legal = log_in(staff_a[Role.LEGAL_PARTNER], practice_a)
+
+    entries = client_a.get(reverse("timeline:child", args=[child_a.pk])).context["entries"]
+    legal_entries = legal.get(reverse("timeline:child", args=[child_a.pk])).context["entries"]
+
+    assert [e.kind for e in entries][:2] == ["visit", "visit"]
+    assert entries[0].at > entries[1].at
+    assert {e.kind for e in legal_entries} == {"visit"}
