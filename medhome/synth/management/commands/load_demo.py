@@ -9,6 +9,7 @@ from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, load_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.partners import load_demo_partners
+from medhome.synth.visit_history import write_demo_histories
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         )
         if booked:
             self.stdout.write(f"Scheduled {booked} synthetic visits over the next two weeks.")
+        histories = sum(
+            write_demo_histories(practice, as_of=as_of) for practice in demo.network.practices.all()
+        )
+        if histories:
+            self.stdout.write(f"Wrote {histories} past synthetic visits (well-child and sick).")
         partner_logins = load_demo_partners(list(demo.network.practices.all()), now=clock.now())
         sweep_follow_ups(now=clock.now())  # what `sweep_referral_follow_ups` does on a schedule
         practices = sorted({login.practice for login in demo.logins})

@@ -1,0 +1,139 @@
+"""Synthetic visit histories: well-child visits that mostly, but not always, follow the schedule,
+and sick visits. Adherence drops after 15 months and again in adolescence (domain-reference §13);
+children without coverage come a little less often, so the equity views later have something to
+show — invented data, said so in the demo.
+
+Set-based writing: Visit and RowCompletion rows are built in memory and bulk-inserted.
+"""
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from medhome.accounts.roles import CLINICIAN_ROLES
+from medhome.families.models import Child
+from medhome.periodicity.engine import VISIT_ROW
+from medhome.periodicity.models import RowCompletion
+from medhome.periodicity.schedule import current_schedule
+from medhome.periodicity.windows import windows_for
+from medhome.practices.models import Membership, Practice
+from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
+
+# Share of children who come to a well-child visit, by age at the visit (medhome demo
+# parameters, in the spirit of W30/WCV rates: high in infancy, lower after 15 months and in
+# adolescence).
+ADHERENCE = ((15, 0.9), (36, 0.75), (132, 0.68), (10_000, 0.55))
+UNINSURED_PENALTY = 0.15
+SICK_VISITS_PER_YEAR = ((60, 1.6), (10_000, 0.7))
+VIDEO_SHARE = 0.08
+
+
+def _rate(table: tuple[tuple[int, float], ...], months: int) -> float:
+    return next(rate for upper, rate in table if months < upper)
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, time(8 + rng.randint(0, 8), 20 * rng.randint(0, 2)))
+    )
+
+
+def history_for(
+    child: Child, *, as_of: date, rng: random.Random, clinicians: list[int]
+) -> tuple[list[Visit], list[RowCompletion]]:
+    schedule = current_schedule(as_of)
+    visits: list[Visit] = []
+    completions: list[RowCompletion] = []
+    now = timezone.now()
+    for visit, window in windows_for(child.date_of_birth, schedule=schedule):
+        if window.closes > as_of:  # only windows that have closed: the present is the demo's
+            break
+        months = (window.nominal.year - child.date_of_birth.year) * 12 + (
+            window.nominal.month - child.date_of_birth.month
+        )
+        chance = _rate(ADHERENCE, months) - (UNINSURED_PENALTY if child.payer == "uninsured" else 0)
+        if rng.random() > chance:
+            continue
+        latest = window.closes - timedelta(days=1)
+        day = min(latest, max(window.opens, window.nominal + timedelta(days=rng.randint(-10, 25))))
+        visit_row = Visit(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            practice_id=child.practice_id,
+            child=child,
+            clinician_id=rng.choice(clinicians) if clinicians else None,
+            starts_at=_moment(day, rng),
+            kind=VisitKind.WELL_CHILD,
+            modality=Modality.IN_PERSON,
+            status=VisitStatus.COMPLETED,
+            created_at=now,
+        )
+        visits.append(visit_row)
+        completions.append(
+            RowCompletion(
+                practice_id=child.practice_id,
+                child=child,
+                row=VISIT_ROW,
+                visit_key=visit.key,
+                done_on=day,
+                source="visit",
+                source_id=visit_row.id,
+                schedule_version=schedule.version,
+                recorded_at=now,
+            )
+        )
+    day = child.date_of_birth + timedelta(days=30)
+    while day < as_of:
+        months = (day - child.date_of_birth).days // 30
+        day += timedelta(days=int(rng.expovariate(_rate(SICK_VISITS_PER_YEAR, months) / 365)) + 1)
+        if day >= as_of:
+            break
+        visits.append(
+            Visit(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                practice_id=child.practice_id,
+                child=child,
+                clinician_id=rng.choice(clinicians) if clinicians else None,
+                starts_at=_moment(day, rng),
+                kind=VisitKind.SICK,
+                modality=Modality.VIDEO if rng.random() < VIDEO_SHARE else Modality.IN_PERSON,
+                status=VisitStatus.COMPLETED,
+                created_at=now,
+            )
+        )
+    return visits, completions
+
+
+def write_histories(children: list[Child], *, as_of: date, seed: str, clinicians: list[int]) -> int:
+    """Idempotence is the caller's: it writes for the children it is given."""
+    rng = random.Random(seed)
+    visits: list[Visit] = []
+    completions: list[RowCompletion] = []
+    for child in children:
+        child_visits, child_completions = history_for(
+            child, as_of=as_of, rng=rng, clinicians=clinicians
+        )
+        visits += child_visits
+        completions += child_completions
+    with transaction.atomic():
+        Visit.objects.bulk_create(visits, batch_size=2000)
+        RowCompletion.objects.bulk_create(completions, batch_size=2000)
+    return len(visits)
+
+
+def write_demo_histories(practice: Practice, *, as_of: date) -> int:
+    """The demo practice's past visits, once (a practice with past visits is left alone)."""
+    start = timezone.make_aware(datetime.combine(as_of, time.min))
+    if Visit.objects.filter(practice=practice, starts_at__lt=start).exists():
+        return 0
+    clinicians = list(
+        Membership.objects.filter(practice=practice, role__in=CLINICIAN_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
+    children = list(Child.objects.filter(practice=practice).order_by("pk"))
+    return write_histories(
+        children, as_of=as_of, seed=f"visits:{practice.pk}", clinicians=clinicians
+    )
