@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("medhome.referrals.urls")),
     path("", include("medhome.tasks.urls")),
     path("", include("medhome.timeline.urls")),
+    path("", include("medhome.events.urls")),
     path("", include("medhome.families.urls")),
 ]
 

@@ -389,3 +389,22 @@ def follow_up_task(referral):
         at=clock.now(),
     )
     return task
+
+
+def care_event(child, user):
+    """An emergency-department visit entered by hand (flags the chart, opens a task)."""
+    from medhome.accounts.roles import capabilities_of
+    from medhome.core import clock
+    from medhome.core.actor import Actor
+    from medhome.events import services as events
+
+    role = user.memberships.get(practice=child.practice).role
+    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
+    return events.record_event(
+        actor=actor,
+        child=child,
+        kind="emergency",
+        started_at=clock.now(),
+        at=clock.now(),
+        facility="Synthetic General ED",
+    )

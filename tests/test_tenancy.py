@@ -19,6 +19,7 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Membership
+from medhome.events.models import CareEvent
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert, FamilyLink
 from medhome.tasks.models import Task
@@ -57,6 +58,7 @@ FILL = {
     "link_id": lambda rows: rows["link"].pk,
     "referral_id": lambda rows: rows["referral"].pk,
     "task_id": lambda rows: rows["task"].pk,
+    "event_id": lambda rows: rows["event"].pk,
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
 }
@@ -93,6 +95,8 @@ PUBLIC = {
     "screening:family_form": (404, 404, None),
     "screening:family_done": (404, 405, None),
     "referrals:family_status": (404, 405, None),
+    # Hospitals' feed: a bearer token per practice, no session (401 without one).
+    "events:feed": (405, 401, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -134,6 +138,8 @@ CLINICIAN_GET = {
     "referrals:partner_change": (403, None),
     "tasks:complete": (405, None),
     "referrals:status_link": (405, None),
+    "events:resolve": (405, None),
+    "events:feed": (405, None),
     "referrals:family_status": (404, None),
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
@@ -147,6 +153,8 @@ CLINICIAN_GET = {
 # Pages that take no POST; every other page with ids answers POST too.
 GET_ONLY = {
     "timeline:child",
+    "events:child",
+    "events:unmatched",
     "home",
     "healthz",
     "families:chart",
@@ -179,6 +187,7 @@ POST_ONLY = {
     "referrals:partner_message",
     "tasks:complete",
     "referrals:status_link",
+    "events:resolve",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -271,6 +280,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
         ),
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
+    rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     return rows
 
 
@@ -291,6 +301,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         ),
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
+    rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     return rows
 
 
@@ -371,6 +382,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "link": FamilyLink(pk=uuid.uuid4()),
         "referral": Referral(pk=uuid.uuid4()),
         "task": Task(pk=uuid.uuid4()),
+        "event": CareEvent(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

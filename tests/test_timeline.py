@@ -81,3 +81,17 @@ def test_the_timeline_is_newest_first_and_hides_results_from_roles_without_them(
     assert [e.kind for e in entries][:2] == ["visit", "visit"]
     assert entries[0].at > entries[1].at
     assert {e.kind for e in legal_entries} == {"visit"}
+
+
+def test_an_emergency_visit_shows_on_the_timeline_and_flags_the_chart(
+    client_a, child_a, clinician_a
+):
+    from . import factories
+
+    factories.care_event(child_a, clinician_a)
+
+    entries = client_a.get(reverse("timeline:child", args=[child_a.pk])).context["entries"]
+    chart = client_a.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+
+    assert entries[0].kind == "event" and entries[0].flag
+    assert "Transition of care: contact the family" in chart

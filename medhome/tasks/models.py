@@ -18,6 +18,7 @@ from medhome.practices.models import PracticeScopedModel
 class TaskKind(models.TextChoices):
     REFERRAL_NO_RESPONSE = "referral_no_response", _("Referral with no response")
     REFERRAL_NOT_CLOSED = "referral_not_closed", _("Referral not closed")
+    TRANSITION_FOLLOW_UP = "transition_follow_up", _("Follow-up after a hospital or ED visit")
 
 
 class TaskStatus(models.TextChoices):

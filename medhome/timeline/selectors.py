@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
+from medhome.events.selectors import events_of_child
 from medhome.families.models import Child
 from medhome.instruments import registry
 from medhome.practices.scoping import scoped
@@ -101,7 +102,22 @@ def _referrals(actor: Actor, child: Child) -> list[Entry]:
     ]
 
 
-SOURCES: list[Any] = [_visits, _screenings, _referrals]
+def _events(actor: Actor, child: Child) -> list[Entry]:
+    """Between visits: urgent care, ED, admission and discharge, specialists, home visits."""
+    return [
+        Entry(
+            event.started_at,
+            "event",
+            str(event.get_kind_display()),
+            " · ".join(part for part in (event.facility, event.notes) if part),
+            "",
+            event.flagged,
+        )
+        for event in events_of_child(actor, child)
+    ]
+
+
+SOURCES: list[Any] = [_visits, _screenings, _referrals, _events]
 
 
 def timeline_of(actor: Actor, child: Child) -> list[Entry]:

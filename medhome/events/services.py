@@ -1,0 +1,530 @@
+"""Every write to events: feed intake (HL7 v2, FHIR), manual entry, CSV import, resolution.
+
+Feed rules (domain-reference §9): the raw message is stored before it is parsed; the ACK says
+"accepted" only once it is stored; reprocessing is idempotent on the message key (MSH-3 + MSH-4 +
+MSH-10, or the Encounter identifier); A11 retracts the visit's event and A13 its discharge; an ED
+visit, admission or discharge opens ONE follow-up task per hospital visit (sending facility +
+visit number), due 2 business days later. Logs carry ids and medhome's words, never PHI.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from medhome.accounts.roles import Capability
+from medhome.audit.models import Action
+from medhome.audit.services import record
+from medhome.core.actor import Actor
+from medhome.families.models import Child
+from medhome.families.names import name_key
+from medhome.practices.models import Practice
+from medhome.tasks.models import TaskKind
+from medhome.tasks.services import cancel_tasks_for, open_task
+
+from . import parsing
+from .models import (
+    TRANSITION_KINDS,
+    CareEvent,
+    EventKind,
+    FeedCredential,
+    InboundMessage,
+    MessageFormat,
+    MessageStatus,
+    Source,
+)
+from .parsing import Adt, Malformed
+
+logger = logging.getLogger(__name__)
+
+EVENT_OBJECT = "care_event"
+FEED_ROLE = "feed"
+FOLLOW_UP_TITLE = "Contact the family within 2 business days"
+FOLLOW_UP_BUSINESS_DAYS = 2
+CSV_COLUMNS = ("mrn", "kind", "started_at", "ended_at", "facility", "notes")
+
+
+def feed_actor(practice: Practice) -> Actor:
+    return Actor(user=None, practice=practice, role=FEED_ROLE)
+
+
+def add_business_days(moment: datetime, days: int) -> datetime:
+    """`days` working days after `moment`, Saturdays and Sundays skipped (same time of day)."""
+    result = moment
+    while days > 0:
+        result += timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+
+def match_child(practice: Practice, identity: parsing.Identity) -> Child | None:
+    """By MRN in the practice; else exact name key + birth date with exactly one candidate."""
+    children = Child.objects.for_practice(practice)
+    for mrn in identity.mrns:
+        child = children.filter(mrn=mrn).first()
+        if child is not None:
+            return child
+    given, family = name_key(identity.given_name), name_key(identity.family_name)
+    if not (given and family and identity.date_of_birth):
+        return None
+    candidates = list(
+        children.filter(
+            given_name_key=given, family_name_key=family, date_of_birth=identity.date_of_birth
+        )[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# --- Transitions of care -----------------------------------------------------------------------
+
+
+def visit_key(event: CareEvent) -> str:
+    if event.visit_number:
+        return f"transition:{event.sending_facility}:{event.visit_number}"
+    return f"transition:event:{event.pk}"
+
+
+def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
+    """An ED visit, admission or discharge: flag the chart and open the one follow-up task."""
+    if event.kind not in TRANSITION_KINDS or event.retracted or event.child_id is None:
+        return
+    if not event.flagged:
+        event.flagged = True
+        event.save(update_fields=["flagged"])
+    moment = event.ended_at or event.started_at
+    due_at = add_business_days(moment, FOLLOW_UP_BUSINESS_DAYS)
+    task, created = open_task(
+        practice=event.practice,
+        child=event.child,
+        kind=TaskKind.TRANSITION_FOLLOW_UP,
+        title=FOLLOW_UP_TITLE,
+        due_at=due_at,
+        source_type=EVENT_OBJECT,
+        source_id=event.pk,
+        dedupe_key=visit_key(event),
+        at=at,
+    )
+    # The discharge after an admission (A01 then A03) moves the one task's clock: contact the
+    # family within 2 business days of coming home, not of arriving (domain-reference §9).
+    if not created and task.status == "open" and task.due_at < due_at:
+        task.due_at = due_at
+        task.save(update_fields=["due_at"])
+
+
+def _audit_event(actor: Actor, event: CareEvent, action: Action, fields: list[str], at) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type=EVENT_OBJECT,
+        object_id=event.pk,
+        at=at,
+        practice=event.practice,
+        detail={"fields": fields},
+    )
+
+
+def _kind_for(adt: Adt) -> str:
+    if adt.kind_hint:
+        if adt.kind_hint == EventKind.ADMISSION and adt.ended_at is not None:
+            return EventKind.ADMISSION
+        return adt.kind_hint
+    if adt.message_type == "A01":
+        return EventKind.ADMISSION
+    if adt.message_type == "A03":
+        return EventKind.EMERGENCY if adt.patient_class == "E" else EventKind.DISCHARGE
+    if adt.patient_class == "E":
+        return EventKind.EMERGENCY
+    if adt.patient_class == "I":
+        return EventKind.ADMISSION
+    return EventKind.OTHER
+
+
+def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> CareEvent | None:
+    """Create or update the hospital visit's event; None when the message changes no event."""
+    existing = None
+    if adt.visit_number:
+        existing = (
+            CareEvent.objects.for_practice(practice)
+            .filter(sending_facility=adt.sending_facility, visit_number=adt.visit_number)
+            .first()
+        )
+    actor = feed_actor(practice)
+    if adt.retract or adt.cancel_discharge:
+        if existing is None:
+            return None
+        if adt.cancel_discharge and existing.kind != EventKind.DISCHARGE:
+            existing.ended_at = None
+            existing.save(update_fields=["ended_at"])
+            _audit_event(actor, existing, Action.UPDATE, ["ended_at"], at)
+            return existing
+        if not existing.retracted:
+            existing.retracted = True
+            existing.save(update_fields=["retracted"])
+            cancel_tasks_for(
+                EVENT_OBJECT, existing.pk, TaskKind.TRANSITION_FOLLOW_UP, at=at, actor=actor
+            )
+            _audit_event(actor, existing, Action.UPDATE, ["retracted"], at)
+        return existing
+    if existing is not None:
+        changed: list[str] = []
+        if adt.ended_at and existing.ended_at != adt.ended_at:
+            existing.ended_at = adt.ended_at
+            changed.append("ended_at")
+        if adt.patient_class and existing.patient_class != adt.patient_class:
+            existing.patient_class = adt.patient_class
+            changed.append("patient_class")
+        if adt.facility and existing.facility != adt.facility:
+            existing.facility = adt.facility
+            changed.append("facility")
+        if existing.retracted and adt.message_type in {"A01", "A03", "A04", "Encounter"}:
+            existing.retracted = False
+            changed.append("retracted")
+        if changed:
+            existing.save(update_fields=changed)
+            _audit_event(actor, existing, Action.UPDATE, changed, at)
+        apply_transition_rules(existing, at=at)
+        return existing
+    if adt.message_type == "A08":
+        return None  # an update about a visit medhome never heard of: stored, nothing to change
+    identity = adt.identity
+    assert adt.started_at is not None
+    event = CareEvent.objects.create(
+        practice=practice,
+        child=match_child(practice, identity),
+        kind=_kind_for(adt),
+        started_at=adt.started_at,
+        ended_at=adt.ended_at,
+        facility=adt.facility[:200],
+        visit_number=adt.visit_number[:100],
+        sending_facility=adt.sending_facility[:200],
+        patient_class=adt.patient_class,
+        source=source,
+        incoming_mrn=(identity.mrns[0] if identity.mrns else "")[:100],
+        incoming_given_name=identity.given_name[:100],
+        incoming_family_name=identity.family_name[:100],
+        incoming_date_of_birth=identity.date_of_birth,
+        created_at=at,
+    )
+    _audit_event(actor, event, Action.CREATE, ["kind", "started_at", "child"], at)
+    apply_transition_rules(event, at=at)
+    return event
+
+
+# --- Feed intake ---------------------------------------------------------------------------------
+
+
+def _store(practice: Practice, fmt: str, raw: str, at: datetime) -> InboundMessage:
+    """The raw message, saved (and committed, outside a caller's transaction) before parsing."""
+    with transaction.atomic():
+        message = InboundMessage(practice=practice, format=fmt, raw=raw, received_at=at)
+        message.idempotency_key = f"pending:{message.pk}"
+        message.save()
+    return message
+
+
+def _refuse(message: InboundMessage, error: Malformed, response: str) -> InboundMessage:
+    message.status = MessageStatus.ERROR
+    message.error = error.text[:300]
+    message.idempotency_key = f"error:{message.pk}"
+    message.response = response
+    message.save(update_fields=["status", "error", "idempotency_key", "response"])
+    logger.warning("feed message %s refused: %s", message.pk, error.text)
+    return message
+
+
+def _claim_key(message: InboundMessage, key: str) -> InboundMessage | None:
+    """Give the message its key; the earlier message holding that key, if any (a duplicate)."""
+    earlier = (
+        InboundMessage.objects.for_practice(message.practice)
+        .filter(idempotency_key=key)
+        .exclude(pk=message.pk)
+        .first()
+    )
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                message.idempotency_key = key
+                message.save(update_fields=["idempotency_key"])
+                return None
+        except IntegrityError:
+            earlier = InboundMessage.objects.for_practice(message.practice).get(idempotency_key=key)
+    message.status = MessageStatus.DUPLICATE
+    message.duplicate_of = earlier
+    message.idempotency_key = f"{key}#duplicate:{message.pk}"[:300]
+    message.response = earlier.response
+    message.save(update_fields=["status", "duplicate_of", "idempotency_key", "response"])
+    logger.info("feed message %s duplicates %s", message.pk, earlier.pk)
+    return earlier
+
+
+def _process(message: InboundMessage, adt: Adt, *, source: str, at: datetime) -> None:
+    """Apply a parsed message once; running it again changes nothing (keyed on the visit)."""
+    with transaction.atomic():
+        event = apply_adt(message.practice, adt, source=source, at=at)
+        message.event = event
+        message.message_type = adt.message_type[:20]
+        unmatched = event is not None and event.child_id is None
+        message.status = MessageStatus.UNMATCHED if unmatched else MessageStatus.PROCESSED
+        message.save(update_fields=["event", "message_type", "status"])
+    logger.info("feed message %s %s", message.pk, message.status)
+
+
+def receive_hl7(*, practice: Practice, raw: str, at: datetime) -> tuple[str, InboundMessage]:
+    """Store, parse and apply one HL7 v2 message; the ACK text and the stored message."""
+    message = _store(practice, MessageFormat.HL7V2, raw, at)
+    parsed = None
+    try:
+        parsed, key = parsing.parse_hl7(raw)
+        message.message_type = parsing._field(parsed, "MSH", 9, 2)[:20]
+        earlier = _claim_key(message, key)
+        if earlier is not None:
+            return message.response, message
+        adt = parsing.read_adt(parsed, key)
+    except Malformed as error:
+        control_id = parsing._field(parsed, "MSH", 10) if parsed is not None else ""
+        reply = parsing.ack(parsed, code=error.code, text=error.text, control_id=control_id, at=at)
+        return reply, _refuse(message, error, reply)
+    reply = parsing.ack(parsed, code="AA", text="", control_id=adt.control_id, at=at)
+    message.response = reply
+    message.save(update_fields=["response", "message_type"])
+    if adt.message_type not in parsing.HANDLED_EVENTS:
+        message.status = MessageStatus.PROCESSED
+        message.save(update_fields=["status"])
+        logger.info("feed message %s stored, event type not handled", message.pk)
+        return reply, message
+    _process(message, adt, source=Source.HL7V2, at=at)
+    return reply, message
+
+
+def receive_fhir_encounter(
+    *, practice: Practice, payload: Any, at: datetime
+) -> tuple[dict[str, Any], InboundMessage]:
+    """Store, validate and apply one FHIR R4 Encounter; an OperationOutcome and the message.
+
+    What is accepted is documented on parsing.read_encounter.
+    """
+    raw = json.dumps(payload, sort_keys=True, default=str)
+    message = _store(practice, MessageFormat.FHIR, raw, at)
+    try:
+        key = parsing.fhir_key(payload)
+        if not key:
+            raise Malformed("The Encounter has neither an identifier nor an id.")
+        if _claim_key(message, key) is not None:
+            return json.loads(message.response or "{}"), message
+        adt = parsing.read_encounter(payload)
+    except Malformed as error:
+        outcome = parsing.operation_outcome(severity="error", code="invalid", text=error.text)
+        _refuse(message, error, json.dumps(outcome))
+        return outcome, message
+    outcome = parsing.operation_outcome(
+        severity="information", code="informational", text="Encounter accepted."
+    )
+    message.response = json.dumps(outcome)
+    message.save(update_fields=["response"])
+    _process(message, adt, source=Source.FHIR, at=at)
+    return outcome, message
+
+
+def reprocess(*, message: InboundMessage, at: datetime) -> InboundMessage:
+    """Apply a stored message again (after a fix, or when it stayed accepted): idempotent."""
+    if message.status in {MessageStatus.ERROR, MessageStatus.DUPLICATE}:
+        return message
+    if message.format == MessageFormat.HL7V2:
+        parsed, key = parsing.parse_hl7(message.raw)
+        adt = parsing.read_adt(parsed, key)
+        if adt.message_type in parsing.HANDLED_EVENTS:
+            _process(message, adt, source=Source.HL7V2, at=at)
+    else:
+        _process(
+            message, parsing.read_encounter(json.loads(message.raw)), source=Source.FHIR, at=at
+        )
+    return message
+
+
+# --- People's work -----------------------------------------------------------------------------
+
+
+def _require(actor: Actor, practice_id: Any) -> None:
+    if not actor.can(Capability.FAMILY_EDIT) or practice_id != actor.practice_id:
+        raise PermissionDenied(_("You cannot change events of this practice."))
+
+
+@transaction.atomic
+def resolve_unmatched(*, actor: Actor, event: CareEvent, child: Child, at: datetime) -> CareEvent:
+    """A person files an unmatched event to the right child (of the same practice)."""
+    _require(actor, event.practice_id)
+    if child.practice_id != event.practice_id:
+        raise ValidationError(_("The child belongs to another practice."))
+    event = CareEvent.objects.select_for_update().get(pk=event.pk)
+    if event.child_id is not None:
+        raise ValidationError(_("This event is already filed to a child."))
+    event.child = child
+    event.resolved_at = at
+    event.save(update_fields=["child", "resolved_at"])
+    InboundMessage.objects.filter(event=event, status=MessageStatus.UNMATCHED).update(
+        status=MessageStatus.PROCESSED
+    )
+    _audit_event(actor, event, Action.UPDATE, ["child", "resolved_at"], at)
+    apply_transition_rules(event, at=at)
+    return event
+
+
+@transaction.atomic
+def record_event(
+    *,
+    actor: Actor,
+    child: Child,
+    kind: str,
+    started_at: datetime,
+    at: datetime,
+    ended_at: datetime | None = None,
+    facility: str = "",
+    notes: str = "",
+    source: str = Source.MANUAL,
+) -> CareEvent:
+    """An event entered by a person; a specialist's recommendations go in `notes`."""
+    _require(actor, child.practice_id)
+    if kind not in EventKind.values:
+        raise ValidationError(_("Choose a kind of event."))
+    if ended_at is not None and ended_at < started_at:
+        raise ValidationError(_("The end is before the start."))
+    event = CareEvent.objects.create(
+        practice=child.practice,
+        child=child,
+        kind=kind,
+        started_at=started_at,
+        ended_at=ended_at,
+        facility=facility.strip()[:200],
+        notes=notes.strip(),
+        source=source,
+        created_at=at,
+    )
+    _audit_event(
+        actor, event, Action.CREATE, ["kind", "started_at", "ended_at", "facility", "notes"], at
+    )
+    apply_transition_rules(event, at=at)
+    return event
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _csv_moment(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError
+        moment = datetime(day.year, day.month, day.day)
+    return parsing._aware(moment)
+
+
+def import_csv(*, actor: Actor, file: IO[bytes] | IO[str], at: datetime) -> ImportReport:
+    """Columns mrn, kind, started_at, ended_at, facility, notes. All rows or none."""
+    if not actor.can(Capability.FAMILY_EDIT) or actor.practice is None:
+        raise PermissionDenied(_("You cannot change events of this practice."))
+    content = file.read()
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return ImportReport(errors=[(0, _("The file is not UTF-8 text."))])
+    reader = csv.DictReader(io.StringIO(content))
+    missing = [c for c in ("mrn", "kind", "started_at") if c not in (reader.fieldnames or [])]
+    if missing:
+        return ImportReport(errors=[(0, _("Missing columns: %s") % ", ".join(missing))])
+    report = ImportReport()
+    rows: list[dict[str, Any]] = []
+    children = Child.objects.for_practice(actor.practice)
+    for number, row in enumerate(reader, start=2):
+        values = {k: (row.get(k) or "").strip() for k in CSV_COLUMNS}
+        child = children.filter(mrn=values["mrn"]).first() if values["mrn"] else None
+        if child is None:
+            report.errors.append((number, _("No child of the practice has this MRN.")))
+            continue
+        if values["kind"] not in EventKind.values:
+            report.errors.append((number, _("Unknown kind of event.")))
+            continue
+        try:
+            started, ended = _csv_moment(values["started_at"]), _csv_moment(values["ended_at"])
+        except ValueError:
+            report.errors.append((number, _("A date is not in YYYY-MM-DD[ HH:MM] form.")))
+            continue
+        if started is None:
+            report.errors.append((number, _("started_at is required.")))
+            continue
+        if ended is not None and ended < started:
+            report.errors.append((number, _("The end is before the start.")))
+            continue
+        rows.append({**values, "child": child, "started_at": started, "ended_at": ended})
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for row in rows:
+            record_event(
+                actor=actor,
+                child=row["child"],
+                kind=row["kind"],
+                started_at=row["started_at"],
+                ended_at=row["ended_at"],
+                facility=row["facility"],
+                notes=row["notes"],
+                source=Source.CSV,
+                at=at,
+            )
+    report.created = len(rows)
+    return report
+
+
+# --- Feed credentials --------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_feed_token(*, actor: Actor, name: str, at: datetime) -> tuple[FeedCredential, str]:
+    """A new bearer token for a feed; only its digest is kept, the token is shown once."""
+    if not actor.can(Capability.USERS_MANAGE) or actor.practice is None:
+        raise PermissionDenied(_("You cannot manage feeds of this practice."))
+    token = secrets.token_urlsafe(32)
+    credential = FeedCredential.objects.create(
+        practice=actor.practice,
+        name=name.strip()[:100],
+        token_digest=token_digest(token),
+        created_at=at,
+    )
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="feed_credential",
+        object_id=credential.pk,
+        at=at,
+        detail={"fields": ["name"]},
+    )
+    return credential, token
