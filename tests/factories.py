@@ -408,3 +408,32 @@ def care_event(child, user):
         at=clock.now(),
         facility="Synthetic General ED",
     )
+
+
+def care_plan(child, caregiver, user) -> dict:
+    """A plan with a staff team member, a team goal, an action and a family link."""
+    from medhome.accounts.roles import capabilities_of
+    from medhome.careplan import services as plans
+    from medhome.core import clock
+    from medhome.core.actor import Actor
+
+    role = user.memberships.get(practice=child.practice).role
+    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
+    now = clock.now()
+    plan = plans.ensure_plan(actor=actor, child=child, at=now)
+    member = plans.add_team_member(
+        actor=actor,
+        plan=plan,
+        kind="staff",
+        values={"role_label": "Pediatrician"},
+        user=user,
+        at=now,
+    )
+    goal = plans.add_goal(
+        actor=actor, plan=plan, values={"text": "Sleep through the night"}, at=now
+    )
+    action = plans.add_action(
+        actor=actor, plan=plan, values={"text": "Call the sleep clinic"}, at=now
+    )
+    link, _token = plans.create_family_link(actor=actor, plan=plan, caregiver=caregiver, at=now)
+    return {"plan": plan, "member": member, "goal": goal, "action": action, "plan_link": link}

@@ -17,9 +17,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
+from medhome.careplan.models import CarePlan, CareTeamMember, FamilyPlanLink, Goal, PlanAction
+from medhome.events.models import CareEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Membership
-from medhome.events.models import CareEvent
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert, FamilyLink
 from medhome.tasks.models import Task
@@ -56,9 +57,14 @@ FILL = {
     "administration_id": lambda rows: rows["administration"].pk,
     "alert_id": lambda rows: rows["alert"].pk,
     "link_id": lambda rows: rows["link"].pk,
+    "plan_link_id": lambda rows: rows["plan_link"].pk,
     "referral_id": lambda rows: rows["referral"].pk,
     "task_id": lambda rows: rows["task"].pk,
     "event_id": lambda rows: rows["event"].pk,
+    "plan_id": lambda rows: rows["plan"].pk,
+    "member_id": lambda rows: rows["member"].pk,
+    "goal_id": lambda rows: rows["goal"].pk,
+    "action_id": lambda rows: rows["action"].pk,
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
 }
@@ -97,6 +103,9 @@ PUBLIC = {
     "referrals:family_status": (404, 405, None),
     # Hospitals' feed: a bearer token per practice, no session (401 without one).
     "events:feed": (405, 401, None),
+    "careplan:family_plan": (404, 404, None),
+    "careplan:family_goal": (404, 404, None),
+    "careplan:family_print": (404, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -140,6 +149,16 @@ CLINICIAN_GET = {
     "referrals:status_link": (405, None),
     "events:resolve": (405, None),
     "events:feed": (405, None),
+    "careplan:add_action": (405, None),
+    "careplan:add_goal": (405, None),
+    "careplan:add_member": (405, None),
+    "careplan:add_note": (405, None),
+    "careplan:create_link": (405, None),
+    "careplan:edit_plan": (405, None),
+    "careplan:revoke_link": (405, None),
+    "careplan:family_plan": (404, None),
+    "careplan:family_goal": (404, None),
+    "careplan:family_print": (404, None),
     "referrals:family_status": (404, None),
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
@@ -153,6 +172,8 @@ CLINICIAN_GET = {
 # Pages that take no POST; every other page with ids answers POST too.
 GET_ONLY = {
     "timeline:child",
+    "careplan:plan",
+    "careplan:print",
     "events:child",
     "events:unmatched",
     "home",
@@ -188,6 +209,13 @@ POST_ONLY = {
     "tasks:complete",
     "referrals:status_link",
     "events:resolve",
+    "careplan:add_action",
+    "careplan:add_goal",
+    "careplan:add_member",
+    "careplan:add_note",
+    "careplan:create_link",
+    "careplan:edit_plan",
+    "careplan:revoke_link",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -281,6 +309,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
+    rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     return rows
 
 
@@ -302,6 +331,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
+    rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     return rows
 
 
@@ -383,6 +413,11 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "referral": Referral(pk=uuid.uuid4()),
         "task": Task(pk=uuid.uuid4()),
         "event": CareEvent(pk=uuid.uuid4()),
+        "plan": CarePlan(pk=uuid.uuid4()),
+        "member": CareTeamMember(pk=uuid.uuid4()),
+        "goal": Goal(pk=uuid.uuid4()),
+        "action": PlanAction(pk=uuid.uuid4()),
+        "plan_link": FamilyPlanLink(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

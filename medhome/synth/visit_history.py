@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medhome.accounts.roles import CLINICIAN_ROLES
+from medhome.core import clock
 from medhome.families.models import Child
 from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion
@@ -47,7 +48,7 @@ def history_for(
     schedule = current_schedule(as_of)
     visits: list[Visit] = []
     completions: list[RowCompletion] = []
-    now = timezone.now()
+    now = clock.now()
     for visit, window in windows_for(child.date_of_birth, schedule=schedule):
         if window.closes > as_of:  # only windows that have closed: the present is the demo's
             break

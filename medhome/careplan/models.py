@@ -1,0 +1,315 @@
+"""The child's care team and the shared care plan the family helps write (issue 5, parts 1–3).
+
+The family's priorities and strengths are kept in their own words. Every change to the plan is
+written as a PlanChange (who, when, what: field names with old and new values) so the history is
+readable; those values are PHI and stay in the practice's database, never in logs or audit detail.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from medhome.families.models import Caregiver, Child
+from medhome.practices.models import PracticeScopedModel
+from medhome.referrals.models import Referral
+from medhome.screening.models import Administration
+
+
+class MemberKind(models.TextChoices):
+    STAFF = "staff", _("Practice staff")
+    EXTERNAL = "external", _("Outside the practice")
+    CAREGIVER = "caregiver", _("Caregiver")
+
+
+class ExternalRole(models.TextChoices):
+    SPECIALIST = "specialist", _("Specialist")
+    HOME_VISITOR = "home_visitor", _("Home visitor")
+    EARLY_INTERVENTION = "early_intervention", _("Early intervention coordinator")
+    CHILD_CARE = "child_care", _("Child care or early education provider")
+    LEGAL_PARTNER = "legal_partner", _("Legal partner")
+    OTHER = "other", _("Other")
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    STOPPED = "stopped", _("Stopped")
+
+
+class ActionStatus(models.TextChoices):
+    TO_DO = "to_do", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Side(models.TextChoices):
+    TEAM = "team", _("Care team")
+    FAMILY = "family", _("Family")
+
+
+class CareTeamMember(PracticeScopedModel):
+    """One member of a child's team: practice staff, an outside contact, or a caregiver."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_team")
+    kind = models.CharField(_("kind"), max_length=20, choices=MemberKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    caregiver = models.ForeignKey(
+        Caregiver,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caregiver"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    external_role = models.CharField(
+        _("role outside the practice"), max_length=30, choices=ExternalRole.choices, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    role_label = models.CharField(_("role on the team"), max_length=120, blank=True)
+    is_lead_coordinator = models.BooleanField(_("lead care coordinator"), default=False)
+    is_active = models.BooleanField(_("on the team"), default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-is_lead_coordinator", "kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(is_lead_coordinator=True),
+                name="careplan_one_lead_coordinator",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="staff", user__isnull=False, caregiver__isnull=True)
+                    | Q(kind="caregiver", caregiver__isnull=False, user__isnull=True)
+                    | Q(kind="external", user__isnull=True, caregiver__isnull=True)
+                ),
+                name="careplan_member_kind_matches",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == MemberKind.STAFF and self.user is not None:
+            return self.user.get_full_name() or self.user.get_username()
+        if self.kind == MemberKind.CAREGIVER and self.caregiver is not None:
+            return str(self.caregiver)
+        return self.name
+
+    @property
+    def contact_phone(self) -> str:
+        if self.kind == MemberKind.CAREGIVER and self.caregiver is not None:
+            return str(self.caregiver.phone or "")
+        return self.phone
+
+    @property
+    def contact_email(self) -> str:
+        if self.kind == MemberKind.STAFF and self.user is not None:
+            return self.user.email or ""
+        if self.kind == MemberKind.CAREGIVER and self.caregiver is not None:
+            return self.caregiver.email
+        return self.email
+
+
+class CarePlan(PracticeScopedModel):
+    """One shared plan per child. `version` counts every change to the plan and its items."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="care_plan")
+    family_priorities = models.TextField(_("what matters most to our family"), blank=True)
+    family_strengths = models.TextField(_("our family's strengths"), blank=True)
+    review_on = models.DateField(_("review the plan on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.child} · v{self.version}"
+
+
+class Goal(PracticeScopedModel):
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="goals")
+    text = models.TextField(_("goal"))
+    owner_caregiver = models.ForeignKey(
+        Caregiver,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner (caregiver)"),
+    )
+    owner_member = models.ForeignKey(
+        CareTeamMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_goals",
+        verbose_name=_("owner (team member)"),
+    )
+    owner_is_family = models.BooleanField(default=False)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
+    )
+    created_by_family = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_caregiver__isnull=True) | Q(owner_member__isnull=True),
+                name="careplan_goal_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_caregiver is not None:
+            return str(self.owner_caregiver)
+        if self.owner_member is not None:
+            return self.owner_member.display_name
+        return ""
+
+    @property
+    def family_may_edit(self) -> bool:
+        """The family's own items: goals they wrote, or goals a caregiver owns."""
+        return self.created_by_family or self.owner_is_family
+
+
+class ProgressNote(PracticeScopedModel):
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(_("note"))
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+
+    @property
+    def by_label(self) -> str:
+        if self.by_caregiver is not None:
+            return str(self.by_caregiver)
+        if self.by_user is not None:
+            return self.by_user.get_full_name() or self.by_user.get_username()
+        return ""
+
+
+class PlanAction(PracticeScopedModel):
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="actions")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    text = models.TextField(_("action"))
+    owner_caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_member = models.ForeignKey(
+        CareTeamMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_DO
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screening = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_caregiver__isnull=True) | Q(owner_member__isnull=True),
+                name="careplan_action_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_caregiver is not None:
+            return str(self.owner_caregiver)
+        if self.owner_member is not None:
+            return self.owner_member.display_name
+        return ""
+
+
+class PlanChange(PracticeScopedModel):
+    """One versioned change: who, when, on which item, and each field's old and new value."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField()
+    actor_label = models.CharField(max_length=200)
+    side = models.CharField(max_length=10, choices=Side.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    operation = models.CharField(max_length=10)  # "create" or "update"
+    # [{"field": name, "old": value, "new": value}, …]
+    changes = models.JSONField(default=list)
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="careplan_change_version")
+        ]
+
+
+class FamilyPlanLink(PracticeScopedModel):
+    """A link a caregiver can come back to, many times, until it expires or is revoked. Only a
+    digest of the token is kept."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_links")
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="family_links")
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.PROTECT, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=35)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "created_at"], name="plan_link_child_idx")]

@@ -1,0 +1,50 @@
+"""The printable care plan: HTML in the family's language, made into a PDF by WeasyPrint.
+
+Large readable type (print.css) in DejaVu Sans, a system font installed with the fonts-dejavu
+package, which has the accented letters Spanish needs.
+"""
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from medhome.core import clock
+
+from . import selectors
+from .models import CarePlan
+
+STYLESHEET = "careplan/print.css"
+
+
+def plan_html(plan: CarePlan, *, language: str) -> str:
+    """The page the PDF is made from, rendered in `language`."""
+    with translation.override(language):
+        return render_to_string(
+            "careplan/print.html",
+            {
+                "plan": plan,
+                "child": plan.child,
+                "team": list(selectors.team_of(plan.child)),
+                "goals": list(selectors.goals_of(plan)),
+                "actions": selectors.family_visible_actions(plan),
+                "language": language,
+                "printed_on": clock.today(),
+            },
+        )
+
+
+def plan_pdf(plan: CarePlan, *, language: str) -> bytes:
+    from weasyprint import CSS, HTML  # imported here: heavy, and only printing needs it
+
+    stylesheet = finders.find(STYLESHEET)
+    stylesheets = [CSS(filename=stylesheet)] if isinstance(stylesheet, str) else []
+    document = HTML(string=plan_html(plan, language=language))
+    return document.write_pdf(stylesheets=stylesheets)
+
+
+def response(plan: CarePlan, *, language: str) -> HttpResponse:
+    answer = HttpResponse(plan_pdf(plan, language=language), content_type="application/pdf")
+    answer["Content-Disposition"] = 'inline; filename="care-plan.pdf"'
+    answer["Cache-Control"] = "no-store"
+    return answer
