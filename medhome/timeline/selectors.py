@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from medhome.accounts.roles import Capability
+from medhome.careplan.selectors import plan_history, plan_of_child
 from medhome.core.actor import Actor
 from medhome.events.selectors import events_of_child
 from medhome.families.models import Child
@@ -117,7 +118,23 @@ def _events(actor: Actor, child: Child) -> list[Entry]:
     ]
 
 
-SOURCES: list[Any] = [_visits, _screenings, _referrals, _events]
+def _plan(actor: Actor, child: Child) -> list[Entry]:
+    plan = plan_of_child(actor, child)
+    if plan is None:
+        return []
+    return [
+        Entry(
+            change.at,
+            "plan",
+            f"{change.object_type} {change.operation}",
+            change.actor_label,
+            reverse("careplan:plan", args=[child.pk]),
+        )
+        for change in plan_history(plan)[:50]
+    ]
+
+
+SOURCES: list[Any] = [_visits, _screenings, _referrals, _events, _plan]
 
 
 def timeline_of(actor: Actor, child: Child) -> list[Entry]:
