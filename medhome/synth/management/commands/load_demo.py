@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from medhome.core import clock
 from medhome.referrals.services import sweep_follow_ups
+from medhome.synth.care_demo import load_demo_care
 from medhome.synth.clinic import schedule_clinic
-from medhome.synth.demo import DEMO_URL, load_demo
+from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.partners import load_demo_partners
 from medhome.synth.visit_history import write_demo_histories
@@ -39,7 +40,15 @@ class Command(BaseCommand):
         if histories:
             self.stdout.write(f"Wrote {histories} past synthetic visits (well-child and sick).")
         partner_logins = load_demo_partners(list(demo.network.practices.all()), now=clock.now())
-        sweep_follow_ups(now=clock.now())  # what `sweep_referral_follow_ups` does on a schedule
+        sweep_follow_ups(now=clock.now())
+        for practice in demo.network.practices.all():
+            child = load_demo_care(
+                practice, now=clock.now(), hospital_stay=practice.name == RIVERSIDE.name
+            )
+            if child is not None:
+                self.stdout.write(
+                    f"Care-plan story at {practice.name}: {DEMO_URL}children/{child.pk}/care-plan/"
+                )  # what `sweep_referral_follow_ups` does on a schedule
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
