@@ -95,3 +95,29 @@ def test_an_emergency_visit_shows_on_the_timeline_and_flags_the_chart(
 
     assert entries[0].kind == "event" and entries[0].flag
     assert "Transition of care: contact the family" in chart
+
+
+def test_a_discharge_by_adt_shows_on_the_timeline_with_its_day(client_a, child_a, practice_a):
+    from medhome.events.services import receive_hl7
+
+    def adt(event, control, end=""):
+        pv1 = ["PV1", "1", "I", "PEDS^^^X"] + [""] * 15 + ["V-77"] + [""] * 24
+        pv1 += ["20261118080000", end]
+        return "\r".join(
+            [
+                f"MSH|^~\\&|EHR|GENERAL|MEDHOME|PEDS|20261118080000||ADT^{event}^ADT_A01|{control}|P|2.5.1",
+                f"EVN|{event}|20261118080000",
+                f"PID|1||{child_a.mrn}^^^X^MR||García^Sofía||20230517|F",
+                "|".join(pv1),
+            ]
+        )
+
+    receive_hl7(practice=practice_a, raw=adt("A01", "C1"), at=datetime.fromisoformat(NOW))
+    receive_hl7(
+        practice=practice_a, raw=adt("A03", "C2", "20261120100000"), at=datetime.fromisoformat(NOW)
+    )
+
+    entries = client_a.get(reverse("timeline:child", args=[child_a.pk])).context["entries"]
+    hospital = [e for e in entries if e.kind == "event"]
+    assert len(hospital) == 1 and hospital[0].flag
+    assert "discharged 11/20/2026" in hospital[0].detail

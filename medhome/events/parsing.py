@@ -208,15 +208,26 @@ FHIR_STATUSES = frozenset(
 
 
 def fhir_key(payload: Any) -> str:
-    """The Encounter's identity for idempotency: first identifier system|value, else its id."""
+    """Idempotency for an Encounter *version*: its identity (first identifier system|value, else
+    its id) plus meta.versionId, or else its status and period, so the same resource sent twice
+    is a duplicate while an update (arrived → finished, entered-in-error) is applied."""
     if not isinstance(payload, dict):
         return ""
+    identity = ""
     for identifier in payload.get("identifier") or []:
         if isinstance(identifier, dict) and identifier.get("value"):
-            return f"fhir|{identifier.get('system', '')}|{identifier['value']}"
-    if payload.get("id"):
-        return f"fhir|id|{payload['id']}"
-    return ""
+            identity = f"fhir|{identifier.get('system', '')}|{identifier['value']}"
+            break
+    if not identity and payload.get("id"):
+        identity = f"fhir|id|{payload['id']}"
+    if not identity:
+        return ""
+    meta: dict[str, Any] = payload["meta"] if isinstance(payload.get("meta"), dict) else {}
+    period: dict[str, Any] = payload["period"] if isinstance(payload.get("period"), dict) else {}
+    version = meta.get("versionId") or (
+        f"{payload.get('status', '')}|{period.get('start', '')}|{period.get('end', '')}"
+    )
+    return f"{identity}|{version}"
 
 
 def read_encounter(payload: Any) -> Adt:

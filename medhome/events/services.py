@@ -125,6 +125,27 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
         task.save(update_fields=["due_at"])
 
 
+def route_recommendations(event: CareEvent, *, at: datetime) -> None:
+    """A specialist's recommendations reach the team as a task to review them (issue 5 part 6)."""
+    if (
+        event.kind != EventKind.SPECIALIST_VISIT
+        or not event.notes.strip()
+        or event.child_id is None
+    ):
+        return
+    open_task(
+        practice=event.practice,
+        child=event.child,
+        kind=TaskKind.SPECIALIST_RECOMMENDATIONS,
+        title=_("Review the specialist's recommendations with the team and the family"),
+        due_at=add_business_days(at, FOLLOW_UP_BUSINESS_DAYS),
+        source_type=EVENT_OBJECT,
+        source_id=event.pk,
+        dedupe_key=f"specialist:{event.pk}",
+        at=at,
+    )
+
+
 def _audit_event(actor: Actor, event: CareEvent, action: Action, fields: list[str], at) -> None:
     record(
         actor=actor,
@@ -221,6 +242,7 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
     )
     _audit_event(actor, event, Action.CREATE, ["kind", "started_at", "child"], at)
     apply_transition_rules(event, at=at)
+    route_recommendations(event, at=at)
     return event
 
 
@@ -380,6 +402,7 @@ def resolve_unmatched(*, actor: Actor, event: CareEvent, child: Child, at: datet
     )
     _audit_event(actor, event, Action.UPDATE, ["child", "resolved_at"], at)
     apply_transition_rules(event, at=at)
+    route_recommendations(event, at=at)
     return event
 
 
@@ -417,6 +440,7 @@ def record_event(
         actor, event, Action.CREATE, ["kind", "started_at", "ended_at", "facility", "notes"], at
     )
     apply_transition_rules(event, at=at)
+    route_recommendations(event, at=at)
     return event
 
 

@@ -20,6 +20,7 @@ from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_child
+from medhome.families.services import record_chart_opened
 
 from . import selectors, services
 from .forms import CsvUploadForm, EventForm, ResolveForm
@@ -75,6 +76,7 @@ def add_event(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def child_events(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = access_child(request.actor, child_id)
+    record_chart_opened(actor=request.actor, child=child, at=clock.now())
     events = selectors.events_of_child(request.actor, child)
     return render(request, "events/child_events.html", {"child": child, "events": events})
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medhome.accounts.roles import CLINICIAN_ROLES
 from medhome.core import clock
+from medhome.events.models import CareEvent, EventKind
 from medhome.families.models import Child
 from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion
@@ -29,6 +30,10 @@ from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 ADHERENCE = ((15, 0.9), (36, 0.75), (132, 0.68), (10_000, 0.55))
 UNINSURED_PENALTY = 0.15
 SICK_VISITS_PER_YEAR = ((60, 1.6), (10_000, 0.7))
+# Between visits, elsewhere: urgent care and emergency-department visits per child per year
+# (medhome demo parameters; most children have none).
+URGENT_CARE_PER_YEAR = 0.15
+ED_PER_YEAR = 0.1
 VIDEO_SHARE = 0.08
 
 
@@ -105,6 +110,37 @@ def history_for(
             )
         )
     return visits, completions
+
+
+def events_for(child: Child, *, as_of: date, rng: random.Random) -> list[CareEvent]:
+    """Urgent care and ED visits of the past; old enough that their follow-ups are history."""
+    found = []
+    for kind, rate in (
+        (EventKind.URGENT_CARE, URGENT_CARE_PER_YEAR),
+        (EventKind.EMERGENCY, ED_PER_YEAR),
+    ):
+        day = child.date_of_birth
+        while True:
+            day += timedelta(days=int(rng.expovariate(rate / 365)) + 1)
+            if day >= as_of - timedelta(days=30):
+                break
+            start = _moment(day, rng)
+            found.append(
+                CareEvent(
+                    id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    practice_id=child.practice_id,
+                    child=child,
+                    kind=kind,
+                    started_at=start,
+                    ended_at=start + timedelta(hours=rng.randint(2, 6)),
+                    facility="Synthetic General"
+                    if kind == EventKind.EMERGENCY
+                    else "Synthetic Urgent Care",
+                    source="manual",
+                    created_at=clock.now(),
+                )
+            )
+    return found
 
 
 def write_histories(children: list[Child], *, as_of: date, seed: str, clinicians: list[int]) -> int:

@@ -19,6 +19,7 @@ class TaskKind(models.TextChoices):
     REFERRAL_NO_RESPONSE = "referral_no_response", _("Referral with no response")
     REFERRAL_NOT_CLOSED = "referral_not_closed", _("Referral not closed")
     TRANSITION_FOLLOW_UP = "transition_follow_up", _("Follow-up after a hospital or ED visit")
+    SPECIALIST_RECOMMENDATIONS = "specialist_recommendations", _("A specialist's recommendations")
 
 
 class TaskStatus(models.TextChoices):

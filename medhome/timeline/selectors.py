@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
 from medhome.careplan.selectors import plan_history, plan_of_child
@@ -110,7 +112,18 @@ def _events(actor: Actor, child: Child) -> list[Entry]:
             event.started_at,
             "event",
             str(event.get_kind_display()),
-            " · ".join(part for part in (event.facility, event.notes) if part),
+            " · ".join(
+                part
+                for part in (
+                    event.facility,
+                    _("discharged %(day)s")
+                    % {"day": formats.date_format(event.ended_at.date(), "SHORT_DATE_FORMAT")}
+                    if event.ended_at
+                    else "",
+                    event.notes,
+                )
+                if part
+            ),
             "",
             event.flagged,
         )

@@ -251,9 +251,12 @@ def test_fhir_entered_in_error_retracts(practice_a, child_a):
     services.receive_fhir_encounter(practice=practice_a, payload=encounter(), at=AT)
     retraction = {**encounter(status="entered-in-error"), "id": "e2"}
     retraction["identifier"] = [{"system": "urn:mercy:visit", "value": "ENC-1"}]
-    # Same identifier as the first: a re-send of the same key is a duplicate by design.
+    # The same Encounter, updated: applied (the event is retracted), not taken for a duplicate.
     _o, message = services.receive_fhir_encounter(practice=practice_a, payload=retraction, at=AT)
-    assert message.status == MessageStatus.DUPLICATE
+    _o, resent = services.receive_fhir_encounter(practice=practice_a, payload=retraction, at=AT)
+    assert message.status != MessageStatus.DUPLICATE
+    assert CareEvent.objects.get(practice=practice_a).retracted
+    assert resent.status == MessageStatus.DUPLICATE
 
 
 # --- Manual, CSV ---------------------------------------------------------------------------------
@@ -270,6 +273,8 @@ def test_record_specialist_visit_with_recommendations(practice_a, child_a, edito
     )
     assert event.notes.startswith("Cardiology") and not event.flagged
     assert not transition_tasks(practice_a).exists()
+    routed = Task.objects.get(practice=practice_a, kind="specialist_recommendations")
+    assert routed.source_id == str(event.pk) and routed.status == "open"
 
 
 def test_csv_import_all_or_nothing(practice_a, child_a, editor):
