@@ -121,3 +121,29 @@ def test_a_discharge_by_adt_shows_on_the_timeline_with_its_day(client_a, child_a
     hospital = [e for e in entries if e.kind == "event"]
     assert len(hospital) == 1 and hospital[0].flag
     assert "discharged 11/20/2026" in hospital[0].detail
+
+
+def test_the_unmatched_queue_offers_likely_children_and_files_one(
+    client_a, child_a, practice_a, log_in, staff_a
+):
+    from medhome.events.models import CareEvent
+    from medhome.events.services import receive_hl7
+
+    raw = "\r".join(
+        [
+            "MSH|^~\\&|EHR|GENERAL|MEDHOME|PEDS|20261118080000||ADT^A04^ADT_A01|U1|P|2.5.1",
+            "EVN|A04|20261118080000",
+            "PID|1||OTHER-9^^^X^MR||García^Sofi||20230517|F",  # a nickname: no exact match
+            "PV1|1|E|ED^^^X" + "|" * 16 + "V-9" + "|" * 25 + "20261118080000",
+        ]
+    )
+    receive_hl7(practice=practice_a, raw=raw, at=datetime.fromisoformat(NOW))
+    coordinator = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
+
+    queue = coordinator.get(reverse("events:unmatched"))
+    event = CareEvent.objects.get()
+    filed = coordinator.post(reverse("events:resolve", args=[event.pk]), {"child": str(child_a.pk)})
+
+    event.refresh_from_db()
+    assert [c.pk for c in dict(queue.context["rows"])[event]] == [child_a.pk]
+    assert filed.status_code == 302 and event.child == child_a

@@ -1,14 +1,16 @@
 """Reads of events, always through the practice scope (another practice's event is a 404)."""
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.families.models import Child
+from medhome.families.names import name_key
 from medhome.practices.models import Practice
 from medhome.practices.scoping import get_scoped, scoped
 
@@ -58,3 +60,24 @@ def practice_for_token(token: str) -> Practice | None:
         .first()
     )
     return credential.practice if credential else None
+
+
+def candidates_for(actor: Actor, events: list[CareEvent], limit: int = 5) -> dict[Any, list[Child]]:
+    """Children an unmatched event could belong to: same birth date, or same family name —
+    for a person to check and choose, never filed automatically. Two queries in all."""
+    births = {e.incoming_date_of_birth for e in events if e.incoming_date_of_birth}
+    names = {name_key(e.incoming_family_name) for e in events if e.incoming_family_name}
+    pool = list(
+        scoped(actor, Child, need=READ)
+        .filter(Q(date_of_birth__in=births) | Q(family_name_key__in=names))
+        .order_by("legal_family_name", "legal_given_name")[:500]
+    )
+    found: dict[Any, list[Child]] = {}
+    for event in events:
+        key = name_key(event.incoming_family_name) if event.incoming_family_name else None
+        found[event.pk] = [
+            child
+            for child in pool
+            if child.date_of_birth == event.incoming_date_of_birth or child.family_name_key == key
+        ][:limit]
+    return found

@@ -32,8 +32,10 @@ MAX_FEED_BYTES = 1_000_000
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def unmatched(request: AuthedRequest) -> HttpResponse:
-    events = selectors.unmatched_events(request.actor)[:200]
-    return render(request, "events/unmatched.html", {"events": events})
+    events = list(selectors.unmatched_events(request.actor)[:200])
+    candidates = selectors.candidates_for(request.actor, events)
+    rows = [(event, candidates.get(event.pk, [])) for event in events]
+    return render(request, "events/unmatched.html", {"rows": rows})
 
 
 @requires(Capability.FAMILY_EDIT)
