@@ -147,3 +147,9 @@ def test_the_unmatched_queue_offers_likely_children_and_files_one(
     event.refresh_from_db()
     assert [c.pk for c in dict(queue.context["rows"])[event]] == [child_a.pk]
     assert filed.status_code == 302 and event.child == child_a
+
+
+def test_opening_the_unmatched_queue_is_audited(client_a):
+    client_a.get(reverse("events:unmatched"))
+
+    assert AuditEvent.objects.filter(object_type="unmatched_events", action="search").exists()

@@ -16,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medhome.accounts.roles import Capability
+from medhome.audit.models import Action
+from medhome.audit.services import record
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
@@ -33,6 +35,14 @@ MAX_FEED_BYTES = 1_000_000
 @require_http_methods(["GET"])
 def unmatched(request: AuthedRequest) -> HttpResponse:
     events = list(selectors.unmatched_events(request.actor)[:200])
+    # The queue shows incoming names and birth dates: who looked is kept, never what they saw.
+    record(
+        actor=request.actor,
+        action=Action.SEARCH,
+        object_type="unmatched_events",
+        at=clock.now(),
+        detail={"results": len(events)},
+    )
     candidates = selectors.candidates_for(request.actor, events)
     rows = [(event, candidates.get(event.pk, [])) for event in events]
     return render(request, "events/unmatched.html", {"rows": rows})
