@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from medhome.accounts.roles import Capability
 from medhome.careplan.selectors import plan_history, plan_of_child
@@ -131,6 +132,16 @@ def _events(actor: Actor, child: Child) -> list[Entry]:
     ]
 
 
+PLAN_PARTS = {
+    "careplan": _lazy("Care plan"),
+    "goal": _lazy("Goal"),
+    "progressnote": _lazy("Progress note"),
+    "planaction": _lazy("Action"),
+    "careteammember": _lazy("Care team"),
+}
+PLAN_OPERATIONS = {"create": _lazy("added"), "update": _lazy("changed")}
+
+
 def _plan(actor: Actor, child: Child) -> list[Entry]:
     plan = plan_of_child(actor, child)
     if plan is None:
@@ -139,7 +150,8 @@ def _plan(actor: Actor, child: Child) -> list[Entry]:
         Entry(
             change.at,
             "plan",
-            f"{change.object_type} {change.operation}",
+            f"{PLAN_PARTS.get(change.object_type, change.object_type)} · "
+            f"{PLAN_OPERATIONS.get(change.operation, change.operation)}",
             change.actor_label,
             reverse("careplan:plan", args=[child.pk]),
         )
