@@ -5,7 +5,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from medhome.accounts.roles import Capability
 from medhome.audit.selectors import openings_of
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.forms import attach_errors
 from medhome.core.panels import render_chart_panels
 from medhome.core.requests import AuthedRequest
 
@@ -32,15 +32,6 @@ STALE_MESSAGE = _(
     "Someone else saved this record while you were editing. Your changes were not saved: "
     "review the current values and try again."
 )
-
-
-def attach_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form field it names (or on the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def redirect_to_family(family) -> HttpResponse:

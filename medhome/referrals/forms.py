@@ -2,21 +2,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.utils.translation import gettext_lazy as _
 
 from medhome.directory.vocabulary import Need
 from medhome.families.models import Caregiver, Child
 
 FAMILY_PAGE_LANGUAGES = ("en", "es")
-
-
-def attach_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, found in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, found)
-    else:
-        form.add_error(None, error.messages)
 
 
 def family_language(child: Child) -> str:

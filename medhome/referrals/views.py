@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.forms import attach_errors
 from medhome.core.requests import AuthedRequest
 from medhome.directory import selectors as directory
 from medhome.directory import services as directory_services
@@ -78,7 +79,7 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 at=clock.now(),
             )
         except ValidationError as error:
-            forms.attach_errors(form, error)
+            attach_errors(form, error)
         else:
             return redirect("referrals:consent", referral_id=referral.pk)
     return render(
@@ -119,7 +120,7 @@ def consent(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
             )
             services.send(actor=request.actor, referral=referral, at=now)
         except ValidationError as error:
-            forms.attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Consent recorded and the referral sent."))
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -458,7 +459,7 @@ def follow_up_settings(request: AuthedRequest) -> HttpResponse:
                 at=clock.now(),
             )
         except ValidationError as error:
-            forms.attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Follow-up rules saved."))
             return redirect("referrals:settings")

@@ -2,8 +2,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.utils.translation import gettext_lazy as _
 
 from medhome.families.languages import language_choices
@@ -12,14 +10,6 @@ from medhome.families.vocabulary import Channel
 from medhome.instruments.definitions import Instrument, Respondent
 
 from .due import Choice
-
-
-def attach_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def answers_from(data: Mapping[str, Any], instrument: Instrument) -> dict[str, str]:

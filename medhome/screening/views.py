@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.forms import attach_errors
 from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_caregiver, access_child
 from medhome.instruments import registry
@@ -104,7 +105,7 @@ def send(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 at=now,
             )
         except ValidationError as error:
-            forms.attach_errors(form, error)
+            attach_errors(form, error)
         else:
             url = request.build_absolute_uri(reverse("screening:family_start", args=[token]))
             return render(
@@ -335,7 +336,7 @@ def acknowledge(request: AuthedRequest, alert_id: UUID) -> HttpResponse:
                 at=clock.now(),
             )
         except ValidationError as error:
-            forms.attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Alert acknowledged. Thank you."))
             return redirect("screening:alerts")
