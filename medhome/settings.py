@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "medhome.events",
     "medhome.careplan",
     "medhome.timeline",
+    "medhome.measures",
     "medhome.synth",
 ]
 

@@ -1,0 +1,1 @@
+"""Quality measures (W30, WCV, DEV-CH): set-based engine, per-child reference, definitions."""
