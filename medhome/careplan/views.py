@@ -1,6 +1,7 @@
 """Care plan pages: the team's page per child, edit forms, the family's pages under a token,
 and the printable plan (PDF). Thin: parse, one domain call, render."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -149,26 +150,40 @@ def _edit_page(
     )
 
 
+def _edit(
+    request: AuthedRequest, plan: Any, form: Any, title: str, save: Callable[[dict], object]
+) -> HttpResponse:
+    """The edit pages' one flow: show the form; on a valid POST save with the version the
+    editor saw; a stale or refused save comes back on the form (409) with the message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _edit_page(request, plan, form, title, status=409)
+        return redirect(_plan_url(plan))
+    return _edit_page(request, plan, form, title)
+
+
 @requires(Capability.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def edit_member(request: AuthedRequest, member_id: UUID) -> HttpResponse:
     member = selectors.access_member(request.actor, member_id)
     plan = services.ensure_plan(actor=request.actor, child=member.child, at=clock.now())
     form = forms.MemberForm(request.POST or None, plan=plan, initial=forms.member_initial(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_team_member(
-                actor=request.actor,
-                member=member,
-                version=_version(form),
-                values={**form.values(), "is_active": request.POST.get("remove") != "1"},
-                at=clock.now(),
-            )
-            return redirect(_plan_url(plan))
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _edit_page(request, plan, form, _("Team member"), status=409)
-    return _edit_page(request, plan, form, _("Team member"))
+    return _edit(
+        request,
+        plan,
+        form,
+        _("Team member"),
+        lambda values: services.update_team_member(
+            actor=request.actor,
+            member=member,
+            version=_version(form),
+            values={**values, "is_active": request.POST.get("remove") != "1"},
+            at=clock.now(),
+        ),
+    )
 
 
 @requires(Capability.PLAN_EDIT)
@@ -200,20 +215,15 @@ def edit_goal(request: AuthedRequest, goal_id: UUID) -> HttpResponse:
         "status": goal.status,
     }
     form = forms.GoalForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_goal(
-                actor=request.actor,
-                goal=goal,
-                version=_version(form),
-                values=form.values(),
-                at=clock.now(),
-            )
-            return redirect(_plan_url(plan))
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _edit_page(request, plan, form, _("Goal"), status=409)
-    return _edit_page(request, plan, form, _("Goal"))
+    return _edit(
+        request,
+        plan,
+        form,
+        _("Goal"),
+        lambda values: services.update_goal(
+            actor=request.actor, goal=goal, version=_version(form), values=values, at=clock.now()
+        ),
+    )
 
 
 @requires(Capability.PLAN_EDIT)
@@ -265,20 +275,19 @@ def edit_action(request: AuthedRequest, action_id: UUID) -> HttpResponse:
         "screening": action.screening_id or "",
     }
     form = forms.ActionForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(
-                actor=request.actor,
-                action=action,
-                version=_version(form),
-                values=form.values(),
-                at=clock.now(),
-            )
-            return redirect(_plan_url(plan))
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _edit_page(request, plan, form, _("Action"), status=409)
-    return _edit_page(request, plan, form, _("Action"))
+    return _edit(
+        request,
+        plan,
+        form,
+        _("Action"),
+        lambda values: services.update_action(
+            actor=request.actor,
+            action=action,
+            version=_version(form),
+            values=values,
+            at=clock.now(),
+        ),
+    )
 
 
 @requires(Capability.PLAN_EDIT)
