@@ -28,11 +28,26 @@ from medhome.screening.selectors import access_administration
 
 from . import family, forms, selectors, services
 from .decorators import requires_partner
+from .models import Referral
 
 
 def _errors_to_messages(request: AuthedRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _post_message(request: AuthedRequest, referral: Referral, *, back: str) -> HttpResponse:
+    """Either side's message; the side is the actor's (services decide)."""
+    try:
+        services.post_message(
+            actor=request.actor,
+            referral=referral,
+            body=request.POST.get("body", ""),
+            at=clock.now(),
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect(back, referral_id=referral.pk)
 
 
 # --- The practice's side ------------------------------------------------------------------
@@ -206,16 +221,7 @@ def revoke(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 def message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     referral = selectors.access_referral(request.actor, referral_id)
-    try:
-        services.post_message(
-            actor=request.actor,
-            referral=referral,
-            body=request.POST.get("body", ""),
-            at=clock.now(),
-        )
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    return redirect("referrals:detail", referral_id=referral.pk)
+    return _post_message(request, referral, back="referrals:detail")
 
 
 @requires(Capability.REFERRAL_SEND)
@@ -334,16 +340,7 @@ def partner_change(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 def partner_message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     referral = selectors.access_partner_referral(request.actor, referral_id)
-    try:
-        services.post_message(
-            actor=request.actor,
-            referral=referral,
-            body=request.POST.get("body", ""),
-            at=clock.now(),
-        )
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    return redirect("referrals:partner_detail", referral_id=referral.pk)
+    return _post_message(request, referral, back="referrals:partner_detail")
 
 
 # --- The directory -------------------------------------------------------------------------
