@@ -17,7 +17,11 @@ How per-child dates are done portably (SQLite and PostgreSQL):
    subqueries; SQLite re-evaluates those per inner row, exponential in k — 560 s on 300
    children. Nested EXISTS only walk decreasing chains of the few visits in the window.)
 
-The result lists are read with one values_list() query; Python only splits it in two.
+Every measure is first a *membership*: a lazy queryset whose rows are the denominator's units
+(a child, or a visit or referral for the per-visit and per-referral measures), each annotated
+`in_numerator` and `member_child_id`. compute() reads it with one values_list() query; the
+stratification (measures.strata) groups the same queryset in SQL, so the children behind a
+figure and the figure itself always come from the same query.
 """
 
 from dataclasses import dataclass, field
@@ -48,6 +52,16 @@ DEV_YEARS = {"dev_1": (1,), "dev_2": (2,), "dev_3": (3,), "dev": (1, 2, 3)}
 
 
 @dataclass(frozen=True)
+class Membership:
+    """Rows = the denominator's units, annotated `in_numerator` (bool) and `member_child_id`.
+    `child_path` is the lookup prefix from a row to its child ("" when rows are children)."""
+
+    measure_key: str
+    queryset: QuerySet
+    child_path: str = ""
+
+
+@dataclass(frozen=True)
 class MeasureResult:
     measure_key: str
     numerator_ids: list = field(default_factory=list)
@@ -61,6 +75,8 @@ class MeasureResult:
     @property
     def denominator(self) -> int:
         return len(self.denominator_ids)
+
+    median_days: float | None = None
 
     @property
     def rate(self) -> float | None:
@@ -107,24 +123,20 @@ def _well_visits(rules: dict) -> QuerySet:
     ).annotate(day=TruncDate("starts_at"))
 
 
-def _split(queryset: QuerySet, condition) -> tuple[list, list]:
-    rows = list(
-        queryset.annotate(
-            in_numerator=Case(
-                When(condition, then=True), default=False, output_field=BooleanField()
-            )
-        )
-        .order_by("pk")
-        .values_list("pk", "in_numerator")
+def flagged(queryset: QuerySet, condition, child_field: str = "pk") -> QuerySet:
+    """The membership shape: `in_numerator` from `condition`, `member_child_id` from
+    `child_field` (the child's pk, or "child_id" for visit and referral rows)."""
+    return queryset.annotate(
+        in_numerator=Case(When(condition, then=True), default=False, output_field=BooleanField()),
+        member_child_id=F(child_field),
     )
-    return [pk for pk, hit in rows if hit], [pk for pk, _ in rows]
 
 
 def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, start, end):
     births = anchors.births_anchored_in(anchoring.anchor, start, end)
     children = _children(practices, births)
     if not births:
-        return [], []
+        return children
     children = children.annotate(
         w_first=_per_child(births, lambda dob: anchoring.window(dob)[0]),
         w_last=_per_child(births, lambda dob: anchoring.window(dob)[1]),
@@ -166,7 +178,7 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
             candidates = candidates.filter(Exists(level))
         level = candidates
     assert level is not None  # at least one visit is needed
-    return _split(children, Exists(level))
+    return flagged(children, Exists(level))
 
 
 def _wcv(key: str, rules, practices, start: date, end: date):
@@ -177,7 +189,7 @@ def _wcv(key: str, rules, practices, start: date, end: date):
     oldest = anchors.birthday(december, -(high + 1)) + timedelta(days=1)
     children = Child.objects.filter(practice__in=practices, date_of_birth__range=(oldest, youngest))
     visit = _well_visits(rules).filter(child=OuterRef("pk"), day__gte=start, day__lte=end)
-    return _split(children, Exists(visit))
+    return flagged(children, Exists(visit))
 
 
 def _dev(key: str, rules, practices, start: date, end: date):
@@ -204,31 +216,49 @@ def _dev(key: str, rules, practices, start: date, end: date):
         )
         condition |= in_range & Q(Exists(screened))
     if not annotations:
-        return [], []
+        return Child.objects.none()
     children = Child.objects.filter(births_filter, practice__in=practices).annotate(**annotations)
-    return _split(children, condition)
+    return flagged(children, condition)
+
+
+def membership(measure_key: str, *, practices, period_start: date, period_end: date) -> Membership:
+    """`practices`: Practice instances, ids or a queryset. Period bounds are inclusive days."""
+    definitions.get(measure_key)  # KeyError for an unknown measure
+    rules = definitions.rules()
+    builder = BUILDERS[measure_key]
+    queryset, child_path = builder(measure_key, rules, practices, period_start, period_end)
+    return Membership(measure_key, queryset, child_path)
+
+
+def _w30_1(key, rules, practices, start, end):
+    return _w30(anchors.w30_1(), 6, rules, practices, start, end), ""
+
+
+def _w30_2(key, rules, practices, start, end):
+    anchoring = anchors.w30_2(rules["w30_30_month_days_after_2nd_birthday"])
+    return _w30(anchoring, 2, rules, practices, start, end), ""
+
+
+BUILDERS = {
+    "w30_1": _w30_1,
+    "w30_2": _w30_2,
+    **{key: lambda *a: (_wcv(*a), "") for key in WCV_BANDS},
+    **{key: lambda *a: (_dev(*a), "") for key in DEV_YEARS},
+}
 
 
 def compute(measure_key: str, *, practices, period_start: date, period_end: date) -> MeasureResult:
-    """`practices`: Practice instances, ids or a queryset. Period bounds are inclusive days."""
-    measure = definitions.get(measure_key)
-    rules = definitions.rules()
-    if measure_key == "w30_1":
-        numerator, denominator = _w30(
-            anchors.w30_1(), 6, rules, practices, period_start, period_end
-        )
-    elif measure_key == "w30_2":
-        anchoring = anchors.w30_2(rules["w30_30_month_days_after_2nd_birthday"])
-        numerator, denominator = _w30(anchoring, 2, rules, practices, period_start, period_end)
-    elif measure_key in WCV_BANDS:
-        numerator, denominator = _wcv(measure_key, rules, practices, period_start, period_end)
-    elif measure_key in DEV_YEARS:
-        numerator, denominator = _dev(measure_key, rules, practices, period_start, period_end)
-    else:  # pragma: no cover - definitions.get raised already
-        raise KeyError(measure_key)
+    """The children (or units) in the numerator and the denominator: one query."""
+    member = membership(
+        measure_key, practices=practices, period_start=period_start, period_end=period_end
+    )
+    if not member.queryset.query.is_empty():
+        rows = list(member.queryset.order_by("pk").values_list("pk", "in_numerator"))
+    else:
+        rows = []
     return MeasureResult(
         measure_key=measure_key,
-        numerator_ids=numerator,
-        denominator_ids=denominator,
-        simplifications=list(measure.simplifications),
+        numerator_ids=[pk for pk, hit in rows if hit],
+        denominator_ids=[pk for pk, _ in rows],
+        simplifications=list(definitions.get(measure_key).simplifications),
     )
