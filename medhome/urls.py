@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("medhome.timeline.urls")),
     path("", include("medhome.events.urls")),
     path("", include("medhome.careplan.urls")),
+    path("", include("medhome.measures.urls")),
     path("", include("medhome.families.urls")),
 ]
 

@@ -67,6 +67,7 @@ FILL = {
     "action_id": lambda rows: rows["action"].pk,
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
+    "measure_key": lambda rows: "dev",
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -75,6 +76,9 @@ ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN, "referrals:curate": Role.CARE_C
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
 # the viewer's own practice's notes.
 SHARED_REFERENCE = {"referrals:curate"}
+# Pages named by a measure, not a row: every practice opens the same URL and sees only its own
+# figures and children (tests/test_measures_pages.py checks the figures are the viewer's own).
+OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
 
 # Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
 PUBLIC = {
@@ -133,6 +137,7 @@ CLINICIAN_GET = {
     "mfa_download_recovery_codes": (404, None),
     "practices:choose": (302, "/children/"),  # a single membership: nothing to choose
     "families:network": (403, None),  # aggregates are the network analyst's
+    "measures:network": (200, None),  # the practice's leaders compare, suppressed
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
     "set_language": (302, "/"),
@@ -171,6 +176,11 @@ CLINICIAN_GET = {
 
 # Pages that take no POST; every other page with ids answers POST too.
 GET_ONLY = {
+    "measures:dashboard",
+    "measures:export",
+    "measures:network",
+    "measures:detail",
+    "measures:children",
     "timeline:child",
     "careplan:plan",
     "careplan:print",
@@ -372,6 +382,8 @@ def test_other_practice_ids_answer_404_without_phi(
         assert (got.status_code, posted.status_code) == (own.status_code, PUBLIC[name][1])
     elif name in SHARED_REFERENCE:
         assert (own.status_code, got.status_code, posted.status_code) == (200, 200, 200)
+    elif name in OWN_PRACTICE_FIGURES:
+        assert (own.status_code, got.status_code, posted.status_code) == (200, 200, 405)
     elif name in PARTNER_PAGES:
         assert (own.status_code, got.status_code, posted.status_code) in (
             (403, 403, 403),
@@ -393,7 +405,11 @@ def test_other_practice_ids_answer_404_without_phi(
     assert (membership_b.role, membership_b.user.password) == (Role.PEDIATRICIAN, password_b)
 
 
-PRACTICE_ROWS = [(n, p) for n, p in ROUTES_WITH_IDS if n not in SHARED_REFERENCE]
+PRACTICE_ROWS = [
+    (n, p)
+    for n, p in ROUTES_WITH_IDS
+    if n not in SHARED_REFERENCE and n not in OWN_PRACTICE_FIGURES
+]
 
 
 @pytest.mark.django_db

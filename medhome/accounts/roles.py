@@ -39,6 +39,8 @@ class Capability:
     USERS_MANAGE = "users.manage"  # manage the practice's staff and roles
     AUDIT_READ = "audit.read"  # see who opened a chart, when
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
+    # The practice's own quality measures, and the children behind each figure (with chart.read)
+    MEASURES_READ = "measures.read"
 
     ALL = frozenset(
         {
@@ -56,6 +58,7 @@ class Capability:
             USERS_MANAGE,
             AUDIT_READ,
             NETWORK_AGGREGATES,
+            MEASURES_READ,
         }
     )
 
@@ -77,10 +80,11 @@ _CLINICAL_TEAM = frozenset(
 _CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.PEDIATRICIAN: _CLINICIANS,
-    Role.NURSE_PRACTITIONER: _CLINICIANS,
+    # Practice leaders: the clinicians who lead quality work, the coordinator and the admin.
+    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ},
+    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE: _CLINICIANS,
-    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE},
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE, C.MEASURES_READ},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -108,6 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.USERS_MANAGE,
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
+            C.MEASURES_READ,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

@@ -1,0 +1,159 @@
+"""Equity strata: a measure's membership grouped in SQL by a property of each child.
+
+domain-reference §6 "medhome rules" and §10: race and ethnicity two ways (mutually exclusive:
+each 2024 category, "multiple", "declined", "unknown"; alone or in combination: a child counts
+in every category chosen, so the rows overlap), sex, preferred language, payer, ZIP, site and
+clinician. One GROUP BY query per dimension (alone-or-in-combination: one query with a pair of
+conditional counts per category), whatever the panel size.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, UUIDField
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from medhome.families.languages import language_name
+from medhome.families.vocabulary import Payer, RaceEthnicity, RaceEthnicityGroup, SexAtBirth
+from medhome.measures.engine import Membership
+from medhome.measures.suppression import Cell
+from medhome.visits.models import Visit
+
+NOT_RECORDED = "—"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    title: Any  # a lazy translation
+    # Rows sum to the total (complementary suppression applies) unless overlapping.
+    exclusive: bool = True
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.key: d
+    for d in (
+        Dimension("race_ethnicity", _("Race and ethnicity (mutually exclusive)")),
+        Dimension("race_ethnicity_any", _("Race and ethnicity (alone or in combination)"), False),
+        Dimension("sex", _("Sex assigned at birth")),
+        Dimension("language", _("Preferred language")),
+        Dimension("payer", _("Payer")),
+        Dimension("zip", _("ZIP code")),
+        Dimension("site", _("Site")),
+        Dimension("clinician", _("Primary care clinician")),
+    )
+}
+
+
+def _choice_label(choices) -> Callable[[object], str]:
+    labels = dict(choices.choices)
+    return lambda value: str(labels.get(value, value or NOT_RECORDED))
+
+
+def _site_names(keys) -> dict:
+    from medhome.practices.models import Site
+
+    return {str(site.pk): site.name for site in Site.objects.filter(pk__in=[k for k in keys if k])}
+
+
+def _clinician_names(keys) -> dict:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=[k for k in keys if k])
+    return {str(user.pk): user.get_full_name() or str(user) for user in users}
+
+
+def _expression(dimension: str, path: str):
+    if dimension == "race_ethnicity":
+        return F(f"{path}race_ethnicity_group")
+    if dimension == "sex":
+        return F(f"{path}sex_at_birth")
+    if dimension == "language":
+        return F(f"{path}preferred_language")
+    if dimension == "payer":
+        return F(f"{path}payer")
+    if dimension == "zip":
+        return Substr(f"{path}zip_code", 1, 5)
+    if dimension == "clinician":
+        return F(f"{path}primary_clinician_id")
+    if dimension == "site":
+        # The site of the child's latest visit that names one: medhome keeps no "home site".
+        latest = (
+            Visit.objects.filter(child_id=OuterRef("member_child_id"), site__isnull=False)
+            .order_by("-starts_at")
+            .values("site_id")[:1]
+        )
+        return Subquery(latest, output_field=UUIDField())
+    raise KeyError(dimension)
+
+
+def _labeller(dimension: str, keys: list) -> Callable[[object], str]:
+    if dimension == "race_ethnicity":
+        return _choice_label(RaceEthnicityGroup)
+    if dimension == "sex":
+        return _choice_label(SexAtBirth)
+    if dimension == "payer":
+        return _choice_label(Payer)
+    if dimension == "language":
+        return lambda tag: language_name(str(tag)) if tag else NOT_RECORDED
+    if dimension == "site":
+        names = _site_names(keys)
+        return lambda pk: names.get(str(pk), str(_("No site recorded")))
+    if dimension == "clinician":
+        names = _clinician_names(keys)
+        return lambda pk: names.get(str(pk), str(_("No clinician assigned")))
+    return lambda value: str(value) if value else NOT_RECORDED
+
+
+def total(membership: Membership) -> Cell:
+    counts = membership.queryset.aggregate(
+        denominator=Count("pk"), numerator=Count("pk", filter=Q(in_numerator=True))
+    )
+    return Cell("total", str(_("All children")), counts["numerator"], counts["denominator"])
+
+
+def stratify(membership: Membership, dimension: str) -> list[Cell]:
+    """One row per value of the dimension, largest denominator first."""
+    path = membership.child_path
+    if dimension == "race_ethnicity_any":
+        return _race_any(membership)
+    rows = list(
+        membership.queryset.annotate(stratum=_expression(dimension, path))
+        .order_by()
+        .values("stratum")
+        .annotate(denominator=Count("pk"), numerator=Count("pk", filter=Q(in_numerator=True)))
+        .values_list("stratum", "numerator", "denominator")
+    )
+    label = _labeller(dimension, [key for key, _n, _d in rows])
+    cells = [Cell(str(key or ""), label(key), num, den) for key, num, den in rows]
+    return sorted(cells, key=lambda cell: (-cell.denominator, cell.label))
+
+
+def _race_any(membership: Membership) -> list[Cell]:
+    field = f"{membership.child_path}race_ethnicity"
+    categories = [c for c in RaceEthnicity if c != RaceEthnicity.DECLINED]
+    counts = {}
+    for category in categories:
+        # The JSON list holds the codes as quoted strings; no code contains another.
+        chose = Q(**{f"{field}__icontains": f'"{category.value}"'})
+        counts[f"d_{category.value}"] = Count("pk", filter=chose)
+        counts[f"n_{category.value}"] = Count("pk", filter=chose & Q(in_numerator=True))
+    row = membership.queryset.aggregate(**counts)
+    cells = [
+        Cell(c.value, str(c.label), row[f"n_{c.value}"], row[f"d_{c.value}"]) for c in categories
+    ]
+    return sorted(cells, key=lambda cell: (-cell.denominator, cell.label))
+
+
+def stratify_by_practice(membership: Membership, names: dict) -> list[Cell]:
+    """One row per practice of `names` (zeros included), in the order given."""
+    counts = {
+        practice_id: (num, den)
+        for practice_id, num, den in membership.queryset.order_by()
+        .values("practice_id")
+        .annotate(denominator=Count("pk"), numerator=Count("pk", filter=Q(in_numerator=True)))
+        .values_list("practice_id", "numerator", "denominator")
+    }
+    return [Cell(str(pk), name, *counts.get(pk, (0, 0))) for pk, name in names.items()]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measures"
+urlpatterns = [
+    path("measures/", views.dashboard, name="dashboard"),
+    path("measures/export.csv", views.export, name="export"),
+    path("measures/network/", views.network, name="network"),
+    path("measures/<slug:measure_key>/", views.detail, name="detail"),
+    path("measures/<slug:measure_key>/children/", views.children, name="children"),
+]

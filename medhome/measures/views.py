@@ -1,0 +1,175 @@
+"""Measures pages: the practice's dashboard, one measure with its run chart and equity view,
+the children behind a figure (audited), the suppressed CSV export and the network comparison.
+Thin: parse, one selector call, render."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from medhome.accounts.roles import Capability
+from medhome.core import clock
+from medhome.core.decorators import requires
+from medhome.core.requests import AuthedRequest
+
+from . import definitions, periods, selectors, strata
+
+DEFAULT_DIMENSION = "language"
+
+
+def _period(request: AuthedRequest) -> periods.Period:
+    today = clock.today()
+    chosen = periods.parse(request.GET.get("period"), today)
+    if chosen is None:
+        messages.error(
+            request, _("That period is not one of the choices; showing the last 12 months.")
+        )
+        chosen = periods.parse(None, today)
+    assert chosen is not None
+    return chosen
+
+
+def _measure(key: str) -> definitions.Measure:
+    if key not in definitions.MEASURES:
+        raise Http404
+    return definitions.get(key)
+
+
+def _dimension(request: AuthedRequest) -> str:
+    value = request.GET.get("by") or DEFAULT_DIMENSION
+    if value not in strata.DIMENSIONS:
+        messages.error(
+            request, _("That grouping is not one of the choices; showing preferred language.")
+        )
+        return DEFAULT_DIMENSION
+    return value
+
+
+def _chart_rows(total, rows) -> dict:
+    def pct(rate):
+        return None if rate is None else round(rate * 100, 1)
+
+    return {
+        "rows": [
+            {"label": str(_("All children")), "rate": pct(total.rate), "total": True},
+            *(
+                {"label": row.cell.label, "rate": pct(row.cell.shown_rate), "total": False}
+                for row in rows
+            ),
+        ]
+    }
+
+
+@requires(Capability.MEASURES_READ)
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    period = _period(request)
+    today = clock.today()
+    figures = selectors.overview(request.actor, period)
+    headline = []
+    for key in selectors.HEADLINE:
+        total, rows = selectors.equity(request.actor, key, period, DEFAULT_DIMENSION)
+        headline.append(
+            {
+                "measure": definitions.get(key),
+                "chart": selectors.run_chart(request.actor, key, today),
+                "total": total,
+                "rows": rows,
+                "bars": _chart_rows(total, rows),
+            }
+        )
+    return render(
+        request,
+        "measures/dashboard.html",
+        {
+            "period": period,
+            "periods": periods.choices(today),
+            "figures": figures,
+            "headline": headline,
+        },
+    )
+
+
+@requires(Capability.MEASURES_READ)
+@require_GET
+def detail(request: AuthedRequest, measure_key: str) -> HttpResponse:
+    measure = _measure(measure_key)
+    period = _period(request)
+    dimension = _dimension(request)
+    total, rows = selectors.equity(request.actor, measure_key, period, dimension)
+    return render(
+        request,
+        "measures/detail.html",
+        {
+            "measure": measure,
+            "period": period,
+            "periods": periods.choices(clock.today()),
+            "dimension": strata.DIMENSIONS[dimension],
+            "dimensions": strata.DIMENSIONS.values(),
+            "total": total,
+            "rows": rows,
+            "bars": _chart_rows(total, rows),
+            "chart": selectors.run_chart(request.actor, measure_key, clock.today()),
+        },
+    )
+
+
+@requires(Capability.MEASURES_READ)
+@require_GET
+def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
+    measure = _measure(measure_key)
+    period = _period(request)
+    which = request.GET.get("which", "missing")
+    if which not in selectors.WHICH:
+        messages.error(request, _("Choose the children who met the measure, who did not, or all."))
+        which = "missing"
+    listed, count = selectors.children_behind(request.actor, measure_key, period, which)
+    return render(
+        request,
+        "measures/children.html",
+        {
+            "measure": measure,
+            "period": period,
+            "which": which,
+            "children": listed,
+            "count": count,
+            "limit": selectors.DRILL_LIMIT,
+        },
+    )
+
+
+@requires(Capability.MEASURES_READ)
+@require_GET
+def export(request: AuthedRequest) -> HttpResponse:
+    period = _period(request)
+    key = request.GET.get("measure")
+    if key:
+        _measure(key)
+    keys = [key] if key else list(definitions.MEASURES)
+    rows = selectors.export_rows(request.actor, keys, period)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"medhome-measures-{key or 'all'}-{period.key}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(selectors.EXPORT_HEADER)
+    writer.writerows(rows)
+    return response
+
+
+@requires()
+@require_GET
+def network(request: AuthedRequest) -> HttpResponse:
+    period = _period(request)
+    comparison = selectors.network_comparison(request.actor, list(definitions.MEASURES), period)
+    return render(
+        request,
+        "measures/network.html",
+        {
+            "period": period,
+            "periods": periods.choices(clock.today()),
+            **comparison,
+        },
+    )

@@ -1,0 +1,154 @@
+"""Measures pages: each practice sees its own figures and children; the drill-down and the
+export are audited; the export and the network view suppress small cells; a network analyst
+sees aggregates only."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from medhome.accounts.roles import Role
+from medhome.audit.models import Action, AuditEvent
+from medhome.measures.tests.helpers import child, screen
+from tests import factories
+
+TODAY = "2026-11-15 12:00:00+00:00"
+PERIOD = "2026"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def dev_children(registered_a, registered_b):
+    """Practice A: 3 children turning 2 in 2026, one screened. Practice B: 1 screened."""
+    family_a, family_b = registered_a[0], registered_b[0]
+    a = [
+        child(family_a, date(2024, month, 10), legal_family_name=f"Devkid{month}")
+        for month in (2, 3, 4)
+    ]
+    screen(a[0], date(2025, 12, 1))
+    b = child(family_b, date(2024, 5, 10), legal_family_name="Otherpractice")
+    screen(b, date(2025, 12, 1))
+    return a, b
+
+
+@pytest.mark.django_db
+def test_leader_sees_own_figures_and_drills_into_missing_children(
+    log_in, staff_a, practice_a, dev_children
+):
+    a, _ = dev_children
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    page = client.get(f"/measures/dev_2/?period={PERIOD}")
+    missing = client.get(f"/measures/dev_2/children/?period={PERIOD}&which=missing")
+
+    assert page.status_code == 200
+    assert "1 of 3" in page.content.decode()
+    body = missing.content.decode()
+    assert "Devkid3" in body and "Devkid4" in body
+    assert "Devkid2" not in body and "Otherpractice" not in body
+    event = AuditEvent.objects.get(object_type="measure_children")
+    assert event.practice == practice_a and event.action == Action.VIEW
+    assert sorted(event.detail["children"]) == sorted(str(c.pk) for c in a[1:])
+
+
+@pytest.mark.django_db
+def test_export_is_suppressed_and_audited(log_in, staff_a, practice_a, dev_children):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    response = client.get(f"/measures/export.csv?period={PERIOD}&measure=dev_2")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and {row["measure"] for row in rows} == {"dev_2"}
+    for row in rows:
+        for column in ("numerator", "denominator"):
+            assert row[column] == "" or row[column] == "0" or int(row[column]) >= 11
+    total = next(row for row in rows if row["group"] == "All children")
+    assert total["note"] == "suppressed" and total["rate_percent"] == ""
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="measure_table").count() == 1
+
+
+@pytest.mark.django_db
+def test_network_analyst_sees_aggregates_only(
+    log_in, staff_a, practice_a, practice_b, dev_children
+):
+    client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
+
+    network = client.get(f"/measures/network/?period={PERIOD}")
+
+    assert network.status_code == 200
+    body = network.content.decode()
+    assert escape(practice_a.name) in body and escape(practice_b.name) in body
+    assert "Devkid" not in body and "Otherpractice" not in body
+    # 1 of 3 and 1 of 1 are small cells: never shown beyond the practice.
+    assert "1 / 3" not in body and "1 / 1" not in body
+    for url in (
+        "/measures/",
+        "/measures/dev_2/",
+        f"/measures/dev_2/children/?period={PERIOD}",
+        "/measures/export.csv",
+    ):
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_network_view_leaves_out_practices_of_other_networks(
+    log_in, staff_a, practice_a, practice_b
+):
+    elsewhere = factories.make_practice(
+        "Faraway Pediatrics", network=factories.make_network("Another network")
+    )
+    client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
+
+    body = client.get("/measures/network/").content.decode()
+
+    assert escape(practice_b.name) in body and escape(elsewhere.name) not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.LEGAL_PARTNER, Role.NURSE])
+def test_roles_without_measures_are_refused(log_in, staff_a, practice_a, role):
+    client = log_in(staff_a[role], practice_a)
+    assert client.get("/measures/").status_code == 403
+    assert client.get("/measures/dev/children/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_unknown_measure_is_404_and_bad_period_says_so(log_in, staff_a, practice_a):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    assert client.get("/measures/no_such_measure/").status_code == 404
+    page = client.get("/measures/dev/?period=1999&by=shoe_size")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "That period is not one of the choices" in body
+    assert "That grouping is not one of the choices" in body
+
+
+@pytest.mark.django_db
+def test_measure_page_queries_do_not_grow_with_the_panel(log_in, staff_a, practice_a, registered_a):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+    family = registered_a[0]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/measures/dev/?period={PERIOD}").status_code == 200
+        return len(captured)
+
+    child(family, date(2024, 6, 1))
+    few = queries()
+    for day in range(1, 21):
+        screen(child(family, date(2023, 7, day)), date(2025, 9, 1))
+    assert queries() == few
