@@ -41,7 +41,15 @@ def test_staff_pages_have_no_wcag_violations(browser, demo_url, language):
     page.locator("a[href*='/preferences/']").first.click()
     page.wait_for_load_state()
     found["preferences"] = violations(page)
-    for path in ("/families/new/", "/team/", "/practice/"):
+    for path in (
+        "/families/new/",
+        "/team/",
+        "/practice/",
+        "/measures/",
+        "/measures/dev/?by=race_ethnicity_any",
+        "/measures/dev/children/",
+        "/measures/network/",
+    ):
         page.goto(f"{demo_url}{path}")
         found[path] = violations(page)
     page.goto(f"{demo_url}/families/new/")
