@@ -152,3 +152,25 @@ def test_measure_page_queries_do_not_grow_with_the_panel(log_in, staff_a, practi
     for day in range(1, 21):
         screen(child(family, date(2023, 7, day)), date(2025, 9, 1))
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_drill_down_to_one_stratum(log_in, staff_a, practice_a, dev_children):
+    a, _ = dev_children
+    a[1].preferred_language, a[2].preferred_language = "es", "en"
+    a[1].save()
+    a[2].save()
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    spanish = client.get(
+        f"/measures/dev_2/children/?period={PERIOD}&which=missing&by=language&group=es"
+    )
+    race = client.get(
+        f"/measures/dev_2/children/?period={PERIOD}&which=all&by=race_ethnicity_any&group=asian"
+    )
+
+    body = spanish.content.decode()
+    assert "Devkid3" in body and "Devkid4" not in body
+    assert "No children." in race.content.decode()
+    event = AuditEvent.objects.filter(object_type="measure_children").order_by("sequence").first()
+    assert event.detail["stratum"] == ["language", "es"]

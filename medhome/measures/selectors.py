@@ -169,12 +169,21 @@ EXPORT_HEADER = [
 # --- the children behind a figure (own practice only, audited) -------------------------------
 
 
-def children_behind(actor: Actor, key: str, period: Period, which: str) -> tuple[list, int]:
+def children_behind(
+    actor: Actor,
+    key: str,
+    period: Period,
+    which: str,
+    stratum: tuple[str, str] | None = None,
+) -> tuple[list, int]:
     """The children in the numerator ("met"), in the denominator but not the numerator
-    ("missing"), or all of the denominator; at most DRILL_LIMIT, with the full count."""
+    ("missing"), or all of the denominator, optionally of one stratum (dimension, group key);
+    at most DRILL_LIMIT, with the full count."""
     if not actor.can(Capability.CHART_READ):
         raise PermissionDenied
     membership = _membership(key, _own(actor), period)
+    if stratum is not None:
+        membership = strata.only(membership, *stratum)
     rows = membership.queryset
     if which == "met":
         rows = rows.filter(in_numerator=True)
@@ -197,6 +206,7 @@ def children_behind(actor: Actor, key: str, period: Period, which: str) -> tuple
         detail={
             "period": period.key,
             "which": which,
+            "stratum": list(stratum) if stratum else None,
             "count": count,
             "children": [str(child.pk) for child in listed],
         },

@@ -157,3 +157,15 @@ def stratify_by_practice(membership: Membership, names: dict) -> list[Cell]:
         .values_list("practice_id", "numerator", "denominator")
     }
     return [Cell(str(pk), name, *counts.get(pk, (0, 0))) for pk, name in names.items()]
+
+
+def only(membership: Membership, dimension: str, key: str) -> Membership:
+    """The membership restricted to one stratum (the row a drill-down link came from)."""
+    path = membership.child_path
+    queryset = membership.queryset
+    if dimension == "race_ethnicity_any":
+        queryset = queryset.filter(**{f"{path}race_ethnicity__icontains": f'"{key}"'})
+    else:
+        value: object = key or None
+        queryset = queryset.annotate(stratum=_expression(dimension, path)).filter(stratum=value)
+    return Membership(membership.measure_key, queryset, path)

@@ -3,6 +3,7 @@ the children behind a figure (audited), the suppressed CSV export and the networ
 Thin: parse, one selector call, render."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -126,7 +127,18 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
     if which not in selectors.WHICH:
         messages.error(request, _("Choose the children who met the measure, who did not, or all."))
         which = "missing"
-    listed, count = selectors.children_behind(request.actor, measure_key, period, which)
+    stratum = None
+    by, group = request.GET.get("by"), request.GET.get("group")
+    if by is not None and group is not None:
+        if by in strata.DIMENSIONS:
+            stratum = (by, group)
+        else:
+            messages.error(
+                request, _("That grouping is not one of the choices; showing every group.")
+            )
+    listed, count = selectors.children_behind(
+        request.actor, measure_key, period, which, stratum=stratum
+    )
     return render(
         request,
         "measures/children.html",
@@ -134,6 +146,8 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
             "measure": measure,
             "period": period,
             "which": which,
+            "dimension": strata.DIMENSIONS[stratum[0]] if stratum else None,
+            "group_query": urlencode({"by": stratum[0], "group": stratum[1]}) if stratum else "",
             "children": listed,
             "count": count,
             "limit": selectors.DRILL_LIMIT,
