@@ -22,30 +22,22 @@ Every measure is first a *membership*: a lazy queryset whose rows are the denomi
 `in_numerator` and `member_child_id`. compute() reads it with one values_list() query; the
 stratification (measures.strata) groups the same queryset in SQL, so the children behind a
 figure and the figure itself always come from the same query.
+
+The builders live here (W30, WCV, DEV-CH), in screening_measures.py (caregiver depression,
+autism, social needs) and referral_measures.py (loop closure, with a duration column whose
+median compute() reports from the same query); the shared SQL pieces in sql.py.
 """
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    DateField,
-    Exists,
-    Expression,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, TruncDate
 
 from medhome.families.models import Child
-from medhome.measures import anchors, definitions
+from medhome.measures import anchors, definitions, referral_measures, screening_measures, sql
 from medhome.screening.models import Administration
-from medhome.visits.models import Visit
 
 WCV_BANDS = {"wcv": (3, 21), "wcv_3_11": (3, 11), "wcv_12_17": (12, 17), "wcv_18_21": (18, 21)}
 DEV_YEARS = {"dev_1": (1,), "dev_2": (2,), "dev_3": (3,), "dev": (1, 2, 3)}
@@ -59,6 +51,9 @@ class Membership:
     measure_key: str
     queryset: QuerySet
     child_path: str = ""
+    # An annotation (a duration) on the rows whose median over the numerator's rows compute()
+    # reports as median_days (referral_measures.MEDIAN_FIELDS), read in the same query.
+    median_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,28 +78,11 @@ class MeasureResult:
         return self.numerator / self.denominator if self.denominator else None
 
 
-def _shift(expression: Expression | F, days: int) -> Expression | F:
-    if days == 0:
-        return expression
-    return Cast(expression + Value(timedelta(days=days)), output_field=DateField())
-
-
-def _per_child(births: list[date], bound_of, field: str = "date_of_birth") -> Case:
-    """CASE over runs of consecutive dates of birth with the same offset bound - dob."""
-    runs: list[list] = []  # [first, last, offset]
-    for dob in births:
-        offset = (bound_of(dob) - dob).days
-        if runs and runs[-1][2] == offset and runs[-1][1] + timedelta(days=1) == dob:
-            runs[-1][1] = dob
-        else:
-            runs.append([dob, dob, offset])
-    return Case(
-        *(
-            When(**{f"{field}__range": (first, last)}, then=_shift(F(field), offset))
-            for first, last, offset in runs
-        ),
-        output_field=DateField(),
-    )
+# Shared SQL helpers (sql.py); the old private names stay for this module's builders.
+_shift = sql.shift
+_per_child = sql.per_child
+_well_visits = sql.well_visits
+flagged = sql.flagged
 
 
 def _children(practices, births: list[date]) -> QuerySet:
@@ -112,23 +90,6 @@ def _children(practices, births: list[date]) -> QuerySet:
         return Child.objects.none()
     return Child.objects.filter(
         practice__in=practices, date_of_birth__range=(births[0], births[-1])
-    )
-
-
-def _well_visits(rules: dict) -> QuerySet:
-    return Visit.objects.filter(
-        kind__in=rules["well_visit_kinds"],
-        status=rules["well_visit_status"],
-        modality__in=rules["counted_modalities"],
-    ).annotate(day=TruncDate("starts_at"))
-
-
-def flagged(queryset: QuerySet, condition, child_field: str = "pk") -> QuerySet:
-    """The membership shape: `in_numerator` from `condition`, `member_child_id` from
-    `child_field` (the child's pk, or "child_id" for visit and referral rows)."""
-    return queryset.annotate(
-        in_numerator=Case(When(condition, then=True), default=False, output_field=BooleanField()),
-        member_child_id=F(child_field),
     )
 
 
@@ -227,7 +188,8 @@ def membership(measure_key: str, *, practices, period_start: date, period_end: d
     rules = definitions.rules()
     builder = BUILDERS[measure_key]
     queryset, child_path = builder(measure_key, rules, practices, period_start, period_end)
-    return Membership(measure_key, queryset, child_path)
+    median_field = referral_measures.MEDIAN_FIELDS.get(measure_key)
+    return Membership(measure_key, queryset, child_path, median_field)
 
 
 def _w30_1(key, rules, practices, start, end):
@@ -244,6 +206,8 @@ BUILDERS = {
     "w30_2": _w30_2,
     **{key: lambda *a: (_wcv(*a), "") for key in WCV_BANDS},
     **{key: lambda *a: (_dev(*a), "") for key in DEV_YEARS},
+    **screening_measures.BUILDERS,
+    **referral_measures.BUILDERS,
 }
 
 
@@ -252,13 +216,25 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
     member = membership(
         measure_key, practices=practices, period_start=period_start, period_end=period_end
     )
+    fields = ["pk", "in_numerator"]
+    if member.median_field:
+        fields.append(member.median_field)
     if not member.queryset.query.is_empty():
-        rows = list(member.queryset.order_by("pk").values_list("pk", "in_numerator"))
+        rows = list(member.queryset.order_by("pk").values_list(*fields))
     else:
         rows = []
     return MeasureResult(
         measure_key=measure_key,
-        numerator_ids=[pk for pk, hit in rows if hit],
-        denominator_ids=[pk for pk, _ in rows],
+        numerator_ids=[row[0] for row in rows if row[1]],
+        denominator_ids=[row[0] for row in rows],
         simplifications=list(definitions.get(measure_key).simplifications),
+        median_days=median_days([row[2] for row in rows if row[1]])
+        if member.median_field
+        else None,
     )
+
+
+def median_days(durations: list) -> float | None:
+    """Median of timedeltas in days with fractions, rounded to 0.1 (as referrals' figures)."""
+    values = [d.total_seconds() / 86400 for d in durations if d is not None]
+    return round(statistics.median(values), 1) if values else None

@@ -7,7 +7,7 @@ from datetime import date
 
 from medhome.core import clock
 from medhome.families.models import Child
-from medhome.measures import anchors, definitions
+from medhome.measures import anchors, definitions, reference_referrals, reference_screening
 from medhome.measures.engine import DEV_YEARS, WCV_BANDS, MeasureResult
 from medhome.screening.models import Administration
 from medhome.visits.models import Visit
@@ -45,8 +45,19 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
     children = list(Child.objects.filter(practice__in=practices).order_by("pk"))
     ids = [child.pk for child in children]
     numerator, denominator = [], []
+    median_days = None
 
-    if measure_key in ("w30_1", "w30_2"):
+    if measure_key in reference_screening.KEYS:
+        numerator, denominator = reference_screening.compute(
+            measure_key, rules, children, period_start, period_end
+        )
+
+    elif measure_key in reference_referrals.STATES:
+        numerator, denominator, median_days = reference_referrals.compute(
+            measure_key, rules, practices, period_start, period_end
+        )
+
+    elif measure_key in ("w30_1", "w30_2"):
         if measure_key == "w30_1":
             anchoring, needed = anchors.w30_1(), 6
         else:
@@ -102,4 +113,5 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
         numerator_ids=numerator,
         denominator_ids=denominator,
         simplifications=list(measure.simplifications),
+        median_days=median_days,
     )

@@ -1,5 +1,7 @@
-from datetime import date, datetime, time
+import uuid
+from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from medhome.screening.models import Administration
@@ -16,32 +18,113 @@ def child(family, born: date, **overrides):
     )
 
 
+def at(day: date, hour: int = 10):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
 def visit(child, day: date, *, kind="well_child", modality="in_person", status="completed"):
-    at = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    moment = at(day)
     return Visit.objects.create(
         practice_id=child.practice_id,
         child=child,
-        starts_at=at,
+        starts_at=moment,
         kind=kind,
         modality=modality,
         status=status,
-        created_at=at,
+        created_at=moment,
     )
 
 
-def screen(child, day: date, *, key="asq3", status="scored"):
-    at = timezone.make_aware(datetime.combine(day, time(10, 0)))
+def screen(
+    child,
+    day: date,
+    *,
+    key="asq3",
+    status="scored",
+    respondent="caregiver",
+    positive=False,
+    domains=(),
+):
+    moment = at(day)
     return Administration.objects.create(
         practice_id=child.practice_id,
         child=child,
         instrument_key=key,
         instrument_version="1",
         mode="tablet",
-        respondent="caregiver",
+        respondent=respondent,
         language="en",
         status=status,
-        started_at=at,
-        updated_at=at,
-        submitted_at=at,
+        started_at=moment,
+        updated_at=moment,
+        submitted_at=moment if status == "scored" else None,
         administered_on=day,
+        positive=positive,
+        positive_domains=list(domains),
     )
+
+
+def _staff():
+    user, _ = get_user_model().objects.get_or_create(username="measures-helper")
+    return user
+
+
+def _organization():
+    from medhome.directory.models import Organization
+
+    found = Organization.objects.filter(name="Measures Test Pantry").first()
+    return found or Organization.objects.create(id=uuid.uuid4(), name="Measures Test Pantry")
+
+
+def referral(
+    child,
+    created: date,
+    *,
+    need="food",
+    sent: date | None = None,
+    status="requested",
+    closed: date | None = None,
+    outcome="",
+    closed_hour: int = 10,
+):
+    """A referral created on `created`, sent on `sent` (default: the same day unless draft),
+    in `status`, closed on `closed` (terminal states)."""
+    from medhome.referrals.models import Referral
+
+    if sent is None and status != "draft":
+        sent = created
+    return Referral.objects.create(
+        practice_id=child.practice_id,
+        child=child,
+        need=need,
+        organization=_organization(),
+        status=status,
+        reason="test",
+        created_by=_staff(),
+        created_at=at(created, 9),
+        requested_at=at(sent) if sent else None,
+        closed_at=at(closed, closed_hour) if closed else None,
+        outcome=outcome,
+    )
+
+
+def plan_action(child, screening, created: date, *, status="to_do"):
+    from medhome.careplan.models import CarePlan, PlanAction
+
+    moment = at(created)
+    plan = CarePlan.objects.filter(child=child).first() or CarePlan.objects.create(
+        practice_id=child.practice_id, child=child, created_at=moment, updated_at=moment
+    )
+    return PlanAction.objects.create(
+        practice_id=child.practice_id,
+        plan=plan,
+        text="Food pantry list given",
+        status=status,
+        screening=screening,
+        created_at=moment,
+        updated_at=moment,
+    )
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)

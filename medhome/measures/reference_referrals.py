@@ -1,0 +1,38 @@
+"""Per-referral reference for the referral loop-closure rates, read straight from
+definitions.py: plain Python over every referral of the practices."""
+
+import statistics
+from datetime import date, timedelta
+
+from medhome.core import clock
+from medhome.measures import definitions
+from medhome.periodicity.windows import add_months
+from medhome.referrals.models import Referral
+
+STATES = {key: status for key, status, _ in definitions.REFERRAL_STATES}
+
+
+def compute(key: str, rules: dict, practices, start: date, end: date):
+    """(numerator ids, denominator ids, median days or None)."""
+    target = STATES[key]
+    last_sent = end
+    months = rules["ref_cutoff_months"]
+    if months and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        last_sent = add_months(end + timedelta(days=1), -months) - timedelta(days=1)
+    numerator, denominator, days = [], [], []
+    for referral in Referral.objects.filter(practice__in=practices).order_by("pk"):
+        if referral.requested_at is None or referral.status in rules["ref_excluded_statuses"]:
+            continue
+        if not start <= clock.local_date(referral.requested_at) <= last_sent:
+            continue
+        denominator.append(referral.pk)
+        closed = clock.local_date(referral.closed_at) if referral.closed_at else None
+        if referral.status != target or closed is None or closed > end:
+            continue
+        if target == "completed" and not referral.outcome:
+            continue
+        numerator.append(referral.pk)
+        assert referral.closed_at is not None and referral.requested_at is not None
+        days.append((referral.closed_at - referral.requested_at).total_seconds() / 86400)
+    median = round(statistics.median(days), 1) if days and key == "ref_closed" else None
+    return numerator, denominator, median

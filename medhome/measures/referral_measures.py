@@ -1,0 +1,58 @@
+"""Referral loop closure (medhome, after CMS50), set-based: rows are referrals.
+
+A referral is a unit when the practice sent it (requested_at, the practice's calendar day) in
+the period — for a period of whole calendar years only up to `ref_cutoff_months` before its end
+(Jan 1–Oct 31, as CMS50) — and it was not entered in error. Each rate counts the referrals whose
+current state is that state, reached (closed_at) by the period's last day. ref_closed also
+carries `days_to_close` (sent → closed, a duration) for the median.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import DurationField, ExpressionWrapper, F, Q
+
+from medhome.measures import definitions
+from medhome.measures.sql import flagged, local_day
+from medhome.periodicity.windows import add_months
+from medhome.referrals.models import Referral
+
+STATES = {key: status for key, status, _ in definitions.REFERRAL_STATES}
+DAYS_FIELD = "days_to_close"
+
+
+def whole_calendar_years(start: date, end: date) -> bool:
+    return (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31)
+
+
+def last_sent_day(rules: dict, start: date, end: date) -> date:
+    """The last day a referral may be sent to count (Oct 31 for a calendar year)."""
+    months = int(rules["ref_cutoff_months"])
+    if not months or not whole_calendar_years(start, end):
+        return end
+    return add_months(end + timedelta(days=1), -months) - timedelta(days=1)
+
+
+def referral_rate(key: str, rules, practices, start: date, end: date):
+    status = STATES[key]
+    referrals = (
+        Referral.objects.filter(practice__in=practices, requested_at__isnull=False)
+        .exclude(status__in=rules["ref_excluded_statuses"])
+        .annotate(sent_day=local_day("requested_at"), closed_day=local_day("closed_at"))
+        .filter(sent_day__gte=start, sent_day__lte=last_sent_day(rules, start, end))
+    )
+    condition = Q(status=status, closed_day__lte=end)
+    if status == "completed":
+        condition &= ~Q(outcome="")
+        referrals = referrals.annotate(
+            **{
+                DAYS_FIELD: ExpressionWrapper(
+                    F("closed_at") - F("requested_at"), output_field=DurationField()
+                )
+            }
+        )
+    return flagged(referrals, condition, "child_id"), "child__"
+
+
+BUILDERS = dict.fromkeys(STATES, referral_rate)
+# The measures whose closed rows carry a duration: compute() takes their median.
+MEDIAN_FIELDS = {"ref_closed": DAYS_FIELD}

@@ -1,0 +1,236 @@
+"""Screening measures, set-based: caregiver depression at the 1-, 2-, 4- and 6-month visits and
+by 6 months (after CMS82), autism screening at 18 and 24 months, social-needs screening and
+intervention (after HEDIS SNS-E). Each builder returns (queryset, child_path) in the membership
+shape (engine.py); one query per measure, correlated EXISTS only.
+
+What each measure counts, and every simplification: definitions.py.
+"""
+
+from datetime import date, timedelta
+from functools import partial
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from medhome.families.models import Child
+from medhome.measures import anchors, definitions, visit_windows
+from medhome.measures.sql import all_of, any_of, as_text, flagged, local_day, per_child, shift
+from medhome.measures.sql import well_visits as _well_visits
+from medhome.screening.models import Administration
+from medhome.visits.models import Visit, VisitStatus
+
+ONE = timedelta(days=1)
+CDEP_VISITS = {key: visits for key, _, visits in definitions.CDEP_VISITS}
+ASD_VISITS = {key: visits for key, _, visits in definitions.ASD_VISITS}
+SNS_DOMAINS = dict(definitions.SNS_DOMAINS)  # key part -> screening domain
+
+
+def _scored(rules: dict) -> QuerySet:
+    return Administration.objects.filter(status=rules["screening_status"])
+
+
+def caregiver_screens(rules: dict) -> QuerySet:
+    return _scored(rules).filter(
+        instrument_key__in=definitions.cdep_instrument_keys(rules),
+        respondent__in=rules["cdep_respondents"],
+    )
+
+
+# --- Caregiver depression at each visit: rows are visits ---------------------------------------
+
+
+def cdep_visits(key: str, rules, practices, start: date, end: date):
+    """The child's first well-child visit in each of the key's visit windows, dated in the
+    period; in the numerator when a caregiver screen lies in that window (or around the visit's
+    date, setting cdep_screen_days_from_visit)."""
+    around = rules["cdep_screen_days_from_visit"]
+    visits = _well_visits(rules).filter(child__practice__in=practices, day__gte=start, day__lte=end)
+    if around is not None:
+        visits = visits.annotate(
+            s_first=shift(local_day("starts_at"), -int(around)),
+            s_last=shift(local_day("starts_at"), int(around)),
+        )
+    screens = caregiver_screens(rules).filter(child=OuterRef("child_id"))
+    annotations, units, hits = {}, [], []
+    for visit_key in CDEP_VISITS[key]:
+        window = visit_windows.visit_window(visit_key, end)
+        births = visit_windows.births_overlapping(window, start, end)
+        if not births:
+            continue
+        first, last = f"first_{visit_key}", f"last_{visit_key}"
+        field = "child__date_of_birth"
+        annotations[first] = per_child(births, lambda dob, w=window: w(dob)[0], field=field)
+        annotations[last] = per_child(births, lambda dob, w=window: w(dob)[1], field=field)
+        # An earlier well-child visit of the same child in the same window: then this one is
+        # not "the" N-month visit.
+        earlier = _well_visits(rules).filter(
+            Q(starts_at__lt=OuterRef("starts_at"))
+            | Q(starts_at=OuterRef("starts_at"), pk__lt=OuterRef("pk")),
+            child_id=OuterRef("child_id"),
+            day__gte=OuterRef(first),
+        )
+        unit = Q(
+            child__date_of_birth__range=(births[0], births[-1]),
+            day__gte=F(first),
+            day__lte=F(last),
+        ) & ~Q(Exists(earlier))
+        opens, closes = (first, last) if around is None else ("s_first", "s_last")
+        bounds = {
+            "administered_on__gte": OuterRef(opens),
+            "administered_on__lte": OuterRef(closes),
+        }
+        units.append(unit)
+        hits.append(unit & Q(Exists(screens.filter(**bounds))))
+    if not units:
+        return Visit.objects.none(), "child__"
+    visits = visits.annotate(**annotations).filter(any_of(units))
+    return flagged(visits, any_of(hits), "child_id"), "child__"
+
+
+# --- Caregiver depression by 6 months (after CMS82): rows are children -------------------------
+
+
+def cdep_once(key: str, rules, practices, start: date, end: date):
+    months = int(rules["cdep_once_months"])
+
+    def anchor(dob: date) -> date:
+        return visit_windows.months(dob, months)
+
+    births = anchors.births_anchored_in(anchor, start, end)
+    if not births:
+        return Child.objects.none(), ""
+    children = Child.objects.filter(
+        practice__in=practices, date_of_birth__range=(births[0], births[-1])
+    ).annotate(
+        anchor_day=per_child(births, anchor),
+        before_anchor=per_child(births, lambda dob: anchor(dob) - ONE),
+    )
+    visits = Visit.objects.filter(
+        status=VisitStatus.COMPLETED, modality__in=rules["counted_modalities"]
+    )
+    if rules["cdep_once_visit_kinds"] is not None:
+        visits = visits.filter(kind__in=rules["cdep_once_visit_kinds"])
+    visit = visits.annotate(day=local_day("starts_at")).filter(
+        child=OuterRef("pk"),
+        day__gte=OuterRef("date_of_birth"),
+        day__lte=OuterRef("before_anchor"),
+    )
+    screened = caregiver_screens(rules).filter(
+        child=OuterRef("pk"),
+        administered_on__gte=OuterRef("date_of_birth"),
+        administered_on__lte=OuterRef("anchor_day"),
+    )
+    return flagged(children.filter(Exists(visit)), Exists(screened)), ""
+
+
+# --- Autism screening at 18 and 24 months: rows are children ------------------------------------
+
+
+def asd(key: str, rules, practices, start: date, end: date):
+    """Children whose 18- / 24-month birthday is in the period; screened in that visit's
+    periodicity window (for the total: in the window of every birthday reached)."""
+    screens = _scored(rules).filter(
+        child=OuterRef("pk"), instrument_key__in=definitions.asd_instrument_keys(rules)
+    )
+    annotations, ranges, requirements = {}, [], []
+    for visit_key in ASD_VISITS[key]:
+        births = anchors.births_anchored_in(
+            partial(visit_windows.months, count=definitions.ASD_MONTHS[visit_key]), start, end
+        )
+        if not births:
+            continue
+        window = visit_windows.visit_window(visit_key, end)
+        first, last = f"first_{visit_key}", f"last_{visit_key}"
+        annotations[first] = per_child(births, lambda dob, w=window: w(dob)[0])
+        annotations[last] = per_child(births, lambda dob, w=window: w(dob)[1])
+        in_range = Q(date_of_birth__range=(births[0], births[-1]))
+        screened = screens.filter(
+            administered_on__gte=OuterRef(first), administered_on__lte=OuterRef(last)
+        )
+        ranges.append(in_range)
+        requirements.append(~in_range | Q(Exists(screened)))
+    if not ranges:
+        return Child.objects.none(), ""
+    children = Child.objects.filter(any_of(ranges), practice__in=practices).annotate(**annotations)
+    return flagged(children, all_of(requirements)), ""
+
+
+# --- Social needs (after HEDIS SNS-E): rows are children ----------------------------------------
+
+
+def sns_screen_window(rules: dict, start: date, end: date) -> tuple[date, date]:
+    return start, end - timedelta(days=int(rules["sns_screen_days_before_end"]))
+
+
+def _sns_children(practices, start: date, end: date) -> QuerySet:
+    seen = Visit.objects.annotate(day=local_day("starts_at")).filter(
+        child=OuterRef("pk"), status=VisitStatus.COMPLETED, day__gte=start, day__lte=end
+    )
+    return Child.objects.filter(Exists(seen), practice__in=practices)
+
+
+def _domain_screens(rules: dict, domain: str, start: date, end: date) -> QuerySet:
+    first, last = sns_screen_window(rules, start, end)
+    return _scored(rules).filter(
+        instrument_key__in=definitions.sns_instruments_for(domain, rules),
+        positive__isnull=False,
+        administered_on__gte=first,
+        administered_on__lte=last,
+    )
+
+
+def positive_for(screens: QuerySet, domain: str) -> QuerySet:
+    return screens.annotate(domains_text=as_text("positive_domains")).filter(
+        domains_text__contains=f'"{domain}"'
+    )
+
+
+def sns_screen(key: str, rules, practices, start: date, end: date):
+    domain = SNS_DOMAINS[key.split("_")[1]]
+    screened = _domain_screens(rules, domain, start, end).filter(child=OuterRef("pk"))
+    return flagged(_sns_children(practices, start, end), Exists(screened)), ""
+
+
+def sns_followup(key: str, rules, practices, start: date, end: date):
+    from medhome.careplan.models import ActionStatus, PlanAction
+    from medhome.referrals.models import Referral
+
+    domain = SNS_DOMAINS[key.split("_")[1]]
+    days = int(rules["sns_followup_days"])
+    positives = positive_for(_domain_screens(rules, domain, start, end), domain).filter(
+        child=OuterRef("pk")
+    )
+    needs = tuple(rules["sns_intervention_needs"].get(domain, ()))
+    referral = (
+        Referral.objects.annotate(created_day=local_day("created_at"))
+        .filter(child_id=OuterRef("child_id"), need__in=needs)
+        .exclude(status__in=rules["sns_referral_statuses_excluded"])
+        .filter(
+            created_day__gte=OuterRef("administered_on"), created_day__lte=OuterRef("followup_by")
+        )
+    )
+    intervention = Q(Exists(referral))
+    if rules["sns_count_plan_actions"]:
+        action = (
+            PlanAction.objects.annotate(created_day=local_day("created_at"))
+            .filter(screening_id=OuterRef("pk"))
+            .exclude(status=ActionStatus.CANCELLED)
+            .filter(
+                created_day__gte=OuterRef("administered_on"),
+                created_day__lte=OuterRef("followup_by"),
+            )
+        )
+        intervention |= Q(Exists(action))
+    followed = positives.annotate(followup_by=shift(F("administered_on"), days)).filter(
+        intervention
+    )
+    children = _sns_children(practices, start, end).filter(Exists(positives))
+    return flagged(children, Exists(followed)), ""
+
+
+BUILDERS = {
+    **dict.fromkeys(CDEP_VISITS, cdep_visits),
+    "cdep_once": cdep_once,
+    **dict.fromkeys(ASD_VISITS, asd),
+    **{f"sns_{short}_screen": sns_screen for short in SNS_DOMAINS},
+    **{f"sns_{short}_followup": sns_followup for short in SNS_DOMAINS},
+}

@@ -1,0 +1,91 @@
+"""Portable SQL building blocks shared by the measure builders (SQLite and PostgreSQL).
+
+Per-child dates are (date of birth + an offset in days); over a birth-date interval the offset
+takes only a few values, so a bound is a CASE over runs of dates of birth with the same offset
+(engine.py's module docstring explains why).
+"""
+
+import operator
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import reduce
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncDate
+
+
+def shift(expression: Expression | F, days: int) -> Expression | F:
+    if days == 0:
+        return expression
+    return Cast(expression + Value(timedelta(days=days)), output_field=DateField())
+
+
+def per_child(
+    births: list[date], bound_of: Callable[..., date], field: str = "date_of_birth"
+) -> Case:
+    """CASE over runs of consecutive dates of birth with the same offset bound - dob."""
+    runs: list[list] = []  # [first, last, offset]
+    for dob in births:
+        offset = (bound_of(dob) - dob).days
+        if runs and runs[-1][2] == offset and runs[-1][1] + timedelta(days=1) == dob:
+            runs[-1][1] = dob
+        else:
+            runs.append([dob, dob, offset])
+    return Case(
+        *(
+            When(**{f"{field}__range": (first, last)}, then=shift(F(field), offset))
+            for first, last, offset in runs
+        ),
+        output_field=DateField(),
+    )
+
+
+def flagged(queryset: QuerySet, condition, child_field: str = "pk") -> QuerySet:
+    """The membership shape: `in_numerator` from `condition`, `member_child_id` from
+    `child_field` (the child's pk, or "child_id" for visit and referral rows)."""
+    return queryset.annotate(
+        in_numerator=Case(When(condition, then=True), default=False, output_field=BooleanField()),
+        member_child_id=F(child_field),
+    )
+
+
+def local_day(field: str) -> TruncDate:
+    """The calendar day of a moment in the current (practice) time zone, as clock.local_date."""
+    return TruncDate(field)
+
+
+def as_text(field: str) -> Cast:
+    """A JSON list column as its text, to test membership portably with `contains` ('"food"'):
+    SQLite has no JSON containment lookup."""
+    return Cast(field, output_field=TextField())
+
+
+def well_visits(rules: dict) -> QuerySet:
+    """Completed well-child visits as W30/WCV count them, with their local `day`."""
+    from medhome.visits.models import Visit
+
+    return Visit.objects.filter(
+        kind__in=rules["well_visit_kinds"],
+        status=rules["well_visit_status"],
+        modality__in=rules["counted_modalities"],
+    ).annotate(day=local_day("starts_at"))
+
+
+def any_of(conditions: list) -> Q:
+    """OR of Q / Exists conditions (at least one)."""
+    return reduce(operator.or_, (Q(c) for c in conditions))
+
+
+def all_of(conditions: list) -> Q:
+    return reduce(operator.and_, (Q(c) for c in conditions))

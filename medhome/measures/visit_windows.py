@@ -1,0 +1,55 @@
+"""The periodicity window of a well-child visit, as inclusive days, for the measures that count
+"the 1-, 2-, 4-, 6-, 18- or 24-month visit" (shared by the engine and the reference).
+
+Which visit an encounter or a screen belongs to follows medhome's periodicity windows
+(domain-reference §2 "medhome rule — windows", medhome.periodicity.windows): a window is half-open
+[opens, closes), e.g. the 2-month visit from 2 months − 14 days to the 4-month visit's opening;
+"by 1 month" opens on day 6 (when the 3–5-day window closes). The numbers are the settings of
+MEDHOME_PERIODICITY_RULES; the measures do not keep a second copy. The discharge date (which can
+move the 1-month opening earlier) is not used: medhome does not record it on the child.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from medhome.periodicity.rules import current_rules
+from medhome.periodicity.schedule import current_schedule
+from medhome.periodicity.windows import add_months, window_of
+
+ONE = timedelta(days=1)
+Window = Callable[[date], tuple[date, date]]
+
+
+def visit_window(visit_key: str, on: date) -> Window:
+    """dob -> (first, last) inclusive days of the visit's window, with the schedule in force on
+    `on` (the period's last day) and the current periodicity rules."""
+    schedule = current_schedule(on)
+    rules = current_rules()
+    visit = schedule.visit(visit_key)
+
+    def window(dob: date) -> tuple[date, date]:
+        found = window_of(dob, visit, schedule=schedule, rules=rules)
+        return found.opens, found.closes - ONE
+
+    return window
+
+
+def months(dob: date, count: int) -> date:
+    return add_months(dob, count)
+
+
+def births_overlapping(window: Window, start: date, end: date) -> list[date]:
+    """Every date of birth whose window meets [start, end], ascending. Both bounds are
+    non-decreasing in the date of birth, so the result is one interval of dates."""
+    if end < start:
+        return []
+    first, last = window(start)
+    lead, tail = (first - start).days, (last - start).days
+    day, stop = start - timedelta(days=tail + 10), end - timedelta(days=lead - 10)
+    found = []
+    while day <= stop:
+        opens, closes = window(day)
+        if opens <= end and closes >= start:
+            found.append(day)
+        day += ONE
+    return found
