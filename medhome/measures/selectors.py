@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
@@ -63,8 +64,8 @@ def _membership(key: str, practices, period: Period) -> engine.Membership:
 def overview(actor: Actor, period: Period) -> list[Figure]:
     practices = _own(actor)
     return [
-        Figure(measure, strata.total(_membership(key, practices, period)))
-        for key, measure in definitions.MEASURES.items()
+        Figure(definitions.get(key), strata.total(_membership(key, practices, period)))
+        for key in definitions.MEASURE_ORDER
     ]
 
 
@@ -86,7 +87,7 @@ def run_chart(actor: Actor, key: str, today: date) -> dict:
     rates: list[float] = [p["rate"] for p in points if p["rate"] is not None]
     return {
         "key": key,
-        "title": str(definitions.get(key).title),
+        "title": gettext(definitions.get(key).title),
         "points": points,
         "median": round(statistics.median(rates), 1) if rates else None,
     }

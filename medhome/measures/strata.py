@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medhome.families.languages import language_name
 from medhome.families.vocabulary import Payer, RaceEthnicity, RaceEthnicityGroup, SexAtBirth
-from medhome.measures.engine import Membership
+from medhome.measures.engine import Membership, median_days
 from medhome.measures.suppression import Cell
 from medhome.visits.models import Visit
 
@@ -111,7 +111,15 @@ def total(membership: Membership) -> Cell:
     counts = membership.queryset.aggregate(
         denominator=Count("pk"), numerator=Count("pk", filter=Q(in_numerator=True))
     )
-    return Cell("total", str(_("All children")), counts["numerator"], counts["denominator"])
+    median = None
+    if membership.median_field:  # e.g. days to close: over the numerator's rows, one query
+        durations = membership.queryset.filter(in_numerator=True).values_list(
+            membership.median_field, flat=True
+        )
+        median = median_days(list(durations))
+    return Cell(
+        "total", str(_("All children")), counts["numerator"], counts["denominator"], False, median
+    )
 
 
 def stratify(membership: Membership, dimension: str) -> list[Cell]:

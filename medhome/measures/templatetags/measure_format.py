@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def points(gap: float | None) -> str:
 @register.filter
 def count(value: int | None) -> str:
     return "—" if value is None else str(value)
+
+
+@register.filter
+def tr(text: str) -> str:
+    """A measure title or heading in the page's language (catalogued in labels_i18n)."""
+    return gettext(text) if text else ""
