@@ -174,3 +174,18 @@ def test_drill_down_to_one_stratum(log_in, staff_a, practice_a, dev_children):
     assert "No children." in race.content.decode()
     event = AuditEvent.objects.filter(object_type="measure_children").order_by("sequence").first()
     assert event.detail["stratum"] == ["language", "es"]
+
+
+@pytest.mark.django_db
+def test_network_equity_view_is_suppressed(log_in, staff_a, practice_a, dev_children):
+    client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
+
+    page = client.get(f"/measures/network/?period={PERIOD}&measure=dev_2&by=language")
+    refused = client.get(f"/measures/network/?period={PERIOD}&measure=nope")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Equity across the network" in body
+    # 2 of 4 children in the network: small cells, never shown.
+    assert ">2<" not in body and ">4<" not in body
+    assert "That measure is not one of the choices." in refused.content.decode()

@@ -235,7 +235,7 @@ def network_comparison(actor: Actor, keys, period: Period) -> dict:
     suppression applies."""
     practices = network_practices(actor)
     table = []
-    for key in keys:
+    for key in [k for k in definitions.MEASURE_ORDER if k in keys]:
         membership = _membership(key, practices, period)
         cells = strata.stratify_by_practice(membership, {p.pk: p.name for p in practices})
         table.append(
@@ -246,3 +246,8 @@ def network_comparison(actor: Actor, keys, period: Period) -> dict:
             }
         )
     return {"practices": practices, "rows": table}
+
+
+def network_equity(actor: Actor, key: str, period: Period, dimension: str):
+    """The network's strata for one measure, all its practices together, suppressed."""
+    return stratified(key, network_practices(actor), period, dimension, suppress=True)

@@ -19,6 +19,7 @@ from medhome.core.requests import AuthedRequest
 from . import definitions, periods, selectors, strata
 
 DEFAULT_DIMENSION = "language"
+EQUITY_DEFAULT = "dev"
 
 
 def _period(request: AuthedRequest) -> periods.Period:
@@ -177,13 +178,25 @@ def export(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def network(request: AuthedRequest) -> HttpResponse:
     period = _period(request)
+    dimension = _dimension(request)
+    equity_key = request.GET.get("measure") or EQUITY_DEFAULT
+    if equity_key not in definitions.MEASURES:
+        messages.error(request, _("That measure is not one of the choices."))
+        equity_key = EQUITY_DEFAULT
     comparison = selectors.network_comparison(request.actor, list(definitions.MEASURES), period)
+    total, rows = selectors.network_equity(request.actor, equity_key, period, dimension)
     return render(
         request,
         "measures/network.html",
         {
             "period": period,
             "periods": periods.choices(clock.today()),
+            "dimension": strata.DIMENSIONS[dimension],
+            "dimensions": strata.DIMENSIONS.values(),
+            "measures": [definitions.get(key) for key in definitions.MEASURE_ORDER],
+            "measure": definitions.get(equity_key),
+            "total": total,
+            "equity_rows": rows,
             **comparison,
         },
     )
