@@ -51,6 +51,7 @@ bench: venv
 	MEDHOME_ENV=bench $(PY) bench/synth_and_search.py --children 100000
 	MEDHOME_ENV=bench $(PY) bench/due_list.py --children 100000
 	MEDHOME_ENV=bench $(PY) bench/directory_search.py --services 20000
+	MEDHOME_ENV=bench $(PY) bench/measures.py --children 100000 --db sqlite
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -10,7 +10,8 @@ benchmarks.md), keyword construction costs ≈ 65 µs per Child and bulk_create'
 - `insert()` prepares each value with the field's own `get_db_prep_save()` (so the stored
   form is exactly what save() and bulk_create store, on SQLite and PostgreSQL alike),
   remembers the prepared form of repeated values (dates, names, the run timestamp), and sends
-  one INSERT per batch through `cursor.executemany()`.
+  one INSERT per batch through `cursor.executemany()` — on PostgreSQL one COPY per table
+  instead (psycopg's write_row adapts the same prepared values).
 
 Nothing here bypasses the database's constraints: unique, check and foreign-key constraints
 still decide. A test checks that `insert()` stores the same rows as bulk_create.
@@ -87,10 +88,20 @@ def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -> Non
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - from _meta
     plan = [(f.attname, _preparer(f, connection)) for f in fields]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: several times faster than executemany
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row(tuple(prep(getattr(obj, name)) for name, prep in plan))
+            objs_written(objs, alias)
+            return
         for batch in batched(objs, batch_size):
             cursor.executemany(
                 sql, [tuple(prep(getattr(obj, name)) for name, prep in plan) for obj in batch]
             )
+    objs_written(objs, alias)
+
+
+def objs_written(objs: Sequence[Model], alias: str) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

@@ -29,6 +29,10 @@ from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 # adolescence).
 ADHERENCE = ((15, 0.9), (36, 0.75), (132, 0.68), (10_000, 0.55))
 UNINSURED_PENALTY = 0.15
+# Invented disparities, so the equity views show something (domain-reference §13): a little
+# less adherence with Medicaid/CHIP and where the family's language is not English.
+PUBLIC_PAYER_PENALTY = 0.04
+LANGUAGE_PENALTY = 0.06
 SICK_VISITS_PER_YEAR = ((60, 1.6), (10_000, 0.7))
 # Between visits, elsewhere: urgent care and emergency-department visits per child per year
 # (medhome demo parameters; most children have none).
@@ -48,23 +52,37 @@ def _moment(day: date, rng: random.Random) -> datetime:
 
 
 def history_for(
-    child: Child, *, as_of: date, rng: random.Random, clinicians: list[int]
+    child: Child,
+    *,
+    as_of: date,
+    rng: random.Random,
+    clinicians: list[int],
+    open_window: bool = False,
+    disparities: bool = False,
 ) -> tuple[list[Visit], list[RowCompletion]]:
+    """`open_window`: also a visit already made in the window still open on `as_of` (its day
+    before `as_of`), so the last months of the history are not empty. `disparities`: apply the
+    payer and language penalties below (the demo does; the default keeps earlier histories)."""
     schedule = current_schedule(as_of)
     visits: list[Visit] = []
     completions: list[RowCompletion] = []
     now = clock.now()
     for visit, window in windows_for(child.date_of_birth, schedule=schedule):
-        if window.closes > as_of:  # only windows that have closed: the present is the demo's
-            break
+        if window.closes > as_of and (not open_window or window.opens >= as_of):
+            break  # by default only windows that have closed: the present is the demo's
         months = (window.nominal.year - child.date_of_birth.year) * 12 + (
             window.nominal.month - child.date_of_birth.month
         )
         chance = _rate(ADHERENCE, months) - (UNINSURED_PENALTY if child.payer == "uninsured" else 0)
+        if disparities:
+            chance -= PUBLIC_PAYER_PENALTY if child.payer in ("medicaid", "chip") else 0
+            chance -= LANGUAGE_PENALTY if child.preferred_language != "en" else 0
         if rng.random() > chance:
             continue
         latest = window.closes - timedelta(days=1)
         day = min(latest, max(window.opens, window.nominal + timedelta(days=rng.randint(-10, 25))))
+        if day >= as_of:
+            continue
         visit_row = Visit(
             id=uuid.UUID(int=rng.getrandbits(128), version=4),
             practice_id=child.practice_id,
@@ -143,14 +161,30 @@ def events_for(child: Child, *, as_of: date, rng: random.Random) -> list[CareEve
     return found
 
 
-def write_histories(children: list[Child], *, as_of: date, seed: str, clinicians: list[int]) -> int:
-    """Idempotence is the caller's: it writes for the children it is given."""
+def write_histories(
+    children: list[Child],
+    *,
+    as_of: date,
+    seed: str,
+    clinicians: list[int],
+    open_window_except: frozenset | None = None,
+    disparities: bool = False,
+) -> int:
+    """Idempotence is the caller's: it writes for the children it is given.
+    `open_window_except`: None = closed windows only; else also visits already made in the
+    open window, except for these children (they are booked in the coming days)."""
     rng = random.Random(seed)
     visits: list[Visit] = []
     completions: list[RowCompletion] = []
     for child in children:
+        open_window = open_window_except is not None and child.pk not in open_window_except
         child_visits, child_completions = history_for(
-            child, as_of=as_of, rng=rng, clinicians=clinicians
+            child,
+            as_of=as_of,
+            rng=rng,
+            clinicians=clinicians,
+            open_window=open_window,
+            disparities=disparities,
         )
         visits += child_visits
         completions += child_completions
@@ -171,6 +205,16 @@ def write_demo_histories(practice: Practice, *, as_of: date) -> int:
         )
     )
     children = list(Child.objects.filter(practice=practice).order_by("pk"))
+    booked = frozenset(
+        Visit.objects.filter(
+            practice=practice, starts_at__gte=start, kind=VisitKind.WELL_CHILD
+        ).values_list("child_id", flat=True)
+    )
     return write_histories(
-        children, as_of=as_of, seed=f"visits:{practice.pk}", clinicians=clinicians
+        children,
+        as_of=as_of,
+        seed=f"visits:{practice.pk}",
+        clinicians=clinicians,
+        open_window_except=booked,
+        disparities=True,
     )

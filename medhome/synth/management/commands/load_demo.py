@@ -8,6 +8,7 @@ from medhome.referrals.services import sweep_follow_ups
 from medhome.synth.care_demo import load_demo_care
 from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
+from medhome.synth.demo_history import write_demo_screening_history
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.partners import load_demo_partners
 from medhome.synth.visit_history import write_demo_histories
@@ -40,6 +41,14 @@ class Command(BaseCommand):
         if histories:
             self.stdout.write(f"Wrote {histories} past synthetic visits (well-child and sick).")
         partner_logins = load_demo_partners(list(demo.network.practices.all()), now=clock.now())
+        screens = sum(
+            write_demo_screening_history(practice, as_of=as_of, now=clock.now())
+            for practice in demo.network.practices.all()
+        )
+        if screens:
+            self.stdout.write(
+                f"Wrote {screens} past synthetic screens (and referrals after some positives)."
+            )
         sweep_follow_ups(now=clock.now())
         for practice in demo.network.practices.all():
             child = load_demo_care(

@@ -1,0 +1,258 @@
+"""Benchmark: build a synthetic panel with measure histories, then compute every measure.
+
+    .venv/bin/python bench/measures.py --children 100000 --db postgres --reference-sample 10000
+
+Makes a fresh database (SQLite file, or a new PostgreSQL database on
+postgres://postgres@127.0.0.1:5432 that is dropped at the end), migrates it, builds the panel
+across --practices practices with medhome.synth.panel (people, then visits, screens and
+referrals; each step timed), then computes every measure in medhome.measures.definitions.MEASURES
+(whatever it holds when the script runs) for the calendar year --year with the set-based engine,
+timing each. With --reference-sample N it also builds a separate N-child panel, computes every
+measure there with the engine and with the per-child reference, checks that the numerator and
+denominator ids are identical, and prints the speed-up. Results: docs/benchmarks.md "Measures".
+Synthetic data only.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+
+REPO = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--practices", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=2025, help="the measurement year")
+    parser.add_argument("--as-of", default="", help="data as of (default: 1 March after --year)")
+    parser.add_argument("--reference-sample", type=int, default=0, help="children checked")
+    parser.add_argument("--history-years", type=int, default=4, help="well-child visits kept")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN the slowest measure")
+    return parser.parse_args()
+
+
+def configure(args: argparse.Namespace) -> str:
+    """Point medhome at a fresh database in the bench environment; returns its name."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "medhome.settings"
+    os.environ["MEDHOME_ENV"] = "bench"
+    if args.db == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"medhome-bench-measures-{args.children}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["MEDHOME_SQLITE_PATH"] = str(path)
+        os.environ.pop("DATABASE_URL", None)
+        name = str(path)
+    else:
+        import psycopg
+
+        name = f"medhome_bench_measures_{args.children}_{os.getpid()}"
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{name}"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    return name
+
+
+def drop(args: argparse.Namespace, name: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    if args.keep:
+        print(f"Kept database {name}")
+        return
+    if args.db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def machine(args: argparse.Namespace) -> str:
+    from django.db import connection
+
+    mem = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    with connection.cursor() as cursor:
+        if args.db == "postgres":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+    return (
+        f"Python {platform.python_version()}, {version}, {os.cpu_count()} CPUs, "
+        f"{int(mem) / 1024 / 1024:.1f} GiB RAM, {platform.platform()}"
+    )
+
+
+def build(args, as_of: date, children: int, network: str):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from medhome.families.models import Child
+    from medhome.synth.panel import HISTORY_TABLES, build_panel
+
+    started = perf_counter()
+    panel = build_panel(
+        seed=args.seed,
+        children=children,
+        practice_count=args.practices,
+        network_name=network,
+        as_of=as_of,
+        history_years=args.history_years,
+    )
+    vacuum = perf_counter()
+    if connection.vendor == "postgresql":
+        # What autovacuum would do after a bulk load: sets the visibility map, so index-only
+        # scans need not visit the heap.
+        with connection.cursor() as cursor:
+            for model in (Child, *HISTORY_TABLES):
+                cursor.execute(
+                    f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}"
+                )
+        panel.seconds["vacuum (PostgreSQL)"] = perf_counter() - vacuum
+    total = perf_counter() - started
+    print(f"Panel '{network}': {children:,} children, {len(panel.practice_ids)} practices")
+    for step, seconds in panel.seconds.items():
+        print(f"  {step:<32} {seconds:8.1f} s")
+    print(f"  {'build total':<32} {total:8.1f} s")
+    print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in panel.rows.items()))
+    return panel, total
+
+
+def run_engine(keys, practices, start: date, end: date):  # type: ignore[no-untyped-def]
+    from medhome.measures import engine
+
+    results, seconds = {}, {}
+    for key in keys:
+        started = perf_counter()
+        results[key] = engine.compute(key, practices=practices, period_start=start, period_end=end)
+        seconds[key] = perf_counter() - started
+    return results, seconds
+
+
+def explain(key: str, practices, start: date, end: date, vendor: str) -> None:  # type: ignore[no-untyped-def]
+    from medhome.measures import engine
+
+    member = engine.membership(key, practices=practices, period_start=start, period_end=end)
+    queryset = member.queryset.order_by("pk").values_list("pk", "in_numerator")
+    options = {"analyze": True} if vendor == "postgresql" else {}
+    print(f"\nEXPLAIN {'ANALYZE ' if options else ''}of the slowest measure, {key}:")
+    for line in queryset.explain(**options).splitlines():
+        print(f"  {line}")
+
+
+def main() -> None:
+    args = parse_args()
+    name = configure(args)
+    try:
+        bench(args)
+    finally:
+        drop(args, name)
+
+
+def bench(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from medhome.measures import reference
+    from medhome.measures.definitions import MEASURES
+
+    start, end = date(args.year, 1, 1), date(args.year, 12, 31)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else date(args.year + 1, 3, 1)
+    print(
+        f"medhome measures bench: {args.children:,} children, {args.practices} practices, "
+        f"{args.db}, seed {args.seed}, period {start}..{end}, as of {as_of}"
+    )
+    print(machine(args))
+    started = perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"  {'migrate':<32} {perf_counter() - started:8.1f} s\n")
+
+    panel, _ = build(args, as_of, args.children, f"Measures bench (seed {args.seed})")
+    keys = list(MEASURES)
+    print(f"\nMeasures in MEASURES ({len(keys)}): {', '.join(keys)}")
+    results, seconds = run_engine(keys, panel.practice_ids, start, end)
+    print(f"\nEngine, {args.children:,} children ({connection.vendor}):")
+    print(f"  {'measure':<24} {'seconds':>8} {'numerator':>10} {'denominator':>12} {'rate':>6}")
+    for key in keys:
+        result = results[key]
+        rate = f"{result.rate:.0%}" if result.rate is not None else "—"
+        print(
+            f"  {key:<24} {seconds[key]:8.2f} {result.numerator:10,} "
+            f"{result.denominator:12,} {rate:>6}"
+        )
+    print(f"  {'TOTAL':<24} {sum(seconds.values()):8.2f}")
+    if args.explain and keys:
+        slowest = max(seconds, key=seconds.__getitem__)
+        explain(slowest, panel.practice_ids, start, end, connection.vendor)
+
+    if args.reference_sample:
+        print()
+        sample, _ = build(
+            args, as_of, args.reference_sample, f"Reference sample (seed {args.seed})"
+        )
+        engine_results, engine_seconds = run_engine(keys, sample.practice_ids, start, end)
+        print(f"\nReference check, {args.reference_sample:,} children:")
+        print(
+            f"  {'measure':<24} {'engine s':>9} {'reference s':>12} {'speed-up':>9} "
+            f"{'num':>6} {'den':>6} {'same ids':>9}"
+        )
+        mismatches = []
+        reference_total = 0.0
+        for key in keys:
+            begun = perf_counter()
+            expected = reference.compute(
+                key, practices=sample.practice_ids, period_start=start, period_end=end
+            )
+            took = perf_counter() - begun
+            reference_total += took
+            got = engine_results[key]
+            same = sorted(map(str, got.numerator_ids)) == sorted(
+                map(str, expected.numerator_ids)
+            ) and sorted(map(str, got.denominator_ids)) == sorted(
+                map(str, expected.denominator_ids)
+            )
+            if not same:
+                mismatches.append(key)
+            ratio = took / engine_seconds[key] if engine_seconds[key] else float("inf")
+            print(
+                f"  {key:<24} {engine_seconds[key]:9.3f} {took:12.2f} {ratio:8.0f}× "
+                f"{got.numerator:6,} {got.denominator:6,} {'yes' if same else 'NO':>9}"
+            )
+        engine_total = sum(engine_seconds.values())
+        print(
+            f"  {'TOTAL':<24} {engine_total:9.3f} {reference_total:12.2f} "
+            f"{reference_total / engine_total:8.0f}×"
+        )
+        print(
+            "  identical numerator and denominator ids for every measure"
+            if not mismatches
+            else f"  MISMATCH in {', '.join(mismatches)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
