@@ -140,18 +140,24 @@ def stratify(membership: Membership, dimension: str) -> list[Cell]:
 
 
 def _race_any(membership: Membership) -> list[Cell]:
+    """Grouped by the list each child chose (a few dozen distinct lists), then summed per
+    category: one copy of the numerator's condition in the SQL, whatever the categories."""
     field = f"{membership.child_path}race_ethnicity"
     categories = [c for c in RaceEthnicity if c != RaceEthnicity.DECLINED]
-    counts = {}
-    for category in categories:
-        # The JSON list holds the codes as quoted strings; no code contains another.
-        chose = Q(**{f"{field}__icontains": f'"{category.value}"'})
-        counts[f"d_{category.value}"] = Count("pk", filter=chose)
-        counts[f"n_{category.value}"] = Count("pk", filter=chose & Q(in_numerator=True))
-    row = membership.queryset.aggregate(**counts)
-    cells = [
-        Cell(c.value, str(c.label), row[f"n_{c.value}"], row[f"d_{c.value}"]) for c in categories
-    ]
+    totals = {c.value: [0, 0] for c in categories}
+    rows = (
+        membership.queryset.annotate(chosen=F(field))
+        .order_by()
+        .values("chosen")
+        .annotate(denominator=Count("pk"), numerator=Count("pk", filter=Q(in_numerator=True)))
+        .values_list("chosen", "numerator", "denominator")
+    )
+    for chosen, numerator, denominator in rows:
+        for category in set(chosen or ()):
+            if category in totals:
+                totals[category][0] += numerator
+                totals[category][1] += denominator
+    cells = [Cell(c.value, str(c.label), *totals[c.value]) for c in categories]
     return sorted(cells, key=lambda cell: (-cell.denominator, cell.label))
 
 

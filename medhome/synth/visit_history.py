@@ -21,7 +21,7 @@ from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion
 from medhome.periodicity.schedule import current_schedule
 from medhome.periodicity.windows import windows_for
-from medhome.practices.models import Membership, Practice
+from medhome.practices.models import Membership, Practice, Site
 from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 
 # Share of children who come to a well-child visit, by age at the visit (medhome demo
@@ -210,7 +210,7 @@ def write_demo_histories(practice: Practice, *, as_of: date) -> int:
             practice=practice, starts_at__gte=start, kind=VisitKind.WELL_CHILD
         ).values_list("child_id", flat=True)
     )
-    return write_histories(
+    written = write_histories(
         children,
         as_of=as_of,
         seed=f"visits:{practice.pk}",
@@ -218,3 +218,16 @@ def write_demo_histories(practice: Practice, *, as_of: date) -> int:
         open_window_except=booked,
         disparities=True,
     )
+    _place_at_home_sites(practice, children)
+    return written
+
+
+def _place_at_home_sites(practice: Practice, children: list[Child]) -> None:
+    """Each child is seen at one of the practice's sites (chosen from its id, so the choice
+    draws nothing from the visits' random stream): the measures' site strata need it."""
+    sites = list(Site.objects.filter(practice=practice).order_by("name"))
+    for index, site in enumerate(sites):
+        at_site = [child.pk for child in children if child.pk.int % len(sites) == index]
+        Visit.objects.filter(practice=practice, site__isnull=True, child_id__in=at_site).update(
+            site=site
+        )
