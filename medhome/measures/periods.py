@@ -59,3 +59,13 @@ def rolling_points(today: date, months: int = RUN_CHART_MONTHS) -> list[Period]:
         start = add_months(end.replace(day=1), -11)
         points.append(Period(f"{end:%Y-%m}", start, end, f"{end:%m/%Y}"))
     return points
+
+
+def months_behind(points: list[Period]) -> list[Period]:
+    """Every calendar month that the rolling points cover, oldest first (35 for 24 points)."""
+    months = []
+    day = points[0].start
+    while day <= points[-1].end:
+        months.append(Period(f"{day:%Y-%m}", day, month_end(day), f"{day:%m/%Y}"))
+        day = add_months(day, 1)
+    return months
