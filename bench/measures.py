@@ -38,6 +38,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--history-years", type=int, default=4, help="well-child visits kept")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the slowest measure")
+    parser.add_argument(
+        "--reuse", default="", help="an existing database (kept by --keep): time, don't build"
+    )
     return parser.parse_args()
 
 
@@ -45,14 +48,22 @@ def configure(args: argparse.Namespace) -> str:
     """Point medhome at a fresh database in the bench environment; returns its name."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "medhome.settings"
     os.environ["MEDHOME_ENV"] = "bench"
-    if args.db == "sqlite":
+    if args.reuse:
+        if args.db == "sqlite":
+            os.environ["MEDHOME_SQLITE_PATH"] = args.reuse
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = f"{PG_SERVER}/{args.reuse}"
+        name = args.reuse
+        args.keep = True
+    elif args.db == "sqlite":
         path = Path(tempfile.gettempdir()) / f"medhome-bench-measures-{args.children}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["MEDHOME_SQLITE_PATH"] = str(path)
         os.environ.pop("DATABASE_URL", None)
         name = str(path)
-    else:
+    else:  # a new PostgreSQL database
         import psycopg
 
         name = f"medhome_bench_measures_{args.children}_{os.getpid()}"
@@ -153,6 +164,21 @@ def run_engine(keys, practices, start: date, end: date):  # type: ignore[no-unty
     return results, seconds
 
 
+def run_counts(keys, practices, start: date, end: date) -> dict:  # type: ignore[no-untyped-def]
+    """What a dashboard or report reads: numerator and denominator counts (one aggregate
+    query per measure, the ids stay in the database)."""
+    from medhome.measures import engine, strata
+
+    seconds = {}
+    for key in keys:
+        started = perf_counter()
+        strata.total(
+            engine.membership(key, practices=practices, period_start=start, period_end=end)
+        )
+        seconds[key] = perf_counter() - started
+    return seconds
+
+
 def explain(key: str, practices, start: date, end: date, vendor: str) -> None:  # type: ignore[no-untyped-def]
     from medhome.measures import engine
 
@@ -187,27 +213,40 @@ def bench(args: argparse.Namespace) -> None:
         f"{args.db}, seed {args.seed}, period {start}..{end}, as of {as_of}"
     )
     print(machine(args))
-    started = perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"  {'migrate':<32} {perf_counter() - started:8.1f} s\n")
+    network = f"Measures bench (seed {args.seed})"
+    if args.reuse:
+        from medhome.practices.models import Practice
 
-    panel, _ = build(args, as_of, args.children, f"Measures bench (seed {args.seed})")
+        practice_ids = list(
+            Practice.objects.filter(network__name=network).values_list("pk", flat=True)
+        )
+        print(f"  reusing {args.reuse}: {len(practice_ids)} practices of {network!r}")
+    else:
+        started = perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"  {'migrate':<32} {perf_counter() - started:8.1f} s\n")
+        panel, _ = build(args, as_of, args.children, network)
+        practice_ids = panel.practice_ids
     keys = list(MEASURES)
     print(f"\nMeasures in MEASURES ({len(keys)}): {', '.join(keys)}")
-    results, seconds = run_engine(keys, panel.practice_ids, start, end)
+    counts_seconds = run_counts(keys, practice_ids, start, end)
+    results, seconds = run_engine(keys, practice_ids, start, end)
     print(f"\nEngine, {args.children:,} children ({connection.vendor}):")
-    print(f"  {'measure':<24} {'seconds':>8} {'numerator':>10} {'denominator':>12} {'rate':>6}")
+    print(
+        f"  {'measure':<24} {'counts s':>9} {'with ids s':>11} {'numerator':>10} "
+        f"{'denominator':>12} {'rate':>6}"
+    )
     for key in keys:
         result = results[key]
         rate = f"{result.rate:.0%}" if result.rate is not None else "—"
         print(
-            f"  {key:<24} {seconds[key]:8.2f} {result.numerator:10,} "
-            f"{result.denominator:12,} {rate:>6}"
+            f"  {key:<24} {counts_seconds[key]:9.2f} {seconds[key]:11.2f} "
+            f"{result.numerator:10,} {result.denominator:12,} {rate:>6}"
         )
-    print(f"  {'TOTAL':<24} {sum(seconds.values()):8.2f}")
+    print(f"  {'TOTAL':<24} {sum(counts_seconds.values()):9.2f} {sum(seconds.values()):11.2f}")
     if args.explain and keys:
         slowest = max(seconds, key=seconds.__getitem__)
-        explain(slowest, panel.practice_ids, start, end, connection.vendor)
+        explain(slowest, practice_ids, start, end, connection.vendor)
 
     if args.reference_sample:
         print()

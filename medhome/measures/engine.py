@@ -9,7 +9,12 @@ How per-child dates are done portably (SQLite and PostgreSQL):
 2. Each child's window bounds are (date of birth + an offset in days). Over the interval the
    offset takes only a few values (it changes around 29 Feb), so the bounds are a CASE over a
    few date-of-birth runs, each `CAST(date_of_birth + n days AS date)` — not one WHEN per day.
-3. The numerator is a correlated EXISTS per child. W30 needs k visits on different dates at
+3. The numerator is a condition per row. Where the set it tests is small enough for
+   PostgreSQL to hash (DEV-CH, W30's lower bound below), an uncorrelated `pk IN (subquery)`
+   whose per-child bounds come from the child joined inside it: run once, not once per row. A
+   large set (WCV: most children) would not be hashed (a plain `IN` rescans the subquery per row),
+   so WCV keeps a correlated EXISTS, served by the (child, starts_at) index through a sargable
+   superset bound on starts_at (sql.moments_around). W30 needs k visits on different dates at
    least `w30_min_days_between_visits` apart: k nested EXISTS, the outer one a visit in the
    window, each inner one an earlier visit of the same child at least `spacing` days before
    the visit above it, the innermost not before the window opens. A chain of k exists exactly
@@ -32,7 +37,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, TruncDate
 
 from medhome.families.models import Child
@@ -98,48 +103,114 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
     children = _children(practices, births)
     if not births:
         return children
-    children = children.annotate(
-        w_first=_per_child(births, lambda dob: anchoring.window(dob)[0]),
-        w_last=_per_child(births, lambda dob: anchoring.window(dob)[1]),
-    )
     spacing = max(1, int(rules["w30_min_days_between_visits"]))
-    visits = _well_visits(rules)
-    if spacing > 1:
-        visits = visits.annotate(
+    windows = [anchoring.window(dob) for dob in births]
+    span = sql.moments_around(
+        "starts_at", min(first for first, _ in windows), max(last for _, last in windows)
+    )
+
+    def first_day(field: str) -> Case:
+        return _per_child(births, lambda dob: anchoring.window(dob)[0], field=field)
+
+    def last_day(field: str) -> Case:
+        return _per_child(births, lambda dob: anchoring.window(dob)[1], field=field)
+
+    # Every visit of a denominator child in its window (uncorrelated: the bounds come from the
+    # joined child), with a sargable superset bound on starts_at.
+    in_window = (
+        _well_visits(rules)
+        .filter(
+            span,
+            child__practice__in=practices,
+            child__date_of_birth__range=(births[0], births[-1]),
+        )
+        .annotate(w_first=first_day("child__date_of_birth"))
+        .filter(day__gte=F("w_first"), day__lte=last_day("child__date_of_birth"))
+    )
+
+    # The reference counts greedily: the first day, then each day at least `spacing` after
+    # the last one counted. A lower bound of that count: the number of days with no other day
+    # of the window less than `spacing` before them (the greedy walk always takes such a day).
+    # It is computed for all children at once (an anti-join and a GROUP BY in an uncorrelated
+    # subquery, hashed by PostgreSQL), so the exact chain below runs only for the children it
+    # leaves short of `visits_needed`.
+    if spacing == 1:  # the greedy count is the number of different days
+        return flagged(
+            children,
+            Q(
+                pk__in=in_window.order_by()
+                .values("child_id")
+                .annotate(days=Count("day", distinct=True))
+                .filter(days__gte=visits_needed)
+                .values("child_id")
+            ),
+        )
+    # Every visit below lies in a window of a denominator child: a sargable bound for all.
+    visits = (
+        _well_visits(rules)
+        .filter(span)
+        .annotate(
             latest_previous=Cast(
                 TruncDate("starts_at") - Value(timedelta(days=spacing)), output_field=DateField()
             )
         )
-    # A chain of `visits_needed` visits, latest first, each at least `spacing` days after the
-    # one below it: nested EXISTS, each level looking only at earlier visits of the same
-    # child, so the work is bounded by the (few) visits in the window. The longest such chain
-    # is what the greedy count of the reference finds.
+    )
+    # Another visit of the window less than `spacing` days before, or the same day with a
+    # smaller pk (so each day counts once, without COUNT(DISTINCT)); the starts_at bounds are
+    # a sargable superset of those days.
+    crowded = visits.filter(
+        Q(day__lt=OuterRef("day"), day__gt=OuterRef("latest_previous"))
+        | Q(day=OuterRef("day"), pk__lt=OuterRef("pk")),
+        child_id=OuterRef("child_id"),
+        starts_at__gt=OuterRef("starts_at") - Value(timedelta(days=spacing + 2)),
+        starts_at__lt=OuterRef("starts_at") + Value(timedelta(days=2)),
+        day__gte=OuterRef("w_first"),
+    )
+    # The exact test, for the children that bound leaves short: a chain of `visits_needed`
+    # visits, latest first, each at least `spacing` days after the one below it: nested
+    # EXISTS, each level looking only at earlier visits of the same child, so the work is
+    # bounded by the (few) visits in the window. The longest such chain is what the greedy
+    # count of the reference finds.
     level = None
     for depth in range(1, visits_needed + 1):
         if depth == visits_needed:  # the latest visit: correlated to the child
             candidates = visits.filter(
-                child=OuterRef("pk"), day__gte=OuterRef("w_first"), day__lte=OuterRef("w_last")
+                child=OuterRef("pk"), day__gte=OuterRef("c_first"), day__lte=OuterRef("c_last")
             )
         else:  # an earlier visit of the same child, spaced from the visit above it
-            previous = (
-                Q(day__lte=OuterRef("latest_previous"))
-                if spacing > 1
-                else Q(day__lt=OuterRef("day"))
+            candidates = visits.filter(
+                day__lte=OuterRef("latest_previous"),
+                child_id=OuterRef("child_id"),
+                # A sargable superset: `spacing` calendar days earlier is more than
+                # `spacing` - 2 days earlier in time, whatever the time zone's offsets.
+                starts_at__lt=OuterRef("starts_at") - Value(timedelta(days=spacing - 2)),
             )
-            candidates = visits.filter(previous, child_id=OuterRef("child_id"))
             if depth == 1:  # the earliest visit: not before the window opens
-                candidates = candidates.filter(
-                    day__gte=_per_child(
-                        births,
-                        lambda dob: anchoring.window(dob)[0],
-                        field="child__date_of_birth",
-                    )
-                )
+                candidates = candidates.filter(day__gte=first_day("child__date_of_birth"))
         if level is not None:
             candidates = candidates.filter(Exists(level))
         level = candidates
     assert level is not None  # at least one visit is needed
-    return flagged(children, Exists(level))
+    # The days no other day of the window precedes by less than `spacing`, per child (each day
+    # once: same-day visits are "crowded" by the one with the smaller pk), for all children at
+    # once: an anti-join and a GROUP BY in an uncorrelated subquery, hashed by PostgreSQL.
+    spaced = (
+        in_window.annotate(
+            latest_previous=Cast(
+                TruncDate("starts_at") - Value(timedelta(days=spacing)), output_field=DateField()
+            )
+        )
+        .filter(~Exists(crowded))
+        .order_by()
+        .values("child_id")
+        .annotate(days=Count("pk"))
+        .filter(days__gte=visits_needed)
+        .values("child_id")
+    )
+    children = children.annotate(
+        c_first=first_day("date_of_birth"), c_last=last_day("date_of_birth")
+    )
+    return flagged(children, Q(pk__in=spaced) | Q(Exists(level)))
 
 
 def _wcv(key: str, rules, practices, start: date, end: date):
@@ -149,37 +220,48 @@ def _wcv(key: str, rules, practices, start: date, end: date):
     youngest = anchors.birthday(december, -low)
     oldest = anchors.birthday(december, -(high + 1)) + timedelta(days=1)
     children = Child.objects.filter(practice__in=practices, date_of_birth__range=(oldest, youngest))
-    visit = _well_visits(rules).filter(child=OuterRef("pk"), day__gte=start, day__lte=end)
+    # Correlated, but each probe is a range of the (child, starts_at) index thanks to the
+    # sargable bound: the numerator is too large a set for PostgreSQL to hash `pk IN (…)`.
+    visit = _well_visits(rules).filter(
+        sql.moments_around("starts_at", start, end),
+        child=OuterRef("pk"),
+        day__gte=start,
+        day__lte=end,
+    )
     return flagged(children, Exists(visit))
 
 
 def _dev(key: str, rules, practices, start: date, end: date):
     keys = definitions.dev_instrument_keys(rules)
-    condition = Q()
-    births_filter = Q()
-    annotations = {}
+    births_filter, screened_in_window = Q(), Q()
     for years in DEV_YEARS[key]:
         anchoring = anchors.dev(years)
         births = anchors.births_anchored_in(anchoring.anchor, start, end)
         if not births:
             continue
-        in_range = Q(date_of_birth__range=(births[0], births[-1]))
-        births_filter |= in_range
-        first, last = f"first_{years}", f"last_{years}"
-        annotations[first] = _per_child(births, lambda dob, a=anchoring: a.window(dob)[0])
-        annotations[last] = _per_child(births, lambda dob, a=anchoring: a.window(dob)[1])
-        screened = Administration.objects.filter(
-            child=OuterRef("pk"),
-            status=rules["dev_administration_status"],
-            instrument_key__in=keys,
-            administered_on__gte=OuterRef(first),
-            administered_on__lte=OuterRef(last),
+        births_filter |= Q(date_of_birth__range=(births[0], births[-1]))
+        field = "child__date_of_birth"
+        screened_in_window |= Q(
+            child__date_of_birth__range=(births[0], births[-1]),
+            administered_on__gte=_per_child(
+                births, lambda dob, a=anchoring: a.window(dob)[0], field=field
+            ),
+            administered_on__lte=_per_child(
+                births, lambda dob, a=anchoring: a.window(dob)[1], field=field
+            ),
         )
-        condition |= in_range & Q(Exists(screened))
-    if not annotations:
+    if not births_filter:
         return Child.objects.none()
-    children = Child.objects.filter(births_filter, practice__in=practices).annotate(**annotations)
-    return flagged(children, condition)
+    children = Child.objects.filter(births_filter, practice__in=practices)
+    # Uncorrelated: the children screened in their window, each window from the joined child's
+    # date of birth; PostgreSQL runs it once and hashes it.
+    screened = Administration.objects.filter(
+        screened_in_window,
+        child__practice__in=practices,
+        status=rules["dev_administration_status"],
+        instrument_key__in=keys,
+    ).values("child_id")
+    return flagged(children, Q(pk__in=screened))
 
 
 def membership(measure_key: str, *, practices, period_start: date, period_end: date) -> Membership:
@@ -220,7 +302,8 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
     if member.median_field:
         fields.append(member.median_field)
     if not member.queryset.query.is_empty():
-        rows = list(member.queryset.order_by("pk").values_list(*fields))
+        # No ORDER BY: PostgreSQL would walk the whole primary key index for it.
+        rows = list(member.queryset.order_by().values_list(*fields))
     else:
         rows = []
     return MeasureResult(

@@ -13,7 +13,16 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, visit_windows
-from medhome.measures.sql import all_of, any_of, as_text, flagged, local_day, per_child, shift
+from medhome.measures.sql import (
+    all_of,
+    any_of,
+    as_text,
+    flagged,
+    local_day,
+    moments_around,
+    per_child,
+    shift,
+)
 from medhome.measures.sql import well_visits as _well_visits
 from medhome.screening.models import Administration
 from medhome.visits.models import Visit, VisitStatus
@@ -162,8 +171,13 @@ def sns_screen_window(rules: dict, start: date, end: date) -> tuple[date, date]:
 
 
 def _sns_children(practices, start: date, end: date) -> QuerySet:
+    # The sargable bound on starts_at prunes most visits before their local day is computed.
     seen = Visit.objects.annotate(day=local_day("starts_at")).filter(
-        child=OuterRef("pk"), status=VisitStatus.COMPLETED, day__gte=start, day__lte=end
+        moments_around("starts_at", start, end),
+        child=OuterRef("pk"),
+        status=VisitStatus.COMPLETED,
+        day__gte=start,
+        day__lte=end,
     )
     return Child.objects.filter(Exists(seen), practice__in=practices)
 

@@ -7,9 +7,10 @@ takes only a few values, so a bound is a CASE over runs of dates of birth with t
 
 import operator
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -63,6 +64,18 @@ def flagged(queryset: QuerySet, condition, child_field: str = "pk") -> QuerySet:
 def local_day(field: str) -> TruncDate:
     """The calendar day of a moment in the current (practice) time zone, as clock.local_date."""
     return TruncDate(field)
+
+
+def moments_around(field: str, first: date, last: date) -> Q:
+    """A sargable superset of `first <= local_day(field) <= last` on the datetime column itself
+    (UTC midnight of first - 1 day to UTC midnight of last + 2 days: any time zone's calendar
+    day lies within it), so an index on `field` can serve it or the rows outside be pruned
+    early; the exact TruncDate condition stays alongside it."""
+    low = datetime.combine(first - timedelta(days=1), time.min, tzinfo=UTC)
+    high = datetime.combine(last + timedelta(days=2), time.min, tzinfo=UTC)
+    if not settings.USE_TZ:  # naive datetimes are local: one day either side is enough
+        low, high = low.replace(tzinfo=None), high.replace(tzinfo=None)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
 def as_text(field: str) -> Cast:

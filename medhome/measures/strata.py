@@ -157,7 +157,9 @@ def _race_any(membership: Membership) -> list[Cell]:
             if category in totals:
                 totals[category][0] += numerator
                 totals[category][1] += denominator
-    cells = [Cell(c.value, str(c.label), *totals[c.value]) for c in categories]
+    cells = [
+        Cell(c.value, str(c.label), totals[c.value][0], totals[c.value][1]) for c in categories
+    ]
     return sorted(cells, key=lambda cell: (-cell.denominator, cell.label))
 
 
