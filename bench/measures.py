@@ -229,6 +229,11 @@ def bench(args: argparse.Namespace) -> None:
         practice_ids = panel.practice_ids
     keys = list(MEASURES)
     print(f"\nMeasures in MEASURES ({len(keys)}): {', '.join(keys)}")
+    from medhome.measures.figures import all_figures
+
+    started = perf_counter()
+    cells = all_figures(keys, practices=practice_ids, period_start=start, period_end=end, workers=2)
+    together = perf_counter() - started
     counts_seconds = run_counts(keys, practice_ids, start, end)
     results, seconds = run_engine(keys, practice_ids, start, end)
     print(f"\nEngine, {args.children:,} children ({connection.vendor}):")
@@ -244,6 +249,15 @@ def bench(args: argparse.Namespace) -> None:
             f"{result.numerator:10,} {result.denominator:12,} {rate:>6}"
         )
     print(f"  {'TOTAL':<24} {sum(counts_seconds.values()):9.2f} {sum(seconds.values()):11.2f}")
+    same = all(
+        (cells[key].numerator, cells[key].denominator)
+        == (results[key].numerator, results[key].denominator)
+        for key in keys
+    )
+    print(
+        f"  all {len(keys)} measures' figures together (measures.figures.all_figures, "
+        f"2 connections): {together:.2f} s; same counts as compute(): {'yes' if same else 'NO'}"
+    )
     if args.explain and keys:
         slowest = max(seconds, key=seconds.__getitem__)
         explain(slowest, practice_ids, start, end, connection.vendor)

@@ -19,6 +19,7 @@ from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.measures import definitions, engine, strata
+from medhome.measures.figures import all_figures
 from medhome.measures.periods import Period, months_behind, rolling_points
 from medhome.measures.suppression import Cell, suppress_rows, suppress_total
 from medhome.practices.models import Practice
@@ -62,11 +63,13 @@ def _membership(key: str, practices, period: Period) -> engine.Membership:
 
 
 def overview(actor: Actor, period: Period) -> list[Figure]:
-    practices = _own(actor)
-    return [
-        Figure(definitions.get(key), strata.total(_membership(key, practices, period)))
-        for key in definitions.MEASURE_ORDER
-    ]
+    cells = all_figures(
+        definitions.MEASURE_ORDER,
+        practices=_own(actor),
+        period_start=period.start,
+        period_end=period.end,
+    )
+    return [Figure(definitions.get(key), cell) for key, cell in cells.items()]
 
 
 # Measures whose membership over a period is the disjoint union of its memberships over the
