@@ -37,7 +37,8 @@ def all_figures(
     """{measure key: total Cell (numerator, denominator, median days)} in the order given."""
     keys = list(keys)
     practices = list(practices)
-    count = int(workers or getattr(settings, "MEDHOME_MEASURE_WORKERS", 2))
+    configured = getattr(settings, "MEDHOME_MEASURE_WORKERS", 2)
+    count: int = workers if workers else int(configured)
     serial = connection.vendor != "postgresql" or connection.in_atomic_block
     if serial or count <= 1 or len(keys) <= 1:
         return {key: _one(key, practices, period_start, period_end) for key in keys}
