@@ -140,8 +140,14 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    elif ENV != "test":
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    else:
+        # PostgreSQL's JIT compiles each measure query for seconds and saves less than that
+        # (docs/benchmarks.md, "Measures"); MEDHOME_PG_JIT=on puts it back.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        if os.environ.get("MEDHOME_PG_JIT", "off") != "on":
+            options["options"] = "-c jit=off"
+        if ENV != "test":
+            options["pool"] = True
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

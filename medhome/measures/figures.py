@@ -42,6 +42,35 @@ def all_figures(
     serial = connection.vendor != "postgresql" or connection.in_atomic_block
     if serial or count <= 1 or len(keys) <= 1:
         return {key: _one(key, practices, period_start, period_end) for key in keys}
+    # Largest denominators first (longest-processing-time order), so no connection is left
+    # with one big measure at the end while the other has nothing to do.
+    ordered = sorted(keys, key=lambda key: HEAVY_FIRST.get(key, len(HEAVY_FIRST)))
     with ThreadPoolExecutor(max_workers=count) as pool:
-        cells = pool.map(lambda key: _in_worker(key, practices, period_start, period_end), keys)
-        return dict(zip(keys, cells, strict=True))
+        cells = pool.map(lambda key: _in_worker(key, practices, period_start, period_end), ordered)
+        found = dict(zip(ordered, cells, strict=True))
+    return {key: found[key] for key in keys}
+
+
+# Rank by the time each took at 1M children on PostgreSQL (docs/benchmarks.md, "Measures").
+HEAVY_FIRST = {
+    key: rank
+    for rank, key in enumerate(
+        (
+            "cdep_visits",
+            "sns_food_screen",
+            "sns_housing_screen",
+            "sns_transport_screen",
+            "wcv",
+            "w30_1",
+            "wcv_3_11",
+            "cdep_6m",
+            "sns_food_followup",
+            "cdep_4m",
+            "cdep_2m",
+            "cdep_1m",
+            "w30_2",
+            "cdep_once",
+            "wcv_12_17",
+        )
+    )
+}
