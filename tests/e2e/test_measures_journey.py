@@ -5,6 +5,7 @@ missing a developmental screen, and exports the stratified table."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -46,7 +47,7 @@ def test_leader_sees_w30_and_dev_by_month_and_language_drills_in_and_exports(bro
     page.goto(f"{demo_url}/measures/")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Export the stratified table")).click()
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     table = list(csv.DictReader(io.StringIO(content)))
     assert {"w30_1", "w30_2", "dev"} <= {row["measure"] for row in table}
     assert {"Preferred language", "Race and ethnicity (alone or in combination)"} <= {
