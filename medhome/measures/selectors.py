@@ -173,7 +173,7 @@ def export_rows(actor: Actor, keys: list[str], period: Period) -> list[list]:
         actor=actor,
         action=Action.EXPORT,
         object_type="measure_table",
-        object_id=",".join(keys)[:200],
+        object_id=keys[0] if len(keys) == 1 else "all",  # the list is in the detail
         at=clock.now(),
         detail={"period": period.key, "measures": keys, "rows": len(rows)},
     )

@@ -271,7 +271,8 @@ def test_the_loop_closes_with_who_when_why(
     trail = AuditEvent.objects.for_object("referral", referral.pk).filter(
         actor=food_bank_staff.user
     )
-    assert list(trail.values_list("action", flat=True)) == ["view", "update"] + ["update"] * 3
+    actions = trail.order_by("sequence").values_list("action", flat=True)
+    assert list(actions) == ["view", "update"] + ["update"] * 3
     assert set(trail.values_list("practice", flat=True)) == {child_a.practice_id}
 
 
