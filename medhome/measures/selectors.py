@@ -165,7 +165,7 @@ def export_rows(actor: Actor, keys: list[str], period: Period) -> list[list]:
                         _blank(cell.shown_numerator),
                         _blank(cell.shown_denominator),
                         "" if rate is None else f"{rate * 100:.1f}",
-                        "" if row is None or cell.key == "total" else _blank(row.gap_points),
+                        "" if cell.key == "total" else _blank(row.gap_points),
                         "suppressed" if cell.hidden else "",
                     ]
                 )
