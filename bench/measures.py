@@ -196,6 +196,7 @@ def explain(key: str, practices, start: date, end: date, vendor: str) -> None:  
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in a log
     args = parse_args()
     name = configure(args)
     try:
@@ -234,18 +235,29 @@ def bench(args: argparse.Namespace) -> None:
         practice_ids = panel.practice_ids
     keys = list(MEASURES)
     print(f"\nMeasures in MEASURES ({len(keys)}): {', '.join(keys)}")
+    from medhome.measures.batches import compute_all
     from medhome.measures.figures import all_figures
 
     if args.figures_only:
-        started = perf_counter()
-        all_figures(keys, practices=practice_ids, period_start=start, period_end=end, workers=2)
-        print(
-            f"  all {len(keys)} measures' figures, 2 connections: {perf_counter() - started:.2f} s"
-        )
+        for workers in (2, 1, 2):
+            started = perf_counter()
+            all_figures(
+                keys, practices=practice_ids, period_start=start, period_end=end, workers=workers
+            )
+            print(
+                f"  all {len(keys)} measures' figures, {workers} connection(s): "
+                f"{perf_counter() - started:.2f} s"
+            )
         return
     counts_seconds = run_counts(keys, practice_ids, start, end)
     results, seconds = run_engine(keys, practice_ids, start, end)
-    # Last, so that it meets the same (warm) cache as the one-by-one runs above.
+    # Last, so that they meet the same (warm) cache as the one-by-one runs above.
+    started = perf_counter()
+    batched = compute_all(keys, practices=practice_ids, period_start=start, period_end=end)
+    batched_seconds = perf_counter() - started
+    started = perf_counter()
+    cells = all_figures(keys, practices=practice_ids, period_start=start, period_end=end, workers=1)
+    serial = perf_counter() - started
     started = perf_counter()
     cells = all_figures(keys, practices=practice_ids, period_start=start, period_end=end, workers=2)
     together = perf_counter() - started
@@ -268,8 +280,15 @@ def bench(args: argparse.Namespace) -> None:
         for key in keys
     )
     print(
-        f"  all {len(keys)} measures' figures together (measures.figures.all_figures, "
-        f"2 connections): {together:.2f} s; same counts as compute(): {'yes' if same else 'NO'}"
+        f"  all {len(keys)} measures' figures together (measures.figures.all_figures, counts): "
+        f"{serial:.2f} s on 1 connection, {together:.2f} s on 2; same counts as compute(): "
+        f"{'yes' if same else 'NO'}"
+    )
+    same_ids = all(_same_ids(batched[key], results[key]) for key in keys)
+    print(
+        f"  all {len(keys)} measures with their ids (measures.batches.compute_all, "
+        f"1 connection): {batched_seconds:.2f} s; same ids as compute(): "
+        f"{'yes' if same_ids else 'NO'}"
     )
     if args.explain and keys:
         slowest = max(seconds, key=seconds.__getitem__)
@@ -281,6 +300,13 @@ def bench(args: argparse.Namespace) -> None:
             args, as_of, args.reference_sample, f"Reference sample (seed {args.seed})"
         )
         engine_results, engine_seconds = run_engine(keys, sample.practice_ids, start, end)
+        batched_runs = []
+        for _run in range(3):
+            started = perf_counter()
+            batched = compute_all(
+                keys, practices=sample.practice_ids, period_start=start, period_end=end
+            )
+            batched_runs.append(perf_counter() - started)
         print(f"\nReference check, {args.reference_sample:,} children:")
         print(
             f"  {'measure':<24} {'engine s':>9} {'reference s':>12} {'speed-up':>9} "
@@ -296,11 +322,7 @@ def bench(args: argparse.Namespace) -> None:
             took = perf_counter() - begun
             reference_total += took
             got = engine_results[key]
-            same = sorted(map(str, got.numerator_ids)) == sorted(
-                map(str, expected.numerator_ids)
-            ) and sorted(map(str, got.denominator_ids)) == sorted(
-                map(str, expected.denominator_ids)
-            )
+            same = _same_ids(got, expected) and _same_ids(batched[key], expected)
             if not same:
                 mismatches.append(key)
             ratio = took / engine_seconds[key] if engine_seconds[key] else float("inf")
@@ -313,11 +335,23 @@ def bench(args: argparse.Namespace) -> None:
             f"  {'TOTAL':<24} {engine_total:9.3f} {reference_total:12.2f} "
             f"{reference_total / engine_total:8.0f}×"
         )
+        best = sorted(batched_runs)[1]  # the median of three
         print(
-            "  identical numerator and denominator ids for every measure"
+            f"  all {len(keys)} together, with ids (measures.batches.compute_all, 1 connection; "
+            f"runs {', '.join(f'{s:.3f}' for s in batched_runs)} s, median {best:.3f} s): "
+            f"{reference_total / best:.0f}× the reference"
+        )
+        print(
+            "  identical numerator and denominator ids for every measure, one by one and together"
             if not mismatches
             else f"  MISMATCH in {', '.join(mismatches)}"
         )
+
+
+def _same_ids(got, expected) -> bool:  # type: ignore[no-untyped-def]
+    return sorted(map(str, got.numerator_ids)) == sorted(
+        map(str, expected.numerator_ids)
+    ) and sorted(map(str, got.denominator_ids)) == sorted(map(str, expected.denominator_ids))
 
 
 if __name__ == "__main__":

@@ -213,13 +213,20 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
     return flagged(children, Q(pk__in=spaced) | Q(Exists(level)))
 
 
-def _wcv(key: str, rules, practices, start: date, end: date):
+def wcv_births(key: str, end: date) -> tuple[date, date]:
+    """The first and last date of birth of the key's age band (age on 31 Dec of end's year)."""
     low, high = WCV_BANDS[key]
     december = date(end.year, 12, 31)
     # Age `a` on 31 Dec <=> born in (31 Dec - (a+1) years, 31 Dec - a years].
     youngest = anchors.birthday(december, -low)
     oldest = anchors.birthday(december, -(high + 1)) + timedelta(days=1)
-    children = Child.objects.filter(practice__in=practices, date_of_birth__range=(oldest, youngest))
+    return oldest, youngest
+
+
+def _wcv(key: str, rules, practices, start: date, end: date):
+    children = Child.objects.filter(
+        practice__in=practices, date_of_birth__range=wcv_births(key, end)
+    )
     # Correlated, but each probe is a range of the (child, starts_at) index thanks to the
     # sargable bound: the numerator is too large a set for PostgreSQL to hash `pk IN (…)`.
     visit = _well_visits(rules).filter(
@@ -236,7 +243,7 @@ def _dev(key: str, rules, practices, start: date, end: date):
     births_filter, screened_in_window = Q(), Q()
     for years in DEV_YEARS[key]:
         anchoring = anchors.dev(years)
-        births = anchors.births_anchored_in(anchoring.anchor, start, end)
+        births = dev_births(years, start, end)
         if not births:
             continue
         births_filter |= Q(date_of_birth__range=(births[0], births[-1]))
@@ -262,6 +269,11 @@ def _dev(key: str, rules, practices, start: date, end: date):
         instrument_key__in=keys,
     ).values("child_id")
     return flagged(children, Q(pk__in=screened))
+
+
+def dev_births(years: int, start: date, end: date) -> list[date]:
+    """The dates of birth whose `years`th birthday falls in the period, ascending."""
+    return anchors.births_anchored_in(anchors.dev(years).anchor, start, end)
 
 
 def membership(measure_key: str, *, practices, period_start: date, period_end: date) -> Membership:

@@ -14,19 +14,36 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, connections
+from django.utils.translation import gettext as _
 
-from medhome.measures import engine, strata
+from medhome.measures import batches, engine, strata
 from medhome.measures.suppression import Cell
 
 
-def _one(key: str, practices, start: date, end: date) -> Cell:
-    membership = engine.membership(key, practices=practices, period_start=start, period_end=end)
-    return strata.total(membership)
+def _run(task: batches.Task, practices, start: date, end: date) -> dict[str, Cell]:
+    """One query's measures (a batch, or one measure) as total Cells."""
+    if task.batch is None:
+        key = task.keys[0]
+        membership = engine.membership(key, practices=practices, period_start=start, period_end=end)
+        return {key: strata.total(membership)}
+    batch = batches.build(task.batch, practices=practices, period_start=start, period_end=end)
+    label = _("All children")
+    return {
+        key: Cell(
+            "total",
+            label,
+            numerator,
+            denominator,
+            False,
+            engine.median_days(durations) if key in batch.median else None,
+        )
+        for key, (numerator, denominator, durations) in batches.counts(batch, task.keys).items()
+    }
 
 
-def _in_worker(key: str, practices, start: date, end: date) -> Cell:
+def _in_worker(task: batches.Task, practices, start: date, end: date) -> dict[str, Cell]:
     try:
-        return _one(key, practices, start, end)
+        return _run(task, practices, start, end)
     finally:
         connections.close_all()  # this thread's connections; the pool's threads end here
 
@@ -34,43 +51,44 @@ def _in_worker(key: str, practices, start: date, end: date) -> Cell:
 def all_figures(
     keys, *, practices, period_start: date, period_end: date, workers: int | None = None
 ) -> dict[str, Cell]:
-    """{measure key: total Cell (numerator, denominator, median days)} in the order given."""
-    keys = list(keys)
+    """{measure key: total Cell (numerator, denominator, median days)} in the order given.
+    Related measures come from one query (measures.batches)."""
+    keys = list(dict.fromkeys(keys))
     practices = list(practices)
+    tasks = batches.plan(keys)
     configured = getattr(settings, "MEDHOME_MEASURE_WORKERS", 2)
     count: int = workers if workers else int(configured)
     serial = connection.vendor != "postgresql" or connection.in_atomic_block
-    if serial or count <= 1 or len(keys) <= 1:
-        return {key: _one(key, practices, period_start, period_end) for key in keys}
-    # Largest denominators first (longest-processing-time order), so no connection is left
-    # with one big measure at the end while the other has nothing to do.
-    ordered = sorted(keys, key=lambda key: HEAVY_FIRST.get(key, len(HEAVY_FIRST)))
+    found: dict[str, Cell] = {}
+    if serial or count <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            found.update(_run(task, practices, period_start, period_end))
+        return {key: found[key] for key in keys}
+    # Longest first (longest-processing-time order), so no connection is left with one big
+    # query at the end while the other has nothing to do.
+    ordered = sorted(tasks, key=_cost, reverse=True)
     with ThreadPoolExecutor(max_workers=count) as pool:
-        cells = pool.map(lambda key: _in_worker(key, practices, period_start, period_end), ordered)
-        found = dict(zip(ordered, cells, strict=True))
+        for cells in pool.map(
+            lambda t: _in_worker(t, practices, period_start, period_end), ordered
+        ):
+            found.update(cells)
     return {key: found[key] for key in keys}
 
 
-# Rank by the time each took at 1M children on PostgreSQL (docs/benchmarks.md, "Measures").
-HEAVY_FIRST = {
-    key: rank
-    for rank, key in enumerate(
-        (
-            "cdep_visits",
-            "sns_food_screen",
-            "sns_housing_screen",
-            "sns_transport_screen",
-            "wcv",
-            "w30_1",
-            "wcv_3_11",
-            "cdep_6m",
-            "sns_food_followup",
-            "cdep_4m",
-            "cdep_2m",
-            "cdep_1m",
-            "w30_2",
-            "cdep_once",
-            "wcv_12_17",
-        )
-    )
+def _cost(task: batches.Task) -> float:
+    return COST.get(task.batch or task.keys[0], 1.0)
+
+
+# Seconds each query took at 1M children on PostgreSQL (docs/benchmarks.md, "Measures"): the
+# order in which all_figures starts them. Unlisted ones are short.
+COST = {
+    "cdep": 10.0,
+    "sns_screen": 10.0,
+    "wcv": 5.0,
+    "w30_1": 4.2,
+    "sns_followup": 4.0,
+    "w30_2": 2.3,
+    "cdep_once": 2.3,
+    "asd": 1.5,
+    "dev": 1.2,
 }

@@ -9,7 +9,7 @@ carries `days_to_close` (sent → closed, a duration) for the median.
 
 from datetime import date, timedelta
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from medhome.measures import definitions
 from medhome.measures.sql import flagged, local_day
@@ -33,24 +33,34 @@ def last_sent_day(rules: dict, start: date, end: date) -> date:
 
 
 def referral_rate(key: str, rules, practices, start: date, end: date):
-    status = STATES[key]
-    referrals = (
+    referrals = sent_referrals(rules, practices, start, end)
+    if key in MEDIAN_FIELDS:
+        referrals = with_days_to_close(referrals)
+    return flagged(referrals, closed_as(key, end), "child_id"), "child__"
+
+
+def sent_referrals(rules, practices, start: date, end: date) -> QuerySet:
+    """The units of every loop-closure rate: the referrals sent in the period."""
+    return (
         Referral.objects.filter(practice__in=practices, requested_at__isnull=False)
         .exclude(status__in=rules["ref_excluded_statuses"])
         .annotate(sent_day=local_day("requested_at"), closed_day=local_day("closed_at"))
         .filter(sent_day__gte=start, sent_day__lte=last_sent_day(rules, start, end))
     )
+
+
+def closed_as(key: str, end: date) -> Q:
+    """The key's numerator: the referral's state is the key's, reached by the period's end."""
+    status = STATES[key]
     condition = Q(status=status, closed_day__lte=end)
     if status == "completed":
         condition &= ~Q(outcome="")
-        referrals = referrals.annotate(
-            **{
-                DAYS_FIELD: ExpressionWrapper(
-                    F("closed_at") - F("requested_at"), output_field=DurationField()
-                )
-            }
-        )
-    return flagged(referrals, condition, "child_id"), "child__"
+    return condition
+
+
+def with_days_to_close(referrals: QuerySet) -> QuerySet:
+    duration = ExpressionWrapper(F("closed_at") - F("requested_at"), output_field=DurationField())
+    return referrals.annotate(**{DAYS_FIELD: duration})
 
 
 BUILDERS = dict.fromkeys(STATES, referral_rate)

@@ -6,6 +6,7 @@ shape (engine.py); one query per measure, correlated EXISTS only.
 What each measure counts, and every simplification: definitions.py.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
@@ -51,6 +52,22 @@ def cdep_visits(key: str, rules, practices, start: date, end: date):
     """The child's first well-child visit in each of the key's visit windows, dated in the
     period; in the numerator when a caregiver screen lies in that window (or around the visit's
     date, setting cdep_screen_days_from_visit)."""
+    visits, parts = cdep_parts(CDEP_VISITS[key], rules, practices, start, end)
+    if not parts:
+        return Visit.objects.none(), "child__"
+    return flagged(visits, any_of([part.screened for part in parts]), "child_id"), "child__"
+
+
+@dataclass(frozen=True)
+class CdepPart:
+    visit_key: str
+    in_window: Q  # the visit lies in this visit's window (windows of one child don't overlap)
+    screened: Q  # in_window and a caregiver screen counts for it
+
+
+def cdep_parts(visit_keys, rules, practices, start: date, end: date):
+    """(the visits that are units of any of `visit_keys`, one CdepPart per visit key with
+    children in the period); measures.batches groups the rows by part."""
     around = rules["cdep_screen_days_from_visit"]
     visits = _well_visits(rules).filter(child__practice__in=practices, day__gte=start, day__lte=end)
     if around is not None:
@@ -59,8 +76,8 @@ def cdep_visits(key: str, rules, practices, start: date, end: date):
             s_last=shift(local_day("starts_at"), int(around)),
         )
     screens = caregiver_screens(rules).filter(child=OuterRef("child_id"))
-    annotations, units, hits = {}, [], []
-    for visit_key in CDEP_VISITS[key]:
+    annotations, units, parts = {}, [], []
+    for visit_key in visit_keys:
         window = visit_windows.visit_window(visit_key, end)
         births = visit_windows.births_overlapping(window, start, end)
         if not births:
@@ -77,22 +94,25 @@ def cdep_visits(key: str, rules, practices, start: date, end: date):
             child_id=OuterRef("child_id"),
             day__gte=OuterRef(first),
         )
-        unit = Q(
+        in_window = Q(
             child__date_of_birth__range=(births[0], births[-1]),
             day__gte=F(first),
             day__lte=F(last),
-        ) & ~Q(Exists(earlier))
+        )
         opens, closes = (first, last) if around is None else ("s_first", "s_last")
         bounds = {
             "administered_on__gte": OuterRef(opens),
             "administered_on__lte": OuterRef(closes),
         }
-        units.append(unit)
-        hits.append(unit & Q(Exists(screens.filter(**bounds))))
+        units.append(in_window & ~Q(Exists(earlier)))
+        # Only rows that are units are flagged, so the window alone tells whose screen counts
+        # (not the `earlier` test a second time).
+        parts.append(
+            CdepPart(visit_key, in_window, in_window & Q(Exists(screens.filter(**bounds))))
+        )
     if not units:
-        return Visit.objects.none(), "child__"
-    visits = visits.annotate(**annotations).filter(any_of(units))
-    return flagged(visits, any_of(hits), "child_id"), "child__"
+        return Visit.objects.none(), []
+    return visits.annotate(**annotations).filter(any_of(units)), parts
 
 
 # --- Caregiver depression by 6 months (after CMS82): rows are children -------------------------
@@ -137,11 +157,27 @@ def cdep_once(key: str, rules, practices, start: date, end: date):
 def asd(key: str, rules, practices, start: date, end: date):
     """Children whose 18- / 24-month birthday is in the period; screened in that visit's
     periodicity window (for the total: in the window of every birthday reached)."""
+    children, parts = asd_parts(ASD_VISITS[key], rules, practices, start, end)
+    if not parts:
+        return Child.objects.none(), ""
+    requirements = [~part.in_range | part.screened for part in parts]
+    return flagged(children, all_of(requirements)), ""
+
+
+@dataclass(frozen=True)
+class AsdPart:
+    visit_key: str
+    in_range: Q  # the child's birthday for this visit falls in the period
+    screened: Q  # screened in this visit's window (false outside in_range)
+
+
+def asd_parts(visit_keys, rules, practices, start: date, end: date):
+    """(the children with any of the visits' birthdays in the period, one AsdPart per visit)."""
     screens = _scored(rules).filter(
         child=OuterRef("pk"), instrument_key__in=definitions.asd_instrument_keys(rules)
     )
-    annotations, ranges, requirements = {}, [], []
-    for visit_key in ASD_VISITS[key]:
+    annotations, parts = {}, []
+    for visit_key in visit_keys:
         births = anchors.births_anchored_in(
             partial(visit_windows.months, count=definitions.ASD_MONTHS[visit_key]), start, end
         )
@@ -151,16 +187,16 @@ def asd(key: str, rules, practices, start: date, end: date):
         first, last = f"first_{visit_key}", f"last_{visit_key}"
         annotations[first] = per_child(births, lambda dob, w=window: w(dob)[0])
         annotations[last] = per_child(births, lambda dob, w=window: w(dob)[1])
-        in_range = Q(date_of_birth__range=(births[0], births[-1]))
         screened = screens.filter(
             administered_on__gte=OuterRef(first), administered_on__lte=OuterRef(last)
         )
-        ranges.append(in_range)
-        requirements.append(~in_range | Q(Exists(screened)))
-    if not ranges:
-        return Child.objects.none(), ""
-    children = Child.objects.filter(any_of(ranges), practice__in=practices).annotate(**annotations)
-    return flagged(children, all_of(requirements)), ""
+        parts.append(
+            AsdPart(visit_key, Q(date_of_birth__range=(births[0], births[-1])), Q(Exists(screened)))
+        )
+    if not parts:
+        return Child.objects.none(), []
+    children = Child.objects.filter(any_of([part.in_range for part in parts]))
+    return children.filter(practice__in=practices).annotate(**annotations), parts
 
 
 # --- Social needs (after HEDIS SNS-E): rows are children ----------------------------------------
@@ -170,7 +206,7 @@ def sns_screen_window(rules: dict, start: date, end: date) -> tuple[date, date]:
     return start, end - timedelta(days=int(rules["sns_screen_days_before_end"]))
 
 
-def _sns_children(practices, start: date, end: date) -> QuerySet:
+def sns_children(practices, start: date, end: date) -> QuerySet:
     # The sargable bound on starts_at prunes most visits before their local day is computed.
     seen = Visit.objects.annotate(day=local_day("starts_at")).filter(
         moments_around("starts_at", start, end),
@@ -198,17 +234,27 @@ def positive_for(screens: QuerySet, domain: str) -> QuerySet:
     )
 
 
+def sns_screened(rules, domain: str, start: date, end: date) -> Exists:
+    """The child (the outer row) was screened for the domain in the screening window."""
+    return Exists(_domain_screens(rules, domain, start, end).filter(child=OuterRef("pk")))
+
+
 def sns_screen(key: str, rules, practices, start: date, end: date):
-    domain = SNS_DOMAINS[key.split("_")[1]]
-    screened = _domain_screens(rules, domain, start, end).filter(child=OuterRef("pk"))
-    return flagged(_sns_children(practices, start, end), Exists(screened)), ""
+    screened = sns_screened(rules, SNS_DOMAINS[key.split("_")[1]], start, end)
+    return flagged(sns_children(practices, start, end), screened), ""
 
 
 def sns_followup(key: str, rules, practices, start: date, end: date):
+    positive, followed = sns_followup_parts(rules, SNS_DOMAINS[key.split("_")[1]], start, end)
+    return flagged(sns_children(practices, start, end).filter(positive), followed), ""
+
+
+def sns_followup_parts(rules, domain: str, start: date, end: date) -> tuple[Exists, Exists]:
+    """(the child (outer row) screened positive for the domain, and such a screen was followed
+    by an intervention in time)."""
     from medhome.careplan.models import ActionStatus, PlanAction
     from medhome.referrals.models import Referral
 
-    domain = SNS_DOMAINS[key.split("_")[1]]
     days = int(rules["sns_followup_days"])
     positives = positive_for(_domain_screens(rules, domain, start, end), domain).filter(
         child=OuterRef("pk")
@@ -237,8 +283,7 @@ def sns_followup(key: str, rules, practices, start: date, end: date):
     followed = positives.annotate(followup_by=shift(F("administered_on"), days)).filter(
         intervention
     )
-    children = _sns_children(practices, start, end).filter(Exists(positives))
-    return flagged(children, Exists(followed)), ""
+    return Exists(positives), Exists(followed)
 
 
 BUILDERS = {

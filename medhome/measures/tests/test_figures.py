@@ -34,15 +34,15 @@ def test_figures_equal_compute(family_a, practice_a):
 def test_parallel_path_keeps_the_order_and_uses_other_threads(monkeypatch):
     seen = []
 
-    def one(key, practices, start, end):
+    def run(task, practices, start, end):
         seen.append(threading.current_thread().name)
-        return Cell(key, key, len(key), 10)
+        return {key: Cell(key, key, len(key), 10) for key in task.keys}
 
     class Connection:
         vendor = "postgresql"
         in_atomic_block = False
 
-    monkeypatch.setattr(figures, "_one", one)
+    monkeypatch.setattr(figures, "_run", run)
     monkeypatch.setattr(figures, "connection", Connection())
     monkeypatch.setattr(figures.connections, "close_all", lambda: None)
 

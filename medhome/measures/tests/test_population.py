@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from medhome.core import clock
-from medhome.measures import engine, reference
-from medhome.measures.definitions import MEASURES
+from medhome.measures import batches, engine, reference
+from medhome.measures.definitions import MEASURE_ORDER, MEASURES
 from medhome.synth.visit_history import write_histories
 from medhome.visits.models import Visit
 
@@ -253,3 +253,58 @@ def test_one_query_per_measure_whatever_the_size(family_a, practice_a, size):
                 key, practices=[practice_a], period_start=PERIODS[0][0], period_end=PERIODS[0][1]
             )
         assert len(queries) == 1, key
+
+
+@pytest.mark.django_db
+def test_batched_measures_equal_the_reference(family_a, practice_a, settings):
+    """compute_all (related measures from one query, measures.batches) gives every measure
+    the reference's ids and medians, with the rule variants that change the shared SQL."""
+    kids = population(family_a, 100, "measures-batches")
+    screenings_and_referrals(kids, "measures-batches")
+    variants = (
+        {},
+        {"cdep_screen_days_from_visit": 7, "sns_count_plan_actions": False},
+        {"ref_cutoff_months": 0, "counted_modalities": ["in_person"]},
+    )
+    for rules in variants:
+        settings.MEDHOME_MEASURE_RULES = rules
+        for start, end in NEW_PERIODS:
+            together = batches.compute_all(
+                MEASURE_ORDER, practices=[practice_a], period_start=start, period_end=end
+            )
+            assert list(together) == list(MEASURE_ORDER)
+            for key, fast in together.items():
+                slow = reference.compute(
+                    key, practices=[practice_a], period_start=start, period_end=end
+                )
+                label = (key, start, end, rules)
+                assert sorted(fast.numerator_ids) == sorted(slow.numerator_ids), label
+                assert sorted(fast.denominator_ids) == sorted(slow.denominator_ids), label
+                assert fast.median_days == slow.median_days, label
+                assert fast.simplifications == list(MEASURES[key].simplifications), label
+
+
+@pytest.mark.django_db
+def test_one_query_per_batch(family_a, practice_a):
+    kids = population(family_a, 40, "measures-batch-queries")
+    screenings_and_referrals(kids, "measures-batch-queries")
+    tasks = batches.plan(MEASURE_ORDER)
+    assert {task.batch for task in tasks} == {None, *batches.BATCHES}
+    assert sorted(key for task in tasks for key in task.keys) == sorted(MEASURE_ORDER)
+    with CaptureQueriesContext(connection) as queries:
+        batches.compute_all(
+            MEASURE_ORDER,
+            practices=[practice_a],
+            period_start=PERIODS[0][0],
+            period_end=PERIODS[0][1],
+        )
+    assert len(queries) == len(tasks) < len(MEASURE_ORDER)
+
+
+def test_a_batch_is_used_only_for_two_or_more_of_its_measures():
+    tasks = batches.plan(["wcv", "dev_1", "dev", "w30_1", "wcv"])
+    assert [(t.keys, t.batch) for t in tasks] == [
+        (("dev_1", "dev"), "dev"),
+        (("wcv",), None),
+        (("w30_1",), None),
+    ]
