@@ -136,16 +136,17 @@ def _sns_screens(rules, practices, start: date, end: date) -> Batch:
 
 
 def _sns_followups(rules, practices, start: date, end: date) -> Batch:
-    columns, decide, positives = {}, {}, []
-    for short, domain in screening_measures.SNS_DOMAINS.items():
+    columns, decide = {}, {}
+    domains = screening_measures.SNS_DOMAINS
+    for short, domain in domains.items():
         positive, followed = screening_measures.sns_followup_parts(rules, domain, start, end)
-        positives.append(Q(positive))
         columns[f"positive_{short}"] = flag(positive)
         columns[f"followed_{short}"] = flag(Q(positive) & Q(followed))
         decide[f"sns_{short}_followup"] = _columns(f"followed_{short}", f"positive_{short}")
-    children = screening_measures.sns_children(practices, start, end)
-    children = children.filter(Q(*positives, _connector=Q.OR)).annotate(**columns)
-    return Batch(children, tuple(columns), decide, {})
+    children = screening_measures.sns_positive_children(
+        rules, list(domains.values()), practices, start, end
+    )
+    return Batch(children.annotate(**columns), tuple(columns), decide, {})
 
 
 def _referrals(rules, practices, start: date, end: date) -> Batch:

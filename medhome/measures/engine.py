@@ -230,10 +230,7 @@ def _wcv(key: str, rules, practices, start: date, end: date):
     # Correlated, but each probe is a range of the (child, starts_at) index thanks to the
     # sargable bound: the numerator is too large a set for PostgreSQL to hash `pk IN (…)`.
     visit = _well_visits(rules).filter(
-        sql.moments_around("starts_at", start, end),
-        child=OuterRef("pk"),
-        day__gte=start,
-        day__lte=end,
+        sql.local_days("starts_at", start, end), child=OuterRef("pk")
     )
     return flagged(children, Exists(visit))
 

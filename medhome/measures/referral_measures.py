@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from medhome.measures import definitions
-from medhome.measures.sql import flagged, local_day
+from medhome.measures.sql import by_local_day, flagged, local_days
 from medhome.periodicity.windows import add_months
 from medhome.referrals.models import Referral
 
@@ -41,18 +41,16 @@ def referral_rate(key: str, rules, practices, start: date, end: date):
 
 def sent_referrals(rules, practices, start: date, end: date) -> QuerySet:
     """The units of every loop-closure rate: the referrals sent in the period."""
-    return (
-        Referral.objects.filter(practice__in=practices, requested_at__isnull=False)
-        .exclude(status__in=rules["ref_excluded_statuses"])
-        .annotate(sent_day=local_day("requested_at"), closed_day=local_day("closed_at"))
-        .filter(sent_day__gte=start, sent_day__lte=last_sent_day(rules, start, end))
-    )
+    return Referral.objects.filter(
+        local_days("requested_at", start, last_sent_day(rules, start, end)),
+        practice__in=practices,
+    ).exclude(status__in=rules["ref_excluded_statuses"])
 
 
 def closed_as(key: str, end: date) -> Q:
     """The key's numerator: the referral's state is the key's, reached by the period's end."""
     status = STATES[key]
-    condition = Q(status=status, closed_day__lte=end)
+    condition = Q(status=status) & by_local_day("closed_at", end)
     if status == "completed":
         condition &= ~Q(outcome="")
     return condition

@@ -20,7 +20,7 @@ from medhome.measures.sql import (
     as_text,
     flagged,
     local_day,
-    moments_around,
+    local_days,
     per_child,
     shift,
 )
@@ -69,7 +69,9 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
     """(the visits that are units of any of `visit_keys`, one CdepPart per visit key with
     children in the period); measures.batches groups the rows by part."""
     around = rules["cdep_screen_days_from_visit"]
-    visits = _well_visits(rules).filter(child__practice__in=practices, day__gte=start, day__lte=end)
+    visits = _well_visits(rules).filter(
+        local_days("starts_at", start, end), child__practice__in=practices
+    )
     if around is not None:
         visits = visits.annotate(
             s_first=shift(local_day("starts_at"), -int(around)),
@@ -208,12 +210,8 @@ def sns_screen_window(rules: dict, start: date, end: date) -> tuple[date, date]:
 
 def sns_children(practices, start: date, end: date) -> QuerySet:
     # The sargable bound on starts_at prunes most visits before their local day is computed.
-    seen = Visit.objects.annotate(day=local_day("starts_at")).filter(
-        moments_around("starts_at", start, end),
-        child=OuterRef("pk"),
-        status=VisitStatus.COMPLETED,
-        day__gte=start,
-        day__lte=end,
+    seen = Visit.objects.filter(
+        local_days("starts_at", start, end), child=OuterRef("pk"), status=VisitStatus.COMPLETED
     )
     return Child.objects.filter(Exists(seen), practice__in=practices)
 
@@ -245,8 +243,34 @@ def sns_screen(key: str, rules, practices, start: date, end: date):
 
 
 def sns_followup(key: str, rules, practices, start: date, end: date):
-    positive, followed = sns_followup_parts(rules, SNS_DOMAINS[key.split("_")[1]], start, end)
-    return flagged(sns_children(practices, start, end).filter(positive), followed), ""
+    domain = SNS_DOMAINS[key.split("_")[1]]
+    _positive, followed = sns_followup_parts(rules, domain, start, end)
+    children = sns_positive_children(rules, [domain], practices, start, end)
+    return flagged(children, followed), ""
+
+
+def sns_positive_children(rules, domains, practices, start: date, end: date) -> QuerySet:
+    """The SNS children with a positive screen for any of the domains: an uncorrelated `IN`,
+    so the database can start from the (few) positive screens rather than probe them for every
+    child seen in the period."""
+    first, last = sns_screen_window(rules, start, end)
+    positive = (
+        _scored(rules)
+        .filter(positive__isnull=False, administered_on__gte=first, administered_on__lte=last)
+        .annotate(domains_text=as_text("positive_domains"))
+        .filter(
+            any_of(
+                [
+                    Q(
+                        instrument_key__in=definitions.sns_instruments_for(domain, rules),
+                        domains_text__contains=f'"{domain}"',
+                    )
+                    for domain in domains
+                ]
+            )
+        )
+    )
+    return sns_children(practices, start, end).filter(pk__in=positive.values("child_id"))
 
 
 def sns_followup_parts(rules, domain: str, start: date, end: date) -> tuple[Exists, Exists]:

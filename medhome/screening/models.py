@@ -102,6 +102,19 @@ class Administration(PracticeScopedModel):
             models.Index(
                 fields=["child", "instrument_key", "submitted_at"], name="admin_history_idx"
             ),
+            # The measures' per-child probes (a scored screen of these instruments in a window,
+            # by this respondent) answered from the index alone.
+            models.Index(
+                fields=[
+                    "child",
+                    "instrument_key",
+                    "administered_on",
+                    "status",
+                    "positive",
+                    "respondent",
+                ],
+                name="admin_measure_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -57,7 +57,11 @@ class Visit(PracticeScopedModel):
         ordering = ["starts_at"]
         indexes = [
             models.Index(fields=["practice", "starts_at"], name="visit_day_idx"),
-            models.Index(fields=["child", "starts_at"], name="visit_child_idx"),
+            # A child's visits by time; the measures' per-child probes (a well-child visit in a
+            # window, an earlier visit) read status, kind and modality from the index alone.
+            models.Index(
+                fields=["child", "starts_at", "status", "kind", "modality"], name="visit_child_idx"
+            ),
         ]
 
     def __str__(self) -> str:
