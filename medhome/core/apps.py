@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     name = "medhome.core"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from medhome.core.sqlite_functions import memoize_date_functions
+
+        connection_created.connect(memoize_date_functions, dispatch_uid="memoize_date_functions")
