@@ -9,6 +9,7 @@ MEDHOME_PERIODICITY_RULES; the measures do not keep a second copy. The discharge
 move the 1-month opening earlier) is not used: medhome does not record it on the child.
 """
 
+import functools
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -27,6 +28,9 @@ def visit_window(visit_key: str, on: date) -> Window:
     rules = current_rules()
     visit = schedule.visit(visit_key)
 
+    # Memoized: a measure asks for the same dates of birth several times (which births meet
+    # the period, then each bound per birth-date run), and a window costs a schedule walk.
+    @functools.cache
     def window(dob: date) -> tuple[date, date]:
         found = window_of(dob, visit, schedule=schedule, rules=rules)
         return found.opens, found.closes - ONE
@@ -40,16 +44,27 @@ def months(dob: date, count: int) -> date:
 
 def births_overlapping(window: Window, start: date, end: date) -> list[date]:
     """Every date of birth whose window meets [start, end], ascending. Both bounds are
-    non-decreasing in the date of birth, so the result is one interval of dates."""
+    non-decreasing in the date of birth, so the result is one interval of dates, found by two
+    binary searches over a range that holds it."""
     if end < start:
         return []
     first, last = window(start)
     lead, tail = (first - start).days, (last - start).days
-    day, stop = start - timedelta(days=tail + 10), end - timedelta(days=lead - 10)
-    found = []
-    while day <= stop:
-        opens, closes = window(day)
-        if opens <= end and closes >= start:
-            found.append(day)
-        day += ONE
-    return found
+    low, high = start - timedelta(days=tail + 10), end - timedelta(days=lead - 10)
+    # The earliest birth whose window has not closed before `start`...
+    earliest = _first_true(low, high, lambda dob: window(dob)[1] >= start)
+    # ...and the first birth whose window opens after `end` (the one after the latest).
+    after = _first_true(low, high + ONE, lambda dob: window(dob)[0] > end)
+    days = (after - earliest).days
+    return [earliest + timedelta(days=n) for n in range(max(days, 0))]
+
+
+def _first_true(low: date, high: date, test: Callable[[date], bool]) -> date:
+    """The first day in [low, high] where a monotone (False…True) test holds, or high."""
+    while low < high:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if test(middle):
+            high = middle
+        else:
+            low = middle + ONE
+    return low
