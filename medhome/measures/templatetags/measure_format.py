@@ -29,5 +29,6 @@ def count(value: int | None) -> str:
 
 @register.filter
 def tr(text: str) -> str:
-    """A measure title or heading in the page's language (catalogued in labels_i18n)."""
+    """A measure title, heading or definition text in the page's language (catalogued in
+    labels_i18n)."""
     return gettext(text) if text else ""
