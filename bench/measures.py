@@ -184,6 +184,22 @@ def run_counts(keys, practices, start: date, end: date) -> dict:  # type: ignore
     return seconds
 
 
+def run_tasks(keys, practices, start: date, end: date) -> None:  # type: ignore[no-untyped-def]
+    """Each query of all_figures (a batch of related measures, or one measure), one after
+    another, with its time: where the seconds of all the figures go."""
+    from medhome.measures import batches, figures
+
+    print("  queries of all_figures, one after another (counts):")
+    total = 0.0
+    for task in batches.plan(keys):
+        started = perf_counter()
+        figures._run(task, practices, start, end)
+        took = perf_counter() - started
+        total += took
+        print(f"    {task.batch or task.keys[0]:<14} {took:7.2f} s  ({', '.join(task.keys)})")
+    print(f"    {'total':<14} {total:7.2f} s")
+
+
 def explain(key: str, practices, start: date, end: date, vendor: str) -> None:  # type: ignore[no-untyped-def]
     from medhome.measures import engine
 
@@ -245,6 +261,7 @@ def bench(args: argparse.Namespace) -> None:
             f"  all {len(keys)} measures with their ids (compute_all, 1 connection): "
             f"{perf_counter() - started:.2f} s"
         )
+        run_tasks(keys, practice_ids, start, end)
         # SQLite runs them one after another whatever the workers: once is enough there.
         for workers in (2, 1, 2) if connection.vendor == "postgresql" else (1,):
             started = perf_counter()
