@@ -131,6 +131,11 @@ CLINICIAN_GET = {
         "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2Fgenerate%2F",
     ),
     "mfa_reauthenticate": (302, "/accounts/reauthenticate/"),
+    # allauth 65.22's reauthentication by e-mailed code: off here (staff confirm with their
+    # password), so asking for a code goes to the password page, and confirming one with none
+    # pending goes back to asking.
+    "account_request_reauthentication_code": (302, "/accounts/reauthenticate/"),
+    "account_confirm_reauthentication_code": (302, "/accounts/reauthenticate/code/"),
     # No authenticator app is set up yet: nothing to remove or to show.
     "mfa_deactivate_totp": (404, None),
     "mfa_view_recovery_codes": (404, None),
