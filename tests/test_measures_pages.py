@@ -171,6 +171,7 @@ def test_drill_down_to_one_stratum(log_in, staff_a, practice_a, dev_children):
 
     body = spanish.content.decode()
     assert "Devkid3" in body and "Devkid4" not in body
+    assert "<td>Spanish</td>" in body  # the language's name, not its code
     assert "No children." in race.content.decode()
     event = AuditEvent.objects.filter(object_type="measure_children").order_by("sequence").first()
     assert event.detail["stratum"] == ["language", "es"]
@@ -189,3 +190,21 @@ def test_network_equity_view_is_suppressed(log_in, staff_a, practice_a, dev_chil
     # 2 of 4 children in the network: small cells, never shown.
     assert ">2<" not in body and ">4<" not in body
     assert "That measure is not one of the choices." in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_bars_carry_each_groups_counts(log_in, staff_a, practice_a, dev_children):
+    a, _ = dev_children
+    for kid, language in zip(a, ("en", "es", "es"), strict=True):
+        kid.preferred_language = language
+        kid.save()
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    page = client.get(f"/measures/dev_2/?period={PERIOD}&by=language")
+
+    bars = page.context["bars"]["rows"]
+    assert [(bar["label"], bar["rate"]) for bar in bars] == [
+        ("All children (1/3)", 33.3),
+        ("Spanish (0/2)", 0.0),  # larger groups first
+        ("English (1/1)", 100.0),
+    ]

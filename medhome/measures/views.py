@@ -51,14 +51,30 @@ def _dimension(request: AuthedRequest) -> str:
 
 
 def _chart_rows(total, rows) -> dict:
+    """Bars by group; each label carries its counts where they are shown, so a group at 0 %
+    is told apart from one with no children and a small group reads as small."""
+
     def pct(rate):
         return None if rate is None else round(rate * 100, 1)
 
+    def label(name, numerator, denominator):
+        return name if denominator is None else f"{name} ({numerator}/{denominator})"
+
     return {
         "rows": [
-            {"label": str(_("All children")), "rate": pct(total.rate), "total": True},
+            {
+                "label": label(str(_("All children")), total.numerator, total.denominator),
+                "rate": pct(total.rate),
+                "total": True,
+            },
             *(
-                {"label": row.cell.label, "rate": pct(row.cell.shown_rate), "total": False}
+                {
+                    "label": label(
+                        row.cell.label, row.cell.shown_numerator, row.cell.shown_denominator
+                    ),
+                    "rate": pct(row.cell.shown_rate),
+                    "total": False,
+                }
                 for row in rows
             ),
         ]
