@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import Action, AuditEvent
+from medhome.measures import definitions
 from medhome.measures.tests.helpers import child, screen
 from tests import factories
 
@@ -76,6 +77,10 @@ def test_export_is_suppressed_and_audited(log_in, staff_a, practice_a, dev_child
             assert row[column] == "" or row[column] == "0" or int(row[column]) >= 11
     total = next(row for row in rows if row["group"] == "All children")
     assert total["note"] == "suppressed" and total["rate_percent"] == ""
+    assert {row["simplifications"] for row in rows} == {
+        " | ".join(definitions.get("dev_2").simplifications)
+    }
+    assert "Continuous enrollment is approximated" in total["simplifications"]
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="measure_table").count() == 1
 
 

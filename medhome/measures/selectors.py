@@ -149,6 +149,8 @@ def export_rows(actor: Actor, keys: list[str], period: Period) -> list[list]:
     rows: list[list] = []
     for key in keys:
         measure = definitions.get(key)
+        # On every row, so a row copied out of the table still says what the figure leaves out.
+        simplifications = " | ".join(measure.simplifications)
         for dimension in strata.DIMENSIONS:
             total, cells = stratified(key, practices, period, dimension, suppress=True)
             for row in [StratumRow(total, total.shown_rate), *cells]:
@@ -167,6 +169,7 @@ def export_rows(actor: Actor, keys: list[str], period: Period) -> list[list]:
                         "" if rate is None else f"{rate * 100:.1f}",
                         "" if cell.key == "total" else _blank(row.gap_points),
                         "suppressed" if cell.hidden else "",
+                        simplifications,
                     ]
                 )
     record(
@@ -196,6 +199,7 @@ EXPORT_HEADER = [
     "rate_percent",
     "gap_to_overall_points",
     "note",
+    "simplifications",
 ]
 
 
