@@ -425,15 +425,11 @@ def care_plan(child, caregiver, user) -> dict:
         actor=actor,
         plan=plan,
         kind="staff",
-        values={"role_label": "Pediatrician"},
+        role_label="Pediatrician",
         user=user,
         at=now,
     )
-    goal = plans.add_goal(
-        actor=actor, plan=plan, values={"text": "Sleep through the night"}, at=now
-    )
-    action = plans.add_action(
-        actor=actor, plan=plan, values={"text": "Call the sleep clinic"}, at=now
-    )
+    goal = plans.add_goal(actor=actor, plan=plan, text="Sleep through the night", at=now)
+    action = plans.add_action(actor=actor, plan=plan, text="Call the sleep clinic", at=now)
     link, _token = plans.create_family_link(actor=actor, plan=plan, caregiver=caregiver, at=now)
     return {"plan": plan, "member": member, "goal": goal, "action": action, "plan_link": link}

@@ -104,10 +104,9 @@ def edit_plan(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
                 actor=request.actor,
                 plan=plan,
                 version=_version(form),
-                values={
-                    field: form.cleaned_data[field]
-                    for field in ("family_priorities", "family_strengths", "review_on")
-                },
+                family_priorities=form.cleaned_data["family_priorities"],
+                family_strengths=form.cleaned_data["family_strengths"],
+                review_on=form.cleaned_data["review_on"],
                 at=clock.now(),
             )
             messages.success(request, _("Plan saved."))
@@ -131,7 +130,7 @@ def add_member(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 user=form.cleaned_data["user"],
                 caregiver=form.cleaned_data["caregiver"],
-                values=form.values(),
+                **form.values(),
                 at=clock.now(),
             )
             messages.success(request, _("Team member added."))
@@ -180,7 +179,8 @@ def edit_member(request: AuthedRequest, member_id: UUID) -> HttpResponse:
             actor=request.actor,
             member=member,
             version=_version(form),
-            values={**values, "is_active": request.POST.get("remove") != "1"},
+            **values,
+            is_active=request.POST.get("remove") != "1",
             at=clock.now(),
         ),
     )
@@ -193,7 +193,7 @@ def add_goal(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     form = forms.GoalForm(request.POST, plan=plan)
     if form.is_valid():
         try:
-            services.add_goal(actor=request.actor, plan=plan, values=form.values(), at=clock.now())
+            services.add_goal(actor=request.actor, plan=plan, **form.values(), at=clock.now())
             messages.success(request, _("Goal added."))
         except ValidationError as error:
             _errors(request, error)
@@ -221,7 +221,7 @@ def edit_goal(request: AuthedRequest, goal_id: UUID) -> HttpResponse:
         form,
         _("Goal"),
         lambda values: services.update_goal(
-            actor=request.actor, goal=goal, version=_version(form), values=values, at=clock.now()
+            actor=request.actor, goal=goal, version=_version(form), **values, at=clock.now()
         ),
     )
 
@@ -248,9 +248,7 @@ def add_action(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     form = forms.ActionForm(request.POST, plan=plan)
     if form.is_valid():
         try:
-            services.add_action(
-                actor=request.actor, plan=plan, values=form.values(), at=clock.now()
-            )
+            services.add_action(actor=request.actor, plan=plan, **form.values(), at=clock.now())
             messages.success(request, _("Action added."))
         except ValidationError as error:
             _errors(request, error)
@@ -284,7 +282,7 @@ def edit_action(request: AuthedRequest, action_id: UUID) -> HttpResponse:
             actor=request.actor,
             action=action,
             version=_version(form),
-            values=values,
+            **values,
             at=clock.now(),
         ),
     )
@@ -458,7 +456,7 @@ def family_goal(
                     link=link,
                     goal=goal,
                     version=_version(form),
-                    values={
+                    **{
                         field: form.cleaned_data[field]
                         for field in ("text", "target_on", "status")
                         if field != "status" or form.cleaned_data[field]

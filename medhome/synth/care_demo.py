@@ -62,17 +62,16 @@ def load_demo_care(practice: Practice, *, now: datetime, hospital_stay: bool) ->
         actor=coordinator,
         plan=plan,
         version=plan.version,
-        values={
-            "family_priorities": "Que duerma mejor y que podamos pagar la renta este invierno.",
-            "family_strengths": "La abuela nos ayuda todos los días; cocinamos juntos.",
-        },
+        family_priorities="Que duerma mejor y que podamos pagar la renta este invierno.",
+        family_strengths="La abuela nos ayuda todos los días; cocinamos juntos.",
         at=now,
     )
     plans.add_team_member(
         actor=coordinator,
         plan=plan,
         kind="staff",
-        values={"role_label": "Care coordinator", "is_lead_coordinator": True},
+        role_label="Care coordinator",
+        is_lead_coordinator=True,
         user=coordinator.user,
         at=now,
     )
@@ -80,7 +79,7 @@ def load_demo_care(practice: Practice, *, now: datetime, hospital_stay: bool) ->
         actor=coordinator,
         plan=plan,
         kind="staff",
-        values={"role_label": "Pediatrician"},
+        role_label="Pediatrician",
         user=pediatrician.user,
         at=now,
     )
@@ -88,27 +87,24 @@ def load_demo_care(practice: Practice, *, now: datetime, hospital_stay: bool) ->
         actor=coordinator,
         plan=plan,
         kind="external",
-        values={
-            "name": "Ana Ruiz (synthetic)",
-            "organization": "Family Visiting Program",
-            "external_role": "home_visitor",
-            "phone": "+14015550190",
-        },
+        name="Ana Ruiz (synthetic)",
+        organization="Family Visiting Program",
+        external_role="home_visitor",
+        phone="+14015550190",
         at=now,
     )
     goal = plans.add_goal(
         actor=coordinator,
         plan=plan,
-        values={
-            "text": "Bedtime routine three nights a week",
-            "target_on": (now + timedelta(days=60)).date(),
-        },
+        text="Bedtime routine three nights a week",
+        target_on=(now + timedelta(days=60)).date(),
         at=now,
     )
     plans.add_action(
         actor=coordinator,
         plan=plan,
-        values={"text": "Home visitor brings the sleep routine handout", "goal": goal},
+        text="Home visitor brings the sleep routine handout",
+        goal=goal,
         at=now,
     )
     if hospital_stay:

@@ -8,6 +8,7 @@ from django.http import Http404
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan import selectors, services
+from medhome.careplan.services import family as family_services
 from medhome.careplan.models import (
     CareTeamMember,
     ExternalRole,
@@ -35,7 +36,8 @@ def test_every_change_is_versioned_with_who_when_and_what(coordinator, plan_a, s
         actor=coordinator,
         plan=plan_a,
         version=1,
-        values={"family_priorities": "Que Sofía hable más", "review_on": date(2026, 6, 1)},
+        family_priorities="Que Sofía hable más",
+        review_on=date(2026, 6, 1),
         at=LATER,
     )
     assert plan.version == 2
@@ -48,11 +50,9 @@ def test_every_change_is_versioned_with_who_when_and_what(coordinator, plan_a, s
         "family_priorities": ("", "Que Sofía hable más"),
         "review_on": ("", "2026-06-01"),
     }
-    goal = services.add_goal(
-        actor=coordinator, plan=plan, values={"text": "Walk to the park"}, at=LATER
-    )
+    goal = services.add_goal(actor=coordinator, plan=plan, text="Walk to the park", at=LATER)
     services.update_goal(
-        actor=coordinator, goal=goal, version=1, values={"status": GoalStatus.IN_PROGRESS}, at=LATER
+        actor=coordinator, goal=goal, version=1, status=GoalStatus.IN_PROGRESS, at=LATER
     )
     services.add_progress_note(actor=coordinator, goal=goal, text="Went twice", at=LATER)
     history = list(selectors.plan_history(plan))
@@ -67,7 +67,7 @@ def test_audit_names_fields_never_values(coordinator, plan_a):
         actor=coordinator,
         plan=plan_a,
         version=1,
-        values={"family_strengths": "Abuela vive con nosotros"},
+        family_strengths="Abuela vive con nosotros",
         at=LATER,
     )
     event = AuditEvent.objects.filter(object_type="careplan.careplan").latest("sequence")
@@ -76,20 +76,16 @@ def test_audit_names_fields_never_values(coordinator, plan_a):
 
 
 def test_stale_edit_is_refused_with_a_clear_message(coordinator, plan_a):
-    services.update_plan(
-        actor=coordinator, plan=plan_a, version=1, values={"family_priorities": "A"}, at=LATER
-    )
+    services.update_plan(actor=coordinator, plan=plan_a, version=1, family_priorities="A", at=LATER)
     with pytest.raises(services.StaleEdit) as stale:
         services.update_plan(
-            actor=coordinator, plan=plan_a, version=1, values={"family_priorities": "B"}, at=LATER
+            actor=coordinator, plan=plan_a, version=1, family_priorities="B", at=LATER
         )
     assert "Someone else changed this plan" in stale.value.messages[0]
-    goal = services.add_goal(actor=coordinator, plan=plan_a, values={"text": "Sleep"}, at=LATER)
-    services.update_goal(actor=coordinator, goal=goal, version=1, values={"text": "Nap"}, at=LATER)
+    goal = services.add_goal(actor=coordinator, plan=plan_a, text="Sleep", at=LATER)
+    services.update_goal(actor=coordinator, goal=goal, version=1, text="Nap", at=LATER)
     with pytest.raises(services.StaleEdit):
-        services.update_goal(
-            actor=coordinator, goal=goal, version=1, values={"text": "Naps"}, at=LATER
-        )
+        services.update_goal(actor=coordinator, goal=goal, version=1, text="Naps", at=LATER)
 
 
 def test_one_lead_coordinator_per_child(coordinator, plan_a, staff_a):
@@ -98,7 +94,8 @@ def test_one_lead_coordinator_per_child(coordinator, plan_a, staff_a):
         plan=plan_a,
         kind=MemberKind.STAFF,
         user=staff_a[Role.CARE_COORDINATOR],
-        values={"role_label": "Care coordinator", "is_lead_coordinator": True},
+        role_label="Care coordinator",
+        is_lead_coordinator=True,
         at=MOMENT,
     )
     second = services.add_team_member(
@@ -106,7 +103,8 @@ def test_one_lead_coordinator_per_child(coordinator, plan_a, staff_a):
         plan=plan_a,
         kind=MemberKind.STAFF,
         user=staff_a[Role.COMMUNITY_HEALTH_WORKER],
-        values={"role_label": "CHW", "is_lead_coordinator": True},
+        role_label="CHW",
+        is_lead_coordinator=True,
         at=LATER,
     )
     first.refresh_from_db()
@@ -124,12 +122,10 @@ def test_team_members_of_every_kind(coordinator, plan_a, caregiver_a, clinician_
         actor=coordinator,
         plan=plan_a,
         kind=MemberKind.EXTERNAL,
-        values={
-            "name": "Dana Ortiz",
-            "organization": "Early Intervention North",
-            "external_role": ExternalRole.EARLY_INTERVENTION,
-            "phone": "617-555-0100",
-        },
+        name="Dana Ortiz",
+        organization="Early Intervention North",
+        external_role=ExternalRole.EARLY_INTERVENTION,
+        phone="617-555-0100",
         at=MOMENT,
     )
     parent = services.add_team_member(
@@ -137,7 +133,6 @@ def test_team_members_of_every_kind(coordinator, plan_a, caregiver_a, clinician_
         plan=plan_a,
         kind=MemberKind.CAREGIVER,
         caregiver=caregiver_a,
-        values={},
         at=MOMENT,
     )
     team = list(selectors.team_of(plan_a.child))
@@ -151,19 +146,19 @@ def test_team_members_of_every_kind(coordinator, plan_a, caregiver_a, clinician_
             plan=plan_a,
             kind=MemberKind.STAFF,
             user=clinician_b,
-            values={},
             at=MOMENT,
         )
     with pytest.raises(ValidationError):
         services.add_team_member(
-            actor=coordinator, plan=plan_a, kind=MemberKind.EXTERNAL, values={}, at=MOMENT
+            actor=coordinator, plan=plan_a, kind=MemberKind.EXTERNAL, at=MOMENT
         )
     with pytest.raises(ValidationError):
         services.add_team_member(
             actor=coordinator,
             plan=plan_a,
             kind=MemberKind.EXTERNAL,
-            values={"name": "X", "is_lead_coordinator": True},
+            name="X",
+            is_lead_coordinator=True,
             at=MOMENT,
         )
 
@@ -184,12 +179,10 @@ def test_actions_link_only_the_same_childs_referrals_and_screenings(
     action = services.add_action(
         actor=coordinator,
         plan=plan_a,
-        values={
-            "text": "Call the food bank",
-            "referral": own_referral,
-            "screening": own_screening,
-            "due_on": date(2026, 3, 11),
-        },
+        text="Call the food bank",
+        referral=own_referral,
+        screening=own_screening,
+        due_on=date(2026, 3, 11),
         at=LATER,
     )
     assert action.referral == own_referral and action.screening == own_screening
@@ -197,7 +190,8 @@ def test_actions_link_only_the_same_childs_referrals_and_screenings(
         services.add_action(
             actor=coordinator,
             plan=plan_a,
-            values={"text": "x", "referral": other_referral},
+            text="x",
+            referral=other_referral,
             at=LATER,
         )
     assert "referral" in refused.value.message_dict
@@ -205,7 +199,8 @@ def test_actions_link_only_the_same_childs_referrals_and_screenings(
         services.add_action(
             actor=coordinator,
             plan=plan_a,
-            values={"text": "x", "screening": sibling_screening},
+            text="x",
+            screening=sibling_screening,
             at=LATER,
         )
     assert "screening" in refused.value.message_dict
@@ -214,7 +209,7 @@ def test_actions_link_only_the_same_childs_referrals_and_screenings(
             actor=coordinator,
             action=action,
             version=1,
-            values={"referral": other_referral},
+            referral=other_referral,
             at=LATER,
         )
     assert list(selectors.linkable_referrals(plan_a)) == [own_referral]
@@ -226,21 +221,17 @@ def test_b_plan_is_never_reachable_from_an_actor_of_a(
     assert selectors.plan_of_child(coordinator, child_b) is None
     with pytest.raises(Http404):
         selectors.access_plan(coordinator, plan_b.pk)
-    goal_b = services.add_goal(
-        actor=clinician_b_actor, plan=plan_b, values={"text": "B's goal"}, at=MOMENT
-    )
+    goal_b = services.add_goal(actor=clinician_b_actor, plan=plan_b, text="B's goal", at=MOMENT)
     with pytest.raises(Http404):
         selectors.access_goal(coordinator, goal_b.pk)
     for call in (
         lambda: services.update_plan(
-            actor=coordinator, plan=plan_b, version=1, values={"family_priorities": "x"}, at=LATER
+            actor=coordinator, plan=plan_b, version=1, family_priorities="x", at=LATER
         ),
-        lambda: services.add_goal(actor=coordinator, plan=plan_b, values={"text": "x"}, at=LATER),
-        lambda: services.update_goal(
-            actor=coordinator, goal=goal_b, version=1, values={"text": "x"}, at=LATER
-        ),
+        lambda: services.add_goal(actor=coordinator, plan=plan_b, text="x", at=LATER),
+        lambda: services.update_goal(actor=coordinator, goal=goal_b, version=1, text="x", at=LATER),
         lambda: services.add_progress_note(actor=coordinator, goal=goal_b, text="x", at=LATER),
-        lambda: services.add_action(actor=coordinator, plan=plan_b, values={"text": "x"}, at=LATER),
+        lambda: services.add_action(actor=coordinator, plan=plan_b, text="x", at=LATER),
         lambda: services.ensure_plan(actor=coordinator, child=child_b, at=LATER),
     ):
         with pytest.raises(Http404):
@@ -252,7 +243,7 @@ def test_b_plan_is_never_reachable_from_an_actor_of_a(
 def test_roles_without_plan_edit_are_refused(staff_a, practice_a, plan_a):
     front_desk = actor_for(staff_a[Role.FRONT_DESK], practice_a, Role.FRONT_DESK)
     with pytest.raises(PermissionDenied):
-        services.add_goal(actor=front_desk, plan=plan_a, values={"text": "x"}, at=LATER)
+        services.add_goal(actor=front_desk, plan=plan_a, text="x", at=LATER)
 
 
 # --- The family's part --------------------------------------------------------------------
@@ -293,7 +284,7 @@ def test_family_adds_and_updates_their_own_goal(family_link, plan_a):
     goal = services.family_add_goal(link=link, text="Leer un cuento cada noche", at=LATER)
     assert goal.created_by_family and goal.owner_caregiver == link.caregiver
     services.family_update_own_goal(
-        link=link, goal=goal, version=1, values={"status": GoalStatus.IN_PROGRESS}, at=LATER
+        link=link, goal=goal, version=1, status=GoalStatus.IN_PROGRESS, at=LATER
     )
     services.family_add_note(link=link, goal=goal, text="Ya leemos tres noches", at=LATER)
     changes = list(selectors.plan_history(plan_a))[:3]
@@ -306,11 +297,12 @@ def test_family_may_change_a_team_goal_a_caregiver_owns(coordinator, family_link
     goal = services.add_goal(
         actor=coordinator,
         plan=plan_a,
-        values={"text": "Apply for WIC", "owner_caregiver": link.caregiver},
+        text="Apply for WIC",
+        owner_caregiver=link.caregiver,
         at=LATER,
     )
     services.family_update_own_goal(
-        link=link, goal=goal, version=1, values={"status": GoalStatus.MET}, at=LATER
+        link=link, goal=goal, version=1, status=GoalStatus.MET, at=LATER
     )
     goal.refresh_from_db()
     assert goal.status == GoalStatus.MET
@@ -321,38 +313,35 @@ def test_family_cannot_change_the_teams_clinical_items(
 ):
     link, _token = family_link
     languages = []
-    real_override = services.translation.override
+    real_override = family_services.translation.override
 
     def spy(language, *args, **kwargs):
         languages.append(language)
         return real_override(language, *args, **kwargs)
 
-    monkeypatch.setattr(services.translation, "override", spy)
+    monkeypatch.setattr(family_services.translation, "override", spy)
     nurse = services.add_team_member(
         actor=coordinator,
         plan=plan_a,
         kind=MemberKind.STAFF,
         user=staff_a[Role.NURSE],
-        values={"role_label": "Nurse"},
+        role_label="Nurse",
         at=MOMENT,
     )
     staff_goal = services.add_goal(
         actor=coordinator,
         plan=plan_a,
-        values={"text": "Asthma action plan", "owner_member": nurse},
+        text="Asthma action plan",
+        owner_member=nurse,
         at=LATER,
     )
-    unowned_goal = services.add_goal(
-        actor=coordinator, plan=plan_a, values={"text": "Hearing test"}, at=LATER
-    )
-    action = services.add_action(
-        actor=coordinator, plan=plan_a, values={"text": "Order labs"}, at=LATER
-    )
+    unowned_goal = services.add_goal(actor=coordinator, plan=plan_a, text="Hearing test", at=LATER)
+    action = services.add_action(actor=coordinator, plan=plan_a, text="Order labs", at=LATER)
     version_before = plan_a.__class__.objects.get(pk=plan_a.pk).version
     for item in (staff_goal, unowned_goal, action):
         with pytest.raises(services.FamilyEditRefused) as refused:
             services.family_update_own_goal(
-                link=link, goal=item, version=1, values={"text": "changed"}, at=LATER
+                link=link, goal=item, version=1, text="changed", at=LATER
             )
         # Marisol reads Spanish: the message is written in her language.
         assert str(refused.value)
@@ -375,7 +364,7 @@ def test_family_refused_message_in_english_for_english_readers(coordinator, plan
     link, _token = services.create_family_link(
         actor=coordinator, plan=plan_a, caregiver=english, at=MOMENT
     )
-    goal = services.add_goal(actor=coordinator, plan=plan_a, values={"text": "Labs"}, at=LATER)
+    goal = services.add_goal(actor=coordinator, plan=plan_a, text="Labs", at=LATER)
     with pytest.raises(services.FamilyEditRefused) as refused:
         services.family_add_note(link=link, goal=goal, text="x", at=LATER)
     assert "belongs to your care team" in str(refused.value)
@@ -383,9 +372,7 @@ def test_family_refused_message_in_english_for_english_readers(coordinator, plan
 
 def test_family_cannot_reach_another_plans_goal(family_link, clinician_b_actor, plan_b):
     link, _token = family_link
-    goal_b = services.add_goal(
-        actor=clinician_b_actor, plan=plan_b, values={"text": "B"}, at=MOMENT
-    )
+    goal_b = services.add_goal(actor=clinician_b_actor, plan=plan_b, text="B", at=MOMENT)
     with pytest.raises(Http404):
         services.family_add_note(link=link, goal=goal_b, text="x", at=LATER)
 
@@ -393,12 +380,10 @@ def test_family_cannot_reach_another_plans_goal(family_link, clinician_b_actor, 
 def test_family_stale_edit_refused(family_link):
     link, _token = family_link
     goal = services.family_add_goal(link=link, text="Más paseos", at=LATER)
-    services.family_update_own_goal(
-        link=link, goal=goal, version=1, values={"text": "Paseos"}, at=LATER
-    )
+    services.family_update_own_goal(link=link, goal=goal, version=1, text="Paseos", at=LATER)
     with pytest.raises(services.StaleEdit):
         services.family_update_own_goal(
-            link=link, goal=goal, version=1, values={"text": "Paseos diarios"}, at=LATER
+            link=link, goal=goal, version=1, text="Paseos diarios", at=LATER
         )
 
 
@@ -417,9 +402,10 @@ def test_actions_from_confidential_screenings_stay_off_family_pages(
     hidden = services.add_action(
         actor=coordinator,
         plan=plan_a,
-        values={"text": "Follow up", "screening": screening},
+        text="Follow up",
+        screening=screening,
         at=LATER,
     )
-    shown = services.add_action(actor=coordinator, plan=plan_a, values={"text": "Labs"}, at=LATER)
+    shown = services.add_action(actor=coordinator, plan=plan_a, text="Labs", at=LATER)
     assert selectors.family_visible_actions(plan_a) == [shown]
     assert hidden in selectors.actions_of(plan_a)

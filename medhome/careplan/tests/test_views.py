@@ -28,7 +28,7 @@ def test_the_team_sees_the_plan_page_with_history(client_a, plan_a, coordinator)
         actor=coordinator,
         plan=plan_a,
         version=1,
-        values={"family_priorities": "Que Sofía duerma mejor"},
+        family_priorities="Que Sofía duerma mejor",
         at=MOMENT,
     )
     response = client_a.get(reverse("careplan:plan", args=[plan_a.child_id]))
@@ -76,7 +76,7 @@ def test_staff_add_a_team_member_and_a_note(client_a, plan_a, staff_a, coordinat
     )
     assert response.status_code == 302
     assert plan_a.child.care_team.get().is_lead_coordinator
-    goal = services.add_goal(actor=coordinator, plan=plan_a, values={"text": "G"}, at=MOMENT)
+    goal = services.add_goal(actor=coordinator, plan=plan_a, text="G", at=MOMENT)
     client_a.post(reverse("careplan:add_note", args=[goal.pk]), {"text": "Going well"})
     assert goal.notes.get().text == "Going well"
 
@@ -91,7 +91,7 @@ def test_roles_without_plan_edit_cannot_post(log_in, staff_a, practice_a, plan_a
 
 
 def test_practice_b_cannot_reach_a_plan(log_in, clinician_b, practice_b, plan_a, coordinator):
-    goal = services.add_goal(actor=coordinator, plan=plan_a, values={"text": "A"}, at=MOMENT)
+    goal = services.add_goal(actor=coordinator, plan=plan_a, text="A", at=MOMENT)
     client_b = log_in(clinician_b, practice_b)
     for url in (
         reverse("careplan:plan", args=[plan_a.child_id]),
@@ -155,7 +155,7 @@ def test_family_can_update_their_goal_and_add_a_note(client, live_link):
 
 def test_family_cannot_change_a_team_goal_from_the_page(client, live_link, coordinator):
     link, token = live_link
-    goal = services.add_goal(actor=coordinator, plan=link.plan, values={"text": "Labs"}, at=MOMENT)
+    goal = services.add_goal(actor=coordinator, plan=link.plan, text="Labs", at=MOMENT)
     url = reverse("careplan:family_goal", args=[token, goal.pk])
     response = client.post(url, {"what": "goal", "version": 1, "text": "No", "status": "met"})
     assert response.status_code == 403
@@ -167,9 +167,7 @@ def test_family_cannot_change_a_team_goal_from_the_page(client, live_link, coord
 
 def test_family_cannot_open_another_plans_goal(client, live_link, clinician_b_actor, plan_b):
     _link, token = live_link
-    goal_b = services.add_goal(
-        actor=clinician_b_actor, plan=plan_b, values={"text": "B"}, at=MOMENT
-    )
+    goal_b = services.add_goal(actor=clinician_b_actor, plan=plan_b, text="B", at=MOMENT)
     url = reverse("careplan:family_goal", args=[token, goal_b.pk])
     assert client.get(url).status_code == 404
 
@@ -209,7 +207,7 @@ def test_print_is_a_pdf_in_the_familys_language(client_a, plan_a, coordinator):
         actor=coordinator,
         plan=plan_a,
         version=1,
-        values={"review_on": date(2026, 3, 20)},
+        review_on=date(2026, 3, 20),
         at=MOMENT,
     )
     response = client_a.get(reverse("careplan:print", args=[plan_a.pk]))
@@ -241,13 +239,16 @@ def test_the_plan_page_shows_every_part(
         plan=plan_a,
         kind=MemberKind.STAFF,
         user=staff_a[Role.CARE_COORDINATOR],
-        values={"role_label": "Care coordinator", "is_lead_coordinator": True},
+        role_label="Care coordinator",
+        is_lead_coordinator=True,
         at=MOMENT,
     )
     goal = services.add_goal(
         actor=coordinator,
         plan=plan_a,
-        values={"text": "Apply for WIC", "owner_member": lead, "target_on": date(2026, 4, 1)},
+        text="Apply for WIC",
+        owner_member=lead,
+        target_on=date(2026, 4, 1),
         at=MOMENT,
     )
     services.add_progress_note(actor=coordinator, goal=goal, text="Form started", at=MOMENT)
@@ -257,7 +258,9 @@ def test_the_plan_page_shows_every_part(
     services.add_action(
         actor=coordinator,
         plan=plan_a,
-        values={"text": "Call the food bank", "goal": goal, "referral": referral},
+        text="Call the food bank",
+        goal=goal,
+        referral=referral,
         at=MOMENT,
     )
     page = client_a.get(reverse("careplan:plan", args=[plan_a.child_id])).content.decode()

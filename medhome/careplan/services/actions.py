@@ -1,0 +1,154 @@
+"""Actions, linked where they come from a referral or a screening of the same child."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.core.actor import Actor
+from medhome.families.models import Caregiver
+from medhome.referrals.models import Referral
+from medhome.screening.models import Administration
+
+from ..models import (
+    ActionStatus,
+    CarePlan,
+    CareTeamMember,
+    Goal,
+    PlanAction,
+    Side,
+)
+from .common import (
+    ACTION_FIELDS,
+    KEEP,
+    Keep,
+    apply_changes,
+    check_version,
+    created_changes,
+    ensure_same_child,
+    given,
+    log_change,
+    require_edit,
+    required_text,
+    staff_label,
+)
+
+# --- Actions ------------------------------------------------------------------------------
+
+
+def add_action(
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    text: str,
+    goal: Goal | None = None,
+    owner_caregiver: Caregiver | None = None,
+    owner_member: CareTeamMember | None = None,
+    due_on: date | None = None,
+    status: str = "",
+    referral: Referral | None = None,
+    screening: Administration | None = None,
+    at: datetime,
+) -> PlanAction:
+    """An action, linked where it comes from a referral or a screening of the same child."""
+    values = {
+        "goal": goal,
+        "owner_caregiver": owner_caregiver,
+        "owner_member": owner_member,
+        "referral": referral,
+        "screening": screening,
+    }
+    require_edit(actor, plan.practice_id)
+    text = required_text(text)
+    ensure_same_child(plan, values)
+    status = status or ActionStatus.TO_DO
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        action = PlanAction.objects.create(
+            practice_id=plan.practice_id,
+            plan=plan,
+            goal=goal,
+            text=text,
+            owner_caregiver=owner_caregiver,
+            owner_member=owner_member,
+            due_on=due_on,
+            status=status,
+            referral=referral,
+            screening=screening,
+            created_at=at,
+            updated_at=at,
+        )
+        log_change(
+            actor=actor,
+            plan=plan,
+            label=staff_label(actor),
+            side=Side.TEAM,
+            obj=action,
+            operation="create",
+            changes=created_changes(action, ACTION_FIELDS),
+            at=at,
+        )
+    return action
+
+
+def update_action(
+    *,
+    actor: Actor,
+    action: PlanAction,
+    version: int | None,
+    text: str | Keep = KEEP,
+    goal: Goal | None | Keep = KEEP,
+    owner_caregiver: Caregiver | None | Keep = KEEP,
+    owner_member: CareTeamMember | None | Keep = KEEP,
+    due_on: date | None | Keep = KEEP,
+    status: str | Keep = KEEP,
+    referral: Referral | None | Keep = KEEP,
+    screening: Administration | None | Keep = KEEP,
+    at: datetime,
+) -> PlanAction:
+    """Change the named fields; those left out stay as they are."""
+    values = given(
+        text=text,
+        goal=goal,
+        owner_caregiver=owner_caregiver,
+        owner_member=owner_member,
+        due_on=due_on,
+        status=status,
+        referral=referral,
+        screening=screening,
+    )
+    require_edit(actor, action.practice_id)
+    if "text" in values:
+        values = {**values, "text": required_text(values["text"])}
+    if "status" in values and values["status"] not in ActionStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        locked = (
+            PlanAction.objects.select_for_update().select_related("plan__child").get(pk=action.pk)
+        )
+        check_version(locked, version, _("action"))
+        plan = locked.plan
+        merged = {field: values.get(field, getattr(locked, field)) for field in ACTION_FIELDS}
+        ensure_same_child(plan, merged)
+        changes = apply_changes(locked, values, ACTION_FIELDS)
+        if not changes:
+            return locked
+        locked.version += 1
+        locked.updated_at = at
+        locked.save()
+        log_change(
+            actor=actor,
+            plan=plan,
+            label=staff_label(actor),
+            side=Side.TEAM,
+            obj=locked,
+            operation="update",
+            changes=changes,
+            at=at,
+        )
+        return locked
+
+
+# --- The family's link --------------------------------------------------------------------

@@ -1,0 +1,156 @@
+"""Goals with owners, and progress notes on them."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.core.actor import Actor
+from medhome.families.models import Caregiver
+
+from ..models import (
+    CarePlan,
+    CareTeamMember,
+    Goal,
+    GoalStatus,
+    ProgressNote,
+    Side,
+)
+from .common import (
+    GOAL_FIELDS,
+    KEEP,
+    Keep,
+    apply_changes,
+    check_version,
+    created_changes,
+    ensure_same_child,
+    given,
+    log_change,
+    owner_is_family,
+    require_edit,
+    required_text,
+    staff_label,
+)
+
+# --- Goals and progress notes -------------------------------------------------------------
+
+
+def add_goal(
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    text: str,
+    owner_caregiver: Caregiver | None = None,
+    owner_member: CareTeamMember | None = None,
+    target_on: date | None = None,
+    status: str = "",
+    at: datetime,
+) -> Goal:
+    values = {"owner_caregiver": owner_caregiver, "owner_member": owner_member}
+    require_edit(actor, plan.practice_id)
+    text = required_text(text)
+    ensure_same_child(plan, values)
+    status = status or GoalStatus.NOT_STARTED
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        goal = Goal.objects.create(
+            practice_id=plan.practice_id,
+            plan=plan,
+            text=text,
+            owner_caregiver=owner_caregiver,
+            owner_member=owner_member,
+            owner_is_family=owner_is_family(values),
+            target_on=target_on,
+            status=status,
+            created_by_family=False,
+            created_at=at,
+            updated_at=at,
+        )
+        log_change(
+            actor=actor,
+            plan=plan,
+            label=staff_label(actor),
+            side=Side.TEAM,
+            obj=goal,
+            operation="create",
+            changes=created_changes(goal, GOAL_FIELDS),
+            at=at,
+        )
+    return goal
+
+
+def update_goal(
+    *,
+    actor: Actor,
+    goal: Goal,
+    version: int | None,
+    text: str | Keep = KEEP,
+    owner_caregiver: Caregiver | None | Keep = KEEP,
+    owner_member: CareTeamMember | None | Keep = KEEP,
+    target_on: date | None | Keep = KEEP,
+    status: str | Keep = KEEP,
+    at: datetime,
+) -> Goal:
+    """Change the named fields; those left out stay as they are."""
+    values = given(
+        text=text,
+        owner_caregiver=owner_caregiver,
+        owner_member=owner_member,
+        target_on=target_on,
+        status=status,
+    )
+    require_edit(actor, goal.practice_id)
+    if "text" in values:
+        values = {**values, "text": required_text(values["text"])}
+    if "status" in values and values["status"] not in GoalStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        locked = Goal.objects.select_for_update().select_related("plan__child").get(pk=goal.pk)
+        check_version(locked, version, _("goal"))
+        plan = locked.plan
+        owners = {
+            "owner_caregiver": values.get("owner_caregiver", locked.owner_caregiver),
+            "owner_member": values.get("owner_member", locked.owner_member),
+        }
+        ensure_same_child(plan, owners)
+        changes = apply_changes(locked, values, GOAL_FIELDS)
+        if not changes:
+            return locked
+        locked.owner_is_family = owner_is_family(owners)
+        locked.version += 1
+        locked.updated_at = at
+        locked.save()
+        log_change(
+            actor=actor,
+            plan=plan,
+            label=staff_label(actor),
+            side=Side.TEAM,
+            obj=locked,
+            operation="update",
+            changes=changes,
+            at=at,
+        )
+        return locked
+
+
+def add_progress_note(*, actor: Actor, goal: Goal, text: str, at: datetime) -> ProgressNote:
+    require_edit(actor, goal.practice_id)
+    cleaned = required_text(text)
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    with transaction.atomic():
+        note = ProgressNote.objects.create(
+            practice_id=goal.practice_id, goal=goal, text=cleaned, by_user=user, at=at
+        )
+        log_change(
+            actor=actor,
+            plan=goal.plan,
+            label=staff_label(actor),
+            side=Side.TEAM,
+            obj=note,
+            operation="create",
+            changes=[{"field": "text", "old": "", "new": cleaned, "goal": str(goal.pk)}],
+            at=at,
+        )
+    return note
