@@ -8,7 +8,6 @@ from django.http import Http404
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan import selectors, services
-from medhome.careplan.services import family as family_services
 from medhome.careplan.models import (
     CareTeamMember,
     ExternalRole,
@@ -17,6 +16,7 @@ from medhome.careplan.models import (
     MemberKind,
     PlanChange,
 )
+from medhome.careplan.services import family as family_services
 from tests import factories
 from tests.factories import actor_for
 
