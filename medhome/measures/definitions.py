@@ -79,7 +79,8 @@ DEFAULT_RULES: dict[str, Any] = {
     # out so each has time to close (CMS50 counts referrals of Jan 1–Oct 31; measures.md §9b).
     # Other periods count every referral sent in the period (medhome choice).
     "ref_cutoff_months": 2,
-    "ref_excluded_statuses": ("entered_in_error",),
+    # Which referrals count and what is closed are not settings here: referrals/loop.py
+    # defines them once for the referral figures and these measures.
 }
 
 
