@@ -134,9 +134,6 @@ def family_form(
     if request.method == "POST":
         action = request.POST.get("action", "save")
         answers = forms.answers_from(request.POST, instrument)
-        for item in instrument.items:
-            if item.multiple:
-                answers[item.link_id] = ",".join(request.POST.getlist(f"item-{item.link_id}"))
         unanswered = [
             item
             for item in instrument.items
