@@ -14,6 +14,7 @@ referrals can never give two answers:
 """
 
 import statistics
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -77,7 +78,7 @@ def days_to_close(requested_at: datetime, closed_at: datetime) -> float:
     return (closed_at - requested_at).total_seconds() / 86400
 
 
-def median_days(durations: list[timedelta | float | None]) -> float | None:
+def median_days(durations: Iterable[timedelta | float | None]) -> float | None:
     """Median of durations (timedeltas or days) in days, rounded to 0.1; None for none."""
     values = [
         d.total_seconds() / 86400 if isinstance(d, timedelta) else d
