@@ -1,6 +1,6 @@
 """Reads of referrals, from the practice's side (scoped, 404) and the organization's side
 (only referrals addressed to the actor's organization, sent, with the family's consent in
-force — domain-reference §7)."""
+force — docs/clinical-rules.md#referral-consent)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -151,10 +151,11 @@ class PartnerView:
     need, and the words the family agreed to share. Never screening answers, scores, bands,
     diagnoses, the team's own `reason` or `status_reason`, or the source screen.
 
-    Contact for a SAFETY referral: domain-reference §7 forbids any channel the family has not
-    marked safe, and families.Caregiver has no "safe channel" flag yet, so a safety referral
-    shares no phone or e-mail at all (`contact_withheld` says why). An adolescent's own consent
-    shares no caregiver contact either: the referral is confidential from the caregiver (§11).
+    Contact for a SAFETY referral: docs/clinical-rules.md#safety-referrals forbids any channel the
+    family has not marked safe, and families.Caregiver has no "safe channel" flag yet, so a safety
+    referral shares no phone or e-mail at all (`contact_withheld` says why). An adolescent's own
+    consent shares no caregiver contact either: the referral is confidential from the caregiver
+    (docs/clinical-rules.md#adolescent-confidentiality).
     """
 
     referral_id: UUID
@@ -368,7 +369,7 @@ class FamilySummary:
     """What a printed or texted summary for the family needs (issue 4 §6).
 
     `confidential`: the adolescent consented for themself — never print or text this summary
-    to a caregiver (domain-reference §11).
+    to a caregiver (docs/clinical-rules.md#adolescent-confidentiality).
     """
 
     referral_id: UUID

@@ -2,7 +2,7 @@
 
 Everything is shown in the link's language (the family may switch to English or Spanish); an
 invalid, expired or used link gets a friendly page in that language and no detail. The family
-never sees a score (domain-reference §4 "Critical answers").
+never sees a score (docs/clinical-rules.md#critical-answers).
 """
 
 from django.http import Http404, HttpResponse
