@@ -76,7 +76,7 @@ _CLINICAL_TEAM = frozenset(
         C.PLAN_EDIT,
     }
 )
-# Only licensed clinicians close a critical-answer alert (domain-reference §4 "Critical answers").
+# Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
 _CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -121,7 +121,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})
 
 # Staff of a community organization (not a practice role): they answer the referrals sent to
-# their organization and nothing else (domain-reference §7).
+# their organization and nothing else (docs/clinical-rules.md#referral-consent).
 PARTNER_CAPABILITIES = frozenset({C.REFERRAL_RESPOND})
 
 

@@ -1,10 +1,10 @@
 """Every write to events: feed intake (HL7 v2, FHIR), manual entry, CSV import, resolution.
 
-Feed rules (domain-reference §9): the raw message is stored before it is parsed; the ACK says
-"accepted" only once it is stored; reprocessing is idempotent on the message key (MSH-3 + MSH-4 +
-MSH-10, or the Encounter identifier); A11 retracts the visit's event and A13 its discharge; an ED
-visit, admission or discharge opens ONE follow-up task per hospital visit (sending facility +
-visit number), due 2 business days later. Logs carry ids and medhome's words, never PHI.
+Feed rules (docs/clinical-rules.md#hospital-events): the raw message is stored before it is parsed;
+the ACK says "accepted" only once it is stored; reprocessing is idempotent on the message key
+(MSH-3 + MSH-4 + MSH-10, or the Encounter identifier); A11 retracts the visit's event and A13 its
+discharge; an ED visit, admission or discharge opens ONE follow-up task per hospital visit (sending
+facility + visit number), due 2 business days later. Logs carry ids and medhome's words, never PHI.
 """
 
 import csv
@@ -119,7 +119,8 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
         at=at,
     )
     # The discharge after an admission (A01 then A03) moves the one task's clock: contact the
-    # family within 2 business days of coming home, not of arriving (domain-reference §9).
+    # family within 2 business days of coming home, not of arriving
+    # (docs/clinical-rules.md#hospital-events).
     if not created and task.status == "open" and task.due_at < due_at:
         task.due_at = due_at
         task.save(update_fields=["due_at"])

@@ -102,7 +102,8 @@ def sibling_defaults(family: Family) -> dict[str, object]:
     return {field: getattr(sibling, field) for field in fields}
 
 
-# Counts under this are suppressed in anything shown beyond the practice (domain-reference §6).
+# Counts under this are suppressed in anything shown beyond the practice
+# (docs/clinical-rules.md#small-cell-suppression).
 SMALL_CELL = 11
 SHARES = ("public_coverage", "spanish", "special_needs")
 

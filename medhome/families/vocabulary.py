@@ -1,4 +1,5 @@
-"""Coded vocabularies of the family record, each with its source (domain-reference §10)."""
+"""Coded vocabularies of the family record, each with its source
+(docs/clinical-rules.md#people-and-demographics)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class RaceEthnicity(models.TextChoices):
     """OMB SPD 15 (2024 revision) minimum categories, several allowed.
 
-    medhome rule (domain-reference §10): collect in the 2024 combined form, map to the 1997 codes
-    (CDC Race & Ethnicity code system, urn:oid:2.16.840.1.113883.6.238) for exchange.
+    medhome rule (docs/clinical-rules.md#people-and-demographics): collect in the 2024 combined
+    form, map to the 1997 codes (CDC Race & Ethnicity code system, urn:oid:2.16.840.1.113883.6.238)
+    for exchange.
     """
 
     AMERICAN_INDIAN_ALASKA_NATIVE = "aian", _("American Indian or Alaska Native")
@@ -22,7 +24,8 @@ class RaceEthnicity(models.TextChoices):
 
 
 # One value per child for stratifying measures: the single category, "multiple", "declined" or
-# "unknown" (domain-reference §10: stratify by the 2024 categories plus multiple and declined).
+# "unknown" (docs/clinical-rules.md#people-and-demographics: stratify by the 2024 categories plus
+# multiple and declined).
 RaceEthnicityGroup = models.TextChoices(  # type: ignore[call-overload]  # functional API
     "RaceEthnicityGroup",
     [
@@ -79,7 +82,7 @@ class SexAtBirth(models.TextChoices):
 
 
 class Payer(models.TextChoices):
-    """Coverage types of domain-reference §10."""
+    """Coverage types of docs/clinical-rules.md#people-and-demographics."""
 
     MEDICAID = "medicaid", _("Medicaid")
     CHIP = "chip", _("CHIP")

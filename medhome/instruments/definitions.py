@@ -2,7 +2,8 @@
 
 The structure, scoring facts and codes live here; the authors' wording lives in data/*.json
 (bundled, free licences) or in a practice's TextPack (licensed). Detail and sources:
-docs/domain/instruments.md and docs/domain-reference.md §4–5.
+docs/domain/instruments.md and docs/clinical-rules.md#screening-instruments and
+docs/clinical-rules.md#codes.
 """
 
 from collections.abc import Mapping
@@ -26,7 +27,7 @@ class TextLicense(StrEnum):
     PROPRIETARY = "proprietary"
 
 
-# The periodicity rows an instrument can satisfy (domain-reference §2).
+# The periodicity rows an instrument can satisfy (docs/clinical-rules.md#periodicity-rows).
 ROWS = frozenset(
     {
         "developmental",
@@ -139,5 +140,6 @@ def icd10_for(instrument: Instrument, respondent: Respondent | None = None) -> s
 
 
 def is_confidential(instrument: Instrument, respondent: Respondent | None = None) -> bool:
-    """Confidentiality follows the respondent: an adolescent's own answers (reference §11)."""
+    """Confidentiality follows the respondent: an adolescent's own answers
+    (docs/clinical-rules.md#adolescent-confidentiality)."""
     return instrument.confidential or respondent == Respondent.ADOLESCENT

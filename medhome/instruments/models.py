@@ -9,7 +9,7 @@ class TextPack(PracticeScopedModel):
     """A practice's licensed wording for one instrument version in one language.
 
     Loaded only by `manage.py load_text_pack` once the practice holds the authors' permission
-    (domain-reference §4); medhome itself never ships this text.
+    (docs/clinical-rules.md#instrument-licenses); medhome itself never ships this text.
     """
 
     instrument_key = models.CharField(_("instrument"), max_length=40)

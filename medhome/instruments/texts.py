@@ -1,4 +1,5 @@
-"""The wording shown with a form, respecting each instrument's licence (domain-reference §4).
+"""The wording shown with a form, respecting each instrument's licence
+(docs/clinical-rules.md#instrument-licenses).
 
 Bundled text comes from the definitions; licensed text only from the practice's own TextPacks.
 `wording()` reads a practice's packs for one instrument in a single query; the module-level

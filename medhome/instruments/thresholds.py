@@ -57,7 +57,7 @@ DEFAULTS: dict[str, Any] = {
     # reference §3) — "corrected" is the alternative. Read by screening when choosing the form.
     "mchat_age_basis": "chronological",
     # CPT codes whose payer use the docs leave unverified (instruments.md §6, §10, §11;
-    # domain-reference §5 "CRAFFT under 96127 or 96160 by payer — a setting").
+    # docs/clinical-rules.md#codes: CRAFFT under 96127 or 96160 by payer, a setting).
     "cpt_overrides": {
         "crafft": "96127",  # or 96160 (patient-focused HRA), per payer — unverified
         "swyc_bpsc": "96127",  # or 96110 per payer — unverified

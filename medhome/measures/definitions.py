@@ -2,8 +2,8 @@
 unverified details as settings.
 
 Sources: /work/shared/docs/domain/measures.md (cited as "measures.md §N") and
-domain-reference.md §6 ("medhome rules"). Unverified details of the published definitions are
-not hard-coded: they live in RULES below, overridable per deployment with the Django setting
+docs/clinical-rules.md#measure-rules. Unverified details of the published definitions are not
+hard-coded: they live in RULES below, overridable per deployment with the Django setting
 MEDHOME_MEASURE_RULES (a dict merged key by key over DEFAULT_RULES).
 """
 
@@ -13,12 +13,13 @@ from typing import Any
 from django.conf import settings
 
 DEFAULT_RULES: dict[str, Any] = {
-    # What counts as a well-child / well-care visit (domain-reference §6 "medhome rules"):
-    # a completed visit of type well-child or group well-child.
+    # What counts as a well-child / well-care visit (docs/clinical-rules.md#measure-rules): a
+    # completed visit of type well-child or group well-child.
     "well_visit_kinds": ("well_child", "group"),
     "well_visit_status": "completed",
     # Telehealth (measures.md §1 "What does not count": unverified, make it a setting).
-    # Default stated in domain-reference §6: synchronous video counts, audio-only does not.
+    # Default stated in docs/clinical-rules.md#measure-rules: synchronous video counts, audio-only
+    # does not.
     "counted_modalities": ("in_person", "video"),
     # W30 spacing (measures.md §1 "Spacing rule": tip sheets say at least 14 days apart;
     # unverified which HEDIS year; "apply the 14-day spacing rule (configurable)").
@@ -37,8 +38,9 @@ DEFAULT_RULES: dict[str, Any] = {
     "screening_status": "scored",
     # Caregiver depression instruments: None = every instrument the registry puts on the
     # caregiver_depression row (EPDS, PHQ-9, PHQ-2), the PHQ-2 only where the practice opts in
-    # to a PHQ-2 gate (screening setting caregiver_phq2_gate; domain-reference §4 "Caregivers
-    # get the full PHQ-9 (or EPDS), not a PHQ-2 gate, unless the practice opts in").
+    # to a PHQ-2 gate (screening setting caregiver_phq2_gate;
+    # docs/clinical-rules.md#suicide-risk-question "Caregivers get the full PHQ-9 (or EPDS), not a
+    # PHQ-2 gate, unless the practice opts in").
     "cdep_instrument_keys": None,
     # Who answered: a caregiver (CMS82 "mother", measures.md §6a, approximated by any caregiver).
     "cdep_respondents": ("caregiver",),
@@ -52,7 +54,7 @@ DEFAULT_RULES: dict[str, Any] = {
     "cdep_once_months": 6,
     "cdep_once_visit_kinds": None,
     # Autism screening instruments: None = the registry's autism row (M-CHAT-R, the M-CHAT-R/F
-    # Follow-Up interview, SWYC POSI; domain-reference §6 "M-CHAT-R/F or SWYC-POSI").
+    # Follow-Up interview, SWYC POSI; docs/clinical-rules.md#autism-screening-measure).
     "asd_instrument_keys": None,
     # SNS-E (measures.md §7): screening counted from the period's start to its end minus 30 days
     # (Jan 1–Dec 1 for a calendar year) so the 30-day intervention fits in the period.
@@ -71,15 +73,16 @@ DEFAULT_RULES: dict[str, Any] = {
     # Referrals in these states are not an intervention (never sent, or never existed).
     "sns_referral_statuses_excluded": ("draft", "entered_in_error"),
     # A care-plan action recorded for the positive screening (PlanAction.screening), not
-    # cancelled, also counts (domain-reference §6: "assistance, education or care coordination
-    # recorded by the team"); False = referrals only.
+    # cancelled, also counts (docs/clinical-rules.md#social-needs-measure: "assistance, education or
+    # care coordination recorded by the team"); False = referrals only.
     "sns_count_plan_actions": True,
     # --- Referral loop closure (referral_measures.py) -----------------------------------------
     # For a period made of whole calendar years, referrals sent in its last N months are left
     # out so each has time to close (CMS50 counts referrals of Jan 1–Oct 31; measures.md §9b).
     # Other periods count every referral sent in the period (medhome choice).
     "ref_cutoff_months": 2,
-    "ref_excluded_statuses": ("entered_in_error",),
+    # Which referrals count and what is closed are not settings here: referrals/loop.py
+    # defines them once for the referral figures and these measures.
 }
 
 

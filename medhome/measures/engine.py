@@ -33,7 +33,6 @@ autism, social needs) and referral_measures.py (loop closure, with a duration co
 median compute() reports from the same query); the shared SQL pieces in sql.py.
 """
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -42,6 +41,7 @@ from django.db.models.functions import Cast, TruncDate
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, referral_measures, screening_measures, sql
+from medhome.referrals import loop
 from medhome.screening.models import Administration
 
 WCV_BANDS = {"wcv": (3, 21), "wcv_3_11": (3, 11), "wcv_12_17": (12, 17), "wcv_18_21": (18, 21)}
@@ -327,6 +327,6 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
 
 
 def median_days(durations: list) -> float | None:
-    """Median of timedeltas in days with fractions, rounded to 0.1 (as referrals' figures)."""
-    values = [d.total_seconds() / 86400 for d in durations if d is not None]
-    return round(statistics.median(values), 1) if values else None
+    """Median of timedeltas in days with fractions, rounded to 0.1: referrals/loop.py's, as the
+    referral figures."""
+    return loop.median_days(durations)

@@ -1,12 +1,13 @@
-"""Per-referral reference for the referral loop-closure rates, read straight from
-definitions.py: plain Python over every referral of the practices."""
+"""Per-referral reference for the referral loop-closure rates: plain Python over every
+referral of the practices, reading referrals/loop.py's sets (not its queries) and
+definitions.py."""
 
-import statistics
 from datetime import date, timedelta
 
 from medhome.core import clock
 from medhome.measures import definitions
 from medhome.periodicity.windows import add_months
+from medhome.referrals import loop
 from medhome.referrals.models import Referral
 
 STATES = {key: status for key, status, _ in definitions.REFERRAL_STATES}
@@ -21,7 +22,7 @@ def compute(key: str, rules: dict, practices, start: date, end: date):
         last_sent = add_months(end + timedelta(days=1), -months) - timedelta(days=1)
     numerator, denominator, days = [], [], []
     for referral in Referral.objects.filter(practice__in=practices).order_by("pk"):
-        if referral.requested_at is None or referral.status in rules["ref_excluded_statuses"]:
+        if referral.requested_at is None or referral.status in loop.NOT_COUNTED:
             continue
         if not start <= clock.local_date(referral.requested_at) <= last_sent:
             continue
@@ -29,10 +30,10 @@ def compute(key: str, rules: dict, practices, start: date, end: date):
         closed = clock.local_date(referral.closed_at) if referral.closed_at else None
         if referral.status != target or closed is None or closed > end:
             continue
-        if target == "completed" and not referral.outcome:
+        if target in loop.CLOSED and not referral.outcome:
             continue
         numerator.append(referral.pk)
         assert referral.closed_at is not None and referral.requested_at is not None
-        days.append((referral.closed_at - referral.requested_at).total_seconds() / 86400)
-    median = round(statistics.median(days), 1) if days and key == "ref_closed" else None
+        days.append(loop.days_to_close(referral.requested_at, referral.closed_at))
+    median = loop.median_days(days) if key == "ref_closed" else None
     return numerator, denominator, median

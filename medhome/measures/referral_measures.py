@@ -1,19 +1,21 @@
 """Referral loop closure (medhome, after CMS50), set-based: rows are referrals.
 
-A referral is a unit when the practice sent it (requested_at, the practice's calendar day) in
-the period — for a period of whole calendar years only up to `ref_cutoff_months` before its end
-(Jan 1–Oct 31, as CMS50) — and it was not entered in error. Each rate counts the referrals whose
+Who counts, what is closed and the days to close are referrals/loop.py's — the definition the
+referral figures use too (docs/clinical-rules.md#referral-loop-closure). The measure adds only
+the period: for a period of whole calendar years, referrals sent in its last
+`ref_cutoff_months` are left out (Jan 1–Oct 31, as CMS50). Each rate counts the referrals whose
 current state is that state, reached (closed_at) by the period's last day. ref_closed also
 carries `days_to_close` (sent → closed, a duration) for the median.
 """
 
 from datetime import date, timedelta
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from medhome.measures import definitions
-from medhome.measures.sql import by_local_day, flagged, local_days
+from medhome.measures.sql import flagged
 from medhome.periodicity.windows import add_months
+from medhome.referrals import loop
 from medhome.referrals.models import Referral
 
 STATES = {key: status for key, status, _ in definitions.REFERRAL_STATES}
@@ -41,24 +43,17 @@ def referral_rate(key: str, rules, practices, start: date, end: date):
 
 def sent_referrals(rules, practices, start: date, end: date) -> QuerySet:
     """The units of every loop-closure rate: the referrals sent in the period."""
-    return Referral.objects.filter(
-        local_days("requested_at", start, last_sent_day(rules, start, end)),
-        practice__in=practices,
-    ).exclude(status__in=rules["ref_excluded_statuses"])
+    referrals = Referral.objects.filter(practice__in=practices)
+    return loop.sent(referrals, start, last_sent_day(rules, start, end))
 
 
 def closed_as(key: str, end: date) -> Q:
     """The key's numerator: the referral's state is the key's, reached by the period's end."""
-    status = STATES[key]
-    condition = Q(status=status) & by_local_day("closed_at", end)
-    if status == "completed":
-        condition &= ~Q(outcome="")
-    return condition
+    return loop.in_state_by(STATES[key], end)
 
 
 def with_days_to_close(referrals: QuerySet) -> QuerySet:
-    duration = ExpressionWrapper(F("closed_at") - F("requested_at"), output_field=DurationField())
-    return referrals.annotate(**{DAYS_FIELD: duration})
+    return referrals.annotate(**{DAYS_FIELD: loop.days_to_close_expression()})
 
 
 BUILDERS = dict.fromkeys(STATES, referral_rate)

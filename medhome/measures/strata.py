@@ -1,10 +1,10 @@
 """Equity strata: a measure's membership grouped in SQL by a property of each child.
 
-domain-reference §6 "medhome rules" and §10: race and ethnicity two ways (mutually exclusive:
-each 2024 category, "multiple", "declined", "unknown"; alone or in combination: a child counts
-in every category chosen, so the rows overlap), sex, preferred language, payer, ZIP, site and
-clinician. One GROUP BY query per dimension (alone-or-in-combination: one query with a pair of
-conditional counts per category), whatever the panel size.
+docs/clinical-rules.md#measure-strata and docs/clinical-rules.md#people-and-demographics: race and
+ethnicity two ways (mutually exclusive: each 2024 category, "multiple", "declined", "unknown"; alone
+or in combination: a child counts in every category chosen, so the rows overlap), sex, preferred
+language, payer, ZIP, site and clinician. One GROUP BY query per dimension (alone-or-in-combination:
+one query with a pair of conditional counts per category), whatever the panel size.
 """
 
 from collections.abc import Callable

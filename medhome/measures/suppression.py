@@ -1,9 +1,9 @@
 """Small-cell suppression for anything shown beyond the practice or exported.
 
-domain-reference §6 "medhome rules", after the CMS cell-size suppression policy: never show a
-count from 1 to 10 (0 may be shown), and no percentage or total from which such a count could
-be derived. So a row is suppressed when its numerator, its denominator or the children not
-met (denominator - numerator) is 1-10: the rate would give the hidden count away.
+docs/clinical-rules.md#small-cell-suppression, after the CMS cell-size suppression policy: never
+show a count from 1 to 10 (0 may be shown), and no percentage or total from which such a count could
+be derived. So a row is suppressed when its numerator, its denominator or the children not met
+(denominator - numerator) is 1-10: the rate would give the hidden count away.
 
 Complementary suppression applies to mutually exclusive rows that sum to a shown total (race
 and ethnicity mutually exclusive, sex, language, payer, ZIP, site, clinician, practices of a

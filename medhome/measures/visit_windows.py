@@ -2,9 +2,9 @@
 "the 1-, 2-, 4-, 6-, 18- or 24-month visit" (shared by the engine and the reference).
 
 Which visit an encounter or a screen belongs to follows medhome's periodicity windows
-(domain-reference §2 "medhome rule — windows", medhome.periodicity.windows): a window is half-open
-[opens, closes), e.g. the 2-month visit from 2 months − 14 days to the 4-month visit's opening;
-"by 1 month" opens on day 6 (when the 3–5-day window closes). The numbers are the settings of
+(docs/clinical-rules.md#visit-windows, medhome.periodicity.windows): a window is half-open [opens,
+closes), e.g. the 2-month visit from 2 months − 14 days to the 4-month visit's opening; "by 1 month"
+opens on day 6 (when the 3–5-day window closes). The numbers are the settings of
 MEDHOME_PERIODICITY_RULES; the measures do not keep a second copy. The discharge date (which can
 move the 1-month opening earlier) is not used: medhome does not record it on the child.
 """

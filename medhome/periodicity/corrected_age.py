@@ -2,8 +2,8 @@
 
 Corrected age = chronological age − (40 weeks − gestational age in completed weeks), for a
 child born before 37 completed weeks, used until 24 months chronological age (AAP Committee on
-Fetus and Newborn, Pediatrics 2004;114:1362; domain-reference §3; periodicity.md §3). Visits
-stay at the chronological age (medhome rule §3); only the form and its scoring move.
+Fetus and Newborn, Pediatrics 2004;114:1362; docs/clinical-rules.md#corrected-age; periodicity.md
+§3). Visits stay at the chronological age (medhome rule); only the form and its scoring move.
 """
 
 from dataclasses import dataclass
@@ -78,7 +78,7 @@ def form_age_months(
     *,
     purpose: Purpose = "developmental",
 ) -> FormAge:
-    """The age to choose and score a developmental form by (domain-reference §3).
+    """The age to choose and score a developmental form by (docs/clinical-rules.md#corrected-age).
 
     developmental: AAP corrected age for < 37 weeks under 24 months; asq: the publisher's rule;
     mchat: chronological by default (sources disagree; the setting mchat_age).
@@ -108,7 +108,8 @@ def _describe(months: int, days: int) -> str:
 
 
 def age_label(birth_date: date, ga_weeks: int | None, on: date) -> str:
-    """ "14 months, corrected 12 months" for a preterm child under 24 months (domain-ref §3)."""
+    """ "14 months, corrected 12 months" for a preterm child under 24 months
+    (docs/clinical-rules.md#corrected-age)."""
     rules = current_rules()
     chronological = _describe(*months_and_days(birth_date, on))
     early = weeks_early(ga_weeks, rules)

@@ -1,7 +1,8 @@
 """What is due for one child on a date: visit statuses and the current visit's rows.
 
-Rules: domain-reference §2 (done / next step pending / not applicable / missed / catch-up);
-the grid: periodicity.md §1.4. Pure functions over dates and facts; no database, no clock.
+Rules: docs/clinical-rules.md#periodicity (done / next step pending / not applicable / missed /
+catch-up); the grid: periodicity.md §1.4. Pure functions over dates and facts; no database, no
+clock.
 """
 
 from collections import defaultdict
@@ -28,8 +29,8 @@ class ChildFacts:
     sex_at_birth: str = "unknown"
     gestational_age_weeks: int | None = None
     gestational_age_days: int | None = None
-    # The explicit not-applicable table (domain-reference §2), e.g. a confirmed autism
-    # diagnosis → {"autism"}. Sex-specific rows are handled by the row's `sex`.
+    # The explicit not-applicable table (docs/clinical-rules.md#not-applicable), e.g. a confirmed
+    # autism diagnosis → {"autism"}. Sex-specific rows are handled by the row's `sex`.
     not_applicable: frozenset[str] = frozenset()
     joined_practice_on: date | None = None
     discharged_on: date | None = None  # birth-hospital discharge, narrows the 3–5 day window
@@ -88,7 +89,7 @@ class NextDue:
 
 def is_waived(row: Row, facts: ChildFacts, rules: Rules) -> bool:
     """Not applicable only from the explicit table or the row's sex; depression and suicide
-    risk screening is never waived (domain-reference §2)."""
+    risk screening is never waived (docs/clinical-rules.md#not-applicable)."""
     if row.key in rules.never_waived:
         return False
     if row.key in facts.not_applicable:
@@ -213,7 +214,8 @@ def _span_window(row: Row, windows: dict[str, Window]) -> tuple[date, date]:
 def _recurring(
     row: Row, on: date, by_date: RowStatus, book: _Book, windows: dict[str, Window]
 ) -> RowState:
-    """Due again `every_months` after the last one (fluoride varnish; domain-reference §2)."""
+    """Due again `every_months` after the last one (fluoride varnish;
+    docs/clinical-rules.md#recurring-rows)."""
     first, last = _span_window(row, windows)
     done = [
         c.done_on

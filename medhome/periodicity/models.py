@@ -18,8 +18,8 @@ class RowCompletion(PracticeScopedModel):
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="row_completions")
     row = models.CharField(_("schedule row"), max_length=40)
-    # The visit the result counts for (domain-reference §2); blank for range, recurring and
-    # newborn rows, which are done once anywhere in their span.
+    # The visit the result counts for (docs/clinical-rules.md#screening-row-done); blank for range,
+    # recurring and newborn rows, which are done once anywhere in their span.
     visit_key = models.CharField(_("visit"), max_length=10, blank=True)
     done_on = models.DateField(_("done on"))
     # An M-CHAT-R medium-risk result without its Follow-Up, a PHQ-2 ≥ 3 without its PHQ-9.

@@ -7,8 +7,8 @@ included). The queryset is then annotated with a CASE over date_of_birth, and wi
 correlated subquery that returns the child's completions at that visit as a bit set (one
 subquery rather than an EXISTS per row and flag: 9 s → under 5 s for 100,000 children,
 docs/benchmarks.md "Due list"). Windows are chronological: screenings stay at the
-chronological visit (medhome rule, domain-reference §3). Ordered overdue, then due, then by
-date of birth (oldest first) and id.
+chronological visit (medhome rule, docs/clinical-rules.md#corrected-age). Ordered overdue, then due,
+then by date of birth (oldest first) and id.
 
 Annotations on each child (for the caller's columns; PanelRow decodes them):
   visit_key      the current visit ("2mo", "18mo", "12y" …); Schedule.visit(key).label

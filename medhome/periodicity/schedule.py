@@ -1,5 +1,6 @@
-"""The periodicity schedule as versioned data (domain-reference §2: a later AAP update is a new
-data file, not a code change). Files live in ./data; the newest one in effect on a date wins."""
+"""The periodicity schedule as versioned data (docs/clinical-rules.md#periodicity-schedule: a later
+AAP update is a new data file, not a code change). Files live in ./data; the newest one in effect on
+a date wins."""
 
 import json
 from dataclasses import dataclass, replace
@@ -36,7 +37,8 @@ class Visit:
 
     @property
     def is_infant(self) -> bool:
-        """Under 12 months: the shorter grace period applies (domain-reference §2)."""
+        """Under 12 months: the shorter grace period applies
+        (docs/clinical-rules.md#due-and-overdue)."""
         return self.nominal is not None and self.nominal.months < 12
 
 
@@ -47,7 +49,7 @@ class Row:
     kind: RowKind
     visit_keys: tuple[str, ...] = ()  # universal / risk_assessment rows
     span: tuple[str, str] | None = None  # range / recurring / newborn rows, inclusive visits
-    confidential: bool = False  # domain-reference §11
+    confidential: bool = False  # docs/clinical-rules.md#adolescent-confidentiality
     sex: str | None = None  # "female" / "male" for sex-specific rows
     unverified: bool = False  # periodicity.md §6
     note: str = ""

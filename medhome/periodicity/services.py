@@ -28,9 +28,9 @@ def record_completion(
     """Record that a row was done on a date. Idempotent per (source_id, row): a later call for
     the same administration updates it (e.g. the M-CHAT Follow-Up closes the next step).
 
-    A visit row counts only for the visit whose window contains `done_on` (domain-reference
-    §2), so the visit key is computed from the birth date unless the caller knows better (a
-    discharge date moves the 3–5 day / 1 month boundary).
+    A visit row counts only for the visit whose window contains `done_on`
+    (docs/clinical-rules.md#screening-row-done), so the visit key is computed from the birth
+    date unless the caller knows better (a discharge date moves the 3–5 day / 1 month boundary).
     """
     schedule = current_schedule(done_on)
     schedule_row = schedule.row(row)  # KeyError: not a row of the schedule

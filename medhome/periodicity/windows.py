@@ -1,8 +1,8 @@
 """Visit windows: when a well-child visit is due, overdue and missed.
 
-All medhome rules (domain-reference §2 window table; the AAP gives no window, periodicity.md
-§2.1). Intervals are half-open [opens, closes); windows are contiguous and never overlap, so a
-day belongs to at most one visit.
+All medhome rules (docs/clinical-rules.md#visit-windows window table; the AAP gives no window,
+periodicity.md §2.1). Intervals are half-open [opens, closes); windows are contiguous and never
+overlap, so a day belongs to at most one visit.
 """
 
 import calendar
@@ -15,7 +15,7 @@ from .schedule import Age, Schedule, Visit, current_schedule
 
 def add_months(day: date, months: int) -> date:
     """The date `months` calendar months later, clamped to the month's last day
-    (31 Jan + 1 month = 28/29 Feb; domain-reference §2)."""
+    (31 Jan + 1 month = 28/29 Feb; docs/clinical-rules.md#visit-windows)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
@@ -48,7 +48,7 @@ class Window:
 def opens_on(
     birth_date: date, visit: Visit, rules: Rules, *, discharged_on: date | None = None
 ) -> date:
-    """Opening day of a visit's window (domain-reference §2 table, row by row)."""
+    """Opening day of a visit's window (docs/clinical-rules.md#visit-windows table, row by row)."""
     assert visit.nominal is not None
     if visit.key == "newborn":
         return birth_date
@@ -85,7 +85,8 @@ def closes_on(
 
 
 def overdue_from(birth_date: date, visit: Visit, rules: Rules) -> date:
-    """Nominal age + grace: 14 days under 12 months, 30 days from 12 months (domain-ref §2)."""
+    """Nominal age + grace: 14 days under 12 months, 30 days from 12 months
+    (docs/clinical-rules.md#due-and-overdue)."""
     assert visit.nominal is not None
     grace = rules.grace_days_under_12_months if visit.is_infant else rules.grace_days_from_12_months
     return age_date(birth_date, visit.nominal) + timedelta(days=grace)

@@ -2,8 +2,9 @@
 
 Practice staff need REFERRAL_SEND in the referral's practice; an organization's staff
 (actor.is_partner) need REFERRAL_RESPOND, an active membership of the organization the
-referral is addressed to, and the family's consent still standing (domain-reference §7).
-The audit trail of the referral's practice records both sides' actions, field names only.
+referral is addressed to, and the family's consent still standing
+(docs/clinical-rules.md#referral-consent). The audit trail of the referral's practice records both
+sides' actions, field names only.
 """
 
 from datetime import datetime
@@ -34,8 +35,9 @@ MESSAGE_OBJECT = "referral_message"
 TASK_SOURCE = "referral"
 # Kept in the record as data (both sides read it), so not translated at write time.
 CONSENT_REVOKED = "consent revoked"
-# Confidentiality follows the respondent from the 11-year visit on (domain-reference §11): an
-# adolescent may consent for their own confidential items from then.
+# Confidentiality follows the respondent from the 11-year visit on
+# (docs/clinical-rules.md#adolescent-confidentiality): an adolescent may consent for their own
+# confidential items from then.
 ADOLESCENT_CONSENT_AGE = 11
 MESSAGE_MAX_LENGTH = 5000
 

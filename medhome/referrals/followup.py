@@ -1,4 +1,4 @@
-"""When a referral needs a follow-up (domain-reference §7 "closing the loop"): pure functions.
+"""When a referral needs a follow-up (docs/clinical-rules.md#referral-follow-up): pure functions.
 
 Business days skip Saturdays, Sundays and the practice's holidays, counted on the practice's
 calendar (the project's TIME_ZONE), so a referral sent Friday afternoon is not "late" Monday.
@@ -40,7 +40,8 @@ def add_business_days(moment: datetime, days: int, holidays: frozenset[date]) ->
 
 
 def response_due(referral: Referral, settings: ReferralSettings) -> datetime | None:
-    """When the organization's first response is due; urgent needs get clock hours (§7)."""
+    """When the organization's first response is due; urgent needs get clock hours
+    (docs/clinical-rules.md#referral-follow-up)."""
     if referral.requested_at is None:
         return None
     if referral.priority == Priority.URGENT:

@@ -1,8 +1,8 @@
 """Closed-loop referrals to community organizations under the family's consent.
 
-domain-reference §7: the referral's life follows the Gravity SDOHCC Task workflow (states.py);
-the family's consent names what is shared with which organization; an organization's staff
-see only referrals addressed to their organization while the consent stands.
+docs/clinical-rules.md#referral-states: the referral's life follows the Gravity SDOHCC Task workflow
+(states.py); the family's consent names what is shared with which organization; an organization's
+staff see only referrals addressed to their organization while the consent stands.
 """
 
 import uuid
@@ -22,7 +22,8 @@ from .states import Outcome, Side, Status
 
 class Priority(models.TextChoices):
     ROUTINE = "routine", _("Routine")
-    # e.g. shelter tonight: the organization is expected to answer in hours (§7).
+    # e.g. shelter tonight: the organization is expected to answer in hours
+    # (docs/clinical-rules.md#referral-follow-up).
     URGENT = "urgent", _("Urgent")
 
 
@@ -122,8 +123,9 @@ class Referral(PracticeScopedModel):
 class ReferralConsent(PracticeScopedModel):
     """What the family agreed to share with the named organization, by whom and how.
 
-    Consent belongs to whoever the shared data is about (domain-reference §7, §11): a caregiver
-    for their own answers and household needs, an adolescent for their own confidential items.
+    Consent belongs to whoever the shared data is about (docs/clinical-rules.md#referral-consent and
+    docs/clinical-rules.md#adolescent-confidentiality): a caregiver for their own answers and
+    household needs, an adolescent for their own confidential items.
     """
 
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="consent")
@@ -263,8 +265,8 @@ class FamilyStatusLink(PracticeScopedModel):
     """A link the family keeps to see where their referrals stand, with no account.
 
     As with screening links, only a digest of the token is stored; it shows one child's
-    referrals (never screening results) and expires (domain-reference §7: the family sees
-    what concerns it)."""
+    referrals (never screening results) and expires (docs/clinical-rules.md#referral-consent: the
+    family sees what concerns it)."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     token_digest = models.CharField(max_length=64, unique=True, editable=False)

@@ -1,19 +1,17 @@
 """Reads of referrals, from the practice's side (scoped, 404) and the organization's side
 (only referrals addressed to the actor's organization, sent, with the family's consent in
-force — domain-reference §7)."""
+force — docs/clinical-rules.md#referral-consent)."""
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +22,7 @@ from medhome.directory.vocabulary import Need
 from medhome.families.models import Child
 from medhome.practices.scoping import scoped
 
+from . import loop
 from .models import PartnerMembership, Referral, ReferralConsent, SharedItem
 from .states import Status
 
@@ -152,10 +151,11 @@ class PartnerView:
     need, and the words the family agreed to share. Never screening answers, scores, bands,
     diagnoses, the team's own `reason` or `status_reason`, or the source screen.
 
-    Contact for a SAFETY referral: domain-reference §7 forbids any channel the family has not
-    marked safe, and families.Caregiver has no "safe channel" flag yet, so a safety referral
-    shares no phone or e-mail at all (`contact_withheld` says why). An adolescent's own consent
-    shares no caregiver contact either: the referral is confidential from the caregiver (§11).
+    Contact for a SAFETY referral: docs/clinical-rules.md#safety-referrals forbids any channel the
+    family has not marked safe, and families.Caregiver has no "safe channel" flag yet, so a safety
+    referral shares no phone or e-mail at all (`contact_withheld` says why). An adolescent's own
+    consent shares no caregiver contact either: the referral is confidential from the caregiver
+    (docs/clinical-rules.md#adolescent-confidentiality).
     """
 
     referral_id: UUID
@@ -288,32 +288,21 @@ def _counts() -> dict[str, Any]:
         # Accepted at any time (a referral accepted and then completed, failed or cancelled
         # still counts): read from the events, not the current state.
         "accepted": Count("id", distinct=True, filter=Q(events__to_status=Status.ACCEPTED)),
-        "completed": Count("id", distinct=True, filter=Q(status=Status.COMPLETED)),
-        "rejected": Count("id", distinct=True, filter=Q(status=Status.REJECTED)),
-        "failed": Count("id", distinct=True, filter=Q(status=Status.FAILED)),
-        "cancelled": Count("id", distinct=True, filter=Q(status=Status.CANCELLED)),
+        # Closed and ended as loop.py defines them, by now: the same rule as the measures.
+        "completed": Count("id", distinct=True, filter=loop.closed_by()),
+        "rejected": Count("id", distinct=True, filter=loop.in_state_by(Status.REJECTED)),
+        "failed": Count("id", distinct=True, filter=loop.in_state_by(Status.FAILED)),
+        "cancelled": Count("id", distinct=True, filter=loop.in_state_by(Status.CANCELLED)),
     }
-
-
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
-
-
-def _bound(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def loop_figures(actor: Actor, *, start: date, end: date) -> LoopFigures:
     """Referrals sent from `start` to `end` (inclusive, the practice's calendar) and how far
-    each has come by now: a cohort by sending date. Entered-in-error referrals never existed.
-    Closed = completed (always with an outcome); median days from sending to completion."""
+    each has come by now: a cohort by sending date. Who counts, what is closed and the days to
+    close are loop.py's, which the loop-closure measures read too."""
     if not (actor.can(Capability.REFERRAL_SEND) or actor.can(Capability.DIRECTORY_CURATE)):
         raise PermissionDenied(_("You cannot see this practice's referral figures."))
-    cohort = (
-        Referral.objects.for_practice(actor.practice)
-        .filter(requested_at__gte=_bound(start), requested_at__lt=_bound(end + timedelta(days=1)))
-        .exclude(status=Status.ENTERED_IN_ERROR)
-    )
+    cohort = loop.sent(Referral.objects.for_practice(actor.practice), start, end)
     counts = _counts()
     total = cohort.aggregate(**counts)
     per_need = cohort.values("need").annotate(**counts).order_by("need")
@@ -323,11 +312,11 @@ def loop_figures(actor: Actor, *, start: date, end: date) -> LoopFigures:
         .order_by("organization__name")
     )
     durations: dict[str, list[float]] = defaultdict(list)
-    closed = cohort.filter(status=Status.COMPLETED).values_list(
+    closed = cohort.filter(loop.closed_by()).values_list(
         "need", "organization_id", "requested_at", "closed_at"
     )
     for need, organization_id, requested_at, closed_at in closed:
-        days = (closed_at - requested_at).total_seconds() / 86400
+        days = loop.days_to_close(requested_at, closed_at)
         durations["*"].append(days)
         durations[f"need:{need}"].append(days)
         durations[f"org:{organization_id}"].append(days)
@@ -337,7 +326,7 @@ def loop_figures(actor: Actor, *, start: date, end: date) -> LoopFigures:
             key=key,
             label=label,
             **{name: values[name] for name in counts},
-            median_days_to_close=_median(durations.get(median_key, [])),
+            median_days_to_close=loop.median_days(durations.get(median_key, [])),
         )
 
     return LoopFigures(
@@ -380,7 +369,7 @@ class FamilySummary:
     """What a printed or texted summary for the family needs (issue 4 §6).
 
     `confidential`: the adolescent consented for themself — never print or text this summary
-    to a caregiver (domain-reference §11).
+    to a caregiver (docs/clinical-rules.md#adolescent-confidentiality).
     """
 
     referral_id: UUID

@@ -1,7 +1,8 @@
 """Which instruments a child is due for: the periodicity engine's rows, turned into forms.
 
 Rows belong to a respondent: the caregiver-depression row is the caregiver's, the depression,
-suicide-risk and substance-use rows are the adolescent's own (domain-reference §4 and §11). A
+suicide-risk and substance-use rows are the adolescent's own
+(docs/clinical-rules.md#who-sees-results and docs/clinical-rules.md#adolescent-confidentiality). A
 PHQ-9 answered by a caregiver never satisfies an adolescent's row, and the other way round.
 """
 
@@ -21,8 +22,8 @@ from . import rules
 
 ADOLESCENT_ROWS = frozenset({"depression_suicide", "substance_use"})
 CAREGIVER_ROWS = frozenset({"caregiver_depression"})
-# From this age the adolescent answers their own screens in clinic (domain-reference §11: from
-# the 11-year visit on).
+# From this age the adolescent answers their own screens in clinic
+# (docs/clinical-rules.md#adolescent-confidentiality: from the 11-year visit on).
 ADOLESCENT_FROM_MONTHS = 11 * 12
 
 
@@ -62,8 +63,8 @@ def scoring_age(administration: Any) -> int | None:
 
 def form_months(child: Child, instrument: Instrument, on: date) -> int:
     """The age a form is chosen and scored by: corrected for a preterm infant under 24 months
-    on developmental and social-emotional forms (domain-reference §3: ASQ by the publisher's
-    rule, M-CHAT chronological by default); chronological otherwise."""
+    on developmental and social-emotional forms (docs/clinical-rules.md#corrected-age: ASQ by the
+    publisher's rule, M-CHAT chronological by default); chronological otherwise."""
     rows = set(instrument.rows)
     if instrument.key.startswith("asq"):
         purpose = "asq"

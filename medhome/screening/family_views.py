@@ -2,7 +2,7 @@
 
 Everything is shown in the link's language (the family may switch to English or Spanish); an
 invalid, expired or used link gets a friendly page in that language and no detail. The family
-never sees a score (domain-reference §4 "Critical answers").
+never sees a score (docs/clinical-rules.md#critical-answers).
 """
 
 from django.http import Http404, HttpResponse
@@ -134,9 +134,6 @@ def family_form(
     if request.method == "POST":
         action = request.POST.get("action", "save")
         answers = forms.answers_from(request.POST, instrument)
-        for item in instrument.items:
-            if item.multiple:
-                answers[item.link_id] = ",".join(request.POST.getlist(f"item-{item.link_id}"))
         unanswered = [
             item
             for item in instrument.items

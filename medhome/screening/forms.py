@@ -13,12 +13,28 @@ from .due import Choice
 
 
 def answers_from(data: Mapping[str, Any], instrument: Instrument) -> dict[str, str]:
-    """The posted answers, keyed by linkId; a field left out is "not answered", not cleared."""
-    return {
-        item.link_id: str(data.get(f"item-{item.link_id}", "")).strip()
-        for item in instrument.items
-        if f"item-{item.link_id}" in data
-    }
+    """The posted answers, keyed by linkId: the one parsing path of the family's phone, the
+    clinic tablet and staff entry.
+
+    A field left out is "not answered", not cleared. A multi-select item (AHC HRSN item 2) is
+    every box ticked, comma-joined (`getlist`: `get` would keep only the last box); a posted form
+    with none of its boxes ticked sends nothing for it, so there it is cleared, as the family
+    unticked them. A plain dict (tests, services) may give a multi-select answer as a list."""
+    answers = {}
+    for item in instrument.items:
+        key = f"item-{item.link_id}"
+        if item.multiple and hasattr(data, "getlist"):
+            answers[item.link_id] = _joined(data.getlist(key))
+        elif key in data:
+            value = data.get(key, "")
+            answers[item.link_id] = (
+                _joined(value) if isinstance(value, list | tuple) else str(value).strip()
+            )
+    return answers
+
+
+def _joined(values: Any) -> str:
+    return ",".join(code for code in (str(v).strip() for v in values) if code)
 
 
 class SendForm(forms.Form):

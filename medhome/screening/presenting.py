@@ -11,6 +11,7 @@ from medhome.instruments.scoring import Outcome, score
 from medhome.instruments.texts import wording
 
 from .due import scoring_age
+from .forms import answers_from
 from .models import Administration
 
 
@@ -48,14 +49,10 @@ def form_items(
 ) -> list[ShownItem]:
     texts = wording(instrument, administration.practice)
     shown = []
+    # A form shown again after an error keeps what was posted, read as it was saved.
+    given = answers_from(posted, instrument) if posted is not None else administration.answers
     for number, item in enumerate(instrument.items, start=1):
-        if posted is not None:
-            key = f"item-{item.link_id}"
-            value = (
-                ",".join(posted.getlist(key)) if hasattr(posted, "getlist") else posted.get(key, "")
-            )
-        else:
-            value = administration.answers.get(item.link_id, "")
+        value = given.get(item.link_id, "")
         chosen = _selected(value, item.multiple)
         text = texts.item_text(item, language) or (
             texts.item_text(item, "en") if staff_entry else None

@@ -1,5 +1,5 @@
-"""Screening settings (medhome rules, domain-reference §4): defaults overridable by the Django
-setting MEDHOME_SCREENING."""
+"""Screening settings (medhome rules, docs/clinical-rules.md#screening-instruments): defaults
+overridable by the Django setting MEDHOME_SCREENING."""
 
 import fnmatch
 from datetime import timedelta
@@ -12,17 +12,18 @@ DEFAULTS: dict[str, Any] = {
     # families who answer in the evening or at the weekend.
     "link_valid_days": 7,
     # An unacknowledged critical alert escalates to the on-call clinician after this long.
-    # domain-reference §4 says "2 business hours"; business-hour calendars are not modelled
-    # yet, so this is counted in clock hours (stricter, never later).
+    # docs/clinical-rules.md#critical-answers says "2 business hours"; business-hour calendars are
+    # not modelled yet, so this is counted in clock hours (stricter, never later).
     "alert_escalate_hours": 2,
     # A reason for sending a screener that is not due must say something.
     "override_reason_min_length": 5,
     # A caregiver's PHQ-2 counts for the caregiver-depression row only where the practice opts
-    # in to a PHQ-2 gate; by default caregivers get the full PHQ-9 or EPDS (domain-reference §4).
+    # in to a PHQ-2 gate; by default caregivers get the full PHQ-9 or EPDS
+    # (docs/clinical-rules.md#suicide-risk-question).
     "caregiver_phq2_gate": False,
     # The instrument preselected for each open row, first that fits and has family wording
     # (medhome rule; a practice setting). Caregivers get the full PHQ-9, not a PHQ-2 gate,
-    # unless the practice opts in (domain-reference §4 "Suicide risk needs a question").
+    # unless the practice opts in (docs/clinical-rules.md#suicide-risk-question).
     "preferred": {
         "caregiver_depression": ["epds", "phq9"],
         "social_needs": ["ahc_hrsn", "hvs"],

@@ -1,7 +1,8 @@
 """Reads of screening, always through the tenancy scope.
 
-Who sees what (domain-reference §4 and §11): results need screening.results; item answers need
-screening.detail; an adolescent's own confidential screens show to others only as
+Who sees what (docs/clinical-rules.md#who-sees-results and
+docs/clinical-rules.md#adolescent-confidentiality): results need screening.results; item answers
+need screening.detail; an adolescent's own confidential screens show to others only as
 "confidential". Critical alerts show to everyone who can open the chart.
 """
 

@@ -35,7 +35,7 @@ SCREENING_OBJECT = "screening"
 ALERT_OBJECT = "critical_alert"
 ALERT_KINDS = frozenset({"self_harm", "safety"})
 # The next step a band calls for, when it is another form given at the same visit
-# (domain-reference §2 "next step pending").
+# (docs/clinical-rules.md#screening-row-done).
 FOLLOW_UP_INSTRUMENT = {
     "give_phq9": "phq9",
     "give_gad7": "gad7",
@@ -364,7 +364,8 @@ def save_answers(
         raised = _raise_alerts(actor, current, outcome, at=at)
         current.updated_at = at
         fields = ["answers", "updated_at"]
-        # Staff entry with an open critical alert waits for a clinician (domain-reference §4).
+        # Staff entry with an open critical alert waits for a clinician
+        # (docs/clinical-rules.md#critical-answers).
         blocked = (
             submit
             and current.mode == Mode.STAFF_ENTRY

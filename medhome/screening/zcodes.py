@@ -1,8 +1,8 @@
 """ICD-10-CM Z codes a positive social-needs screen suggests, for a clinician to confirm.
 
-medhome rule (domain-reference §5): a positive screen suggests, never adds, the matching Z code;
-every code carries valid_from / valid_to because codes become headers over time. Codes and dates:
-shared/docs/domain/interop-codes.md §4 (FY2022 = 2021-10-01, FY2023 = 2022-10-01, FY2026 =
+medhome rule (docs/clinical-rules.md#codes): a positive screen suggests, never adds, the matching Z
+code; every code carries valid_from / valid_to because codes become headers over time. Codes and
+dates: shared/docs/domain/interop-codes.md §4 (FY2022 = 2021-10-01, FY2023 = 2022-10-01, FY2026 =
 2025-10-01). CPT/ICD descriptors here are medhome's short labels.
 """
 

@@ -103,8 +103,9 @@ def _calm_first(item: object) -> list:
 
 
 def _answers(rng: random.Random, instrument: Instrument) -> dict[str, str]:
-    """About one respondent in eight answers as someone at risk (domain-reference §13: caregiver
-    depression ≈ 10–15 % positive, food insecurity ≈ 10–20 %); the others mostly calm."""
+    """About one respondent in eight answers as someone at risk
+    (docs/clinical-rules.md#synthetic-population: caregiver depression ≈ 10–15 % positive, food
+    insecurity ≈ 10–20 %); the others mostly calm."""
     at_risk = rng.random() < 0.12
     answers = {}
     for item in instrument.items:

@@ -1,9 +1,9 @@
 """Rates of the measure histories (medhome_history): visits, screens, positives, referrals.
 
-INVENTED DATA. Base rates sit in the published ranges of domain-reference §13 (caregiver
-depression ≈ 10–15 % positive, M-CHAT-R medium/high ≈ 5–10 %, food insecurity ≈ 10–20 % of
-households with children); the differences between payers and languages are made up so that
-the equity views have something to show. They describe no real population.
+INVENTED DATA. Base rates sit in the published ranges of docs/clinical-rules.md#synthetic-population
+(caregiver depression ≈ 10–15 % positive, M-CHAT-R medium/high ≈ 5–10 %, food insecurity ≈ 10–20 %
+of households with children); the differences between payers and languages are made up so that the
+equity views have something to show. They describe no real population.
 """
 
 # Well-child visit adherence by age in months at the visit (upper bound, share), as in

@@ -1,9 +1,9 @@
 """Distributions of the synthetic population, each a setting with its source.
 
-Figures follow shared/docs/domain-reference.md §13 ("Synthetic population") and §10 (people),
-which cite NCHS / March of Dimes (preterm birth), Census 2020 (race and ethnicity of children),
-KFF (Medicaid/CHIP coverage). Where §13 gives no figure the value is a **medhome default**,
-marked as such; change it here, not in the generator.
+Figures follow docs/clinical-rules.md#synthetic-population and
+docs/clinical-rules.md#people-and-demographics, which cite NCHS / March of Dimes (preterm birth),
+Census 2020 (race and ethnicity of children), KFF (Medicaid/CHIP coverage). Where that section gives
+no figure the value is a **medhome default**, marked as such; change it here, not in the generator.
 """
 
 from bisect import bisect
@@ -30,7 +30,7 @@ class Weighted[T]:
 
 
 # --- Children -------------------------------------------------------------------------------
-# §13: ages 0–18 (to 21 for a few), weighted towards 0–5 as in a pediatric panel
+# ages 0–18 (to 21 for a few), weighted towards 0–5 as in a pediatric panel
 # (≈ 41 % of children are 0–5 with these weights).
 AGE_YEARS: Weighted[int] = Weighted(
     {0: 9.0, 1: 8.0, 2: 7.0, 3: 6.5, 4: 6.0, 5: 6.0}
@@ -43,7 +43,7 @@ MAX_AGE_YEARS = 21
 MIN_SIBLING_GAP_DAYS = 300
 TWIN_SHARE = 0.03  # of households with 2+ children (≈ 3 % of US births are twins; NCHS)
 
-# §13: preterm (< 37 weeks) ≈ 10.4 % of births, most late preterm (34–36 weeks),
+# preterm (< 37 weeks) ≈ 10.4 % of births, most late preterm (34–36 weeks),
 # ≈ 1.5 % < 32 weeks (US 2023–2024, NCHS / March of Dimes). 32–33 weeks takes the rest.
 GESTATION_BAND: Weighted[str] = Weighted(
     {"under_32": 0.015, "32_33": 0.012, "34_36": 0.077, "term": 0.896}
@@ -63,7 +63,8 @@ TERM_GESTATION_DAYS_SHARE = 0.5
 SEX_AT_BIRTH: Weighted[str] = Weighted({"male": 0.511, "female": 0.488, "unknown": 0.001})
 
 # Children with special health care needs ≈ 1 in 5 (National Survey of Children's Health,
-# HRSA MCHB; not in §13 — unverified, medhome default); higher after birth before 32 weeks.
+# HRSA MCHB; not in the reference figures — unverified, medhome default); higher after birth
+# before 32 weeks.
 SPECIAL_NEEDS_SHARE = 0.19
 SPECIAL_NEEDS_SHARE_VERY_PRETERM = 0.6
 
@@ -79,7 +80,7 @@ NICKNAME_SHARE = 0.35
 CHOSEN_ENGLISH_NAME_SHARE = 0.2
 
 # --- Race and ethnicity ---------------------------------------------------------------------
-# §13: US children, Census 2020, under 18: Hispanic 26 %, non-Hispanic White 47 %, Black 14 %,
+# US children, Census 2020, under 18: Hispanic 26 %, non-Hispanic White 47 %, Black 14 %,
 # Asian 5 %, multiracial 5 %, AIAN 1 %, NHPI < 0.5 %. Middle Eastern or North African (a 2024
 # OMB category, counted as White in 2020) takes 1.2 points of White so that Arabic-speaking
 # families exist; "multiple" becomes two categories (MULTIRACIAL_PAIRS). Drawn per household.
@@ -112,11 +113,11 @@ RACE_RECORDED: Weighted[str] = Weighted({"given": 0.93, "declined": 0.03, "not_a
 RACE_DETAIL_SHARE = 0.3  # households that add their own words (e.g. "Dominican")
 
 # --- Language -------------------------------------------------------------------------------
-# §13: preferred language Spanish ≈ 25 % in the demo practices; Vietnamese, Arabic, Haitian
+# preferred language Spanish ≈ 25 % in the demo practices; Vietnamese, Arabic, Haitian
 # Creole, Chinese, Somali ≈ 1 % each; the rest English. Drawn per household given its heritage,
 # so names and language agree: 0.26 × 0.93 + multiracial-with-Hispanic ≈ 25 % Spanish.
 # With Census 2020 heritage shares, 25 % Spanish means most Hispanic families prefer Spanish;
-# a safety-net profile would raise the Hispanic share instead (§13 allows the shift).
+# a safety-net profile would raise the Hispanic share instead (the figures allow the shift).
 LANGUAGE_BY_HERITAGE: dict[str, Weighted[str]] = {
     "hispanic": Weighted({"es": 0.93, "en": 0.07}),
     "white": Weighted({"en": 1.0}),
@@ -133,7 +134,7 @@ SECOND_CAREGIVER_ENGLISH_SHARE = 0.2
 INTERPRETER_SHARE = 0.75
 
 # --- Payer ----------------------------------------------------------------------------------
-# §13 / §10: Medicaid/CHIP ≈ 50 % in the demo practices (national ≈ 40 %, KFF), uninsured ≈ 5 %.
+# Medicaid/CHIP ≈ 50 % in the demo practices (national ≈ 40 %, KFF), uninsured ≈ 5 %.
 # Families whose home language is not English are more often publicly covered or uninsured
 # (a disparity the equity view should show); overall 0.7 × 43 % + 0.3 × 70 % ≈ 51 % public.
 PAYER_ENGLISH: Weighted[str] = Weighted(
@@ -142,16 +143,17 @@ PAYER_ENGLISH: Weighted[str] = Weighted(
 PAYER_OTHER_LANGUAGE: Weighted[str] = Weighted(
     {"medicaid": 58, "chip": 12, "commercial": 20, "uninsured": 9, "other": 1}
 )
-# American Indian / Alaska Native families: Indian Health Service is "other" (§10).
+# American Indian / Alaska Native families: Indian Health Service is "other"
+# (docs/clinical-rules.md#people-and-demographics).
 PAYER_AIAN: Weighted[str] = Weighted(
     {"medicaid": 45, "chip": 7, "commercial": 18, "uninsured": 5, "other": 25}
 )
 SIBLING_OTHER_PAYER_SHARE = 0.08  # a sibling covered differently (e.g. CHIP by age/income)
 
 # --- Households -----------------------------------------------------------------------------
-# §13: households of 1–4 children (mean ≈ 1.8 here: medhome default).
+# households of 1–4 children (mean ≈ 1.8 here: medhome default).
 CHILDREN_PER_HOUSEHOLD: Weighted[int] = Weighted({1: 45, 2: 33, 3: 15, 4: 7})
-# §13: 1–2 caregivers, some grandparents or foster caregivers as legal guardians. The shares of
+# 1–2 caregivers, some grandparents or foster caregivers as legal guardians. The shares of
 # household types are a medhome default.
 HOUSEHOLD_TYPE: Weighted[str] = Weighted(
     {
@@ -188,4 +190,4 @@ STRENGTHS_SHARE = 0.7  # primary caregivers who name their family's strengths
 SECOND_SENTENCE_SHARE = 0.4
 
 # --- Practices ------------------------------------------------------------------------------
-SECOND_SITE_SHARE = 0.5  # practices with a second site (§13 asks for 1–2 sites)
+SECOND_SITE_SHARE = 0.5  # practices with a second site (the reference asks for 1–2 sites)

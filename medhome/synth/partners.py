@@ -12,7 +12,6 @@ from django.utils import timezone
 from medhome.accounts.models import User
 from medhome.accounts.roles import capabilities_of
 from medhome.core.actor import Actor
-from medhome.directory.demo import load_demo_directory
 from medhome.directory.models import Organization, PracticePartner, Service
 from medhome.directory.selectors import search_services
 from medhome.directory.services import curate
@@ -21,6 +20,7 @@ from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice
 from medhome.referrals import services as referrals
 from medhome.referrals.models import PartnerMembership, Referral
+from medhome.synth.directory import load_demo_directory
 
 FOOD_BANK = "Ocean State Food Bank"
 LEGAL = "Harbor Medical-Legal Partnership"

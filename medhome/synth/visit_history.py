@@ -1,7 +1,7 @@
 """Synthetic visit histories: well-child visits that mostly, but not always, follow the schedule,
-and sick visits. Adherence drops after 15 months and again in adolescence (domain-reference §13);
-children without coverage come a little less often, so the equity views later have something to
-show — invented data, said so in the demo.
+and sick visits. Adherence drops after 15 months and again in adolescence
+(docs/clinical-rules.md#synthetic-population); children without coverage come a little less often,
+so the equity views later have something to show — invented data, said so in the demo.
 
 Set-based writing: Visit and RowCompletion rows are built in memory and bulk-inserted.
 """
@@ -29,8 +29,9 @@ from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 # adolescence).
 ADHERENCE = ((15, 0.9), (36, 0.75), (132, 0.68), (10_000, 0.55))
 UNINSURED_PENALTY = 0.15
-# Invented disparities, so the equity views show something (domain-reference §13): a little
-# less adherence with Medicaid/CHIP and where the family's language is not English.
+# Invented disparities, so the equity views show something
+# (docs/clinical-rules.md#synthetic-population): a little less adherence with Medicaid/CHIP and
+# where the family's language is not English.
 PUBLIC_PAYER_PENALTY = 0.04
 LANGUAGE_PENALTY = 0.06
 SICK_VISITS_PER_YEAR = ((60, 1.6), (10_000, 0.7))

@@ -1,6 +1,8 @@
 """One chronological view of a child's care: visits, screenings, referrals and (where those
 apps provide them) events between visits and care-plan changes. Every source is read through
-the tenancy scope; screening results respect who may see them (domain-reference §4, §11)."""
+the tenancy scope; screening results respect who may see them
+(docs/clinical-rules.md#who-sees-results and
+docs/clinical-rules.md#adolescent-confidentiality)."""
 
 from dataclasses import dataclass
 from datetime import datetime

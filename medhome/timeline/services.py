@@ -26,7 +26,7 @@ def record_past_visit(
     at: datetime,
 ) -> Visit:
     """A visit that took place; a well-child visit also completes that visit of the schedule
-    (domain-reference §2: one encounter satisfies at most one well-child visit)."""
+    (docs/clinical-rules.md#visit-windows: one encounter satisfies at most one well-child visit)."""
     with transaction.atomic():
         visit = record_visit(
             actor=actor,

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
-from medhome.directory.demo import ON_SITE_PARTNER, demo_organization_id, load_demo_directory
-from medhome.directory.models import Organization, Service
-from medhome.directory.selectors import practice_partners, search_services
+from medhome.directory.models import Organization
+from medhome.directory.selectors import practice_partners
 from medhome.directory.services import curate
 from tests import factories
 
@@ -46,21 +45,3 @@ def test_curation_is_practice_scoped_and_audited_by_field_name(org, network):
     assert AuditEvent.objects.filter(practice=a).last().detail["fields"] == ["on_site"]
     assert practice_partners(b) == []
     assert [p.note for p in practice_partners(a)] == ["Tuesday walk-ins"]
-
-
-def test_demo_directory_is_idempotent_and_searchable():
-    first = load_demo_directory(seed=7)
-    assert first.ok, first.errors
-    count = Service.objects.count()
-    assert load_demo_directory(seed=7).created.get("service", 0) == 0
-    assert Service.objects.count() == count >= 41
-    hits = search_services(
-        need="food",
-        language="es",
-        near_zip="02907",
-        within_miles=3,
-        open_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
-    )
-    assert "Ocean State Food Bank Pantry" in [h.service.name for h in hits]
-    legal = search_services(need="legal", near_zip="02128", within_miles=2)
-    assert legal[0].organization.pk == demo_organization_id(ON_SITE_PARTNER, seed=7)

@@ -2,7 +2,7 @@
 
 Source: instruments.md §10. Free, but electronic-use terms are unverified and the Part A wording
 was not confirmed, so the text comes as a licensed pack. The adolescent's answers are
-confidential (domain-reference §11).
+confidential (docs/clinical-rules.md#adolescent-confidentiality).
 """
 
 from django.utils.translation import gettext_lazy as _

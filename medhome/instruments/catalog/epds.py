@@ -27,7 +27,8 @@ EPDS = Instrument(
     respondent=Respondent.CAREGIVER,
     rows=("caregiver_depression",),
     general_developmental=False,
-    # The 1-, 2-, 4- and 6-month visits (domain-reference §2, AAP 2019 clinical report).
+    # The 1-, 2-, 4- and 6-month visits (docs/clinical-rules.md#periodicity-rows, AAP 2019 clinical
+    # report).
     min_age_months=0,
     max_age_months=6,
     items=tuple(

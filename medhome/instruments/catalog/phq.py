@@ -30,7 +30,7 @@ SEVERITY = ((0, "none"), (5, "mild"), (10, "moderate"), (15, "moderately_severe"
 SCORED = tuple(str(n) for n in range(1, 10))
 CAREGIVER_CPT = {Respondent.CAREGIVER: "96161", Respondent.ADOLESCENT: "96127"}
 # Z13.32 maternal depression screening for a caregiver screened at the child's visit, Z13.31
-# depression screening for the patient (domain-reference §5; interop-codes.md §4.2).
+# depression screening for the patient (docs/clinical-rules.md#codes; interop-codes.md §4.2).
 CAREGIVER_ICD = {Respondent.CAREGIVER: "Z13.32", Respondent.ADOLESCENT: "Z13.31"}
 PFIZER = (
     "Pfizer Inc.: no permission required to reproduce, translate, display or distribute "
@@ -73,7 +73,8 @@ PHQ2 = Instrument(
     respondent=Respondent.CAREGIVER,
     respondents=frozenset({Respondent.CAREGIVER, Respondent.ADOLESCENT}),
     # A PHQ-2 gate counts for caregiver depression only where the practice opts in
-    # (domain-reference §4); it never satisfies depression_suicide (no self-harm item).
+    # (docs/clinical-rules.md#suicide-risk-question); it never satisfies depression_suicide (no
+    # self-harm item).
     rows=("caregiver_depression",),
     general_developmental=False,
     min_age_months=None,

@@ -1,8 +1,9 @@
 """PSC-17 — Pediatric Symptom Checklist, 17 items (Gardner et al. 1999).
 
 Source: instruments.md §9. The form "may be freely reproduced", but its wording was not collected
-(domain-reference §4), so the text comes as a pack loaded from MGH's own copy, or staff key in
-the paper answers. Items are keyed by identity: printed layouts number them differently.
+(docs/clinical-rules.md#instrument-licenses), so the text comes as a pack loaded from MGH's own
+copy, or staff key in the paper answers. Items are keyed by identity: printed layouts number them
+differently.
 """
 
 from medhome.instruments import thresholds
@@ -47,7 +48,7 @@ PSC17 = Instrument(
     respondent=Respondent.CAREGIVER,
     rows=("behavioral",),
     general_developmental=False,
-    min_age_months=48,  # 4–16 years (domain-reference §4)
+    min_age_months=48,  # 4–16 years (docs/clinical-rules.md#psc17)
     max_age_months=203,
     items=tuple(
         Item(link_id, None, options=FREQUENCY, label=label, group=group)

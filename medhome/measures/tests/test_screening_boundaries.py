@@ -1,5 +1,6 @@
 """Caregiver depression and autism screening at their edges, on the engine and the reference.
-Dates are worked out by hand from domain-reference §2 (windows) and measures.md §6a."""
+Dates are worked out by hand from the windows (docs/clinical-rules.md#visit-windows) and the
+CMS82 measure (docs/clinical-rules.md#caregiver-depression-measures)."""
 
 from datetime import date
 
@@ -64,7 +65,8 @@ def test_respondent_status_and_instrument_of_the_caregiver_screen(family_a, prac
     screen(kids[3], date(2026, 5, 1), key="epds")
     screen(kids[4], date(2026, 5, 1), key="asq3")  # not a depression screen
     assert both("cdep_2m", practice_a).numerator_ids == [units[3].pk]
-    # The PHQ-2 counts only where the practice opts in to a PHQ-2 gate (domain-reference §4).
+    # The PHQ-2 counts only where the practice opts in to a PHQ-2 gate
+    # (docs/clinical-rules.md#suicide-risk-question).
     settings.MEDHOME_SCREENING = {"caregiver_phq2_gate": True}
     assert set(both("cdep_2m", practice_a).numerator_ids) == {units[2].pk, units[3].pk}
 

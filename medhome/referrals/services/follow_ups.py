@@ -1,4 +1,4 @@
-"""Follow-up tasks for referrals that stall (domain-reference §7 "closing the loop")."""
+"""Follow-up tasks for referrals that stall (docs/clinical-rules.md#referral-follow-up)."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,8 +1,8 @@
 """The referral's life: states, who may set each, the allowed changes, and the FHIR mapping.
 
-Source: shared/docs/domain-reference.md §7 (Gravity SDOH Clinical Care workflow, medhome rules)
-and shared/docs/domain/interop-codes.md §1.4 (SDOHCC Referral Task status values and the
-state diagram). This module holds no models so that both models and services read one table.
+Source: docs/clinical-rules.md#referral-states (Gravity SDOH Clinical Care workflow, medhome rules)
+and shared/docs/domain/interop-codes.md §1.4 (SDOHCC Referral Task status values and the state
+diagram). This module holds no models so that both models and services read one table.
 """
 
 from django.core.exceptions import ValidationError
@@ -47,8 +47,9 @@ class Outcome(models.TextChoices):
 
 S = Status
 
-# domain-reference §7 table = interop-codes §1.4 state diagram, plus medhome's `received`
-# (requested → received → accepted/rejected/cancelled). "any → entered-in-error" is added below.
+# docs/clinical-rules.md#referral-states table = interop-codes §1.4 state diagram, plus medhome's
+# `received` (requested → received → accepted/rejected/cancelled). "any → entered-in-error" is added
+# below.
 _TABLE: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.REQUESTED}),
     S.REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.REJECTED, S.CANCELLED}),
@@ -89,7 +90,7 @@ SET_BY: dict[str, frozenset[str]] = {
 
 # The IG asks for statusReason text on these (interop-codes §1.3); medhome asks its own users
 # (practice staff and the organization's staff in medhome's portal) and does not refuse a
-# system update that lacks it (domain-reference §7).
+# system update that lacks it (docs/clinical-rules.md#referral-states).
 REASON_REQUIRED = frozenset({S.REJECTED, S.CANCELLED, S.ON_HOLD, S.FAILED})
 
 

@@ -1,4 +1,5 @@
-"""The transition table of domain-reference §7 / interop-codes §1.4, every pair."""
+"""The transition table of docs/clinical-rules.md#referral-states / interop-codes §1.4, every
+pair."""
 
 import itertools
 
@@ -18,7 +19,7 @@ from medhome.referrals.states import (
 )
 
 S = Status
-# Written out again, independently of states.py, from domain-reference §7.
+# Written out again, independently of states.py, from docs/clinical-rules.md#referral-states.
 ALLOWED = {
     (S.DRAFT, S.REQUESTED),
     (S.REQUESTED, S.RECEIVED),

@@ -1,4 +1,5 @@
-"""Closing the loop (domain-reference §7): follow-up tasks with a frozen clock."""
+"""Closing the loop (docs/clinical-rules.md#referral-follow-up): follow-up tasks with a frozen
+clock."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -1,5 +1,6 @@
-"""Run the referral follow-up sweep (domain-reference §7): schedule it at least once per
-business day, e.g. hourly from cron. Safe to run as often as wanted: it is idempotent."""
+"""Run the referral follow-up sweep (docs/clinical-rules.md#referral-follow-up): schedule it at
+least once per business day, e.g. hourly from cron. Safe to run as often as wanted: it is
+idempotent."""
 
 from typing import Any
 
