@@ -156,6 +156,9 @@ class Measure:
     simplifications: tuple[str, ...] = field(default=())
     unit: str = "child"  # what a denominator row is: "child", "visit" or "referral"
     group: str = ""  # the dashboard's heading (GROUPS)
+    # Its denominator is made of positive screens, so being listed tells a screening result:
+    # the children behind it are shown only to viewers who may see results (issue 14).
+    lists_results: bool = False
 
 
 _COMMON_VISIT = (ENROLLMENT, EXCLUSIONS, PCP, RECORD_NOT_CLAIMS)
@@ -414,6 +417,7 @@ MEASURES: dict[str, Measure] = {
                 "the screening).",
                 (*SNS_COMMON, *SNS_FOLLOWUP),
                 group=SOCIAL_NEEDS,
+                lists_results=True,
             )
             for short, domain in SNS_DOMAINS
         ),
