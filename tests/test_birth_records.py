@@ -51,3 +51,22 @@ def test_a_discharge_before_birth_or_in_the_future_is_refused(
     assert refused.status_code == 400
     assert "between the date of birth and today" in refused.content.decode()
     assert Child.objects.get(pk=newborn.pk).birth_discharged_on is None
+
+
+def test_staff_record_which_caregiver_is_the_birth_parent_and_the_chart_says_so(
+    log_in, staff_a, practice_a, family_a, child_a
+):
+    from medhome.families.models import Caregiver
+
+    client = log_in(staff_a[Role.FRONT_DESK], practice_a)
+    url = reverse("families:add_caregiver", kwargs={"family_id": family_a.pk})
+
+    added = client.post(
+        url, factories.caregiver_form_data(given_name="Renata", is_birth_parent="on")
+    )
+    chart = client.get(reverse("families:chart", kwargs={"child_id": child_a.pk}))
+
+    assert added.status_code == 302
+    assert Caregiver.objects.get(given_name="Renata").is_birth_parent is True
+    assert Caregiver.objects.get(given_name="Marisol").is_birth_parent is False
+    assert "birth parent" in chart.content.decode()

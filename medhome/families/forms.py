@@ -121,6 +121,7 @@ CAREGIVER_IDENTITY_FIELDS = (
     "family_name",
     "relationship",
     "is_legal_guardian",
+    "is_birth_parent",
     "is_primary_contact",
 )
 
@@ -135,6 +136,7 @@ class CaregiverForm(forms.ModelForm):
             "family_name",
             "relationship",
             "is_legal_guardian",
+            "is_birth_parent",
             "is_primary_contact",
             "phone",
             "email",

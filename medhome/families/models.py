@@ -201,6 +201,16 @@ class Caregiver(PracticeScopedModel):
         _("relationship to the children"), max_length=20, choices=Relationship
     )
     is_legal_guardian = models.BooleanField(_("legal guardian"), default=True)
+    # CMS82 (maternal depression screening) counts the mother's screen: who gave birth is not
+    # the relationship ("mother" may be adoptive, a birth parent may be "parent"), so it is
+    # recorded apart (domain-reference §6; issue 14).
+    is_birth_parent = models.BooleanField(
+        _("birth parent of the children"),
+        default=False,
+        help_text=_(
+            "Gave birth to the children of this family (for maternal depression measures)."
+        ),
+    )
     is_primary_contact = models.BooleanField(_("primary contact"), default=False)
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)

@@ -80,7 +80,7 @@ def overview(actor: Actor, period: Period) -> list[Figure]:
 # period) and referrals (the calendar-year cut-off).
 MONTHLY_ADDITIVE = frozenset(
     {"w30_1", "w30_2", "dev_1", "dev_2", "dev_3", "dev", "asd_18", "asd_24"}
-    | {"cdep_1m", "cdep_2m", "cdep_4m", "cdep_6m", "cdep_visits", "cdep_once"}
+    | {"cdep_1m", "cdep_2m", "cdep_4m", "cdep_6m", "cdep_visits", "cdep_once", "cdep_once_any"}
 )
 
 
