@@ -213,3 +213,57 @@ def test_bars_carry_each_groups_counts(log_in, staff_a, practice_a, dev_children
         ("Spanish (0/2)", 0.0),  # larger groups first
         ("English (1/1)", 100.0),
     ]
+
+
+@pytest.fixture
+def food_positive_children(registered_a):
+    """Practice A: a child seen in 2026 whose food screen was positive, no follow-up yet."""
+    from medhome.measures.tests.helpers import visit
+
+    kid = child(registered_a[0], date(2020, 5, 5), legal_family_name="Foodpositive")
+    visit(kid, date(2026, 2, 1), kind="sick")
+    screen(kid, date(2026, 3, 1), key="hvs", positive=True, domains=["food"])
+    return kid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("which", ["missing", "met", "all"])
+def test_the_social_needs_followup_list_is_withheld_from_a_practice_admin(
+    log_in, staff_a, practice_a, food_positive_children, which
+):
+    """Being listed behind "social needs intervention" tells a positive screen: a practice
+    admin (no screening.results) keeps the figures but not the named children (issue 14)."""
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    listed = client.get(f"/measures/sns_food_followup/children/?period={PERIOD}&which={which}")
+    page = client.get(f"/measures/sns_food_followup/?period={PERIOD}")
+    dashboard = client.get(f"/measures/?period={PERIOD}")
+
+    assert listed.status_code == 403
+    assert "Foodpositive" not in listed.content.decode()
+    assert "screened positive" in listed.content.decode()
+    assert not AuditEvent.objects.filter(object_type="measure_children").exists()
+    assert page.status_code == 200 and "0 of 1" in page.content.decode()
+    assert "/measures/sns_food_followup/children/" not in page.content.decode()
+    assert "/measures/sns_food_followup/children/" not in dashboard.content.decode()
+    assert "/measures/sns_food_screen/children/" in dashboard.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_social_needs_followup_list_shows_to_a_coordinator(
+    log_in, staff_a, practice_a, food_positive_children
+):
+    client = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
+
+    listed = client.get(f"/measures/sns_food_followup/children/?period={PERIOD}&which=missing")
+
+    assert listed.status_code == 200 and "Foodpositive" in listed.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_result_measures_withhold_their_children():
+    assert {key for key, m in definitions.MEASURES.items() if m.lists_results} == {
+        "sns_food_followup",
+        "sns_housing_followup",
+        "sns_transport_followup",
+    }

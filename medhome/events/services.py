@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date, parse_datetime
@@ -25,9 +26,11 @@ from django.utils.translation import gettext as _
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
 from medhome.audit.services import record
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.families.names import name_key
+from medhome.families.services import record_birth_discharge
 from medhome.practices.models import Practice
 from medhome.tasks.models import TaskKind
 from medhome.tasks.services import cancel_tasks_for, open_task
@@ -98,8 +101,36 @@ def visit_key(event: CareEvent) -> str:
     return f"transition:event:{event.pk}"
 
 
+def birth_stay_days() -> int:
+    """An inpatient stay that began within this many days of birth is the birth stay (medhome
+    rule, a setting: MEDHOME_EVENTS = {"birth_stay_starts_within_days": N}; default 1, so an
+    admission registered the day after a late-evening birth still counts)."""
+    events_settings = getattr(settings, "MEDHOME_EVENTS", {}) or {}
+    return int(events_settings.get("birth_stay_starts_within_days", 1))
+
+
+def note_birth_discharge(event: CareEvent, *, at: datetime) -> None:
+    """A discharge (A03) of the birth stay gives the child's birth-hospital discharge date,
+    which times the first-week visit (domain-reference §2 window table)."""
+    child = event.child
+    if event.retracted or child is None or event.ended_at is None:
+        return
+    if event.kind not in (EventKind.DISCHARGE, EventKind.ADMISSION):
+        return
+    started = clock.local_date(event.started_at)
+    if not 0 <= (started - child.date_of_birth).days <= birth_stay_days():
+        return
+    record_birth_discharge(
+        actor=feed_actor(event.practice),
+        child=child,
+        discharged_on=clock.local_date(event.ended_at),
+        at=at,
+    )
+
+
 def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
     """An ED visit, admission or discharge: flag the chart and open the one follow-up task."""
+    note_birth_discharge(event, at=at)
     if event.kind not in TRANSITION_KINDS or event.retracted or event.child_id is None:
         return
     if not event.flagged:

@@ -78,8 +78,12 @@ class ChildForm(forms.ModelForm):
             "primary_clinician",
             "gestational_age_weeks",
             "gestational_age_days",
+            "birth_discharged_on",
         ]
-        widgets = {"date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+        widgets = {
+            "date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "birth_discharged_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        }
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -117,6 +121,7 @@ CAREGIVER_IDENTITY_FIELDS = (
     "family_name",
     "relationship",
     "is_legal_guardian",
+    "is_birth_parent",
     "is_primary_contact",
 )
 
@@ -131,6 +136,7 @@ class CaregiverForm(forms.ModelForm):
             "family_name",
             "relationship",
             "is_legal_guardian",
+            "is_birth_parent",
             "is_primary_contact",
             "phone",
             "email",

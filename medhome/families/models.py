@@ -136,6 +136,15 @@ class Child(PracticeScopedModel):
     gestational_age_days = models.PositiveSmallIntegerField(
         _("and days"), null=True, blank=True, validators=[MaxValueValidator(6)]
     )
+    # The first-week visit is due 48–72 h after discharge as well as at 3–5 days (Bright
+    # Futures 2024 footnote; domain-reference §2 window table), so the discharge moves the
+    # close of the 3–5-day window. Keyed in, or set by an A03 of the birth stay (events).
+    birth_discharged_on = models.DateField(
+        _("discharged from the birth hospital on"),
+        null=True,
+        blank=True,
+        help_text=_("Moves the first-week visit: due within 48–72 hours of discharge."),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -192,6 +201,16 @@ class Caregiver(PracticeScopedModel):
         _("relationship to the children"), max_length=20, choices=Relationship
     )
     is_legal_guardian = models.BooleanField(_("legal guardian"), default=True)
+    # CMS82 (maternal depression screening) counts the mother's screen: who gave birth is not
+    # the relationship ("mother" may be adoptive, a birth parent may be "parent"), so it is
+    # recorded apart (domain-reference §6; issue 14).
+    is_birth_parent = models.BooleanField(
+        _("birth parent of the children"),
+        default=False,
+        help_text=_(
+            "Gave birth to the children of this family (for maternal depression measures)."
+        ),
+    )
     is_primary_contact = models.BooleanField(_("primary contact"), default=False)
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)

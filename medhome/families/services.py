@@ -63,6 +63,11 @@ def validate_child(child: Child, *, today: date) -> None:
         errors.setdefault("gestational_age_days", []).append(
             _("Give the completed weeks as well as the days.")
         )
+    discharged = child.birth_discharged_on
+    if discharged is not None and (discharged < child.date_of_birth or discharged > today):
+        errors.setdefault("birth_discharged_on", []).append(
+            _("The discharge date must be between the date of birth and today.")
+        )
     if child.mrn and mrn_is_taken(child.practice, child.mrn, except_child=child):
         errors.setdefault("mrn", []).append(DUPLICATE_MRN)
     categories = list(child.race_ethnicity or [])
@@ -273,6 +278,35 @@ def update_child(
         detail={"fields": sorted(changed)},
     )
     return child
+
+
+@transaction.atomic
+def record_birth_discharge(
+    *, actor: Actor, child: Child, discharged_on: date, at: datetime
+) -> bool:
+    """The hospital feed's discharge of the birth stay (an A03, events app) sets the date the
+    first-week visit is timed by (domain-reference §2). Staff correct it with update_child;
+    the feed is an authenticated machine source, so no person's capability applies. Returns
+    whether the date changed; a date outside birth..today is ignored, never stored."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.birth_discharged_on == discharged_on:
+        return False
+    if not child.date_of_birth <= discharged_on <= clock.local_date(at):
+        return False
+    child.birth_discharged_on = discharged_on
+    child.version += 1
+    child.updated_at = at
+    child.save(update_fields=["birth_discharged_on", "version", "updated_at"])
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=CHILD_OBJECT,
+        object_id=child.pk,
+        at=at,
+        practice=child.practice,
+        detail={"fields": ["birth_discharged_on"], "source": "hospital feed"},
+    )
+    return True
 
 
 @transaction.atomic

@@ -42,7 +42,9 @@ DEFAULT_RULES: dict[str, Any] = {
     # docs/clinical-rules.md#suicide-risk-question "Caregivers get the full PHQ-9 (or EPDS), not a
     # PHQ-2 gate, unless the practice opts in").
     "cdep_instrument_keys": None,
-    # Who answered: a caregiver (CMS82 "mother", measures.md §6a, approximated by any caregiver).
+    # Who answered: a caregiver. CMS82's "mother" (measures.md §6a) is the caregiver recorded
+    # as a birth parent (Caregiver.is_birth_parent): measure cdep_once; cdep_once_any and the
+    # per-visit rates count any caregiver.
     "cdep_respondents": ("caregiver",),
     # Per-visit rates: None = the screen is in the visit's periodicity window (domain-reference
     # §2: "done when a qualifying result exists in that visit's window"); a number N = the screen
@@ -159,6 +161,9 @@ class Measure:
     simplifications: tuple[str, ...] = field(default=())
     unit: str = "child"  # what a denominator row is: "child", "visit" or "referral"
     group: str = ""  # the dashboard's heading (GROUPS)
+    # Its denominator is made of positive screens, so being listed tells a screening result:
+    # the children behind it are shown only to viewers who may see results (issue 14).
+    lists_results: bool = False
 
 
 _COMMON_VISIT = (ENROLLMENT, EXCLUSIONS, PCP, RECORD_NOT_CLAIMS)
@@ -176,9 +181,14 @@ SCORED_ONLY = (
     "administrations do not count."
 )
 CAREGIVER_RESPONDENT = (
-    "The mother / birth parent (CMS82 'maternal', EPDS 'birth parent') is approximated by any "
-    "administration answered by a caregiver: medhome records the respondent's role, not "
-    "whether the caregiver is the birth parent."
+    "Any caregiver's screen counts, the birth parent's or another caregiver's (medhome's "
+    "figure); CMS82 counts only the mother's, reported apart as the birth-parent figure."
+)
+BIRTH_PARENT_RESPONDENT = (
+    "Only a screen answered by a caregiver recorded as a birth parent counts (CMS82 "
+    "'maternal'); a screen by another caregiver, or with no caregiver recorded, does not. "
+    "'Birth parent' is recorded per caregiver for the family's children, so a family whose "
+    "children have different birth parents is approximated."
 )
 CDEP_INSTRUMENTS = (
     "Validated caregiver depression screens: the registry's caregiver_depression instruments "
@@ -191,8 +201,9 @@ VISIT_WINDOW = (
     "type, status, counted telehealth) whose date falls in the N-month periodicity window "
     "(domain-reference §2: 1 month from day 6 to 2 months - 15 days; 2, 4, 6 months from "
     "nominal age - 14 days to the next visit's opening - 1 day; MEDHOME_PERIODICITY_RULES). The "
-    "hospital discharge date, which can open the 1-month window earlier, is not recorded and "
-    "not used. A second well-child visit in the same window is not a unit."
+    "hospital discharge date, which can open the 1-month window earlier, is not used here: "
+    "the measures' windows follow the birth date. A second well-child visit in the same window "
+    "is not a unit."
 )
 CDEP_VISITS = (
     ("cdep_1m", "1-month", ("1mo",)),
@@ -338,25 +349,45 @@ MEASURES: dict[str, Measure] = {
             )
             for key, label, _ in CDEP_VISITS
         ),
-        Measure(
-            "cdep_once",
-            "Caregiver depression screening by 6 months (after CMS82)",
-            "measures.md §6a (CMS82v7, former NQF 1401; may be retired); domain-reference §6",
-            "Children whose 6-month birthday falls in the period with a completed visit (any "
-            "kind, counted telehealth) from birth to the day before the 6-month birthday.",
-            "A scored validated caregiver depression screen answered by a caregiver from the "
-            "date of birth to the 6-month birthday inclusive.",
-            (
-                ENROLLMENT,
-                CAREGIVER_RESPONDENT,
-                CDEP_INSTRUMENTS,
-                SCORED_ONLY,
-                "CMS82's 'maternal postpartum depression care' intervention alternative is not "
-                "counted: medhome records screenings, not that SNOMED procedure.",
-                "'Face-to-face visit' is a completed visit of any kind whose modality the "
-                "counted_modalities setting counts (in person, video by default).",
-            ),
-            group=CAREGIVER_DEPRESSION,
+        # CMS82 counts the mother's screen (domain-reference §6): "cdep_once" is that figure,
+        # as specified; "cdep_once_any" is medhome's any-caregiver figure beside it.
+        *(
+            Measure(
+                key,
+                title,
+                "measures.md §6a (CMS82v7, former NQF 1401; may be retired); domain-reference §6",
+                "Children whose 6-month birthday falls in the period with a completed visit (any "
+                "kind, counted telehealth) from birth to the day before the 6-month birthday.",
+                numerator,
+                (
+                    ENROLLMENT,
+                    respondent,
+                    CDEP_INSTRUMENTS,
+                    SCORED_ONLY,
+                    "CMS82's 'maternal postpartum depression care' intervention alternative is "
+                    "not counted: medhome records screenings, not that SNOMED procedure.",
+                    "'Face-to-face visit' is a completed visit of any kind whose modality the "
+                    "counted_modalities setting counts (in person, video by default).",
+                ),
+                group=CAREGIVER_DEPRESSION,
+            )
+            for key, title, numerator, respondent in (
+                (
+                    "cdep_once",
+                    "Maternal depression screening by 6 months: birth parent (as CMS82 specifies)",
+                    "A scored validated caregiver depression screen answered by the child's "
+                    "birth parent (CMS82: the mother) from the date of birth to the 6-month "
+                    "birthday inclusive.",
+                    BIRTH_PARENT_RESPONDENT,
+                ),
+                (
+                    "cdep_once_any",
+                    "Caregiver depression screening by 6 months: any caregiver (medhome)",
+                    "A scored validated caregiver depression screen answered by any caregiver "
+                    "from the date of birth to the 6-month birthday inclusive.",
+                    CAREGIVER_RESPONDENT,
+                ),
+            )
         ),
         *(
             Measure(
@@ -417,6 +448,7 @@ MEASURES: dict[str, Measure] = {
                 "the screening).",
                 (*SNS_COMMON, *SNS_FOLLOWUP),
                 group=SOCIAL_NEEDS,
+                lists_results=True,
             )
             for short, domain in SNS_DOMAINS
         ),

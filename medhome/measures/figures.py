@@ -89,6 +89,7 @@ COST = {
     "sns_followup": 4.0,
     "w30_2": 2.3,
     "cdep_once": 2.3,
+    "cdep_once_any": 2.3,
     "asd": 1.5,
     "dev": 1.2,
 }

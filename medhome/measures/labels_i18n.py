@@ -26,8 +26,9 @@ LABELS = (
     gettext_noop("Caregiver depression screening at the 2-month visit"),
     gettext_noop("Caregiver depression screening at the 4-month visit"),
     gettext_noop("Caregiver depression screening at the 6-month visit"),
-    gettext_noop("Caregiver depression screening by 6 months (after CMS82)"),
+    gettext_noop("Caregiver depression screening by 6 months: any caregiver (medhome)"),
     gettext_noop("DEV-CH 1"),
+    gettext_noop("Maternal depression screening by 6 months: birth parent (as CMS82 specifies)"),
     gettext_noop("DEV-CH 1, 2 or 3 (total)"),
     gettext_noop("DEV-CH 2"),
     gettext_noop("DEV-CH 3"),
@@ -63,8 +64,9 @@ DEFINITIONS = (
         "type, status, counted telehealth) whose date falls in the N-month periodicity window "
         "(domain-reference §2: 1 month from day 6 to 2 months - 15 days; 2, 4, 6 months from "
         "nominal age - 14 days to the next visit's opening - 1 day; MEDHOME_PERIODICITY_RULES). "
-        "The hospital discharge date, which can open the 1-month window earlier, is not recorded "
-        "and not used. A second well-child visit in the same window is not a unit."
+        "The hospital discharge date, which can open the 1-month window earlier, is not used "
+        "here: the measures' windows follow the birth date. A second well-child visit in the same "
+        "window is not a unit."
     ),
     gettext_noop(
         "A completed screen is a scored administration of an instrument whose items cover the "
@@ -91,8 +93,12 @@ DEFINITIONS = (
         "the date of birth."
     ),
     gettext_noop(
-        "A scored validated caregiver depression screen answered by a caregiver from the date of "
-        "birth to the 6-month birthday inclusive."
+        "A scored validated caregiver depression screen answered by any caregiver from the date "
+        "of birth to the 6-month birthday inclusive."
+    ),
+    gettext_noop(
+        "A scored validated caregiver depression screen answered by the child's birth parent "
+        "(CMS82: the mother) from the date of birth to the 6-month birthday inclusive."
     ),
     gettext_noop(
         "A scored validated caregiver depression screen answered by a caregiver, administered in "
@@ -272,9 +278,10 @@ DEFINITIONS = (
         "window)."
     ),
     gettext_noop(
-        "The mother / birth parent (CMS82 'maternal', EPDS 'birth parent') is approximated by any "
-        "administration answered by a caregiver: medhome records the respondent's role, not "
-        "whether the caregiver is the birth parent."
+        "Only a screen answered by a caregiver recorded as a birth parent counts (CMS82 "
+        "'maternal'); a screen by another caregiver, or with no caregiver recorded, does not. "
+        "'Birth parent' is recorded per caregiver for the family's children, so a family whose "
+        "children have different birth parents is approximated."
     ),
     gettext_noop(
         "The state is the referral's current state, counted when its closing day (closed_at) is on "
@@ -289,6 +296,10 @@ DEFINITIONS = (
         "whole calendar years, only those sent up to 2 months before its end (Jan 1-Oct 31, as "
         "CMS50 does; setting ref_cutoff_months); for any other period, every referral sent in it. "
         "Entered-in-error referrals never existed and are left out; drafts were never sent."
+    ),
+    gettext_noop(
+        "Any caregiver's screen counts, the birth parent's or another caregiver's (medhome's "
+        "figure); CMS82 counts only the mother's, reported apart as the birth-parent figure."
     ),
     gettext_noop(
         "Validated caregiver depression screens: the registry's caregiver_depression instruments "

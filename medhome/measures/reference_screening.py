@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from medhome.core import clock
+from medhome.families.models import Caregiver
 from medhome.measures import definitions, visit_windows
 from medhome.screening.models import Administration
 from medhome.visits.models import Visit
@@ -14,7 +15,7 @@ CDEP = {key: visits for key, _, visits in definitions.CDEP_VISITS}
 ASD = {key: visits for key, _, visits in definitions.ASD_VISITS}
 SNS = dict(definitions.SNS_DOMAINS)
 SNS_KEYS = frozenset(f"sns_{short}_{rate}" for short in SNS for rate in ("screen", "followup"))
-KEYS = frozenset({*CDEP, "cdep_once", *ASD}) | SNS_KEYS
+KEYS = frozenset({*CDEP, "cdep_once", "cdep_once_any", *ASD}) | SNS_KEYS
 
 
 def _admins(rules: dict, ids) -> dict:
@@ -78,9 +79,15 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
                 if any(first <= s <= last for s in screens):
                     numerator.append(the_visit.pk)
 
-    elif key == "cdep_once":
+    elif key in ("cdep_once", "cdep_once_any"):
         keys = set(definitions.cdep_instrument_keys(rules))
         respondents = set(rules["cdep_respondents"])
+        # CMS82 counts the mother's screen: the caregiver recorded as a birth parent.
+        birth_parents = set(
+            Caregiver.objects.filter(family__children__in=ids, is_birth_parent=True).values_list(
+                "pk", flat=True
+            )
+        )
         kinds = rules["cdep_once_visit_kinds"]
         for child in children:
             dob = child.date_of_birth
@@ -100,6 +107,7 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
             if any(
                 a.instrument_key in keys
                 and a.respondent in respondents
+                and (key == "cdep_once_any" or a.caregiver_id in birth_parents)
                 and dob <= a.administered_on <= six
                 for a in admins[child.pk]
             ):

@@ -121,6 +121,7 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
 
 
 def cdep_once(key: str, rules, practices, start: date, end: date):
+    """cdep_once: the birth parent's screen (CMS82's mother); cdep_once_any: any caregiver's."""
     months = int(rules["cdep_once_months"])
 
     def anchor(dob: date) -> date:
@@ -145,7 +146,10 @@ def cdep_once(key: str, rules, practices, start: date, end: date):
         day__gte=OuterRef("date_of_birth"),
         day__lte=OuterRef("before_anchor"),
     )
-    screened = caregiver_screens(rules).filter(
+    screens = caregiver_screens(rules)
+    if key == "cdep_once":  # as CMS82 specifies: the mother's (birth parent's) screen
+        screens = screens.filter(caregiver__is_birth_parent=True)
+    screened = screens.filter(
         child=OuterRef("pk"),
         administered_on__gte=OuterRef("date_of_birth"),
         administered_on__lte=OuterRef("anchor_day"),
@@ -313,6 +317,7 @@ def sns_followup_parts(rules, domain: str, start: date, end: date) -> tuple[Exis
 BUILDERS = {
     **dict.fromkeys(CDEP_VISITS, cdep_visits),
     "cdep_once": cdep_once,
+    "cdep_once_any": cdep_once,
     **dict.fromkeys(ASD_VISITS, asd),
     **{f"sns_{short}_screen": sns_screen for short in SNS_DOMAINS},
     **{f"sns_{short}_followup": sns_followup for short in SNS_DOMAINS},

@@ -80,7 +80,7 @@ def overview(actor: Actor, period: Period) -> list[Figure]:
 # period) and referrals (the calendar-year cut-off).
 MONTHLY_ADDITIVE = frozenset(
     {"w30_1", "w30_2", "dev_1", "dev_2", "dev_3", "dev", "asd_18", "asd_24"}
-    | {"cdep_1m", "cdep_2m", "cdep_4m", "cdep_6m", "cdep_visits", "cdep_once"}
+    | {"cdep_1m", "cdep_2m", "cdep_4m", "cdep_6m", "cdep_visits", "cdep_once", "cdep_once_any"}
 )
 
 
@@ -206,6 +206,17 @@ EXPORT_HEADER = [
 # --- the children behind a figure (own practice only, audited) -------------------------------
 
 
+def may_list_children(actor: Actor, key: str) -> bool:
+    """The children behind a figure need the chart; behind a measure of positive screens
+    (social-needs intervention) also the right to see screening results (roles.py). A practice
+    admin doing QI keeps the figure, its run chart and its equity view — what quality work
+    needs — while the named list of children who screened positive stays with the clinical
+    team (domain-reference §4: results need screening.results)."""
+    if not actor.can(Capability.CHART_READ):
+        return False
+    return not definitions.get(key).lists_results or actor.can(Capability.SCREENING_RESULTS)
+
+
 def children_behind(
     actor: Actor,
     key: str,
@@ -216,7 +227,7 @@ def children_behind(
     """The children in the numerator ("met"), in the denominator but not the numerator
     ("missing"), or all of the denominator, optionally of one stratum (dimension, group key);
     at most DRILL_LIMIT, with the full count."""
-    if not actor.can(Capability.CHART_READ):
+    if not may_list_children(actor, key):
         raise PermissionDenied
     membership = _membership(key, _own(actor), period)
     if stratum is not None:

@@ -153,13 +153,17 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
             messages.error(
                 request, _("That grouping is not one of the choices; showing every group.")
             )
-    listed, count = selectors.children_behind(
-        request.actor, measure_key, period, which, stratum=stratum
+    withheld = not selectors.may_list_children(request.actor, measure_key)
+    listed, count = (
+        ([], 0)
+        if withheld
+        else selectors.children_behind(request.actor, measure_key, period, which, stratum=stratum)
     )
     return render(
         request,
         "measures/children.html",
         {
+            "withheld": withheld,
             "measure": measure,
             "period": period,
             "which": which,
@@ -169,6 +173,7 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
             "count": count,
             "limit": selectors.DRILL_LIMIT,
         },
+        status=403 if withheld else 200,
     )
 
 

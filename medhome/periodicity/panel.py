@@ -73,6 +73,7 @@ PANEL_FIELDS: tuple[str, ...] = (
     "mrn",
     "gestational_age_weeks",
     "gestational_age_days",
+    "birth_discharged_on",
 )
 OLDEST = timedelta(days=23 * 366)  # older than every window (the last closes at 22 years)
 
@@ -161,6 +162,27 @@ def _marks(on: date, rows: Sequence[str], visit: Any) -> Subquery:
     return Subquery(found, output_field=IntegerField())
 
 
+def _discharged_early(intervals: list[BirthInterval], on: date) -> list[When]:
+    """A newborn discharged early has left the 3–5 day window for "by 1 month" once discharge
+    + 4 days has passed (windows.opens_on, the one per-child exception to windows by birth
+    date; domain-reference §2 table). Its birth date still falls in the 3–5 day interval, so
+    it is moved here, before the intervals by birth date are tried."""
+    rules = current_rules()
+    first_week = next((i for i in intervals if i.visit.key == "3-5d"), None)
+    if first_week is None:
+        return []
+    after = timedelta(days=rules.three_to_five_closes_after_discharge_days)
+    # The 3–5 day window always keeps its first day (windows.opens_on: never before day 4).
+    born_by = min(first_week.born_to, on - timedelta(days=rules.three_to_five_opens_day + 1))
+    return [
+        When(
+            date_of_birth__range=(first_week.born_from, born_by),
+            birth_discharged_on__lte=on - after,
+            then=Value("1mo"),
+        )
+    ]
+
+
 def carry_pairs(schedule: Schedule, row_key: str) -> list[tuple[str, str]]:
     """(missed visit, next visit) pairs where a row is carried forward (footnote 1)."""
     row = schedule.row(row_key)
@@ -189,6 +211,7 @@ def panel_due(
     if not intervals:
         return children.none()
     visit_key = Case(
+        *_discharged_early(intervals, on),
         *[
             When(date_of_birth__range=(i.born_from, i.born_to), then=Value(i.visit.key))
             for i in intervals

@@ -28,9 +28,15 @@ def record_completion(
     """Record that a row was done on a date. Idempotent per (source_id, row): a later call for
     the same administration updates it (e.g. the M-CHAT Follow-Up closes the next step).
 
+<<<<<<< HEAD
     A visit row counts only for the visit whose window contains `done_on`
     (docs/clinical-rules.md#screening-row-done), so the visit key is computed from the birth
     date unless the caller knows better (a discharge date moves the 3–5 day / 1 month boundary).
+=======
+    A visit row counts only for the visit whose window contains `done_on` (domain-reference
+    §2), so the visit key is computed from the birth date and the birth-hospital discharge
+    (which moves the 3–5 day / 1 month boundary) unless the caller knows better.
+>>>>>>> i14-clinical
     """
     schedule = current_schedule(done_on)
     schedule_row = schedule.row(row)  # KeyError: not a row of the schedule
@@ -39,7 +45,12 @@ def record_completion(
     if schedule_row.is_span:
         visit_key = ""
     elif visit_key is None:
-        visit = visit_for_day(child.date_of_birth, done_on, schedule=schedule)
+        visit = visit_for_day(
+            child.date_of_birth,
+            done_on,
+            discharged_on=child.birth_discharged_on,
+            schedule=schedule,
+        )
         if visit is None:
             raise ValueError(f"{done_on} is outside every visit window of this child")
         visit_key = visit.key
@@ -85,4 +96,5 @@ def facts_for(child: Child, *, not_applicable: frozenset[str] = frozenset()) -> 
         gestational_age_days=child.gestational_age_days,
         not_applicable=not_applicable,
         joined_practice_on=child.created_at.date() if child.created_at else None,
+        discharged_on=child.birth_discharged_on,
     )

@@ -11,7 +11,7 @@ from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.panel import DEFAULT_PANEL_ROWS
 
 from . import due, selectors
-from .panel import STATUS_LABELS
+from .panel import STATUS_LABELS, may_see_row_result
 
 # The rows screening owns, shown first; the rest of the visit (exam, vaccines, labs) folds away.
 SCREENING_ROWS = frozenset({*DEFAULT_PANEL_ROWS, "substance_use", VISIT_ROW})
@@ -43,8 +43,8 @@ def panel_context(
         "next_visit": next((v for v in schedule.visits if v.status == "upcoming"), None),
         "current_status": STATUS_LABELS.get(current.status, current.status) if current else "",
         "window_last_day": current.window.closes - timedelta(days=1) if current else None,
-        "rows": _states(schedule, SCREENING_ROWS, inside=True),
-        "other_rows": _states(schedule, SCREENING_ROWS, inside=False),
+        "rows": _states(schedule, SCREENING_ROWS, actor, inside=True),
+        "other_rows": _states(schedule, SCREENING_ROWS, actor, inside=False),
         "age_label": due.age_label(child, today),
         "history": history,
         "hidden_confidential": hidden,
@@ -57,12 +57,24 @@ def panel_context(
     }
 
 
-def _states(schedule: Any, keys: frozenset[str], *, inside: bool) -> list[tuple[Any, Any]]:
+def _states(
+    schedule: Any, keys: frozenset[str], actor: Any, *, inside: bool
+) -> list[tuple[Any, Any]]:
     return [
-        (state, STATUS_LABELS.get(state.status, state.status))
+        (state, STATUS_LABELS.get(_shown_status(state, actor), state.status))
         for state in schedule.rows
         if state.status != "not_applicable" and (state.row.key in keys) == inside
     ]
+
+
+def _shown_status(state: Any, actor: Any) -> str:
+    """ "Next step pending" tells a positive result: a viewer who may not see the row's results
+    (the front desk sending links) reads it as still due."""
+    if state.status == "next_step_pending" and not may_see_row_result(
+        actor, confidential=state.row.confidential
+    ):
+        return "due"
+    return str(state.status)
 
 
 def register_panels() -> None:

@@ -28,6 +28,11 @@ ADOLESCENT_FROM_MONTHS = 11 * 12
 
 
 PHQ2_GATE = "phq2"
+# Rows a gate form records only while its next step is pending: an adolescent's positive PHQ-2
+# leaves "depression and suicide risk" pending until the PHQ-9 (domain-reference §2 "next step
+# pending"), but a PHQ-2 has no suicide item, so on its own it never completes the row
+# (domain-reference §4 "Suicide risk needs a question that asks about it").
+PENDING_ONLY_ROWS = {(PHQ2_GATE, Respondent.ADOLESCENT): frozenset({"depression_suicide"})}
 
 
 def rows_for(instrument: Instrument, respondent: Respondent | str) -> frozenset[str]:
@@ -38,6 +43,17 @@ def rows_for(instrument: Instrument, respondent: Respondent | str) -> frozenset[
         return rows - CAREGIVER_ROWS
     if respondent == Respondent.CAREGIVER:
         return rows - ADOLESCENT_ROWS
+    return rows
+
+
+def recorded_rows(
+    instrument: Instrument, respondent: Respondent | str, *, pending: bool
+) -> frozenset[str]:
+    """The rows a scored form records on the schedule: its own rows, and while its next step is
+    pending the rows it holds open as a gate (PENDING_ONLY_ROWS)."""
+    rows = rows_for(instrument, respondent)
+    if pending:
+        rows |= PENDING_ONLY_ROWS.get((instrument.key, Respondent(respondent)), frozenset())
     return rows
 
 

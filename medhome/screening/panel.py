@@ -38,19 +38,41 @@ class DueLine:
     status: str
     outstanding: tuple[Any, ...]  # row labels
     visit: Visit | None = None
+    # The outstanding rows whose screen was positive and waits for its next step (labels),
+    # for a viewer who may see that result; to others they read as outstanding only.
+    pending: tuple[Any, ...] = ()
 
     @property
     def status_label(self) -> Any:
         return STATUS_LABELS.get(self.status, self.status)
 
+    @property
+    def still_due(self) -> tuple[Any, ...]:
+        return tuple(label for label in self.outstanding if label not in self.pending)
 
-def _line(child: Child, on: date, visit: Visit | None = None) -> DueLine:
+
+def _line(child: Child, on: date, actor: Actor | None, visit: Visit | None = None) -> DueLine:
     if getattr(child, "visit_key", None) is None:
         return DueLine(child, None, "", (), visit)
     row = PanelRow.from_child(child, on)
     schedule = current_schedule(on)
     labels = tuple(schedule.row(key).label for key in row.outstanding)
-    return DueLine(child, row.visit.label, row.status, labels, visit)
+    pending = tuple(
+        schedule.row(key).label
+        for key in row.outstanding
+        if row.rows[key] == "next_step_pending"
+        and actor is not None
+        and may_see_row_result(actor, confidential=schedule.row(key).confidential)
+    )
+    return DueLine(child, row.visit.label, row.status, labels, visit, pending)
+
+
+def may_see_row_result(actor: Actor, *, confidential: bool) -> bool:
+    """ "Next step pending" says the screen was positive: a result (domain-reference §11: the
+    confidential rows' results stay with the clinical team)."""
+    if not actor.can(Capability.SCREENING_RESULTS):
+        return False
+    return not confidential or actor.can(Capability.SCREENING_DETAIL)
 
 
 def _children(actor: Actor) -> QuerySet[Child]:
@@ -63,7 +85,9 @@ def visits_with_due(actor: Actor, day: date) -> list[DueLine]:
         child.pk: child
         for child in panel_due(_children(actor).filter(pk__in={v.child_id for v in visits}), day)
     }
-    return [_line(annotated.get(visit.child_id, visit.child), day, visit) for visit in visits]
+    return [
+        _line(annotated.get(visit.child_id, visit.child), day, actor, visit) for visit in visits
+    ]
 
 
 def panel_rows(actor: Actor, on: date, *, status: str = "") -> QuerySet[Child]:
@@ -73,8 +97,8 @@ def panel_rows(actor: Actor, on: date, *, status: str = "") -> QuerySet[Child]:
     return rows
 
 
-def present_rows(children: Any, on: date) -> list[DueLine]:
-    return [_line(child, on) for child in children]
+def present_rows(children: Any, on: date, *, actor: Actor | None = None) -> list[DueLine]:
+    return [_line(child, on, actor) for child in children]
 
 
 def panel_counts(actor: Actor, on: date) -> Counter[str]:

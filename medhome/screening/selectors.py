@@ -3,7 +3,8 @@
 Who sees what (docs/clinical-rules.md#who-sees-results and
 docs/clinical-rules.md#adolescent-confidentiality): results need screening.results; item answers
 need screening.detail; an adolescent's own confidential screens show to others only as
-"confidential". Critical alerts show to everyone who can open the chart.
+"confidential". Critical alerts show to everyone who can open the chart, their detail only to
+those who may see the result (alert_display.present_alert).
 """
 
 from collections import defaultdict
@@ -37,6 +38,14 @@ def access_administration(
     return administration
 
 
+def may_see_result(actor: Actor, administration: Administration) -> bool:
+    """Results need screening.results; an adolescent's own confidential screen also needs the
+    clinical team's item-level right (domain-reference §11)."""
+    if not actor.can(Capability.SCREENING_RESULTS):
+        return False
+    return not administration.confidential or actor.can(Capability.SCREENING_DETAIL)
+
+
 def access_alert(actor: Actor, alert_id: UUID) -> CriticalAlert:
     return get_scoped(actor, CriticalAlert, need=Capability.CHART_READ, pk=alert_id)
 
@@ -58,7 +67,7 @@ def recent_acknowledged(actor: Actor, limit: int = 20) -> QuerySet[CriticalAlert
     return (
         scoped(actor, CriticalAlert, need=Capability.CHART_READ)
         .filter(acknowledged_at__isnull=False)
-        .select_related("child", "acknowledged_by")
+        .select_related("child", "acknowledged_by", "administration")
         .order_by("-acknowledged_at")[:limit]
     )
 
@@ -67,6 +76,7 @@ def alerts_of_child(actor: Actor, child: Child) -> list[CriticalAlert]:
     return list(
         scoped(actor, CriticalAlert, need=Capability.CHART_READ)
         .filter(child=child, acknowledged_at__isnull=True)
+        .select_related("administration")
         .order_by("raised_at")
     )
 

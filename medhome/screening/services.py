@@ -419,7 +419,10 @@ def _submit(
     administration.positive_domains = list(outcome.positive_domains)
     administration.cpt = outcome.cpt
     administration.icd10 = outcome.icd10
-    for row in sorted(due.rows_for(instrument, administration.respondent)):
+    rows = due.recorded_rows(
+        instrument, administration.respondent, pending=outcome.next_step_pending
+    )
+    for row in sorted(rows):
         completion = record_completion(
             child=administration.child,
             row=row,
@@ -459,7 +462,8 @@ def _close_next_step(administration_id: UUID, *, at: datetime) -> None:
     first.save(update_fields=["next_step_pending"])
     if first.administered_on is None:
         return
-    for row in sorted(due.rows_for(registry.get(first.instrument_key), first.respondent)):
+    instrument = registry.get(first.instrument_key)
+    for row in sorted(due.recorded_rows(instrument, first.respondent, pending=True)):
         record_completion(
             child=first.child,
             row=row,

@@ -76,7 +76,7 @@ def due_list(request: AuthedRequest) -> HttpResponse:
             "on": on,
             "status": status,
             "counts": panel.panel_counts(request.actor, on),
-            "rows": panel.present_rows(page.object_list, on),
+            "rows": panel.present_rows(page.object_list, on, actor=request.actor),
         },
     )
 

@@ -39,6 +39,7 @@ class Sketch:
     is_legal_guardian: bool
     given_name: str
     family_name: str
+    is_birth_parent: bool = False
 
 
 def other_sex(sex: str) -> str:
@@ -95,9 +96,27 @@ def sketch_caregivers(rng: Random, heritage: Heritage) -> tuple[str, list[Sketch
     else:  # aunt_uncle, guardian: relatives or friends the court named
         surname = father if rng.random() < 0.5 else mother
         people = [(kind, rng.choice(("female", "male")), True, surname)]
+    # Who gave birth, without drawing from rng (the rest of the population stays as it was):
+    # a mother, or the first female parent of a couple; never a father, grandparent or foster
+    # parent (synthetic: adoption is not modelled).
+    birth_parent = next(
+        (
+            index
+            for index, (relationship, sex, _guardian, _surname) in enumerate(people)
+            if relationship == "mother" or (relationship == "parent" and sex == "female")
+        ),
+        None,
+    )
     sketches = [
-        Sketch(relationship, sex, guardian, _adult_name(rng, heritage.given_pools, sex), surname)
-        for relationship, sex, guardian, surname in people
+        Sketch(
+            relationship,
+            sex,
+            guardian,
+            _adult_name(rng, heritage.given_pools, sex),
+            surname,
+            is_birth_parent=index == birth_parent,
+        )
+        for index, (relationship, sex, guardian, surname) in enumerate(people)
     ]
     return children, sketches
 
@@ -160,6 +179,7 @@ def build_caregivers(
             family_name=sketch.family_name,
             relationship=sketch.relationship,
             is_legal_guardian=sketch.is_legal_guardian,
+            is_birth_parent=sketch.is_birth_parent,
             is_primary_contact=primary,
             phone=_phone(rng, city) if has_phone else "",
             email=_email(rng, sketch.given_name, sketch.family_name) if has_email else "",

@@ -103,21 +103,34 @@ AHC = Instrument(
 
 def score_hvs(ctx: Context) -> Outcome:
     """At risk if either statement is often or sometimes true (Hager 2010); both declined →
-    not determined (medhome policy, instruments.md §7), one declined + never true → no risk."""
+    not determined (medhome policy, instruments.md §7), one declined + never true → no risk.
+
+    "Either" decides the result from one item: one statement often or sometimes true is at
+    risk even when the other was left blank, and the result says so (issue 14; a blank beside
+    "never true" still decides nothing, so that form stays incomplete).
+    """
     chosen = [ctx.answers.option(i.link_id) for i in HVS.items]
+    unanswered = any(o is None for o in chosen)
     if any(o is not None and o.positive for o in chosen):
         band, positive = "positive", True
     elif all(o is not None and o.declined for o in chosen):
         band, positive = "not_determined", None
     else:
         band, positive = "negative", False
+    label = None
+    if positive and unanswered:
+        label = lazy(_("At risk for food insecurity (the other statement was not answered)"))
+    elif positive:
+        label = lazy(_("At risk for food insecurity"))
     return build(
         ctx,
+        complete=True if positive else None,
         band=band,
-        band_label=lazy(_("At risk for food insecurity")) if positive else None,
+        band_label=label,
         positive=positive,
         next_step="refer_resources" if positive else "",
         positive_domains=("food",) if positive else (),
+        flags=("hvs_item_unanswered",) if positive and unanswered else (),
     )
 
 

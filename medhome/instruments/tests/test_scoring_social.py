@@ -26,10 +26,45 @@ def test_hvs(first, second, band, positive):
     assert outcome.positive_domains == (("food",) if positive else ())
 
 
-def test_hvs_incomplete_and_billing_by_respondent():
-    assert run("hvs", {"1": OFTEN}).band == ""
+def test_hvs_billing_by_respondent():
     outcome = run("hvs", {"1": NEVER, "2": NEVER}, respondent=Respondent.ADOLESCENT)
     assert outcome.cpt == "96160"
+
+
+# "Either" statement often or sometimes true is at risk (Hager 2010; instruments.md §7): one such
+# answer decides the result even when the other statement was left blank (issue 14).
+@pytest.mark.parametrize("answered", ["1", "2"])
+@pytest.mark.parametrize("answer", [OFTEN, SOMETIMES])
+def test_hvs_one_at_risk_answer_and_one_blank_is_at_risk_and_says_so(answered, answer):
+    outcome = run("hvs", {answered: answer})
+
+    assert outcome.complete and outcome.positive is True and outcome.band == "positive"
+    assert outcome.positive_domains == ("food",)
+    assert outcome.next_step == "refer_resources"
+    assert "the other statement was not answered" in str(outcome.band_label)
+    assert outcome.flags == ("hvs_item_unanswered",)
+
+
+@pytest.mark.parametrize("answers", [{"1": NEVER}, {"2": NEVER}, {"1": DECLINED}, {}])
+def test_hvs_a_blank_beside_an_answer_that_decides_nothing_stays_incomplete(answers):
+    outcome = run("hvs", answers)
+
+    assert not outcome.complete and outcome.band == "" and outcome.positive is None
+
+
+def test_hvs_both_answered_says_nothing_about_a_blank():
+    outcome = run("hvs", {"1": OFTEN, "2": NEVER})
+
+    assert str(outcome.band_label) == "At risk for food insecurity" and outcome.flags == ()
+
+
+def test_other_instruments_partial_forms_still_give_no_result():
+    """PHQ-9 and AHC HRSN need every scored item: an at-risk answer with blanks is no result."""
+    phq9 = run("phq9", {"1": "LA6571-9", "2": "LA6571-9"})
+    gad7 = run("gad7", {"1": "LA6571-9"})
+
+    assert (phq9.complete, phq9.positive, phq9.total) == (False, None, None)
+    assert (gad7.complete, gad7.positive) == (False, None)
 
 
 SAFETY = {

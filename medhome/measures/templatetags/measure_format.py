@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext
+
+from medhome.measures import selectors
 
 register = template.Library()
 
@@ -32,3 +36,9 @@ def tr(text: str) -> str:
     """A measure title, heading or definition text in the page's language (catalogued in
     labels_i18n)."""
     return gettext(text) if text else ""
+
+
+@register.filter
+def listable_by(measure: Any, actor: Any) -> bool:
+    """`{% if measure|listable_by:actor %}`: may this viewer open the children behind it?"""
+    return actor is not None and selectors.may_list_children(actor, measure.key)

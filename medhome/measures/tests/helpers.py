@@ -44,9 +44,11 @@ def screen(
     respondent="caregiver",
     positive=False,
     domains=(),
+    caregiver=None,
 ):
     moment = at(day)
     return Administration.objects.create(
+        caregiver=caregiver,
         practice_id=child.practice_id,
         child=child,
         instrument_key=key,

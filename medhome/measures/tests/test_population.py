@@ -12,6 +12,7 @@ from medhome.measures import batches, engine, reference
 from medhome.measures.definitions import MEASURE_ORDER, MEASURES
 from medhome.synth.visit_history import write_histories
 from medhome.visits.models import Visit
+from tests import factories
 
 from .helpers import child, plan_action, referral, screen, visit
 
@@ -41,6 +42,7 @@ NEW_KEYS = [
     "cdep_6m",
     "cdep_visits",
     "cdep_once",
+    "cdep_once_any",
     "asd_18",
     "asd_24",
     "asd",
@@ -104,6 +106,15 @@ def screenings_and_referrals(kids, seed: str):
     def status():
         return "scored" if rng.random() < 0.85 else "partial"
 
+    # Who answered a caregiver screen: the birth parent, another caregiver or nobody recorded,
+    # by the day (no draw from rng, so the rest of the population stays as it was).
+    family = kids[0].family
+    answered_by = [
+        factories.add_caregiver(family, given_name="Birthparent", is_birth_parent=True),
+        factories.add_caregiver(family, given_name="Othercaregiver", relationship="father"),
+        None,
+    ]
+
     for kid in kids:
         dob = kid.date_of_birth
         # Caregiver depression: around the infant's visits (a few days either side of the
@@ -118,7 +129,14 @@ def screenings_and_referrals(kids, seed: str):
             day = base + timedelta(days=rng.randint(-6, 6))
             if dob <= day <= AS_OF:
                 who = "caregiver" if rng.random() < 0.85 else "adolescent"
-                screen(kid, day, key=rng.choice(CAREGIVER_KEYS), status=status(), respondent=who)
+                screen(
+                    kid,
+                    day,
+                    key=rng.choice(CAREGIVER_KEYS),
+                    status=status(),
+                    respondent=who,
+                    caregiver=answered_by[day.toordinal() % 3],
+                )
         for _ in range(rng.randint(0, 2)):  # autism, 16-31 months
             day = dob + timedelta(days=rng.randint(480, 950))
             if day <= AS_OF:

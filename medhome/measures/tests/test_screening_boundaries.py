@@ -114,9 +114,38 @@ def test_cdep_once_six_month_birthday(family_a, practice_a):
     before = child(family_a, date(2025, 6, 30))  # 6 months on 2025-12-30
     for kid in (first, before):
         visit(kid, date(2025, 8, 1))
-    result = both("cdep_once", practice_a)
+    result = both("cdep_once_any", practice_a)
     assert set(result.denominator_ids) == {on.pk, after.pk, first.pk}
     assert result.numerator_ids == [on.pk]
+
+
+@pytest.mark.django_db
+def test_cdep_once_counts_the_birth_parents_screen_as_cms82_and_any_caregivers_beside_it(
+    family_a, practice_a
+):
+    """CMS82 counts the mother's screen (domain-reference §6): the birth-parent figure counts
+    only a screen answered by a caregiver recorded as a birth parent; medhome's any-caregiver
+    figure counts every caregiver's. Issue 14."""
+    from tests import factories
+
+    mother = factories.add_caregiver(family_a, given_name="Marisol", is_birth_parent=True)
+    father = factories.add_caregiver(family_a, given_name="Julián", relationship="father")
+    by_mother, by_father, by_nobody, unscreened = (
+        child(family_a, date(2026, 1, 15)) for _ in range(4)
+    )
+    for kid in (by_mother, by_father, by_nobody, unscreened):
+        visit(kid, date(2026, 2, 20), kind="sick")
+    screen(by_mother, date(2026, 3, 1), key="epds", caregiver=mother)
+    screen(by_father, date(2026, 3, 1), key="phq9", caregiver=father)
+    screen(by_nobody, date(2026, 3, 1), key="phq9")
+
+    birth_parent = both("cdep_once", practice_a)
+    any_caregiver = both("cdep_once_any", practice_a)
+
+    everyone = {by_mother.pk, by_father.pk, by_nobody.pk, unscreened.pk}
+    assert set(birth_parent.denominator_ids) == set(any_caregiver.denominator_ids) == everyone
+    assert birth_parent.numerator_ids == [by_mother.pk]
+    assert set(any_caregiver.numerator_ids) == {by_mother.pk, by_father.pk, by_nobody.pk}
 
 
 # Born 2024-12-15: 18 months 2026-06-15 (window 2026-06-01..11-30), 24 months 2026-12-15

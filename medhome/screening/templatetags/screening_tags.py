@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django import template
 
 from medhome.instruments import registry
+from medhome.screening.alert_display import ShownAlert, present_alert
 
 register = template.Library()
 
@@ -41,3 +43,11 @@ def instrument_name(key: str) -> str:
         return registry.get(key).name
     except registry.UnknownInstrument:
         return key
+
+
+@register.simple_tag(takes_context=True)
+def shown_alert(context: template.Context, alert: Any) -> ShownAlert:
+    """`{% shown_alert alert as shown %}`: what the page's viewer may read of an alert."""
+    request = context.get("request")
+    actor = request.actor if request is not None else context["actor"]
+    return present_alert(alert, actor=actor)

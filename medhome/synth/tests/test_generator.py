@@ -149,6 +149,19 @@ def test_children_are_born_by_the_as_of_date_and_have_search_keys(
         assert not preterm_without_days
 
 
+def test_a_mother_or_one_female_parent_is_the_birth_parent(population: Population) -> None:
+    """CMS82 counts the mother's screen (domain-reference §6): the generator records who gave
+    birth, at most one per family, never a father, grandparent or foster parent."""
+    births = Counter(c.family_id for c in population.caregivers if c.is_birth_parent)
+
+    assert births and set(births.values()) == {1}
+    for caregiver in population.caregivers:
+        if caregiver.relationship == "mother":
+            assert caregiver.is_birth_parent
+        if caregiver.relationship in {"father", "grandmother", "grandfather", "foster_parent"}:
+            assert not caregiver.is_birth_parent
+
+
 def test_caregivers_have_what_their_channel_needs(population: Population) -> None:
     for caregiver in population.caregivers:
         if caregiver.preferred_channel in {"text", "phone"}:
