@@ -385,7 +385,7 @@ def _family_context(link: FamilyPlanLink, token: str, language: str) -> dict[str
             if member.kind != MemberKind.CAREGIVER or member.caregiver_id
         ],
         "goals": goals,
-        "actions": selectors.family_visible_actions(plan),
+        "actions": selectors.family_visible_actions(plan, caregiver=link.caregiver),
         "goal_form": forms.FamilyGoalForm(),
         "note_form": forms.FamilyNoteForm(),
     }
@@ -496,4 +496,4 @@ def family_print(
     services.record_opened(
         actor=_family_actor(request, link), plan=link.plan, at=clock.now(), printed=True
     )
-    return pdf.response(link.plan, language=language)
+    return pdf.response(link.plan, language=language, caregiver=link.caregiver)
