@@ -73,6 +73,8 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         {
             "can_edit": request.actor.can(Capability.PLAN_EDIT),
             "history": list(selectors.plan_history(plan)[:100]),
+            # The history of an adolescent's own action is as confidential as the action.
+            "confidential_ids": {str(a.pk) for a in context["actions"] if a.is_confidential},
             "plan_form": forms.PlanForm(
                 initial={
                     "version": plan.version,
