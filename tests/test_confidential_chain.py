@@ -356,6 +356,10 @@ def test_the_clinical_team_sees_the_chain_labelled_confidential(chain, staff_a, 
         assert HIDDEN[kind] in plan_page
     assert plan_page.count("Confidential") >= 3
 
+    timeline = clinician.get(reverse("timeline:child", args=[chain["teen"].pk])).content.decode()
+    assert HIDDEN["referral from the confidential screen"] in timeline
+    assert "Confidential · draft → requested" in timeline
+
     detail = clinician.get(reverse("referrals:detail", args=[chain["confidential"].pk]))
     assert "Confidential" in detail.content.decode()
     assert "Summary for the family (print)" not in detail.content.decode()
@@ -391,8 +395,9 @@ def test_a_community_health_worker_sees_a_confidential_referral_only_as_a_label(
 
     chart = chw.get(reverse("families:chart", args=[chain["teen"].pk])).content.decode()
     listing = chw.get(reverse("referrals:list")).content.decode()
+    timeline = chw.get(reverse("timeline:child", args=[chain["teen"].pk])).content.decode()
 
-    for page in (chart, listing):
+    for page in (chart, listing, timeline):
         assert HIDDEN["referral from the confidential screen"] not in page
         assert "Confidential" in page
     detail = chw.get(reverse("referrals:detail", args=[chain["confidential"].pk]))
