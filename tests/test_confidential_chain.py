@@ -355,6 +355,7 @@ def test_the_clinical_team_sees_the_chain_labelled_confidential(chain, staff_a, 
     for kind in ("action linked to that referral", "action linked to the screen"):
         assert HIDDEN[kind] in plan_page
     assert plan_page.count("Confidential") >= 3
+    assert "crafft ·" in plan_page  # the clinical team may link a new action to the screen
 
     timeline = clinician.get(reverse("timeline:child", args=[chain["teen"].pk])).content.decode()
     assert HIDDEN["referral from the confidential screen"] in timeline
@@ -384,6 +385,9 @@ def test_roles_that_may_not_see_confidential_results_see_only_a_label(
         "action linked to the screen later",
     ):
         assert HIDDEN[kind] not in plan_page
+    # Nor in the choices of what a new action comes from (the CHW may edit the plan).
+    assert HIDDEN["referral from the confidential screen"] not in plan_page
+    assert "crafft ·" not in plan_page
     action = chain["actions"]["action linked to the screen"]
     assert client.get(reverse("careplan:edit_action", args=[action.pk])).status_code in (403, 404)
 

@@ -90,16 +90,20 @@ def plan_history(plan: CarePlan) -> QuerySet[PlanChange]:
     return PlanChange.objects.filter(practice_id=plan.practice_id, plan=plan).order_by("-version")
 
 
-def linkable_referrals(plan: CarePlan) -> QuerySet[Referral]:
-    return Referral.objects.filter(
+def linkable_referrals(plan: CarePlan, *, confidential: bool = False) -> QuerySet[Referral]:
+    """The child's referrals an action may come from; an adolescent's own only for those who
+    may see them (`confidential`, from may_see_confidential)."""
+    referrals = Referral.objects.filter(
         practice_id=plan.practice_id, child_id=plan.child_id
     ).select_related("organization")
+    return referrals if confidential else referrals.exclude(pk__in=Referral.objects.confidential())
 
 
-def linkable_screenings(plan: CarePlan) -> QuerySet[Administration]:
-    return Administration.objects.filter(
+def linkable_screenings(plan: CarePlan, *, confidential: bool = False) -> QuerySet[Administration]:
+    screenings = Administration.objects.filter(
         practice_id=plan.practice_id, child_id=plan.child_id, submitted_at__isnull=False
     ).order_by("-submitted_at")
+    return screenings if confidential else screenings.filter(confidential=False)
 
 
 def family_links_of(plan: CarePlan) -> QuerySet[FamilyPlanLink]:

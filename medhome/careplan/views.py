@@ -84,7 +84,9 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 }
             ),
             "goal_form": forms.GoalForm(plan=plan),
-            "action_form": forms.ActionForm(plan=plan),
+            "action_form": forms.ActionForm(
+                plan=plan, may_see_confidential=selectors.may_see_confidential(request.actor)
+            ),
             "member_form": forms.MemberForm(plan=plan),
             "note_form": forms.NoteForm(),
             "link_form": forms.FamilyLinkForm(plan=plan),
@@ -247,7 +249,9 @@ def add_note(request: AuthedRequest, goal_id: UUID) -> HttpResponse:
 @require_POST
 def add_action(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
-    form = forms.ActionForm(request.POST, plan=plan)
+    form = forms.ActionForm(
+        request.POST, plan=plan, may_see_confidential=selectors.may_see_confidential(request.actor)
+    )
     if form.is_valid():
         try:
             services.add_action(actor=request.actor, plan=plan, **form.values(), at=clock.now())
@@ -274,7 +278,12 @@ def edit_action(request: AuthedRequest, action_id: UUID) -> HttpResponse:
         "referral": action.referral_id or "",
         "screening": action.screening_id or "",
     }
-    form = forms.ActionForm(request.POST or None, plan=plan, initial=initial)
+    form = forms.ActionForm(
+        request.POST or None,
+        plan=plan,
+        initial=initial,
+        may_see_confidential=selectors.may_see_confidential(request.actor),
+    )
     return _edit(
         request,
         plan,
