@@ -237,7 +237,13 @@ def test_a_caregivers_consent_is_refused_for_a_referral_from_a_confidential_scre
             at=clock.now(),
         )
 
-    page = log_in(staff_a[Role.PEDIATRICIAN], practice_a).post(
+    clinician = log_in(staff_a[Role.PEDIATRICIAN], practice_a)
+    form = clinician.get(reverse("referrals:consent", args=[draft.pk])).content.decode()
+    assert "only the adolescent can consent" in form
+    assert re.search(r'name="adolescent"[^>]*checked', form)
+    assert not re.search(r"<option[^>]*selected[^>]*>[^<]*Marisol", form)
+
+    page = clinician.post(
         reverse("referrals:consent", args=[draft.pk]),
         {"caregiver": str(chain["mother"].pk), "shared_items": ["need"], "method": "verbal"},
     )
