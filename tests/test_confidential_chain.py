@@ -285,6 +285,13 @@ def test_an_adolescents_own_consent_makes_the_referral_theirs(chain):
     assert linked not in plan_selectors.family_visible_actions(chain["plan"])
 
 
+def test_the_family_summary_says_what_may_not_reach_a_caregiver(chain):
+    assert referral_selectors.family_summary(chain["food"]).shareable
+    for kind in ("confidential", "safety"):
+        assert not referral_selectors.family_summary(chain[kind]).shareable
+    assert referral_selectors.family_summary(chain["confidential"]).confidential
+
+
 # --- every caregiver-facing surface ----------------------------------------------------------
 
 

@@ -402,8 +402,11 @@ class ServiceDetails:
 class FamilySummary:
     """What a printed or texted summary for the family needs (issue 4 §6).
 
-    `confidential`: the adolescent consented for themself — never print or text this summary
-    to a caregiver (docs/clinical-rules.md#adolescent-confidentiality).
+    `confidential`: the adolescent's own (from their confidential screen, or they consented
+    for themself) — never print or text this summary to a caregiver
+    (docs/clinical-rules.md#adolescent-confidentiality).
+    `shareable`: it may reach a caregiver at all (is_shareable_with_family: not the
+    adolescent's own, not a safety referral).
     """
 
     referral_id: UUID
@@ -417,6 +420,7 @@ class FamilySummary:
     language: str
     details: ServiceDetails
     confidential: bool
+    shareable: bool = False
 
 
 def family_summary(
@@ -437,5 +441,6 @@ def family_summary(
         requested_at=referral.requested_at,
         language=(caregiver.preferred_language if caregiver else referral.child.preferred_language),
         details=details(referral) if details is not None else ServiceDetails(),
-        confidential=bool(consent and consent.given_by_adolescent),
+        confidential=referral.is_confidential or bool(consent and consent.given_by_adolescent),
+        shareable=is_shareable_with_family(referral),
     )
