@@ -312,6 +312,45 @@ def test_the_selectors_family_pages_call_show_only_what_the_caregiver_may_see(ch
     assert plan_selectors.family_visible_actions(chain["plan"], caregiver=father) == []
 
 
+def _caregiver_screen(chain, *, domains):
+    now = clock.now()
+    return Administration.objects.create(
+        practice=chain["teen"].practice,
+        child=chain["teen"],
+        instrument_key="ahc_hrsn",
+        instrument_version="2024",
+        mode="tablet",
+        respondent="caregiver",
+        caregiver=chain["mother"],
+        language="en",
+        status="scored",
+        answers={},
+        started_at=now,
+        updated_at=now,
+        submitted_at=now,
+        positive=True,
+        positive_domains=domains,
+    )
+
+
+def test_actions_from_a_safety_finding_or_another_caregivers_screen_stay_off(chain):
+    plan, now = chain["plan"], clock.now()
+    safety_screen = _caregiver_screen(chain, domains=["safety"])
+    food_screen = _caregiver_screen(chain, domains=["food"])
+    from_safety = plans.add_action(
+        actor=chain["clinician"], plan=plan, text="Safety plan", screening=safety_screen, at=now
+    )
+    from_food = plans.add_action(
+        actor=chain["clinician"], plan=plan, text="Food help", screening=food_screen, at=now
+    )
+
+    for caregiver in (chain["mother"], chain["father"], None):
+        assert from_safety not in plan_selectors.family_visible_actions(plan, caregiver=caregiver)
+    # The mother's own answers are hers: the father does not see what follows from them.
+    assert from_food in plan_selectors.family_visible_actions(plan, caregiver=chain["mother"])
+    assert from_food not in plan_selectors.family_visible_actions(plan, caregiver=chain["father"])
+
+
 def test_the_referral_status_link_shows_no_safety_or_confidential_referral(
     chain, staff_a, practice_a, log_in, client
 ):
