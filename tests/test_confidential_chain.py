@@ -1,5 +1,6 @@
 """Confidentiality follows the chain, and safety items stay off shared surfaces (security.md
-catalogue 11; domain-reference §4 "Partner violence / safety", §7 consent, §11).
+catalogue 11; docs/clinical-rules.md#safety-referrals, #referral-consent,
+#adolescent-confidentiality).
 
 One adolescent, two caregivers, and every kind of derived item: a referral started from the
 adolescent's confidential CRAFFT, an action linked to that referral, an action linked to the

@@ -271,9 +271,10 @@ class PlanAction(PracticeScopedModel):
     screening = models.ForeignKey(
         Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The adolescent's own (domain-reference §11): linked, now or once, to their confidential
-    # screen or to a referral that is theirs. Set by the services when the link is made and
-    # never cleared, so unlinking does not hand the action to the caregivers.
+    # The adolescent's own (docs/clinical-rules.md#adolescent-confidentiality): linked, now or
+    # once, to their confidential screen or to a referral that is theirs. Set by the services
+    # when the link is made and never cleared, so unlinking does not hand the action to the
+    # caregivers.
     confidential = models.BooleanField(_("confidential"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()

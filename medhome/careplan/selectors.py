@@ -40,7 +40,8 @@ def access_goal(actor: Actor, goal_id: UUID | str) -> Goal:
 
 def may_see_confidential(actor: Actor) -> bool:
     """The clinical team (screening.detail) sees an adolescent's own items, labelled; other
-    roles see only that a confidential item exists (domain-reference §11)."""
+    roles see only that a confidential item exists
+    (docs/clinical-rules.md#adolescent-confidentiality)."""
     return actor.can(Capability.SCREENING_DETAIL)
 
 
@@ -123,7 +124,8 @@ def _shown_to(action: PlanAction, caregiver: Caregiver | None) -> bool:
     if caregiver is None:
         return True
     # One caregiver's own answers and the referrals they consented to are theirs, not the
-    # other caregiver's (domain-reference §4 "who the answers belong to", §7 consent).
+    # other caregiver's (docs/clinical-rules.md#who-sees-results,
+    # docs/clinical-rules.md#referral-consent).
     if screening is not None and screening.caregiver_id not in (None, caregiver.pk):
         return False
     consent = getattr(action.referral, "consent", None) if action.referral else None

@@ -83,8 +83,9 @@ class ReferralQuerySet(PracticeScopedQuerySet):
 
     def shareable_with_family(self) -> "ReferralQuerySet":
         """Never an adolescent's own (confidential chain, or consented by the adolescent),
-        never a partner-violence referral (domain-reference §4 "Partner violence / safety",
-        §11): neither goes on a caregiver's page, print, link or message."""
+        never a partner-violence referral (docs/clinical-rules.md#safety-referrals,
+        docs/clinical-rules.md#adolescent-confidentiality): neither goes on a caregiver's
+        page, print, link or message."""
         return (
             self.filter(confidential=False)
             .exclude(source_administration__confidential=True)
@@ -140,9 +141,10 @@ class Referral(PracticeScopedModel):
     outcome_note = models.TextField(_("about the outcome"), blank=True)
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     warm_handoff = models.BooleanField(_("warm hand-off"), default=False)
-    # The adolescent's own (domain-reference §11): started from their confidential screen, or
-    # consented by the adolescent. Stored once so every surface filters by one indexed column;
-    # it never goes back to False (what was the adolescent's stays theirs).
+    # The adolescent's own (docs/clinical-rules.md#adolescent-confidentiality): started from their
+    # confidential screen, or consented by the adolescent. Stored once so every surface filters
+    # by one indexed column; it never goes back to False (what was the adolescent's stays
+    # theirs).
     confidential = models.BooleanField(_("confidential"), default=False)
     version = models.PositiveIntegerField(default=1)
 

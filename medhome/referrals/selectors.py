@@ -89,7 +89,7 @@ def family_visible_referrals(*, child: Child, caregiver: Caregiver) -> QuerySet[
     a partner-violence referral, never one that is the adolescent's own (security.md 11).
 
     Another caregiver's consent is not enough: a need one caregiver shared may concern the
-    other (domain-reference §4, "who the answers belong to")."""
+    other (docs/clinical-rules.md#who-sees-results)."""
     if caregiver.practice_id != child.practice_id or caregiver.family_id != child.family_id:
         return Referral.objects.none()
     return (

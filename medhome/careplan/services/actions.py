@@ -38,9 +38,9 @@ from .common import (
 
 
 def _comes_from_confidential(referral: Referral | None, screening: Administration | None) -> bool:
-    """Confidentiality follows the chain (domain-reference §11, security.md 11): an action
-    linked to the adolescent's confidential screen, or to a referral that is theirs, is
-    theirs too."""
+    """Confidentiality follows the chain (docs/clinical-rules.md#adolescent-confidentiality,
+    security.md 11): an action linked to the adolescent's confidential screen, or to a referral
+    that is theirs, is theirs too."""
     return bool(
         (referral is not None and referral.is_confidential)
         or (screening is not None and screening.confidential)

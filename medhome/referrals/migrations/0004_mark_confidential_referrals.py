@@ -1,5 +1,6 @@
-"""Mark the referrals that are already an adolescent's own (domain-reference §11): started from
-their confidential screen, or consented by the adolescent themself. Nothing is unmarked."""
+"""Mark the referrals that are already an adolescent's own
+(docs/clinical-rules.md#adolescent-confidentiality): started from their confidential screen, or
+consented by the adolescent themself. Nothing is unmarked."""
 
 from django.db import migrations
 from django.db.models import Q

@@ -71,7 +71,8 @@ def record_consent(
             _("Say who gave consent: a caregiver, or the adolescent for their own items.")
         ]
     elif caregiver is not None and referral.is_confidential:
-        # Consent belongs to whoever the shared data is about (domain-reference §7, §11).
+        # Consent belongs to whoever the shared data is about
+        # (docs/clinical-rules.md#referral-consent).
         errors["given_by"] = [
             _(
                 "This referral comes from the adolescent's own confidential screen: only the "
