@@ -120,9 +120,13 @@ class ActionForm(forms.Form):
     referral = forms.ChoiceField(label=_("Comes from the referral"), required=False)
     screening = forms.ChoiceField(label=_("Comes from the screening"), required=False)
 
-    def __init__(self, *args: Any, plan: CarePlan, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: CarePlan, may_see_confidential: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # An adolescent's own screens and referrals are offered only to the clinical team.
+        self.confidential = may_see_confidential
         none = [("", "—")]
         _choices(self, "owner").choices = _owner_choices(plan)
         _choices(self, "goal").choices = none + [
@@ -130,11 +134,11 @@ class ActionForm(forms.Form):
         ]
         _choices(self, "referral").choices = none + [
             (str(r.pk), f"{r.get_need_display()} · {r.organization.name}")
-            for r in selectors.linkable_referrals(plan)
+            for r in selectors.linkable_referrals(plan, confidential=self.confidential)
         ]
         _choices(self, "screening").choices = none + [
             (str(s.pk), f"{s.instrument_key} · {s.submitted_at:%Y-%m-%d}")
-            for s in selectors.linkable_screenings(plan)
+            for s in selectors.linkable_screenings(plan, confidential=self.confidential)
             if s.submitted_at
         ]
 
@@ -148,10 +152,14 @@ class ActionForm(forms.Form):
             "goal": selectors.goals_of(plan).filter(pk=data["goal"]).first()
             if data["goal"]
             else None,
-            "referral": selectors.linkable_referrals(plan).filter(pk=data["referral"]).first()
+            "referral": selectors.linkable_referrals(plan, confidential=self.confidential)
+            .filter(pk=data["referral"])
+            .first()
             if data["referral"]
             else None,
-            "screening": selectors.linkable_screenings(plan).filter(pk=data["screening"]).first()
+            "screening": selectors.linkable_screenings(plan, confidential=self.confidential)
+            .filter(pk=data["screening"])
+            .first()
             if data["screening"]
             else None,
             **parse_owner(plan, data["owner"]),

@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from medhome.directory.vocabulary import Need
 from medhome.families.models import Caregiver, Child
-from medhome.practices.models import PracticeScopedModel
+from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
 
@@ -222,6 +223,28 @@ class ProgressNote(PracticeScopedModel):
         return ""
 
 
+class PlanActionQuerySet(PracticeScopedQuerySet):
+    """The one rule for which actions a caregiver's surfaces may show (security.md item 11).
+
+    The stored flag carries the chain (an action once linked to the adolescent's own item);
+    the directly linked referral's and screen's flags are read too, so an action whose
+    referral became the adolescent's after the link (the adolescent consented), or a row
+    written outside the services (demo data, the admin), is hidden all the same."""
+
+    def confidential(self) -> "PlanActionQuerySet":
+        return self.filter(
+            Q(confidential=True) | Q(referral__confidential=True) | Q(screening__confidential=True)
+        )
+
+    def family_visible(self) -> "PlanActionQuerySet":
+        return (
+            self.filter(confidential=False)
+            .exclude(referral__confidential=True)
+            .exclude(screening__confidential=True)
+            .exclude(referral__need=Need.SAFETY)
+        )
+
+
 class PlanAction(PracticeScopedModel):
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="actions")
     goal = models.ForeignKey(
@@ -248,12 +271,20 @@ class PlanAction(PracticeScopedModel):
     screening = models.ForeignKey(
         Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The adolescent's own (docs/clinical-rules.md#adolescent-confidentiality): linked, now or
+    # once, to their confidential screen or to a referral that is theirs. Set by the services
+    # when the link is made and never cleared, so unlinking does not hand the action to the
+    # caregivers.
+    confidential = models.BooleanField(_("confidential"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
+    objects = PlanActionQuerySet.as_manager()  # type: ignore[misc]  # narrows the base manager
+
     class Meta:
         ordering = ["due_on", "created_at"]
+        indexes = [models.Index(fields=["plan", "confidential"], name="plan_action_confid_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner_caregiver__isnull=True) | Q(owner_member__isnull=True),
@@ -271,6 +302,15 @@ class PlanAction(PracticeScopedModel):
         if self.owner_member is not None:
             return self.owner_member.display_name
         return ""
+
+    @property
+    def is_confidential(self) -> bool:
+        """The adolescent's own: the same rule as PlanActionQuerySet.confidential."""
+        return (
+            self.confidential
+            or bool(self.referral is not None and self.referral.confidential)
+            or bool(self.screening is not None and self.screening.confidential)
+        )
 
 
 class PlanChange(PracticeScopedModel):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from medhome.core import clock
+from medhome.families.models import Caregiver
 
 from . import selectors
 from .models import CarePlan
@@ -17,8 +18,9 @@ from .models import CarePlan
 STYLESHEET = "careplan/print.css"
 
 
-def plan_html(plan: CarePlan, *, language: str) -> str:
-    """The page the PDF is made from, rendered in `language`."""
+def plan_html(plan: CarePlan, *, language: str, caregiver: Caregiver | None = None) -> str:
+    """The page the PDF is made from, rendered in `language`: a caregiver-facing print, so it
+    shows only what family_visible_actions allows (for `caregiver` when one is known)."""
     with translation.override(language):
         return render_to_string(
             "careplan/print.html",
@@ -27,24 +29,26 @@ def plan_html(plan: CarePlan, *, language: str) -> str:
                 "child": plan.child,
                 "team": list(selectors.team_of(plan.child)),
                 "goals": list(selectors.goals_of(plan)),
-                "actions": selectors.family_visible_actions(plan),
+                "actions": selectors.family_visible_actions(plan, caregiver=caregiver),
                 "language": language,
                 "printed_on": clock.today(),
             },
         )
 
 
-def plan_pdf(plan: CarePlan, *, language: str) -> bytes:
+def plan_pdf(plan: CarePlan, *, language: str, caregiver: Caregiver | None = None) -> bytes:
     from weasyprint import CSS, HTML  # imported here: heavy, and only printing needs it
 
     stylesheet = finders.find(STYLESHEET)
     stylesheets = [CSS(filename=stylesheet)] if isinstance(stylesheet, str) else []
-    document = HTML(string=plan_html(plan, language=language))
+    document = HTML(string=plan_html(plan, language=language, caregiver=caregiver))
     return document.write_pdf(stylesheets=stylesheets)
 
 
-def response(plan: CarePlan, *, language: str) -> HttpResponse:
-    answer = HttpResponse(plan_pdf(plan, language=language), content_type="application/pdf")
+def response(plan: CarePlan, *, language: str, caregiver: Caregiver | None = None) -> HttpResponse:
+    answer = HttpResponse(
+        plan_pdf(plan, language=language, caregiver=caregiver), content_type="application/pdf"
+    )
     answer["Content-Disposition"] = 'inline; filename="care-plan.pdf"'
     answer["Cache-Control"] = "no-store"
     return answer

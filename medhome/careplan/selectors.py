@@ -3,15 +3,24 @@
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
 
-from .models import CarePlan, CareTeamMember, FamilyPlanLink, Goal, PlanAction, PlanChange
+from .models import (
+    CarePlan,
+    CareTeamMember,
+    FamilyPlanLink,
+    Goal,
+    PlanAction,
+    PlanActionQuerySet,
+    PlanChange,
+)
 
 READ = Capability.CHART_READ
 
@@ -29,8 +38,18 @@ def access_goal(actor: Actor, goal_id: UUID | str) -> Goal:
     return get_scoped(actor, Goal, need=READ, pk=goal_id)
 
 
+def may_see_confidential(actor: Actor) -> bool:
+    """The clinical team (screening.detail) sees an adolescent's own items, labelled; other
+    roles see only that a confidential item exists
+    (docs/clinical-rules.md#adolescent-confidentiality)."""
+    return actor.can(Capability.SCREENING_DETAIL)
+
+
 def access_action(actor: Actor, action_id: UUID | str) -> PlanAction:
-    return get_scoped(actor, PlanAction, need=READ, pk=action_id)
+    action = get_scoped(actor, PlanAction, need=READ, pk=action_id)
+    if action.is_confidential and not may_see_confidential(actor):
+        raise Http404
+    return action
 
 
 def access_member(actor: Actor, member_id: UUID | str) -> CareTeamMember:
@@ -56,7 +75,7 @@ def goals_of(plan: CarePlan) -> QuerySet[Goal]:
     )
 
 
-def actions_of(plan: CarePlan) -> QuerySet[PlanAction]:
+def actions_of(plan: CarePlan) -> PlanActionQuerySet:
     return PlanAction.objects.filter(practice_id=plan.practice_id, plan=plan).select_related(
         "goal",
         "owner_caregiver",
@@ -72,16 +91,20 @@ def plan_history(plan: CarePlan) -> QuerySet[PlanChange]:
     return PlanChange.objects.filter(practice_id=plan.practice_id, plan=plan).order_by("-version")
 
 
-def linkable_referrals(plan: CarePlan) -> QuerySet[Referral]:
-    return Referral.objects.filter(
+def linkable_referrals(plan: CarePlan, *, confidential: bool = False) -> QuerySet[Referral]:
+    """The child's referrals an action may come from; an adolescent's own only for those who
+    may see them (`confidential`, from may_see_confidential)."""
+    referrals = Referral.objects.filter(
         practice_id=plan.practice_id, child_id=plan.child_id
     ).select_related("organization")
+    return referrals if confidential else referrals.exclude(pk__in=Referral.objects.confidential())
 
 
-def linkable_screenings(plan: CarePlan) -> QuerySet[Administration]:
-    return Administration.objects.filter(
+def linkable_screenings(plan: CarePlan, *, confidential: bool = False) -> QuerySet[Administration]:
+    screenings = Administration.objects.filter(
         practice_id=plan.practice_id, child_id=plan.child_id, submitted_at__isnull=False
     ).order_by("-submitted_at")
+    return screenings if confidential else screenings.filter(confidential=False)
 
 
 def family_links_of(plan: CarePlan) -> QuerySet[FamilyPlanLink]:
@@ -90,10 +113,33 @@ def family_links_of(plan: CarePlan) -> QuerySet[FamilyPlanLink]:
     )
 
 
-def family_visible_actions(plan: CarePlan) -> list[PlanAction]:
-    """Actions a caregiver may see: none that comes from a confidential screening (§11)."""
-    return [
-        action
-        for action in actions_of(plan)
-        if not (action.screening is not None and action.screening.confidential)
-    ]
+# A screen that found partner violence: nothing that follows from it goes on a shared page.
+SAFETY_DOMAIN = "safety"
+
+
+def _shown_to(action: PlanAction, caregiver: Caregiver | None) -> bool:
+    screening = action.screening
+    if screening is not None and SAFETY_DOMAIN in (screening.positive_domains or []):
+        return False
+    if caregiver is None:
+        return True
+    # One caregiver's own answers and the referrals they consented to are theirs, not the
+    # other caregiver's (docs/clinical-rules.md#who-sees-results,
+    # docs/clinical-rules.md#referral-consent).
+    if screening is not None and screening.caregiver_id not in (None, caregiver.pk):
+        return False
+    consent = getattr(action.referral, "consent", None) if action.referral else None
+    return consent is None or consent.given_by_caregiver_id == caregiver.pk
+
+
+def family_visible_actions(
+    plan: CarePlan, *, caregiver: Caregiver | None = None
+) -> list[PlanAction]:
+    """Actions a caregiver may see on any caregiver-facing surface (family page, print, PDF,
+    message): never the adolescent's own (linked, directly or through a referral, to their
+    confidential screen), never one linked to a safety referral or to a screen that found
+    partner violence (security.md 11). Given the caregiver, also none that rests on another
+    caregiver's own screen or consent; without one (staff printing for the family) only the
+    rules that hold for everyone apply."""
+    actions = actions_of(plan).family_visible().select_related("referral__consent")
+    return [action for action in actions if _shown_to(action, caregiver)]

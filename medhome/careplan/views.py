@@ -73,6 +73,8 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         {
             "can_edit": request.actor.can(Capability.PLAN_EDIT),
             "history": list(selectors.plan_history(plan)[:100]),
+            # The history of an adolescent's own action is as confidential as the action.
+            "confidential_ids": {str(a.pk) for a in context["actions"] if a.is_confidential},
             "plan_form": forms.PlanForm(
                 initial={
                     "version": plan.version,
@@ -82,7 +84,9 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 }
             ),
             "goal_form": forms.GoalForm(plan=plan),
-            "action_form": forms.ActionForm(plan=plan),
+            "action_form": forms.ActionForm(
+                plan=plan, may_see_confidential=selectors.may_see_confidential(request.actor)
+            ),
             "member_form": forms.MemberForm(plan=plan),
             "note_form": forms.NoteForm(),
             "link_form": forms.FamilyLinkForm(plan=plan),
@@ -245,7 +249,9 @@ def add_note(request: AuthedRequest, goal_id: UUID) -> HttpResponse:
 @require_POST
 def add_action(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
-    form = forms.ActionForm(request.POST, plan=plan)
+    form = forms.ActionForm(
+        request.POST, plan=plan, may_see_confidential=selectors.may_see_confidential(request.actor)
+    )
     if form.is_valid():
         try:
             services.add_action(actor=request.actor, plan=plan, **form.values(), at=clock.now())
@@ -272,7 +278,12 @@ def edit_action(request: AuthedRequest, action_id: UUID) -> HttpResponse:
         "referral": action.referral_id or "",
         "screening": action.screening_id or "",
     }
-    form = forms.ActionForm(request.POST or None, plan=plan, initial=initial)
+    form = forms.ActionForm(
+        request.POST or None,
+        plan=plan,
+        initial=initial,
+        may_see_confidential=selectors.may_see_confidential(request.actor),
+    )
     return _edit(
         request,
         plan,
@@ -385,7 +396,7 @@ def _family_context(link: FamilyPlanLink, token: str, language: str) -> dict[str
             if member.kind != MemberKind.CAREGIVER or member.caregiver_id
         ],
         "goals": goals,
-        "actions": selectors.family_visible_actions(plan),
+        "actions": selectors.family_visible_actions(plan, caregiver=link.caregiver),
         "goal_form": forms.FamilyGoalForm(),
         "note_form": forms.FamilyNoteForm(),
     }
@@ -496,4 +507,4 @@ def family_print(
     services.record_opened(
         actor=_family_actor(request, link), plan=link.plan, at=clock.now(), printed=True
     )
-    return pdf.response(link.plan, language=language)
+    return pdf.response(link.plan, language=language, caregiver=link.caregiver)

@@ -15,20 +15,8 @@ from medhome.core.actor import Actor
 from medhome.families.models import Child
 
 from .models import FamilyStatusLink, Referral
-from .states import Status
 
 LINK_DAYS = 60  # medhome rule: long enough to follow a referral to its close (30-day default)
-FAMILY_VISIBLE = (
-    Status.REQUESTED,
-    Status.RECEIVED,
-    Status.ACCEPTED,
-    Status.IN_PROGRESS,
-    Status.ON_HOLD,
-    Status.COMPLETED,
-    Status.REJECTED,
-    Status.CANCELLED,
-    Status.FAILED,
-)
 
 
 def digest(token: str) -> str:
@@ -72,13 +60,15 @@ def open_status_link(token: str, *, at: datetime) -> FamilyStatusLink | None:
 
 
 def family_referrals(link: FamilyStatusLink) -> QuerySet[Referral]:
-    """The child's sent referrals the family consented to (an adolescent's own stay out)."""
+    """The child's sent referrals a caregiver consented to; never a safety referral or an
+    adolescent's own (Referral.objects.family_visible). This link is not bound to a caregiver
+    yet; the portal's bound link uses selectors.family_visible_referrals."""
     return (
-        Referral.objects.filter(
-            practice=link.practice,
+        Referral.objects.family_visible()
+        .filter(
+            practice_id=link.practice_id,
             child=link.child,
-            status__in=FAMILY_VISIBLE,
-            consent__given_by_adolescent=False,
+            consent__given_by_caregiver__isnull=False,
         )
         .select_related("organization", "service")
         .order_by("-requested_at")

@@ -88,7 +88,11 @@ class ConsentForm(forms.Form):
         field = self.fields["caregiver"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = referral.child.family.caregivers.order_by("-is_primary_contact")
-        if not self.is_bound:
+        if referral.is_confidential:
+            # The adolescent's own referral: only the adolescent consents (the service refuses
+            # a caregiver with the reason), so nothing proposes a caregiver.
+            self.fields["adolescent"].initial = True
+        elif not self.is_bound:
             field.initial = field.queryset.first()
 
     def clean(self) -> dict[str, Any]:

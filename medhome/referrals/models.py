@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medhome.directory.vocabulary import Need
 from medhome.families.models import Caregiver, Child
-from medhome.practices.models import PracticeScopedModel
+from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
 from medhome.screening.models import Administration
 
 from .states import Outcome, Side, Status
@@ -53,6 +53,50 @@ class ConsentMethod(models.TextChoices):
 class PartnerRole(models.TextChoices):
     STAFF = "staff", _("Staff")
     ADMIN = "admin", _("Administrator")
+
+
+# A referral a caregiver may see at all (on a family page, print, link or message): sent, not
+# entered in error. Drafts never reached anyone; entered-in-error never existed.
+FAMILY_VISIBLE_STATUSES = (
+    Status.REQUESTED,
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.IN_PROGRESS,
+    Status.ON_HOLD,
+    Status.COMPLETED,
+    Status.REJECTED,
+    Status.CANCELLED,
+    Status.FAILED,
+)
+
+
+class ReferralQuerySet(PracticeScopedQuerySet):
+    """The one rule for what a caregiver's surfaces may show (security.md catalogue 11)."""
+
+    def confidential(self) -> "ReferralQuerySet":
+        """The adolescent's own. The source screen's flag is read too, so a row written
+        outside the services (demo data, the admin) is caught all the same."""
+        return self.filter(Q(confidential=True) | Q(source_administration__confidential=True))
+
+    def safety(self) -> "ReferralQuerySet":
+        return self.filter(need=Need.SAFETY)
+
+    def shareable_with_family(self) -> "ReferralQuerySet":
+        """Never an adolescent's own (confidential chain, or consented by the adolescent),
+        never a partner-violence referral (docs/clinical-rules.md#safety-referrals,
+        docs/clinical-rules.md#adolescent-confidentiality): neither goes on a caregiver's
+        page, print, link or message."""
+        return (
+            self.filter(confidential=False)
+            .exclude(source_administration__confidential=True)
+            .exclude(need=Need.SAFETY)
+            .exclude(consent__given_by_adolescent=True)
+        )
+
+    def family_visible(self) -> "ReferralQuerySet":
+        """Shareable with the family and sent: a draft reached no one, and a referral entered
+        in error never existed."""
+        return self.shareable_with_family().filter(status__in=FAMILY_VISIBLE_STATUSES)
 
 
 class Referral(PracticeScopedModel):
@@ -97,7 +141,14 @@ class Referral(PracticeScopedModel):
     outcome_note = models.TextField(_("about the outcome"), blank=True)
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     warm_handoff = models.BooleanField(_("warm hand-off"), default=False)
+    # The adolescent's own (docs/clinical-rules.md#adolescent-confidentiality): started from their
+    # confidential screen, or consented by the adolescent. Stored once so every surface filters
+    # by one indexed column; it never goes back to False (what was the adolescent's stays
+    # theirs).
+    confidential = models.BooleanField(_("confidential"), default=False)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ReferralQuerySet.as_manager()  # type: ignore[misc]  # narrows the base manager
 
     class Meta:
         constraints = [
@@ -114,10 +165,21 @@ class Referral(PracticeScopedModel):
             models.Index(fields=["practice", "status"], name="referral_practice_status_idx"),
             models.Index(fields=["organization", "status"], name="referral_org_status_idx"),
             models.Index(fields=["practice", "requested_at"], name="referral_requested_idx"),
+            models.Index(fields=["child", "confidential"], name="referral_child_confid_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_need_display()} · {self.get_status_display()}"
+
+    @property
+    def is_safety(self) -> bool:
+        return self.need == Need.SAFETY
+
+    @property
+    def is_confidential(self) -> bool:
+        """The adolescent's own: the same rule as ReferralQuerySet.confidential."""
+        source = self.source_administration
+        return self.confidential or bool(source is not None and source.confidential)
 
 
 class ReferralConsent(PracticeScopedModel):

@@ -19,7 +19,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.directory.vocabulary import Need
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
 from medhome.practices.scoping import scoped
 
 from . import loop
@@ -29,17 +29,26 @@ from .states import Status
 # Referrals reveal a family's social needs (safety among them): the care team that refers
 # reads them, not every role that opens the chart.
 READ = Capability.REFERRAL_SEND
-_RELATED = ("child", "organization", "service", "created_by")
+_RELATED = ("child", "organization", "service", "created_by", "source_administration")
 
 
 # --- practice side ----------------------------------------------------------------------------
 
 
+def may_see_confidential(actor: Actor) -> bool:
+    """The clinical team (screening.detail) opens an adolescent's own referral, labelled; a
+    role that may not see confidential results sees only that one exists (§11)."""
+    return actor.can(Capability.SCREENING_DETAIL)
+
+
 def access_referral(actor: Actor, referral_id: UUID | str) -> Referral:
     try:
-        return scoped(actor, Referral, need=READ).select_related(*_RELATED).get(pk=referral_id)
+        referral = scoped(actor, Referral, need=READ).select_related(*_RELATED).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, ValidationError) as missing:
         raise Http404 from missing
+    if referral.is_confidential and not may_see_confidential(actor):
+        raise Http404
+    return referral
 
 
 def referrals_of_child(actor: Actor, child: Child) -> QuerySet[Referral]:
@@ -69,6 +78,31 @@ def consent_of(referral: Referral) -> ReferralConsent | None:
         )
     except ReferralConsent.DoesNotExist:
         return None
+
+
+# --- the caregiver's side ---------------------------------------------------------------------
+
+
+def family_visible_referrals(*, child: Child, caregiver: Caregiver) -> QuerySet[Referral]:
+    """What one caregiver may see of the child's referrals, on every caregiver-facing surface
+    (status page, print, link, message): sent referrals this caregiver consented to — never
+    a partner-violence referral, never one that is the adolescent's own (security.md 11).
+
+    Another caregiver's consent is not enough: a need one caregiver shared may concern the
+    other (docs/clinical-rules.md#who-sees-results)."""
+    if caregiver.practice_id != child.practice_id or caregiver.family_id != child.family_id:
+        return Referral.objects.none()
+    return (
+        Referral.objects.family_visible()
+        .filter(practice_id=child.practice_id, child=child, consent__given_by_caregiver=caregiver)
+        .select_related("organization", "service")
+        .order_by("-requested_at")
+    )
+
+
+def is_shareable_with_family(referral: Referral) -> bool:
+    """May this referral be shown, printed or sent to a caregiver at all?"""
+    return Referral.objects.shareable_with_family().filter(pk=referral.pk).exists()
 
 
 # --- organization side ------------------------------------------------------------------------
@@ -368,8 +402,11 @@ class ServiceDetails:
 class FamilySummary:
     """What a printed or texted summary for the family needs (issue 4 §6).
 
-    `confidential`: the adolescent consented for themself — never print or text this summary
-    to a caregiver (docs/clinical-rules.md#adolescent-confidentiality).
+    `confidential`: the adolescent's own (from their confidential screen, or they consented
+    for themself) — never print or text this summary to a caregiver
+    (docs/clinical-rules.md#adolescent-confidentiality).
+    `shareable`: it may reach a caregiver at all (is_shareable_with_family: not the
+    adolescent's own, not a safety referral).
     """
 
     referral_id: UUID
@@ -383,6 +420,7 @@ class FamilySummary:
     language: str
     details: ServiceDetails
     confidential: bool
+    shareable: bool = False
 
 
 def family_summary(
@@ -403,5 +441,6 @@ def family_summary(
         requested_at=referral.requested_at,
         language=(caregiver.preferred_language if caregiver else referral.child.preferred_language),
         details=details(referral) if details is not None else ServiceDetails(),
-        confidential=bool(consent and consent.given_by_adolescent),
+        confidential=referral.is_confidential or bool(consent and consent.given_by_adolescent),
+        shareable=is_shareable_with_family(referral),
     )

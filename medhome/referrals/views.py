@@ -229,6 +229,11 @@ def message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 def summary(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     """A one-page summary for the family, in their language, to print or hand over."""
     referral = selectors.access_referral(request.actor, referral_id)
+    if not selectors.is_shareable_with_family(referral):
+        # A safety referral or an adolescent's own is never printed for a caregiver (§4, §11).
+        return render(
+            request, "referrals/summary_withheld.html", {"referral": referral}, status=403
+        )
     services.record_printed(actor=request.actor, referral=referral, at=clock.now())
     language = forms.family_language(referral.child)
     detail = directory.service_detail(referral.service_id) if referral.service_id else None

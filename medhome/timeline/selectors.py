@@ -93,19 +93,27 @@ def _screenings(actor: Actor, child: Child) -> list[Entry]:
 def _referrals(actor: Actor, child: Child) -> list[Entry]:
     if not actor.can(Capability.REFERRAL_SEND):
         return []
+    may_see_confidential = actor.can(Capability.SCREENING_DETAIL)
     events = ReferralEvent.objects.filter(
         referral__practice=actor.practice, referral__child=child
-    ).select_related("referral__organization")
-    return [
-        Entry(
-            event.at,
-            "referral",
-            f"{event.referral.get_need_display()} · {event.referral.organization}",
-            f"{event.from_status or '—'} → {event.to_status}",
-            reverse("referrals:detail", args=[event.referral_id]),
+    ).select_related("referral__organization", "referral__source_administration")
+    entries = []
+    for event in events:
+        if event.referral.is_confidential and not may_see_confidential:
+            # The adolescent's own referral: a label, not its need or organization (§11).
+            entries.append(Entry(event.at, "referral", _("Confidential")))
+            continue
+        moved = f"{event.from_status or '—'} → {event.to_status}"
+        entries.append(
+            Entry(
+                event.at,
+                "referral",
+                f"{event.referral.get_need_display()} · {event.referral.organization}",
+                f"{_('Confidential')} · {moved}" if event.referral.is_confidential else moved,
+                reverse("referrals:detail", args=[event.referral_id]),
+            )
         )
-        for event in events
-    ]
+    return entries
 
 
 def _events(actor: Actor, child: Child) -> list[Entry]:

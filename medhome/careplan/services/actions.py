@@ -37,6 +37,16 @@ from .common import (
 # --- Actions ------------------------------------------------------------------------------
 
 
+def _comes_from_confidential(referral: Referral | None, screening: Administration | None) -> bool:
+    """Confidentiality follows the chain (docs/clinical-rules.md#adolescent-confidentiality,
+    security.md 11): an action linked to the adolescent's confidential screen, or to a referral
+    that is theirs, is theirs too."""
+    return bool(
+        (referral is not None and referral.is_confidential)
+        or (screening is not None and screening.confidential)
+    )
+
+
 def add_action(
     *,
     actor: Actor,
@@ -77,6 +87,7 @@ def add_action(
             status=status,
             referral=referral,
             screening=screening,
+            confidential=_comes_from_confidential(referral, screening),
             created_at=at,
             updated_at=at,
         )
@@ -137,6 +148,10 @@ def update_action(
             return locked
         locked.version += 1
         locked.updated_at = at
+        # Linking later marks the action too; unlinking never unmarks it (what was the
+        # adolescent's stays theirs).
+        if _comes_from_confidential(locked.referral, locked.screening):
+            locked.confidential = True
         locked.save()
         log_change(
             actor=actor,

@@ -15,6 +15,7 @@ from ..acting import (
     ADOLESCENT_CONSENT_AGE,
     CONSENT_OBJECT,
     CONSENT_REVOKED,
+    REFERRAL_OBJECT,
     acting_user,
     audit,
     consent_of,
@@ -69,6 +70,15 @@ def record_consent(
         errors["given_by"] = [
             _("Say who gave consent: a caregiver, or the adolescent for their own items.")
         ]
+    elif caregiver is not None and referral.is_confidential:
+        # Consent belongs to whoever the shared data is about
+        # (docs/clinical-rules.md#referral-consent).
+        errors["given_by"] = [
+            _(
+                "This referral comes from the adolescent's own confidential screen: only the "
+                "adolescent can consent to share it. A caregiver's consent cannot be recorded."
+            )
+        ]
     elif caregiver is not None and (
         caregiver.practice_id != referral.practice_id
         or caregiver.family_id != referral.child.family_id
@@ -121,6 +131,20 @@ def record_consent(
         "revoke_reason": "",
     }
     consent, created = ReferralConsent.objects.update_or_create(referral=referral, defaults=values)
+    if adolescent and not referral.confidential:
+        # The adolescent consented for their own items: from now on the referral is theirs,
+        # and stays so even if a later draft consent were recorded differently.
+        referral.confidential = True
+        referral.save(update_fields=["confidential"])
+        audit(
+            actor,
+            Action.UPDATE,
+            REFERRAL_OBJECT,
+            referral.pk,
+            practice=referral.practice,
+            at=at,
+            fields=["confidential"],
+        )
     audit(
         actor,
         Action.CREATE if created else Action.UPDATE,

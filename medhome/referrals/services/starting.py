@@ -109,6 +109,8 @@ def start_referral(
         reason=reason.strip(),
         source=source,
         source_administration=source_administration,
+        # Started from the adolescent's confidential screen: the referral is theirs (§11).
+        confidential=bool(source_administration and source_administration.confidential),
         created_by=acting_user(actor),
         created_at=at,
     )
