@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
 
 from . import definitions, periods, selectors, strata
@@ -148,6 +149,8 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
     by, group = request.GET.get("by"), request.GET.get("group")
     if by is not None and group is not None:
         if by in strata.DIMENSIONS:
+            if not strata.is_group_key(by, group):
+                raise malformed("group")
             stratum = (by, group)
         else:
             messages.error(
