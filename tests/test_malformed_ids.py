@@ -47,3 +47,28 @@ def test_spanish_message(client_a, child_a):
     assert response.status_code == 400
     assert "“from” no es un identificador válido." in response.content.decode()
 
+
+# The child's screening tab, for every role of practice A: the roles that neither see results
+# nor send forms get the same 403 for a real and a made-up child, never a NoReverseMatch.
+SCREENING_TAB = {
+    Role.PEDIATRICIAN: 200,
+    Role.NURSE_PRACTITIONER: 200,
+    Role.NURSE: 200,
+    Role.CARE_COORDINATOR: 200,
+    Role.COMMUNITY_HEALTH_WORKER: 200,
+    Role.FAMILY_SPECIALIST: 200,
+    Role.BEHAVIORAL_HEALTH: 200,
+    Role.LEGAL_PARTNER: 403,
+    Role.FRONT_DESK: 200,
+    Role.PRACTICE_ADMIN: 403,
+    Role.NETWORK_ANALYST: 403,
+}
+
+
+@pytest.mark.parametrize("role", list(SCREENING_TAB))
+def test_screening_tab_by_role(log_in, staff_a, practice_a, child_a, role):
+    client = log_in(staff_a[role], practice_a)
+    response = client.get(reverse("screening:child", args=[child_a.pk]))
+    assert response.status_code == SCREENING_TAB[role]
+    made_up = client.get(reverse("screening:child", args=[uuid.uuid4()]))
+    assert made_up.status_code == (404 if SCREENING_TAB[role] == 200 else 403)

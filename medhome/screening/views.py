@@ -4,7 +4,7 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -283,6 +283,14 @@ def result(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def child_screenings(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    # The tab is for roles that see results or send forms; the legal partner and the practice
+    # admin have neither. Checked before the child is looked up, so the answer (403) is the same
+    # for a real and a made-up id.
+    if not (
+        request.actor.can(Capability.SCREENING_RESULTS)
+        or request.actor.can(Capability.SCREENING_SEND)
+    ):
+        raise PermissionDenied
     child = access_child(request.actor, child_id)
     services.record_opened(
         actor=request.actor,
