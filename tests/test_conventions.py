@@ -47,3 +47,19 @@ def test_templates_have_no_inline_script_or_style() -> None:
             if re.search(r"\son[a-z]+=\"", text):
                 offenders.append(str(template))
     assert offenders == []
+
+
+def test_csv_is_written_only_through_core_spreadsheet() -> None:
+    """Security catalogue 12: every CSV neutralises formula cells, so csv.writer and
+    csv.DictWriter are called in medhome/core/spreadsheet.py only (tests may write raw input)."""
+    raw_writer = re.compile(
+        r"\bcsv\s*\.\s*(writer|DictWriter)\b|from\s+csv\s+import[^\n]*\b(writer|DictWriter)\b"
+    )
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if path != PACKAGE / "core" / "spreadsheet.py"
+        and "tests" not in path.parts
+        and raw_writer.search(path.read_text())
+    ]
+    assert offenders == []

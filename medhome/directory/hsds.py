@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import transaction
 
+from medhome.core import spreadsheet
+
 from . import search_index
 from .hsds_json import Flattener, Nester
 from .hsds_tables import (
@@ -133,7 +135,7 @@ def import_datapackage(directory: str | Path) -> ImportReport:
                             )
                             continue
                     else:
-                        values[column] = text
+                        values[column] = spreadsheet.restore(text)
                 found = _schema_errors(table, values, source=path.name, row=number, tabular=True)
                 errors += found
                 if not found:
@@ -299,6 +301,6 @@ def export_csv(directory: str | Path) -> None:
     for name, table_rows in export_rows().items():
         table = tables()[name]
         with (directory / table.path).open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=table.columns)
+            writer = spreadsheet.dict_writer(handle, fieldnames=table.columns)
             writer.writeheader()
             writer.writerows(table_rows)

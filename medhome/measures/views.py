@@ -2,7 +2,6 @@
 the children behind a figure (audited), the suppressed CSV export and the network comparison.
 Thin: parse, one selector call, render."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medhome.accounts.roles import Capability
-from medhome.core import clock
+from medhome.core import clock, spreadsheet
 from medhome.core.decorators import requires
 from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
@@ -187,7 +186,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"medhome-measures-{key or 'all'}-{period.key}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(selectors.EXPORT_HEADER)
     writer.writerows(rows)
     return response
