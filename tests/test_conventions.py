@@ -63,3 +63,16 @@ def test_csv_is_written_only_through_core_spreadsheet() -> None:
         and raw_writer.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_pdfs_are_made_only_through_core_pdf() -> None:
+    """Security catalogue 12: WeasyPrint runs with a fetcher that serves only static files, so it
+    is imported in medhome/core/pdf.py only."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if path != PACKAGE / "core" / "pdf.py"
+        and "tests" not in path.parts
+        and re.search(r"^\s*(from|import)\s+weasyprint\b", path.read_text(), re.MULTILINE)
+    ]
+    assert offenders == []
