@@ -119,6 +119,12 @@ class Referral(PracticeScopedModel):
     def __str__(self) -> str:
         return f"{self.get_need_display()} · {self.get_status_display()}"
 
+    @property
+    def number(self) -> str:
+        """How the practice and the organization name a referral to each other without the
+        child's name (an organization sees the name only when the family consented to it)."""
+        return f"R-{self.pk.hex[:8].upper()}"
+
 
 class ReferralConsent(PracticeScopedModel):
     """What the family agreed to share with the named organization, by whom and how.
