@@ -76,3 +76,14 @@ def test_pdfs_are_made_only_through_core_pdf() -> None:
         and re.search(r"^\s*(from|import)\s+weasyprint\b", path.read_text(), re.MULTILINE)
     ]
     assert offenders == []
+
+
+def test_ids_from_query_strings_and_forms_go_through_core_params() -> None:
+    """A malformed id in GET or POST answers 400 through core.params, never a 500 from UUID()."""
+    raw_parse = re.compile(r"UUID\(\s*request\.(GET|POST)")
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if "tests" not in path.parts and raw_parse.search(path.read_text())
+    ]
+    assert offenders == []
