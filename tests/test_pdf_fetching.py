@@ -98,3 +98,14 @@ def test_a_static_image_and_a_data_url_are_drawn(png_file, tmp_path, settings):
     assert IMAGE_MARK in pdf.render_pdf(html)
     data = "data:image/png;base64," + base64.b64encode(png_file.read_bytes()).decode()
     assert IMAGE_MARK in pdf.render_pdf(f'<img src="{data}">')
+
+
+def test_collected_static_files_are_served_too(tmp_path, settings):
+    """In production {% static %} names hashed files that exist only in STATIC_ROOT."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "careplan").mkdir()
+    (tmp_path / "careplan" / "print.0123abcd.css").write_text("body { margin: 0 }")
+
+    content, mime_type = pdf.fetch(pdf.static_url("careplan/print.0123abcd.css"))
+
+    assert content == b"body { margin: 0 }" and mime_type == "text/css"

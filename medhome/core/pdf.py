@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
 # The documents' base URL: relative and /static/ URLs resolve under it. `.invalid` is reserved
@@ -42,16 +43,25 @@ def static_path(url: str) -> str:
 
 
 def fetch(url: str) -> tuple[bytes, str]:
-    """(content, MIME type) of a static file the URL names; Refused for anything else."""
+    """(content, MIME type) of a static file the URL names; Refused for anything else.
+
+    The source files first (what `finders` finds), then the collected ones: in production
+    `{% static %}` gives hashed names that exist only in STATIC_ROOT.
+    """
+    name = static_path(url)
     try:
-        found = finders.find(static_path(url))
+        found = finders.find(name)
+        if isinstance(found, str):
+            with open(found, "rb") as handle:
+                content = handle.read()
+        elif staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as handle:
+                content = handle.read()
+        else:
+            raise Refused("not fetched: no such static file")
     except SuspiciousFileOperation:
         raise Refused("not fetched: outside the static files") from None
-    if not isinstance(found, str):
-        raise Refused("not fetched: no such static file")
-    with open(found, "rb") as handle:
-        content = handle.read()
-    return content, mimetypes.guess_type(found)[0] or "application/octet-stream"
+    return content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _fetcher() -> Any:
