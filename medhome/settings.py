@@ -46,6 +46,24 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("MEDHOME_SECRET_KEY must be set in production.")
     SECRET_KEY = "medhome-local-only-not-a-secret"  # noqa: S105 - demo/test only, refused in production
 ALLOWED_HOSTS = env_list("MEDHOME_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if IS_LOCAL else [])
+if not IS_LOCAL:
+    # `check --deploy` only warns about these, and a warning scrolls by: a guessable key signs
+    # sessions and password-reset links, and no allowed host means every request answers 400.
+    # Django's own bar for a strong key (security.W009): 50 characters, 5 of them different.
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "MEDHOME_SECRET_KEY is too weak for production: use at least 50 random characters "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "MEDHOME_ALLOWED_HOSTS must name the host(s) medhome answers on in production, "
+            "comma-separated (for example: medhome.example.org)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.auth",

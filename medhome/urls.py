@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("medhome.families.urls")),
 ]
 
+handler400 = "medhome.core.views.bad_request"
 handler404 = "medhome.core.views.not_found"
 handler500 = "medhome.core.views.server_error"
 handler403 = "medhome.core.views.forbidden"

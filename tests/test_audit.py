@@ -428,3 +428,76 @@ def test_verify_audit_chain_command_fails_on_a_broken_chain(
     out, err = capsys.readouterr()
     assert out.splitlines() == [f"{practice_a.pk}: intact"]
     assert err.splitlines() == [f"{practice_b.pk}: broken at sequence [{head.sequence + 1}]"]
+
+
+def delete_newest(practice, count: int) -> None:
+    """What someone with the database's keys could do: turn the append-only trigger off, delete the
+    newest rows, put the trigger back. What is left still links; only the head tells."""
+    last = AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
+    doomed = AuditEvent.objects.filter(practice=practice, sequence__gt=last.sequence - count)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_auditevent_no_delete")
+            doomed._raw_delete(connection.alias)
+            cursor.execute(
+                "CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent "
+                "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+            )
+        else:
+            # Triggers off for this session only (the test database's user is a superuser).
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            doomed._raw_delete(connection.alias)
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_deleted_newest_rows_are_reported(child_a, practice_a, count):
+    head = AuditChainHead.objects.get(practice=practice_a)
+
+    delete_newest(practice_a, count)
+
+    assert AuditEvent.objects.filter(practice=practice_a).count() == head.sequence - count
+    assert verify_chain(practice_a) == [head.sequence - count + 1]
+
+
+def test_a_chain_deleted_entirely_is_reported(child_a, practice_a):
+    head = AuditChainHead.objects.get(practice=practice_a)
+
+    delete_newest(practice_a, head.sequence)
+
+    assert verify_chain(practice_a) == [1]
+
+
+def test_verify_audit_chain_command_reports_a_truncated_chain(
+    child_a, child_b, practice_a, practice_b, capsys
+):
+    head = AuditChainHead.objects.get(practice=practice_b)
+    delete_newest(practice_b, 1)
+
+    with pytest.raises(CommandError, match=r"^1 practice chain\(s\) broken$"):
+        call_command("verify_audit_chain")
+
+    _out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"{practice_b.pk}: broken at sequence [{head.sequence}]",
+        f"{practice_b.pk}: truncated: the head is at sequence {head.sequence} but the last "
+        f"event is {head.sequence - 1}, so 1 newest event(s) are missing",
+    ]
+
+
+def test_a_perfect_forgery_appended_past_the_head_is_reported(child_a, practice_a):
+    head = AuditChainHead.objects.get(practice=practice_a)
+
+    forge(practice_a, sequence=head.sequence + 1, previous_hash=head.hash)
+
+    assert verify_chain(practice_a) == [head.sequence + 1]
+
+
+def test_a_newest_row_deleted_and_rewritten_is_reported(child_a, practice_a):
+    head = AuditChainHead.objects.get(practice=practice_a)
+    delete_newest(practice_a, 1)
+    before = AuditEvent.objects.get(practice=practice_a, sequence=head.sequence - 1)
+
+    forge(practice_a, sequence=head.sequence, previous_hash=before.hash)
+
+    assert verify_chain(practice_a) == [head.sequence]

@@ -47,3 +47,43 @@ def test_templates_have_no_inline_script_or_style() -> None:
             if re.search(r"\son[a-z]+=\"", text):
                 offenders.append(str(template))
     assert offenders == []
+
+
+def test_csv_is_written_only_through_core_spreadsheet() -> None:
+    """Security catalogue 12: every CSV neutralises formula cells, so csv.writer and
+    csv.DictWriter are called in medhome/core/spreadsheet.py only (tests may write raw input)."""
+    raw_writer = re.compile(
+        r"\bcsv\s*\.\s*(writer|DictWriter)\b|from\s+csv\s+import[^\n]*\b(writer|DictWriter)\b"
+    )
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if path != PACKAGE / "core" / "spreadsheet.py"
+        and "tests" not in path.parts
+        and raw_writer.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_pdfs_are_made_only_through_core_pdf() -> None:
+    """Security catalogue 12: WeasyPrint runs with a fetcher that serves only static files, so it
+    is imported in medhome/core/pdf.py only."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if path != PACKAGE / "core" / "pdf.py"
+        and "tests" not in path.parts
+        and re.search(r"^\s*(from|import)\s+weasyprint\b", path.read_text(), re.MULTILINE)
+    ]
+    assert offenders == []
+
+
+def test_ids_from_query_strings_and_forms_go_through_core_params() -> None:
+    """A malformed id in GET or POST answers 400 through core.params, never a 500 from UUID()."""
+    raw_parse = re.compile(r"UUID\(\s*request\.(GET|POST)")
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if "tests" not in path.parts and raw_parse.search(path.read_text())
+    ]
+    assert offenders == []

@@ -14,6 +14,9 @@ PROBE = (
 )
 
 
+STRONG_KEY = "k3Y-for-tests-only_" * 3  # 57 characters, more than 5 different
+
+
 def load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDHOME_")}
     clean.pop("DATABASE_URL", None)
@@ -34,7 +37,9 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_defaults_are_the_safe_ones():
-    result = load_settings(MEDHOME_SECRET_KEY="x" * 50, MEDHOME_ALLOWED_HOSTS="medhome.example.org")
+    result = load_settings(
+        MEDHOME_SECRET_KEY=STRONG_KEY, MEDHOME_ALLOWED_HOSTS="medhome.example.org"
+    )
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
@@ -67,3 +72,24 @@ def test_an_unknown_environment_name_is_refused():
 
     assert result.returncode != 0
     assert "MEDHOME_ENV must be production, demo, dev, test or bench" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = load_settings(MEDHOME_SECRET_KEY="abcde", MEDHOME_ALLOWED_HOSTS="medhome.example.org")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: MEDHOME_SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_production_refuses_a_long_key_of_one_character():
+    result = load_settings(MEDHOME_SECRET_KEY="x" * 60, MEDHOME_ALLOWED_HOSTS="medhome.example.org")
+
+    assert result.returncode != 0
+    assert "MEDHOME_SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = load_settings(MEDHOME_SECRET_KEY=STRONG_KEY)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: MEDHOME_ALLOWED_HOSTS must name the host(s)" in result.stderr

@@ -71,18 +71,48 @@ def record(
 
 
 def verify_chain(practice: Practice) -> list[int]:
-    """The sequence numbers whose link is broken (empty when the chain is intact)."""
+    """The sequence numbers whose link is broken (empty when the chain is intact).
+
+    The rows alone cannot show that the newest ones were deleted: what is left still links. So
+    the chain is also compared with its stored head (the sequence and hash of the last event
+    appended): rows missing at the end are reported from the first missing sequence, a last row
+    that is not the head's as that row, and rows past the head (appended without it) as
+    themselves. `truncation` says the same in words.
+    """
     broken: list[int] = []
     previous = "0" * 64
     expected_sequence = 1
+    last: AuditEvent | None = None
+    head = AuditChainHead.objects.filter(practice=practice).first()
+    head_sequence = head.sequence if head else 0
     for event in AuditEvent.objects.filter(practice=practice).order_by("sequence").iterator():
         recomputed = event_hash(previous_hash=previous, fields=hashed_fields(event))
         if (
             event.sequence != expected_sequence
             or event.previous_hash != previous
             or event.hash != recomputed
+            or event.sequence > head_sequence
         ):
             broken.append(event.sequence)
         previous = event.hash
         expected_sequence = event.sequence + 1
+        last = event
+    last_sequence = last.sequence if last else 0
+    if head is not None and head_sequence > last_sequence:
+        broken.append(last_sequence + 1)
+    elif head and last and head.hash != last.hash and last.sequence not in broken:
+        broken.append(last.sequence)  # not the row the head recorded: deleted and rewritten
     return broken
+
+
+def truncation(practice: Practice) -> str | None:
+    """A sentence when the newest events are missing (the head is past the last row)."""
+    head = AuditChainHead.objects.filter(practice=practice).first()
+    last = AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
+    last_sequence = last.sequence if last else 0
+    if head is None or head.sequence <= last_sequence:
+        return None
+    return (
+        f"truncated: the head is at sequence {head.sequence} but the last event is "
+        f"{last_sequence}, so {head.sequence - last_sequence} newest event(s) are missing"
+    )

@@ -4,12 +4,12 @@ Large readable type (print.css) in DejaVu Sans, a system font installed with the
 package, which has the accented letters Spanish needs.
 """
 
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from medhome.core import clock
+from medhome.core.pdf import render_pdf
 from medhome.families.models import Caregiver
 
 from . import selectors
@@ -37,12 +37,9 @@ def plan_html(plan: CarePlan, *, language: str, caregiver: Caregiver | None = No
 
 
 def plan_pdf(plan: CarePlan, *, language: str, caregiver: Caregiver | None = None) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: heavy, and only printing needs it
-
-    stylesheet = finders.find(STYLESHEET)
-    stylesheets = [CSS(filename=stylesheet)] if isinstance(stylesheet, str) else []
-    document = HTML(string=plan_html(plan, language=language, caregiver=caregiver))
-    return document.write_pdf(stylesheets=stylesheets)
+    return render_pdf(
+        plan_html(plan, language=language, caregiver=caregiver), stylesheets=[STYLESHEET]
+    )
 
 
 def response(plan: CarePlan, *, language: str, caregiver: Caregiver | None = None) -> HttpResponse:

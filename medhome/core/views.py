@@ -2,6 +2,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from .params import MalformedId
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,6 +18,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 # Error pages show a request id for support and nothing about the request itself.
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Only our own MalformedId carries a message meant for people; other 400s (a foreign
+    # host, a broken multipart body) say nothing about what was sent.
+    detail = str(exception.args[0]) if isinstance(exception, MalformedId) else ""
+    return render(request, "errors/400.html", {"detail": detail}, status=400)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

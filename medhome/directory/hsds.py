@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+
+from medhome.core import spreadsheet
 
 from . import search_index
 from .hsds_json import Flattener, Nester
@@ -33,8 +35,8 @@ from .hsds_tables import (
     to_model,
     validator,
 )
-from .models import HsdsRecord
-from .store import affected_services, write_tables
+from .models import HsdsRecord, Service
+from .store import affected_services, chunks, write_tables
 
 
 @dataclass(frozen=True)
@@ -89,56 +91,100 @@ def _schema_errors(
 # --- import ------------------------------------------------------------------------------
 
 
+class BrokenPackage(ValueError):
+    """A package that cannot be read at all (no such file, not JSON, not UTF-8, not CSV): the
+    message names the file and says what is wrong, for a person to fix it."""
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise BrokenPackage(f"{path} does not exist.") from None
+    except UnicodeDecodeError:
+        raise BrokenPackage(f"{path.name} is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise BrokenPackage(
+            f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg})."
+        ) from None
+    except RecursionError:
+        raise BrokenPackage(f"{path.name} nests too deeply to be HSDS.") from None
+
+
 def import_path(path: str | Path) -> ImportReport:
+    """Raises BrokenPackage for a package that cannot be read; a readable one with bad rows
+    gives a report that names them, and nothing is imported."""
     path = Path(path)
     if path.is_dir():
         return import_datapackage(path)
     if path.name == "datapackage.json":
         return import_datapackage(path.parent)
-    return import_json_data(json.loads(path.read_text(encoding="utf-8")), source=path.name)
+    return import_json_data(_read_json(path), source=path.name)
 
 
 def _csv_paths(directory: Path) -> dict[str, Path]:
     package = directory / "datapackage.json"
+    named: dict[str, str] = {}
     if package.exists():
-        resources = json.loads(package.read_text(encoding="utf-8")).get("resources", [])
-        named = {r["name"]: r["path"] for r in resources if "name" in r and "path" in r}
-    else:
-        named = {}
-    return {name: directory / named.get(name, t.path) for name, t in tables().items()}
+        data = _read_json(package)
+        resources = data.get("resources", []) if isinstance(data, dict) else None
+        if not isinstance(resources, list):
+            raise BrokenPackage("datapackage.json has no list of resources.")
+        for resource in resources:
+            if isinstance(resource, dict) and "name" in resource and "path" in resource:
+                named[str(resource["name"])] = str(resource["path"])
+    paths = {name: directory / named.get(name, t.path) for name, t in tables().items()}
+    root = directory.resolve()
+    for path in paths.values():
+        # A resource path is the package's to name, but only inside the package.
+        if not path.resolve().is_relative_to(root):
+            raise BrokenPackage(f"datapackage.json names a file outside the package: {path.name}")
+    return paths
 
 
 def import_datapackage(directory: str | Path) -> ImportReport:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise BrokenPackage(f"{directory} is not a directory.")
+    paths = {name: path for name, path in _csv_paths(directory).items() if path.exists()}
+    if not paths:
+        names = ", ".join(t.path for t in list(tables().values())[:3])
+        raise BrokenPackage(f"{directory} holds no HSDS table (CSV files such as {names}).")
     pending: dict[str, list[Pending]] = defaultdict(list)
     errors: list[RowError] = []
-    for name, path in _csv_paths(Path(directory)).items():
-        if not path.exists():
-            continue
-        table = tables()[name]
-        numbers = table.number_columns()
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            for number, raw in enumerate(csv.DictReader(handle), start=1):
-                values: dict[str, Any] = {}
-                for column, text in raw.items():
-                    if column is None or column not in table.columns or not text:
-                        continue
-                    if column in numbers:
-                        try:
-                            values[column] = parse_number(text)
-                        except ValueError:
-                            errors.append(
-                                RowError(
-                                    path.name, number, raw.get("id") or "", column, "not a number"
-                                )
-                            )
-                            continue
-                    else:
-                        values[column] = text
-                found = _schema_errors(table, values, source=path.name, row=number, tabular=True)
-                errors += found
-                if not found:
-                    pending[name].append(Pending(path.name, number, values))
+    for name, path in paths.items():
+        try:
+            _read_csv(tables()[name], path, pending[name], errors)
+        except UnicodeDecodeError:
+            raise BrokenPackage(f"{path.name} is not UTF-8 text.") from None
+        except csv.Error as error:
+            raise BrokenPackage(f"{path.name} is not readable CSV ({error}).") from None
     return _load(pending, errors)
+
+
+def _read_csv(table: Table, path: Path, pending: list[Pending], errors: list[RowError]) -> None:
+    numbers = table.number_columns()
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for number, raw in enumerate(csv.DictReader(handle), start=1):
+            values: dict[str, Any] = {}
+            for column, text in raw.items():
+                if column is None or column not in table.columns or not text:
+                    continue
+                if column in numbers:
+                    try:
+                        values[column] = parse_number(text)
+                    except ValueError:
+                        errors.append(
+                            RowError(path.name, number, raw.get("id") or "", column, "not a number")
+                        )
+                        continue
+                else:
+                    values[column] = spreadsheet.restore(text)
+            found = _schema_errors(table, values, source=path.name, row=number, tabular=True)
+            errors += found
+            if not found:
+                pending.append(Pending(path.name, number, values))
 
 
 def import_rows(rows: dict[str, list[dict[str, Any]]], *, source: str = "rows") -> ImportReport:
@@ -223,8 +269,8 @@ def import_json_data(data: Any, *, source: str = "json") -> ImportReport:
 
 def _instances(
     pending: dict[str, list[Pending]], errors: list[RowError]
-) -> dict[str, list[HsdsRecord]]:
-    instances: dict[str, list[HsdsRecord]] = {}
+) -> dict[str, list[tuple[Pending, HsdsRecord]]]:
+    instances: dict[str, list[tuple[Pending, HsdsRecord]]] = {}
     for name, rows in pending.items():
         table = tables()[name]
         seen: set[str] = set()
@@ -245,15 +291,77 @@ def _instances(
                     message = f"not a valid value for a {table.field(column).get_internal_type()}"
                     errors.append(RowError(row.source, row.row_number, record_id, column, message))
             kwargs["pk"] = kwargs.pop("id", None)
-            built.append(table.model(**kwargs))
+            built.append((row, table.model(**kwargs)))
         instances[name] = built
     return instances
 
 
+def _checked(table: str, column: str, target: type) -> bool:
+    """The references medhome relies on: anything pointing to a service (its phones, schedules,
+    locations...), a service's organization, a service-at-location's location. Other links
+    (a contact's organization, a parent organization, a term's taxonomy) stay loose: HSDS
+    publishers ship parts of a directory, and the standard's own examples point outside it."""
+    return target is Service or (table, column) in {
+        ("service", "organization_id"),
+        ("service_at_location", "location_id"),
+    }
+
+
+def _dangling(instances: dict[str, list[tuple[Pending, HsdsRecord]]]) -> list[RowError]:
+    """Rows that point to a record medhome relies on (see _checked) that is neither in this
+    import nor already in the directory. The columns are foreign keys without a database
+    constraint (rows arrive in any order), so this is the check that keeps them true."""
+    imported: dict[type, set[Any]] = defaultdict(set)
+    for rows in instances.values():
+        for _row, record in rows:
+            imported[type(record)].add(record.pk)
+    wanted: list[tuple[str, Pending, HsdsRecord, str, type, Any]] = []
+    for name, rows in instances.items():
+        table = tables()[name]
+        for column in table.columns:
+            field = table.field(column) if column != "id" else None
+            if not isinstance(field, models.ForeignKey):
+                continue
+            target = field.related_model
+            assert isinstance(target, type)
+            if not _checked(name, column, target):
+                continue
+            for row, record in rows:
+                value = getattr(record, field.attname)
+                if value is not None and value not in imported[target]:
+                    wanted.append((name, row, record, column, target, value))
+    existing: dict[type, set[Any]] = defaultdict(set)
+    for target in {w[4] for w in wanted}:
+        ids = {w[5] for w in wanted if w[4] is target}
+        for batch in chunks(ids):
+            existing[target].update(
+                target._default_manager.filter(pk__in=batch).values_list("pk", flat=True)
+            )
+    return [
+        RowError(
+            row.source,
+            row.row_number,
+            str(record.pk),
+            column,
+            f"refers to {tables_by_model()[target]} {value}, which is neither in this import "
+            "nor in the directory",
+        )
+        for _name, row, record, column, target, value in wanted
+        if value not in existing[target]
+    ]
+
+
+def tables_by_model() -> dict[type, str]:
+    return {table.model: name for name, table in tables().items()}
+
+
 def _load(pending: dict[str, list[Pending]], errors: list[RowError]) -> ImportReport:
-    instances = _instances(pending, errors)
+    built = _instances(pending, errors)
+    if not errors:
+        errors += _dangling(built)
     if errors:
         return ImportReport(errors=errors)
+    instances = {name: [record for _row, record in rows] for name, rows in built.items()}
     with transaction.atomic():
         created, updated = write_tables(instances)
         search_index.refresh(affected_services(instances))
@@ -299,6 +407,6 @@ def export_csv(directory: str | Path) -> None:
     for name, table_rows in export_rows().items():
         table = tables()[name]
         with (directory / table.path).open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=table.columns)
+            writer = spreadsheet.dict_writer(handle, fieldnames=table.columns)
             writer.writeheader()
             writer.writerows(table_rows)

@@ -5,6 +5,8 @@ the message, so they can be stored, logged and sent back without PHI.
 """
 
 import contextlib
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -207,12 +209,62 @@ FHIR_STATUSES = frozenset(
 )
 
 
+# FHIR resources nest a few levels (Encounter → contained Patient → name → given); 64 is far
+# more than any Encounter needs and far below what exhausts Python's recursion on json.loads.
+MAX_JSON_DEPTH = 64
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+NOT_A_BRACKET = re.compile(r"[^\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deeply `text` nests arrays and objects, counted without recursion."""
+    depth = deepest = 0
+    for bracket in NOT_A_BRACKET.sub("", JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def read_json(body: bytes) -> Any:
+    """The feed's JSON body; Malformed for text that is not UTF-8 JSON or nests too deeply."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Malformed("The body is not UTF-8 text.") from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise Malformed(f"The JSON nests more than {MAX_JSON_DEPTH} levels deep.")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise Malformed("The body is not JSON.") from None
+
+
+def _check_types(payload: dict[str, Any]) -> None:
+    """The fields the idempotency key is made of, before they are used (model validation
+    comes later): a number where a list belongs must be refused here, not crash."""
+    identifiers = payload.get("identifier")
+    if identifiers is not None and not (
+        isinstance(identifiers, list) and all(isinstance(i, dict) for i in identifiers)
+    ):
+        raise Malformed("Encounter.identifier must be a list of Identifier objects.")
+    for identifier in identifiers or []:
+        for name in ("system", "value"):
+            if identifier.get(name) is not None and not isinstance(identifier[name], str):
+                raise Malformed(f"Encounter.identifier.{name} must be a string.")
+    if payload.get("id") is not None and not isinstance(payload["id"], str):
+        raise Malformed("Encounter.id must be a string.")
+    meta = payload.get("meta")
+    if isinstance(meta, dict) and not isinstance(meta.get("versionId") or "", str):
+        raise Malformed("Encounter.meta.versionId must be a string.")
+
+
 def fhir_key(payload: Any) -> str:
     """Idempotency for an Encounter *version*: its identity (first identifier system|value, else
     its id) plus meta.versionId, or else its status and period, so the same resource sent twice
     is a duplicate while an update (arrived → finished, entered-in-error) is applied."""
     if not isinstance(payload, dict):
         return ""
+    _check_types(payload)
     identity = ""
     for identifier in payload.get("identifier") or []:
         if isinstance(identifier, dict) and identifier.get("value"):

@@ -29,13 +29,13 @@ from medhome.audit.services import record
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
-from medhome.families.names import name_key
 from medhome.families.services import record_birth_discharge
 from medhome.practices.models import Practice
 from medhome.tasks.models import TaskKind
 from medhome.tasks.services import cancel_tasks_for, open_task
 
 from . import parsing
+from .checks import check_lengths, column_length, match_child, same_patient
 from .models import (
     TRANSITION_KINDS,
     CareEvent,
@@ -55,6 +55,8 @@ FEED_ROLE = "feed"
 FOLLOW_UP_TITLE = "Contact the family within 2 business days"
 FOLLOW_UP_BUSINESS_DAYS = 2
 CSV_COLUMNS = ("mrn", "kind", "started_at", "ended_at", "facility", "notes")
+KEY_LENGTH = 250  # of InboundMessage.idempotency_key's 300
+FACILITY_LENGTH = column_length("facility")
 
 
 def feed_actor(practice: Practice) -> Actor:
@@ -69,27 +71,6 @@ def add_business_days(moment: datetime, days: int) -> datetime:
         if result.weekday() < 5:
             days -= 1
     return result
-
-
-# --- Matching -----------------------------------------------------------------------------------
-
-
-def match_child(practice: Practice, identity: parsing.Identity) -> Child | None:
-    """By MRN in the practice; else exact name key + birth date with exactly one candidate."""
-    children = Child.objects.for_practice(practice)
-    for mrn in identity.mrns:
-        child = children.filter(mrn=mrn).first()
-        if child is not None:
-            return child
-    given, family = name_key(identity.given_name), name_key(identity.family_name)
-    if not (given and family and identity.date_of_birth):
-        return None
-    candidates = list(
-        children.filter(
-            given_name_key=given, family_name_key=family, date_of_birth=identity.date_of_birth
-        )[:2]
-    )
-    return candidates[0] if len(candidates) == 1 else None
 
 
 # --- Transitions of care -----------------------------------------------------------------------
@@ -207,7 +188,12 @@ def _kind_for(adt: Adt) -> str:
 
 
 def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> CareEvent | None:
-    """Create or update the hospital visit's event; None when the message changes no event."""
+    """Create or update the hospital visit's event; None when the message changes no event.
+
+    Malformed (nothing written: the caller's transaction rolls back) when the visit's event
+    belongs to another patient, the visit would end before it started, or a value is too long.
+    """
+    check_lengths(adt)
     existing = None
     if adt.visit_number:
         existing = (
@@ -215,6 +201,14 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
             .filter(sending_facility=adt.sending_facility, visit_number=adt.visit_number)
             .first()
         )
+    if existing is not None and not same_patient(practice, existing, adt.identity):
+        raise Malformed(
+            "The visit number belongs to another patient's event: nothing was changed.",
+            code="AE",
+        )
+    start = existing.started_at if existing is not None else adt.started_at
+    if adt.ended_at is not None and start is not None and adt.ended_at < start:
+        raise Malformed("The visit ends before it starts.", code="AE")
     actor = feed_actor(practice)
     if adt.retract or adt.cancel_discharge:
         if existing is None:
@@ -261,14 +255,14 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
         kind=_kind_for(adt),
         started_at=adt.started_at,
         ended_at=adt.ended_at,
-        facility=adt.facility[:200],
-        visit_number=adt.visit_number[:100],
-        sending_facility=adt.sending_facility[:200],
+        facility=adt.facility,
+        visit_number=adt.visit_number,
+        sending_facility=adt.sending_facility,
         patient_class=adt.patient_class,
         source=source,
-        incoming_mrn=(identity.mrns[0] if identity.mrns else "")[:100],
-        incoming_given_name=identity.given_name[:100],
-        incoming_family_name=identity.family_name[:100],
+        incoming_mrn=identity.mrns[0] if identity.mrns else "",
+        incoming_given_name=identity.given_name,
+        incoming_family_name=identity.family_name,
         incoming_date_of_birth=identity.date_of_birth,
         created_at=at,
     )
@@ -302,6 +296,9 @@ def _refuse(message: InboundMessage, error: Malformed, response: str) -> Inbound
 
 def _claim_key(message: InboundMessage, key: str) -> InboundMessage | None:
     """Give the message its key; the earlier message holding that key, if any (a duplicate)."""
+    # Room for "#duplicate:<uuid>" too, so a resent message keeps its whole key.
+    if len(key) > KEY_LENGTH:
+        raise Malformed("The message's identifiers are too long to be a message key.")
     earlier = (
         InboundMessage.objects.for_practice(message.practice)
         .filter(idempotency_key=key)
@@ -326,7 +323,8 @@ def _claim_key(message: InboundMessage, key: str) -> InboundMessage | None:
 
 
 def _process(message: InboundMessage, adt: Adt, *, source: str, at: datetime) -> None:
-    """Apply a parsed message once; running it again changes nothing (keyed on the visit)."""
+    """Apply a parsed message once; running it again changes nothing (keyed on the visit).
+    Malformed when apply_adt refuses it, with nothing of it written."""
     with transaction.atomic():
         event = apply_adt(message.practice, adt, source=source, at=at)
         message.event = event
@@ -360,7 +358,13 @@ def receive_hl7(*, practice: Practice, raw: str, at: datetime) -> tuple[str, Inb
         message.save(update_fields=["status"])
         logger.info("feed message %s stored, event type not handled", message.pk)
         return reply, message
-    _process(message, adt, source=Source.HL7V2, at=at)
+    try:
+        _process(message, adt, source=Source.HL7V2, at=at)
+    except Malformed as error:
+        reply = parsing.ack(
+            parsed, code=error.code, text=error.text, control_id=adt.control_id, at=at
+        )
+        return reply, _refuse(message, error, reply)
     return reply, message
 
 
@@ -372,7 +376,29 @@ def receive_fhir_encounter(
     What is accepted is documented on parsing.read_encounter.
     """
     raw = json.dumps(payload, sort_keys=True, default=str)
-    message = _store(practice, MessageFormat.FHIR, raw, at)
+    return _receive_encounter(_store(practice, MessageFormat.FHIR, raw, at), payload, at=at)
+
+
+def receive_fhir(*, practice: Practice, body: bytes, at: datetime) -> tuple[dict, InboundMessage]:
+    """The feed's FHIR entry: the body is stored as it arrived, then read as JSON, so a body
+    that cannot be read (not UTF-8, not JSON, nested too deeply) is kept and refused."""
+    message = _store(practice, MessageFormat.FHIR, body.decode("utf-8", errors="replace"), at)
+    try:
+        payload = parsing.read_json(body)
+    except Malformed as error:
+        return _refuse_encounter(message, error), message
+    return _receive_encounter(message, payload, at=at)
+
+
+def _refuse_encounter(message: InboundMessage, error: Malformed) -> dict[str, Any]:
+    outcome = parsing.operation_outcome(severity="error", code="invalid", text=error.text)
+    _refuse(message, error, json.dumps(outcome))
+    return outcome
+
+
+def _receive_encounter(
+    message: InboundMessage, payload: Any, *, at: datetime
+) -> tuple[dict[str, Any], InboundMessage]:
     try:
         key = parsing.fhir_key(payload)
         if not key:
@@ -381,15 +407,16 @@ def receive_fhir_encounter(
             return json.loads(message.response or "{}"), message
         adt = parsing.read_encounter(payload)
     except Malformed as error:
-        outcome = parsing.operation_outcome(severity="error", code="invalid", text=error.text)
-        _refuse(message, error, json.dumps(outcome))
-        return outcome, message
+        return _refuse_encounter(message, error), message
     outcome = parsing.operation_outcome(
         severity="information", code="informational", text="Encounter accepted."
     )
     message.response = json.dumps(outcome)
     message.save(update_fields=["response"])
-    _process(message, adt, source=Source.FHIR, at=at)
+    try:
+        _process(message, adt, source=Source.FHIR, at=at)
+    except Malformed as error:
+        return _refuse_encounter(message, error), message
     return outcome, message
 
 
@@ -397,15 +424,19 @@ def reprocess(*, message: InboundMessage, at: datetime) -> InboundMessage:
     """Apply a stored message again (after a fix, or when it stayed accepted): idempotent."""
     if message.status in {MessageStatus.ERROR, MessageStatus.DUPLICATE}:
         return message
-    if message.format == MessageFormat.HL7V2:
-        parsed, key = parsing.parse_hl7(message.raw)
-        adt = parsing.read_adt(parsed, key)
-        if adt.message_type in parsing.HANDLED_EVENTS:
-            _process(message, adt, source=Source.HL7V2, at=at)
-    else:
-        _process(
-            message, parsing.read_encounter(json.loads(message.raw)), source=Source.FHIR, at=at
-        )
+    try:
+        if message.format == MessageFormat.HL7V2:
+            parsed, key = parsing.parse_hl7(message.raw)
+            adt = parsing.read_adt(parsed, key)
+            if adt.message_type in parsing.HANDLED_EVENTS:
+                _process(message, adt, source=Source.HL7V2, at=at)
+        else:
+            payload = parsing.read_json(message.raw.encode())
+            _process(message, parsing.read_encounter(payload), source=Source.FHIR, at=at)
+    except Malformed as error:
+        # Refused now (e.g. the visit's event has since been filed to another child): the
+        # stored answer stays the one the sender got.
+        return _refuse(message, error, message.response)
     return message
 
 
@@ -535,6 +566,10 @@ def import_csv(*, actor: Actor, file: IO[bytes] | IO[str], at: datetime) -> Impo
             continue
         if ended is not None and ended < started:
             report.errors.append((number, _("The end is before the start.")))
+            continue
+        if len(values["facility"]) > FACILITY_LENGTH:
+            message = _("The facility is longer than %(limit)d characters.")
+            report.errors.append((number, message % {"limit": FACILITY_LENGTH}))
             continue
         rows.append({**values, "child": child, "started_at": started, "ended_at": ended})
     if report.errors:

@@ -4,7 +4,6 @@ Thin: parse, one domain call, render. The feed authenticates by a practice's bea
 by a session, so it is CSRF-exempt and never touches the user's practice.
 """
 
-import json
 from uuid import UUID
 
 from django.contrib import messages
@@ -26,7 +25,6 @@ from medhome.families.services import record_chart_opened
 
 from . import selectors, services
 from .forms import CsvUploadForm, EventForm, ResolveForm
-from .parsing import operation_outcome
 
 MAX_FEED_BYTES = 1_000_000
 
@@ -127,15 +125,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("The message is too large."), status=413)
     content_type = request.content_type or ""
     if "json" in content_type:
-        try:
-            payload = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            outcome = operation_outcome(
-                severity="error", code="invalid", text="The body is not JSON."
-            )
-            return JsonResponse(outcome, status=400, content_type="application/fhir+json")
-        outcome, message = services.receive_fhir_encounter(
-            practice=practice, payload=payload, at=clock.now()
+        outcome, message = services.receive_fhir(
+            practice=practice, body=request.body, at=clock.now()
         )
         status = 400 if message.status == "error" else 200
         return JsonResponse(outcome, status=status, content_type="application/fhir+json")

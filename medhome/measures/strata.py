@@ -7,6 +7,7 @@ language, payer, ZIP, site and clinician. One GROUP BY query per dimension (alon
 one query with a pair of conditional counts per category), whatever the panel size.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,18 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("clinician", _("Primary care clinician")),
     )
 }
+
+
+def is_group_key(dimension: str, key: str) -> bool:
+    """Whether `key` can name a group of `dimension`: a site's key is a UUID and a clinician's
+    an integer id, which the database would refuse to compare with anything else (a 500)."""
+    if not key or dimension not in ("site", "clinician"):
+        return True
+    try:
+        uuid.UUID(key) if dimension == "site" else int(key)
+    except ValueError:
+        return False
+    return True
 
 
 def _choice_label(choices) -> Callable[[object], str]:

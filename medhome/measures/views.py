@@ -2,7 +2,6 @@
 the children behind a figure (audited), the suppressed CSV export and the network comparison.
 Thin: parse, one selector call, render."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medhome.accounts.roles import Capability
-from medhome.core import clock
+from medhome.core import clock, spreadsheet
 from medhome.core.decorators import requires
+from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
 
 from . import definitions, periods, selectors, strata
@@ -148,6 +148,8 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
     by, group = request.GET.get("by"), request.GET.get("group")
     if by is not None and group is not None:
         if by in strata.DIMENSIONS:
+            if not strata.is_group_key(by, group):
+                raise malformed("group")
             stratum = (by, group)
         else:
             messages.error(
@@ -189,7 +191,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"medhome-measures-{key or 'all'}-{period.key}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(selectors.EXPORT_HEADER)
     writer.writerows(rows)
     return response

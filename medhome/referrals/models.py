@@ -181,6 +181,12 @@ class Referral(PracticeScopedModel):
         source = self.source_administration
         return self.confidential or bool(source is not None and source.confidential)
 
+    @property
+    def number(self) -> str:
+        """How the practice and the organization name a referral to each other without the
+        child's name (an organization sees the name only when the family consented to it)."""
+        return f"R-{self.pk.hex[:8].upper()}"
+
 
 class ReferralConsent(PracticeScopedModel):
     """What the family agreed to share with the named organization, by whom and how.

@@ -232,7 +232,9 @@ def partner_view(referral: Referral, *, today: date | None = None) -> PartnerVie
     if SharedItem.NAME in items:
         child_name = f"{child.display_name} {child.legal_family_name}"
     else:
-        child_name = f"{child.display_name} {child.legal_family_name[:1]}."
+        # Not even a first name and an initial: with a need and a ZIP code that can be enough
+        # to know the family. The number is what both sides quote to each other.
+        child_name = _("Referral %(number)s") % {"number": referral.number}
     caregiver = consent.given_by_caregiver if consent else None
     contact = {"name": "", "phone": "", "email": "", "channel": ""}
     withheld = ""

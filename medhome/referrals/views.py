@@ -18,6 +18,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.forms import attach_errors
+from medhome.core.params import optional_id
 from medhome.core.requests import AuthedRequest
 from medhome.directory import selectors as directory
 from medhome.directory import services as directory_services
@@ -59,10 +60,9 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Choose the need and the organization; the need is suggested by a positive screen."""
     child = access_child(request.actor, child_id)
     administration = None
-    if request.GET.get("from") or request.POST.get("from"):
-        administration = access_administration(
-            request.actor, UUID(request.GET.get("from") or request.POST["from"])
-        )
+    source_id = optional_id(request.GET, "from") or optional_id(request.POST, "from")
+    if source_id:
+        administration = access_administration(request.actor, source_id)
         if administration.child_id != child.pk:
             administration = None
     suggested = services.suggested_needs(administration) if administration else []

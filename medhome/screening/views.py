@@ -4,7 +4,7 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.forms import attach_errors
+from medhome.core.params import optional_id
 from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_caregiver, access_child
 from medhome.instruments import registry
@@ -136,17 +137,15 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     if mode not in (Mode.TABLET, Mode.STAFF_ENTRY):
         mode = Mode.TABLET
     follows = None
-    if request.POST.get("follows"):
+    if follows_id := optional_id(request.POST, "follows"):
         follows = selectors.access_administration(
-            request.actor, UUID(request.POST["follows"]), need=Capability.SCREENING_DETAIL
+            request.actor, follows_id, need=Capability.SCREENING_DETAIL
         )
         if follows.child_id != child.pk:
             follows = None
     caregiver = None
-    if request.POST.get("caregiver"):
-        caregiver = access_caregiver(
-            request.actor, UUID(request.POST["caregiver"]), need=Capability.CHART_READ
-        )
+    if caregiver_id := optional_id(request.POST, "caregiver"):
+        caregiver = access_caregiver(request.actor, caregiver_id, need=Capability.CHART_READ)
     try:
         administration = services.start_administration(
             actor=request.actor,
@@ -284,6 +283,14 @@ def result(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def child_screenings(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    # The tab is for roles that see results or send forms; the legal partner and the practice
+    # admin have neither. Checked before the child is looked up, so the answer (403) is the same
+    # for a real and a made-up id.
+    if not (
+        request.actor.can(Capability.SCREENING_RESULTS)
+        or request.actor.can(Capability.SCREENING_SEND)
+    ):
+        raise PermissionDenied
     child = access_child(request.actor, child_id)
     services.record_opened(
         actor=request.actor,

@@ -97,12 +97,13 @@ def test_partner_view_holds_only_the_consented_minimum(
     consented(coordinator, referral, caregiver_a, items=("need",))
     referral = services.send(actor=coordinator, referral=referral, at=MOMENT)
     view = selectors.partner_view(referral, today=date(2026, 3, 4))
-    assert view.child_name == "Sofía G."
+    assert view.child_name == f"Referral {referral.number}"  # no "name" consent: no name
     assert view.need == "food"
     assert (view.contact_phone, view.contact_email, view.contact_name) == ("", "", "")
     assert (view.language, view.child_age, view.notes_to_share) == ("", "", "")
     text = repr(asdict(view))
     for secret in [
+        CHILD_A["legal_given_name"],
         CHILD_A["legal_family_name"],
         CHILD_A["mrn"],
         "2023-05-17",

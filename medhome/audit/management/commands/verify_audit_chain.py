@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from medhome.audit.services import verify_chain
+from medhome.audit.services import truncation, verify_chain
 from medhome.practices.models import Practice
 
 
@@ -14,6 +14,8 @@ class Command(BaseCommand):
             if broken:
                 failures += 1
                 self.stderr.write(f"{practice.pk}: broken at sequence {broken[:10]}")
+                if cut := truncation(practice):
+                    self.stderr.write(f"{practice.pk}: {cut}")
             else:
                 self.stdout.write(f"{practice.pk}: intact")
         if failures:

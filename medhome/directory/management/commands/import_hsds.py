@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from medhome.directory.hsds import import_path, import_rows
+from medhome.directory.hsds import BrokenPackage, import_path, import_rows
 from medhome.directory.taxonomy import needs_taxonomy_rows
 
 
@@ -11,12 +12,18 @@ class Command(BaseCommand):
         parser.add_argument("path")
 
     def handle(self, *args, path: str, **options):
-        import_rows(needs_taxonomy_rows(), source="needs taxonomy")
-        report = import_path(path)
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if not report.ok:
-            raise CommandError(f"{len(report.errors)} error(s); nothing was imported")
+        # One transaction: a package that fails leaves the directory as it was, needs taxonomy
+        # included.
+        with transaction.atomic():
+            import_rows(needs_taxonomy_rows(), source="needs taxonomy")
+            try:
+                report = import_path(path)
+            except BrokenPackage as error:
+                raise CommandError(f"{error} Nothing was imported.") from None
+            if not report.ok:
+                for row_error in report.errors:
+                    self.stderr.write(str(row_error))
+                raise CommandError(f"{len(report.errors)} error(s); nothing was imported")
         for table, created in report.created.items():
             updated = report.updated.get(table, 0)
             if created or updated:
