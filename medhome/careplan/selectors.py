@@ -3,15 +3,17 @@
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
+from medhome.portal.models import FamilyLink
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
 
-from .models import CarePlan, CareTeamMember, FamilyPlanLink, Goal, PlanAction, PlanChange
+from .models import CarePlan, CareTeamMember, Goal, PlanAction, PlanChange
 
 READ = Capability.CHART_READ
 
@@ -35,10 +37,6 @@ def access_action(actor: Actor, action_id: UUID | str) -> PlanAction:
 
 def access_member(actor: Actor, member_id: UUID | str) -> CareTeamMember:
     return get_scoped(actor, CareTeamMember, need=READ, pk=member_id)
-
-
-def access_family_link(actor: Actor, link_id: UUID | str) -> FamilyPlanLink:
-    return get_scoped(actor, FamilyPlanLink, need=Capability.PLAN_EDIT, pk=link_id)
 
 
 def team_of(child: Child) -> QuerySet[CareTeamMember]:
@@ -84,14 +82,21 @@ def linkable_screenings(plan: CarePlan) -> QuerySet[Administration]:
     ).order_by("-submitted_at")
 
 
-def family_links_of(plan: CarePlan) -> QuerySet[FamilyPlanLink]:
-    return FamilyPlanLink.objects.filter(practice_id=plan.practice_id, plan=plan).select_related(
-        "caregiver"
-    )
+def plan_of_link(link: FamilyLink) -> CarePlan:
+    """The plan a care-plan family link opens: its child's one plan, in the link's practice."""
+    plan = CarePlan.objects.filter(practice_id=link.practice_id, child_id=link.child_id).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
-def family_visible_actions(plan: CarePlan) -> list[PlanAction]:
-    """Actions a caregiver may see: none that comes from a confidential screening (§11)."""
+def family_visible_actions(
+    plan: CarePlan, *, caregiver: Caregiver | None = None
+) -> list[PlanAction]:
+    """Actions a caregiver may see: none that comes from a confidential screening (§11).
+
+    `caregiver` is whom the page or print is for (a family link's caregiver), None for a print
+    made by staff for the family."""
     return [
         action
         for action in actions_of(plan)

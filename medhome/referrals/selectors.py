@@ -19,7 +19,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.directory.vocabulary import Need
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
 from medhome.practices.scoping import scoped
 
 from . import loop
@@ -30,6 +30,38 @@ from .states import Status
 # reads them, not every role that opens the chart.
 READ = Capability.REFERRAL_SEND
 _RELATED = ("child", "organization", "service", "created_by")
+
+
+# What a family's own page may list (the referral-status link): sent referrals, never a safety
+# referral, and only those the caregiver the link is for consented to (an adolescent's own
+# consent keeps a referral the adolescent's).
+FAMILY_VISIBLE = (
+    Status.REQUESTED,
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.IN_PROGRESS,
+    Status.ON_HOLD,
+    Status.COMPLETED,
+    Status.REJECTED,
+    Status.CANCELLED,
+    Status.FAILED,
+)
+
+
+def family_visible_referrals(*, child: Child, caregiver: Caregiver) -> QuerySet[Referral]:
+    """The child's referrals this caregiver may see on a family page."""
+    return (
+        Referral.objects.filter(
+            practice_id=child.practice_id,
+            child=child,
+            status__in=FAMILY_VISIBLE,
+            consent__given_by_adolescent=False,
+            consent__given_by_caregiver=caregiver,
+        )
+        .exclude(need=Need.SAFETY)
+        .select_related("organization", "service")
+        .order_by("-requested_at")
+    )
 
 
 # --- practice side ----------------------------------------------------------------------------
