@@ -25,8 +25,6 @@ from medhome.portal.models import Purpose
 from . import forms, pdf, selectors, services
 from .models import CarePlan
 
-FAMILY_LANGUAGES = ("en", "es")
-
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:

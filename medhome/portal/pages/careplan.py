@@ -121,7 +121,7 @@ def family_goal(
                     link=link,
                     goal=goal,
                     version=_version(form),
-                    values={
+                    **{
                         field: form.cleaned_data[field]
                         for field in ("text", "target_on", "status")
                         if field != "status" or form.cleaned_data[field]
