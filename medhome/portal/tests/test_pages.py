@@ -10,10 +10,8 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.core import clock
-from medhome.directory.models import Organization
 from medhome.portal import links
 from medhome.portal.models import FamilyLink, Purpose
-from medhome.referrals import services as referrals
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -107,50 +105,27 @@ def test_an_expired_or_revoked_token_is_no_guess(
 # --- The referral-status page -------------------------------------------------------------
 
 
-def sent_referral(actor, child, caregiver, organization, *, need="food"):
-    referral = referrals.start_referral(
-        actor=actor,
-        child=child,
-        need=need,
-        organization=organization,
-        priority="routine",
-        reason="Food runs out before the end of the month.",
-        at=clock.now(),
-    )
-    referrals.record_consent(
-        actor=actor,
-        referral=referral,
-        caregiver=caregiver,
-        shared_items=["need", "contact"],
-        notes_to_share="",
-        method="verbal",
-        at=clock.now(),
-    )
-    return referrals.send(actor=actor, referral=referral, at=clock.now())
-
-
 def test_the_status_link_shows_only_what_its_caregiver_consented_to(
-    client, coordinator, family_a, child_a, caregiver_a
+    client, coordinator, staff_a, family_a, child_a, caregiver_a
 ):
     second = factories.add_caregiver(family_a, given_name="Rafael", phone="+16175550100")
-    pantry = Organization.objects.create(name="Harbor Pantry")
-    housing = Organization.objects.create(name="Tidewater Housing Help")
-    sent_referral(coordinator, child_a, caregiver_a, pantry)
-    sent_referral(coordinator, child_a, second, housing, need="housing")
+    user = staff_a[Role.CARE_COORDINATOR]
+    factories.sent_referral(child_a, caregiver_a, user, factories.organization("Harbor Pantry"))
+    factories.sent_referral(child_a, second, user, factories.organization("Tidewater Pantry"))
     _link, token = issue(coordinator, child_a, caregiver_a)
 
     page = client.get(status_url(token)).content.decode()
 
     assert "Harbor Pantry" in page
-    assert "Tidewater Housing Help" not in page
+    assert "Tidewater Pantry" not in page  # Rafael consented to that one, not Marisol
 
 
 def test_staff_make_a_status_link_for_the_consenting_caregiver(
     log_in, staff_a, practice_a, coordinator, family_a, child_a, caregiver_a
 ):
     second = factories.add_caregiver(family_a, given_name="Rafael", phone="+16175550100")
-    referral = sent_referral(
-        coordinator, child_a, second, Organization.objects.create(name="Harbor Pantry")
+    referral = factories.sent_referral(
+        child_a, second, staff_a[Role.CARE_COORDINATOR], factories.organization("Harbor Pantry")
     )
     staff = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
 
@@ -240,3 +215,19 @@ def test_the_chart_leads_to_the_familys_links(client_a, coordinator, child_a, ca
 
     assert reverse("portal:family_links", args=[child_a.pk]) in chart
     assert "1 live link" in chart
+
+
+def test_a_safety_referral_never_shows_on_the_status_link(
+    client, coordinator, staff_a, child_a, caregiver_a
+):
+    from medhome.referrals.models import Referral
+
+    sent = factories.sent_referral(
+        child_a, caregiver_a, staff_a[Role.CARE_COORDINATOR], factories.organization("Safe House")
+    )
+    Referral.objects.filter(pk=sent.pk).update(need="safety")  # sent, consented by her
+    _link, token = issue(coordinator, child_a, caregiver_a)
+
+    page = client.get(status_url(token)).content.decode()
+
+    assert "Safe House" not in page
