@@ -9,7 +9,6 @@ memory unless CACHES says otherwise; with several server processes, point CACHES
 cache so the limit holds across them).
 """
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,7 +33,7 @@ def _guess_limit() -> int:
 
 
 def _guess_key(request: HttpRequest) -> tuple[str, int]:
-    window = int(time.time()) // WINDOW_SECONDS
+    window = int(clock.now().timestamp()) // WINDOW_SECONDS
     # REMOTE_ADDR only: a forwarded-for header is the client's to forge. Behind a proxy the
     # proxy must set REMOTE_ADDR (e.g. gunicorn's forwarded_allow_ips), not this code.
     address = request.META.get("REMOTE_ADDR", "")
@@ -45,7 +44,7 @@ def _throttled(request: HttpRequest) -> int:
     """Seconds until this address may try again, or 0."""
     key, window_ends = _guess_key(request)
     if (cache.get(key) or 0) >= _guess_limit():
-        return max(1, window_ends - int(time.time()))
+        return max(1, window_ends - int(clock.now().timestamp()))
     return 0
 
 
