@@ -231,3 +231,19 @@ def test_a_safety_referral_never_shows_on_the_status_link(
     page = client.get(status_url(token)).content.decode()
 
     assert "Safe House" not in page
+
+
+def test_revoking_from_a_page_goes_back_to_it_but_never_off_site(
+    client_a, coordinator, child_a, caregiver_a
+):
+    plan, _ = issue(coordinator, child_a, caregiver_a, Purpose.CARE_PLAN)
+    status, _ = issue(coordinator, child_a, caregiver_a)
+    plan_page = reverse("careplan:plan", args=[child_a.pk])
+
+    back = client_a.post(reverse("portal:revoke", args=[plan.pk]), {"next": plan_page})
+    away = client_a.post(
+        reverse("portal:revoke", args=[status.pk]), {"next": "https://evil.example/"}
+    )
+
+    assert back["Location"] == plan_page
+    assert away["Location"] == reverse("portal:family_links", args=[child_a.pk])
