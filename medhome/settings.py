@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "medhome.instruments",
     "medhome.visits",
     "medhome.periodicity",
+    "medhome.portal",
     "medhome.screening",
     "medhome.directory",
     "medhome.tasks",

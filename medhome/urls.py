@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.measures.urls")),
     path("", include("medhome.families.urls")),
+    path("", include("medhome.portal.pages.urls")),
 ]
 
 handler400 = "medhome.core.views.bad_request"

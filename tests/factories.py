@@ -416,6 +416,8 @@ def care_plan(child, caregiver, user) -> dict:
     from medhome.careplan import services as plans
     from medhome.core import clock
     from medhome.core.actor import Actor
+    from medhome.portal import links
+    from medhome.portal.models import Purpose
 
     role = user.memberships.get(practice=child.practice).role
     actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
@@ -431,5 +433,7 @@ def care_plan(child, caregiver, user) -> dict:
     )
     goal = plans.add_goal(actor=actor, plan=plan, text="Sleep through the night", at=now)
     action = plans.add_action(actor=actor, plan=plan, text="Call the sleep clinic", at=now)
-    link, _token = plans.create_family_link(actor=actor, plan=plan, caregiver=caregiver, at=now)
+    link, _token = links.issue_link(
+        actor=actor, purpose=Purpose.CARE_PLAN, child=child, caregiver=caregiver, at=now
+    )
     return {"plan": plan, "member": member, "goal": goal, "action": action, "plan_link": link}

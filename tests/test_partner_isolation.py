@@ -14,10 +14,9 @@ PARTNER_ROUTES = [(name, params) for name, params in ROUTES if name.startswith("
 PRACTICE_ROUTES = [
     (name, params)
     for name, params in ROUTES
-    if name.split(":")[0] in ("families", "screening", "referrals", "staff")
+    if name.split(":")[0] in ("families", "screening", "referrals", "staff", "portal")
     and not name.startswith("referrals:partner")
-    and not name.startswith("screening:family")
-    and name != "referrals:family_status"  # the family's token page, public by design
+    and "token" not in params  # the family's token pages, public by design
 ]
 
 

@@ -168,6 +168,50 @@ def test_the_log_filter_removes_query_strings():
     assert record.getMessage() == '"GET /children/?[redacted] HTTP/1.1" 200'
 
 
+# Every page a family opens with a token (medhome.portal): found by walking the URL resolver, so a
+# new family page is covered the day it is added.
+FAMILY_TOKEN_ROUTES = [
+    (name, params) for name, params in ROUTES if name.startswith("portal:") and "token" in params
+]
+SECRET_TOKEN = "Zq9-secret-family-token-0123456789abcdefABCDEF"
+
+
+def family_url(name: str, params: tuple[str, ...]) -> str:
+    fill = {"token": SECRET_TOKEN, "goal_id": "00000000-0000-4000-8000-000000000001"}
+    return reverse(name, kwargs={p: fill.get(p, "phq9") for p in params})
+
+
+def test_the_walk_finds_every_family_page():
+    assert {name for name, _ in FAMILY_TOKEN_ROUTES} >= {
+        "portal:screening_start",
+        "portal:screening_form",
+        "portal:screening_done",
+        "portal:plan",
+        "portal:plan_goal",
+        "portal:plan_print",
+        "portal:referral_status",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), FAMILY_TOKEN_ROUTES, ids=[n for n, _ in FAMILY_TOKEN_ROUTES]
+)
+def test_no_family_token_reaches_a_log(client, all_records, log_output, name, params):
+    url = family_url(name, params)
+    access_line = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s %s HTTP/1.1" %s', ("GET", url, 404), None
+    )
+
+    response = client.get(f"{url}?lang=es")
+    logging.getLogger("django.server").handle(access_line)
+
+    logged = log_output.getvalue()
+    assert response.status_code == 404
+    assert "Not Found: /" in logged and "[token]" in logged  # the request was logged, redacted
+    assert SECRET_TOKEN not in logged
+    assert SECRET_TOKEN not in all_records.text
+
+
 # --- Headers and pages ---------------------------------------------------------------------------
 
 

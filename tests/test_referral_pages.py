@@ -82,7 +82,7 @@ def test_the_family_sees_their_referrals_by_their_own_link(coordinator, client, 
 
     assert page.status_code == 200 and "Harbor Pantry" in page.content.decode()
     assert "Ran out of food" not in page.content.decode()  # the team's own note stays inside
-    assert expired.status_code == 404
+    assert expired.status_code == 410  # a real token that expired: gone, not unknown
 
 
 def test_no_response_after_three_business_days_becomes_a_task_once(referral):

@@ -16,7 +16,8 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.periodicity.models import RowCompletion
-from medhome.screening.models import Administration, CriticalAlert, FamilyLink, Status
+from medhome.portal.models import FamilyLink
+from medhome.screening.models import Administration, CriticalAlert, Status
 
 from . import factories
 
@@ -85,9 +86,9 @@ def test_a_due_screener_is_preselected_and_a_link_is_made_without_keeping_the_to
     link = FamilyLink.objects.get()
     token = phq9_link.split("/")[2]
     assert "phq9:caregiver" in preselected
-    assert link.instruments == ["phq9"] and link.language == "es"
+    assert link.screeners.instruments == ["phq9"] and link.language == "es"
     assert token not in link.token_digest and len(link.token_digest) == 64
-    assert AuditEvent.objects.filter(object_type="screening_link", action="create").count() == 1
+    assert AuditEvent.objects.filter(object_type="portal.familylink", action="create").count() == 1
 
 
 def test_a_screener_not_due_needs_a_reason(coordinator_a, child_a, caregiver_a):
@@ -99,7 +100,7 @@ def test_a_screener_not_due_needs_a_reason(coordinator_a, child_a, caregiver_a):
     assert refused.status_code == 400
     assert "not due for this child today" in refused.content.decode()
     assert allowed.status_code == 200 and path
-    assert FamilyLink.objects.get().override_reason == "Mother asked for help"
+    assert FamilyLink.objects.get().screeners.override_reason == "Mother asked for help"
 
 
 @pytest.mark.parametrize(
@@ -568,12 +569,12 @@ def test_a_positive_food_screen_suggests_its_z_code_on_the_result(client_a, infa
 def test_a_stopped_link_no_longer_opens(coordinator_a, client, phq9_link):
     link = FamilyLink.objects.get()
 
-    stopped = coordinator_a.post(reverse("screening:revoke_link", kwargs={"link_id": link.pk}))
+    stopped = coordinator_a.post(reverse("portal:revoke", kwargs={"link_id": link.pk}))
     response = client.get(phq9_link)
 
     assert stopped.status_code == 302
     assert response.status_code == 410 and response.context["reason"] == "revoked"
-    assert AuditEvent.objects.filter(object_type="screening_link", action="update").exists()
+    assert AuditEvent.objects.filter(object_type="portal.familylink", action="update").exists()
 
 
 def test_a_preterm_infant_gets_the_developmental_form_for_the_corrected_age(family_a):

@@ -17,12 +17,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
-from medhome.careplan.models import CarePlan, CareTeamMember, FamilyPlanLink, Goal, PlanAction
+from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.events.models import CareEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.portal.models import FamilyLink
 from medhome.practices.models import Membership
 from medhome.referrals.models import Referral
-from medhome.screening.models import Administration, CriticalAlert, FamilyLink
+from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 
 from . import factories
@@ -57,7 +58,6 @@ FILL = {
     "administration_id": lambda rows: rows["administration"].pk,
     "alert_id": lambda rows: rows["alert"].pk,
     "link_id": lambda rows: rows["link"].pk,
-    "plan_link_id": lambda rows: rows["plan_link"].pk,
     "referral_id": lambda rows: rows["referral"].pk,
     "task_id": lambda rows: rows["task"].pk,
     "event_id": lambda rows: rows["event"].pk,
@@ -101,15 +101,15 @@ PUBLIC = {
     "account_confirm_login_code": (302, 302, "/accounts/login/"),
     "mfa_authenticate": (302, 302, "/accounts/login/"),
     # The family's one-time link pages: the token is the key, no login; a wrong one says so.
-    "screening:family_start": (404, 405, None),
-    "screening:family_form": (404, 404, None),
-    "screening:family_done": (404, 405, None),
-    "referrals:family_status": (404, 405, None),
+    "portal:screening_start": (404, 405, None),
+    "portal:screening_form": (404, 404, None),
+    "portal:screening_done": (404, 405, None),
+    "portal:referral_status": (404, 405, None),
     # Hospitals' feed: a bearer token per practice, no session (401 without one).
     "events:feed": (405, 401, None),
-    "careplan:family_plan": (404, 404, None),
-    "careplan:family_goal": (404, 404, None),
-    "careplan:family_print": (404, 405, None),
+    "portal:plan": (404, 404, None),
+    "portal:plan_goal": (404, 404, None),
+    "portal:plan_print": (404, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -147,7 +147,7 @@ CLINICIAN_GET = {
     "staff:member": (403, None),
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
-    "screening:revoke_link": (405, None),
+    "portal:revoke": (405, None),
     "referrals:change": (405, None),
     "referrals:handoff": (405, None),
     "referrals:revoke": (405, None),
@@ -165,18 +165,17 @@ CLINICIAN_GET = {
     "careplan:add_note": (405, None),
     "careplan:create_link": (405, None),
     "careplan:edit_plan": (405, None),
-    "careplan:revoke_link": (405, None),
-    "careplan:family_plan": (404, None),
-    "careplan:family_goal": (404, None),
-    "careplan:family_print": (404, None),
-    "referrals:family_status": (404, None),
+    "portal:plan": (404, None),
+    "portal:plan_goal": (404, None),
+    "portal:plan_print": (404, None),
+    "portal:referral_status": (404, None),
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
-    "screening:family_start": (404, None),
-    "screening:family_form": (404, None),
-    "screening:family_done": (404, None),
+    "portal:screening_start": (404, None),
+    "portal:screening_form": (404, None),
+    "portal:screening_done": (404, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -200,8 +199,9 @@ GET_ONLY = {
     "screening:alerts",
     "screening:child",
     "screening:result",
-    "screening:family_start",
-    "screening:family_done",
+    "portal:screening_start",
+    "portal:screening_done",
+    "portal:family_links",
     "referrals:detail",
     "referrals:summary",
     "referrals:list",
@@ -214,7 +214,7 @@ GET_ONLY = {
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
     "screening:start",
-    "screening:revoke_link",
+    "portal:revoke",
     "referrals:change",
     "referrals:handoff",
     "referrals:revoke",
@@ -230,7 +230,6 @@ POST_ONLY = {
     "careplan:add_note",
     "careplan:create_link",
     "careplan:edit_plan",
-    "careplan:revoke_link",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -438,7 +437,6 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "member": CareTeamMember(pk=uuid.uuid4()),
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
-        "plan_link": FamilyPlanLink(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

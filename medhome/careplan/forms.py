@@ -198,7 +198,10 @@ class MemberForm(forms.Form):
             memberships__is_active=True,
             is_active=True,
         ).order_by("last_name", "first_name")
-        _rows(self, "caregiver").queryset = plan.child.family.caregivers.all()
+        caregivers = plan.child.family.caregivers.order_by("-is_primary_contact", "given_name")
+        _rows(self, "caregiver").queryset = caregivers
+        # The link is for one caregiver; the primary contact unless staff choose another.
+        self.fields["caregiver"].initial = caregivers.first()
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -237,7 +240,10 @@ class FamilyLinkForm(forms.Form):
 
     def __init__(self, *args: Any, plan: CarePlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _rows(self, "caregiver").queryset = plan.child.family.caregivers.all()
+        caregivers = plan.child.family.caregivers.order_by("-is_primary_contact", "given_name")
+        _rows(self, "caregiver").queryset = caregivers
+        # The link is for one caregiver; the primary contact unless staff choose another.
+        self.fields["caregiver"].initial = caregivers.first()
 
 
 class FamilyGoalForm(forms.Form):

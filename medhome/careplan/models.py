@@ -332,24 +332,3 @@ class PlanChange(PracticeScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "version"], name="careplan_change_version")
         ]
-
-
-class FamilyPlanLink(PracticeScopedModel):
-    """A link a caregiver can come back to, many times, until it expires or is revoked. Only a
-    digest of the token is kept."""
-
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plan_links")
-    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="family_links")
-    caregiver = models.ForeignKey(Caregiver, on_delete=models.PROTECT, related_name="+")
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    language = models.CharField(_("language"), max_length=35)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["child", "created_at"], name="plan_link_child_idx")]

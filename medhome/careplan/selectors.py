@@ -8,6 +8,7 @@ from django.http import Http404
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.families.models import Caregiver, Child
+from medhome.portal.models import FamilyLink
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
@@ -15,7 +16,6 @@ from medhome.screening.models import Administration
 from .models import (
     CarePlan,
     CareTeamMember,
-    FamilyPlanLink,
     Goal,
     PlanAction,
     PlanActionQuerySet,
@@ -54,10 +54,6 @@ def access_action(actor: Actor, action_id: UUID | str) -> PlanAction:
 
 def access_member(actor: Actor, member_id: UUID | str) -> CareTeamMember:
     return get_scoped(actor, CareTeamMember, need=READ, pk=member_id)
-
-
-def access_family_link(actor: Actor, link_id: UUID | str) -> FamilyPlanLink:
-    return get_scoped(actor, FamilyPlanLink, need=Capability.PLAN_EDIT, pk=link_id)
 
 
 def team_of(child: Child) -> QuerySet[CareTeamMember]:
@@ -107,10 +103,12 @@ def linkable_screenings(plan: CarePlan, *, confidential: bool = False) -> QueryS
     return screenings if confidential else screenings.filter(confidential=False)
 
 
-def family_links_of(plan: CarePlan) -> QuerySet[FamilyPlanLink]:
-    return FamilyPlanLink.objects.filter(practice_id=plan.practice_id, plan=plan).select_related(
-        "caregiver"
-    )
+def plan_of_link(link: FamilyLink) -> CarePlan:
+    """The plan a care-plan family link opens: its child's one plan, in the link's practice."""
+    plan = CarePlan.objects.filter(practice_id=link.practice_id, child_id=link.child_id).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 # A screen that found partner violence: nothing that follows from it goes on a shared page.

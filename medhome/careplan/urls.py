@@ -14,10 +14,5 @@ urlpatterns = [
     path("care-plans/<uuid:plan_id>/actions/", views.add_action, name="add_action"),
     path("care-plans/actions/<uuid:action_id>/", views.edit_action, name="edit_action"),
     path("care-plans/<uuid:plan_id>/family-link/", views.create_link, name="create_link"),
-    path("care-plans/links/<uuid:plan_link_id>/revoke/", views.revoke_link, name="revoke_link"),
     path("care-plans/<uuid:plan_id>/print/", views.print_plan, name="print"),
-    # The family's pages: the token is the only key.
-    path("p/<str:token>/", views.family_plan, name="family_plan"),
-    path("p/<str:token>/goals/<uuid:goal_id>/", views.family_goal, name="family_goal"),
-    path("p/<str:token>/print/", views.family_print, name="family_print"),
 ]

@@ -1,5 +1,6 @@
-"""Care plan pages: the team's page per child, edit forms, the family's pages under a token,
-and the printable plan (PDF). Thin: parse, one domain call, render."""
+"""Care plan pages: the team's page per child, edit forms, the family's link and the
+printable plan (PDF). The family's own pages are medhome.portal's. Thin: parse, one domain
+call, render."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,12 +8,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medhome.accounts.roles import Capability
@@ -20,11 +19,11 @@ from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_child
+from medhome.portal import links
+from medhome.portal.models import Purpose
 
 from . import forms, pdf, selectors, services
-from .models import CarePlan, FamilyPlanLink, MemberKind
-
-FAMILY_LANGUAGES = ("en", "es")
+from .models import CarePlan
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -90,7 +89,7 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "member_form": forms.MemberForm(plan=plan),
             "note_form": forms.NoteForm(),
             "link_form": forms.FamilyLinkForm(plan=plan),
-            "links": list(selectors.family_links_of(plan)),
+            "links": links.links_of(request.actor, plan.child, purpose=Purpose.CARE_PLAN),
             "now": clock.now(),
         }
     )
@@ -307,24 +306,19 @@ def create_link(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the caregiver to send the link to."))
         return redirect(_plan_url(plan))
-    link, token = services.create_family_link(
-        actor=request.actor, plan=plan, caregiver=form.cleaned_data["caregiver"], at=clock.now()
+    link, token = links.issue_link(
+        actor=request.actor,
+        purpose=Purpose.CARE_PLAN,
+        child=plan.child,
+        caregiver=form.cleaned_data["caregiver"],
+        at=clock.now(),
     )
-    url = request.build_absolute_uri(reverse("careplan:family_plan", args=[token]))
+    url = request.build_absolute_uri(reverse("portal:plan", args=[token]))
     response = render(
         request, "careplan/link_created.html", {"plan": plan, "link": link, "url": url}
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-@requires(Capability.PLAN_EDIT)
-@require_POST
-def revoke_link(request: AuthedRequest, plan_link_id: UUID) -> HttpResponse:
-    link = selectors.access_family_link(request.actor, plan_link_id)
-    services.revoke_family_link(actor=request.actor, link=link, at=clock.now())
-    messages.success(request, _("The family's link no longer works."))
-    return redirect(_plan_url(link.plan))
 
 
 @requires(Capability.CHART_READ)
@@ -334,177 +328,3 @@ def print_plan(request: AuthedRequest, plan_id: UUID) -> HttpResponse:
     plan = selectors.access_plan(request.actor, plan_id)
     services.record_opened(actor=request.actor, plan=plan, at=clock.now(), printed=True)
     return pdf.response(plan, language=forms.family_language(plan))
-
-
-# --- The family's side --------------------------------------------------------------------
-
-
-def family_page_language(request: HttpRequest, link: FamilyPlanLink | None) -> str:
-    chosen = request.GET.get("lang") or request.POST.get("lang")
-    for candidate in (chosen, link.language if link else None):
-        if candidate in FAMILY_LANGUAGES:
-            return candidate
-    return "en"
-
-
-def with_family_link(view: Any) -> Any:
-    """Open the link, or answer with the friendly page; render in the family's language."""
-
-    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            link = services.open_family_link(token, at=clock.now())
-        except services.LinkInvalid as problem:
-            language = family_page_language(request, problem.link)
-            with translation.override(language):
-                return render(
-                    request,
-                    "careplan/family/invalid.html",
-                    {"reason": problem.reason, "language": language},
-                    status=404 if problem.reason == "unknown" else 410,
-                )
-        language = family_page_language(request, link)
-        with translation.override(language):
-            return view(request, link, token, language, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return never_cache(wrapped)
-
-
-def _family_actor(request: HttpRequest, link: FamilyPlanLink) -> Any:
-    return services.family_actor(link, getattr(request, "request_id", ""))
-
-
-def _family_goal(link: FamilyPlanLink, goal_id: UUID) -> Any:
-    goal = selectors.goals_of(link.plan).filter(pk=goal_id).first()
-    if goal is None:
-        raise Http404
-    return goal
-
-
-def _family_context(link: FamilyPlanLink, token: str, language: str) -> dict[str, Any]:
-    plan = link.plan
-    goals = list(selectors.goals_of(plan))
-    return {
-        "link": link,
-        "token": token,
-        "language": language,
-        "plan": plan,
-        "child_name": link.child.display_name,
-        "team": [
-            member
-            for member in selectors.team_of(link.child)
-            if member.kind != MemberKind.CAREGIVER or member.caregiver_id
-        ],
-        "goals": goals,
-        "actions": selectors.family_visible_actions(plan, caregiver=link.caregiver),
-        "goal_form": forms.FamilyGoalForm(),
-        "note_form": forms.FamilyNoteForm(),
-    }
-
-
-@require_http_methods(["GET", "POST"])
-@with_family_link
-def family_plan(
-    request: HttpRequest, link: FamilyPlanLink, token: str, language: str
-) -> HttpResponse:
-    """The plan as the family sees it; they may add a goal of their own here."""
-    context = _family_context(link, token, language)
-    status = 200
-    if request.method == "POST":
-        form = forms.FamilyGoalForm(request.POST)
-        if form.is_valid():
-            try:
-                services.family_add_goal(
-                    link=link,
-                    text=form.cleaned_data["text"],
-                    target_on=form.cleaned_data["target_on"],
-                    at=clock.now(),
-                    request_id=getattr(request, "request_id", ""),
-                )
-                return redirect(reverse("careplan:family_plan", args=[token]) + f"?lang={language}")
-            except ValidationError as error:
-                form.add_error(None, error)
-        context["goal_form"] = form
-        status = 400
-    else:
-        services.record_opened(actor=_family_actor(request, link), plan=link.plan, at=clock.now())
-    return render(request, "careplan/family/plan.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-@with_family_link
-def family_goal(
-    request: HttpRequest, link: FamilyPlanLink, token: str, language: str, goal_id: UUID
-) -> HttpResponse:
-    """Change one of the family's own goals, or add a note to it."""
-    goal = _family_goal(link, goal_id)
-    back = reverse("careplan:family_plan", args=[token]) + f"?lang={language}"
-    form = forms.FamilyGoalForm(
-        request.POST if request.POST.get("what") == "goal" else None,
-        initial={
-            "version": goal.version,
-            "text": goal.text,
-            "target_on": goal.target_on,
-            "status": goal.status,
-        },
-    )
-    note_form = forms.FamilyNoteForm(request.POST if request.POST.get("what") == "note" else None)
-    refused = ""
-    status = 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("what") == "note" and note_form.is_valid():
-                services.family_add_note(
-                    link=link,
-                    goal=goal,
-                    text=note_form.cleaned_data["text"],
-                    at=clock.now(),
-                    request_id=getattr(request, "request_id", ""),
-                )
-                return redirect(back)
-            if request.POST.get("what") == "goal" and form.is_valid():
-                services.family_update_own_goal(
-                    link=link,
-                    goal=goal,
-                    version=_version(form),
-                    **{
-                        field: form.cleaned_data[field]
-                        for field in ("text", "target_on", "status")
-                        if field != "status" or form.cleaned_data[field]
-                    },
-                    at=clock.now(),
-                    request_id=getattr(request, "request_id", ""),
-                )
-                return redirect(back)
-            status = 400
-        except services.FamilyEditRefused as refusal:
-            refused, status = str(refusal), 403
-        except ValidationError as error:
-            form.add_error(None, error)
-            status = 409
-    return render(
-        request,
-        "careplan/family/goal.html",
-        {
-            "link": link,
-            "token": token,
-            "language": language,
-            "goal": goal,
-            "form": form,
-            "note_form": note_form,
-            "refused": refused,
-            "back": back,
-        },
-        status=status,
-    )
-
-
-@require_http_methods(["GET"])
-@with_family_link
-def family_print(
-    request: HttpRequest, link: FamilyPlanLink, token: str, language: str
-) -> HttpResponse:
-    services.record_opened(
-        actor=_family_actor(request, link), plan=link.plan, at=clock.now(), printed=True
-    )
-    return pdf.response(link.plan, language=language, caregiver=link.caregiver)

@@ -327,20 +327,3 @@ class ReferralSettings(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"referral settings of {self.practice_id}"
-
-
-class FamilyStatusLink(PracticeScopedModel):
-    """A link the family keeps to see where their referrals stand, with no account.
-
-    As with screening links, only a digest of the token is stored; it shows one child's
-    referrals (never screening results) and expires (docs/clinical-rules.md#referral-consent: the
-    family sees what concerns it)."""
-
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    language = models.CharField(max_length=35)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()

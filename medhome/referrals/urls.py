@@ -16,8 +16,6 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/message/", views.message, name="message"),
     path("referrals/<uuid:referral_id>/summary/", views.summary, name="summary"),
     path("referrals/<uuid:referral_id>/family-link/", views.status_link, name="status_link"),
-    # The family's page: the token is the only key.
-    path("r/<str:token>/", views.family_status, name="family_status"),
     path("directory/", views.directory_search, name="directory"),
     path("directory/organizations/<uuid:organization_id>/", views.curate, name="curate"),
     # A community organization's own pages.

@@ -6,12 +6,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medhome.accounts.roles import Capability
@@ -24,10 +23,12 @@ from medhome.directory import selectors as directory
 from medhome.directory import services as directory_services
 from medhome.directory.vocabulary import Need
 from medhome.families.languages import language_name
-from medhome.families.selectors import access_child
+from medhome.families.selectors import access_caregiver, access_child
+from medhome.portal import links
+from medhome.portal.models import Purpose
 from medhome.screening.selectors import access_administration
 
-from . import family, forms, selectors, services
+from . import forms, selectors, services
 from .decorators import requires_partner
 from .models import Referral
 
@@ -407,33 +408,42 @@ def curate(request: AuthedRequest, organization_id: UUID) -> HttpResponse:
 @requires(Capability.REFERRAL_SEND)
 @require_POST
 def status_link(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
-    """Make the family's link to their referrals' status; shown once, to text or print."""
+    """Make a caregiver's link to their referrals' status; shown once, to text or print.
+
+    The link is for one caregiver: the one chosen, else the one who consented to this referral,
+    else the family's primary contact. It shows only the referrals that caregiver consented to.
+    """
     referral = selectors.access_referral(request.actor, referral_id)
-    language = forms.family_language(referral.child)
-    _link, token = family.create_status_link(
-        actor=request.actor, child=referral.child, language=language, at=clock.now()
-    )
-    url = request.build_absolute_uri(reverse("referrals:family_status", args=[token]))
-    return render(request, "referrals/status_link.html", {"referral": referral, "url": url})
-
-
-@never_cache
-@require_http_methods(["GET"])
-def family_status(request: HttpRequest, token: str) -> HttpResponse:
-    link = family.open_status_link(token, at=clock.now())
-    if link is None:
-        with translation.override(translation.get_language_from_request(request) or "en"):
-            return render(request, "referrals/family_invalid.html", status=404)
-    rows = [
-        (referral, directory.service_detail(referral.service_id) if referral.service_id else None)
-        for referral in family.family_referrals(link)
-    ]
-    with translation.override(link.language):
-        return render(
-            request,
-            "referrals/family_status.html",
-            {"link": link, "rows": rows, "language": link.language},
+    caregiver = None
+    if request.POST.get("caregiver"):
+        try:
+            caregiver_id = UUID(request.POST["caregiver"])
+        except ValueError as malformed:
+            raise Http404 from malformed
+        caregiver = access_caregiver(request.actor, caregiver_id, need=Capability.REFERRAL_SEND)
+    else:
+        consent = selectors.consent_of(referral)
+        caregiver = (consent.given_by_caregiver if consent else None) or links.default_caregiver(
+            referral.child
         )
+    try:
+        link, token = links.issue_link(
+            actor=request.actor,
+            purpose=Purpose.REFERRAL_STATUS,
+            child=referral.child,
+            caregiver=caregiver,
+            at=clock.now(),
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect("referrals:detail", referral_id=referral.pk)
+    url = request.build_absolute_uri(reverse("portal:referral_status", args=[token]))
+    response = render(
+        request, "referrals/status_link.html", {"referral": referral, "url": url, "link": link}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires(Capability.DIRECTORY_CURATE)

@@ -42,7 +42,7 @@ class SendForm(forms.Form):
         label=_("Screeners"), widget=forms.CheckboxSelectMultiple, required=False
     )
     caregiver: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Send to"), queryset=Caregiver.objects.none(), required=False, empty_label=None
+        label=_("Send to"), queryset=Caregiver.objects.none(), empty_label=None
     )
     language = forms.ChoiceField(
         label=_("Language of the link"),

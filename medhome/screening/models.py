@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from medhome.families.models import Caregiver, Child
-from medhome.families.vocabulary import Channel
+from medhome.portal.models import FamilyLink
 from medhome.practices.models import PracticeScopedModel
 
 
@@ -28,31 +28,20 @@ class Status(models.TextChoices):
     SCORED = "scored", _("Scored")
 
 
-class FamilyLink(PracticeScopedModel):
-    """A one-time, expiring link to one child's screeners. Only a digest of the token is kept,
-    so a copy of the database cannot be used to answer in a family's name."""
+class LinkScreeners(models.Model):
+    """What a family link of purpose "screening" asks: the chosen screeners, and why any not
+    due were sent. The link itself (token, caregiver, expiry, revoke) is medhome.portal's."""
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="screening_links")
-    caregiver = models.ForeignKey(
-        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    link = models.OneToOneField(
+        FamilyLink, on_delete=models.CASCADE, primary_key=True, related_name="screeners"
     )
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    language = models.CharField(_("language"), max_length=35)
-    channel = models.CharField(_("sent by"), max_length=20, choices=Channel)
     instruments = models.JSONField(default=list)
     override_reason = models.CharField(
         _("reason for sending a screener not due"), max_length=300, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["child", "created_at"], name="link_child_idx")]
+    def __str__(self) -> str:
+        return ", ".join(self.instruments)
 
 
 class Administration(PracticeScopedModel):

@@ -8,9 +8,6 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # How long a family link stays valid. medhome rule: a week covers "before the visit" for
-    # families who answer in the evening or at the weekend.
-    "link_valid_days": 7,
     # An unacknowledged critical alert escalates to the on-call clinician after this long.
     # docs/clinical-rules.md#critical-answers says "2 business hours"; business-hour calendars are
     # not modelled yet, so this is counted in clock hours (stricter, never later).
@@ -49,10 +46,6 @@ def preferred(row: str) -> list[str]:
     for pattern in rule("preferred").get(row, []):
         found += [key for key in fnmatch.filter(keys, pattern) if key not in found]
     return found
-
-
-def link_lifetime() -> timedelta:
-    return timedelta(days=rule("link_valid_days"))
 
 
 def escalation_delay() -> timedelta:

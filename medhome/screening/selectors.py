@@ -20,9 +20,11 @@ from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument
+from medhome.portal import links
+from medhome.portal.models import FamilyLink, Purpose
 from medhome.practices.scoping import get_scoped, scoped
 
-from .models import Administration, CriticalAlert, FamilyLink, Status
+from .models import Administration, CriticalAlert, Status
 
 
 def access_administration(
@@ -48,10 +50,6 @@ def may_see_result(actor: Actor, administration: Administration) -> bool:
 
 def access_alert(actor: Actor, alert_id: UUID) -> CriticalAlert:
     return get_scoped(actor, CriticalAlert, need=Capability.CHART_READ, pk=alert_id)
-
-
-def access_link(actor: Actor, link_id: UUID) -> FamilyLink:
-    return get_scoped(actor, FamilyLink, need=Capability.SCREENING_SEND, pk=link_id)
 
 
 def open_alerts(actor: Actor) -> QuerySet[CriticalAlert]:
@@ -82,12 +80,7 @@ def alerts_of_child(actor: Actor, child: Child) -> list[CriticalAlert]:
 
 
 def links_of(actor: Actor, child: Child, limit: int = 10) -> list[FamilyLink]:
-    return list(
-        scoped(actor, FamilyLink, need=Capability.SCREENING_SEND)
-        .filter(child=child)
-        .select_related("caregiver")
-        .order_by("-created_at")[:limit]
-    )
+    return links.links_of(actor, child, purpose=Purpose.SCREENING, limit=limit)
 
 
 @dataclass

@@ -4,10 +4,8 @@ One function per use case, in one transaction, audited. Answers are validated ag
 instrument before anything is stored, so bad input leaves nothing half-saved.
 """
 
-import hashlib
-import secrets
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,11 +24,12 @@ from medhome.instruments.definitions import Instrument, Respondent, is_confident
 from medhome.instruments.scoring import InvalidAnswers, Outcome, score, validate
 from medhome.instruments.texts import staff_entry_only
 from medhome.periodicity.services import record_completion
+from medhome.portal import links
+from medhome.portal.models import FamilyLink, Purpose
 
 from . import due, rules
-from .models import Administration, CriticalAlert, FamilyLink, Mode, Status
+from .models import Administration, CriticalAlert, LinkScreeners, Mode, Status
 
-LINK_OBJECT = "screening_link"
 SCREENING_OBJECT = "screening"
 ALERT_OBJECT = "critical_alert"
 ALERT_KINDS = frozenset({"self_harm", "safety"})
@@ -41,14 +40,6 @@ FOLLOW_UP_INSTRUMENT = {
     "give_gad7": "gad7",
     "mchat_followup": "mchat_rf_followup",
 }
-
-
-class LinkInvalid(Exception):
-    """The link cannot be used; `reason` is unknown, expired, used or revoked."""
-
-    def __init__(self, reason: str, link: FamilyLink | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.link = reason, link
 
 
 class AlreadySubmitted(Exception):
@@ -62,15 +53,6 @@ class AwaitingAcknowledgement(Exception):
 def _require(actor: Actor, capability: str) -> None:
     if not actor.can(capability):
         raise PermissionDenied
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def family_actor(link: FamilyLink, request_id: str = "") -> Actor:
-    """The family is not a user: audit events name the link's respondent role instead."""
-    return Actor(user=None, practice=link.practice, role="family_link", request_id=request_id)
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -129,7 +111,8 @@ def create_link(
     override_reason: str = "",
     at: datetime,
 ) -> tuple[FamilyLink, str]:
-    """A new one-time link; returns the token, which is shown once and never stored."""
+    """A one-time link to these screeners for one caregiver (medhome.portal keeps the link);
+    returns the token, which is shown once and never stored."""
     _require(actor, Capability.SCREENING_SEND)
     errors: dict[str, list[str]] = {}
     if not instrument_keys:
@@ -152,80 +135,25 @@ def create_link(
         if problem:
             errors.setdefault("instruments", []).append(problem)
         keys.append(instrument.key)
-    if caregiver is not None and caregiver.family_id != child.family_id:
-        errors["caregiver"] = [_("Choose a caregiver of this child's family.")]
-    try:
-        code = normalize_language(language)
-    except ValidationError as unknown:
-        errors["language"] = unknown.messages
     if errors:
         raise ValidationError(errors)
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        link = FamilyLink.objects.create(
-            practice=child.practice,
+        link, token = links.issue_link(
+            actor=actor,
+            purpose=Purpose.SCREENING,
             child=child,
             caregiver=caregiver,
-            token_digest=token_digest(token),
-            language=code,
+            language=language,
             channel=channel,
+            at=at,
+            detail={"instruments": list(dict.fromkeys(keys)), "override": bool(override_reason)},
+        )
+        LinkScreeners.objects.create(
+            link=link,
             instruments=list(dict.fromkeys(keys)),
             override_reason=override_reason.strip(),
-            created_by=actor.user,
-            created_at=at,
-            expires_at=at + rules.link_lifetime(),
-        )
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type=LINK_OBJECT,
-            object_id=link.pk,
-            at=at,
-            detail={
-                "child": str(child.pk),
-                "instruments": link.instruments,
-                "override": bool(link.override_reason),
-            },
         )
     return link, token
-
-
-def revoke_link(*, actor: Actor, link: FamilyLink, at: datetime) -> None:
-    _require(actor, Capability.SCREENING_SEND)
-    with transaction.atomic():
-        if link.revoked_at is None:
-            link.revoked_at = at
-            link.save(update_fields=["revoked_at"])
-            record(
-                actor=actor,
-                action=Action.UPDATE,
-                object_type=LINK_OBJECT,
-                object_id=link.pk,
-                at=at,
-                detail={"fields": ["revoked_at"]},
-            )
-
-
-def open_link(token: str, *, at: datetime) -> FamilyLink:
-    link = (
-        FamilyLink.objects.select_related("child", "practice", "caregiver")
-        .filter(token_digest=token_digest(token))
-        .first()
-    )
-    if link is None:
-        raise LinkInvalid("unknown")
-    if link.revoked_at is not None:
-        raise LinkInvalid("revoked", link)
-    if link.finished_at is not None:
-        raise LinkInvalid("used", link)
-    if at >= link.expires_at:
-        raise LinkInvalid("expired", link)
-    return link
-
-
-def recently_finished(link: FamilyLink | None, *, at: datetime) -> bool:
-    """The closing page stays reachable for an hour after the last screener was sent."""
-    return bool(link and link.finished_at and at - link.finished_at < timedelta(hours=1))
 
 
 def link_has_alert(link: FamilyLink) -> bool:
@@ -329,7 +257,7 @@ def family_administration(link: FamilyLink, instrument_key: str, *, at: datetime
                 "respondent": Respondent.CAREGIVER,
                 "caregiver": link.caregiver,
                 "language": link.language,
-                "override_reason": link.override_reason,
+                "override_reason": link.screeners.override_reason,
                 "confidential": is_confidential(instrument, Respondent.CAREGIVER),
                 "form_age_months": due.form_months(link.child, instrument, clock.local_date(at)),
                 "started_at": at,
@@ -552,15 +480,13 @@ def _audit_save(
 
 def _finish_link_when_done(link_id: UUID, *, at: datetime) -> None:
     """A link is used up once every screener on it has been submitted."""
-    link = FamilyLink.objects.select_for_update().get(pk=link_id)
     submitted = set(
-        link.administrations.exclude(status=Status.IN_PROGRESS).values_list(
-            "instrument_key", flat=True
-        )
+        Administration.objects.filter(link_id=link_id)
+        .exclude(status=Status.IN_PROGRESS)
+        .values_list("instrument_key", flat=True)
     )
-    if set(link.instruments) <= submitted and link.finished_at is None:
-        link.finished_at = at
-        link.save(update_fields=["finished_at"])
+    asked = LinkScreeners.objects.get(link_id=link_id).instruments
+    links.finish_link(link_id=link_id, done=set(asked) <= submitted, at=at)
 
 
 # --- Alerts -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import family_views, views
+from . import views
 
 app_name = "screening"
 urlpatterns = [
@@ -13,9 +13,4 @@ urlpatterns = [
     path("children/<uuid:child_id>/screening/start/", views.start, name="start"),
     path("screening/forms/<uuid:administration_id>/", views.administer, name="administer"),
     path("screening/results/<uuid:administration_id>/", views.result, name="result"),
-    path("screening/links/<uuid:link_id>/revoke/", views.revoke_link, name="revoke_link"),
-    # The family's pages: the token is the only key, so it sits in the path, never in a query.
-    path("f/<str:token>/", family_views.family_start, name="family_start"),
-    path("f/<str:token>/done/", family_views.family_done, name="family_done"),
-    path("f/<str:token>/<slug:instrument_key>/", family_views.family_form, name="family_form"),
 ]

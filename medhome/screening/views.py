@@ -108,7 +108,7 @@ def send(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            url = request.build_absolute_uri(reverse("screening:family_start", args=[token]))
+            url = request.build_absolute_uri(reverse("portal:screening_start", args=[token]))
             return render(
                 request,
                 "screening/link_sent.html",
@@ -163,16 +163,6 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             messages.error(request, message)
         return redirect("screening:child", child_id=child.pk)
     return redirect("screening:administer", administration_id=administration.pk)
-
-
-@requires(Capability.SCREENING_SEND)
-@require_POST
-def revoke_link(request: AuthedRequest, link_id: UUID) -> HttpResponse:
-    """A link sent to the wrong number or no longer wanted stops working at once."""
-    link = selectors.access_link(request.actor, link_id)
-    services.revoke_link(actor=request.actor, link=link, at=clock.now())
-    messages.success(request, _("The link no longer works."))
-    return redirect("screening:child", child_id=link.child_id)
 
 
 @requires(Capability.SCREENING_SEND)

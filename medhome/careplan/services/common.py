@@ -29,8 +29,6 @@ from ..models import (
     PlanChange,
 )
 
-FAMILY_LANGUAGES = ("en", "es")
-
 PLAN_FIELDS = ("family_priorities", "family_strengths", "review_on")
 MEMBER_FIELDS = (
     "name",

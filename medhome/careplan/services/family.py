@@ -1,27 +1,23 @@
-"""The family's side of the plan: its link, and the goals and notes it adds from there.
+"""The family's side of the plan: the goals and notes a caregiver adds through a care-plan
+family link (medhome.portal keeps the link: token, caregiver, expiry, revoke).
 
 The family may add goals and notes and change its own goals, never the team's clinical items."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from medhome.audit.models import Action
-from medhome.audit.services import record
 from medhome.core.actor import Actor
-from medhome.families.models import Caregiver
+from medhome.portal.links import family_actor, page_language
+from medhome.portal.models import FamilyLink, Purpose
 
 from ..models import (
     CarePlan,
-    FamilyPlanLink,
     Goal,
     GoalStatus,
     PlanAction,
@@ -30,7 +26,6 @@ from ..models import (
 )
 from .common import (
     FAMILY_GOAL_FIELDS,
-    FAMILY_LANGUAGES,
     KEEP,
     FamilyEditRefused,
     Keep,
@@ -39,118 +34,30 @@ from .common import (
     created_changes,
     given,
     log_change,
-    require_edit,
     required_text,
 )
 
 
-class LinkInvalid(Exception):
-    """`reason` is unknown, expired or revoked."""
-
-    def __init__(self, reason: str, link: FamilyPlanLink | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.link = reason, link
-
-
-DEFAULT_LINK_DAYS = 90
-
-
-def link_lifetime_days() -> int:
-    return int(getattr(settings, "CAREPLAN_FAMILY_LINK_DAYS", DEFAULT_LINK_DAYS))
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_family_link(
-    *,
-    actor: Actor,
-    plan: CarePlan,
-    caregiver: Caregiver,
-    at: datetime,
-    days: int | None = None,
-) -> tuple[FamilyPlanLink, str]:
-    """A link the caregiver can come back to until it expires; the token is shown once."""
-    require_edit(actor, plan.practice_id)
-    if caregiver.practice_id != plan.practice_id or caregiver.family_id != plan.child.family_id:
-        raise ValidationError({"caregiver": _("Choose a caregiver of this child's family.")})
-    language = (
-        caregiver.preferred_language if caregiver.preferred_language in FAMILY_LANGUAGES else "en"
-    )
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        link = FamilyPlanLink.objects.create(
-            practice_id=plan.practice_id,
-            child_id=plan.child_id,
-            plan=plan,
-            caregiver=caregiver,
-            token_digest=token_digest(token),
-            language=language,
-            created_by=actor.user,
-            created_at=at,
-            expires_at=at + timedelta(days=days if days is not None else link_lifetime_days()),
-        )
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="careplan.familyplanlink",
-            object_id=link.pk,
-            at=at,
-            detail={"days": (link.expires_at - at).days},
-        )
-    return link, token
-
-
-def revoke_family_link(*, actor: Actor, link: FamilyPlanLink, at: datetime) -> None:
-    require_edit(actor, link.practice_id)
-    with transaction.atomic():
-        if link.revoked_at is None:
-            link.revoked_at = at
-            link.save(update_fields=["revoked_at"])
-            record(
-                actor=actor,
-                action=Action.UPDATE,
-                object_type="careplan.familyplanlink",
-                object_id=link.pk,
-                at=at,
-                detail={"fields": ["revoked_at"]},
-            )
-
-
-def open_family_link(token: str, *, at: datetime) -> FamilyPlanLink:
-    link = (
-        FamilyPlanLink.objects.select_related("plan", "child__family", "caregiver", "practice")
-        .filter(token_digest=token_digest(token))
-        .first()
-    )
-    if link is None:
-        raise LinkInvalid("unknown")
-    if link.revoked_at is not None:
-        raise LinkInvalid("revoked", link)
-    if at >= link.expires_at:
-        raise LinkInvalid("expired", link)
-    return link
-
-
-def family_actor(link: FamilyPlanLink, request_id: str = "") -> Actor:
-    """The family is not a user: audit events name the link's role instead."""
-    return Actor(user=None, practice=link.practice, role="family_plan_link", request_id=request_id)
-
-
 @dataclass(frozen=True)
 class _FamilyContext:
-    link: FamilyPlanLink
+    link: FamilyLink
+    plan: CarePlan
     actor: Actor
     label: str
 
 
-def _family(link: FamilyPlanLink, request_id: str) -> _FamilyContext:
-    return _FamilyContext(link, family_actor(link, request_id), str(link.caregiver))
+def _family(link: FamilyLink, request_id: str) -> _FamilyContext:
+    """The plan a care-plan link opens (its child's one plan); any other link opens none."""
+    if link.purpose != Purpose.CARE_PLAN:
+        raise Http404
+    plan = CarePlan.objects.filter(practice_id=link.practice_id, child_id=link.child_id).first()
+    if plan is None:
+        raise Http404
+    return _FamilyContext(link, plan, family_actor(link, request_id), str(link.caregiver))
 
 
-def _refused_message(link: FamilyPlanLink, kind: str) -> str:
-    with translation.override(link.language if link.language in FAMILY_LANGUAGES else "en"):
+def _refused_message(link: FamilyLink, kind: str) -> str:
+    with translation.override(page_language(chosen=None, link=link, browser=None)):
         if kind == "action":
             return _(
                 "This step belongs to your care team, so only they can change it. You can "
@@ -162,10 +69,11 @@ def _refused_message(link: FamilyPlanLink, kind: str) -> str:
         )
 
 
-def _own_goal(link: FamilyPlanLink, item: Goal | PlanAction) -> Goal:
+def _own_goal(family: _FamilyContext, item: Goal | PlanAction) -> Goal:
+    link = family.link
     if isinstance(item, PlanAction):
         raise FamilyEditRefused(_refused_message(link, "action"))
-    if item.practice_id != link.practice_id or item.plan_id != link.plan_id:
+    if item.practice_id != link.practice_id or item.plan_id != family.plan.pk:
         raise Http404
     if not item.family_may_edit:
         raise FamilyEditRefused(_refused_message(link, "goal"))
@@ -174,7 +82,7 @@ def _own_goal(link: FamilyPlanLink, item: Goal | PlanAction) -> Goal:
 
 def family_add_goal(
     *,
-    link: FamilyPlanLink,
+    link: FamilyLink,
     text: str,
     target_on: date | None = None,
     at: datetime,
@@ -186,7 +94,7 @@ def family_add_goal(
     with transaction.atomic():
         goal = Goal.objects.create(
             practice_id=link.practice_id,
-            plan_id=link.plan_id,
+            plan_id=family.plan.pk,
             text=cleaned,
             owner_caregiver=link.caregiver,
             owner_is_family=True,
@@ -198,7 +106,7 @@ def family_add_goal(
         )
         log_change(
             actor=family.actor,
-            plan=link.plan,
+            plan=family.plan,
             label=family.label,
             side=Side.FAMILY,
             obj=goal,
@@ -211,7 +119,7 @@ def family_add_goal(
 
 def family_update_own_goal(
     *,
-    link: FamilyPlanLink,
+    link: FamilyLink,
     goal: Goal | PlanAction,
     version: int | None,
     text: str | Keep = KEEP,
@@ -222,7 +130,7 @@ def family_update_own_goal(
 ) -> Goal:
     """Only goals the family wrote or a caregiver owns; text, target date and status."""
     family = _family(link, request_id)
-    own = _own_goal(link, goal)
+    own = _own_goal(family, goal)
     values = given(text=text, target_on=target_on, status=status)
     if "text" in values:
         values["text"] = required_text(values["text"])
@@ -230,7 +138,7 @@ def family_update_own_goal(
         raise ValidationError({"status": _("Choose a status.")})
     with transaction.atomic():
         locked = Goal.objects.select_for_update().get(pk=own.pk)
-        _own_goal(link, locked)
+        _own_goal(family, locked)
         check_version(locked, version, _("goal"))
         changes = apply_changes(locked, values, FAMILY_GOAL_FIELDS)
         if not changes:
@@ -240,7 +148,7 @@ def family_update_own_goal(
         locked.save()
         log_change(
             actor=family.actor,
-            plan=link.plan,
+            plan=family.plan,
             label=family.label,
             side=Side.FAMILY,
             obj=locked,
@@ -253,14 +161,14 @@ def family_update_own_goal(
 
 def family_add_note(
     *,
-    link: FamilyPlanLink,
+    link: FamilyLink,
     goal: Goal | PlanAction,
     text: str,
     at: datetime,
     request_id: str = "",
 ) -> ProgressNote:
     family = _family(link, request_id)
-    own = _own_goal(link, goal)
+    own = _own_goal(family, goal)
     cleaned = required_text(text)
     with transaction.atomic():
         note = ProgressNote.objects.create(
@@ -268,7 +176,7 @@ def family_add_note(
         )
         log_change(
             actor=family.actor,
-            plan=link.plan,
+            plan=family.plan,
             label=family.label,
             side=Side.FAMILY,
             obj=note,

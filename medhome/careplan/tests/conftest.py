@@ -8,6 +8,8 @@ from medhome.accounts.roles import Role
 from medhome.careplan import services
 from medhome.careplan.models import CarePlan
 from medhome.core.actor import Actor
+from medhome.portal import links
+from medhome.portal.models import Purpose
 from tests.conftest import *  # noqa: F403  (the project's cast of fixtures)
 from tests.factories import actor_for
 
@@ -38,6 +40,10 @@ def plan_b(clinician_b_actor, child_b) -> CarePlan:
 @pytest.fixture
 def family_link(coordinator, plan_a, caregiver_a):
     """(link, token) for Marisol, whose language is Spanish."""
-    return services.create_family_link(
-        actor=coordinator, plan=plan_a, caregiver=caregiver_a, at=MOMENT
+    return links.issue_link(
+        actor=coordinator,
+        purpose=Purpose.CARE_PLAN,
+        child=plan_a.child,
+        caregiver=caregiver_a,
+        at=MOMENT,
     )

@@ -11,12 +11,13 @@ from medhome.careplan import selectors, services
 from medhome.careplan.models import (
     CareTeamMember,
     ExternalRole,
-    FamilyPlanLink,
     GoalStatus,
     MemberKind,
     PlanChange,
 )
 from medhome.careplan.services import family as family_services
+from medhome.portal import links
+from medhome.portal.models import Purpose
 from tests import factories
 from tests.factories import actor_for
 
@@ -249,36 +250,6 @@ def test_roles_without_plan_edit_are_refused(staff_a, practice_a, plan_a):
 # --- The family's part --------------------------------------------------------------------
 
 
-def test_family_link_can_be_used_many_times_until_it_expires(family_link):
-    link, token = family_link
-    assert FamilyPlanLink.objects.get(pk=link.pk).token_digest != token
-    assert link.expires_at == MOMENT + timedelta(days=90)
-    assert services.open_family_link(token, at=MOMENT + timedelta(days=1)) == link
-    assert services.open_family_link(token, at=MOMENT + timedelta(days=89)) == link
-    with pytest.raises(services.LinkInvalid) as expired:
-        services.open_family_link(token, at=MOMENT + timedelta(days=90))
-    assert expired.value.reason == "expired"
-    with pytest.raises(services.LinkInvalid) as unknown:
-        services.open_family_link("nope", at=MOMENT)
-    assert unknown.value.reason == "unknown"
-
-
-def test_link_lifetime_is_a_setting(settings, coordinator, plan_a, caregiver_a):
-    settings.CAREPLAN_FAMILY_LINK_DAYS = 30
-    link, _token = services.create_family_link(
-        actor=coordinator, plan=plan_a, caregiver=caregiver_a, at=MOMENT
-    )
-    assert link.expires_at == MOMENT + timedelta(days=30)
-
-
-def test_revoked_link_stops_working(coordinator, family_link):
-    link, token = family_link
-    services.revoke_family_link(actor=coordinator, link=link, at=LATER)
-    with pytest.raises(services.LinkInvalid) as revoked:
-        services.open_family_link(token, at=LATER)
-    assert revoked.value.reason == "revoked"
-
-
 def test_family_adds_and_updates_their_own_goal(family_link, plan_a):
     link, _token = family_link
     goal = services.family_add_goal(link=link, text="Leer un cuento cada noche", at=LATER)
@@ -361,8 +332,12 @@ def test_family_refused_message_in_english_for_english_readers(coordinator, plan
         preferred_language="en",
         is_primary_contact=False,
     )
-    link, _token = services.create_family_link(
-        actor=coordinator, plan=plan_a, caregiver=english, at=MOMENT
+    link, _token = links.issue_link(
+        actor=coordinator,
+        purpose=Purpose.CARE_PLAN,
+        child=plan_a.child,
+        caregiver=english,
+        at=MOMENT,
     )
     goal = services.add_goal(actor=coordinator, plan=plan_a, text="Labs", at=LATER)
     with pytest.raises(services.FamilyEditRefused) as refused:

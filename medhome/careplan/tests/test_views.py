@@ -8,6 +8,8 @@ from medhome.audit.models import AuditEvent
 from medhome.careplan import pdf, services
 from medhome.careplan.models import Goal, MemberKind
 from medhome.core import clock
+from medhome.portal import links
+from medhome.portal.models import FamilyLink, Purpose
 from tests.conftest import PHI_B
 
 from .conftest import MOMENT
@@ -18,8 +20,12 @@ pytestmark = pytest.mark.urls("medhome.careplan.tests.urls")
 @pytest.fixture
 def live_link(coordinator, plan_a, caregiver_a):
     """(link, token) made now, so the pages (which read the clock) find it open."""
-    return services.create_family_link(
-        actor=coordinator, plan=plan_a, caregiver=caregiver_a, at=clock.now()
+    return links.issue_link(
+        actor=coordinator,
+        purpose=Purpose.CARE_PLAN,
+        child=plan_a.child,
+        caregiver=caregiver_a,
+        at=clock.now(),
     )
 
 
@@ -125,7 +131,7 @@ def test_anonymous_is_sent_to_log_in(client, plan_a):
 
 def test_family_page_is_in_spanish_and_comes_back(client, live_link):
     _link, token = live_link
-    url = reverse("careplan:family_plan", args=[token])
+    url = reverse("portal:plan", args=[token])
     for _visit in range(2):
         response = client.get(url)
         assert response.status_code == 200
@@ -141,7 +147,7 @@ def test_family_page_is_in_spanish_and_comes_back(client, live_link):
 def test_family_can_update_their_goal_and_add_a_note(client, live_link):
     link, token = live_link
     goal = services.family_add_goal(link=link, text="Leer", at=MOMENT)
-    url = reverse("careplan:family_goal", args=[token, goal.pk])
+    url = reverse("portal:plan_goal", args=[token, goal.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url, {"what": "goal", "version": 1, "text": "Leer cada noche", "status": "in_progress"}
@@ -153,10 +159,10 @@ def test_family_can_update_their_goal_and_add_a_note(client, live_link):
     assert goal.text == "Leer cada noche" and goal.notes.get().text == "Muy bien"
 
 
-def test_family_cannot_change_a_team_goal_from_the_page(client, live_link, coordinator):
+def test_family_cannot_change_a_team_goal_from_the_page(client, live_link, coordinator, plan_a):
     link, token = live_link
-    goal = services.add_goal(actor=coordinator, plan=link.plan, text="Labs", at=MOMENT)
-    url = reverse("careplan:family_goal", args=[token, goal.pk])
+    goal = services.add_goal(actor=coordinator, plan=plan_a, text="Labs", at=MOMENT)
+    url = reverse("portal:plan_goal", args=[token, goal.pk])
     response = client.post(url, {"what": "goal", "version": 1, "text": "No", "status": "met"})
     assert response.status_code == 403
     response = client.post(url, {"what": "note", "text": "nota"})
@@ -168,20 +174,20 @@ def test_family_cannot_change_a_team_goal_from_the_page(client, live_link, coord
 def test_family_cannot_open_another_plans_goal(client, live_link, clinician_b_actor, plan_b):
     _link, token = live_link
     goal_b = services.add_goal(actor=clinician_b_actor, plan=plan_b, text="B", at=MOMENT)
-    url = reverse("careplan:family_goal", args=[token, goal_b.pk])
+    url = reverse("portal:plan_goal", args=[token, goal_b.pk])
     assert client.get(url).status_code == 404
 
 
 def test_expired_revoked_and_unknown_links(client, live_link, coordinator):
     link, token = live_link
-    assert client.get(reverse("careplan:family_plan", args=["nope"])).status_code == 404
+    assert client.get(reverse("portal:plan", args=["nope"])).status_code == 404
     link.expires_at = clock.now() - timedelta(seconds=1)
     link.save(update_fields=["expires_at"])
-    assert client.get(reverse("careplan:family_plan", args=[token])).status_code == 410
+    assert client.get(reverse("portal:plan", args=[token])).status_code == 410
     link.expires_at = clock.now() + timedelta(days=9)
     link.save(update_fields=["expires_at"])
-    services.revoke_family_link(actor=coordinator, link=link, at=MOMENT)
-    response = client.get(reverse("careplan:family_plan", args=[token]))
+    links.revoke_link(actor=coordinator, link=link, at=MOMENT)
+    response = client.get(reverse("portal:plan", args=[token]))
     assert response.status_code == 410
     assert '<html lang="es">' in response.content.decode()
 
@@ -191,9 +197,10 @@ def test_staff_create_and_revoke_a_link(client_a, plan_a, caregiver_a):
         reverse("careplan:create_link", args=[plan_a.pk]), {"caregiver": caregiver_a.pk}
     )
     assert response.status_code == 200
-    link = plan_a.family_links.get()
+    link = FamilyLink.objects.get(purpose=Purpose.CARE_PLAN)
+    assert link.caregiver == caregiver_a
     assert "/p/" in response.content.decode()
-    response = client_a.post(reverse("careplan:revoke_link", args=[link.pk]))
+    response = client_a.post(reverse("portal:revoke", args=[link.pk]))
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.revoked_at is not None
@@ -224,7 +231,7 @@ def test_print_is_a_pdf_in_the_familys_language(client_a, plan_a, coordinator):
 
 def test_family_prints_the_plan(client, live_link):
     _link, token = live_link
-    response = client.get(reverse("careplan:family_print", args=[token]))
+    response = client.get(reverse("portal:plan_print", args=[token]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
 
@@ -273,5 +280,5 @@ def test_the_plan_page_shows_every_part(
     ):
         assert client_a.get(url).status_code == 200
     _link, token = live_link
-    family_page = client_a.get(reverse("careplan:family_plan", args=[token])).content.decode()
+    family_page = client_a.get(reverse("portal:plan", args=[token])).content.decode()
     assert "Apply for WIC" in family_page and "Call the food bank" in family_page

@@ -1,11 +1,11 @@
 """The family's pre-visit pages, reached by a one-time link: no account, no staff chrome.
 
-Everything is shown in the link's language (the family may switch to English or Spanish); an
-invalid, expired or used link gets a friendly page in that language and no detail. The family
-never sees a score (docs/clinical-rules.md#critical-answers).
+Everything is shown in the page's language (the family may switch to English or Spanish); the
+door (door.py) answers an invalid, expired, used or revoked link. The family never sees a score
+(docs/clinical-rules.md#critical-answers).
 """
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,25 +17,18 @@ from medhome.families.languages import language_name
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 from medhome.instruments.texts import wording
+from medhome.portal import links
+from medhome.portal.models import FamilyLink, Purpose
+from medhome.screening import forms, services
+from medhome.screening.models import Status
+from medhome.screening.presenting import form_items
 
-from . import forms, services
-from .models import FamilyLink, Status
-from .presenting import form_items
+from .door import family_page, language_of, open_or_refuse, refused
 
-FAMILY_LANGUAGES = ("en", "es")
-
-
-def page_language(request, link: FamilyLink | None) -> str:
-    """The language the page's own words are in: the family's, where medhome has it."""
-    chosen = request.GET.get("lang") or request.POST.get("lang")
-    for candidate in (chosen, link.language if link else None):
-        if candidate in FAMILY_LANGUAGES:
-            return candidate
-    from_browser = translation.get_language_from_request(request)
-    return from_browser if from_browser in FAMILY_LANGUAGES else "en"
+FAMILY_LANGUAGES = links.PAGE_LANGUAGES
 
 
-def wanted_language(request, link: FamilyLink) -> str:
+def wanted_language(request: HttpRequest, link: FamilyLink) -> str:
     """The language the family asked for, which a questionnaire may or may not exist in."""
     chosen = request.GET.get("lang") or request.POST.get("lang")
     return chosen if chosen in FAMILY_LANGUAGES else link.language
@@ -45,40 +38,13 @@ def form_language_for(available: frozenset[str], wanted: str, page: str) -> str:
     return next((code for code in (wanted, page, "en") if code in available), "en")
 
 
-def invalid_link_page(request, problem: services.LinkInvalid) -> HttpResponse:
-    language = page_language(request, problem.link)
-    with translation.override(language):
-        return render(
-            request,
-            "screening/family/invalid.html",
-            {"reason": problem.reason, "language": language},
-            status=404 if problem.reason == "unknown" else 410,
-        )
-
-
-def with_link(view):
-    """Open the link or answer with the friendly page; render in the family's language."""
-
-    def wrapped(request, token: str, *args, **kwargs):
-        try:
-            link = services.open_link(token, at=clock.now())
-        except services.LinkInvalid as problem:
-            return invalid_link_page(request, problem)
-        language = page_language(request, link)
-        with translation.override(language):
-            return view(request, link, token, language, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return never_cache(wrapped)
-
-
 def screener_rows(link: FamilyLink, language: str, wanted: str) -> list[dict]:
     submitted = {
         administration.instrument_key: administration.status
         for administration in link.administrations.all()
     }
     rows = []
-    for key in link.instruments:
+    for key in link.screeners.instruments:
         instrument = registry.get(key)
         texts = wording(instrument, link.practice)
         rows.append(
@@ -96,11 +62,11 @@ def screener_rows(link: FamilyLink, language: str, wanted: str) -> list[dict]:
 
 
 @require_http_methods(["GET"])
-@with_link
-def family_start(request, link: FamilyLink, token: str, language: str) -> HttpResponse:
+@family_page(Purpose.SCREENING)
+def family_start(request: HttpRequest, link: FamilyLink, token: str, language: str) -> HttpResponse:
     return render(
         request,
-        "screening/family/start.html",
+        "portal/screening/start.html",
         {
             "link": link,
             "token": token,
@@ -114,11 +80,11 @@ def family_start(request, link: FamilyLink, token: str, language: str) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-@with_link
+@family_page(Purpose.SCREENING)
 def family_form(
-    request, link: FamilyLink, token: str, language: str, instrument_key: str
+    request: HttpRequest, link: FamilyLink, token: str, language: str, instrument_key: str
 ) -> HttpResponse:
-    if instrument_key not in link.instruments:
+    if instrument_key not in link.screeners.instruments:
         raise Http404
     instrument = registry.get(instrument_key)
     texts = wording(instrument, link.practice)
@@ -127,10 +93,10 @@ def family_form(
     form_language = form_language_for(texts.languages_available(), wanted, language)
     administration = services.family_administration(link, instrument_key, at=clock.now())
     if administration.status == Status.SCORED:
-        return redirect("screening:family_start", token=token)
+        return redirect("portal:screening_start", token=token)
     errors: dict[str, str] = {}
     skipped: list[str] = []
-    actor = services.family_actor(link, getattr(request, "request_id", ""))
+    actor = links.family_actor(link, getattr(request, "request_id", ""))
     if request.method == "POST":
         action = request.POST.get("action", "save")
         answers = forms.answers_from(request.POST, instrument)
@@ -152,24 +118,24 @@ def family_form(
         except InvalidAnswers as invalid:
             errors = invalid.errors
         except services.AlreadySubmitted:
-            return redirect("screening:family_start", token=token)
+            return redirect("portal:screening_start", token=token)
         else:
-            if request.htmx and action == "autosave":
+            if getattr(request, "htmx", False) and action == "autosave":
                 return HttpResponse(status=204)
             if submit:
-                target = "screening:family_done" if _all_done(link) else "screening:family_start"
+                target = "portal:screening_done" if _all_done(link) else "portal:screening_start"
                 return redirect(f"{reverse(target, args=[token])}?lang={language}")
             if action == "submit":
                 skipped = [item.link_id for item in unanswered]
             elif action == "save":
                 return render(
                     request,
-                    "screening/family/saved.html",
+                    "portal/screening/saved.html",
                     {"token": token, "language": language, "link": link},
                 )
     return render(
         request,
-        "screening/family/form.html",
+        "portal/screening/form.html",
         {
             "link": link,
             "token": token,
@@ -203,23 +169,23 @@ def _all_done(link: FamilyLink) -> bool:
 
 @never_cache
 @require_http_methods(["GET"])
-def family_done(request, token: str) -> HttpResponse:
+def family_done(request: HttpRequest, token: str) -> HttpResponse:
     """The clear end. Reachable once the link is used, for a short while only."""
-    try:
-        link = services.open_link(token, at=clock.now())
-    except services.LinkInvalid as problem:
-        if (
-            problem.link is None
-            or problem.reason != "used"
-            or not services.recently_finished(problem.link, at=clock.now())
-        ):
-            return invalid_link_page(request, problem)
-        link = problem.link
-    language = page_language(request, link)
+    opened = open_or_refuse(request, token, Purpose.SCREENING)
+    if isinstance(opened, HttpResponse):
+        return opened
+    if isinstance(opened, links.LinkInvalid):
+        if opened.reason != "used" or not links.recently_finished(opened.link, at=clock.now()):
+            return refused(request, opened.reason, opened.link)
+        assert opened.link is not None
+        link = opened.link
+    else:
+        link = opened
+    language = language_of(request, link)
     with translation.override(language):
         return render(
             request,
-            "screening/family/done.html",
+            "portal/screening/done.html",
             {
                 "language": language,
                 "support": services.link_has_alert(link),
