@@ -26,6 +26,8 @@ from medhome.careplan import selectors as plan_selectors
 from medhome.careplan import services as plans
 from medhome.careplan.models import PlanAction
 from medhome.core import clock
+from medhome.portal import links
+from medhome.portal.models import Purpose
 from medhome.referrals import selectors as referral_selectors
 from medhome.referrals import services as referrals
 from medhome.referrals.models import Referral
@@ -380,11 +382,15 @@ def test_the_familys_referral_print_is_withheld(chain, staff_a, practice_a, log_
 
 def test_the_care_plan_family_page_print_and_pdf_source_hide_the_chain(chain, client):
     now = clock.now()
-    _link, token = plans.create_family_link(
-        actor=chain["clinician"], plan=chain["plan"], caregiver=chain["mother"], at=now
+    _link, token = links.issue_link(
+        actor=chain["clinician"],
+        purpose=Purpose.CARE_PLAN,
+        child=chain["teen"],
+        caregiver=chain["mother"],
+        at=now,
     )
 
-    page = client.get(reverse("careplan:family_plan", args=[token]))
+    page = client.get(reverse("portal:plan", args=[token]))
     assert page.status_code == 200
     assert SHOWN["food action"] in page.content.decode()
     _assert_hidden(page.content.decode(), "the care-plan family page")
@@ -394,7 +400,7 @@ def test_the_care_plan_family_page_print_and_pdf_source_hide_the_chain(chain, cl
         assert SHOWN["food action"] in html
         _assert_hidden(html, "the care-plan PDF")
 
-    printed = client.get(reverse("careplan:family_print", args=[token]))
+    printed = client.get(reverse("portal:plan_print", args=[token]))
     assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
 
 
