@@ -26,17 +26,12 @@ def record_completion(
     visit_key: str | None = None,
 ) -> RowCompletion:
     """Record that a row was done on a date. Idempotent per (source_id, row): a later call for
-        the same administration updates it (e.g. the M-CHAT Follow-Up closes the next step).
+    the same administration updates it (e.g. the M-CHAT Follow-Up closes the next step).
 
-    <<<<<<< HEAD
-        A visit row counts only for the visit whose window contains `done_on`
-        (docs/clinical-rules.md#screening-row-done), so the visit key is computed from the birth
-        date unless the caller knows better (a discharge date moves the 3–5 day / 1 month boundary).
-    =======
-        A visit row counts only for the visit whose window contains `done_on` (domain-reference
-        §2), so the visit key is computed from the birth date and the birth-hospital discharge
-        (which moves the 3–5 day / 1 month boundary) unless the caller knows better.
-    >>>>>>> i14-clinical
+    A visit row counts only for the visit whose window contains `done_on`
+    (docs/clinical-rules.md#screening-row-done), so the visit key is computed from the birth date
+    and the birth-hospital discharge (which moves the 3–5 day / 1 month boundary) unless the
+    caller knows better.
     """
     schedule = current_schedule(done_on)
     schedule_row = schedule.row(row)  # KeyError: not a row of the schedule

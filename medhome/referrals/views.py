@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -414,12 +414,8 @@ def status_link(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     else the family's primary contact. It shows only the referrals that caregiver consented to.
     """
     referral = selectors.access_referral(request.actor, referral_id)
-    caregiver = None
-    if request.POST.get("caregiver"):
-        try:
-            caregiver_id = UUID(request.POST["caregiver"])
-        except ValueError as malformed:
-            raise Http404 from malformed
+    caregiver_id = optional_id(request.POST, "caregiver")
+    if caregiver_id is not None:
         caregiver = access_caregiver(request.actor, caregiver_id, need=Capability.REFERRAL_SEND)
     else:
         consent = selectors.consent_of(referral)
