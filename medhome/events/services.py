@@ -144,9 +144,7 @@ def route_recommendations(event: CareEvent, *, at: datetime) -> None:
         practice=event.practice,
         child=event.child,
         kind=TaskKind.SPECIALIST_RECOMMENDATIONS,
-        due_at=add_business_days(
-            at, FOLLOW_UP_BUSINESS_DAYS, calendar=calendar_of(event.practice)
-        ),
+        due_at=add_business_days(at, FOLLOW_UP_BUSINESS_DAYS, calendar=calendar_of(event.practice)),
         source_type=EVENT_OBJECT,
         source_id=event.pk,
         dedupe_key=f"specialist:{event.pk}",

@@ -156,9 +156,7 @@ def refusal(actor: Actor, alert: CriticalAlert) -> str | None:
     if not may_acknowledge_in_practice(actor) or alert.practice_id != actor.practice_id:
         return _("Your role cannot acknowledge critical alerts in this practice.")
     if keyed_the_answers(actor, alert):
-        return _(
-            "You keyed in these answers, so another clinician must acknowledge the alert."
-        )
+        return _("You keyed in these answers, so another clinician must acknowledge the alert.")
     return None
 
 
@@ -196,7 +194,7 @@ def escalate_overdue_alerts(*, now: datetime, practice: Practice | None = None) 
 
 def _escalate_practice(practice: Practice, overdue: Any, now: datetime) -> int:
     clinician = on_call_clinician(practice)
-    role = Role.PEDIATRICIAN
+    role: str = Role.PEDIATRICIAN
     if clinician is not None:
         membership = Membership.objects.filter(practice=practice, user=clinician).first()
         role = membership.role if membership else role

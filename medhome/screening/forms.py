@@ -1,5 +1,5 @@
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -114,8 +114,10 @@ class AlertSettingsForm(forms.Form):
 
     def __init__(self, *args, roles, clinicians, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["acknowledging_roles"].choices = roles
-        self.fields["on_call_clinician"].choices = [
+        roles_field = cast(forms.ChoiceField, self.fields["acknowledging_roles"])
+        on_call_field = cast(forms.ChoiceField, self.fields["on_call_clinician"])
+        roles_field.choices = roles
+        on_call_field.choices = [
             ("", _("The lead pediatrician (default)")),
             *clinicians,
         ]

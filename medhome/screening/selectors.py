@@ -152,8 +152,7 @@ def alert_clinicians(actor: Actor) -> MembershipQuerySet:
         return Membership.objects.none()
     return (
         Membership.objects.active()
-        .for_practice(actor.practice)
-        .filter(role__in=ELIGIBLE_ROLES)
+        .filter(practice=actor.practice, role__in=ELIGIBLE_ROLES)
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )

@@ -331,7 +331,9 @@ def acknowledge(request: AuthedRequest, alert_id: UUID) -> HttpResponse:
     alert = selectors.access_alert(request.actor, alert_id)
     refused = refusal(request.actor, alert)
     if refused is not None:
-        return render(request, "screening/acknowledge_refused.html", {"reason": refused}, status=403)
+        return render(
+            request, "screening/acknowledge_refused.html", {"reason": refused}, status=403
+        )
     if request.method == "GET":
         services.record_opened(
             actor=request.actor,

@@ -16,7 +16,6 @@ from medhome.accounts.roles import Role
 from medhome.families.models import Child
 from medhome.practices.models import PracticeScopedModel
 
-
 from .kinds import TaskKind, source_label, source_url, title_of
 
 __all__ = ["Task", "TaskKind", "TaskPriority", "TaskStatus"]

@@ -31,9 +31,7 @@ def open_tasks(actor: Actor, *, assignee: Any = None, role: str | None = None) -
     elif assignee is not None:
         tasks = tasks.filter(assignee=assignee)
     # Urgent first (an escalated alert must not be row 90 of 90), then soonest due.
-    return tasks.select_related("child", "assignee").order_by(
-        "-priority", "due_at", "created_at"
-    )
+    return tasks.select_related("child", "assignee").order_by("-priority", "due_at", "created_at")
 
 
 def access_task(actor: Actor, task_id: UUID | str) -> Task:

@@ -96,9 +96,7 @@ def open_task(
 
 
 @transaction.atomic
-def reschedule(
-    *, task: Task, due_at: datetime, at: datetime, actor: Actor | None = None
-) -> Task:
+def reschedule(*, task: Task, due_at: datetime, at: datetime, actor: Actor | None = None) -> Task:
     """Move an open task's due time. `actor` None is the system (a sweep or a feed, e.g. the
     discharge after an admission moves the follow-up's clock); a person needs chart access in
     the task's practice."""
@@ -163,6 +161,12 @@ def cancel_tasks_for(
         task.status = TaskStatus.CANCELLED
         task.completed_at = at
         task.save(update_fields=["status", "completed_at"])
-        _audit(actor or system_actor(task.practice), task, Action.UPDATE, ["status", "completed_at"], at)
+        _audit(
+            actor or system_actor(task.practice),
+            task,
+            Action.UPDATE,
+            ["status", "completed_at"],
+            at,
+        )
         cancelled += 1
     return cancelled

@@ -1,4 +1,4 @@
-"""The practice calendar at its boundaries: Friday afternoon, a holiday, after hours, a DST change."""
+"""The practice calendar at its boundaries: Friday afternoon, holiday, after hours, DST change."""
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo

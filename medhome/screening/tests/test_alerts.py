@@ -151,9 +151,7 @@ def test_acknowledging_settles_the_escalation_task(alert_a, staff_a, practice_a)
     assert alerts.escalate_overdue_alerts(now=MONDAY_MORNING + timedelta(days=1)) == 0
 
 
-def test_the_command_escalates_and_the_alerts_list_shows_it(
-    alert_a, log_in, staff_a, practice_a
-):
+def test_the_command_escalates_and_the_alerts_list_shows_it(alert_a, log_in, staff_a, practice_a):
     out = StringIO()
     with time_machine.travel(MONDAY_MORNING, tick=False):
         call_command("escalate_critical_alerts", stdout=out)
@@ -186,7 +184,9 @@ def test_by_default_clinicians_acknowledge_and_nurses_do_not(
     who = actor(staff_a, practice_a, role)
     assert (alerts.refusal(who, alert_a) is None) is allowed
     if allowed:
-        services.acknowledge_alert(actor=who, alert=alert_a, action_taken="Called, safe", at=FRIDAY_AFTERNOON)
+        services.acknowledge_alert(
+            actor=who, alert=alert_a, action_taken="Called, safe", at=FRIDAY_AFTERNOON
+        )
         assert CriticalAlert.objects.get().acknowledged_by == staff_a[role]
     else:
         with pytest.raises(PermissionDenied):
@@ -221,7 +221,9 @@ def test_nobody_acknowledges_an_alert_from_answers_they_keyed(
     keyer = actor(staff_a, practice_a, Role.PEDIATRICIAN)
     assert "keyed in these answers" in alerts.refusal(keyer, alert)
     with pytest.raises(PermissionDenied):
-        services.acknowledge_alert(actor=keyer, alert=alert, action_taken="Myself", at=FRIDAY_AFTERNOON)
+        services.acknowledge_alert(
+            actor=keyer, alert=alert, action_taken="Myself", at=FRIDAY_AFTERNOON
+        )
     page = log_in(staff_a[Role.PEDIATRICIAN], practice_a).get(
         reverse("screening:acknowledge", kwargs={"alert_id": alert.pk})
     )
@@ -309,18 +311,21 @@ def test_the_staff_entry_page_says_why_a_partial_submit_was_refused(
     assert Administration.objects.get().status == Status.IN_PROGRESS
 
 
-def test_the_practice_admin_sets_alert_roles_and_on_call_on_a_page(
-    log_in, staff_a, practice_a
-):
+def test_the_practice_admin_sets_alert_roles_and_on_call_on_a_page(log_in, staff_a, practice_a):
     url = reverse("screening:alert_settings")
     admin = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
     page = admin.get(url)
     np = staff_a[Role.NURSE_PRACTITIONER]
     saved = admin.post(
         url,
-        {"acknowledging_roles": ["pediatrician", "nurse_practitioner", "nurse"], "on_call_clinician": str(np.pk)},
+        {
+            "acknowledging_roles": ["pediatrician", "nurse_practitioner", "nurse"],
+            "on_call_clinician": str(np.pk),
+        },
     )
-    refused = admin.post(url, {"acknowledging_roles": ["pediatrician"], "on_call_clinician": str(np.pk)})
+    refused = admin.post(
+        url, {"acknowledging_roles": ["pediatrician"], "on_call_clinician": str(np.pk)}
+    )
     coordinator = log_in(staff_a[Role.CARE_COORDINATOR], practice_a).get(url)
     assert page.status_code == 200 and "Amara Okafor" in page.content.decode()
     assert "within 2 business hours" in page.content.decode()

@@ -5,9 +5,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
@@ -111,7 +111,9 @@ def test_reads_are_scoped(
     ).exists()
 
 
-def test_reschedule_moves_an_open_task_and_is_audited(coordinator, clinician_b, practice_a, practice_b, child_a):
+def test_reschedule_moves_an_open_task_and_is_audited(
+    coordinator, clinician_b, practice_a, practice_b, child_a
+):
     task, _ = make(practice_a, child_a)
     later = NOW + timedelta(days=2)
     moved = reschedule(task=task, due_at=later, at=NOW)  # the system (a feed's discharge)

@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 f"Wrote {screens} past synthetic screens (and referrals after some positives)."
             )
         sweep_follow_ups(now=clock.now())
-        escalate_overdue_alerts(now=clock.now())  # what `escalate_critical_alerts` does on a schedule
+        # What `escalate_critical_alerts` does on a schedule (no background worker yet).
+        escalate_overdue_alerts(now=clock.now())
         for practice in demo.network.practices.all():
             child = load_demo_care(
                 practice, now=clock.now(), hospital_stay=practice.name == RIVERSIDE.name
