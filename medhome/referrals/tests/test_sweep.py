@@ -9,9 +9,9 @@ import time_machine
 from django.core.management import call_command
 
 from medhome.audit.models import AuditEvent
-from medhome.referrals import services
 from medhome.practices.calendar import add_business_days, calendar_of, default_calendar
 from medhome.practices.models import PracticeCalendar
+from medhome.referrals import services
 from medhome.referrals.states import Status
 from medhome.tasks.models import Task, TaskKind
 
