@@ -30,7 +30,8 @@ def open_tasks(actor: Actor, *, assignee: Any = None, role: str | None = None) -
         tasks = tasks.filter(unassigned | Q(assignee=assignee) if assignee else unassigned)
     elif assignee is not None:
         tasks = tasks.filter(assignee=assignee)
-    # Urgent first (an escalated alert must not be row 90 of 90), then soonest due.
+    # Urgent first (an escalated alert must not be row 90 of 90), then soonest due: "urgent"
+    # sorts after "routine", so descending puts it first (issue 17 may add more priorities).
     return tasks.select_related("child", "assignee").order_by("-priority", "due_at", "created_at")
 
 
