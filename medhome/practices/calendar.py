@@ -1,10 +1,12 @@
 """The practice calendar: the one place business days and business hours are counted.
 
-Every deadline that says "business" (domain-reference §4 "Critical answers": an alert escalates
-after 2 business hours; §7: a referral's response after 3 business days; §9: contact the family
-within 2 business days of a hospital visit) is computed here, on the practice's working weekdays,
-opening hours and holidays, in the project's time zone (TIME_ZONE: medhome has one zone per
-installation). Pure functions over a `Calendar` value, so a sweep reads the row once.
+docs/clinical-rules.md#business-calendar: every deadline that says "business" (an alert escalates
+after 2 business hours, docs/clinical-rules.md#critical-answers; a referral's response is due
+after 3 business days, docs/clinical-rules.md#referral-follow-up; the family is contacted within
+2 business days of a hospital visit, docs/clinical-rules.md#hospital-events) is computed here, on
+the practice's working weekdays, opening hours and holidays, in the project's time zone
+(TIME_ZONE: medhome has one zone per installation). Pure functions over a `Calendar` value, so a
+sweep reads the row once.
 """
 
 from collections.abc import Iterable

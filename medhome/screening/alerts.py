@@ -1,6 +1,6 @@
 """Critical alerts after they are raised: when they escalate, to whom, and who may close them.
 
-domain-reference §4 "Critical answers": an alert stays open until a clinician acknowledges it
+docs/clinical-rules.md#critical-answers: an alert stays open until a clinician acknowledges it
 with the action taken; unacknowledged after a set time (default 2 business hours, on the
 practice calendar), it escalates to the practice's designated on-call clinician. Per practice
 (AlertSettings): the roles that may acknowledge (default pediatrician, nurse practitioner,

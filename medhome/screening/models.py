@@ -149,7 +149,7 @@ def default_acknowledging_roles() -> list[str]:
 
 
 class AlertSettings(PracticeScopedModel):
-    """Who answers the practice's critical alerts (domain-reference §4 "Critical answers"): the
+    """Who answers the practice's critical alerts (docs/clinical-rules.md#critical-answers): the
     roles that may acknowledge one, and the on-call clinician an unacknowledged alert escalates
     to (none chosen: the lead pediatrician, alerts.on_call_clinician)."""
 

@@ -1,4 +1,4 @@
-"""Run the critical-alert escalation sweep (domain-reference §4 "Critical answers"): schedule it
+"""Run the critical-alert escalation sweep (docs/clinical-rules.md#critical-answers): schedule it
 every few minutes (an alert is due 2 business hours after it is raised). Idempotent: an alert
 escalates once, and its urgent task is opened once."""
 
