@@ -64,8 +64,6 @@ def feed_actor(practice: Practice) -> Actor:
     return Actor(user=None, practice=practice, role=FEED_ROLE)
 
 
-
-
 # --- Transitions of care -----------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('practices', '0002_add_practice_calendar'),
-        ('screening', '0003_measure_indexes'),
+        ('screening', '0004_links_move_to_portal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -43,7 +43,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0002_add_practice_calendar"),
-        ("referrals", "0002_family_status_link"),
+        ("referrals", "0005_status_links_move_to_portal"),
     ]
 
     operations = [
