@@ -381,7 +381,7 @@ def follow_up_task(referral):
         practice=referral.practice,
         child=referral.child,
         kind="referral_no_response",
-        title="No answer from the organization yet: call them",
+        details={"organization": referral.organization.name, "business_days": 3},
         due_at=clock.now(),
         source_type="referral",
         source_id=referral.pk,

@@ -87,3 +87,22 @@ def test_ids_from_query_strings_and_forms_go_through_core_params() -> None:
         if "tests" not in path.parts and raw_parse.search(path.read_text())
     ]
     assert offenders == []
+
+
+TASK_TABLE = re.compile(
+    r"\bTask\.objects\b|from medhome\.tasks\.models import[^\n]*\bTask\b[^\w]|"
+    r"from medhome\.tasks\.models import \([^)]*\bTask\b[^\w]"
+)
+
+
+def test_only_the_tasks_app_reads_or_writes_tasks() -> None:
+    """Issue 14 root 9: other apps open, reschedule and close tasks through tasks.services and
+    read them through tasks.selectors, never through the Task table."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in python_files("*.py")
+        if PACKAGE / "tasks" not in path.parents
+        and "tests" not in path.parts
+        and TASK_TABLE.search(path.read_text())
+    ]
+    assert offenders == []

@@ -288,23 +288,26 @@ def test_only_a_clinician_acknowledges_and_must_say_what_was_done(
     alert = CriticalAlert.objects.get()
     url = reverse("screening:acknowledge", kwargs={"alert_id": alert.pk})
     coordinator = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
-    nurse = log_in(staff_a[Role.NURSE], practice_a)
+    # By default nurses do not acknowledge (issue 14 finding 4; medhome/screening/tests).
+    clinician = log_in(staff_a[Role.NURSE_PRACTITIONER], practice_a)
 
     refused = coordinator.post(url, {"action_taken": "Called"})
-    empty = nurse.post(url, {"action_taken": "  "})
-    done = nurse.post(url, {"action_taken": "Called the mother; safety plan; warm hand-off to BH"})
+    empty = clinician.post(url, {"action_taken": "  "})
+    done = clinician.post(
+        url, {"action_taken": "Called the mother; safety plan; warm hand-off to BH"}
+    )
 
     alert.refresh_from_db()
     assert refused.status_code == 403 and empty.status_code == 400
     assert done.status_code == 302
-    assert alert.acknowledged_by == staff_a[Role.NURSE]
+    assert alert.acknowledged_by == staff_a[Role.NURSE_PRACTITIONER]
     assert "safety plan" in alert.action_taken
     assert AuditEvent.objects.filter(object_type="critical_alert", action="update").count() == 1
-    assert nurse.post(url, {"action_taken": "Again, twice"}).status_code == 400
+    assert clinician.post(url, {"action_taken": "Again, twice"}).status_code == 400
 
 
 def test_staff_entry_with_a_critical_answer_completes_only_after_acknowledgement(
-    client_a, infant_a, caregiver_a
+    client_a, infant_a, caregiver_a, log_in, staff_a, practice_a
 ):
     started = client_a.post(
         reverse("screening:start", kwargs={"child_id": infant_a.pk}),
@@ -314,7 +317,8 @@ def test_staff_entry_with_a_critical_answer_completes_only_after_acknowledgement
     blocked = client_a.post(form_url, {**phq9(**{"9": SEVERAL_DAYS}), "action": "submit"})
     administration = Administration.objects.get()
     alert = administration.alerts.get()
-    client_a.post(
+    # Another clinician: the one who keyed the answers never acknowledges (issue 14 finding 4).
+    log_in(staff_a[Role.NURSE_PRACTITIONER], practice_a).post(
         reverse("screening:acknowledge", kwargs={"alert_id": alert.pk}),
         {"action_taken": "Spoke with the mother in clinic, safety plan made."},
     )

@@ -145,6 +145,8 @@ CLINICIAN_GET = {
     "measures:network": (200, None),  # the practice's leaders compare, suppressed
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
+    "staff:calendar": (403, None),  # the practice admin's
+    "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
     "portal:revoke": (405, None),
@@ -189,6 +191,7 @@ GET_ONLY = {
     "careplan:plan",
     "careplan:print",
     "events:child",
+    "events:detail",
     "events:unmatched",
     "home",
     "healthz",

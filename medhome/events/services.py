@@ -4,7 +4,8 @@ Feed rules (docs/clinical-rules.md#hospital-events): the raw message is stored b
 the ACK says "accepted" only once it is stored; reprocessing is idempotent on the message key
 (MSH-3 + MSH-4 + MSH-10, or the Encounter identifier); A11 retracts the visit's event and A13 its
 discharge; an ED visit, admission or discharge opens ONE follow-up task per hospital visit (sending
-facility + visit number), due 2 business days later. Logs carry ids and medhome's words, never PHI.
+facility + visit number), due 2 business days later on the practice calendar (holidays too).
+Logs carry ids and medhome's words, never PHI.
 """
 
 import csv
@@ -14,7 +15,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
@@ -30,9 +31,10 @@ from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.families.services import record_birth_discharge
+from medhome.practices.calendar import add_business_days, calendar_of
 from medhome.practices.models import Practice
 from medhome.tasks.models import TaskKind
-from medhome.tasks.services import cancel_tasks_for, open_task
+from medhome.tasks.services import cancel_tasks_for, open_task, reschedule
 
 from . import parsing
 from .checks import check_lengths, column_length, match_child, same_patient
@@ -52,7 +54,6 @@ logger = logging.getLogger(__name__)
 
 EVENT_OBJECT = "care_event"
 FEED_ROLE = "feed"
-FOLLOW_UP_TITLE = "Contact the family within 2 business days"
 FOLLOW_UP_BUSINESS_DAYS = 2
 CSV_COLUMNS = ("mrn", "kind", "started_at", "ended_at", "facility", "notes")
 KEY_LENGTH = 250  # of InboundMessage.idempotency_key's 300
@@ -61,16 +62,6 @@ FACILITY_LENGTH = column_length("facility")
 
 def feed_actor(practice: Practice) -> Actor:
     return Actor(user=None, practice=practice, role=FEED_ROLE)
-
-
-def add_business_days(moment: datetime, days: int) -> datetime:
-    """`days` working days after `moment`, Saturdays and Sundays skipped (same time of day)."""
-    result = moment
-    while days > 0:
-        result += timedelta(days=1)
-        if result.weekday() < 5:
-            days -= 1
-    return result
 
 
 # --- Transitions of care -----------------------------------------------------------------------
@@ -118,12 +109,14 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
         event.flagged = True
         event.save(update_fields=["flagged"])
     moment = event.ended_at or event.started_at
-    due_at = add_business_days(moment, FOLLOW_UP_BUSINESS_DAYS)
+    due_at = add_business_days(
+        moment, FOLLOW_UP_BUSINESS_DAYS, calendar=calendar_of(event.practice)
+    )
     task, created = open_task(
         practice=event.practice,
         child=event.child,
         kind=TaskKind.TRANSITION_FOLLOW_UP,
-        title=FOLLOW_UP_TITLE,
+        details={"business_days": FOLLOW_UP_BUSINESS_DAYS},
         due_at=due_at,
         source_type=EVENT_OBJECT,
         source_id=event.pk,
@@ -134,8 +127,7 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
     # family within 2 business days of coming home, not of arriving
     # (docs/clinical-rules.md#hospital-events).
     if not created and task.status == "open" and task.due_at < due_at:
-        task.due_at = due_at
-        task.save(update_fields=["due_at"])
+        reschedule(task=task, due_at=due_at, at=at)
 
 
 def route_recommendations(event: CareEvent, *, at: datetime) -> None:
@@ -150,8 +142,7 @@ def route_recommendations(event: CareEvent, *, at: datetime) -> None:
         practice=event.practice,
         child=event.child,
         kind=TaskKind.SPECIALIST_RECOMMENDATIONS,
-        title=_("Review the specialist's recommendations with the team and the family"),
-        due_at=add_business_days(at, FOLLOW_UP_BUSINESS_DAYS),
+        due_at=add_business_days(at, FOLLOW_UP_BUSINESS_DAYS, calendar=calendar_of(event.practice)),
         source_type=EVENT_OBJECT,
         source_id=event.pk,
         dedupe_key=f"specialist:{event.pk}",

@@ -91,6 +91,16 @@ def child_events(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     return render(request, "events/child_events.html", {"child": child, "events": events})
 
 
+@requires(Capability.CHART_READ)
+@require_http_methods(["GET"])
+def detail(request: AuthedRequest, event_id: UUID) -> HttpResponse:
+    """One hospital or other visit between visits (what a transition task opens)."""
+    event = selectors.access_event(request.actor, event_id)
+    if event.child is not None:
+        record_chart_opened(actor=request.actor, child=event.child, at=clock.now())
+    return render(request, "events/detail.html", {"event": event, "child": event.child})
+
+
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET", "POST"])
 def upload_csv(request: AuthedRequest) -> HttpResponse:

@@ -99,3 +99,30 @@ class PracticeScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PracticeCalendar(models.Model):
+    """When the practice works: the one calendar every business-day or business-hour deadline
+    counts on (referral follow-ups, transition tasks, alert escalation). A practice without a
+    row works the defaults of the MEDHOME_CALENDAR setting (practices.calendar)."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.PROTECT, primary_key=True, related_name="calendar"
+    )
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    # ISO weekday numbers, Monday = 1 … Sunday = 7.
+    working_weekdays = models.JSONField(_("working days"), default=list)
+    # ISO dates ("2026-07-03") on which the practice is closed although it is a working weekday.
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="calendar_opens_before_it_closes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar of {self.practice_id}"

@@ -203,9 +203,3 @@ class FollowUpSettingsForm(forms.Form):
     close_days = forms.IntegerField(
         label=_("Days before an open referral needs a follow-up"), min_value=1, max_value=365
     )
-    holidays = forms.CharField(
-        label=_("Practice holidays (not business days), one date per line"),
-        help_text=_("For example 2026-12-25"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )

@@ -316,8 +316,6 @@ class ReferralSettings(PracticeScopedModel):
     urgent_response_hours = models.PositiveSmallIntegerField(
         _("hours to wait for a response to an urgent referral"), default=4
     )
-    # ISO dates ("2026-07-03") that are not business days, besides Saturdays and Sundays.
-    holidays = models.JSONField(_("holidays"), default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "referral settings"

@@ -453,7 +453,6 @@ def follow_up_settings(request: AuthedRequest) -> HttpResponse:
             "response_business_days": current.response_business_days,
             "close_days": current.close_days,
             "urgent_response_hours": current.urgent_response_hours,
-            "holidays": "\n".join(current.holidays),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -463,7 +462,6 @@ def follow_up_settings(request: AuthedRequest) -> HttpResponse:
                 response_business_days=form.cleaned_data["response_business_days"],
                 close_days=form.cleaned_data["close_days"],
                 urgent_response_hours=form.cleaned_data["urgent_response_hours"],
-                holidays=form.cleaned_data["holidays"].split(),
                 at=clock.now(),
             )
         except ValidationError as error:

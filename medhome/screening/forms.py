@@ -1,5 +1,5 @@
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -97,3 +97,27 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
     )
+
+
+class AlertSettingsForm(forms.Form):
+    acknowledging_roles = forms.MultipleChoiceField(
+        label=_("Roles that may acknowledge a critical alert"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Never the person who keyed the answers in, whatever the role."),
+    )
+    on_call_clinician = forms.ChoiceField(
+        label=_("On-call clinician (an unacknowledged alert escalates to them)"),
+        choices=[],
+        required=False,
+    )
+
+    def __init__(self, *args, roles, clinicians, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles_field = cast(forms.ChoiceField, self.fields["acknowledging_roles"])
+        on_call_field = cast(forms.ChoiceField, self.fields["on_call_clinician"])
+        roles_field.choices = roles
+        on_call_field.choices = [
+            ("", _("The lead pediatrician (default)")),
+            *clinicians,
+        ]

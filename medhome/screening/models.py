@@ -123,7 +123,13 @@ class CriticalAlert(PracticeScopedModel):
     kinds = models.JSONField(default=list)
     items = models.JSONField(default=list)
     raised_at = models.DateTimeField()
+    # When it escalates: raised_at + the escalation delay in business hours (practice calendar).
     escalate_at = models.DateTimeField()
+    # Set once by the escalation sweep (alerts.escalate_overdue_alerts): when, and to whom.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -134,3 +140,36 @@ class CriticalAlert(PracticeScopedModel):
         indexes = [
             models.Index(fields=["practice", "acknowledged_at", "raised_at"], name="alert_open_idx")
         ]
+
+
+def default_acknowledging_roles() -> list[str]:
+    from . import rules
+
+    return list(rules.rule("acknowledging_roles"))
+
+
+class AlertSettings(PracticeScopedModel):
+    """Who answers the practice's critical alerts (docs/clinical-rules.md#critical-answers): the
+    roles that may acknowledge one, and the on-call clinician an unacknowledged alert escalates
+    to (none chosen: the lead pediatrician, alerts.on_call_clinician)."""
+
+    acknowledging_roles = models.JSONField(
+        _("roles that may acknowledge"), default=default_acknowledging_roles
+    )
+    on_call_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on-call clinician"),
+    )
+
+    class Meta:
+        verbose_name_plural = "alert settings"
+        constraints = [
+            models.UniqueConstraint(fields=["practice"], name="one_alert_settings_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return f"alert settings of {self.practice_id}"

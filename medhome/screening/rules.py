@@ -2,16 +2,18 @@
 overridable by the Django setting MEDHOME_SCREENING."""
 
 import fnmatch
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # An unacknowledged critical alert escalates to the on-call clinician after this long.
-    # docs/clinical-rules.md#critical-answers says "2 business hours"; business-hour calendars are
-    # not modelled yet, so this is counted in clock hours (stricter, never later).
-    "alert_escalate_hours": 2,
+    # An unacknowledged critical alert escalates to the on-call clinician after this many
+    # business hours, counted on the practice calendar (docs/clinical-rules.md#critical-answers
+    # default: 2).
+    "alert_escalate_business_hours": 2,
+    # Who may acknowledge a critical alert unless the practice chooses otherwise
+    # (docs/clinical-rules.md#critical-answers: a clinician; issue 14: a practice may add nurses).
+    "acknowledging_roles": ["pediatrician", "nurse_practitioner", "behavioral_health"],
     # A reason for sending a screener that is not due must say something.
     "override_reason_min_length": 5,
     # A caregiver's PHQ-2 counts for the caregiver-depression row only where the practice opts
@@ -48,5 +50,5 @@ def preferred(row: str) -> list[str]:
     return found
 
 
-def escalation_delay() -> timedelta:
-    return timedelta(hours=rule("alert_escalate_hours"))
+def escalation_business_hours() -> float:
+    return float(rule("alert_escalate_business_hours"))

@@ -22,6 +22,7 @@ from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument
 from medhome.portal import links
 from medhome.portal.models import FamilyLink, Purpose
+from medhome.practices.models import Membership, MembershipQuerySet
 from medhome.practices.scoping import get_scoped, scoped
 
 from .models import Administration, CriticalAlert, Status
@@ -56,7 +57,7 @@ def open_alerts(actor: Actor) -> QuerySet[CriticalAlert]:
     return (
         scoped(actor, CriticalAlert, need=Capability.CHART_READ)
         .filter(acknowledged_at__isnull=True)
-        .select_related("child", "administration")
+        .select_related("child", "administration", "escalated_to")
         .order_by("raised_at")
     )
 
@@ -140,3 +141,18 @@ def group_by_child(alerts: list[CriticalAlert]) -> dict[object, list[CriticalAle
     for alert in alerts:
         grouped[alert.child_id].append(alert)
     return grouped
+
+
+def alert_clinicians(actor: Actor) -> MembershipQuerySet:
+    """The active members of the actor's practice whose role could acknowledge alerts (the
+    choices for the on-call clinician)."""
+    from .alerts import ELIGIBLE_ROLES
+
+    if not actor.can(Capability.USERS_MANAGE):
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(practice=actor.practice, role__in=ELIGIBLE_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )

@@ -27,11 +27,11 @@ from medhome.periodicity.services import record_completion
 from medhome.portal import links
 from medhome.portal.models import FamilyLink, Purpose
 
-from . import due, rules
+from . import alerts, due, rules
+from .alerts import ALERT_OBJECT
 from .models import Administration, CriticalAlert, LinkScreeners, Mode, Status
 
 SCREENING_OBJECT = "screening"
-ALERT_OBJECT = "critical_alert"
 ALERT_KINDS = frozenset({"self_harm", "safety"})
 # The next step a band calls for, when it is another form given at the same visit
 # (docs/clinical-rules.md#screening-row-done).
@@ -47,7 +47,14 @@ class AlreadySubmitted(Exception):
 
 
 class AwaitingAcknowledgement(Exception):
-    """Staff entry with a critical answer: a clinician acknowledges before it completes."""
+    """Staff entry with a critical answer: a clinician acknowledges before it completes.
+
+    `complete` is False when the refused submit was of an incomplete form: a partial submit
+    would otherwise close the form around an alert nobody has seen (issue 14 finding 4)."""
+
+    def __init__(self, complete: bool = True) -> None:
+        super().__init__("awaiting acknowledgement")
+        self.complete = complete
 
 
 def _require(actor: Actor, capability: str) -> None:
@@ -293,13 +300,9 @@ def save_answers(
         current.updated_at = at
         fields = ["answers", "updated_at"]
         # Staff entry with an open critical alert waits for a clinician
-        # (docs/clinical-rules.md#critical-answers).
-        blocked = (
-            submit
-            and current.mode == Mode.STAFF_ENTRY
-            and outcome.complete
-            and _has_open_alert(current)
-        )
+        # (docs/clinical-rules.md#critical-answers), complete or not: the form stays in progress
+        # (answers and alert kept, nothing submitted, no row completed) until it is acknowledged.
+        blocked = submit and current.mode == Mode.STAFF_ENTRY and _has_open_alert(current)
         if submit and not blocked:
             fields += _submit(actor, current, instrument, outcome, at=at)
         current.save(update_fields=fields)
@@ -307,7 +310,7 @@ def save_answers(
         if submit and not blocked and current.link_id:
             _finish_link_when_done(current.link_id, at=at)
     if blocked:
-        raise AwaitingAcknowledgement
+        raise AwaitingAcknowledgement(complete=outcome.complete)
     return current
 
 
@@ -441,7 +444,7 @@ def _raise_alerts(
         kinds=sorted({c.kind for c in new}),
         items=[c.link_id for c in new],
         raised_at=at,
-        escalate_at=at + rules.escalation_delay(),
+        escalate_at=alerts.escalate_at_for(administration.practice, at),
     )
     record(
         actor=actor,
@@ -495,7 +498,7 @@ def _finish_link_when_done(link_id: UUID, *, at: datetime) -> None:
 def acknowledge_alert(
     *, actor: Actor, alert: CriticalAlert, action_taken: str, at: datetime
 ) -> CriticalAlert:
-    _require(actor, Capability.ALERT_ACKNOWLEDGE)
+    alerts.check_may_acknowledge(actor, alert)
     action_taken = action_taken.strip()
     if len(action_taken) < 5:
         raise ValidationError(
@@ -519,6 +522,7 @@ def acknowledge_alert(
             at=at,
             detail={"child": str(current.child_id), "fields": ["acknowledged_at", "action_taken"]},
         )
+        alerts.settle_tasks_of(current, actor=actor, at=at)
     return current
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("screening/today/", views.today, name="today"),
     path("screening/due/", views.due_list, name="due_list"),
     path("screening/alerts/", views.alerts, name="alerts"),
+    path("screening/alerts/settings/", views.alert_settings, name="alert_settings"),
     path("screening/alerts/<uuid:alert_id>/", views.acknowledge, name="acknowledge"),
     path("children/<uuid:child_id>/screening/", views.child_screenings, name="child"),
     path("children/<uuid:child_id>/screening/send/", views.send, name="send"),

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from medhome.accounts.roles import Capability
+from medhome.accounts.roles import Capability, Role
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.forms import attach_errors
@@ -23,7 +23,15 @@ from medhome.families.selectors import access_caregiver, access_child
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 
-from . import due, forms, panel, selectors, services, zcodes
+from . import due, forms, panel, rules, selectors, services, zcodes
+from .alerts import (
+    ELIGIBLE_ROLES,
+    may_acknowledge_in_practice,
+    on_call_clinician,
+    refusal,
+    settings_for,
+    update_alert_settings,
+)
 from .chart import panel_context
 from .models import Mode, Status
 from .presenting import form_items, outcome_of
@@ -180,7 +188,7 @@ def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
         return redirect("screening:child", child_id=administration.child_id)
     instrument = registry.get(administration.instrument_key)
     errors: dict[str, str] = {}
-    awaiting = False
+    awaiting = awaiting_partial = False
     if request.method == "GET":
         services.record_result_opened(
             actor=request.actor, administration=administration, at=clock.now()
@@ -198,8 +206,8 @@ def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
             )
         except InvalidAnswers as invalid:
             errors = invalid.errors
-        except services.AwaitingAcknowledgement:
-            awaiting = True
+        except services.AwaitingAcknowledgement as waiting:
+            awaiting, awaiting_partial = True, not waiting.complete
             administration.refresh_from_db()
         except services.AlreadySubmitted:
             return redirect("screening:child", child_id=administration.child_id)
@@ -222,6 +230,7 @@ def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
         staff_entry=staff_entry,
         posted=request.POST if errors else None,
     )
+    open_alerts = list(administration.alerts.filter(acknowledged_at__isnull=True))
     template = "screening/staff_entry.html" if staff_entry else "screening/tablet.html"
     with translation.override(request.LANGUAGE_CODE if staff_entry else administration.language):
         return render(
@@ -233,7 +242,11 @@ def administer(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
                 "items": items,
                 "errors": errors,
                 "awaiting": awaiting,
-                "open_alerts": administration.alerts.filter(acknowledged_at__isnull=True),
+                "awaiting_partial": awaiting_partial,
+                "open_alerts": open_alerts,
+                # The person keying the form never acknowledges its alert (alerts.refusal).
+                "may_acknowledge": bool(open_alerts)
+                and all(refusal(request.actor, alert) is None for alert in open_alerts),
                 "language": administration.language,
             },
             status=400 if errors else 200,
@@ -307,6 +320,7 @@ def alerts(request: AuthedRequest) -> HttpResponse:
             "alerts": open_alerts,
             "now": clock.now(),
             "acknowledged": selectors.recent_acknowledged(request.actor),
+            "may_acknowledge": may_acknowledge_in_practice(request.actor),
         },
     )
 
@@ -315,6 +329,11 @@ def alerts(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: AuthedRequest, alert_id: UUID) -> HttpResponse:
     alert = selectors.access_alert(request.actor, alert_id)
+    refused = refusal(request.actor, alert)
+    if refused is not None:
+        return render(
+            request, "screening/acknowledge_refused.html", {"reason": refused}, status=403
+        )
     if request.method == "GET":
         services.record_opened(
             actor=request.actor,
@@ -341,5 +360,48 @@ def acknowledge(request: AuthedRequest, alert_id: UUID) -> HttpResponse:
         request,
         "screening/acknowledge.html",
         {"alert": alert, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def alert_settings(request: AuthedRequest) -> HttpResponse:
+    """Who may acknowledge the practice's critical alerts and who is on call."""
+    practice = request.actor.practice
+    current = settings_for(practice)
+    form = forms.AlertSettingsForm(
+        request.POST or None,
+        roles=[(role.value, role.label) for role in Role if role in ELIGIBLE_ROLES],
+        clinicians=[
+            (str(membership.user_id), f"{membership.user} · {membership.get_role_display()}")
+            for membership in selectors.alert_clinicians(request.actor)
+        ],
+        initial={
+            "acknowledging_roles": current.acknowledging_roles,
+            "on_call_clinician": str(current.on_call_clinician_id or ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_alert_settings(
+                actor=request.actor,
+                acknowledging_roles=form.cleaned_data["acknowledging_roles"],
+                on_call_clinician_id=form.cleaned_data["on_call_clinician"] or None,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Alert settings saved."))
+            return redirect("screening:alert_settings")
+    return render(
+        request,
+        "screening/alert_settings.html",
+        {
+            "form": form,
+            "on_call": on_call_clinician(practice),
+            "hours": f"{rules.escalation_business_hours():g}",
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -22,3 +22,33 @@ class AddMemberForm(forms.Form):
 class ChangeMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Has access to this practice"), required=False)
+
+
+WEEKDAYS = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+
+
+class CalendarForm(forms.Form):
+    opens_at = forms.TimeField(label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(
+        label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    working_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Working days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    holidays = forms.CharField(
+        label=_("Practice holidays (not business days), one date per line"),
+        help_text=_("For example 2026-12-25"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )

@@ -1,6 +1,6 @@
-"""Writes to a practice's team, audited like changes to the chart (who may see what changes)."""
+"""Writes to a practice's team and its working calendar, audited like changes to the chart."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,9 +12,10 @@ from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
-from medhome.practices.models import Membership
+from medhome.practices.models import Membership, PracticeCalendar
 
 MEMBERSHIP_OBJECT = "membership"
+CALENDAR_OBJECT = "practice_calendar"
 
 
 def _require(actor: Actor) -> None:
@@ -114,3 +115,49 @@ def change_member(
         detail={"fields": changed, "role": role, "active": is_active},
     )
     return membership
+
+
+@transaction.atomic
+def update_calendar(
+    *,
+    actor: Actor,
+    opens_at: time,
+    closes_at: time,
+    working_weekdays: list[int],
+    holidays: list[str],
+    at: datetime,
+) -> PracticeCalendar:
+    """The practice admin sets when the practice works (every business-day and business-hour
+    deadline counts on it: practices.calendar)."""
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    if opens_at >= closes_at:
+        errors["closes_at"] = [_("The practice closes after it opens.")]
+    days = sorted({int(day) for day in working_weekdays})
+    if not days or not set(days) <= set(range(1, 8)):
+        errors["working_weekdays"] = [_("Choose at least one working day.")]
+    dates: set[str] = set()
+    for value in holidays:
+        try:
+            dates.add(date.fromisoformat(str(value).strip()).isoformat())
+        except ValueError:
+            errors["holidays"] = [_("Write each holiday as a date, e.g. 2026-07-03.")]
+            break
+    if errors:
+        raise ValidationError(errors)
+    calendar, _created = PracticeCalendar.objects.select_for_update().get_or_create(
+        practice=actor.practice,
+        defaults={"opens_at": opens_at, "closes_at": closes_at},
+    )
+    calendar.opens_at, calendar.closes_at = opens_at, closes_at
+    calendar.working_weekdays, calendar.holidays = days, sorted(dates)
+    calendar.save()
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=CALENDAR_OBJECT,
+        object_id=actor.practice_id,
+        at=at,
+        detail={"fields": ["opens_at", "closes_at", "working_weekdays", "holidays"]},
+    )
+    return calendar

@@ -5,5 +5,6 @@ from . import views
 app_name = "staff"
 urlpatterns = [
     path("", views.team, name="team"),
+    path("calendar/", views.calendar, name="calendar"),
     path("<uuid:membership_id>/", views.member, name="member"),
 ]

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.forms import attach_errors
 from medhome.core.requests import AuthedRequest
+from medhome.practices.calendar import calendar_of
 
 from . import selectors, services
-from .forms import AddMemberForm, ChangeMemberForm
+from .forms import AddMemberForm, CalendarForm, ChangeMemberForm
 
 
 def set_password_link(request: AuthedRequest, user) -> str:
@@ -90,4 +92,41 @@ def member(request: AuthedRequest, membership_id: UUID) -> HttpResponse:
         "staff/member.html",
         {"membership": membership, "form": form, "link": link},
         status=400 if form.errors else 200,
+    )
+
+
+@requires(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def calendar(request: AuthedRequest) -> HttpResponse:
+    """When the practice works: the days and hours every business deadline counts on."""
+    current = calendar_of(request.actor.practice)
+    form = CalendarForm(
+        request.POST or None,
+        initial={
+            "opens_at": current.opens_at,
+            "closes_at": current.closes_at,
+            "working_weekdays": sorted(current.working_weekdays),
+            "holidays": "\n".join(day.isoformat() for day in sorted(current.holidays)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_calendar(
+                actor=request.actor,
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                working_weekdays=form.cleaned_data["working_weekdays"],
+                holidays=form.cleaned_data["holidays"].split(),
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Calendar saved."))
+            return redirect("staff:calendar")
+    return render(
+        request,
+        "staff/calendar.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -1,8 +1,10 @@
 """Follow-up work for the care team: one row per thing a person must do, created by sweeps.
 
-A task names the child (when there is one) and what to do in medhome's own words; it never
-copies clinical detail. `dedupe_key` makes every producer idempotent: a sweep that runs twice,
-or two sweeps that race, leave one task (unique per practice).
+A task names the child (when there is one), its kind and its source; what it says is built from
+its kind when it is shown (kinds.py), in the viewer's language, and never copies clinical
+detail. `dedupe_key` makes every producer idempotent: a sweep that runs twice, or two sweeps
+that race, leave one task (unique per practice). Only this app reads or writes the table
+(tests/test_conventions.py): others call services.open_task / reschedule / close.
 """
 
 from django.conf import settings
@@ -14,12 +16,14 @@ from medhome.accounts.roles import Role
 from medhome.families.models import Child
 from medhome.practices.models import PracticeScopedModel
 
+from .kinds import TaskKind, source_label, source_url, title_of
 
-class TaskKind(models.TextChoices):
-    REFERRAL_NO_RESPONSE = "referral_no_response", _("Referral with no response")
-    REFERRAL_NOT_CLOSED = "referral_not_closed", _("Referral not closed")
-    TRANSITION_FOLLOW_UP = "transition_follow_up", _("Follow-up after a hospital or ED visit")
-    SPECIALIST_RECOMMENDATIONS = "specialist_recommendations", _("A specialist's recommendations")
+__all__ = ["Task", "TaskKind", "TaskPriority", "TaskStatus"]
+
+
+class TaskPriority(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    URGENT = "urgent", _("Urgent")
 
 
 class TaskStatus(models.TextChoices):
@@ -34,7 +38,12 @@ class Task(PracticeScopedModel):
     )
     # Room for later kinds (e.g. transition_follow_up): a plain string column, choices in code.
     kind = models.CharField(_("kind"), max_length=40, choices=TaskKind.choices)
-    title = models.CharField(_("what to do"), max_length=300)
+    # Named words for the kind's sentence (an organization's name, a number of days), chosen by
+    # the producer; never clinical detail (kinds.py builds the sentence when it is shown).
+    details = models.JSONField(default=dict, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=TaskPriority.choices, default=TaskPriority.ROUTINE
+    )
     due_at = models.DateTimeField(_("due"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,4 +88,21 @@ class Task(PracticeScopedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.kind} task {self.pk}"
+
+    @property
+    def title(self) -> str:
+        """What to do, in the active language (the viewer's)."""
+        return title_of(self.kind, self.details)
+
+    @property
+    def source_url(self) -> str | None:
+        return source_url(self.source_type, self.source_id)
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.kind)
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == TaskPriority.URGENT

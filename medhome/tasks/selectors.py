@@ -10,6 +10,7 @@ from django.http import Http404
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.families.models import Child
+from medhome.practices.models import Practice
 from medhome.practices.scoping import get_scoped, scoped
 
 from .models import Task, TaskStatus
@@ -18,7 +19,7 @@ READ = Capability.CHART_READ
 
 
 def open_tasks(actor: Actor, *, assignee: Any = None, role: str | None = None) -> QuerySet[Task]:
-    """Open tasks of the actor's practice, soonest due first.
+    """Open tasks of the actor's practice, urgent first, then soonest due.
 
     `assignee`: only that user's; `role`: those for the role that nobody has taken yet plus
     those assigned to `assignee` (a coordinator's own list is both).
@@ -29,7 +30,9 @@ def open_tasks(actor: Actor, *, assignee: Any = None, role: str | None = None) -
         tasks = tasks.filter(unassigned | Q(assignee=assignee) if assignee else unassigned)
     elif assignee is not None:
         tasks = tasks.filter(assignee=assignee)
-    return tasks.select_related("child", "assignee").order_by("due_at", "created_at")
+    # Urgent first (an escalated alert must not be row 90 of 90), then soonest due: "urgent"
+    # sorts after "routine", so descending puts it first (issue 17 may add more priorities).
+    return tasks.select_related("child", "assignee").order_by("-priority", "due_at", "created_at")
 
 
 def access_task(actor: Actor, task_id: UUID | str) -> Task:
@@ -47,4 +50,13 @@ def tasks_of_child(actor: Actor, child: Child) -> QuerySet[Task]:
         .filter(child=child)
         .select_related("assignee", "completed_by")
         .order_by("-status", "due_at")
+    )
+
+
+def open_source_ids(*, practice: Practice, source_type: str) -> set[str]:
+    """The ids of the sources of one type that have an open task (for a sweep's clean-up)."""
+    return set(
+        Task.objects.for_practice(practice)
+        .filter(source_type=source_type, status=TaskStatus.OPEN)
+        .values_list("source_id", flat=True)
     )

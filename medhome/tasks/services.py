@@ -1,19 +1,27 @@
-"""Every write to tasks: one function per use case, in one transaction, audited."""
+"""Every write to tasks: one function per use case, in one transaction, audited.
 
+The only road to the Task table for other apps (tests/test_conventions.py): a producer opens a
+task with `open_task` (idempotent on its dedupe key), moves its due time with `reschedule` and
+closes it with `close` (or `cancel_tasks_for` when its source no longer needs the work).
+Assignee, role and priority are set here, so issue 17's reassign and snooze have one place to go.
+"""
+
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medhome.accounts.roles import Capability
+from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.practices.models import Practice
 
-from .models import Task, TaskStatus
+from .models import Task, TaskPriority, TaskStatus
 
 TASK_OBJECT = "task"
 SYSTEM_ROLE = "system"
@@ -24,23 +32,44 @@ def system_actor(practice: Practice) -> Actor:
     return Actor(user=None, practice=practice, role=SYSTEM_ROLE)
 
 
+def _audit(actor: Actor, task: Task, action: Action, fields: list[str], at: datetime) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type=TASK_OBJECT,
+        object_id=task.pk,
+        at=at,
+        practice=task.practice,
+        detail={"fields": fields},
+    )
+
+
+def _check_person(actor: Actor, task: Task) -> None:
+    if not actor.can(Capability.CHART_READ) or task.practice_id != actor.practice_id:
+        raise PermissionDenied(_("You cannot change tasks of this practice."))
+
+
 @transaction.atomic
 def open_task(
     *,
     practice: Practice,
     child: Child | None,
     kind: str,
-    title: str,
     due_at: datetime,
     source_type: str,
     source_id: object,
     dedupe_key: str,
     at: datetime,
+    details: Mapping[str, Any] | None = None,
+    priority: str = TaskPriority.ROUTINE,
+    assignee: Any = None,
+    assignee_role: str = Role.CARE_COORDINATOR,
 ) -> tuple[Task, bool]:
     """The task for `dedupe_key`, created if the practice has none yet (done or not).
 
     A task once completed or cancelled is not opened again under the same key: the sweep that
-    produced it would otherwise reopen work a person already closed.
+    produced it would otherwise reopen work a person already closed. `details` are named words
+    for the kind's sentence (kinds.py), never clinical detail.
     """
     if child is not None and child.practice_id != practice.pk:
         raise ValidationError(_("The child belongs to another practice."))
@@ -50,48 +79,62 @@ def open_task(
         defaults={
             "child": child,
             "kind": kind,
-            "title": title,
+            "details": dict(details or {}),
+            "priority": priority,
             "due_at": due_at,
+            "assignee": assignee,
+            "assignee_role": assignee_role,
             "source_type": source_type,
             "source_id": str(source_id),
             "created_at": at,
         },
     )
     if created:
-        record(
-            actor=system_actor(practice),
-            action=Action.CREATE,
-            object_type=TASK_OBJECT,
-            object_id=task.pk,
-            at=at,
-            practice=practice,
-            detail={"fields": ["kind", "title", "due_at", "source_type", "source_id"]},
-        )
+        fields = ["kind", "priority", "due_at", "assignee", "source_type", "source_id"]
+        _audit(system_actor(practice), task, Action.CREATE, fields, at)
     return task, created
 
 
 @transaction.atomic
-def complete_task(*, actor: Actor, task: Task, note: str, at: datetime) -> Task:
-    if not actor.can(Capability.CHART_READ) or task.practice_id != actor.practice_id:
-        raise PermissionDenied(_("You cannot close tasks of this practice."))
-    task = Task.objects.select_for_update().get(pk=task.pk)
-    if task.status != TaskStatus.OPEN:
+def reschedule(*, task: Task, due_at: datetime, at: datetime, actor: Actor | None = None) -> Task:
+    """Move an open task's due time. `actor` None is the system (a sweep or a feed, e.g. the
+    discharge after an admission moves the follow-up's clock); a person needs chart access in
+    the task's practice."""
+    if actor is not None:
+        _check_person(actor, task)
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.status != TaskStatus.OPEN:
         raise ValidationError(_("This task is already closed."))
-    task.status = TaskStatus.DONE
-    task.completed_at = at
-    task.completed_by = actor.user if getattr(actor.user, "pk", None) else None
-    task.note = note.strip()
-    task.save(update_fields=["status", "completed_at", "completed_by", "note"])
-    record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type=TASK_OBJECT,
-        object_id=task.pk,
-        at=at,
-        practice=task.practice,
-        detail={"fields": ["status", "completed_at", "completed_by", "note"]},
-    )
-    return task
+    if current.due_at != due_at:
+        current.due_at = due_at
+        current.save(update_fields=["due_at"])
+        _audit(actor or system_actor(current.practice), current, Action.UPDATE, ["due_at"], at)
+    return current
+
+
+@transaction.atomic
+def close(
+    *,
+    actor: Actor,
+    task: Task,
+    note: str,
+    at: datetime,
+    status: str = TaskStatus.DONE,
+) -> Task:
+    """A person closes a task: done (the default) or cancelled, with what was done."""
+    _check_person(actor, task)
+    if status not in {TaskStatus.DONE, TaskStatus.CANCELLED}:
+        raise ValidationError(_("A task is closed as done or cancelled."))
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.status != TaskStatus.OPEN:
+        raise ValidationError(_("This task is already closed."))
+    current.status = status
+    current.completed_at = at
+    current.completed_by = actor.user if getattr(actor.user, "pk", None) else None
+    current.note = note.strip()
+    current.save(update_fields=["status", "completed_at", "completed_by", "note"])
+    _audit(actor, current, Action.UPDATE, ["status", "completed_at", "completed_by", "note"], at)
+    return current
 
 
 @transaction.atomic
@@ -118,14 +161,12 @@ def cancel_tasks_for(
         task.status = TaskStatus.CANCELLED
         task.completed_at = at
         task.save(update_fields=["status", "completed_at"])
-        record(
-            actor=actor or system_actor(task.practice),
-            action=Action.UPDATE,
-            object_type=TASK_OBJECT,
-            object_id=task.pk,
-            at=at,
-            practice=task.practice,
-            detail={"fields": ["status", "completed_at"]},
+        _audit(
+            actor or system_actor(task.practice),
+            task,
+            Action.UPDATE,
+            ["status", "completed_at"],
+            at,
         )
         cancelled += 1
     return cancelled

@@ -19,7 +19,7 @@ from . import selectors, services
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def task_list(request: AuthedRequest) -> HttpResponse:
-    tasks = selectors.open_tasks(request.actor).select_related("child").order_by("due_at")
+    tasks = selectors.open_tasks(request.actor)
     return render(request, "tasks/list.html", {"tasks": tasks[:200], "now": clock.now()})
 
 
@@ -27,7 +27,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def complete(request: AuthedRequest, task_id: UUID) -> HttpResponse:
     task = selectors.access_task(request.actor, task_id)
-    services.complete_task(
+    services.close(
         actor=request.actor, task=task, note=request.POST.get("note", ""), at=clock.now()
     )
     messages.success(request, _("Task done."))

@@ -57,7 +57,8 @@ def test_a04_ed_arrival_matched_by_mrn_opens_follow_up(practice_a, child_a):
     event = message.event
     assert event.child == child_a and event.kind == "emergency" and event.flagged
     task = transition_tasks(practice_a).get()
-    assert task.title == services.FOLLOW_UP_TITLE and task.child == child_a
+    assert task.title == "Contact the family within 2 business days of the hospital or ED visit"
+    assert task.child == child_a and task.source_url == f"/events/{event.pk}/"
     assert task.due_at.date() == date(2026, 3, 17)  # Friday + 2 business days = Tuesday
 
 

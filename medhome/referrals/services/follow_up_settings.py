@@ -1,6 +1,6 @@
 """The practice's referral follow-up settings."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,10 +34,10 @@ def update_settings(
     response_business_days: int,
     close_days: int,
     urgent_response_hours: int,
-    holidays: list[str],
     at: datetime,
 ) -> ReferralSettings:
-    """Change the practice's follow-up rules (those who curate the partner list may)."""
+    """Change the practice's follow-up rules (those who curate the partner list may). Its
+    holidays and working days are the practice calendar's (staff.services.update_calendar)."""
     if actor.is_partner or not actor.can(Capability.DIRECTORY_CURATE):
         raise PermissionDenied(_("You cannot change this practice's referral settings."))
     errors: dict[str, list[str]] = {}
@@ -47,20 +47,12 @@ def update_settings(
         errors["close_days"] = [_("Between 1 and 365 days.")]
     if not 1 <= urgent_response_hours <= 72:
         errors["urgent_response_hours"] = [_("Between 1 and 72 hours.")]
-    days: list[str] = []
-    for value in holidays:
-        try:
-            days.append(date.fromisoformat(str(value).strip()).isoformat())
-        except ValueError:
-            errors["holidays"] = [_("Write each holiday as a date, e.g. 2026-07-03.")]
-            break
     if errors:
         raise ValidationError(errors)
     settings = ReferralSettings.objects.select_for_update().get(pk=settings_for(actor.practice).pk)
     settings.response_business_days = response_business_days
     settings.close_days = close_days
     settings.urgent_response_hours = urgent_response_hours
-    settings.holidays = sorted(set(days))
     settings.save()
     audit(
         actor,
@@ -69,6 +61,6 @@ def update_settings(
         settings.pk,
         practice=actor.practice,
         at=at,
-        fields=["response_business_days", "close_days", "urgent_response_hours", "holidays"],
+        fields=["response_business_days", "close_days", "urgent_response_hours"],
     )
     return settings

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from medhome.practices.calendar import Calendar, calendar_of
 from medhome.practices.models import Practice
-from medhome.tasks.models import Task, TaskKind, TaskStatus
+from medhome.tasks.models import TaskKind
+from medhome.tasks.selectors import open_source_ids
 from medhome.tasks.services import cancel_tasks_for, open_task
 
 from ..acting import (
@@ -35,34 +37,26 @@ class _Due:
     due_at: datetime
 
 
-def _task_title(referral: Referral, kind: str, settings: ReferralSettings) -> str:
-    words = {"need": referral.get_need_display(), "organization": referral.organization.name}
+def _task_details(referral: Referral, kind: str, settings: ReferralSettings) -> dict[str, Any]:
+    """The words of the task's sentence (tasks.kinds builds it in the reader's language): the
+    organization's name and the wait, never the family's or the child's."""
+    details: dict[str, Any] = {"organization": referral.organization.name}
     if kind == TaskKind.REFERRAL_NO_RESPONSE:
         if referral.priority == Priority.URGENT:
-            words["wait"] = _("%(n)s hours") % {"n": settings.urgent_response_hours}
+            details["hours"] = settings.urgent_response_hours
         else:
-            words["wait"] = _("%(n)s business days") % {"n": settings.response_business_days}
-        return (
-            _(
-                "%(need)s referral to %(organization)s: no response after %(wait)s. "
-                "Call the organization or the family."
-            )
-            % words
-        )
-    words["days"] = str(settings.close_days)
-    return (
-        _(
-            "%(need)s referral to %(organization)s: not closed after %(days)s days. "
-            "Ask the organization and the family how it went."
-        )
-        % words
-    )
+            details["business_days"] = settings.response_business_days
+    else:
+        details["days"] = settings.close_days
+    return details
 
 
-def _dues(referral: Referral, settings: ReferralSettings, now: datetime) -> list[_Due]:
+def _dues(
+    referral: Referral, settings: ReferralSettings, calendar: Calendar, now: datetime
+) -> list[_Due]:
     dues = []
     if referral.status in AWAITING_RESPONSE and referral.first_response_at is None:
-        due = response_due(referral, settings)
+        due = response_due(referral, settings, calendar=calendar)
         if due is not None and due <= now:
             dues.append(_Due(TaskKind.REFERRAL_NO_RESPONSE, due))
     if referral.status not in TERMINAL:
@@ -90,6 +84,7 @@ def sweep_follow_ups(*, now: datetime, practice: Practice | None = None) -> int:
 
 def _sweep_practice(practice: Practice, now: datetime) -> int:
     settings = settings_for(practice)
+    calendar = calendar_of(practice)
     created = 0
     # Anything sent and not closed may be due; the exact rules run per row below. A response
     # due after N business days is never earlier than N calendar days, so the window is safe.
@@ -100,12 +95,12 @@ def _sweep_practice(practice: Practice, now: datetime) -> int:
         .select_related("organization", "child")
     )
     for referral in candidates.iterator():
-        for due in _dues(referral, settings, now):
+        for due in _dues(referral, settings, calendar, now):
             _, was_created = open_task(
                 practice=practice,
                 child=referral.child,
                 kind=due.kind,
-                title=_task_title(referral, due.kind, settings),
+                details=_task_details(referral, due.kind, settings),
                 due_at=due.due_at,
                 source_type=TASK_SOURCE,
                 source_id=referral.pk,
@@ -114,11 +109,7 @@ def _sweep_practice(practice: Practice, now: datetime) -> int:
             )
             created += was_created
     # A referral closed by a path that did not settle its tasks (or before this code existed).
-    open_sources = set(
-        Task.objects.for_practice(practice)
-        .filter(source_type=TASK_SOURCE, status=TaskStatus.OPEN)
-        .values_list("source_id", flat=True)
-    )
+    open_sources = open_source_ids(practice=practice, source_type=TASK_SOURCE)
     if open_sources:
         closed = Referral.objects.for_practice(practice).filter(
             pk__in=list(open_sources), status__in=TERMINAL

@@ -9,8 +9,9 @@ import time_machine
 from django.core.management import call_command
 
 from medhome.audit.models import AuditEvent
+from medhome.practices.calendar import add_business_days, calendar_of, default_calendar
+from medhome.practices.models import PracticeCalendar
 from medhome.referrals import services
-from medhome.referrals.followup import add_business_days
 from medhome.referrals.states import Status
 from medhome.tasks.models import Task, TaskKind
 
@@ -26,10 +27,14 @@ DUE = datetime(2026, 7, 9, 10, 0, tzinfo=BOSTON)
 
 @pytest.fixture
 def holiday(practice_a):
-    settings = services.settings_for(practice_a)
-    settings.holidays = ["2026-07-06", "not a date"]
-    settings.save()
-    return settings
+    calendar = default_calendar()
+    return PracticeCalendar.objects.create(
+        practice=practice_a,
+        opens_at=calendar.opens_at,
+        closes_at=calendar.closes_at,
+        working_weekdays=sorted(calendar.working_weekdays),
+        holidays=["2026-07-06", "not a date"],
+    )
 
 
 def sweep_at(moment: datetime) -> int:
@@ -38,11 +43,13 @@ def sweep_at(moment: datetime) -> int:
     return Task.objects.count()
 
 
-def test_business_days_skip_weekends_and_holidays() -> None:
-    assert add_business_days(FRIDAY, 3, frozenset()) == datetime(2026, 7, 8, 10, tzinfo=BOSTON)
-    from datetime import date
-
-    assert add_business_days(FRIDAY, 3, frozenset({date(2026, 7, 6)})) == DUE
+def test_business_days_skip_weekends_and_the_practice_calendars_holidays(
+    holiday, practice_a, practice_b
+) -> None:
+    """The referral deadline counts on the practice calendar (issue 14 root 10)."""
+    other = calendar_of(practice_b)
+    assert add_business_days(FRIDAY, 3, calendar=other) == datetime(2026, 7, 8, 10, tzinfo=BOSTON)
+    assert add_business_days(FRIDAY, 3, calendar=calendar_of(practice_a)) == DUE
 
 
 def test_no_response_after_three_business_days(

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from medhome.core import clock
 from medhome.referrals.services import sweep_follow_ups
+from medhome.screening.alerts import escalate_overdue_alerts
 from medhome.synth.care_demo import load_demo_care
 from medhome.synth.clinic import schedule_clinic
 from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
@@ -50,6 +51,8 @@ class Command(BaseCommand):
                 f"Wrote {screens} past synthetic screens (and referrals after some positives)."
             )
         sweep_follow_ups(now=clock.now())
+        # What `escalate_critical_alerts` does on a schedule (no background worker yet).
+        escalate_overdue_alerts(now=clock.now())
         for practice in demo.network.practices.all():
             child = load_demo_care(
                 practice, now=clock.now(), hospital_stay=practice.name == RIVERSIDE.name

@@ -1,0 +1,137 @@
+"""What each kind of task says and what it opens, decided when it is shown, never stored.
+
+A task's row keeps its kind, its source (type and id) and a few named words its producer chose
+(`details`: an organization's name, a number of days — never clinical detail); the sentence is
+built here in the viewer's language, so a Spanish-speaking coordinator reads Spanish and a
+change of wording reaches every task at once.
+
+`tasks` sits below the apps whose rows tasks are about (events, screening, referrals), so it
+names their pages by URL name rather than importing them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+
+class TaskKind(models.TextChoices):
+    REFERRAL_NO_RESPONSE = "referral_no_response", gettext_lazy("Referral with no response")
+    REFERRAL_NOT_CLOSED = "referral_not_closed", gettext_lazy("Referral not closed")
+    TRANSITION_FOLLOW_UP = (
+        "transition_follow_up",
+        gettext_lazy("Follow-up after a hospital or ED visit"),
+    )
+    SPECIALIST_RECOMMENDATIONS = (
+        "specialist_recommendations",
+        gettext_lazy("A specialist's recommendations"),
+    )
+    ALERT_ESCALATED = "alert_escalated", gettext_lazy("Critical answer not acknowledged in time")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page that shows a task's source: its URL name, and whether it takes the source's id."""
+
+    url_name: str
+    by_id: bool = True
+
+
+# source_type → the page that opens it.
+SOURCES: dict[str, Source] = {
+    "referral": Source("referrals:detail"),
+    "care_event": Source("events:detail"),
+    "screening": Source("screening:result"),
+    # The alerts list, not the acknowledge form: everyone who reads tasks may open the list,
+    # and only some roles may see an alert's detail (issue 14 finding 2).
+    "critical_alert": Source("screening:alerts", by_id=False),
+}
+
+
+def _wait(details: Mapping[str, Any]) -> str:
+    if "hours" in details:
+        hours = int(details["hours"])
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    days = int(details.get("business_days", 0))
+    return ngettext("%(n)s business day", "%(n)s business days", days) % {"n": days}
+
+
+def _no_response(details: Mapping[str, Any]) -> str:
+    if "organization" not in details:
+        return _("The organization has not answered the referral: call them or the family.")
+    return _(
+        "No response from %(organization)s after %(wait)s: call the organization or the family."
+    ) % {"organization": details["organization"], "wait": _wait(details)}
+
+
+def _not_closed(details: Mapping[str, Any]) -> str:
+    if "organization" not in details:
+        return _("The referral is not closed: ask the organization and the family how it went.")
+    return _(
+        "The referral to %(organization)s is not closed after %(days)s days: ask the "
+        "organization and the family how it went."
+    ) % {"organization": details["organization"], "days": details.get("days", "")}
+
+
+def _transition(details: Mapping[str, Any]) -> str:
+    days = int(details.get("business_days", 2))
+    return ngettext(
+        "Contact the family within %(n)s business day of the hospital or ED visit",
+        "Contact the family within %(n)s business days of the hospital or ED visit",
+        days,
+    ) % {"n": days}
+
+
+def _specialist(details: Mapping[str, Any]) -> str:
+    return _("Review the specialist's recommendations with the team and the family")
+
+
+def _alert(details: Mapping[str, Any]) -> str:
+    # Generic on purpose: the task list is read by roles that may not see a confidential
+    # result, so it never names the instrument, the item or the answer.
+    return _(
+        "A clinician is needed now for this child: an urgent alert was not acknowledged in time"
+    )
+
+
+TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    TaskKind.REFERRAL_NO_RESPONSE: _no_response,
+    TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
+    TaskKind.TRANSITION_FOLLOW_UP: _transition,
+    TaskKind.SPECIALIST_RECOMMENDATIONS: _specialist,
+    TaskKind.ALERT_ESCALATED: _alert,
+}
+
+SOURCE_LABELS: dict[str, Promise] = {
+    TaskKind.REFERRAL_NO_RESPONSE: gettext_lazy("Open the referral"),
+    TaskKind.REFERRAL_NOT_CLOSED: gettext_lazy("Open the referral"),
+    TaskKind.TRANSITION_FOLLOW_UP: gettext_lazy("Open the hospital visit"),
+    TaskKind.SPECIALIST_RECOMMENDATIONS: gettext_lazy("Open the specialist visit"),
+    TaskKind.ALERT_ESCALATED: gettext_lazy("Open the alerts"),
+}
+
+
+def title_of(kind: str, details: Mapping[str, Any]) -> str:
+    """The task's sentence in the active language."""
+    build = TITLES.get(kind)
+    return build(details or {}) if build else str(TaskKind(kind).label)
+
+
+def source_url(source_type: str, source_id: str) -> str | None:
+    """The page that opens the task's source, or None when there is none to open."""
+    source = SOURCES.get(source_type)
+    if source is None or (source.by_id and not source_id):
+        return None
+    try:
+        return reverse(source.url_name, args=[source_id] if source.by_id else [])
+    except NoReverseMatch:
+        return None
+
+
+def source_label(kind: str) -> str:
+    return str(SOURCE_LABELS.get(kind, gettext_lazy("Open")))
