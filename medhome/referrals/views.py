@@ -23,6 +23,7 @@ from medhome.directory import selectors as directory
 from medhome.directory import services as directory_services
 from medhome.directory.vocabulary import Need
 from medhome.families.languages import language_name
+from medhome.families.models import Caregiver
 from medhome.families.selectors import access_caregiver, access_child
 from medhome.portal import links
 from medhome.portal.models import Purpose
@@ -415,6 +416,7 @@ def status_link(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     """
     referral = selectors.access_referral(request.actor, referral_id)
     caregiver_id = optional_id(request.POST, "caregiver")
+    caregiver: Caregiver | None
     if caregiver_id is not None:
         caregiver = access_caregiver(request.actor, caregiver_id, need=Capability.REFERRAL_SEND)
     else:
