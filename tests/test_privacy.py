@@ -347,3 +347,23 @@ def test_an_edit_without_the_csrf_token_changes_nothing(csrf_client, child_a):
     assert response.status_code == 403
     child_a.refresh_from_db()
     assert (child_a.city, child_a.version) == ("Boston", 1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/accounts/set-password/MTIz/{SECRET_TOKEN}/",
+        f"/accounts/password/reset/key/1-{SECRET_TOKEN}/",
+    ],
+)
+def test_no_staff_credential_in_a_path_reaches_a_log(client, log_output, path):
+    """A new colleague's set-password link and a password-reset key are credentials too."""
+    client.get(path)
+    access_line = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s %s HTTP/1.1" %s', ("GET", path, 200), None
+    )
+    logging.getLogger("django.server").handle(access_line)
+
+    logged = log_output.getvalue()
+    assert "[token]" in logged
+    assert SECRET_TOKEN not in logged

@@ -19,6 +19,13 @@ QUERY_STRING = re.compile(r"\?[^\s\"']*")
 # family page's prefix is missing here.
 FAMILY_PAGE_PREFIXES = ("f", "p", "r")
 FAMILY_TOKEN = re.compile(rf"/({'|'.join(FAMILY_PAGE_PREFIXES)})/[^/\s\"'?]+")
+# Staff credentials in a path are as sensitive: a new colleague's set-password link and
+# allauth's password-reset key.
+STAFF_TOKEN = re.compile(r"(/set-password/[^/\s\"'?]+/|/password/reset/key/)[^/\s\"'?]+")
+
+
+def redact_path_tokens(text: str) -> str:
+    return STAFF_TOKEN.sub(r"\1[token]", FAMILY_TOKEN.sub(r"/\1/[token]", text))
 
 
 class RequestIdFilter(logging.Filter):
@@ -30,7 +37,7 @@ class RequestIdFilter(logging.Filter):
 class NoPhiFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        record.msg = FAMILY_TOKEN.sub(r"/\1/[token]", QUERY_STRING.sub("?[redacted]", message))
+        record.msg = redact_path_tokens(QUERY_STRING.sub("?[redacted]", message))
         record.args = ()
         if hasattr(record, "request"):
             record.request = None
