@@ -83,7 +83,7 @@ def birth_stay_days() -> int:
 
 def note_birth_discharge(event: CareEvent, *, at: datetime) -> None:
     """A discharge (A03) of the birth stay gives the child's birth-hospital discharge date,
-    which times the first-week visit (domain-reference §2 window table)."""
+    which times the first-week visit (docs/clinical-rules.md#visit-windows window table)."""
     child = event.child
     if event.retracted or child is None or event.ended_at is None:
         return

@@ -137,7 +137,8 @@ class Child(PracticeScopedModel):
         _("and days"), null=True, blank=True, validators=[MaxValueValidator(6)]
     )
     # The first-week visit is due 48–72 h after discharge as well as at 3–5 days (Bright
-    # Futures 2024 footnote; domain-reference §2 window table), so the discharge moves the
+    # Futures 2024 footnote; docs/clinical-rules.md#visit-windows window table), so the discharge
+    # moves the
     # close of the 3–5-day window. Keyed in, or set by an A03 of the birth stay (events).
     birth_discharged_on = models.DateField(
         _("discharged from the birth hospital on"),
@@ -203,7 +204,7 @@ class Caregiver(PracticeScopedModel):
     is_legal_guardian = models.BooleanField(_("legal guardian"), default=True)
     # CMS82 (maternal depression screening) counts the mother's screen: who gave birth is not
     # the relationship ("mother" may be adoptive, a birth parent may be "parent"), so it is
-    # recorded apart (domain-reference §6; issue 14).
+    # recorded apart (docs/clinical-rules.md#measures; issue 14).
     is_birth_parent = models.BooleanField(
         _("birth parent of the children"),
         default=False,

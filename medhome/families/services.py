@@ -285,7 +285,8 @@ def record_birth_discharge(
     *, actor: Actor, child: Child, discharged_on: date, at: datetime
 ) -> bool:
     """The hospital feed's discharge of the birth stay (an A03, events app) sets the date the
-    first-week visit is timed by (domain-reference §2). Staff correct it with update_child;
+    first-week visit is timed by (docs/clinical-rules.md#periodicity). Staff correct it with
+    update_child;
     the feed is an authenticated machine source, so no person's capability applies. Returns
     whether the date changed; a date outside birth..today is ignored, never stored."""
     child = Child.objects.select_for_update().get(pk=child.pk)

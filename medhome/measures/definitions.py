@@ -349,7 +349,8 @@ MEASURES: dict[str, Measure] = {
             )
             for key, label, _ in CDEP_VISITS
         ),
-        # CMS82 counts the mother's screen (domain-reference §6): "cdep_once" is that figure,
+        # CMS82 counts the mother's screen (docs/clinical-rules.md#measures): "cdep_once" is that
+        # figure,
         # as specified; "cdep_once_any" is medhome's any-caregiver figure beside it.
         *(
             Measure(

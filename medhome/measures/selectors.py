@@ -211,7 +211,7 @@ def may_list_children(actor: Actor, key: str) -> bool:
     (social-needs intervention) also the right to see screening results (roles.py). A practice
     admin doing QI keeps the figure, its run chart and its equity view — what quality work
     needs — while the named list of children who screened positive stays with the clinical
-    team (domain-reference §4: results need screening.results)."""
+    team (docs/clinical-rules.md#screening-instruments: results need screening.results)."""
     if not actor.can(Capability.CHART_READ):
         return False
     return not definitions.get(key).lists_results or actor.can(Capability.SCREENING_RESULTS)

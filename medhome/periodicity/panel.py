@@ -165,7 +165,8 @@ def _marks(on: date, rows: Sequence[str], visit: Any) -> Subquery:
 def _discharged_early(intervals: list[BirthInterval], on: date) -> list[When]:
     """A newborn discharged early has left the 3–5 day window for "by 1 month" once discharge
     + 4 days has passed (windows.opens_on, the one per-child exception to windows by birth
-    date; domain-reference §2 table). Its birth date still falls in the 3–5 day interval, so
+    date; docs/clinical-rules.md#periodicity table). Its birth date still falls in the 3–5 day
+    interval, so
     it is moved here, before the intervals by birth date are tried."""
     rules = current_rules()
     first_week = next((i for i in intervals if i.visit.key == "3-5d"), None)

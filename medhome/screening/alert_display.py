@@ -2,13 +2,15 @@
 uses (chart banner, screening tab, alerts list, acknowledgement page; the task list and the
 huddle later).
 
-Everyone who can open the chart learns that a clinician is needed now (domain-reference §4
+Everyone who can open the chart learns that a clinician is needed now
+(docs/clinical-rules.md#screening-instruments
 "Critical answers": the alert goes to the whole team and the practice list, and §11 "Safety
 override": a critical answer alerts the care team whatever the label). What the answer was —
 the kind (self-harm, safety), the instrument and item, and the action the clinician recorded —
 is part of the result, so it shows only to a viewer who may open that result: screening
 results, and for an adolescent's own confidential screen the clinical team's item-level right
-(domain-reference §11; the same rule as selectors.access_administration).
+(docs/clinical-rules.md#adolescent-confidentiality; the same rule as
+selectors.access_administration).
 """
 
 from dataclasses import dataclass

@@ -29,9 +29,10 @@ ADOLESCENT_FROM_MONTHS = 11 * 12
 
 PHQ2_GATE = "phq2"
 # Rows a gate form records only while its next step is pending: an adolescent's positive PHQ-2
-# leaves "depression and suicide risk" pending until the PHQ-9 (domain-reference §2 "next step
+# leaves "depression and suicide risk" pending until the PHQ-9 (docs/clinical-rules.md#periodicity
+# "next step
 # pending"), but a PHQ-2 has no suicide item, so on its own it never completes the row
-# (domain-reference §4 "Suicide risk needs a question that asks about it").
+# (docs/clinical-rules.md#suicide-risk-question "Suicide risk needs a question that asks about it").
 PENDING_ONLY_ROWS = {(PHQ2_GATE, Respondent.ADOLESCENT): frozenset({"depression_suicide"})}
 
 

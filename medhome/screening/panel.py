@@ -68,7 +68,8 @@ def _line(child: Child, on: date, actor: Actor | None, visit: Visit | None = Non
 
 
 def may_see_row_result(actor: Actor, *, confidential: bool) -> bool:
-    """ "Next step pending" says the screen was positive: a result (domain-reference §11: the
+    """ "Next step pending" says the screen was positive: a result
+    (docs/clinical-rules.md#adolescent-confidentiality: the
     confidential rows' results stay with the clinical team)."""
     if not actor.can(Capability.SCREENING_RESULTS):
         return False

@@ -43,7 +43,7 @@ def access_administration(
 
 def may_see_result(actor: Actor, administration: Administration) -> bool:
     """Results need screening.results; an adolescent's own confidential screen also needs the
-    clinical team's item-level right (domain-reference §11)."""
+    clinical team's item-level right (docs/clinical-rules.md#adolescent-confidentiality)."""
     if not actor.can(Capability.SCREENING_RESULTS):
         return False
     return not administration.confidential or actor.can(Capability.SCREENING_DETAIL)

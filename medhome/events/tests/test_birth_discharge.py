@@ -1,5 +1,5 @@
 """The birth stay's discharge (HL7 A03) sets the child's birth-hospital discharge date, which
-times the first-week visit (domain-reference §2 window table; issue 14)."""
+times the first-week visit (docs/clinical-rules.md#visit-windows window table; issue 14)."""
 
 from datetime import UTC, date, datetime
 

@@ -123,7 +123,8 @@ def test_cdep_once_six_month_birthday(family_a, practice_a):
 def test_cdep_once_counts_the_birth_parents_screen_as_cms82_and_any_caregivers_beside_it(
     family_a, practice_a
 ):
-    """CMS82 counts the mother's screen (domain-reference §6): the birth-parent figure counts
+    """CMS82 counts the mother's screen (docs/clinical-rules.md#measures): the birth-parent figure
+    counts
     only a screen answered by a caregiver recorded as a birth parent; medhome's any-caregiver
     figure counts every caregiver's. Issue 14."""
     from tests import factories

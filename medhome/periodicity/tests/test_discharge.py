@@ -1,5 +1,6 @@
 """The birth-hospital discharge date times the first-week visit, for one child and for the
-panel alike (domain-reference §2 window table: the 3–5 day window closes at the earlier of day
+panel alike (docs/clinical-rules.md#visit-windows window table: the 3–5 day window closes at the
+earlier of day
 6 and discharge + 4 days; issue 14)."""
 
 from datetime import date, timedelta

@@ -53,7 +53,8 @@ def test_a_hunger_vital_sign_with_never_and_a_blank_stays_incomplete(
     assert hvs.status == Status.PARTIAL and hvs.positive is None
 
 
-# --- An adolescent's PHQ-2 (domain-reference §2 "next step pending", §4 "Suicide risk") -------
+# --- An adolescent's PHQ-2 (docs/clinical-rules.md#screening-row-done "next step pending", §4
+# "Suicide risk") -------
 
 NOT_AT_ALL, NEARLY_EVERY_DAY = "LA6568-5", "LA6571-9"
 PHQ9_NEGATIVE = {str(n): NOT_AT_ALL for n in range(1, 10)}
@@ -88,7 +89,8 @@ def test_an_adolescents_positive_phq2_leaves_the_depression_row_pending(clinicia
 
 
 def test_an_adolescents_negative_phq2_does_not_complete_the_depression_row(clinician, teen):
-    """No suicide item: a negative PHQ-2 alone leaves the row due (domain-reference §4)."""
+    """No suicide item: a negative PHQ-2 alone leaves the row due
+    (docs/clinical-rules.md#screening-instruments)."""
     _give(clinician, teen, "phq2:adolescent", {"1": NOT_AT_ALL, "2": NOT_AT_ALL})
 
     one, panel = _depression_row_for_one_child_and_the_panel(teen)

@@ -150,7 +150,8 @@ def test_children_are_born_by_the_as_of_date_and_have_search_keys(
 
 
 def test_a_mother_or_one_female_parent_is_the_birth_parent(population: Population) -> None:
-    """CMS82 counts the mother's screen (domain-reference §6): the generator records who gave
+    """CMS82 counts the mother's screen (docs/clinical-rules.md#measures): the generator records
+    who gave
     birth, at most one per family, never a father, grandparent or foster parent."""
     births = Counter(c.family_id for c in population.caregivers if c.is_birth_parent)
 
