@@ -32,22 +32,6 @@ READ = Capability.REFERRAL_SEND
 _RELATED = ("child", "organization", "service", "created_by", "source_administration")
 
 
-# What a family's own page may list (the referral-status link): sent referrals, never a safety
-# referral, and only those the caregiver the link is for consented to (an adolescent's own
-# consent keeps a referral the adolescent's).
-FAMILY_VISIBLE = (
-    Status.REQUESTED,
-    Status.RECEIVED,
-    Status.ACCEPTED,
-    Status.IN_PROGRESS,
-    Status.ON_HOLD,
-    Status.COMPLETED,
-    Status.REJECTED,
-    Status.CANCELLED,
-    Status.FAILED,
-)
-
-
 # --- practice side ----------------------------------------------------------------------------
 
 

@@ -17,7 +17,6 @@ from ..models import (
     CareTeamMember,
     Goal,
     PlanAction,
-    Side,
 )
 from .common import (
     ACTION_FIELDS,
@@ -28,10 +27,9 @@ from .common import (
     created_changes,
     ensure_same_child,
     given,
-    log_change,
+    log_team_change,
     require_edit,
     required_text,
-    staff_label,
 )
 
 # --- Actions ------------------------------------------------------------------------------
@@ -91,11 +89,9 @@ def add_action(
             created_at=at,
             updated_at=at,
         )
-        log_change(
+        log_team_change(
             actor=actor,
             plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
             obj=action,
             operation="create",
             changes=created_changes(action, ACTION_FIELDS),
@@ -153,15 +149,8 @@ def update_action(
         if _comes_from_confidential(locked.referral, locked.screening):
             locked.confidential = True
         locked.save()
-        log_change(
-            actor=actor,
-            plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
-            obj=locked,
-            operation="update",
-            changes=changes,
-            at=at,
+        log_team_change(
+            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
         )
         return locked
 

@@ -23,11 +23,7 @@ from medhome.core.actor import Actor
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
 
-from ..models import (
-    CarePlan,
-    MemberKind,
-    PlanChange,
-)
+from ..models import CarePlan, MemberKind, PlanChange, Side
 
 PLAN_FIELDS = ("family_priorities", "family_strengths", "review_on")
 MEMBER_FIELDS = (
@@ -178,6 +174,28 @@ def log_change(
         detail={"fields": [entry["field"] for entry in changes], "version": plan.version},
     )
     return change
+
+
+def log_team_change(
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    obj: models.Model,
+    operation: str,
+    changes: list[dict],
+    at: datetime,
+) -> PlanChange:
+    """A change the care team made (log_change with the staff member's name)."""
+    return log_change(
+        actor=actor,
+        plan=plan,
+        label=staff_label(actor),
+        side=Side.TEAM,
+        obj=obj,
+        operation=operation,
+        changes=changes,
+        at=at,
+    )
 
 
 def ensure_same_child(plan: CarePlan, values: dict[str, Any]) -> None:

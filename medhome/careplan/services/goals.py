@@ -27,6 +27,7 @@ from .common import (
     ensure_same_child,
     given,
     log_change,
+    log_team_change,
     owner_is_family,
     require_edit,
     required_text,
@@ -68,11 +69,9 @@ def add_goal(
             created_at=at,
             updated_at=at,
         )
-        log_change(
+        log_team_change(
             actor=actor,
             plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
             obj=goal,
             operation="create",
             changes=created_changes(goal, GOAL_FIELDS),
@@ -122,15 +121,8 @@ def update_goal(
         locked.version += 1
         locked.updated_at = at
         locked.save()
-        log_change(
-            actor=actor,
-            plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
-            obj=locked,
-            operation="update",
-            changes=changes,
-            at=at,
+        log_team_change(
+            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
         )
         return locked
 

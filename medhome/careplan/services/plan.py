@@ -23,6 +23,7 @@ from .common import (
     given,
     locked_plan,
     log_change,
+    log_team_change,
     require_edit,
     staff_label,
 )
@@ -77,15 +78,8 @@ def update_plan(
         if not changes:
             return locked
         locked.save(update_fields=[entry["field"] for entry in changes])
-        log_change(
-            actor=actor,
-            plan=locked,
-            label=staff_label(actor),
-            side=Side.TEAM,
-            obj=locked,
-            operation="update",
-            changes=changes,
-            at=at,
+        log_team_change(
+            actor=actor, plan=locked, obj=locked, operation="update", changes=changes, at=at
         )
         return locked
 

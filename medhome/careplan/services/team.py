@@ -16,7 +16,6 @@ from ..models import (
     CareTeamMember,
     ExternalRole,
     MemberKind,
-    Side,
 )
 from .common import (
     KEEP,
@@ -25,10 +24,9 @@ from .common import (
     apply_changes,
     check_version,
     given,
-    log_change,
+    log_team_change,
     require_edit,
     shown,
-    staff_label,
 )
 from .plan import ensure_plan
 
@@ -73,11 +71,9 @@ def _hand_over_lead(*, actor: Actor, plan: CarePlan, keep: CareTeamMember, at: d
         member.version += 1
         member.updated_at = at
         member.save(update_fields=["is_lead_coordinator", "version", "updated_at"])
-        log_change(
+        log_team_change(
             actor=actor,
             plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
             obj=member,
             operation="update",
             changes=[{"field": "is_lead_coordinator", "old": True, "new": False}],
@@ -135,15 +131,8 @@ def add_team_member(
             for field in ("kind", "user", "caregiver", *MEMBER_FIELDS)
             if getattr(member, field) not in (None, "", False)
         ]
-        log_change(
-            actor=actor,
-            plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
-            obj=member,
-            operation="create",
-            changes=created,
-            at=at,
+        log_team_change(
+            actor=actor, plan=plan, obj=member, operation="create", changes=created, at=at
         )
     return member
 
@@ -187,14 +176,7 @@ def update_team_member(
         locked.version += 1
         locked.updated_at = at
         locked.save()
-        log_change(
-            actor=actor,
-            plan=plan,
-            label=staff_label(actor),
-            side=Side.TEAM,
-            obj=locked,
-            operation="update",
-            changes=changes,
-            at=at,
+        log_team_change(
+            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
         )
         return locked
