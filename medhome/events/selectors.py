@@ -14,8 +14,8 @@ from medhome.families.names import name_key
 from medhome.practices.models import Practice
 from medhome.practices.scoping import get_scoped, scoped
 
+from .credentials import token_digest
 from .models import CareEvent, FeedCredential
-from .services import token_digest
 
 READ = Capability.CHART_READ
 

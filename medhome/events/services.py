@@ -9,11 +9,9 @@ Logs carry ids and medhome's words, never PHI.
 """
 
 import csv
-import hashlib
 import io
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -42,7 +40,6 @@ from .models import (
     TRANSITION_KINDS,
     CareEvent,
     EventKind,
-    FeedCredential,
     InboundMessage,
     MessageFormat,
     MessageStatus,
@@ -580,33 +577,3 @@ def import_csv(*, actor: Actor, file: IO[bytes] | IO[str], at: datetime) -> Impo
             )
     report.created = len(rows)
     return report
-
-
-# --- Feed credentials --------------------------------------------------------------------------
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def issue_feed_token(*, actor: Actor, name: str, at: datetime) -> tuple[FeedCredential, str]:
-    """A new bearer token for a feed; only its digest is kept, the token is shown once."""
-    if not actor.can(Capability.USERS_MANAGE) or actor.practice is None:
-        raise PermissionDenied(_("You cannot manage feeds of this practice."))
-    token = secrets.token_urlsafe(32)
-    credential = FeedCredential.objects.create(
-        practice=actor.practice,
-        name=name.strip()[:100],
-        token_digest=token_digest(token),
-        created_at=at,
-    )
-    record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="feed_credential",
-        object_id=credential.pk,
-        at=at,
-        detail={"fields": ["name"]},
-    )
-    return credential, token

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from medhome.accounts.roles import Role
-from medhome.events import selectors, services
+from medhome.events import credentials, selectors, services
 from medhome.events.models import CareEvent, InboundMessage, MessageStatus
 from medhome.tasks.models import Task, TaskKind
 from tests import factories
@@ -305,7 +305,7 @@ def test_csv_import_all_or_nothing(practice_a, child_a, editor):
 @pytest.fixture
 def token_a(practice_a, staff_a):
     admin = factories.actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
-    return services.issue_feed_token(actor=admin, name="Mercy ENS", at=AT)[1]
+    return credentials.issue_feed_token(actor=admin, name="Mercy ENS", at=AT)[1]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from medhome.accounts.roles import Role
-from medhome.events import services
+from medhome.events import credentials, services
 from medhome.events.models import CareEvent, InboundMessage, MessageStatus
 from medhome.events.tests.test_events import AT, adt, encounter, receive
 from tests import factories
@@ -24,7 +24,7 @@ def editor(practice_a, staff_a):
 @pytest.fixture
 def token_a(practice_a, staff_a):
     admin = factories.actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
-    return services.issue_feed_token(actor=admin, name="Mercy ENS", at=AT)[1]
+    return credentials.issue_feed_token(actor=admin, name="Mercy ENS", at=AT)[1]
 
 
 @pytest.fixture

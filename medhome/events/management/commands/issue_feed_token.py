@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.actor import Actor
-from medhome.events.services import issue_feed_token
+from medhome.events.credentials import issue_feed_token
 from medhome.practices.models import Practice
 
 

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand
 from medhome.accounts.roles import Role, capabilities_of
 from medhome.core import clock
 from medhome.core.actor import Actor
-from medhome.events.services import issue_feed_token, receive_hl7
+from medhome.events.credentials import issue_feed_token
+from medhome.events.services import receive_hl7
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice
 from medhome.synth.demo import DEMO_URL, RIVERSIDE
