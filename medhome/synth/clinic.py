@@ -28,6 +28,11 @@ from medhome.visits.models import Visit, VisitKind, VisitStatus
 from .bulk import new_id
 
 WELL_VISITS_PER_DAY = 10
+# Infants have the most well visits (seven in the first year), so every demo clinic day books a
+# few of them when any is due: the caregiver-depression screens of the 1-6 month visits then show
+# on "Today" every day, not on the days the draw happens to favour them.
+INFANTS_PER_DAY = 3
+INFANT_DAYS = 7 * 30
 SICK_VISITS_PER_DAY = 3
 DAYS = 14
 FIRST_SLOT = time(8, 30)
@@ -60,6 +65,7 @@ def schedule_clinic(practice: Practice, *, as_of: date, created_at: datetime) ->
     sites = list(Site.objects.filter(practice=practice))
     children = Child.objects.filter(practice=practice)
     all_ids = list(children.order_by("pk").values_list("pk", flat=True))
+    births = dict(children.values_list("pk", "date_of_birth"))
     visits: list[Visit] = []
     booked: set[UUID] = set()
     for day in _clinic_days(as_of):
@@ -70,7 +76,11 @@ def schedule_clinic(practice: Practice, *, as_of: date, created_at: datetime) ->
             .values_list("pk", flat=True)
             if pk not in booked
         ]
-        well = rng.sample(due_ids, min(WELL_VISITS_PER_DAY, len(due_ids)))
+        infants = [pk for pk in due_ids if (day - births[pk]).days < INFANT_DAYS]
+        well = rng.sample(infants, min(INFANTS_PER_DAY, len(infants)))
+        chosen = set(well)
+        others = [pk for pk in due_ids if pk not in chosen]
+        well += rng.sample(others, min(WELL_VISITS_PER_DAY - len(well), len(others)))
         sick = rng.sample(all_ids, min(SICK_VISITS_PER_DAY, len(all_ids)))
         booked.update(well)
         slots = [(pk, VisitKind.WELL_CHILD) for pk in well] + [(pk, VisitKind.SICK) for pk in sick]
