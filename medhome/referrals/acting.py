@@ -55,9 +55,6 @@ class StaleReferral(ValidationError):
         )
 
 
-# --- who may act ------------------------------------------------------------------------------
-
-
 def acting_user(actor: Actor) -> Any:
     return actor.user if getattr(actor.user, "pk", None) else None
 

@@ -30,9 +30,8 @@ from .common import (
     log_team_change,
     require_edit,
     required_text,
+    save_team_update,
 )
-
-# --- Actions ------------------------------------------------------------------------------
 
 
 def _comes_from_confidential(referral: Referral | None, screening: Administration | None) -> bool:
@@ -142,17 +141,9 @@ def update_action(
         changes = apply_changes(locked, values, ACTION_FIELDS)
         if not changes:
             return locked
-        locked.version += 1
-        locked.updated_at = at
         # Linking later marks the action too; unlinking never unmarks it (what was the
         # adolescent's stays theirs).
         if _comes_from_confidential(locked.referral, locked.screening):
             locked.confidential = True
-        locked.save()
-        log_team_change(
-            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
-        )
+        save_team_update(actor=actor, plan=plan, item=locked, changes=changes, at=at)
         return locked
-
-
-# --- The family's link --------------------------------------------------------------------

@@ -73,9 +73,6 @@ class FamilyEditRefused(PermissionDenied):
     family's language."""
 
 
-# --- Helpers ------------------------------------------------------------------------------
-
-
 def require_edit(actor: Actor, practice_id: Any) -> None:
     if not actor.can(Capability.PLAN_EDIT):
         raise PermissionDenied
@@ -198,6 +195,16 @@ def log_team_change(
     )
 
 
+def save_team_update(
+    *, actor: Actor, plan: CarePlan, item: Any, changes: list[dict], at: datetime
+) -> None:
+    """Save an item the team edited under its next version, and log the change."""
+    item.version += 1
+    item.updated_at = at
+    item.save()
+    log_team_change(actor=actor, plan=plan, obj=item, operation="update", changes=changes, at=at)
+
+
 def ensure_same_child(plan: CarePlan, values: dict[str, Any]) -> None:
     """Owners, goals, referrals and screenings must belong to the plan's own child."""
     errors: dict[str, str] = {}
@@ -242,9 +249,6 @@ def required_text(text: str, field: str = "text") -> str:
     if not cleaned:
         raise ValidationError({field: _("Write a few words.")})
     return cleaned
-
-
-# --- The plan -----------------------------------------------------------------------------
 
 
 def created_changes(obj: models.Model, fields: tuple[str, ...]) -> list[dict]:

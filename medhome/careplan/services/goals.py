@@ -31,10 +31,9 @@ from .common import (
     owner_is_family,
     require_edit,
     required_text,
+    save_team_update,
     staff_label,
 )
-
-# --- Goals and progress notes -------------------------------------------------------------
 
 
 def add_goal(
@@ -118,12 +117,7 @@ def update_goal(
         if not changes:
             return locked
         locked.owner_is_family = owner_is_family(owners)
-        locked.version += 1
-        locked.updated_at = at
-        locked.save()
-        log_team_change(
-            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
-        )
+        save_team_update(actor=actor, plan=plan, item=locked, changes=changes, at=at)
         return locked
 
 

@@ -28,8 +28,6 @@ from .common import (
     staff_label,
 )
 
-# --- The plan -----------------------------------------------------------------------------
-
 
 def ensure_plan(*, actor: Actor, child: Child, at: datetime) -> CarePlan:
     """The child's plan, created (version 1) the first time it is needed."""
@@ -82,9 +80,6 @@ def update_plan(
             actor=actor, plan=locked, obj=locked, operation="update", changes=changes, at=at
         )
         return locked
-
-
-# --- The care team ------------------------------------------------------------------------
 
 
 def record_opened(*, actor: Actor, plan: CarePlan, at: datetime, printed: bool = False) -> None:

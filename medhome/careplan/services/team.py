@@ -26,6 +26,7 @@ from .common import (
     given,
     log_team_change,
     require_edit,
+    save_team_update,
     shown,
 )
 from .plan import ensure_plan
@@ -173,10 +174,5 @@ def update_team_member(
         _validate_member(plan, locked)
         if locked.is_lead_coordinator:
             _hand_over_lead(actor=actor, plan=plan, keep=locked, at=at)
-        locked.version += 1
-        locked.updated_at = at
-        locked.save()
-        log_team_change(
-            actor=actor, plan=plan, obj=locked, operation="update", changes=changes, at=at
-        )
+        save_team_update(actor=actor, plan=plan, item=locked, changes=changes, at=at)
         return locked

@@ -35,8 +35,6 @@ from ..states import (
 )
 from ..states.moves import move
 
-# --- consent ----------------------------------------------------------------------------------
-
 
 def _age_in_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -18,8 +18,6 @@ from ..models import (
     ReferralSettings,
 )
 
-# --- settings ---------------------------------------------------------------------------------
-
 
 def settings_for(practice: Practice) -> ReferralSettings:
     """The practice's follow-up settings, created with the defaults the first time."""

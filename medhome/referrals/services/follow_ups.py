@@ -28,8 +28,6 @@ from ..states import (
 )
 from .follow_up_settings import settings_for
 
-# --- follow-ups -------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class _Due:

@@ -22,8 +22,6 @@ from ..models import (
     ReferralMessage,
 )
 
-# --- messages ---------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def post_message(*, actor: Actor, referral: Referral, body: str, at: datetime) -> ReferralMessage:

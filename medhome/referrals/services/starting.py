@@ -33,8 +33,6 @@ from ..states import (
     Status,
 )
 
-# --- starting a referral ----------------------------------------------------------------------
-
 
 def suggested_needs(administration: Administration) -> list[Need]:
     """The needs a positive screen suggests, in the screen's order, each once."""

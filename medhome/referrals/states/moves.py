@@ -30,8 +30,6 @@ from . import (
     check_transition,
 )
 
-# --- changes of state -------------------------------------------------------------------------
-
 
 def move(
     actor: Actor,
