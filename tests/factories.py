@@ -341,8 +341,17 @@ def partner_user(username: str, organization_, *, first_name: str, last_name: st
     return user
 
 
-def sent_referral(child, caregiver, user, organization_, *, notes: str = "Evenings are best"):
-    """A food referral with the caregiver's consent, sent to `organization_`."""
+def sent_referral(
+    child,
+    caregiver,
+    user,
+    organization_,
+    *,
+    notes: str = "Evenings are best",
+    shared_items: tuple[str, ...] = ("name", "contact", "language", "need", "notes"),
+):
+    """A food referral with the caregiver's consent to share `shared_items`, sent to
+    `organization_`."""
     from medhome.accounts.roles import capabilities_of
     from medhome.core import clock
     from medhome.core.actor import Actor
@@ -363,8 +372,8 @@ def sent_referral(child, caregiver, user, organization_, *, notes: str = "Evenin
         actor=actor,
         referral=referral,
         caregiver=caregiver,
-        shared_items=["name", "contact", "language", "need", "notes"],
-        notes_to_share=notes,
+        shared_items=list(shared_items),
+        notes_to_share=notes if "notes" in shared_items else "",
         method="verbal",
         at=clock.now(),
     )

@@ -6,10 +6,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from medhome.accounts.roles import Role, capabilities_of
-from medhome.core import clock
-from medhome.core.actor import Actor
-from medhome.referrals import services as referrals
+from medhome.accounts.roles import Role
 
 from . import factories
 
@@ -28,29 +25,7 @@ def pantry_client(client, pantry):
 
 
 def send(child, caregiver, user, organization, items):
-    role = user.memberships.get(practice=child.practice).role
-    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
-    referral = referrals.start_referral(
-        actor=actor,
-        child=child,
-        need="food",
-        organization=organization,
-        priority="routine",
-        reason="Ran out of food this month",
-        at=clock.now(),
-    )
-    referrals.record_consent(
-        actor=actor,
-        referral=referral,
-        caregiver=caregiver,
-        shared_items=items,
-        notes_to_share="",
-        method="verbal",
-        at=clock.now(),
-    )
-    referrals.send(actor=actor, referral=referral, at=clock.now())
-    referral.refresh_from_db()
-    return referral
+    return factories.sent_referral(child, caregiver, user, organization, shared_items=tuple(items))
 
 
 def partner_pages(client, referral) -> dict[str, str]:
