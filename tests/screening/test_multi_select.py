@@ -3,36 +3,15 @@ box ticked whoever keys it: the family's phone, the clinic tablet and staff entr
 parsing path (screening/forms.answers_from), and the score reads every box."""
 
 import re
-from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from medhome.screening.models import Administration, Status
 
-from . import factories
-
-NOW = "2026-11-23 10:00:00-05:00"
 MOLD, NO_HEAT, NONE_OF_THESE = "LA28580-1", "LA31998-0", "LA9-3"
 STEADY, NEVER, NO_TRANSPORT_PROBLEM = "LA31993-1", "LA28398-8", "LA32-8"
 SAFETY_NEVER = "LA6270-8"
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def infant_a(family_a):
-    return factories.add_child(
-        family_a,
-        legal_given_name="Inés",
-        mrn="MS-3001",
-        date_of_birth=date(2026, 11, 23) - timedelta(days=62),
-    )
 
 
 def ahc_answers(housing: list[str]) -> dict:
