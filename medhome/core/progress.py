@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from time import monotonic
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 from tqdm import tqdm
 
@@ -34,6 +34,12 @@ def is_terminal(stream: IO[str] | None) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
+
+
+def raw_stream(wrapper: Any) -> IO[str]:
+    """The stream under a management command's OutputWrapper, whose write() adds a line ending
+    that a progress bar's carriage returns must not get."""
+    return getattr(wrapper, "_out", wrapper)
 
 
 def duration(seconds: float) -> str:
@@ -58,12 +64,12 @@ class Progress:
         total: int | None,
         unit: str = "rows",
         stream: IO[str] | None = None,
-        log_every: float = LOG_EVERY_SECONDS,
+        log_every: float | None = None,
         terminal: bool | None = None,
     ) -> None:
         self.label, self.total, self.unit = label, total, unit
         self.done = 0
-        self.log_every = log_every
+        self.log_every = LOG_EVERY_SECONDS if log_every is None else log_every
         self.started = self.last_logged = monotonic()
         stream = stream if stream is not None else sys.stderr
         show_bar = is_terminal(stream) if terminal is None else terminal
@@ -83,6 +89,13 @@ class Progress:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def set_total(self, total: int | None) -> None:
+        """The total once it is known (after reading the input, say)."""
+        self.total = total
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.refresh()
 
     def advance(self, count: int = 1) -> None:
         self.done += count

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Model
 
+from medhome.core.progress import Progress
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.practices.models import Network, Practice, Site
 
@@ -26,6 +27,7 @@ from .households import Household, MrnBook, Place, build_household
 from .places import CITIES, PRACTICE_SUFFIXES, City
 
 BATCH_SIZE = 2_000  # rows per INSERT; SQLite's variable limit allows more, memory prefers less
+PROGRESS_CHUNK = 50_000  # rows between two progress updates while writing
 
 
 def streams(seed: int, network_name: str) -> tuple[Random, Random]:
@@ -138,8 +140,10 @@ def generate_population(
     children: int,
     as_of: date,
     taken_mrns: Mapping[UUID, Iterable[str]] | None = None,
+    progress: Progress | None = None,
 ) -> Population:
-    """`children` children in households, shared evenly between the places' practices."""
+    """`children` children in households, shared evenly between the places' practices;
+    `progress` advances by each household's children."""
     if not places:
         raise ValueError("A synthetic population needs at least one practice.")
     population = Population(as_of=as_of, at=run_timestamp(as_of), places=list(places))
@@ -151,6 +155,8 @@ def generate_population(
             size = min(P.CHILDREN_PER_HOUSEHOLD.pick(rng), remaining)
             population.add(build_household(rng, place, size, mrns, as_of=as_of, at=population.at))
             remaining -= size
+            if progress is not None:
+                progress.advance(size)
     return population
 
 
@@ -165,8 +171,17 @@ def write_practices(
         Site.objects.bulk_create(sites)
 
 
-def write_population(population: Population, *, batch_size: int = BATCH_SIZE) -> None:
-    """Bulk inserts (bulk.insert) in one transaction: all of the population or nothing."""
+def write_population(
+    population: Population, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+) -> None:
+    """Bulk inserts (bulk.insert) in one transaction: all of the population or nothing;
+    `progress` advances by the rows written (in chunks of PROGRESS_CHUNK)."""
     with transaction.atomic():
         for model, rows in population.tables():
-            insert(model, rows, batch_size=batch_size)
+            if progress is None:
+                insert(model, rows, batch_size=batch_size)
+                continue
+            for start in range(0, len(rows), PROGRESS_CHUNK):
+                chunk = rows[start : start + PROGRESS_CHUNK]
+                insert(model, chunk, batch_size=batch_size)
+                progress.advance(len(chunk))
