@@ -4,6 +4,7 @@ stays fast; the rates are visit_history's (docs/clinical-rules.md#synthetic-popu
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, time, timedelta
 from random import Random
 
@@ -44,10 +45,20 @@ def _start(rng: Random) -> time:
 
 def child_windows(child: Child, schedule: Schedule) -> list[tuple[str, int, Window]]:
     """(visit key, nominal months, window) of every timed visit."""
-    return [
+    _SCHEDULES.setdefault(schedule.version, schedule)
+    return list(_windows(child.date_of_birth, schedule.version))
+
+
+_SCHEDULES: dict[str, Schedule] = {}
+
+
+@lru_cache(maxsize=50_000)
+def _windows(birth: date, version: str) -> tuple[tuple[str, int, Window], ...]:
+    """Children born the same day share their windows (a million children, ~8,000 days)."""
+    return tuple(
         (visit.key, visit.nominal.months if visit.nominal else 0, window)
-        for visit, window in windows_for(child.date_of_birth, schedule=schedule)
-    ]
+        for visit, window in windows_for(birth, schedule=_SCHEDULES[version])
+    )
 
 
 def past_visits(
