@@ -4,8 +4,8 @@ stays fast; the rates are visit_history's (docs/clinical-rules.md#synthetic-popu
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, time, timedelta
+from functools import lru_cache
 from random import Random
 
 from medhome.families.models import Child
