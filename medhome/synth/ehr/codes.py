@@ -180,7 +180,7 @@ RELATIONSHIPS = {
     "grandmother": Code(ROLE_CODE, "GRMTH", "grandmother"),
     "grandfather": Code(ROLE_CODE, "GRFTH", "grandfather"),
     "aunt_uncle": Code(ROLE_CODE, "EXT", "extended family member"),
-    "foster_parent": Code(ROLE_CODE, "PRN", "parent"),
+    "foster_parent": Code(ROLE_CODE, "FSTPRN", "foster parent"),
     "guardian": Code(ROLE_CODE, "GUARD", "guardian"),
     "other": Code(ROLE_CODE, "FAMMEMB", "family member"),
 }
@@ -196,3 +196,5 @@ RELATIONSHIP_TEXT = {
     "other": "Other",
 }
 LEGAL_GUARDIAN = Code(ROLE_CODE, "GUARD", "guardian")
+# The caregiver who gave birth (CMS82 counts her depression screen): natural mother.
+BIRTH_MOTHER = Code(ROLE_CODE, "NMTH", "natural mother")

@@ -175,6 +175,7 @@ def related_person(caregiver: Caregiver, child: Child) -> Resource:
     relationship = [
         _concept(
             C.RELATIONSHIPS[caregiver.relationship],
+            *([C.BIRTH_MOTHER] if caregiver.is_birth_parent else []),
             text=C.RELATIONSHIP_TEXT[caregiver.relationship],
         )
     ]

@@ -220,3 +220,14 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
         (a,) = first.directories.values()
         (b,) = second.directories.values()
         assert (a / f"{kind}.ndjson").read_bytes() == (b / f"{kind}.ndjson").read_bytes()
+
+
+def test_relationships_say_who_gave_birth_and_who_is_a_guardian(exported) -> None:
+    made, directory, _export = exported
+    by_key = {c.pk.hex: c for c in made.caregivers}
+    for related in read(directory, "RelatedPerson"):
+        caregiver = by_key[related["identifier"][0]["value"]]
+        codes = [c["code"] for concept in related["relationship"] for c in concept["coding"]]
+        assert codes[0] == C.RELATIONSHIPS[caregiver.relationship].code
+        assert ("NMTH" in codes) == caregiver.is_birth_parent
+        assert ("GUARD" in codes) == caregiver.is_legal_guardian
