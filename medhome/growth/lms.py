@@ -64,7 +64,7 @@ def cdc_bmi_sigma(*, male: bool, age_months: float) -> float:
 
 def extended_bmi(
     bmi: float,
-    l: float,
+    l: float,  # noqa: E741
     m: float,
     s: float,
     *,
@@ -85,7 +85,7 @@ def extended_bmi(
 
 def extended_bmi_value(
     percentile: float,
-    l: float,
+    l: float,  # noqa: E741
     m: float,
     s: float,
     *,
