@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "medhome.tasks",
     "medhome.referrals",
     "medhome.events",
+    "medhome.ehr",
     "medhome.careplan",
     "medhome.timeline",
     "medhome.measures",

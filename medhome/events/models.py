@@ -139,10 +139,20 @@ class InboundMessage(PracticeScopedModel):
         return f"{self.format} {self.message_type} {self.status}"
 
 
+class Sender(models.TextChoices):
+    HOSPITAL = "hospital", _("A hospital or HIE (events between visits)")
+    EHR = "ehr", _("The practice's own EHR (panel, schedule, results)")
+
+
 class FeedCredential(PracticeScopedModel):
     """A feed's bearer token, kept only as its SHA-256 digest."""
 
     name = models.CharField(_("name"), max_length=100)
+    # Who sends on this feed decides what an ADT A04 means: an ED registration from a
+    # hospital, a new patient on the panel from the practice's own EHR.
+    sender = models.CharField(
+        _("sender"), max_length=10, choices=Sender.choices, default=Sender.HOSPITAL
+    )
     token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

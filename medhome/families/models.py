@@ -1,7 +1,9 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -83,6 +85,18 @@ class ChildQuerySet(PracticeScopedQuerySet):
         for branch in branches:
             condition |= Q(practice=practice, **branch)
         return self.filter(condition)
+
+    def on_panel(self, on: date) -> "ChildQuerySet":
+        """Children attributed to their practice on that day: an open panel membership
+        (docs/clinical-rules.md#attribution). The due list, reminders and the measures'
+        denominators count only these."""
+        return self.filter(
+            Exists(
+                PanelMembership.objects.filter(child=OuterRef("pk"), starts_on__lte=on).filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+                )
+            )
+        )
 
 
 class Child(PracticeScopedModel):
@@ -260,3 +274,93 @@ class AvailabilityWindow(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class PanelEndReason(models.TextChoices):
+    TRANSFERRED = "transferred", _("Transferred to another practice")
+    AGED_OUT = "aged_out", _("Aged out of pediatric care")
+    DECEASED = "deceased", _("Deceased")
+    MOVED = "moved", _("Moved away")
+    OTHER = "other", _("Other")
+
+
+class PanelMembership(PracticeScopedModel):
+    """A span of time a child is on the practice's panel, with the primary care clinician
+    (attribution). A child may leave and come back: one row per span, at most one open."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="memberships")
+    starts_on = models.DateField(_("on the panel from"))
+    ends_on = models.DateField(_("left the panel on"), null=True, blank=True)
+    end_reason = models.CharField(_("why"), max_length=20, choices=PanelEndReason, blank=True)
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary care clinician"),
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ends_on__isnull=True),
+                name="one_open_membership_per_child",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child", "starts_on", "ends_on"], name="membership_child_idx"),
+            models.Index(fields=["practice", "ends_on"], name="membership_practice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on or ''}"
+
+
+class ChildIdentifier(PracticeScopedModel):
+    """An identifier another system knows the child by (FHIR Identifier system + value; an
+    HL7 PID-3 with its assigning authority). After a merge the retired record's identifiers
+    stay here on the survivor, marked retired, so later messages carrying them still match."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="identifiers")
+    system = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)
+    retired = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "system", "value"], name="child_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"
+
+
+class CaregiverIdentifier(PracticeScopedModel):
+    """An identifier of a caregiver in another system (a FHIR RelatedPerson's identifier or
+    id, a CSV panel's caregiver id)."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="identifiers")
+    system = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "system", "value"], name="caregiver_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"

@@ -9,6 +9,8 @@ class Source(models.TextChoices):
     INSTRUMENT = "instrument", _("Screening instrument")
     MANUAL = "manual", _("Entered by staff")
     VISIT = "visit", _("Visit")
+    EHR = "ehr", _("From the EHR")
+    ELSEWHERE = "elsewhere", _("Done elsewhere")
 
 
 class RowCompletion(PracticeScopedModel):
@@ -26,6 +28,9 @@ class RowCompletion(PracticeScopedModel):
     next_step_pending = models.BooleanField(_("next step pending"), default=False)
     source = models.CharField(_("source"), max_length=20, choices=Source)
     source_id = models.UUIDField(null=True, blank=True)
+    # Where a row done elsewhere was done ("school", "WIC", "another clinic"), or the EHR record
+    # that completed it; shown with the row.
+    source_detail = models.CharField(_("where"), max_length=200, blank=True)
     schedule_version = models.CharField(max_length=40)
     recorded_at = models.DateTimeField()
 

@@ -26,7 +26,7 @@ class Modality(models.TextChoices):
 
 
 class VisitStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", _("Booked")
     ARRIVED = "arrived", _("Arrived")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -51,10 +51,22 @@ class Visit(PracticeScopedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=VisitStatus, default=VisitStatus.SCHEDULED
     )
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=20)
+    # The EHR's id of the appointment or encounter (FHIR Appointment/Encounter identifier
+    # system|value, HL7 SCH-1/SCH-2 placer/filler id); blank for a visit booked in medhome.
+    external_id = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="visit_external_id_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["practice", "starts_at"], name="visit_day_idx"),
             # A child's visits by time; the measures' per-child probes (a well-child visit in a

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EhrConfig(AppConfig):
+    name = "medhome.ehr"
+    verbose_name = "EHR intake"
