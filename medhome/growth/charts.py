@@ -33,6 +33,9 @@ from .references import (
 # The switch from WHO to CDC (periodicity.md §5.1: "The switch happens at 24 months").
 WHO_UNTIL_MONTHS = 24
 PERCENTILES = (3, 5, 10, 25, 50, 75, 90, 95, 97)
+# CDC's clinical BMI charts draw the 85th (overweight) and 95th (obesity) percentiles and the
+# extended charts 120% of P95 (severe obesity); the 3rd and 97th are not among them.
+BMI_PERCENTILES = (5, 10, 25, 50, 75, 85, 95)
 SEVERE_OBESITY_SHARE_OF_P95 = 1.2  # BMI ≥ 120% of P95 (CDC extended charts background page)
 KINDS = ("weight", "length", "height", "head_circumference", "bmi")
 WEIGHT_FOR_LENGTH = "weight_for_length"
@@ -203,7 +206,7 @@ def curves(reference: Reference, sex: str, x_from: float, x_to: float) -> list[C
         x += step
     parameters = [(x, data.lms(code, min(max(to_index(x), low), high))) for x in xs]
     result = []
-    for percentile in PERCENTILES:
+    for percentile in BMI_PERCENTILES if reference is CDC_BMI else PERCENTILES:
         z = lms.z_of_percentile(percentile)
         points = []
         for x, lms_at in parameters:

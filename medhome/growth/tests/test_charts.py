@@ -107,6 +107,7 @@ def test_curves_are_ordered_and_the_median_is_the_table_m():
     at_12 = [dict(c.points)[12] for c in bands]
     assert at_12 == sorted(at_12)
     bmi = charts.curves(CDC_BMI, "female", 24, 240)
+    assert [c.label for c in bmi][:-1] == [str(p) for p in charts.BMI_PERCENTILES]
     assert bmi[-1].label == "120% P95" and bmi[-1].dashed
     p95 = next(c for c in bmi if c.label == "95")
     assert dict(bmi[-1].points)[60] == pytest.approx(1.2 * dict(p95.points)[60])
