@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from medhome.accounts.roles import Capability
 from medhome.core.panels import Panel, register
@@ -32,7 +32,7 @@ KIND_LABELS = {
     "height": pgettext_lazy("growth", "Height"),
     "head_circumference": pgettext_lazy("growth", "Head circumference"),
     "bmi": pgettext_lazy("growth", "BMI"),
-    WEIGHT_FOR_LENGTH: pgettext_lazy("growth", "Weight-for-length"),
+    WEIGHT_FOR_LENGTH: gettext_lazy("Weight-for-length"),
 }
 
 
