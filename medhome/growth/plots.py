@@ -16,7 +16,7 @@ from .charts import Assessment, Curve, curves
 from .references import WHO_WEIGHT_FOR_LENGTH, Reference
 
 WIDTH, HEIGHT = 360, 250
-LEFT, RIGHT, TOP, BOTTOM = 34, 44, 8, 30  # room for tick labels and the curves' names
+LEFT, RIGHT, TOP, BOTTOM = 34, 50, 8, 30  # room for tick labels and the curves' names
 LABEL_GAP = 9  # viewBox units between two curve names, so they never overprint
 
 
