@@ -29,9 +29,9 @@ def map_allergy(
     child = resolve_child(resource.get("patient"), children)
     clinical = [c for _s, c, _d in codings(resource.get("clinicalStatus"))]
     verification = [c for _s, c, _d in codings(resource.get("verificationStatus"))]
-    status = require_code(clinical[0], CLINICAL_STATUSES, "clinical status") if clinical else ""
+    status = require_code(clinical[0], CLINICAL_STATUSES, "clinicalStatus") if clinical else ""
     if verification:
-        require_code(verification[0], VERIFICATION_STATUSES, "verification status")
+        require_code(verification[0], VERIFICATION_STATUSES, "verificationStatus")
         if verification[0] in ("refuted", "entered-in-error"):
             return Mapped(child.child_id, [])
     criticality = resource.get("criticality") or ""

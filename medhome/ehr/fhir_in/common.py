@@ -116,7 +116,7 @@ def require_code(value: object, allowed: frozenset[str], field: str) -> str:
     if value not in allowed:
         raise Refused(
             "invalid_code",
-            _("The %(field)s is not a code FHIR R4 allows.") % {"field": field},
+            _("The code in %(field)s is not one FHIR R4 allows.") % {"field": field},
         )
     return str(value)
 

@@ -79,7 +79,7 @@ def test_every_refusal_reason_with_its_line(practice_a, tmp_path):
         ),
         ("Patient.ndjson", 2, "", "The line is not valid JSON."),
         ("Patient.ndjson", 3, "p2", "The resource does not follow FHIR R4 (birthDate)."),
-        ("Patient.ndjson", 4, "p3", "The gender is not a code FHIR R4 allows."),
+        ("Patient.ndjson", 4, "p3", "The code in gender is not one FHIR R4 allows."),
         ("Patient.ndjson", 5, "p4", "The date of birth is in the future."),
     ]
     assert Child.objects.count() == 1
