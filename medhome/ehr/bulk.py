@@ -213,7 +213,6 @@ class Context:
     actor: Actor
     at: datetime
     today: Any
-    _children: dict[str, PatientRef] | None = None
 
     def children(self, lines: list[Line]) -> dict[str, PatientRef]:
         """The practice's children these lines refer to, by the sender's patient id (one
