@@ -149,6 +149,9 @@ CLINICIAN_GET = {
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
+    "visit_rows:guidance": (405, None),  # forms on the chart post to them
+    "visit_rows:elsewhere": (405, None),
+    "visit_rows:immunization": (405, None),
     "portal:revoke": (405, None),
     "referrals:change": (405, None),
     "referrals:handoff": (405, None),
