@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("medhome.events.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.measures.urls")),
+    path("", include("medhome.ehr.visit_urls")),
     path("", include("medhome.families.urls")),
     path("", include("medhome.portal.pages.urls")),
 ]

@@ -149,6 +149,9 @@ CLINICIAN_GET = {
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
+    "visit_rows:guidance": (405, None),  # forms on the chart post to them
+    "visit_rows:elsewhere": (405, None),
+    "visit_rows:immunization": (405, None),
     "portal:revoke": (405, None),
     "referrals:change": (405, None),
     "referrals:handoff": (405, None),
@@ -233,6 +236,9 @@ POST_ONLY = {
     "careplan:add_note",
     "careplan:create_link",
     "careplan:edit_plan",
+    "visit_rows:guidance",
+    "visit_rows:elsewhere",
+    "visit_rows:immunization",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -271,6 +277,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
     if name == "screening:administer":
         return {"item-1": "LA6571-9", "action": "submit"}
+    if name == "visit_rows:guidance":
+        return {"topic": ["safety"]}
+    if name == "visit_rows:elsewhere":
+        return {"row": "oral_health", "place": "wic", "done_on": "2025-01-02"}
+    if name == "visit_rows:immunization":
+        return {"outcome": "declined"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

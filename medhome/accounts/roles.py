@@ -41,6 +41,8 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # Close schedule rows at the visit: guidance discussed, done elsewhere, vaccines addressed
+    SCHEDULE_RECORD = "schedule.record"
 
     ALL = frozenset(
         {
@@ -59,6 +61,7 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            SCHEDULE_RECORD,
         }
     )
 
@@ -74,6 +77,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCREENING_SEND,
         C.REFERRAL_SEND,
         C.PLAN_EDIT,
+        C.SCHEDULE_RECORD,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
