@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class EhrConfig(AppConfig):
     name = "medhome.ehr"
     verbose_name = "EHR intake"
+
+    def ready(self) -> None:
+        # The feed (events) cannot import ehr: ehr tells it which HL7 messages from the
+        # practice's own EHR are its own (events.handlers).
+        from .adt import register_handlers
+
+        register_handlers()

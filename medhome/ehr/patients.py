@@ -124,6 +124,10 @@ def upsert_patient(
         outcome: Outcome = "created"
         changed = sorted(values)
     else:
+        if _is_retired_mrn(child, data.mrn):
+            # A message still carrying a merged record's MRN: it finds the survivor, which
+            # keeps its own MRN (docs/clinical-rules.md#ehr-merge).
+            del values["mrn"]
         changed = [name for name, value in values.items() if getattr(child, name) != value]
         if data.preferred_language and not child.preferred_language:
             child.preferred_language = data.preferred_language
@@ -150,6 +154,12 @@ def upsert_patient(
         detail={"fields": changed, "source": "ehr"},
     )
     return child, outcome
+
+
+def _is_retired_mrn(child: Child, mrn: str) -> bool:
+    return (
+        bool(mrn) and ChildIdentifier.objects.filter(child=child, value=mrn, retired=True).exists()
+    )
 
 
 def _add_identifiers(
