@@ -41,6 +41,8 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
+    PANEL_IMPORT = "panel.import"
 
     ALL = frozenset(
         {
@@ -59,6 +61,7 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            PANEL_IMPORT,
         }
     )
 
@@ -103,7 +106,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
+    Role.FRONT_DESK: frozenset(
+        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND, C.PANEL_IMPORT}
+    ),
     Role.PRACTICE_ADMIN: frozenset(
         {
             C.CHART_READ,
@@ -113,6 +118,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.PANEL_IMPORT,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
