@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
+from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.portal.models import FamilyLink
@@ -68,10 +69,15 @@ FILL = {
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
     "measure_key": lambda rows: "dev",
+    "run_id": lambda rows: rows["panel_run"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
-ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN, "referrals:curate": Role.CARE_COORDINATOR}
+ROLE_FOR = {
+    "staff:member": Role.PRACTICE_ADMIN,
+    "referrals:curate": Role.CARE_COORDINATOR,
+    "ehr:panel_run": Role.FRONT_DESK,
+}
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
 # the viewer's own practice's notes.
@@ -177,6 +183,10 @@ CLINICIAN_GET = {
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
+    # The panel spreadsheet is the front desk's and the practice admin's.
+    "ehr:panel_upload": (403, None),
+    "ehr:panel_template": (403, None),
+    "ehr:panel_run": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "portal:screening_start": (404, None),
     "portal:screening_form": (404, None),
@@ -216,6 +226,8 @@ GET_ONLY = {
     "referrals:partner_detail",
     "referrals:directory",
     "tasks:list",
+    "ehr:panel_template",
+    "ehr:panel_run",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -339,6 +351,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -361,6 +374,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -452,6 +466,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "member": CareTeamMember(pk=uuid.uuid4()),
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
+        "panel_run": ImportRun(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

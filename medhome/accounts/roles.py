@@ -43,6 +43,8 @@ class Capability:
     MEASURES_READ = "measures.read"
     # Close schedule rows at the visit: guidance discussed, done elsewhere, vaccines addressed
     SCHEDULE_RECORD = "schedule.record"
+    # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
+    PANEL_IMPORT = "panel.import"
 
     ALL = frozenset(
         {
@@ -62,6 +64,7 @@ class Capability:
             NETWORK_AGGREGATES,
             MEASURES_READ,
             SCHEDULE_RECORD,
+            PANEL_IMPORT,
         }
     )
 
@@ -107,7 +110,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
+    Role.FRONT_DESK: frozenset(
+        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND, C.PANEL_IMPORT}
+    ),
     Role.PRACTICE_ADMIN: frozenset(
         {
             C.CHART_READ,
@@ -117,6 +122,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.PANEL_IMPORT,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
