@@ -41,6 +41,9 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # End, reopen a child's panel membership and change its primary care clinician
+    # (docs/clinical-rules.md#attribution)
+    ATTRIBUTION_MANAGE = "attribution.manage"
 
     ALL = frozenset(
         {
@@ -59,6 +62,7 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            ATTRIBUTION_MANAGE,
         }
     )
 
@@ -84,7 +88,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE: _CLINICIANS,
-    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE, C.MEASURES_READ},
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -103,7 +108,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
+    # It also keeps the panel: who joined, who left and why, the primary care clinician.
+    Role.FRONT_DESK: frozenset(
+        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND, C.ATTRIBUTION_MANAGE}
+    ),
     Role.PRACTICE_ADMIN: frozenset(
         {
             C.CHART_READ,
@@ -113,6 +121,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.ATTRIBUTION_MANAGE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
