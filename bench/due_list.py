@@ -125,8 +125,8 @@ def sprinkle(as_of: date, seed: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (id, practice_id, child_id, row, visit_key, done_on, "  # noqa: S608
-            "next_step_pending, source, schedule_version, recorded_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "next_step_pending, source, source_detail, schedule_version, recorded_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)",
             values,
         )
     return len(values)

@@ -257,9 +257,9 @@ class RejoinForm(forms.Form):
 
 
 class PrimaryClinicianForm(forms.Form):
-    primary_clinician = forms.ModelChoiceField(
+    primary_clinician: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Primary care clinician"),
-        queryset=None,  # type: ignore[arg-type]  # set per practice in __init__
+        queryset=None,  # set per practice in __init__
         required=False,
         empty_label=_("Not assigned"),
         error_messages={
