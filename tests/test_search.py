@@ -168,8 +168,9 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # (alerts, completions, text packs, results, links, forms in progress, the visit's rows),
     # 1 for the navigation's count of open alerts, 2 for the referrals panel (referrals, open
     # tasks) and 1 for recent transitions of care, 1 for the care plan, 1 for the family's live
-    # links — none per family member.
-    with django_assert_num_queries(29):
+    # links, 6 for the EHR summary (problems, medications, allergies, immunizations, last
+    # visits, coverage: one per table) — none per family member.
+    with django_assert_num_queries(35):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows
