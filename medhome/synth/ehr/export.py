@@ -26,10 +26,11 @@ from medhome.families.models import Caregiver, Child
 from medhome.periodicity.schedule import current_schedule
 from medhome.periodicity.windows import Window
 
+from . import codes as C
 from . import resources as R
 from .clinic_day import Booking
 from .clinical import child_record
-from .visits import child_windows, past_visits
+from .visits import WELL, child_windows, past_visits
 
 RESOURCE_TYPES = (
     "Patient",
@@ -45,6 +46,7 @@ RESOURCE_TYPES = (
     "MedicationStatement",
 )
 BUFFER_BYTES = 1 << 20
+LABS = frozenset({C.LEAD.code, C.HEMOGLOBIN.code})
 
 
 class NdjsonWriter:
@@ -119,8 +121,13 @@ def child_resources(
     staff: Mapping[int, tuple[str, str]],
     windows: list[tuple[str, int, Window]] | None = None,
     bookings: Sequence[Booking] = (),
+    booked_well: bool = False,
+    since: date | None = None,
 ) -> Iterable[dict[str, Any]]:
-    """Every resource of one child, Patient first."""
+    """Every resource of one child, Patient first. `since`: like `$export?_since=`, leave out
+    what is older — visits, measurements, influenza doses and fluoride varnish before that day
+    (routine immunizations, screens, labs and problems are kept whole: the schedule reads
+    them at any age)."""
     rng = child_rng(seed, child)
     clinician = staff.get(child.primary_clinician_id) if child.primary_clinician_id else None
     yield R.patient(child, clinician)
@@ -132,7 +139,7 @@ def child_resources(
     ga = R.gestational_age(child)
     if ga is not None:
         yield ga
-    booked_well = any(b.kind == "well_child" for b in bookings)
+    booked_well = booked_well or any(b.kind == WELL for b in bookings)
     visits = past_visits(
         child,
         windows if windows is not None else windows_of(child, as_of),
@@ -143,6 +150,8 @@ def child_resources(
     seen_by = list(staff.values())
     site = sites[child.pk.int % len(sites)] if sites else None  # each child's home site
     for visit in visits:
+        if since is not None and visit.day < since:
+            continue
         yield R.encounter(
             child,
             number=visit.number,
@@ -164,13 +173,16 @@ def child_resources(
         )
     record = child_record(rng, child, visits, as_of=as_of)
     for n, dose in enumerate(record.doses):
-        yield R.immunization(child, dose, n)
+        if since is None or dose.day >= since or dose.vaccine.cvx != C.INFLUENZA.cvx:
+            yield R.immunization(child, dose, n)
     for n, measure in enumerate(record.measures):
-        yield R.measurement(child, measure, n)
+        if since is None or measure.day >= since or measure.code.code in LABS:
+            yield R.measurement(child, measure, n)
     for n, screen in enumerate(record.screens):
         yield R.screen(child, screen, n)
     for n, day in enumerate(record.varnish):
-        yield R.varnish(child, day, n)
+        if since is None or day >= since:
+            yield R.varnish(child, day, n)
     for n, problem in enumerate(record.problems):
         yield R.condition(child, problem, n)
     for n, allergy in enumerate(record.allergies):
@@ -193,8 +205,12 @@ def write_export(
     bookings: Sequence[Booking] = (),
     windows: Mapping[UUID, list[tuple[str, int, Window]]] | None = None,
     terminal: bool | None = None,
+    booked_by_siu: Sequence[Booking] = (),
+    since: date | None = None,
 ) -> Export:
-    """The children's export under `root/<practice name slug>/`; bookings become Appointments."""
+    """The children's export under `root/<practice name slug>/`; `bookings` become
+    Appointments; `booked_by_siu` (today's, sent as HL7 SIU instead) are not written but, like
+    them, keep the child's open visit window without a visit already made."""
     started = perf_counter()
     export = Export()
     family_caregivers: dict[UUID, list[Caregiver]] = defaultdict(list)
@@ -203,6 +219,7 @@ def write_export(
     booked: dict[UUID, list[Booking]] = defaultdict(list)
     for booking in bookings:
         booked[booking.child.pk].append(booking)
+    well_by_siu = {b.child.pk for b in booked_by_siu if b.kind == WELL}
     writers: dict[UUID, NdjsonWriter] = {}
     sites, staff, windows = sites or {}, staff or {}, windows or {}
     try:
@@ -223,6 +240,8 @@ def write_export(
                     staff=staff,
                     windows=windows.get(child.pk),
                     bookings=booked.get(child.pk, ()),
+                    booked_well=child.pk in well_by_siu,
+                    since=since,
                 ):
                     writer.write(resource)
                 p.advance()

@@ -231,3 +231,31 @@ def test_relationships_say_who_gave_birth_and_who_is_a_guardian(exported) -> Non
         assert codes[0] == C.RELATIONSHIPS[caregiver.relationship].code
         assert ("NMTH" in codes) == caregiver.is_birth_parent
         assert ("GUARD" in codes) == caregiver.is_legal_guardian
+
+
+def test_since_leaves_out_old_visits_measurements_and_flu_but_keeps_vaccines_and_screens(
+    tmp_path: Path,
+) -> None:
+    made, sites = population(60)
+    whole = export_of(made, tmp_path / "whole", sites)
+    recent = export_of(made, tmp_path / "recent", sites, since=date(2024, 1, 1))
+    (whole_dir,), (recent_dir,) = whole.directories.values(), recent.directories.values()
+    assert recent.total < whole.total
+    for kind in ("Patient", "RelatedPerson", "Coverage", "Condition", "AllergyIntolerance"):
+        assert recent.counts[kind] == whole.counts[kind]
+    kept = {r["id"] for r in read(recent_dir, "Immunization")}
+    for immunization in read(whole_dir, "Immunization"):
+        old_flu = code_of(immunization, "vaccineCode") == "150" and (
+            immunization["occurrenceDateTime"] < "2024"
+        )
+        assert (immunization["id"] in kept) != old_flu
+    kept = {r["id"] for r in read(recent_dir, "Encounter")}
+    for encounter in read(whole_dir, "Encounter"):
+        assert (encounter["id"] in kept) == (encounter["period"]["start"] >= "2024")
+    for observation in read(recent_dir, "Observation"):
+        if observation["effectiveDateTime"] < "2024":
+            assert "interpretation" in observation or code_of(observation) in (
+                "5671-3",
+                "718-7",
+                "76516-4",
+            )
