@@ -269,7 +269,7 @@ def test_synth_is_refused_in_production(settings) -> None:
 
 def assert_loaded_through_the_ehr() -> None:
     """The children, caregivers and visits came through the EHR import paths (synth/ehr)."""
-    from medhome.ehr.models import ImportRun, Immunization, Observation
+    from medhome.ehr.models import Immunization, ImportRun, Observation
     from medhome.families.models import ChildIdentifier, PanelMembership
     from medhome.synth.ehr.codes import MRN_SYSTEM
     from medhome.visits.models import Visit
