@@ -98,3 +98,26 @@ def test_messages_parse_with_the_segments_and_ids_the_import_reads(day) -> None:
 
 def test_delimiters_in_names_are_escaped() -> None:
     assert escape("A^B|C&D~E\\F") == "A\\S\\B\\F\\C\\T\\D\\R\\E\\E\\F"
+
+
+def test_the_schedule_reads_each_message_as_the_visit_it_books(day) -> None:
+    """Against the SIU reader of ehr (skipped where it does not exist yet)."""
+    siu = pytest.importorskip("medhome.ehr.siu")
+    from medhome.events.parsing import parse_hl7
+
+    _bookings, sent = day
+    for s in sent:
+        parsed, _key = parse_hl7(s.text)
+        appointment = siu.read_siu(parsed)
+        assert appointment.trigger == s.trigger
+        assert appointment.external_id == f"{C.APPOINTMENT_SYSTEM}|{s.booking.key}"
+        assert appointment.kind == s.booking.kind
+        assert appointment.duration_minutes == 20
+        assert appointment.mrn == s.booking.child.mrn
+        assert s.booking.clinician[0] in appointment.clinician_ids
+        assert s.booking.site[1] in appointment.locations
+        start = datetime.combine(s.booking.day, s.booking.starts, tzinfo=TZ)
+        shift = 3600 if s.trigger == "S13" else 0
+        assert (appointment.starts_at - start).total_seconds() == shift
+        expected = {"S15": "cancelled", "S26": "no_show"}.get(s.trigger, "scheduled")
+        assert appointment.status == expected
