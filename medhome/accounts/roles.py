@@ -41,6 +41,8 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # Book, move and cancel visits and record arrival, completion or a missed visit
+    VISIT_BOOK = "visit.book"
 
     ALL = frozenset(
         {
@@ -59,6 +61,7 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            VISIT_BOOK,
         }
     )
 
@@ -74,6 +77,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCREENING_SEND,
         C.REFERRAL_SEND,
         C.PLAN_EDIT,
+        C.VISIT_BOOK,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -98,12 +102,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.SCREENING_SEND,
             C.REFERRAL_SEND,
             C.DIRECTORY_CURATE,
+            C.VISIT_BOOK,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
-    # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
+    # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
+    # over; it never sees results.
+    Role.FRONT_DESK: frozenset(
+        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND, C.VISIT_BOOK}
+    ),
     Role.PRACTICE_ADMIN: frozenset(
         {
             C.CHART_READ,
@@ -113,6 +121,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.VISIT_BOOK,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
