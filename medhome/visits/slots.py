@@ -16,6 +16,7 @@ windows in one, the sites in one; the rest is arithmetic.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -80,11 +81,11 @@ def nearest_site(child: Child, sites: list[Site]) -> Site | None:
     known = [(site, point) for site, point in placed if point is not None]
     if home is None or len(sites) < 2 or len(known) < 2:
         return None
-    return min(known, key=lambda pair: haversine_miles(home, pair[1]))[0]  # type: ignore[arg-type]
+    return min(known, key=lambda pair: haversine_miles(home, pair[1]))[0]
 
 
 def _busy(
-    practice_id: object, clinician_id: int | None, start: datetime, end: datetime
+    practice_id: UUID, clinician_id: int | None, start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
     if clinician_id is None:
         return []
