@@ -10,6 +10,7 @@ practices.calendar) and never puts one clinician in two rooms: an overlapping vi
 clinician that is still expected (booked or arrived) refuses it.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -323,7 +324,7 @@ def mark_no_show(*, actor: Actor, visit: Visit, at: datetime) -> Visit:
     return _move(actor, visit, VisitStatus.NO_SHOW, at)
 
 
-MOVES = {
+MOVES: dict[str, Callable[..., Visit]] = {
     VisitStatus.ARRIVED: mark_arrived,
     VisitStatus.COMPLETED: mark_completed,
     VisitStatus.NO_SHOW: mark_no_show,

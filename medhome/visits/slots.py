@@ -53,6 +53,10 @@ class Slot:
     transport_score: int = 0
 
     @property
+    def modality_label(self) -> str:
+        return str(Modality(self.modality).label)
+
+    @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration)
 
