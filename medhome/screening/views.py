@@ -58,7 +58,10 @@ def today(request: AuthedRequest) -> HttpResponse:
     site = visit_selectors.choose_site(
         sites, request.GET.get("site", ""), request.session.get(TODAY_SITE_KEY, "")
     )
-    request.session[TODAY_SITE_KEY] = str(site.pk) if site else visit_selectors.ALL_SITES
+    chosen = str(site.pk) if site else visit_selectors.ALL_SITES
+    # Remembered when the person chooses a site, so a plain visit writes no session.
+    if "site" in request.GET and request.session.get(TODAY_SITE_KEY) != chosen:
+        request.session[TODAY_SITE_KEY] = chosen
     rows = panel.visits_with_due(request.actor, day, site=site)
     services.record_list_opened(
         actor=request.actor, list_name="todays_visits", count=len(rows), at=clock.now()
