@@ -171,8 +171,9 @@ def suggest_slots(
                 score = 0
                 if barrier:
                     if how != Modality.IN_PERSON and modality == Modality.IN_PERSON:
+                        # No trip at all: as good as the nearest site at mid-day.
                         reasons.append(TELEHEALTH_REASON)
-                        score += 2
+                        score += 3
                     if nearest is not None and place == nearest:
                         reasons.append(NEAREST_SITE)
                         score += 2

@@ -174,3 +174,18 @@ def test_no_family_preference_without_a_barrier(
 def test_not_before_drops_the_past(calendar_a, child_a, east_boston, clinician_a):
     slots = suggest(child_a, east_boston, clinician_a, not_before=at(MONDAY, 11, 15))
     assert min(s.starts_at for s in slots) == at(MONDAY, 11, 30)
+
+
+def test_video_ranks_with_the_nearest_site_at_midday_for_a_barrier(
+    calendar_a, child_a, caregiver_a, east_boston, jamaica_plain, clinician_a
+):
+    Caregiver.objects.filter(pk=caregiver_a.pk).update(has_transportation_barrier=True)
+
+    slots = suggest(child_a, None, clinician_a, kind="follow_up")
+
+    # Video needs no trip at any hour; in person, the nearest site at mid-day is as good.
+    assert (slots[0].modality, slots[0].starts_at) == ("video", at(MONDAY, 8))
+    best = [s for s in slots if s.transport_score == slots[0].transport_score]
+    in_person = [s for s in best if s.modality == "in_person"]
+    assert in_person[0].site == east_boston and in_person[0].starts_at == at(MONDAY, 10)
+    assert best.index(in_person[0]) < len([s for s in best if s.starts_at <= at(MONDAY, 10)])
