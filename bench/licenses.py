@@ -55,6 +55,18 @@ Read with the policy: **pyphen** (hyphenation, through WeasyPrint) is offered un
 LGPL or the MPL, and medhome takes it under the LGPL/MPL; **qrcode** (the TOTP set-up code,
 through django-allauth's MFA) lists "Other/Proprietary License" beside its BSD classifier, and
 its license file is the BSD license; **psycopg** is LGPL-3.0, used unchanged (dynamic linking).
+
+## Data shipped with medhome
+
+Reference data, not code, kept beside the code that reads it with its source and terms (details,
+retrieval dates and the exact files in `medhome/growth/data/README.md`):
+
+- `medhome/growth/data/who_*.csv`: the WHO Child Growth Standards 2006 LMS tables, from WHO's own
+  `anthro` repository (`WorldHealthOrganization/anthro`, `data-raw/growthstandards/`). WHO
+  publishes the standards and their LMS tables for free use; the `anthro` R package is GPL-3 as
+  software (WHO the copyright holder) — medhome ships none of its code, only the standard's values.
+- `medhome/growth/data/cdc_*.csv`: the CDC 2000 growth charts' LMS parameters (`CDCref_d.csv`, from
+  CDC's SAS growth-chart program), a U.S. federal government work in the public domain.
 """
 
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "medhome.referrals",
     "medhome.events",
     "medhome.ehr",
+    "medhome.growth",
     "medhome.careplan",
     "medhome.timeline",
     "medhome.measures",

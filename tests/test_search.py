@@ -167,9 +167,10 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # 15 for the chart itself, 7 for the screening panels (alerts, completions, text packs,
     # results, links, forms in progress, the visit's rows), 1 for the navigation's count of
     # open alerts, 2 for the referrals panel (referrals, open tasks) and 1 for recent
-    # transitions of care, 1 for the care plan, 1 for the family's live links, 2 for the visits
-    # section (the open visits, the last few) — none per family member.
-    with django_assert_num_queries(30):
+    # transitions of care, 1 for the care plan, 1 for the family's live links, 1 for the growth
+    # measurements, 2 for the visits section (the open visits, the last few) — none per family
+    # member.
+    with django_assert_num_queries(31):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

@@ -185,3 +185,32 @@ class Medication(EhrRecord):
     class Meta:
         constraints = _keyed("medication")
         indexes = [models.Index(fields=["child", "status"], name="medication_child_idx")]
+
+
+class SourceDigest(PracticeScopedModel):
+    """What medhome last imported of a resource whose row is not an EHR record (a Patient's
+    child, a RelatedPerson's caregiver, an Appointment's or Encounter's visit): its key and hash,
+    so a re-sent unchanged resource is skipped with one query per batch and no write, and the
+    sender's id, so an Encounter finds the visit of the Appointment it names."""
+
+    resource_type = models.CharField(max_length=40)
+    source_key = models.CharField(max_length=300)
+    resource_id = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)  # the child, caregiver or visit
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "resource_type", "source_key"], name="source_digest_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["practice", "resource_type", "resource_id"], name="source_digest_id_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type} {self.source_key}"

@@ -103,10 +103,17 @@ class MessageStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
 
 
+class Sender(models.TextChoices):
+    HOSPITAL = "hospital", _("A hospital or HIE (events between visits)")
+    EHR = "ehr", _("The practice's own EHR (panel, schedule, results)")
+
+
 class InboundMessage(PracticeScopedModel):
     """One message as it arrived, stored before parsing so nothing is lost."""
 
     format = models.CharField(max_length=10, choices=MessageFormat.choices)
+    # The feed credential's sender when it arrived: reprocessing routes it the same way.
+    sender = models.CharField(max_length=10, choices=Sender.choices, default=Sender.HOSPITAL)
     raw = models.TextField()
     # HL7: MSH-3|MSH-4|MSH-10. FHIR: the Encounter identifier system|value, else its id.
     # Until parsed: "pending:<id>"; refused: "error:<id>"; a duplicate: "<key>#duplicate:<id>".
@@ -137,11 +144,6 @@ class InboundMessage(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"{self.format} {self.message_type} {self.status}"
-
-
-class Sender(models.TextChoices):
-    HOSPITAL = "hospital", _("A hospital or HIE (events between visits)")
-    EHR = "ehr", _("The practice's own EHR (panel, schedule, results)")
 
 
 class FeedCredential(PracticeScopedModel):

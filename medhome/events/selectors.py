@@ -50,15 +50,21 @@ def access_event(actor: Actor, event_id: UUID | str, *, need: str = READ) -> Car
         raise Http404 from malformed
 
 
-def practice_for_token(token: str) -> Practice | None:
-    """The practice a feed's bearer token files into; None when unknown or revoked."""
+def credential_for_token(token: str) -> FeedCredential | None:
+    """The live credential of a feed's bearer token (its practice and sender); None when
+    unknown or revoked."""
     if not token:
         return None
-    credential = (
+    return (
         FeedCredential.objects.filter(token_digest=token_digest(token), revoked_at__isnull=True)
         .select_related("practice")
         .first()
     )
+
+
+def practice_for_token(token: str) -> Practice | None:
+    """The practice a feed's bearer token files into; None when unknown or revoked."""
+    credential = credential_for_token(token)
     return credential.practice if credential else None
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
+import hl7
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -34,7 +35,7 @@ from medhome.practices.models import Practice
 from medhome.tasks.models import TaskKind
 from medhome.tasks.services import cancel_tasks_for, open_task, reschedule
 
-from . import parsing
+from . import handlers, parsing
 from .checks import check_lengths, column_length, match_child, same_patient
 from .models import (
     TRANSITION_KINDS,
@@ -43,6 +44,7 @@ from .models import (
     InboundMessage,
     MessageFormat,
     MessageStatus,
+    Sender,
     Source,
 )
 from .parsing import Adt, Malformed
@@ -263,10 +265,14 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
 # --- Feed intake ---------------------------------------------------------------------------------
 
 
-def _store(practice: Practice, fmt: str, raw: str, at: datetime) -> InboundMessage:
+def _store(
+    practice: Practice, fmt: str, raw: str, at: datetime, sender: str = Sender.HOSPITAL
+) -> InboundMessage:
     """The raw message, saved (and committed, outside a caller's transaction) before parsing."""
     with transaction.atomic():
-        message = InboundMessage(practice=practice, format=fmt, raw=raw, received_at=at)
+        message = InboundMessage(
+            practice=practice, format=fmt, raw=raw, received_at=at, sender=sender
+        )
         message.idempotency_key = f"pending:{message.pk}"
         message.save()
     return message
@@ -323,9 +329,34 @@ def _process(message: InboundMessage, adt: Adt, *, source: str, at: datetime) ->
     logger.info("feed message %s %s", message.pk, message.status)
 
 
-def receive_hl7(*, practice: Practice, raw: str, at: datetime) -> tuple[str, InboundMessage]:
-    """Store, parse and apply one HL7 v2 message; the ACK text and the stored message."""
-    message = _store(practice, MessageFormat.HL7V2, raw, at)
+def _handler(message: InboundMessage, parsed: hl7.Message) -> handlers.Handler | None:
+    """The handler another app registered for this sender and MSH-9 (events.handlers)."""
+    return handlers.handler_for(
+        message.sender, parsing._field(parsed, "MSH", 9, 1), parsing._field(parsed, "MSH", 9, 2)
+    )
+
+
+def _run_handler(
+    message: InboundMessage, parsed: hl7.Message, handler: handlers.Handler, *, at: datetime
+) -> None:
+    """The handler's writes and the message's status commit together; Malformed (raised by the
+    handler) rolls both back."""
+    with transaction.atomic():
+        received = handler(message=message, parsed=parsed, at=at)
+        message.status = received.status
+        message.save(update_fields=["status"])
+    logger.info("feed message %s %s", message.pk, message.status)
+
+
+def receive_hl7(
+    *, practice: Practice, raw: str, at: datetime, sender: str = Sender.HOSPITAL
+) -> tuple[str, InboundMessage]:
+    """Store, parse and apply one HL7 v2 message; the ACK text and the stored message.
+
+    `sender` is the feed credential's: a message type another app registered for that sender
+    (events.handlers: the practice's EHR's ADT registrations and merges, SIU) goes to that
+    handler once stored and keyed; anything else takes the hospital ADT path below."""
+    message = _store(practice, MessageFormat.HL7V2, raw, at, sender)
     parsed = None
     try:
         parsed, key = parsing.parse_hl7(raw)
@@ -333,25 +364,29 @@ def receive_hl7(*, practice: Practice, raw: str, at: datetime) -> tuple[str, Inb
         earlier = _claim_key(message, key)
         if earlier is not None:
             return message.response, message
-        adt = parsing.read_adt(parsed, key)
+        handler = _handler(message, parsed)
+        adt = parsing.read_adt(parsed, key) if handler is None else None
     except Malformed as error:
         control_id = parsing._field(parsed, "MSH", 10) if parsed is not None else ""
         reply = parsing.ack(parsed, code=error.code, text=error.text, control_id=control_id, at=at)
         return reply, _refuse(message, error, reply)
-    reply = parsing.ack(parsed, code="AA", text="", control_id=adt.control_id, at=at)
+    control_id = parsing._field(parsed, "MSH", 10)
+    reply = parsing.ack(parsed, code="AA", text="", control_id=control_id, at=at)
     message.response = reply
     message.save(update_fields=["response", "message_type"])
-    if adt.message_type not in parsing.HANDLED_EVENTS:
-        message.status = MessageStatus.PROCESSED
-        message.save(update_fields=["status"])
-        logger.info("feed message %s stored, event type not handled", message.pk)
-        return reply, message
     try:
+        if handler is not None:
+            _run_handler(message, parsed, handler, at=at)
+            return reply, message
+        assert adt is not None
+        if adt.message_type not in parsing.HANDLED_EVENTS:
+            message.status = MessageStatus.PROCESSED
+            message.save(update_fields=["status"])
+            logger.info("feed message %s stored, event type not handled", message.pk)
+            return reply, message
         _process(message, adt, source=Source.HL7V2, at=at)
     except Malformed as error:
-        reply = parsing.ack(
-            parsed, code=error.code, text=error.text, control_id=adt.control_id, at=at
-        )
+        reply = parsing.ack(parsed, code=error.code, text=error.text, control_id=control_id, at=at)
         return reply, _refuse(message, error, reply)
     return reply, message
 
@@ -415,6 +450,10 @@ def reprocess(*, message: InboundMessage, at: datetime) -> InboundMessage:
     try:
         if message.format == MessageFormat.HL7V2:
             parsed, key = parsing.parse_hl7(message.raw)
+            handler = _handler(message, parsed)
+            if handler is not None:
+                _run_handler(message, parsed, handler, at=at)
+                return message
             adt = parsing.read_adt(parsed, key)
             if adt.message_type in parsing.HANDLED_EVENTS:
                 _process(message, adt, source=Source.HL7V2, at=at)

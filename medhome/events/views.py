@@ -126,13 +126,14 @@ def _bearer(request: HttpRequest) -> str:
 def feed(request: HttpRequest) -> HttpResponse:
     """POST text/plain (HL7 v2, answered with an ACK) or application/fhir+json (an Encounter,
     answered with an OperationOutcome). Authorization: Bearer <the practice's feed token>."""
-    practice = selectors.practice_for_token(_bearer(request))
-    if practice is None:
+    credential = selectors.credential_for_token(_bearer(request))
+    if credential is None:
         response = HttpResponse(_("A valid feed token is required."), status=401)
         response["WWW-Authenticate"] = "Bearer"
         return response
     if len(request.body) > MAX_FEED_BYTES:
         return HttpResponse(_("The message is too large."), status=413)
+    practice = credential.practice
     content_type = request.content_type or ""
     if "json" in content_type:
         outcome, message = services.receive_fhir(
@@ -144,6 +145,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         raw = request.body.decode("utf-8")
     except UnicodeDecodeError:
         raw = request.body.decode("latin-1")
-    ack, message = services.receive_hl7(practice=practice, raw=raw, at=clock.now())
+    ack, message = services.receive_hl7(
+        practice=practice, raw=raw, at=clock.now(), sender=credential.sender
+    )
     status = 400 if message.status == "error" else 200
     return HttpResponse(ack, status=status, content_type="application/hl7-v2; charset=utf-8")

@@ -1,5 +1,7 @@
-"""manage.py issue_feed_token --practice NAME --name "Mercy Hospital ADT": a bearer token for a
-hospital's feed into one practice. Shown once; only its digest is stored."""
+"""manage.py issue_feed_token --practice NAME --name "Mercy Hospital ADT" [--sender ehr]: a bearer
+token for a feed into one practice — a hospital's (events between visits, the default) or the
+practice's own EHR's (ADT registers and merges patients, SIU the schedule). Shown once; only its
+digest is stored."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -7,15 +9,22 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.events.credentials import issue_feed_token
+from medhome.events.models import Sender
 from medhome.practices.models import Practice
 
 
 class Command(BaseCommand):
-    help = "Issue a bearer token for a hospital's ADT/FHIR feed into one practice."
+    help = "Issue a bearer token for a hospital's or the practice EHR's feed into one practice."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--practice", required=True, help="the practice's name")
         parser.add_argument("--name", required=True, help="who will send with it")
+        parser.add_argument(
+            "--sender",
+            choices=Sender.values,
+            default=Sender.HOSPITAL,
+            help="hospital (events between visits, the default) or ehr (the practice's EHR)",
+        )
 
     def handle(self, *args, **options):
         practice = Practice.objects.filter(name=options["practice"]).first()
@@ -28,6 +37,8 @@ class Command(BaseCommand):
             role="operator",
             capabilities=frozenset({Capability.USERS_MANAGE}),
         )
-        _credential, token = issue_feed_token(actor=actor, name=options["name"], at=clock.now())
+        _credential, token = issue_feed_token(
+            actor=actor, name=options["name"], at=clock.now(), sender=options["sender"]
+        )
         self.stdout.write(f"Feed token for {options['name']} (shown once): {token}")
         self.stdout.write("Send with the header  Authorization: Bearer <token>  to /feed/events/")

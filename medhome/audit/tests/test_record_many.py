@@ -1,0 +1,44 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from medhome.audit.models import Action, AuditChainHead, AuditEvent
+from medhome.audit.services import (
+    Entry,
+    event_hash,
+    hashed_fields,
+    record,
+    record_many,
+    verify_chain,
+)
+from medhome.core.actor import Actor
+from medhome.practices.models import Practice
+
+pytestmark = pytest.mark.django_db
+AT = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)
+
+
+def test_record_many_extends_the_chain_link_by_link():
+    practice = Practice.objects.create(name="Chain", state="MA")
+    actor = Actor(user=None, practice=practice, role="ehr_import", request_id="r1")
+    record(actor=actor, action=Action.VIEW, object_type="child", object_id="1", at=AT)
+    events = record_many(
+        actor=actor,
+        entries=[
+            Entry(Action.CREATE, "ehr_observation", n, {"fields": ["value"]}) for n in range(1, 4)
+        ],
+        at=AT,
+    )
+    record(actor=actor, action=Action.VIEW, object_type="child", object_id="2", at=AT)
+    stored = list(AuditEvent.objects.filter(practice=practice).order_by("sequence"))
+    assert [e.sequence for e in stored] == [1, 2, 3, 4, 5]
+    assert [e.object_id for e in events] == ["1", "2", "3"]
+    previous = "0" * 64
+    for event in stored:
+        assert event.previous_hash == previous
+        assert event.hash == event_hash(previous_hash=previous, fields=hashed_fields(event))
+        previous = event.hash
+    head = AuditChainHead.objects.get(practice=practice)
+    assert (head.sequence, head.hash) == (5, stored[-1].hash)
+    assert verify_chain(practice) == []
+    assert record_many(actor=actor, entries=[], at=AT) == []

@@ -1,0 +1,266 @@
+"""Import a FHIR Bulk Data `$export` directory (one NDJSON file per resource type).
+
+Files are read in `fhir_in.ORDER`, in batches of lines. Each batch is one transaction that also
+moves the run's checkpoint, so a killed import started again (`import_export` finds the latest
+running run of the same directory) resumes after the last committed line without losing or
+repeating anything. A bad line is an ImportProblem (file, line, resource id, medhome's reason)
+and is skipped; it never stops the others. An unchanged resource (same content hash) is skipped
+before validation, with one query per batch and no write.
+"""
+
+import importlib
+import importlib.util
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.core import clock
+from medhome.core.actor import Actor
+from medhome.families.models import ChildIdentifier
+from medhome.practices.models import Practice
+
+from . import bulk_people, bulk_records
+from .fhir_in import ORDER, RECORD_TYPES, patient_reference
+from .fhir_in.common import PATIENT_ID_SYSTEM, PatientRef, content_hash, patient_id, source_key
+from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
+
+logger = logging.getLogger(__name__)
+BATCH_LINES = 1000
+
+
+@dataclass
+class Line:
+    """One parsed line of a file: where it is, what it says, its key and hash."""
+
+    number: int
+    resource: dict[str, Any]
+    resource_id: str
+    key: str
+    hash: str
+
+
+@dataclass
+class BatchResult:
+    """What a batch did; the handlers fill it."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    refused: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, id, reason)
+    child_ids: set[Any] = field(default_factory=set)
+
+    def refuse(self, line: "Line | int", resource_id: str, code: str, reason: str) -> None:
+        number = line.number if isinstance(line, Line) else line
+        self.refused[code] += 1
+        self.problems.append((number, resource_id[:100], reason[:300]))
+
+
+@dataclass
+class ImportResult:
+    run: ImportRun
+    child_ids: set[Any]
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        return self.run.counts
+
+
+def export_files(directory: Path) -> list[Path]:
+    """The export's NDJSON files, known types in ORDER first, then the others (counted and
+    skipped)."""
+    found = {path.stem: path for path in directory.glob("*.ndjson")}
+    known = [found.pop(kind) for kind in ORDER if kind in found]
+    return known + sorted(found.values())
+
+
+def count_lines(directory: Path) -> int:
+    total = 0
+    for path in export_files(directory):
+        with path.open("rb") as stream:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    return total
+
+
+def latest_running(practice: Practice, source_name: str) -> ImportRun | None:
+    return (
+        ImportRun.objects.for_practice(practice)
+        .filter(kind=ImportKind.FHIR_BULK, source_name=source_name, status=ImportStatus.RUNNING)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def import_export(
+    *,
+    practice: Practice,
+    directory: Path,
+    actor: Actor,
+    at: datetime,
+    batch_lines: int = BATCH_LINES,
+    progress: Callable[[int], None] | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> ImportResult:
+    """Import (or resume importing) the export in `directory` for `practice`; `at` stamps
+    the records and audit events, `now` (the command's clock) the run's end."""
+    run = latest_running(practice, directory.name)
+    if run is None:
+        run = ImportRun.objects.create(
+            practice=practice,
+            kind=ImportKind.FHIR_BULK,
+            source_name=directory.name[:300],
+            started_at=at,
+            counts=empty_counts(),
+        )
+    else:
+        logger.info("import %s resumes after its checkpoint", run.pk)
+    child_ids: set[Any] = set()
+    for path in export_files(directory):
+        done = int(run.checkpoint.get(path.name, 0))
+        for batch in read_batches(path, after=done, size=batch_lines):
+            with transaction.atomic():
+                result = process_batch(
+                    practice=practice, kind=path.stem, lines=batch, actor=actor, at=at
+                )
+                save_batch(run, path.name, batch[-1][0], result)
+                refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
+            child_ids |= result.child_ids
+            if progress is not None:
+                progress(len(batch))
+    run.status = ImportStatus.DONE
+    run.finished_at = now() if now is not None else at
+    run.save(update_fields=["status", "finished_at"])
+    return ImportResult(run=run, child_ids=child_ids)
+
+
+def empty_counts() -> dict[str, Any]:
+    return {
+        "imported": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "withdrawn": 0,
+        "refused": {},
+        "skipped": {},
+        "skipped_types": {},
+    }
+
+
+def read_batches(path: Path, *, after: int, size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Lists of (line number from 1, raw line) after line `after`; blank lines are left out
+    but still numbered, so a problem's line is the line an editor shows."""
+    batch: list[tuple[int, bytes]] = []
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if number <= after:
+                continue
+            batch.append((number, raw))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def process_batch(
+    *, practice: Practice, kind: str, lines: list[tuple[int, bytes]], actor: Actor, at: datetime
+) -> BatchResult:
+    result = BatchResult()
+    parsed: list[Line] = []
+    for number, raw in lines:
+        if not raw.strip():
+            continue
+        try:
+            resource = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            result.refuse(number, "", "invalid_json", _("The line is not valid JSON."))
+            continue
+        if not isinstance(resource, dict) or not resource.get("resourceType"):
+            result.refuse(number, "", "invalid_fhir", _("The line is not a FHIR resource."))
+            continue
+        found = str(resource["resourceType"])
+        if found != kind or kind not in ORDER:
+            result.skipped[f"type:{found[:40]}"] += 1
+            continue
+        parsed.append(
+            Line(
+                number=number,
+                resource=resource,
+                resource_id=str(resource.get("id") or "")[:100],
+                key=source_key(resource),
+                hash=content_hash(resource),
+            )
+        )
+    if not parsed:
+        return result
+    context = Context(practice=practice, actor=actor, at=at, today=clock.local_date(at))
+    if kind in RECORD_TYPES:
+        bulk_records.import_records(kind, parsed, context, result)
+    else:
+        bulk_people.HANDLERS[kind](parsed, context, result)
+    return result
+
+
+@dataclass
+class Context:
+    practice: Practice
+    actor: Actor
+    at: datetime
+    today: Any
+
+    def children(self, lines: list[Line]) -> dict[str, PatientRef]:
+        """The practice's children these lines refer to, by the sender's patient id (one
+        query; another practice's child is never among them)."""
+        ids = {patient_id(patient_reference(line.resource)) for line in lines} - {""}
+        rows = (
+            ChildIdentifier.objects.for_practice(self.practice)
+            .filter(system=PATIENT_ID_SYSTEM, value__in=ids)
+            .values_list("value", "child_id", "child__date_of_birth")
+        )
+        return {value: PatientRef(child_id, born) for value, child_id, born in rows}
+
+
+def save_batch(run: ImportRun, file: str, last_line: int, result: BatchResult) -> None:
+    """Problems, counts and the checkpoint, in the batch's transaction."""
+    ImportProblem.objects.bulk_create(
+        ImportProblem(
+            practice_id=run.practice_id,
+            run=run,
+            file=file[:200],
+            line=line,
+            resource_id=resource_id,
+            reason=reason,
+        )
+        for line, resource_id, reason in result.problems
+    )
+    counts = run.counts or empty_counts()
+    for name in ("imported", "updated", "unchanged", "withdrawn"):
+        counts[name] = counts.get(name, 0) + result.counts[name]
+    for name, counter in (("refused", result.refused), ("skipped", result.skipped)):
+        merged = Counter(counts.get(name) or {})
+        merged.update(counter)
+        counts[name] = dict(merged)
+    skipped_types = Counter(counts.get("skipped_types") or {})
+    for reason, n in result.skipped.items():
+        if reason.startswith("type:"):
+            skipped_types[reason.removeprefix("type:")] += n
+    counts["skipped_types"] = dict(skipped_types)
+    counts["skipped"] = {k: v for k, v in counts["skipped"].items() if not k.startswith("type:")}
+    run.counts = counts
+    run.checkpoint = {**run.checkpoint, file: last_line}
+    run.save(update_fields=["counts", "checkpoint"])
+
+
+def refresh_completions(*, practice: Practice, child_ids: set[Any], at: datetime) -> None:
+    """The schedule rows the new records complete (ehr.completions, when it is there: it is
+    built on its own branch; this is its one call site)."""
+    if not child_ids or importlib.util.find_spec("medhome.ehr.completions") is None:
+        return
+    completions: Any = importlib.import_module("medhome.ehr.completions")
+    completions.refresh_completions(practice=practice, child_ids=sorted(child_ids), at=at)

@@ -1,0 +1,163 @@
+"""A batch of one EHR-record resource type (Coverage, Immunization, Observation, Procedure,
+Condition, AllergyIntolerance, MedicationStatement) written set-wise: one query for the batch's
+existing keys and hashes, then bulk inserts, updates and deletes, and the audit events appended
+together (`audit.services.record_many`)."""
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from medhome.audit.models import Action
+from medhome.audit.services import Entry, record_many
+
+from . import payers
+from .fhir_in import RECORD_TYPES
+from .fhir_in.common import Mapped, Refused, validate
+from .models import Coverage, EhrRecord, Observation
+
+if TYPE_CHECKING:
+    from .bulk import BatchResult, Context, Line
+
+# An Observation may be several rows (a blood pressure panel): their keys are the resource's
+# key plus one of these suffixes.
+ROW_SUFFIXES: dict[type[EhrRecord], tuple[str, ...]] = {
+    Observation: ("#bp_systolic", "#bp_diastolic")
+}
+
+
+def object_type(model: type[EhrRecord]) -> str:
+    return f"ehr_{model._meta.model_name}"
+
+
+def import_records(
+    kind: str, lines: list["Line"], context: "Context", result: "BatchResult"
+) -> None:
+    model, mapper = RECORD_TYPES[kind]
+    suffixes = ("", *ROW_SUFFIXES.get(model, ()))
+    keys = [line.key + suffix for line in lines for suffix in suffixes]
+    existing: dict[str, dict[str, tuple[Any, str]]] = defaultdict(dict)
+    rows = (
+        model.objects.for_practice(context.practice)
+        .filter(source_key__in=keys)
+        .values_list("source_key", "id", "content_hash")
+    )
+    for key, pk, digest in rows:
+        existing[key.split("#", 1)[0]][key] = (pk, digest)
+
+    changed = [line for line in lines if not _unchanged(existing.get(line.key), line.hash)]
+    result.counts["unchanged"] += len(lines) - len(changed)
+    if not changed:
+        return
+    children = context.children(changed)
+    mapped: dict[str, tuple[Line, Mapped]] = {}
+    for line in changed:
+        try:
+            validate(line.resource)
+            found = mapper(line.resource, children=children, today=context.today)
+        except Refused as refusal:
+            result.refuse(line, line.resource_id, refusal.code, refusal.reason)
+            continue
+        if line.key in mapped:  # sent twice in one batch: the later line wins
+            result.counts["updated"] += 1
+        mapped[line.key] = (line, found)
+    _write(model, mapped, existing, context, result)
+
+
+def _unchanged(rows: dict[str, tuple[Any, str]] | None, digest: str) -> bool:
+    return bool(rows) and all(known == digest for _pk, known in (rows or {}).values())
+
+
+def _write(
+    model: type[EhrRecord],
+    mapped: dict[str, tuple["Line", Mapped]],
+    existing: dict[str, dict[str, tuple[Any, str]]],
+    context: "Context",
+    result: "BatchResult",
+) -> None:
+    creates: list[EhrRecord] = []
+    updates: dict[Any, tuple[dict[str, Any], str, Any]] = {}  # pk → (values, hash, child)
+    deletes: list[tuple[Any, Any]] = []  # (pk, child)
+    audit: list[Entry] = []
+    kind = object_type(model)
+    for base, (line, found) in mapped.items():
+        had = existing.get(base, {})
+        wanted = {base + suffix: values for suffix, values in found.rows}
+        for key, values in wanted.items():
+            if key in had:
+                updates[had[key][0]] = (values, line.hash, found.child_id)
+            else:
+                row = model(
+                    practice=context.practice,
+                    child_id=found.child_id,
+                    source_key=key,
+                    content_hash=line.hash,
+                    imported_at=context.at,
+                    **values,
+                )
+                creates.append(row)
+                audit.append(
+                    Entry(Action.CREATE, kind, row.pk, _detail(found.child_id, sorted(values)))
+                )
+        deletes += [(pk, found.child_id) for key, (pk, _h) in had.items() if key not in wanted]
+        if not found.rows:
+            result.counts["withdrawn"] += 1
+        elif had:
+            result.counts["updated"] += 1
+        else:
+            result.counts["imported"] += 1
+        result.child_ids.add(found.child_id)
+    if updates:
+        audit += _update(model, updates, context)
+    if deletes:
+        model.objects.filter(practice=context.practice, pk__in=[pk for pk, _c in deletes]).delete()
+        audit += [
+            Entry(Action.UPDATE, kind, pk, {**_detail(child, []), "removed": True})
+            for pk, child in deletes
+        ]
+    model.objects.bulk_create(creates, batch_size=500)
+    record_many(actor=context.actor, entries=audit, at=context.at, practice=context.practice)
+    if model is Coverage:
+        payers.apply_payers(
+            practice=context.practice,
+            coverages=[
+                (found.child_id, values)
+                for _line, found in mapped.values()
+                for _suffix, values in found.rows
+            ],
+            actor=context.actor,
+            at=context.at,
+        )
+
+
+def _update(
+    model: type[EhrRecord], updates: dict[Any, tuple[dict[str, Any], str, Any]], context: "Context"
+) -> list[Entry]:
+    """Rows whose resource changed: the fields that differ are set and named in the audit."""
+    entries = []
+    rows = model.objects.filter(practice=context.practice).in_bulk(list(updates))
+    fields: set[str] = {"content_hash", "imported_at", "child_id"}
+    for pk, row in rows.items():
+        values, digest, child_id = updates[pk]
+        values = {**values, "child_id": child_id}
+        differ = sorted(name for name, value in values.items() if getattr(row, name) != value)
+        for name in differ:
+            setattr(row, name, values[name])
+        fields.update(values)
+        row.content_hash, row.imported_at = digest, context.at
+        entries.append(
+            Entry(
+                Action.UPDATE,
+                object_type(model),
+                pk,
+                _detail(child_id, [n.removesuffix("_id") for n in differ]),
+            )
+        )
+    model.objects.bulk_update(
+        list(rows.values()),
+        sorted(f.removesuffix("_id") if f == "child_id" else f for f in fields),
+        batch_size=500,
+    )
+    return entries
+
+
+def _detail(child_id: Any, fields: list[str]) -> dict[str, Any]:
+    return {"child": str(child_id), "fields": fields, "source": "ehr"}

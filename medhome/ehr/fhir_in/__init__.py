@@ -1,0 +1,73 @@
+"""FHIR R4 resources → medhome, one small module per resource type; `ehr.bulk` runs them.
+
+ORDER is the order an export is read in: patients first (everything else refers to them), then
+their caregivers and coverage, then the visits, then the clinical record."""
+
+from collections.abc import Callable
+from typing import Any
+
+from medhome.ehr import models
+
+from .allergy import map_allergy
+from .common import Mapped, PatientRef
+from .condition import map_condition
+from .coverage import map_coverage
+from .immunization import map_immunization
+from .medication import map_medication
+from .observation import map_observation
+from .procedure import map_procedure
+
+Mapper = Callable[..., Mapped]
+
+ORDER = (
+    "Patient",
+    "RelatedPerson",
+    "Coverage",
+    "Appointment",
+    "Encounter",
+    "Immunization",
+    "Observation",
+    "Procedure",
+    "Condition",
+    "AllergyIntolerance",
+    "MedicationStatement",
+)
+
+# Resource types kept as EHR records (keyed by source_key, with their content hash), and the
+# table and mapping of each.
+RECORD_TYPES: dict[str, tuple[type[models.EhrRecord], Mapper]] = {
+    "Coverage": (models.Coverage, map_coverage),
+    "Immunization": (models.Immunization, map_immunization),
+    "Observation": (models.Observation, map_observation),
+    "Procedure": (models.Procedure, map_procedure),
+    "Condition": (models.Condition, map_condition),
+    "AllergyIntolerance": (models.Allergy, map_allergy),
+    "MedicationStatement": (models.Medication, map_medication),
+}
+
+# Where each type names its patient.
+PATIENT_FIELDS = {
+    "RelatedPerson": "patient",
+    "Coverage": "beneficiary",
+    "Encounter": "subject",
+    "Immunization": "patient",
+    "Observation": "subject",
+    "Procedure": "subject",
+    "Condition": "subject",
+    "AllergyIntolerance": "patient",
+    "MedicationStatement": "subject",
+}
+
+
+def patient_reference(resource: dict[str, Any]) -> dict[str, Any] | None:
+    field = PATIENT_FIELDS.get(resource.get("resourceType", ""))
+    if field:
+        return resource.get(field)
+    for participant in resource.get("participant") or []:  # Appointment
+        actor = participant.get("actor") or {}
+        if str(actor.get("reference", "")).startswith("Patient/"):
+            return actor
+    return None
+
+
+__all__ = ["ORDER", "RECORD_TYPES", "Mapped", "PatientRef", "patient_reference"]

@@ -1,0 +1,108 @@
+"""A bad line is reported with its file, line and reason and skipped; the others go in."""
+
+import pytest
+
+from medhome.ehr.models import ImportProblem, Observation
+from medhome.families.models import Child
+from medhome.visits.models import Visit
+
+from .support import observation, patient, run_import, write_export
+
+pytestmark = pytest.mark.django_db
+
+
+def problems(result):
+    return [
+        (p.file, p.line, p.resource_id, p.reason)
+        for p in ImportProblem.objects.filter(run=result.run).order_by("file", "line")
+    ]
+
+
+def test_every_refusal_reason_with_its_line(practice_a, tmp_path):
+    files = {
+        "Patient": [
+            patient(),
+            "{not json",
+            patient("p2", birthDate="2024-02-31"),  # fails R4B validation
+            patient("p3", gender="girl"),  # not in the required value set
+            patient("p4", birthDate="2027-01-01"),
+        ],
+        "Appointment": [
+            {
+                "resourceType": "Appointment",
+                "id": "early",
+                "status": "fulfilled",
+                "start": "2023-12-01T14:00:00Z",
+                "participant": [{"actor": {"reference": "Patient/p1"}, "status": "accepted"}],
+            },
+            {
+                "resourceType": "Appointment",
+                "id": "backwards",
+                "status": "booked",
+                "start": "2026-07-01T14:00:00Z",
+                "end": "2026-07-01T13:00:00Z",
+                "participant": [{"actor": {"reference": "Patient/p1"}, "status": "accepted"}],
+            },
+        ],
+        "Observation": [
+            observation("ok", "29463-7", 10, "kg"),
+            observation("stranger", "29463-7", 10, "kg", subject={"reference": "Patient/zz"}),
+            observation("later", "29463-7", 10, "kg", effectiveDateTime="2026-07-01"),
+            observation("unborn", "29463-7", 10, "kg", effectiveDateTime="2023-01-01"),
+            observation("stone", "29463-7", 10, "[stone]"),
+            patient("p9"),  # a Patient in the Observation file
+        ],
+        "Basic": [{"resourceType": "Basic", "id": "b1"}, {"resourceType": "Basic", "id": "b2"}],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert problems(result) == [
+        (
+            "Appointment.ndjson",
+            1,
+            "early",
+            "The visit is before the child's date of birth.",
+        ),
+        ("Appointment.ndjson", 2, "backwards", "The end is before the start."),
+        (
+            "Observation.ndjson",
+            2,
+            "stranger",
+            "The resource refers to a patient this practice does not have.",
+        ),
+        ("Observation.ndjson", 3, "later", "The date is in the future."),
+        ("Observation.ndjson", 4, "unborn", "The date is before the child's date of birth."),
+        (
+            "Observation.ndjson",
+            5,
+            "stone",
+            "The measurement's unit is not one medhome converts.",
+        ),
+        ("Patient.ndjson", 2, "", "The line is not valid JSON."),
+        ("Patient.ndjson", 3, "p2", "The resource does not follow FHIR R4 (birthDate)."),
+        ("Patient.ndjson", 4, "p3", "The code in gender is not one FHIR R4 allows."),
+        ("Patient.ndjson", 5, "p4", "The date of birth is in the future."),
+    ]
+    assert Child.objects.count() == 1
+    assert list(Observation.objects.values_list("source_key", flat=True)) == ["Observation/ok"]
+    assert not Visit.objects.exists()
+    assert result.counts["refused"] == {
+        "before_birth": 1,
+        "end_before_start": 1,
+        "future_date": 1,
+        "invalid_code": 1,
+        "invalid_fhir": 1,
+        "invalid_json": 1,
+        "refused": 2,
+        "unknown_patient": 1,
+        "unknown_unit": 1,
+    }
+    assert result.counts["skipped_types"] == {"Basic": 2, "Patient": 1}
+    assert result.counts["imported"] == 2
+
+
+def test_no_phi_in_problems(practice_a, tmp_path):
+    """A validation error names the field, never the value that failed."""
+    bad = patient("p2", birthDate="Testfamily-secret")
+    result = run_import(practice_a, write_export(tmp_path / "e", {"Patient": [bad]}))
+    (problem,) = problems(result)
+    assert "Testfamily" not in problem[3] and "secret" not in problem[3]

@@ -1,0 +1,166 @@
+"""A growth chart as SVG geometry: the percentile curves, the child's points and the axes, in
+a small fixed viewBox the browser scales and the printer prints (no script needed).
+
+Only arithmetic lives here; the template draws the shapes (growth/_plot.html).
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .charts import Assessment, Curve, curves
+from .references import WHO_WEIGHT_FOR_LENGTH, Reference
+
+WIDTH, HEIGHT = 360, 250
+LEFT, RIGHT, TOP, BOTTOM = 34, 50, 8, 30  # room for tick labels and the curves' names
+LABEL_GAP = 9  # viewBox units between two curve names, so they never overprint
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    path: str  # SVG path data
+    label_y: float
+    show_label: bool
+    css: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    title: str
+
+
+@dataclass
+class Plot:
+    reference: Reference
+    x_label: str
+    y_label: str
+    corrected: bool  # some point is plotted by corrected age
+    lines: list[Line] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    trace: str = ""  # polyline points joining the child's measurements in date order
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    bottom_edge: int = HEIGHT - BOTTOM
+    label_x: int = WIDTH - RIGHT + 3
+
+
+def _nice_step(span: float, ticks: int = 6) -> float:
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(power * f for f in (1, 2, 2.5, 5, 10) if power * f >= raw)
+
+
+def _x_range(reference: Reference, placed: list[Assessment]) -> tuple[float, float, float]:
+    """(from, to, tick step) of the x axis: the infant charts whole, the 2–20 year chart from 2
+    years to a little past the child's last point, so a 5-year-old's curve is not squeezed."""
+    if reference is WHO_WEIGHT_FOR_LENGTH:
+        low = max(45, math.floor(min(a.x for a in placed) / 5) * 5 - 5)
+        high = min(110, math.ceil(max(a.x for a in placed) / 5) * 5 + 5)
+        return low, high, 5
+    if reference.by == "age_days":
+        return 0, 24, 3
+    last = max(a.x for a in placed)
+    high = min(240, max(72, math.ceil((last + 12) / 12) * 12))
+    return 24, high, 12 if high - 24 <= 120 else 24
+
+
+def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
+    """The plot of one reference with the child's assessments on it (those with a z)."""
+    x_from, x_to, x_step = _x_range(reference, placed)
+    bands = curves(reference, sex, x_from, x_to)
+    values = [v for c in bands for _x, v in c.points] + [a.measurement.value for a in placed]
+    y_step = _nice_step(max(values) - min(values))
+    y_from = math.floor(min(values) / y_step) * y_step
+    y_to = math.ceil(max(values) / y_step) * y_step
+
+    def sx(x: float) -> float:
+        return round(LEFT + (x - x_from) / (x_to - x_from) * (WIDTH - LEFT - RIGHT), 1)
+
+    def sy(y: float) -> float:
+        return round(TOP + (y_to - y) / (y_to - y_from) * (HEIGHT - TOP - BOTTOM), 1)
+
+    by_age = reference is not WHO_WEIGHT_FOR_LENGTH
+    plot = Plot(
+        reference,
+        x_label=_("Length (cm)")
+        if not by_age
+        else _("Age (months)")
+        if x_to <= 24
+        else _("Age (years)"),
+        y_label=f"{reference.title} ({reference.unit})",
+        corrected=by_age and any(a.age.corrected for a in placed),
+    )
+    plot.lines = _lines(bands, sx, sy)
+    for a in sorted(placed, key=lambda a: a.measurement.on):
+        plot.points.append(Point(sx(a.x), sy(a.measurement.value), _point_title(a, reference)))
+    plot.trace = " ".join(f"{p.x},{p.y}" for p in plot.points)
+    tick = x_from
+    while tick <= x_to + 1e-9:
+        shown = tick if x_to <= 24 or not by_age else tick / 12
+        plot.x_ticks.append((sx(tick), f"{shown:g}"))
+        tick += x_step
+    tick = y_from
+    while tick <= y_to + 1e-9:
+        plot.y_ticks.append((sy(tick), f"{tick:g}"))
+        tick += y_step
+    return plot
+
+
+def _lines(
+    bands: list[Curve], sx: Callable[[float], float], sy: Callable[[float], float]
+) -> list[Line]:
+    """Curves as paths, with a name at the right end of those that have room for one: the
+    median first, then from the outside in."""
+    ends = {c.label: sy(c.points[-1][1]) for c in bands if c.points}
+    priority = sorted(ends, key=lambda label: (label != "50", -_distance_from_median(label)))
+    kept: list[float] = []
+    shown = set()
+    for label in priority:
+        if all(abs(ends[label] - y) >= LABEL_GAP for y in kept):
+            kept.append(ends[label])
+            shown.add(label)
+    lines = []
+    for curve in bands:
+        if not curve.points:
+            continue
+        path = "M" + " L".join(f"{sx(x)},{sy(y)}" for x, y in curve.points)
+        css = "median" if curve.median else "dashed" if curve.dashed else ""
+        lines.append(Line(curve.label, path, ends[curve.label] + 3, curve.label in shown, css))
+    return lines
+
+
+def _distance_from_median(label: str) -> float:
+    if label.endswith("P95"):
+        return 100
+    return abs(float(label) - 50)
+
+
+def _point_title(assessment: Assessment, reference: Reference) -> str:
+    on: date = assessment.measurement.on
+    percentile = assessment.percentile or 0
+    return _("%(date)s: %(value)s %(unit)s, percentile %(percentile)s") % {
+        "date": date_format(on, "SHORT_DATE_FORMAT"),
+        "value": f"{assessment.measurement.value:g}",
+        "unit": reference.unit,
+        "percentile": format_percentile(percentile),
+    }
+
+
+def format_percentile(percentile: float) -> str:
+    """One decimal; the tails as "<0.1" and ">99.9", which is all the references can say."""
+    if percentile < 0.1:
+        return "<0.1"
+    if percentile > 99.9:
+        return ">99.9"
+    return f"{percentile:.1f}"
