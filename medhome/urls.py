@@ -16,8 +16,10 @@ urlpatterns = [
     path("", include("medhome.timeline.urls")),
     path("", include("medhome.events.urls")),
     path("", include("medhome.visits.urls")),
+    path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.measures.urls")),
+    path("", include("medhome.ehr.visit_urls")),
     path("", include("medhome.families.urls")),
     path("", include("medhome.portal.pages.urls")),
 ]

@@ -446,3 +446,20 @@ def care_plan(child, caregiver, user) -> dict:
         actor=actor, purpose=Purpose.CARE_PLAN, child=child, caregiver=caregiver, at=now
     )
     return {"plan": plan, "member": member, "goal": goal, "action": action, "plan_link": link}
+
+
+def panel_run(practice):
+    """A finished panel spreadsheet upload with one refused row."""
+    from medhome.core import clock
+    from medhome.ehr.models import ImportKind, ImportProblem, ImportRun, ImportStatus
+
+    run = ImportRun.objects.create(
+        practice=practice,
+        kind=ImportKind.CSV_PANEL,
+        source_name="panel.csv",
+        status=ImportStatus.DONE,
+        started_at=clock.now(),
+        counts={"imported": 1, "updated": 0, "unchanged": 0, "refused": {"x": 1}},
+    )
+    ImportProblem.objects.create(practice=practice, run=run, file="panel.csv", line=3, reason="x")
+    return run

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
+from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.portal.models import FamilyLink
@@ -70,10 +71,15 @@ FILL = {
     "instrument_key": lambda rows: "phq9",
     "measure_key": lambda rows: "dev",
     "visit_id": lambda rows: rows["visit"].pk,
+    "run_id": lambda rows: rows["panel_run"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
-ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN, "referrals:curate": Role.CARE_COORDINATOR}
+ROLE_FOR = {
+    "staff:member": Role.PRACTICE_ADMIN,
+    "referrals:curate": Role.CARE_COORDINATOR,
+    "ehr:panel_run": Role.FRONT_DESK,
+}
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
 # the viewer's own practice's notes.
@@ -151,6 +157,9 @@ CLINICIAN_GET = {
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
+    "visit_rows:guidance": (405, None),  # forms on the chart post to them
+    "visit_rows:elsewhere": (405, None),
+    "visit_rows:immunization": (405, None),
     "portal:revoke": (405, None),
     "referrals:change": (405, None),
     "referrals:handoff": (405, None),
@@ -177,6 +186,10 @@ CLINICIAN_GET = {
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
+    # The panel spreadsheet is the front desk's and the practice admin's.
+    "ehr:panel_upload": (403, None),
+    "ehr:panel_template": (403, None),
+    "ehr:panel_run": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "portal:screening_start": (404, None),
     "portal:screening_form": (404, None),
@@ -216,6 +229,8 @@ GET_ONLY = {
     "referrals:partner_detail",
     "referrals:directory",
     "tasks:list",
+    "ehr:panel_template",
+    "ehr:panel_run",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -237,6 +252,9 @@ POST_ONLY = {
     "careplan:create_link",
     "careplan:edit_plan",
     "visits:mark",
+    "visit_rows:guidance",
+    "visit_rows:elsewhere",
+    "visit_rows:immunization",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -275,6 +293,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
     if name == "screening:administer":
         return {"item-1": "LA6571-9", "action": "submit"}
+    if name == "visit_rows:guidance":
+        return {"topic": ["safety"]}
+    if name == "visit_rows:elsewhere":
+        return {"row": "oral_health", "place": "wic", "done_on": "2025-01-02"}
+    if name == "visit_rows:immunization":
+        return {"outcome": "declined"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":
@@ -333,6 +357,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -356,6 +381,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -448,6 +474,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
         "visit": Visit(pk=uuid.uuid4()),
+        "panel_run": ImportRun(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

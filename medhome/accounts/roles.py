@@ -43,6 +43,10 @@ class Capability:
     MEASURES_READ = "measures.read"
     # Book, move and cancel visits and record arrival, completion or a missed visit
     VISIT_BOOK = "visit.book"
+    # Close schedule rows at the visit: guidance discussed, done elsewhere, vaccines addressed
+    SCHEDULE_RECORD = "schedule.record"
+    # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
+    PANEL_IMPORT = "panel.import"
 
     ALL = frozenset(
         {
@@ -62,6 +66,8 @@ class Capability:
             NETWORK_AGGREGATES,
             MEASURES_READ,
             VISIT_BOOK,
+            SCHEDULE_RECORD,
+            PANEL_IMPORT,
         }
     )
 
@@ -78,6 +84,7 @@ _CLINICAL_TEAM = frozenset(
         C.REFERRAL_SEND,
         C.PLAN_EDIT,
         C.VISIT_BOOK,
+        C.SCHEDULE_RECORD,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -110,7 +117,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
     # over; it never sees results.
     Role.FRONT_DESK: frozenset(
-        {C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND, C.VISIT_BOOK}
+        {
+            C.CHART_READ,
+            C.FAMILY_CREATE,
+            C.FAMILY_EDIT,
+            C.SCREENING_SEND,
+            C.VISIT_BOOK,
+            C.PANEL_IMPORT,
+        }
     ),
     Role.PRACTICE_ADMIN: frozenset(
         {
@@ -122,6 +136,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
             C.VISIT_BOOK,
+            C.PANEL_IMPORT,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

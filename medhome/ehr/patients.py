@@ -54,6 +54,9 @@ class PatientData:
     state: str = ""
     zip_code: str = ""
     race_ethnicity: tuple[str, ...] = field(default_factory=tuple)
+    # Given only by a source that knows the coverage type (a CSV panel); "" leaves it alone.
+    payer: str = ""
+    payer_member_id: str = ""
 
     def digest(self) -> str:
         return hashlib.md5(  # noqa: S324 - a change detector, not a security hash
@@ -92,24 +95,32 @@ def patient_errors(data: PatientData, *, today: date) -> list[str]:
 
 @transaction.atomic
 def upsert_patient(
-    *, practice: Practice, data: PatientData, actor: Actor, at: datetime
+    *,
+    practice: Practice,
+    data: PatientData,
+    actor: Actor,
+    at: datetime,
+    family: Family | None = None,
 ) -> tuple[Child, Outcome]:
     """Create or update the child; ValidationError (nothing written) when the record is
-    refused."""
+    refused. A new child joins `family` (a CSV panel's household) or a household of its own."""
     errors = patient_errors(data, today=clock.local_date(at))
     if errors:
         raise ValidationError(errors)
     child = find_child(practice, data.identifiers, data.mrn)
     values = {name: getattr(data, name) for name in EHR_FIELDS}
+    if data.payer:
+        values |= {"payer": data.payer, "payer_member_id": data.payer_member_id}
     if child is None:
-        family = Family.objects.create(
-            practice=practice, name=data.legal_family_name, created_at=at
-        )
+        if family is None:
+            family = Family.objects.create(
+                practice=practice, name=data.legal_family_name, created_at=at
+            )
         child = Child(
             practice=practice,
             family=family,
             preferred_language=data.preferred_language or "en",
-            payer="uninsured",
+            payer=values.pop("payer", "uninsured"),
             race_ethnicity=list(data.race_ethnicity),
             created_at=at,
             updated_at=at,
@@ -124,6 +135,10 @@ def upsert_patient(
         outcome: Outcome = "created"
         changed = sorted(values)
     else:
+        if _is_retired_mrn(child, data.mrn):
+            # A message still carrying a merged record's MRN: it finds the survivor, which
+            # keeps its own MRN (docs/clinical-rules.md#ehr-merge).
+            del values["mrn"]
         changed = [name for name, value in values.items() if getattr(child, name) != value]
         if data.preferred_language and not child.preferred_language:
             child.preferred_language = data.preferred_language
@@ -132,7 +147,7 @@ def upsert_patient(
             _add_identifiers(practice, child, data.identifiers, at)
             return child, "unchanged"
         for name in changed:
-            setattr(child, name, getattr(data, name))
+            setattr(child, name, values[name] if name in values else getattr(data, name))
         child.refresh_derived_fields()
         child.version += 1
         child.updated_at = at
@@ -150,6 +165,12 @@ def upsert_patient(
         detail={"fields": changed, "source": "ehr"},
     )
     return child, outcome
+
+
+def _is_retired_mrn(child: Child, mrn: str) -> bool:
+    return (
+        bool(mrn) and ChildIdentifier.objects.filter(child=child, value=mrn, retired=True).exists()
+    )
 
 
 def _add_identifiers(

@@ -36,7 +36,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from medhome.events.models import MessageStatus
+from medhome.events.handlers import Received
+from medhome.events.models import InboundMessage, MessageStatus
 from medhome.events.parsing import Malformed, _field, _has_segment, _hl7_datetime
 from medhome.events.services import feed_actor
 from medhome.practices.models import Membership, Practice, Site
@@ -332,3 +333,9 @@ def apply_siu(*, practice: Practice, parsed: hl7.Message, at: datetime) -> Appli
         # medhome's own sentences (the visit is before the child's birth, …): no PHI.
         raise Malformed(" ".join(refused.messages)) from None
     return Applied(status=MessageStatus.PROCESSED, outcome=outcome, visit=visit)
+
+
+def receive_schedule(*, message: InboundMessage, parsed: hl7.Message, at: datetime) -> Received:
+    """The feed's handler for every SIU trigger from the practice's own EHR (events.handlers):
+    stored, keyed and acknowledged by the feed; applied here; refused with Malformed (AR)."""
+    return Received(status=apply_siu(practice=message.practice, parsed=parsed, at=at).status)

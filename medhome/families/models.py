@@ -324,6 +324,11 @@ class PanelMembership(PracticeScopedModel):
         return f"{self.starts_on}–{self.ends_on or ''}"
 
 
+# The practice's own MRN as an identifier system: a merge keeps the retired record's MRN under
+# it, so a hospital message or a CSV row carrying that MRN still finds the survivor.
+MRN_SYSTEM = "urn:medhome:mrn"
+
+
 class ChildIdentifier(PracticeScopedModel):
     """An identifier another system knows the child by (FHIR Identifier system + value; an
     HL7 PID-3 with its assigning authority). After a merge the retired record's identifiers

@@ -8,7 +8,8 @@ import pytest
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.ehr.siu import apply_siu, read_siu
-from medhome.events.models import MessageStatus
+from medhome.events import services
+from medhome.events.models import MessageStatus, Sender
 from medhome.events.parsing import Malformed, parse_hl7
 from medhome.families.models import Child
 from medhome.practices.models import Site
@@ -215,3 +216,40 @@ def test_the_feed_actor_is_audited_without_phi(practice_a, child_a):
     visit = apply(practice_a, siu()).visit
     event = AuditEvent.objects.get(object_type="visit", object_id=str(visit.pk))
     assert event.role == "feed" and "SG-100234" not in str(event.detail)
+
+
+# --- Through the feed: stored, keyed, acknowledged, reprocessed -------------------------------
+
+
+def feed(practice, raw):
+    return services.receive_hl7(practice=practice, raw=raw, at=AT, sender=Sender.EHR)
+
+
+def test_the_feed_applies_s12_and_answers_aa(practice_a, child_a):
+    ack, message = feed(practice_a, siu())
+
+    assert "MSA|AA|SIU0001" in ack
+    assert message.status == MessageStatus.PROCESSED and message.message_type == "S12"
+    assert Visit.objects.get().child == child_a
+
+
+def test_the_feed_refuses_a_visit_before_birth_with_an_ar_and_its_reason(practice_a, child_a):
+    ack, message = feed(practice_a, siu(start="20230101090000"))
+
+    assert "MSA|AR|SIU0001|The visit is before the child's date of birth." in ack
+    assert message.status == MessageStatus.ERROR
+    assert message.error == "The visit is before the child's date of birth."
+    assert not Visit.objects.exists()
+
+
+def test_an_unmatched_schedule_waits_and_is_applied_once_the_patient_arrives(practice_a, child_a):
+    raw = siu(mrn="LATE-7^^^EPIC^MR")
+    _ack, message = feed(practice_a, raw)
+    assert message.status == MessageStatus.UNMATCHED and not Visit.objects.exists()
+
+    Child.objects.filter(pk=child_a.pk).update(mrn="LATE-7")  # the panel brings the patient
+    services.reprocess(message=message, at=AT)
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.PROCESSED
+    assert Visit.objects.get().child == child_a
