@@ -92,3 +92,8 @@ class Visit(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still expected or under way (booked or arrived)."""
+        return self.status in (VisitStatus.SCHEDULED, VisitStatus.ARRIVED)

@@ -206,6 +206,8 @@ def test_today_is_a_sites_day_with_every_status_and_front_desk_buttons(
     body = page.content.decode()
     assert "Did not come" in body and 'name="to" value="arrived"' in body
     assert 'value="completed"' not in body  # the front desk's day: arrived and no-show
+    # No pre-visit link for a visit that did not happen.
+    assert reverse("screening:send", args=[sibling.pk]) not in body
 
     again = desk.get(reverse("screening:today"))  # the site chosen last is kept
     assert again.context["site"] == main_street
