@@ -137,23 +137,30 @@ def register(
     windows: list[Window] | None = None,
     at: datetime | None = None,
 ) -> tuple[Family, Child, Caregiver]:
+    child = child if child is not None else child_values()
     family, first_child = services.register_family(
         actor=registrar(practice),
         family_name=family_name,
         caregiver=caregiver if caregiver is not None else caregiver_values(),
         windows=DEFAULT_WINDOWS if windows is None else windows,
-        child=child if child is not None else child_values(),
+        child=child,
         at=at or timezone.now(),
+        # On the panel from birth: a factory child without a membership would drop out of
+        # every due list and measure (docs/clinical-rules.md#attribution).
+        panel_from=child["date_of_birth"],
     )
     return family, first_child, family.caregivers.get()
 
 
-def add_child(family: Family, **overrides: Any) -> Child:
+def add_child(family: Family, *, panel_from: date | None = None, **overrides: Any) -> Child:
+    """A child of the family, on the panel from birth unless `panel_from` says otherwise."""
+    values = child_values(**overrides)
     return services.add_child(
         actor=registrar(family.practice),
         family=family,
-        values=child_values(**overrides),
+        values=values,
         at=timezone.now(),
+        panel_from=panel_from or values["date_of_birth"],
     )
 
 

@@ -79,6 +79,7 @@ ROLE_FOR = {
     "staff:member": Role.PRACTICE_ADMIN,
     "referrals:curate": Role.CARE_COORDINATOR,
     "ehr:panel_run": Role.FRONT_DESK,
+    "families:panel_membership": Role.CARE_COORDINATOR,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -150,6 +151,7 @@ CLINICIAN_GET = {
     "mfa_download_recovery_codes": (404, None),
     "practices:choose": (302, "/children/"),  # a single membership: nothing to choose
     "families:network": (403, None),  # aggregates are the network analyst's
+    "families:panel_membership": (403, None),  # front desk, coordinator and admin keep the panel
     "measures:network": (200, None),  # the practice's leaders compare, suppressed
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
@@ -234,6 +236,7 @@ GET_ONLY = {
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
+    "families:panel_membership",
     "screening:start",
     "portal:revoke",
     "referrals:change",
@@ -289,6 +292,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return factories.preferences_form_data(rows["caregiver"], strengths="Changed")
     if name == "staff:member":
         return {"role": Role.NETWORK_ANALYST}  # no is_active: would remove the access
+    if name == "families:panel_membership":
+        return {"action": "end", "ends_on": "2026-01-02", "end_reason": "moved"}
     if name == "screening:start":
         return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
     if name == "screening:administer":

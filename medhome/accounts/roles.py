@@ -47,6 +47,9 @@ class Capability:
     SCHEDULE_RECORD = "schedule.record"
     # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
     PANEL_IMPORT = "panel.import"
+    # End, reopen a child's panel membership and change its primary care clinician
+    # (docs/clinical-rules.md#attribution)
+    ATTRIBUTION_MANAGE = "attribution.manage"
 
     ALL = frozenset(
         {
@@ -68,6 +71,7 @@ class Capability:
             VISIT_BOOK,
             SCHEDULE_RECORD,
             PANEL_IMPORT,
+            ATTRIBUTION_MANAGE,
         }
     )
 
@@ -95,7 +99,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE: _CLINICIANS,
-    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE, C.MEASURES_READ},
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -115,7 +120,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
-    # over; it never sees results.
+    # over; it never sees results. It also keeps the panel: who joined, who left and why, the
+    # primary care clinician.
     Role.FRONT_DESK: frozenset(
         {
             C.CHART_READ,
@@ -124,6 +130,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.SCREENING_SEND,
             C.VISIT_BOOK,
             C.PANEL_IMPORT,
+            C.ATTRIBUTION_MANAGE,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -137,6 +144,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MEASURES_READ,
             C.VISIT_BOOK,
             C.PANEL_IMPORT,
+            C.ATTRIBUTION_MANAGE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

@@ -9,11 +9,11 @@ class EhrConfig(AppConfig):
         from medhome.events.handlers import register
         from medhome.events.models import Sender
 
-        from . import siu
+        from . import chart, siu, visit_chart
         from .adt import register_handlers
-        from .visit_chart import register_panels
 
-        register_panels()
+        chart.register_panels()
+        visit_chart.register_panels()
         # The feed (events) cannot import ehr: ehr tells it which HL7 messages from the
         # practice's own EHR are its own (events.handlers).
         register_handlers()

@@ -17,10 +17,11 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Model
 
-from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family, PanelMembership
 from medhome.practices.models import Network, Practice, Site
 
 from . import parameters as P
+from .attribution import memberships_of
 from .bulk import insert, new_id
 from .households import Household, MrnBook, Place, build_household
 from .places import CITIES, PRACTICE_SUFFIXES, City
@@ -60,10 +61,17 @@ class Population:
     children: list[Child] = field(default_factory=list)
     caregivers: list[Caregiver] = field(default_factory=list)
     windows: list[AvailabilityWindow] = field(default_factory=list)
+    memberships: list[PanelMembership] = field(default_factory=list)
+    ended_share: float = P.PANEL_ENDED_SHARE
 
     def add(self, household: Household) -> None:
         self.families.append(household.family)
         self.children.extend(household.children)
+        self.memberships.extend(
+            memberships_of(
+                household.children, as_of=self.as_of, at=self.at, ended_share=self.ended_share
+            )
+        )
         self.caregivers.extend(household.caregivers)
         self.windows.extend(household.windows)
 
@@ -72,6 +80,7 @@ class Population:
         return [
             (Family, self.families),
             (Child, self.children),
+            (PanelMembership, self.memberships),
             (Caregiver, self.caregivers),
             (AvailabilityWindow, self.windows),
         ]
@@ -138,11 +147,15 @@ def generate_population(
     children: int,
     as_of: date,
     taken_mrns: Mapping[UUID, Iterable[str]] | None = None,
+    ended_share: float = P.PANEL_ENDED_SHARE,
 ) -> Population:
-    """`children` children in households, shared evenly between the places' practices."""
+    """`children` children in households, shared evenly between the places' practices; each
+    with a panel membership, `ended_share` of them ended by `as_of` (synth/attribution.py)."""
     if not places:
         raise ValueError("A synthetic population needs at least one practice.")
-    population = Population(as_of=as_of, at=run_timestamp(as_of), places=list(places))
+    population = Population(
+        as_of=as_of, at=run_timestamp(as_of), places=list(places), ended_share=ended_share
+    )
     taken_mrns = taken_mrns or {}
     for place, share in zip(places, split_evenly(children, len(places)), strict=True):
         mrns = MrnBook(set(taken_mrns.get(place.practice.pk, ())))
