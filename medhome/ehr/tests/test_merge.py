@@ -66,6 +66,8 @@ def full_history(child, caregiver, user, tag, opened):
     ChildIdentifier.objects.create(
         practice=child.practice, child=child, system="urn:test", value=tag, created_at=AT
     )
+    # The test sets the spans itself (factories put a child on the panel from birth).
+    PanelMembership.objects.filter(child=child).delete()
     PanelMembership.objects.create(
         practice=child.practice,
         child=child,
@@ -74,10 +76,9 @@ def full_history(child, caregiver, user, tag, opened):
         end_reason="moved",
         created_at=AT,
     )
-    if not PanelMembership.objects.filter(child=child, ends_on__isnull=True).exists():
-        PanelMembership.objects.create(
-            practice=child.practice, child=child, starts_on=opened, created_at=AT
-        )
+    PanelMembership.objects.create(
+        practice=child.practice, child=child, starts_on=opened, created_at=AT
+    )
     factories.schedule_visit(child, at="2026-03-20T09:00:00+00:00")
     RowCompletion.objects.create(
         practice=child.practice,
