@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("medhome.tasks.urls")),
     path("", include("medhome.timeline.urls")),
     path("", include("medhome.events.urls")),
+    path("", include("medhome.visits.urls")),
     path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.measures.urls")),

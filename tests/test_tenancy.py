@@ -26,6 +26,7 @@ from medhome.practices.models import Membership
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
+from medhome.visits.models import Visit
 
 from . import factories
 from .conftest import PHI_A, PHI_B
@@ -69,6 +70,7 @@ FILL = {
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
     "measure_key": lambda rows: "dev",
+    "visit_id": lambda rows: rows["visit"].pk,
     "run_id": lambda rows: rows["panel_run"].pk,
 }
 
@@ -178,6 +180,7 @@ CLINICIAN_GET = {
     "careplan:add_note": (405, None),
     "careplan:create_link": (405, None),
     "careplan:edit_plan": (405, None),
+    "visits:mark": (405, None),
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
@@ -251,6 +254,7 @@ POST_ONLY = {
     "careplan:add_note",
     "careplan:create_link",
     "careplan:edit_plan",
+    "visits:mark",
     "visit_rows:guidance",
     "visit_rows:elsewhere",
     "visit_rows:immunization",
@@ -325,6 +329,7 @@ def practice_row_counts(practice) -> dict[str, int]:
             FamilyLink,
             Referral,
             Task,
+            Visit,
         )
     }
 
@@ -356,6 +361,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
@@ -379,6 +385,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
@@ -471,6 +478,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "member": CareTeamMember(pk=uuid.uuid4()),
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
+        "visit": Visit(pk=uuid.uuid4()),
         "panel_run": ImportRun(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)

@@ -41,6 +41,8 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # Book, move and cancel visits and record arrival, completion or a missed visit
+    VISIT_BOOK = "visit.book"
     # Close schedule rows at the visit: guidance discussed, done elsewhere, vaccines addressed
     SCHEDULE_RECORD = "schedule.record"
     # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
@@ -66,6 +68,7 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            VISIT_BOOK,
             SCHEDULE_RECORD,
             PANEL_IMPORT,
             ATTRIBUTION_MANAGE,
@@ -84,6 +87,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCREENING_SEND,
         C.REFERRAL_SEND,
         C.PLAN_EDIT,
+        C.VISIT_BOOK,
         C.SCHEDULE_RECORD,
     }
 )
@@ -110,18 +114,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.SCREENING_SEND,
             C.REFERRAL_SEND,
             C.DIRECTORY_CURATE,
+            C.VISIT_BOOK,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
-    # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    # It also keeps the panel: who joined, who left and why, the primary care clinician.
+    # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
+    # over; it never sees results. It also keeps the panel: who joined, who left and why, the
+    # primary care clinician.
     Role.FRONT_DESK: frozenset(
         {
             C.CHART_READ,
             C.FAMILY_CREATE,
             C.FAMILY_EDIT,
             C.SCREENING_SEND,
+            C.VISIT_BOOK,
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
         }
@@ -135,6 +142,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.VISIT_BOOK,
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
         }

@@ -6,7 +6,10 @@ class EhrConfig(AppConfig):
     verbose_name = "EHR intake"
 
     def ready(self) -> None:
-        from . import chart, visit_chart
+        from medhome.events.handlers import register
+        from medhome.events.models import Sender
+
+        from . import chart, siu, visit_chart
         from .adt import register_handlers
 
         chart.register_panels()
@@ -14,3 +17,4 @@ class EhrConfig(AppConfig):
         # The feed (events) cannot import ehr: ehr tells it which HL7 messages from the
         # practice's own EHR are its own (events.handlers).
         register_handlers()
+        register(Sender.EHR, "SIU", siu.receive_schedule)  # S12, S13, S14, S15, S26

@@ -14,6 +14,7 @@ from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.periodicity.panel import PanelRow, due_counts, panel_due
 from medhome.periodicity.schedule import current_schedule
+from medhome.practices.models import Site
 from medhome.practices.scoping import scoped
 from medhome.visits.models import Visit
 from medhome.visits.selectors import visits_on
@@ -80,8 +81,9 @@ def _children(actor: Actor) -> QuerySet[Child]:
     return scoped(actor, Child, need=Capability.CHART_READ)
 
 
-def visits_with_due(actor: Actor, day: date) -> list[DueLine]:
-    visits = list(visits_on(actor, day))
+def visits_with_due(actor: Actor, day: date, *, site: Site | None = None) -> list[DueLine]:
+    """The day's visits at a site (every status, in time order: the front desk's real day)."""
+    visits = list(visits_on(actor, day, site=site, every_status=True))
     annotated = {
         child.pk: child
         for child in panel_due(_children(actor).filter(pk__in={v.child_id for v in visits}), day)

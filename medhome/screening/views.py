@@ -22,6 +22,7 @@ from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_caregiver, access_child
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
+from medhome.visits import selectors as visit_selectors
 
 from . import due, forms, panel, rules, selectors, services, zcodes
 from .alerts import (
@@ -36,6 +37,9 @@ from .chart import panel_context
 from .models import Mode, Status
 from .presenting import form_items, outcome_of
 
+# The site whose day this person looked at last: their site, until they choose another.
+TODAY_SITE_KEY = "medhome_today_site"
+
 
 def parse_day(raw: str | None) -> date:
     try:
@@ -47,9 +51,18 @@ def parse_day(raw: str | None) -> date:
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def today(request: AuthedRequest) -> HttpResponse:
-    """Who is coming on a day, and what each child is due for at that visit."""
+    """A site's day: who is coming, in time order with each visit's status, and what each child
+    is due for at that visit; the front desk marks arrivals and no-shows here."""
     day = parse_day(request.GET.get("day"))
-    rows = panel.visits_with_due(request.actor, day)
+    sites = visit_selectors.sites_of(request.actor)
+    site = visit_selectors.choose_site(
+        sites, request.GET.get("site", ""), request.session.get(TODAY_SITE_KEY, "")
+    )
+    chosen = str(site.pk) if site else visit_selectors.ALL_SITES
+    # Remembered when the person chooses a site, so a plain visit writes no session.
+    if "site" in request.GET and request.session.get(TODAY_SITE_KEY) != chosen:
+        request.session[TODAY_SITE_KEY] = chosen
+    rows = panel.visits_with_due(request.actor, day, site=site)
     services.record_list_opened(
         actor=request.actor, list_name="todays_visits", count=len(rows), at=clock.now()
     )
@@ -59,6 +72,9 @@ def today(request: AuthedRequest) -> HttpResponse:
         {
             "day": day,
             "rows": rows,
+            "sites": sites,
+            "site": site,
+            "here": request.get_full_path(),
             "alerts": selectors.open_alerts(request.actor).count(),
             "previous_day": date.fromordinal(day.toordinal() - 1),
             "next_day": date.fromordinal(day.toordinal() + 1),

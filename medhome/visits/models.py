@@ -33,6 +33,17 @@ class VisitStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not come")
 
 
+class CancelReason(models.TextChoices):
+    # medhome's words, chosen from a list: a reason typed freely could carry PHI into the audit.
+    FAMILY_ASKED = "family_asked", _("The family asked to cancel")
+    FAMILY_REBOOKED = "family_rebooked", _("Booked at another time")
+    CLINICIAN_UNAVAILABLE = "clinician_unavailable", _("The clinician is not available")
+    PRACTICE_CLOSED = "practice_closed", _("The practice is closed")
+    BOOKED_IN_ERROR = "booked_in_error", _("Booked by mistake")
+    EHR = "ehr", _("Cancelled in the EHR")
+    OTHER = "other", _("Other")
+
+
 class Visit(PracticeScopedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True)
@@ -52,6 +63,9 @@ class Visit(PracticeScopedModel):
         _("status"), max_length=20, choices=VisitStatus, default=VisitStatus.SCHEDULED
     )
     duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=20)
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=30, choices=CancelReason, blank=True
+    )
     # The EHR's id of the appointment or encounter (FHIR Appointment/Encounter identifier
     # system|value, HL7 SCH-1/SCH-2 placer/filler id); blank for a visit booked in medhome.
     external_id = models.CharField(max_length=300, blank=True)
@@ -78,3 +92,8 @@ class Visit(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still expected or under way (booked or arrived)."""
+        return self.status in (VisitStatus.SCHEDULED, VisitStatus.ARRIVED)
