@@ -101,8 +101,8 @@ def test_delimiters_in_names_are_escaped() -> None:
 
 
 def test_the_schedule_reads_each_message_as_the_visit_it_books(day) -> None:
-    """Against the SIU reader of ehr (skipped where it does not exist yet)."""
-    siu = pytest.importorskip("medhome.ehr.siu")
+    """Against the SIU reader of ehr."""
+    from medhome.ehr import siu
     from medhome.events.parsing import parse_hl7
 
     _bookings, sent = day
