@@ -65,9 +65,16 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
+# HL7 v2 DTM: YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]. python-hl7's parser reads a string such as
+# "2026-11-23" as 1 January 2026 without complaint, so the shape is checked first.
+HL7_DTM = re.compile(r"^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2}(\.\d{1,4})?)?)?)?)?)?([+-]\d{4})?$")
+
+
 def _hl7_datetime(value: str) -> datetime | None:
     if not value:
         return None
+    if not HL7_DTM.fullmatch(value.strip()):
+        raise Malformed("A date/time field is not a valid HL7 date/time.", code="AE")
     try:
         return _aware(hl7.parse_datetime(value))
     except ValueError as bad:

@@ -276,3 +276,13 @@ def test_a_csv_facility_too_long_is_refused_with_its_row(practice_a, child_a, ed
 
     assert report.errors == [(3, "The facility is longer than 200 characters.")]
     assert not CareEvent.objects.exists()
+
+
+@pytest.mark.parametrize("start", ["2026-03-13", "2026031", "20260313 0830", "13/03/2026"])
+def test_a_date_not_in_hl7_form_is_refused_not_misread(practice_a, child_a, start):
+    """python-hl7 reads "2026-03-13" as 1 January 2026; medhome refuses it instead."""
+    ack, message = receive(practice_a, adt(control=f"D-{len(start)}", start=start))
+
+    assert_refused(message, "A date/time field is not a valid HL7 date/time.")
+    assert "MSA|AE" in ack
+    assert not CareEvent.objects.filter(practice=practice_a).exists()
