@@ -13,6 +13,7 @@ the same files (nothing changed, nothing written). Results: docs/benchmarks.md "
 """
 
 import argparse
+import cProfile
 import os
 import platform
 import random
@@ -43,6 +44,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-lines", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the export directory")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the first import, stats written to FILE"
+    )
     return parser.parse_args()
 
 
@@ -347,11 +351,17 @@ def main() -> None:
     practice = Practice.objects.create(name="Bench Pediatrics", state="MA")
     actor = Actor(user=None, practice=practice, role="ehr_import")
     for label in ("first import", "re-import"):
+        profiler = cProfile.Profile() if args.profile and label == "first import" else None
         started = perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = import_export(
             practice=practice, directory=directory, actor=actor, at=AT, batch_lines=args.batch_lines
         )
         seconds = perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         counts = result.counts
         print(f"{label}: {seconds:.1f} s, {written / seconds:,.0f} resources/s; {counts}")
     if not args.keep:
