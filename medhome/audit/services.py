@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from medhome.core.actor import Actor
+from medhome.core.copy import insert_rows
 from medhome.practices.models import Practice
 
 from .models import Action, AuditChainHead, AuditEvent
@@ -103,7 +104,7 @@ def record_many(
         if len(events) == 1:
             events[0].save()
         else:
-            AuditEvent.objects.bulk_create(events, batch_size=1000)
+            insert_rows(AuditEvent, events)  # COPY on PostgreSQL: no ids back
         head.sequence, head.hash = sequence, previous
         head.save(update_fields=["sequence", "hash"])
     return events

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from medhome.core.copy import insert_rows
 from medhome.families.models import Child
 from medhome.visits.models import Visit
 from medhome.visits.services import ExternalVisit, upsert_external_visits
@@ -98,7 +99,7 @@ def _run(
         digest.object_id, digest.imported_at = str(object_id), context.at
         if line.key not in creates:
             updates[digest.pk] = digest
-    SourceDigest.objects.bulk_create(creates.values(), batch_size=1000)
+    insert_rows(SourceDigest, list(creates.values()))
     SourceDigest.objects.bulk_update(
         list(updates.values()),
         ["resource_id", "content_hash", "object_id", "imported_at"],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
+from medhome.core.copy import insert_rows
 
 from . import payers
 from .fhir_in import RECORD_TYPES
@@ -113,7 +114,7 @@ def _write(
             Entry(Action.UPDATE, kind, pk, {**_detail(child, []), "removed": True})
             for pk, child in deletes
         ]
-    model.objects.bulk_create(creates, batch_size=500)
+    insert_rows(model, creates)
     record_many(actor=context.actor, entries=audit, at=context.at, practice=context.practice)
     if model is Coverage:
         payers.apply_payers(

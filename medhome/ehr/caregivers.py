@@ -15,6 +15,7 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
+from medhome.core.copy import insert_rows
 from medhome.families.models import Caregiver, CaregiverIdentifier, Child
 from medhome.practices.models import Practice
 
@@ -196,7 +197,7 @@ class _Round:
         ]
 
     def write(self) -> None:
-        Caregiver.objects.bulk_create(self.created, batch_size=BULK_ROWS)
+        insert_rows(Caregiver, self.created)
         if self.updated:
             Caregiver.objects.bulk_update(
                 self.updated,

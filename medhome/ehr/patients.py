@@ -20,6 +20,7 @@ from medhome.audit.services import Entry, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
+from medhome.core.copy import insert_rows
 from medhome.families.models import Child, ChildIdentifier, Family, PanelMembership
 from medhome.practices.models import Practice
 
@@ -260,10 +261,11 @@ class _Round:
         ]
 
     def write(self) -> None:
-        Family.objects.bulk_create(self.families, batch_size=BULK_ROWS)
-        Child.objects.bulk_create(self.created, batch_size=BULK_ROWS)
-        PanelMembership.objects.bulk_create(
-            (
+        insert_rows(Family, self.families)
+        insert_rows(Child, self.created)
+        insert_rows(
+            PanelMembership,
+            [
                 PanelMembership(
                     practice=self.practice,
                     child=child,
@@ -271,8 +273,7 @@ class _Round:
                     created_at=self.at,
                 )
                 for child in self.created
-            ),
-            batch_size=BULK_ROWS,
+            ],
         )
         if self.updated:
             Child.objects.bulk_update(

@@ -14,6 +14,7 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
+from medhome.core.copy import insert_rows
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice, Site
 
@@ -233,7 +234,7 @@ def upsert_external_visits(
                     },
                 )
             )
-        Visit.objects.bulk_create(created, batch_size=BULK_ROWS)
+        insert_rows(Visit, created)
         if updated:
             Visit.objects.bulk_update(
                 updated, sorted({*fields, "updated_at"}), batch_size=BULK_ROWS
