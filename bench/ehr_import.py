@@ -43,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pg-db", default="fhirbulk_bench")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-lines", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="validating processes")
     parser.add_argument("--keep", action="store_true", help="keep the export directory")
     parser.add_argument(
         "--profile", metavar="FILE", help="cProfile the first import, stats written to FILE"
@@ -356,7 +357,12 @@ def main() -> None:
         if profiler is not None:
             profiler.enable()
         result = import_export(
-            practice=practice, directory=directory, actor=actor, at=AT, batch_lines=args.batch_lines
+            practice=practice,
+            directory=directory,
+            actor=actor,
+            at=AT,
+            batch_lines=args.batch_lines,
+            workers=args.workers,
         )
         seconds = perf_counter() - started
         if profiler is not None:

@@ -29,8 +29,17 @@ from medhome.practices.models import Practice
 
 from . import bulk_people, bulk_records
 from .fhir_in import ORDER, RECORD_TYPES, patient_reference
-from .fhir_in.common import PATIENT_ID_SYSTEM, PatientRef, content_hash, patient_id, source_key
+from .fhir_in.common import (
+    PATIENT_ID_SYSTEM,
+    PatientRef,
+    Refused,
+    content_hash,
+    invalid_fhir,
+    patient_id,
+    source_key,
+)
 from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
+from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 1000
@@ -41,6 +50,7 @@ class Line:
     """One parsed line of a file: where it is, what it says, its key and hash."""
 
     number: int
+    raw: bytes
     resource: dict[str, Any]
     resource_id: str
     key: str
@@ -107,9 +117,11 @@ def import_export(
     batch_lines: int = BATCH_LINES,
     progress: Callable[[int], None] | None = None,
     now: Callable[[], datetime] | None = None,
+    workers: int = 0,
 ) -> ImportResult:
     """Import (or resume importing) the export in `directory` for `practice`; `at` stamps
-    the records and audit events, `now` (the command's clock) the run's end."""
+    the records and audit events, `now` (the command's clock) the run's end; `workers`
+    processes validate the resources (0: this one)."""
     run = latest_running(practice, directory.name)
     if run is None:
         run = ImportRun.objects.create(
@@ -122,18 +134,24 @@ def import_export(
     else:
         logger.info("import %s resumes after its checkpoint", run.pk)
     child_ids: set[Any] = set()
-    for path in export_files(directory):
-        done = int(run.checkpoint.get(path.name, 0))
-        for batch in read_batches(path, after=done, size=batch_lines):
-            with transaction.atomic():
-                result = process_batch(
-                    practice=practice, kind=path.stem, lines=batch, actor=actor, at=at
-                )
-                save_batch(run, path.name, batch[-1][0], result)
-                refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
-            child_ids |= result.child_ids
-            if progress is not None:
-                progress(len(batch))
+    with Validator(workers) as validator:
+        for path in export_files(directory):
+            done = int(run.checkpoint.get(path.name, 0))
+            for batch in read_batches(path, after=done, size=batch_lines):
+                with transaction.atomic():
+                    result = process_batch(
+                        practice=practice,
+                        kind=path.stem,
+                        lines=batch,
+                        actor=actor,
+                        at=at,
+                        validator=validator,
+                    )
+                    save_batch(run, path.name, batch[-1][0], result)
+                    refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
+                child_ids |= result.child_ids
+                if progress is not None:
+                    progress(len(batch))
     run.status = ImportStatus.DONE
     run.finished_at = now() if now is not None else at
     run.save(update_fields=["status", "finished_at"])
@@ -169,7 +187,13 @@ def read_batches(path: Path, *, after: int, size: int) -> Iterator[list[tuple[in
 
 
 def process_batch(
-    *, practice: Practice, kind: str, lines: list[tuple[int, bytes]], actor: Actor, at: datetime
+    *,
+    practice: Practice,
+    kind: str,
+    lines: list[tuple[int, bytes]],
+    actor: Actor,
+    at: datetime,
+    validator: Validator | None = None,
 ) -> BatchResult:
     result = BatchResult()
     parsed: list[Line] = []
@@ -191,6 +215,7 @@ def process_batch(
         parsed.append(
             Line(
                 number=number,
+                raw=raw,
                 resource=resource,
                 resource_id=str(resource.get("id") or "")[:100],
                 key=source_key(resource),
@@ -199,7 +224,13 @@ def process_batch(
         )
     if not parsed:
         return result
-    context = Context(practice=practice, actor=actor, at=at, today=clock.local_date(at))
+    context = Context(
+        practice=practice,
+        actor=actor,
+        at=at,
+        today=clock.local_date(at),
+        validator=validator or Validator(),
+    )
     if kind in RECORD_TYPES:
         bulk_records.import_records(kind, parsed, context, result)
     else:
@@ -213,6 +244,19 @@ class Context:
     actor: Actor
     at: datetime
     today: Any
+    validator: Validator
+
+    def refusals(self, lines: list[Line]) -> dict[int, Refused]:
+        """The lines (by number) the R4B models refuse: validated together, in the
+        validator's workers when it has them."""
+        answers = self.validator.check(
+            [line.resource for line in lines], [line.raw for line in lines]
+        )
+        return {
+            line.number: invalid_fhir(paths)
+            for line, paths in zip(lines, answers, strict=True)
+            if paths is not None
+        }
 
     def children(self, lines: list[Line]) -> dict[str, PatientRef]:
         """The practice's children these lines refer to, by the sender's patient id (one

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from medhome.core.copy import insert_rows
+from medhome.core.copy import UPDATE_ROWS, insert_rows
 from medhome.families.models import Child
 from medhome.visits.models import Visit
 from medhome.visits.services import ExternalVisit, upsert_external_visits
 
 from .caregivers import CaregiverData, upsert_caregivers
-from .fhir_in.common import Refused, resolve_child, validate
+from .fhir_in.common import Refused, resolve_child
 from .fhir_in.patient import patient_data
 from .fhir_in.related_person import caregiver_data
 from .fhir_in.visits import VisitData, appointment_visit, encounter_visit
@@ -62,9 +62,11 @@ def _run(
         return
     shared: dict[str, Any] = {"children": context.children(changed) if needs_children else {}}
     prepared: list[tuple[Line, Any]] = []
+    invalid = context.refusals(changed)
     for line in changed:
         try:
-            validate(line.resource)
+            if line.number in invalid:
+                raise invalid[line.number]
             item = prepare(line, shared)
         except Refused as refusal:
             result.refuse(line, line.resource_id, refusal.code, refusal.reason)
@@ -103,7 +105,7 @@ def _run(
     SourceDigest.objects.bulk_update(
         list(updates.values()),
         ["resource_id", "content_hash", "object_id", "imported_at"],
-        batch_size=1000,
+        batch_size=UPDATE_ROWS,
     )
 
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
-from medhome.core.copy import insert_rows
+from medhome.core.copy import UPDATE_ROWS, insert_rows
 
 from . import payers
 from .fhir_in import RECORD_TYPES
-from .fhir_in.common import Mapped, Refused, validate
+from .fhir_in.common import Mapped, Refused
 from .models import Coverage, EhrRecord, Observation
 
 if TYPE_CHECKING:
@@ -50,9 +50,11 @@ def import_records(
         return
     children = context.children(changed)
     mapped: dict[str, tuple[Line, Mapped]] = {}
+    invalid = context.refusals(changed)
     for line in changed:
         try:
-            validate(line.resource)
+            if line.number in invalid:
+                raise invalid[line.number]
             found = mapper(line.resource, children=children, today=context.today)
         except Refused as refusal:
             result.refuse(line, line.resource_id, refusal.code, refusal.reason)
@@ -155,7 +157,7 @@ def _update(
     model.objects.bulk_update(
         list(rows.values()),
         sorted(f.removesuffix("_id") if f == "child_id" else f for f in fields),
-        batch_size=500,
+        batch_size=UPDATE_ROWS,
     )
     return entries
 

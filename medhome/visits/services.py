@@ -14,14 +14,13 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
-from medhome.core.copy import insert_rows
+from medhome.core.copy import UPDATE_ROWS, insert_rows
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice, Site
 
 from .models import Modality, Visit, VisitKind, VisitStatus
 
 VISIT_OBJECT = "visit"
-BULK_ROWS = 1000
 
 
 def record_visit(
@@ -237,7 +236,7 @@ def upsert_external_visits(
         insert_rows(Visit, created)
         if updated:
             Visit.objects.bulk_update(
-                updated, sorted({*fields, "updated_at"}), batch_size=BULK_ROWS
+                updated, sorted({*fields, "updated_at"}), batch_size=UPDATE_ROWS
             )
     record_many(actor=actor, entries=entries, at=at, practice=practice)
     return [outcome for outcome in outcomes if outcome is not None]

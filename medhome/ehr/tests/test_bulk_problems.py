@@ -106,3 +106,26 @@ def test_no_phi_in_problems(practice_a, tmp_path):
     result = run_import(practice_a, write_export(tmp_path / "e", {"Patient": [bad]}))
     (problem,) = problems(result)
     assert "Testfamily" not in problem[3] and "secret" not in problem[3]
+
+
+def test_validation_in_worker_processes_gives_the_same_problems(practice_a, practice_b, tmp_path):
+    """Enough lines for the worker pool (r4b.CHUNK_LINES): the same rows and the same
+    problems, with the same lines, as validating in the importing process."""
+    bad = {2: {"valueQuantity": {"value": "heavy"}}, 280: {"status": ["final"]}}
+    items = [
+        observation(f"o{n}", "29463-7", 5 + n / 100, "kg", **bad.get(n, {})) for n in range(300)
+    ]
+    outcomes = []
+    for practice, workers in ((practice_a, 0), (practice_b, 2)):
+        files = {"Patient": [patient()], "Observation": items}
+        result = run_import(practice, write_export(tmp_path / str(workers), files), workers=workers)
+        outcomes.append(
+            (
+                Observation.objects.filter(practice=practice).count(),
+                [(line, rid, reason) for _file, line, rid, reason in problems(result)],
+                result.counts["refused"],
+            )
+        )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][0] == 298
+    assert [line for line, _id, _reason in outcomes[1][1]] == [3, 281]
