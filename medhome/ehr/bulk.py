@@ -246,17 +246,21 @@ class Context:
     today: Any
     validator: Validator
 
-    def refusals(self, lines: list[Line]) -> dict[int, Refused]:
-        """The lines (by number) the R4B models refuse: validated together, in the
-        validator's workers when it has them."""
-        answers = self.validator.check(
+    def refusals(self, lines: list[Line]) -> Callable[[], dict[int, Refused]]:
+        """Start validating these lines together (in the validator's workers when it has
+        them); the returned function waits for the refused ones, by line number."""
+        answers = self.validator.start(
             [line.resource for line in lines], [line.raw for line in lines]
         )
-        return {
-            line.number: invalid_fhir(paths)
-            for line, paths in zip(lines, answers, strict=True)
-            if paths is not None
-        }
+
+        def refused() -> dict[int, Refused]:
+            return {
+                line.number: invalid_fhir(paths)
+                for line, paths in zip(lines, answers(), strict=True)
+                if paths is not None
+            }
+
+        return refused
 
     def children(self, lines: list[Line]) -> dict[str, PatientRef]:
         """The practice's children these lines refer to, by the sender's patient id (one

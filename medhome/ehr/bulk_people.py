@@ -62,7 +62,7 @@ def _run(
         return
     shared: dict[str, Any] = {"children": context.children(changed) if needs_children else {}}
     prepared: list[tuple[Line, Any]] = []
-    invalid = context.refusals(changed)
+    invalid = context.refusals(changed)()
     for line in changed:
         try:
             if line.number in invalid:

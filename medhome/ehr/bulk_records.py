@@ -48,17 +48,26 @@ def import_records(
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
         return
+    refusals = context.refusals(changed)
     children = context.children(changed)
-    mapped: dict[str, tuple[Line, Mapped]] = {}
-    invalid = context.refusals(changed)
+    # Mapped while the workers validate; a resource R4B refuses is refused for that whatever
+    # its mapping gave (even an error of a mapper that expects valid FHIR).
+    tried: list[Mapped | Exception] = []
     for line in changed:
         try:
-            if line.number in invalid:
-                raise invalid[line.number]
-            found = mapper(line.resource, children=children, today=context.today)
-        except Refused as refusal:
-            result.refuse(line, line.resource_id, refusal.code, refusal.reason)
+            tried.append(mapper(line.resource, children=children, today=context.today))
+        except Exception as error:  # noqa: BLE001 - kept until validation says which it is
+            tried.append(error)
+    invalid = refusals()
+    mapped: dict[str, tuple[Line, Mapped]] = {}
+    for line, found in zip(changed, tried, strict=True):
+        if line.number in invalid:
+            found = invalid[line.number]
+        if isinstance(found, Refused):
+            result.refuse(line, line.resource_id, found.code, found.reason)
             continue
+        if isinstance(found, Exception):
+            raise found
         if line.key in mapped:  # sent twice in one batch: the later line wins
             result.counts["updated"] += 1
         mapped[line.key] = (line, found)

@@ -8,7 +8,7 @@ This module imports neither Django nor medhome's models, so a worker starts with
 invalid element paths, never the values (they may be PHI)."""
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -72,11 +72,14 @@ class Validator:
             self.pool.join()
             self.pool = None
 
-    def check(
+    def start(
         self, resources: Sequence[dict[str, Any]], raw: Sequence[bytes]
-    ) -> list[list[str] | None]:
-        """One answer per resource (given both parsed and as its raw line), in order."""
+    ) -> Callable[[], list[list[str] | None]]:
+        """Start validating (each resource given both parsed and as its raw line); the
+        returned function waits for the answers, one per resource, in order. The workers
+        validate while the caller does other work (maps the same lines)."""
         if self.pool is None or len(raw) < CHUNK_LINES:
-            return [invalid_paths(resource) for resource in resources]
+            return lambda: [invalid_paths(resource) for resource in resources]
         chunks = [list(raw[i : i + CHUNK_LINES]) for i in range(0, len(raw), CHUNK_LINES)]
-        return [answer for part in self.pool.map(_check_raw, chunks) for answer in part]
+        pending = self.pool.map_async(_check_raw, chunks)
+        return lambda: [answer for part in pending.get() for answer in part]
