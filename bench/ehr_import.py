@@ -42,7 +42,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--pg-db", default="fhirbulk_bench")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--batch-lines", type=int, default=1000)
+    parser.add_argument("--batch-lines", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2, help="validating processes")
     parser.add_argument("--keep", action="store_true", help="keep the export directory")
     parser.add_argument(

@@ -42,7 +42,7 @@ from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
 from .r4b import Validator
 
 logger = logging.getLogger(__name__)
-BATCH_LINES = 1000
+BATCH_LINES = 5000
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from medhome.core.copy import UPDATE_ROWS, insert_rows
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child
 from medhome.visits.models import Visit
 from medhome.visits.services import ExternalVisit, upsert_external_visits
@@ -102,10 +102,10 @@ def _run(
         if line.key not in creates:
             updates[digest.pk] = digest
     insert_rows(SourceDigest, list(creates.values()))
-    SourceDigest.objects.bulk_update(
+    update_rows(
+        SourceDigest,
         list(updates.values()),
         ["resource_id", "content_hash", "object_id", "imported_at"],
-        batch_size=UPDATE_ROWS,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
-from medhome.core.copy import UPDATE_ROWS, insert_rows
+from medhome.core.copy import insert_rows, update_rows
 
 from . import payers
 from .fhir_in import RECORD_TYPES
@@ -163,10 +163,10 @@ def _update(
                 _detail(child_id, [n.removesuffix("_id") for n in differ]),
             )
         )
-    model.objects.bulk_update(
+    update_rows(
+        model,
         list(rows.values()),
         sorted(f.removesuffix("_id") if f == "child_id" else f for f in fields),
-        batch_size=UPDATE_ROWS,
     )
     return entries
 

@@ -15,7 +15,7 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
-from medhome.core.copy import UPDATE_ROWS, insert_rows
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Caregiver, CaregiverIdentifier, Child
 from medhome.practices.models import Practice
 
@@ -199,10 +199,8 @@ class _Round:
     def write(self) -> None:
         insert_rows(Caregiver, self.created)
         if self.updated:
-            Caregiver.objects.bulk_update(
-                self.updated,
-                sorted(self.updated_fields | {"version", "updated_at"}),
-                batch_size=UPDATE_ROWS,
+            update_rows(
+                Caregiver, self.updated, sorted(self.updated_fields | {"version", "updated_at"})
             )
         CaregiverIdentifier.objects.bulk_create(
             self.identifiers, ignore_conflicts=True, batch_size=BULK_ROWS

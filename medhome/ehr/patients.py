@@ -20,7 +20,7 @@ from medhome.audit.services import Entry, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
-from medhome.core.copy import UPDATE_ROWS, insert_rows
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child, ChildIdentifier, Family, PanelMembership
 from medhome.practices.models import Practice
 
@@ -276,11 +276,7 @@ class _Round:
             ],
         )
         if self.updated:
-            Child.objects.bulk_update(
-                self.updated,
-                sorted(self.updated_fields | set(DERIVED_FIELDS)),
-                batch_size=UPDATE_ROWS,
-            )
+            update_rows(Child, self.updated, sorted(self.updated_fields | set(DERIVED_FIELDS)))
         ChildIdentifier.objects.bulk_create(
             self.identifiers, ignore_conflicts=True, batch_size=BULK_ROWS
         )

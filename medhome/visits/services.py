@@ -14,7 +14,7 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
-from medhome.core.copy import UPDATE_ROWS, insert_rows
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice, Site
 
@@ -235,8 +235,6 @@ def upsert_external_visits(
             )
         insert_rows(Visit, created)
         if updated:
-            Visit.objects.bulk_update(
-                updated, sorted({*fields, "updated_at"}), batch_size=UPDATE_ROWS
-            )
+            update_rows(Visit, updated, sorted({*fields, "updated_at"}))
     record_many(actor=actor, entries=entries, at=at, practice=practice)
     return [outcome for outcome in outcomes if outcome is not None]

@@ -66,7 +66,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("directory")
         parser.add_argument("--practice", required=True, help="the practice's id or name")
-        parser.add_argument("--batch-lines", type=int, default=1000)
+        parser.add_argument("--batch-lines", type=int, default=5000)
         parser.add_argument(
             "--workers",
             type=int,
