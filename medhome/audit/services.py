@@ -84,11 +84,13 @@ def record_many(
         events = []
         for entry in entries:
             sequence += 1
+            # Ids rather than objects: a related object's descriptor costs more than the
+            # rest of the row (a bulk import appends thousands).
             event = AuditEvent(
-                practice=practice,
+                practice_id=practice.pk,
                 sequence=sequence,
                 at=at,
-                actor=user,
+                actor_id=user.pk if user else None,
                 actor_label=label,
                 role=actor.role,
                 action=entry.action,

@@ -6,6 +6,12 @@ running run of the same directory) resumes after the last committed line without
 repeating anything. A bad line is an ImportProblem (file, line, resource id, medhome's reason)
 and is skipped; it never stops the others. An unchanged resource (same content hash) is skipped
 before validation, with one query per batch and no write.
+
+A batch is written set-wise: each resource type's one service takes the whole batch (patients,
+caregivers, visits, EHR records), with a handful of queries, COPY / bulk writes and one audit
+append per batch. The R4B validation of a batch's changed lines runs in `workers` spawned
+processes (`r4b.Validator`) while this one maps them; the problems and the checkpoint are the
+same as with no workers.
 """
 
 import importlib

@@ -88,7 +88,7 @@ def _run(
         digest = digests.get(line.key) or creates.get(line.key)
         if digest is None:
             creates[line.key] = SourceDigest(
-                practice=context.practice,
+                practice_id=context.practice.pk,
                 resource_type=kind,
                 source_key=line.key,
                 resource_id=line.resource_id,

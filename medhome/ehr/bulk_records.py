@@ -98,7 +98,7 @@ def _write(
                 updates[had[key][0]] = (values, line.hash, found.child_id)
             else:
                 row = model(
-                    practice=context.practice,
+                    practice_id=context.practice.pk,
                     child_id=found.child_id,
                     source_key=key,
                     content_hash=line.hash,
