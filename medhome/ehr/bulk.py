@@ -140,10 +140,18 @@ def import_export(
     else:
         logger.info("import %s resumes after its checkpoint", run.pk)
     child_ids: set[Any] = set()
+    # The workers validate the next batch while this one is written, once batches show new
+    # resources (a re-import's unchanged lines are never validated).
+    new_resources = False
     with Validator(workers) as validator:
         for path in export_files(directory):
             done = int(run.checkpoint.get(path.name, 0))
-            for batch in read_batches(path, after=done, size=batch_lines):
+            batches = read_batches(path, after=done, size=batch_lines)
+            following = next(batches, None)
+            while following is not None:
+                batch, following = following, next(batches, None)
+                if new_resources and following is not None:
+                    validator.look_ahead(path.stem, following)
                 with transaction.atomic():
                     result = process_batch(
                         practice=practice,
@@ -156,6 +164,7 @@ def import_export(
                     save_batch(run, path.name, batch[-1][0], result)
                     refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
                 child_ids |= result.child_ids
+                new_resources = result.counts["unchanged"] * 2 < len(batch)
                 if progress is not None:
                     progress(len(batch))
     run.status = ImportStatus.DONE
@@ -256,7 +265,10 @@ class Context:
         """Start validating these lines together (in the validator's workers when it has
         them); the returned function waits for the refused ones, by line number."""
         answers = self.validator.start(
-            [line.resource for line in lines], [line.raw for line in lines]
+            [line.resource for line in lines],
+            [line.raw for line in lines],
+            kind=lines[0].resource["resourceType"] if lines else "",
+            numbers=[line.number for line in lines],
         )
 
         def refused() -> dict[int, Refused]:
