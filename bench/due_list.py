@@ -37,6 +37,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--as-of", default="2026-11-23", help="the day the due list is for")
     parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite file")
     parser.add_argument("--reuse", action="store_true", help="keep an existing file's data")
+    parser.add_argument(
+        "--ehr",
+        action="store_true",
+        help="also add the completions the EHR's record brings (medhome.ehr.completions)",
+    )
     return parser.parse_args()
 
 
@@ -72,6 +77,67 @@ def populate(args: argparse.Namespace, as_of: date) -> None:
     )
     save(plan, population, refresh_statistics=False)
     print(f"  synth {args.children:,} children        {perf_counter() - started:8.1f} s")
+
+
+EHR_ROWS = ("immunization", "length_weight", "weight_for_length", "bmi", "head_circumference")
+
+
+def sprinkle_ehr(as_of: date, seed: int) -> int:
+    """The EHR completions refresh_completions writes for a child seen at every visit: the
+    measurement and immunization rows of every visit whose window has opened (the volume a
+    practice importing its EHR history adds to the table the due list reads)."""
+    from django.db import connection, transaction
+
+    from medhome.families.models import Child
+    from medhome.periodicity.models import RowCompletion
+    from medhome.periodicity.rules import current_rules
+    from medhome.periodicity.schedule import current_schedule
+    from medhome.periodicity.windows import windows_for
+
+    rng = random.Random(seed + 1)
+    schedule, rules = current_schedule(as_of), current_rules()
+    at = datetime.combine(as_of, datetime.min.time(), tzinfo=UTC).isoformat(" ")
+    applies = {
+        v.key: [r for r in EHR_ROWS if v.key in schedule.row(r).visit_keys]
+        for v in schedule.timed_visits
+    }
+    table = RowCompletion._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (id, practice_id, child_id, row, visit_key, done_on, "  # noqa: S608
+        "next_step_pending, source, source_detail, schedule_version, recorded_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    total, values = 0, []
+    children = Child.objects.values_list("pk", "practice_id", "date_of_birth")
+    for child_id, practice_id, born in children.iterator(chunk_size=5000):
+        for visit, window in windows_for(born, schedule=schedule, rules=rules):
+            if window.opens > as_of or rng.random() > 0.8:
+                continue
+            last = min(window.closes - timedelta(days=1), as_of)
+            day = window.opens + timedelta(days=rng.randrange((last - window.opens).days + 1))
+            for row in applies[visit.key]:
+                values.append(
+                    (
+                        uuid.uuid4().hex,
+                        practice_id.hex,
+                        child_id.hex,
+                        row,
+                        visit.key,
+                        day.isoformat(),
+                        False,
+                        "ehr",
+                        "observation",
+                        schedule.version,
+                        at,
+                    )
+                )
+        if len(values) > 200_000:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(sql, values)
+            total, values = total + len(values), []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    return total + len(values)
 
 
 def sprinkle(as_of: date, seed: int) -> int:
@@ -117,6 +183,7 @@ def sprinkle(as_of: date, seed: int) -> int:
                         day.isoformat(),
                         pending,
                         "visit",
+                        "",
                         schedule.version,
                         at,
                     )
@@ -125,8 +192,8 @@ def sprinkle(as_of: date, seed: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (id, practice_id, child_id, row, visit_key, done_on, "  # noqa: S608
-            "next_step_pending, source, schedule_version, recorded_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "next_step_pending, source, source_detail, schedule_version, recorded_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             values,
         )
     return len(values)
@@ -217,6 +284,10 @@ def main() -> None:
         started = perf_counter()
         count = sprinkle(as_of, args.seed)
         print(f"  sprinkle {count:,} RowCompletions {perf_counter() - started:6.1f} s")
+        if args.ehr:
+            started = perf_counter()
+            count = sprinkle_ehr(as_of, args.seed)
+            print(f"  EHR      {count:,} RowCompletions {perf_counter() - started:6.1f} s")
     print(f"  {Child.objects.count():,} children, {RowCompletion.objects.count():,} completions\n")
     practice = Practice.objects.order_by("name").first()
     assert practice is not None

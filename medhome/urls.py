@@ -15,8 +15,10 @@ urlpatterns = [
     path("", include("medhome.tasks.urls")),
     path("", include("medhome.timeline.urls")),
     path("", include("medhome.events.urls")),
+    path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.measures.urls")),
+    path("", include("medhome.ehr.visit_urls")),
     path("", include("medhome.families.urls")),
     path("", include("medhome.portal.pages.urls")),
 ]

@@ -137,23 +137,30 @@ def register(
     windows: list[Window] | None = None,
     at: datetime | None = None,
 ) -> tuple[Family, Child, Caregiver]:
+    child = child if child is not None else child_values()
     family, first_child = services.register_family(
         actor=registrar(practice),
         family_name=family_name,
         caregiver=caregiver if caregiver is not None else caregiver_values(),
         windows=DEFAULT_WINDOWS if windows is None else windows,
-        child=child if child is not None else child_values(),
+        child=child,
         at=at or timezone.now(),
+        # On the panel from birth: a factory child without a membership would drop out of
+        # every due list and measure (docs/clinical-rules.md#attribution).
+        panel_from=child["date_of_birth"],
     )
     return family, first_child, family.caregivers.get()
 
 
-def add_child(family: Family, **overrides: Any) -> Child:
+def add_child(family: Family, *, panel_from: date | None = None, **overrides: Any) -> Child:
+    """A child of the family, on the panel from birth unless `panel_from` says otherwise."""
+    values = child_values(**overrides)
     return services.add_child(
         actor=registrar(family.practice),
         family=family,
-        values=child_values(**overrides),
+        values=values,
         at=timezone.now(),
+        panel_from=panel_from or values["date_of_birth"],
     )
 
 
@@ -446,3 +453,20 @@ def care_plan(child, caregiver, user) -> dict:
         actor=actor, purpose=Purpose.CARE_PLAN, child=child, caregiver=caregiver, at=now
     )
     return {"plan": plan, "member": member, "goal": goal, "action": action, "plan_link": link}
+
+
+def panel_run(practice):
+    """A finished panel spreadsheet upload with one refused row."""
+    from medhome.core import clock
+    from medhome.ehr.models import ImportKind, ImportProblem, ImportRun, ImportStatus
+
+    run = ImportRun.objects.create(
+        practice=practice,
+        kind=ImportKind.CSV_PANEL,
+        source_name="panel.csv",
+        status=ImportStatus.DONE,
+        started_at=clock.now(),
+        counts={"imported": 1, "updated": 0, "unchanged": 0, "refused": {"x": 1}},
+    )
+    ImportProblem.objects.create(practice=practice, run=run, file="panel.csv", line=3, reason="x")
+    return run

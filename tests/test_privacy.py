@@ -301,6 +301,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(child_a, staff_a[Role.PEDIATRICIAN])
     rows.update(factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]))
+    rows["panel_run"] = factories.panel_run(child_a.practice)
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

@@ -164,12 +164,14 @@ def test_chart_query_count_does_not_grow_with_the_family(
     chart = reverse("families:chart", kwargs={"child_id": child_a.pk})
     client_a.get(chart)
 
-    # 15 for the chart itself, 7 for the screening panels (alerts, completions, text packs,
-    # results, links, forms in progress, the visit's rows), 1 for the navigation's count of
-    # open alerts, 2 for the referrals panel (referrals, open tasks) and 1 for recent
-    # transitions of care, 1 for the care plan, 1 for the family's live links, 1 for the growth
-    # measurements — none per family member.
-    with django_assert_num_queries(29):
+    # 16 for the chart itself (its panel memberships one of them), 7 for the screening panels
+    # (alerts, completions, text packs, results, links, forms in progress, the visit's rows),
+    # 1 for the navigation's count of open alerts, 2 for the referrals panel (referrals, open
+    # tasks) and 1 for recent transitions of care, 1 for the care plan, 1 for the family's live
+    # links, 6 for the EHR summary (problems, medications, allergies, immunizations, last
+    # visits, coverage: one per table), 1 for the growth measurements, 2 for "At this visit"
+    # (the visit's rows and their completions) — none per family member.
+    with django_assert_num_queries(38):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
+from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.portal.models import FamilyLink
@@ -68,10 +69,16 @@ FILL = {
     "organization_id": lambda rows: rows["referral"].organization_id,
     "instrument_key": lambda rows: "phq9",
     "measure_key": lambda rows: "dev",
+    "run_id": lambda rows: rows["panel_run"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
-ROLE_FOR = {"staff:member": Role.PRACTICE_ADMIN, "referrals:curate": Role.CARE_COORDINATOR}
+ROLE_FOR = {
+    "staff:member": Role.PRACTICE_ADMIN,
+    "referrals:curate": Role.CARE_COORDINATOR,
+    "ehr:panel_run": Role.FRONT_DESK,
+    "families:panel_membership": Role.CARE_COORDINATOR,
+}
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
 # the viewer's own practice's notes.
@@ -142,6 +149,7 @@ CLINICIAN_GET = {
     "mfa_download_recovery_codes": (404, None),
     "practices:choose": (302, "/children/"),  # a single membership: nothing to choose
     "families:network": (403, None),  # aggregates are the network analyst's
+    "families:panel_membership": (403, None),  # front desk, coordinator and admin keep the panel
     "measures:network": (200, None),  # the practice's leaders compare, suppressed
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
@@ -149,6 +157,9 @@ CLINICIAN_GET = {
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
+    "visit_rows:guidance": (405, None),  # forms on the chart post to them
+    "visit_rows:elsewhere": (405, None),
+    "visit_rows:immunization": (405, None),
     "portal:revoke": (405, None),
     "referrals:change": (405, None),
     "referrals:handoff": (405, None),
@@ -174,6 +185,10 @@ CLINICIAN_GET = {
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
+    # The panel spreadsheet is the front desk's and the practice admin's.
+    "ehr:panel_upload": (403, None),
+    "ehr:panel_template": (403, None),
+    "ehr:panel_run": (403, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "portal:screening_start": (404, None),
     "portal:screening_form": (404, None),
@@ -213,9 +228,12 @@ GET_ONLY = {
     "referrals:partner_detail",
     "referrals:directory",
     "tasks:list",
+    "ehr:panel_template",
+    "ehr:panel_run",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
+    "families:panel_membership",
     "screening:start",
     "portal:revoke",
     "referrals:change",
@@ -233,6 +251,9 @@ POST_ONLY = {
     "careplan:add_note",
     "careplan:create_link",
     "careplan:edit_plan",
+    "visit_rows:guidance",
+    "visit_rows:elsewhere",
+    "visit_rows:immunization",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -267,10 +288,18 @@ def payload_for(name: str, rows: dict) -> dict:
         return factories.preferences_form_data(rows["caregiver"], strengths="Changed")
     if name == "staff:member":
         return {"role": Role.NETWORK_ANALYST}  # no is_active: would remove the access
+    if name == "families:panel_membership":
+        return {"action": "end", "ends_on": "2026-01-02", "end_reason": "moved"}
     if name == "screening:start":
         return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
     if name == "screening:administer":
         return {"item-1": "LA6571-9", "action": "submit"}
+    if name == "visit_rows:guidance":
+        return {"topic": ["safety"]}
+    if name == "visit_rows:elsewhere":
+        return {"row": "oral_health", "place": "wic", "done_on": "2025-01-02"}
+    if name == "visit_rows:immunization":
+        return {"outcome": "declined"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":
@@ -327,6 +356,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -349,6 +379,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
     rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows["panel_run"] = factories.panel_run(rows["child"].practice)
     return rows
 
 
@@ -440,6 +471,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "member": CareTeamMember(pk=uuid.uuid4()),
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
+        "panel_run": ImportRun(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

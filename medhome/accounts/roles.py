@@ -41,6 +41,13 @@ class Capability:
     NETWORK_AGGREGATES = "network.aggregates"  # see counts across the network, never a child
     # The practice's own quality measures, and the children behind each figure (with chart.read)
     MEASURES_READ = "measures.read"
+    # Close schedule rows at the visit: guidance discussed, done elsewhere, vaccines addressed
+    SCHEDULE_RECORD = "schedule.record"
+    # Upload the practice's panel from a spreadsheet (children and caregivers in bulk)
+    PANEL_IMPORT = "panel.import"
+    # End, reopen a child's panel membership and change its primary care clinician
+    # (docs/clinical-rules.md#attribution)
+    ATTRIBUTION_MANAGE = "attribution.manage"
 
     ALL = frozenset(
         {
@@ -59,6 +66,9 @@ class Capability:
             AUDIT_READ,
             NETWORK_AGGREGATES,
             MEASURES_READ,
+            SCHEDULE_RECORD,
+            PANEL_IMPORT,
+            ATTRIBUTION_MANAGE,
         }
     )
 
@@ -74,6 +84,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCREENING_SEND,
         C.REFERRAL_SEND,
         C.PLAN_EDIT,
+        C.SCHEDULE_RECORD,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -84,7 +95,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE: _CLINICIANS,
-    Role.CARE_COORDINATOR: _CLINICAL_TEAM | {C.DIRECTORY_CURATE, C.MEASURES_READ},
+    Role.CARE_COORDINATOR: _CLINICAL_TEAM
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -103,7 +115,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
     # The front desk sends pre-visit links and hands the tablet over; it never sees results.
-    Role.FRONT_DESK: frozenset({C.CHART_READ, C.FAMILY_CREATE, C.FAMILY_EDIT, C.SCREENING_SEND}),
+    # It also keeps the panel: who joined, who left and why, the primary care clinician.
+    Role.FRONT_DESK: frozenset(
+        {
+            C.CHART_READ,
+            C.FAMILY_CREATE,
+            C.FAMILY_EDIT,
+            C.SCREENING_SEND,
+            C.PANEL_IMPORT,
+            C.ATTRIBUTION_MANAGE,
+        }
+    ),
     Role.PRACTICE_ADMIN: frozenset(
         {
             C.CHART_READ,
@@ -113,6 +135,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUDIT_READ,
             C.DIRECTORY_CURATE,
             C.MEASURES_READ,
+            C.PANEL_IMPORT,
+            C.ATTRIBUTION_MANAGE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

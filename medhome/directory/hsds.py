@@ -22,6 +22,7 @@ from typing import Any
 from django.db import models, transaction
 
 from medhome.core import spreadsheet
+from medhome.core.progress import Progress, Tally
 
 from . import search_index
 from .hsds_json import Flattener, Nester
@@ -57,6 +58,17 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def tally(self) -> Tally:
+        """imported / updated / unchanged, and the refused rows by reason (medhome's words)."""
+        tally = Tally()
+        tally.add("imported", sum(self.created.values()))
+        tally.add("updated", sum(self.updated.values()))
+        tally.add("unchanged", sum(self.unchanged.values()))
+        for error in self.errors:  # by reason: the same words whatever the record's id
+            tally.refuse(UUID_TEXT.sub("…", error.message))
+        return tally
 
     @property
     def ok(self) -> bool:
@@ -70,6 +82,7 @@ class Pending:
     values: dict[str, Any]
 
 
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property")
 
 
@@ -112,15 +125,15 @@ def _read_json(path: Path) -> Any:
         raise BrokenPackage(f"{path.name} nests too deeply to be HSDS.") from None
 
 
-def import_path(path: str | Path) -> ImportReport:
+def import_path(path: str | Path, *, progress: Progress | None = None) -> ImportReport:
     """Raises BrokenPackage for a package that cannot be read; a readable one with bad rows
     gives a report that names them, and nothing is imported."""
     path = Path(path)
     if path.is_dir():
-        return import_datapackage(path)
+        return import_datapackage(path, progress=progress)
     if path.name == "datapackage.json":
-        return import_datapackage(path.parent)
-    return import_json_data(_read_json(path), source=path.name)
+        return import_datapackage(path.parent, progress=progress)
+    return import_json_data(_read_json(path), source=path.name, progress=progress)
 
 
 def _csv_paths(directory: Path) -> dict[str, Path]:
@@ -143,7 +156,7 @@ def _csv_paths(directory: Path) -> dict[str, Path]:
     return paths
 
 
-def import_datapackage(directory: str | Path) -> ImportReport:
+def import_datapackage(directory: str | Path, *, progress: Progress | None = None) -> ImportReport:
     directory = Path(directory)
     if not directory.is_dir():
         raise BrokenPackage(f"{directory} is not a directory.")
@@ -160,7 +173,7 @@ def import_datapackage(directory: str | Path) -> ImportReport:
             raise BrokenPackage(f"{path.name} is not UTF-8 text.") from None
         except csv.Error as error:
             raise BrokenPackage(f"{path.name} is not readable CSV ({error}).") from None
-    return _load(pending, errors)
+    return _load(pending, errors, progress=progress)
 
 
 def _read_csv(table: Table, path: Path, pending: list[Pending], errors: list[RowError]) -> None:
@@ -224,7 +237,9 @@ def _json_items(data: Any, source: str) -> list[tuple[str, str, int, Any]]:
     return items
 
 
-def import_json_data(data: Any, *, source: str = "json") -> ImportReport:
+def import_json_data(
+    data: Any, *, source: str = "json", progress: Progress | None = None
+) -> ImportReport:
     errors: list[RowError] = []
     flattener = Flattener({name: t.columns for name, t in tables().items()})
     for table, where, position, obj in _json_items(data, source):
@@ -264,7 +279,7 @@ def import_json_data(data: Any, *, source: str = "json") -> ImportReport:
         name: [Pending(m.source, None, m.row) for m in merged.values()]
         for name, merged in flattener.rows.items()
     }
-    return _load(pending, errors)
+    return _load(pending, errors, progress=progress)
 
 
 def _instances(
@@ -355,7 +370,12 @@ def tables_by_model() -> dict[type, str]:
     return {table.model: name for name, table in tables().items()}
 
 
-def _load(pending: dict[str, list[Pending]], errors: list[RowError]) -> ImportReport:
+def _load(
+    pending: dict[str, list[Pending]],
+    errors: list[RowError],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
     built = _instances(pending, errors)
     if not errors:
         errors += _dangling(built)
@@ -363,9 +383,11 @@ def _load(pending: dict[str, list[Pending]], errors: list[RowError]) -> ImportRe
         return ImportReport(errors=errors)
     instances = {name: [record for _row, record in rows] for name, rows in built.items()}
     with transaction.atomic():
-        created, updated = write_tables(instances)
+        if progress is not None:
+            progress.set_total(sum(len(records) for records in instances.values()))
+        created, updated, unchanged = write_tables(instances, progress=progress)
         search_index.refresh(affected_services(instances))
-    return ImportReport(created=created, updated=updated)
+    return ImportReport(created=created, updated=updated, unchanged=unchanged)
 
 
 # --- export ------------------------------------------------------------------------------

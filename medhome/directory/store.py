@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from medhome.core.progress import Progress
+
 from .models import Attribute, HsdsRecord, Service, ServiceAtLocation
 
 CHUNK = 500  # under every backend's limit on query parameters
@@ -22,27 +24,50 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield batch
 
 
+def _values(record: HsdsRecord, columns: list[str]) -> tuple[Any, ...]:
+    return tuple(getattr(record, column) for column in columns)
+
+
 def write_tables(
-    instances: dict[str, list[HsdsRecord]],
-) -> tuple[dict[str, int], dict[str, int]]:
+    instances: dict[str, list[HsdsRecord]], *, progress: Progress | None = None
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """(created, updated, unchanged) per table: a known id whose values are the same is left
+    alone (a re-sent package writes only what changed)."""
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
     for name, records in instances.items():
         if not records:
             continue
         model = type(records[0])
         manager = model._default_manager
-        known: set[uuid.UUID] = set()
-        for batch in chunks(r.pk for r in records):
-            known.update(manager.filter(pk__in=batch).values_list("pk", flat=True))
-        new = [r for r in records if r.pk not in known]
-        old = [r for r in records if r.pk in known]
-        manager.bulk_create(new, batch_size=CHUNK)
-        columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        if old:
-            manager.bulk_update(old, columns, batch_size=100)
-        created[name], updated[name] = len(new), len(old)
-    return created, updated
+        columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        new: list[HsdsRecord] = []
+        changed: list[HsdsRecord] = []
+        same = 0
+        for batch in chunks(records):
+            known = manager.in_bulk([r.pk for r in batch])
+            for record in batch:
+                stored = known.get(record.pk)
+                if stored is None:
+                    new.append(record)
+                elif _values(stored, columns) == _values(record, columns):
+                    same += 1
+                else:
+                    changed.append(record)
+        for batch in chunks(new):
+            manager.bulk_create(batch, batch_size=CHUNK)
+            if progress is not None:
+                progress.advance(len(batch))
+        for batch in chunks(changed, 100):
+            manager.bulk_update(batch, names, batch_size=100)
+            if progress is not None:
+                progress.advance(len(batch))
+        if progress is not None:
+            progress.advance(same)
+        created[name], updated[name], unchanged[name] = len(new), len(changed), same
+    return created, updated, unchanged
 
 
 def affected_services(instances: dict[str, list[HsdsRecord]]) -> set[uuid.UUID]:

@@ -14,8 +14,6 @@ processes (`r4b.Validator`) while this one maps them; the problems and the check
 same as with no workers.
 """
 
-import importlib
-import importlib.util
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,7 +31,7 @@ from medhome.core.actor import Actor
 from medhome.families.models import ChildIdentifier
 from medhome.practices.models import Practice
 
-from . import bulk_people, bulk_records
+from . import bulk_people, bulk_records, completions
 from .fhir_in import ORDER, RECORD_TYPES, patient_reference
 from .fhir_in.common import (
     PATIENT_ID_SYSTEM,
@@ -324,9 +322,6 @@ def save_batch(run: ImportRun, file: str, last_line: int, result: BatchResult) -
 
 
 def refresh_completions(*, practice: Practice, child_ids: set[Any], at: datetime) -> None:
-    """The schedule rows the new records complete (ehr.completions, when it is there: it is
-    built on its own branch; this is its one call site)."""
-    if not child_ids or importlib.util.find_spec("medhome.ehr.completions") is None:
-        return
-    completions: Any = importlib.import_module("medhome.ehr.completions")
-    completions.refresh_completions(practice=practice, child_ids=sorted(child_ids), at=at)
+    """The schedule rows the batch's records complete: its one call site."""
+    if child_ids:
+        completions.refresh_completions(practice=practice, child_ids=sorted(child_ids), at=at)

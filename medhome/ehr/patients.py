@@ -71,6 +71,9 @@ class PatientData:
     state: str = ""
     zip_code: str = ""
     race_ethnicity: tuple[str, ...] = field(default_factory=tuple)
+    # Given only by a source that knows the coverage type (a CSV panel); "" leaves it alone.
+    payer: str = ""
+    payer_member_id: str = ""
 
     def digest(self) -> str:
         return hashlib.md5(  # noqa: S324 - a change detector, not a security hash
@@ -100,11 +103,19 @@ Upserted = tuple[Child, Outcome] | ValidationError
 
 
 def upsert_patient(
-    *, practice: Practice, data: PatientData, actor: Actor, at: datetime
+    *,
+    practice: Practice,
+    data: PatientData,
+    actor: Actor,
+    at: datetime,
+    family: Family | None = None,
 ) -> tuple[Child, Outcome]:
     """Create or update the child; ValidationError (nothing written) when the record is
-    refused. One record of `upsert_patients`."""
-    (outcome,) = upsert_patients(practice=practice, records=[data], actor=actor, at=at)
+    refused. A new child joins `family` (a CSV panel's household) or a household of its own.
+    One record of `upsert_patients`."""
+    (outcome,) = upsert_patients(
+        practice=practice, records=[data], actor=actor, at=at, families=[family]
+    )
     if isinstance(outcome, ValidationError):
         raise outcome
     return outcome
@@ -112,13 +123,19 @@ def upsert_patient(
 
 @transaction.atomic
 def upsert_patients(
-    *, practice: Practice, records: Sequence[PatientData], actor: Actor, at: datetime
+    *,
+    practice: Practice,
+    records: Sequence[PatientData],
+    actor: Actor,
+    at: datetime,
+    families: Sequence[Family | None] | None = None,
 ) -> list[Upserted]:
     """Create or update the children of these records, in one transaction and a handful of
     queries whatever their number: one outcome per record, in order — the child and
     "created" / "updated" / "unchanged", or the ValidationError that refused it (nothing of
     it written). The same as upserting them one by one: records that touch the same child,
-    identifier or MRN go in later rounds (`first_disjoint`)."""
+    identifier or MRN go in later rounds (`first_disjoint`). `families`, when given, are the
+    households (already saved) the new children join, one per record (None: their own)."""
     today = clock.local_date(at)
     outcomes: list[Upserted | None] = [None] * len(records)
     pending = []
@@ -136,7 +153,8 @@ def upsert_patients(
         taken, pending = first_disjoint(pending, keys.__getitem__)
         batch = _Round(practice=practice, at=at, known=known)
         for index in taken:
-            outcomes[index] = batch.apply(records[index], targets[index], entries)
+            family = families[index] if families is not None else None
+            outcomes[index] = batch.apply(records[index], targets[index], family, entries)
         batch.write()
     record_many(actor=actor, entries=entries, at=at, practice=practice)
     return [outcome for outcome in outcomes if outcome is not None]
@@ -157,17 +175,22 @@ class _Known:
     by_identifier: dict[tuple[str, str], object]
     by_mrn: dict[str, object]
     children: dict[object, Child]
+    retired: set[tuple[object, str]]  # (child id, value) of a merged record's identifiers
 
     @classmethod
     def load(cls, practice: Practice, records: list[tuple[Identifiers, str]]) -> "_Known":
-        values = {value for identifiers, _mrn in records for _system, value in identifiers}
-        by_identifier = {
-            (system, value): child_id
-            for system, value, child_id in ChildIdentifier.objects.for_practice(practice)
-            .filter(value__in=values)
-            .values_list("system", "value", "child_id")
-        }
         mrns = {mrn for _identifiers, mrn in records if mrn}
+        values = {value for identifiers, _mrn in records for _system, value in identifiers}
+        by_identifier: dict[tuple[str, str], object] = {}
+        retired: set[tuple[object, str]] = set()
+        for system, value, child_id, is_retired in (
+            ChildIdentifier.objects.for_practice(practice)
+            .filter(value__in=values | mrns)
+            .values_list("system", "value", "child_id", "retired")
+        ):
+            by_identifier[(system, value)] = child_id
+            if is_retired:
+                retired.add((child_id, value))
         by_mrn = dict(
             Child.objects.for_practice(practice).filter(mrn__in=mrns).values_list("mrn", "id")
         )
@@ -175,7 +198,7 @@ class _Known:
         children = Child.objects.for_practice(practice).in_bulk(list(ids)) if ids else {}
         for child in children.values():
             child.practice = practice
-        return cls(by_identifier, by_mrn, children)
+        return cls(by_identifier, by_mrn, children, retired)
 
     def find(self, identifiers: Identifiers, mrn: str) -> Child | None:
         """The child known by one of these identifiers (retired ones included), in their
@@ -201,16 +224,20 @@ class _Round:
     updated_fields: set[str] = field(default_factory=set)
     identifiers: list[ChildIdentifier] = field(default_factory=list)
 
-    def apply(self, data: PatientData, child: Child | None, entries: list[Entry]) -> Upserted:
+    def apply(
+        self, data: PatientData, child: Child | None, family: Family | None, entries: list[Entry]
+    ) -> Upserted:
         values = {name: getattr(data, name) for name in EHR_FIELDS}
+        if data.payer:
+            values |= {"payer": data.payer, "payer_member_id": data.payer_member_id}
         if child is None:
+            own = family is None
             child = Child(
                 practice=self.practice,
-                family=Family(
-                    practice=self.practice, name=data.legal_family_name, created_at=self.at
-                ),
+                family=family
+                or Family(practice=self.practice, name=data.legal_family_name, created_at=self.at),
                 preferred_language=data.preferred_language or "en",
-                payer="uninsured",
+                payer=values.pop("payer", "uninsured"),
                 race_ethnicity=list(data.race_ethnicity),
                 created_at=self.at,
                 updated_at=self.at,
@@ -221,21 +248,26 @@ class _Round:
                 child.clean_fields(exclude=["family", "practice", "payer"])
             except ValidationError as error:
                 return error
-            self.families.append(child.family)
+            if own:
+                self.families.append(child.family)
             self.created.append(child)
             self._identifiers(child, data)
             entries.append(Entry(Action.CREATE, CHILD_OBJECT, child.pk, _detail(sorted(values))))
             return child, "created"
+        if data.mrn and (child.pk, data.mrn) in self.known.retired:
+            # A message still carrying a merged record's MRN: it finds the survivor, which
+            # keeps its own MRN (docs/clinical-rules.md#ehr-merge).
+            del values["mrn"]
         changed = [name for name, value in values.items() if getattr(child, name) != value]
         if data.preferred_language and not child.preferred_language:
             changed.append("preferred_language")
         if not changed:
             self._identifiers(child, data)
             return child, "unchanged"
-        if data.mrn != child.mrn and self.known.by_mrn.get(data.mrn, child.pk) != child.pk:
+        if "mrn" in changed and self.known.by_mrn.get(data.mrn, child.pk) != child.pk:
             return ValidationError(_("Another child of this practice has this MRN."))
         for name in changed:
-            setattr(child, name, getattr(data, name))
+            setattr(child, name, values[name] if name in values else getattr(data, name))
         child.refresh_derived_fields()
         try:
             child.clean_fields(exclude=["family", "practice"])

@@ -3,7 +3,7 @@ the same patient as the visit's event, and values that fit their columns."""
 
 from django.db import models
 
-from medhome.families.models import Child
+from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier
 from medhome.families.names import name_key
 from medhome.practices.models import Practice
 
@@ -13,12 +13,21 @@ from .parsing import Adt, Malformed
 
 
 def match_child(practice: Practice, identity: parsing.Identity) -> Child | None:
-    """By MRN in the practice; else exact name key + birth date with exactly one candidate."""
+    """By MRN in the practice (or an MRN a merged record had); else exact name key + birth
+    date with exactly one candidate."""
     children = Child.objects.for_practice(practice)
     for mrn in identity.mrns:
         child = children.filter(mrn=mrn).first()
         if child is not None:
             return child
+        retired = (
+            ChildIdentifier.objects.for_practice(practice)
+            .filter(system=MRN_SYSTEM, value=mrn)
+            .select_related("child")
+            .first()
+        )
+        if retired is not None:
+            return retired.child
     given, family = name_key(identity.given_name), name_key(identity.family_name)
     if not (given and family and identity.date_of_birth):
         return None

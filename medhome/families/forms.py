@@ -9,7 +9,7 @@ from medhome.practices.models import Practice
 from medhome.practices.selectors import clinician_users
 
 from .languages import normalize_language
-from .models import Caregiver, Child
+from .models import Caregiver, Child, PanelEndReason
 from .services import (
     DECLINED_ALONE,
     DUPLICATE_MRN,
@@ -227,3 +227,48 @@ def window_formset(data: Any = None, *, caregiver: Caregiver | None = None) -> A
     if data is None:
         formset.extra = 2
     return formset
+
+
+class EndMembershipForm(forms.Form):
+    """The child leaves the panel (docs/clinical-rules.md#attribution); the service checks the
+    dates against the membership and today."""
+
+    ends_on = forms.DateField(
+        label=_("Left the panel on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": _("Give the day the child left the panel.")},
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[("", "—"), *PanelEndReason.choices],
+        error_messages={
+            "required": _("Say why the child left the panel."),
+            "invalid_choice": _("Say why the child left the panel."),
+        },
+    )
+
+
+class RejoinForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("Back on the panel from"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": _("Give the day the child rejoins the panel.")},
+    )
+
+
+class PrimaryClinicianForm(forms.Form):
+    primary_clinician: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Primary care clinician"),
+        queryset=None,  # set per practice in __init__
+        required=False,
+        empty_label=_("Not assigned"),
+        error_messages={
+            "invalid_choice": _(
+                "The primary care clinician must be a pediatrician or nurse practitioner here."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_clinician"].queryset = clinician_users(practice)  # type: ignore[attr-defined]

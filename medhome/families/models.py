@@ -90,13 +90,19 @@ class ChildQuerySet(PracticeScopedQuerySet):
         """Children attributed to their practice on that day: an open panel membership
         (docs/clinical-rules.md#attribution). The due list, reminders and the measures'
         denominators count only these."""
-        return self.filter(
-            Exists(
-                PanelMembership.objects.filter(child=OuterRef("pk"), starts_on__lte=on).filter(
-                    Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-                )
-            )
+        return self.filter(on_panel(on))
+
+
+def on_panel(on: object, child: str = "pk") -> Exists:
+    """The outer row's child (its `child` column) is on the panel on `on` (a date, or an
+    OuterRef to a date column of the outer row): a membership started on or before that day
+    and not ended by it (starts_on inclusive, ends_on exclusive;
+    docs/clinical-rules.md#attribution)."""
+    return Exists(
+        PanelMembership.objects.filter(child=OuterRef(child), starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=on)
         )
+    )
 
 
 class Child(PracticeScopedModel):
@@ -322,6 +328,11 @@ class PanelMembership(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"{self.starts_on}–{self.ends_on or ''}"
+
+
+# The practice's own MRN as an identifier system: a merge keeps the retired record's MRN under
+# it, so a hospital message or a CSV row carrying that MRN still finds the survivor.
+MRN_SYSTEM = "urn:medhome:mrn"
 
 
 class ChildIdentifier(PracticeScopedModel):

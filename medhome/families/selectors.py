@@ -12,7 +12,7 @@ from medhome.core.actor import Actor
 from medhome.practices.models import Practice
 from medhome.practices.scoping import get_scoped, scoped
 
-from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family
+from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family, PanelMembership
 
 SEARCH_LIMIT = 50
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y")
@@ -39,10 +39,14 @@ def chart_of(actor: Actor, child_id: UUID) -> Child:
         "family__caregivers", queryset=Caregiver.objects.prefetch_related(windows)
     )
     siblings = Prefetch("family__children", queryset=Child.objects.order_by("date_of_birth"))
+    memberships = Prefetch(
+        "memberships",
+        queryset=PanelMembership.objects.select_related("primary_clinician").order_by("starts_on"),
+    )
     queryset = (
         scoped(actor, Child, need=Capability.CHART_READ)
         .select_related("family", "primary_clinician")
-        .prefetch_related(caregivers, siblings)
+        .prefetch_related(caregivers, siblings, memberships)
     )
     try:
         return queryset.get(pk=child_id)
@@ -143,3 +147,13 @@ def network_panel_summary(actor: Actor) -> list[dict[str, object]]:
             summary[f"{key}_share"] = count / total if total and count >= SMALL_CELL else None
         rows.append(summary)
     return rows
+
+
+def membership_on(child: Child, day: date) -> PanelMembership | None:
+    """The membership that has the child on the panel that day (starts_on inclusive, ends_on
+    exclusive; docs/clinical-rules.md#attribution), from the prefetched memberships of
+    chart_of()."""
+    for membership in child.memberships.all():
+        if membership.starts_on <= day and (membership.ends_on is None or membership.ends_on > day):
+            return membership
+    return None

@@ -17,6 +17,7 @@ from medhome.core.actor import Actor
 from medhome.practices.models import Practice
 from medhome.practices.selectors import clinicians_of
 
+from . import attribution
 from .languages import normalize_language
 from .models import AvailabilityWindow, Caregiver, Child, Family
 from .vocabulary import Payer, RaceEthnicity
@@ -199,8 +200,10 @@ def register_family(
     windows: list[Window],
     child: dict[str, Any],
     at: datetime,
+    panel_from: date | None = None,
 ) -> tuple[Family, Child]:
-    """A new household with its first caregiver and first child; all or nothing."""
+    """A new household with its first caregiver and first child; all or nothing. The child
+    joins the panel on `panel_from` (default: the day of registration)."""
     _require(actor, Capability.FAMILY_CREATE)
     family = Family(practice=actor.practice, name=family_name.strip(), created_at=at)
     if not family.name:
@@ -222,7 +225,12 @@ def register_family(
         raise InvalidPart("caregiver", invalid) from invalid
     try:
         first_child = add_child(
-            actor=actor, family=family, values=child, at=at, capability=Capability.FAMILY_CREATE
+            actor=actor,
+            family=family,
+            values=child,
+            at=at,
+            capability=Capability.FAMILY_CREATE,
+            panel_from=panel_from,
         )
     except ValidationError as invalid:
         raise InvalidPart("child", invalid) from invalid
@@ -237,12 +245,22 @@ def add_child(
     values: dict[str, Any],
     at: datetime,
     capability: str = Capability.FAMILY_EDIT,
+    panel_from: date | None = None,
 ) -> Child:
+    """A new child, on the panel from `panel_from` (default: the day of registration) with its
+    primary clinician (docs/clinical-rules.md#attribution)."""
     _require(actor, capability)
     child = Child(practice=family.practice, family=family, created_at=at, updated_at=at)
     _prepare_child(child, values)
-    validate_child(child, today=clock.local_date(at))
+    today = clock.local_date(at)
+    validate_child(child, today=today)
+    starts_on = today if panel_from is None else panel_from
+    if not child.date_of_birth <= starts_on <= today:
+        raise ValidationError(
+            {"date_of_birth": [_("The child joins the panel between birth and today.")]}
+        )
     _save_or_explain(child)
+    attribution.open_membership(child=child, starts_on=starts_on, at=at)
     record(
         actor=actor,
         action=Action.CREATE,
@@ -269,6 +287,8 @@ def update_child(
     child.version += 1
     child.updated_at = at
     _save_or_explain(child)
+    if "primary_clinician" in changed:  # one truth: the open membership says the same
+        attribution.keep_clinician_in_step(child)
     record(
         actor=actor,
         action=Action.UPDATE,

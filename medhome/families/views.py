@@ -18,12 +18,15 @@ from medhome.core.forms import attach_errors
 from medhome.core.panels import render_chart_panels
 from medhome.core.requests import AuthedRequest
 
-from . import selectors, services
+from . import attribution, selectors, services
 from .forms import (
     CaregiverForm,
     ChildForm,
+    EndMembershipForm,
     FamilyForm,
     PreferencesForm,
+    PrimaryClinicianForm,
+    RejoinForm,
     window_formset,
 )
 from .languages import language_choices
@@ -77,8 +80,84 @@ def chart(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "openings": openings.select_related("actor")[:25],
             "today": today,
             "panels": render_chart_panels(request, child, today),
+            **_attribution_context(request, child, today),
         },
     )
+
+
+def _attribution_context(request: AuthedRequest, child, today) -> dict:
+    """The chart's panel memberships, and the forms for those who keep the panel."""
+    memberships = list(child.memberships.all())
+    current = selectors.membership_on(child, today)
+    context = {
+        "memberships": memberships,
+        "on_panel": current,
+        "last_membership": memberships[-1] if memberships else None,
+        "open_membership": next((m for m in memberships if m.ends_on is None), None),
+    }
+    if request.actor.can(Capability.ATTRIBUTION_MANAGE):
+        context["end_form"] = EndMembershipForm(initial={"ends_on": today})
+        context["rejoin_form"] = RejoinForm(initial={"starts_on": today})
+        context["clinician_form"] = PrimaryClinicianForm(
+            practice=request.actor.practice,
+            initial={"primary_clinician": child.primary_clinician_id},
+        )
+    return context
+
+
+PANEL_ACTIONS = {
+    "end": _("The child is no longer on the panel."),
+    "rejoin": _("The child is back on the panel."),
+    "clinician": _("The primary care clinician is changed."),
+}
+
+
+@requires(Capability.ATTRIBUTION_MANAGE)
+@require_http_methods(["POST"])
+def panel_membership(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """End the child's panel membership, rejoin the panel, or change the primary care
+    clinician (docs/clinical-rules.md#attribution); a refusal says why, nothing is saved."""
+    child = selectors.access_child(request.actor, child_id, need=Capability.ATTRIBUTION_MANAGE)
+    action = request.POST.get("action", "")
+    actor, now = request.actor, clock.now()
+    form: EndMembershipForm | RejoinForm | PrimaryClinicianForm
+    if action == "end":
+        form = EndMembershipForm(request.POST)
+    elif action == "rejoin":
+        form = RejoinForm(request.POST)
+    elif action == "clinician":
+        form = PrimaryClinicianForm(request.POST, practice=actor.practice)
+    else:
+        return HttpResponse(_("Unknown action."), status=400)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        data = form.cleaned_data
+        if action == "end":
+            attribution.end_membership(
+                actor=actor, child=child, ends_on=data["ends_on"], reason=data["end_reason"], at=now
+            )
+        elif action == "rejoin":
+            attribution.reopen_membership(
+                actor=actor, child=child, starts_on=data["starts_on"], at=now
+            )
+        else:
+            clinician = data["primary_clinician"]
+            attribution.change_primary_clinician(
+                actor=actor, child=child, clinician_id=clinician.pk if clinician else None, at=now
+            )
+    except ValidationError as refused:
+        for message in _messages_of(refused):
+            messages.error(request, message)
+    else:
+        messages.success(request, PANEL_ACTIONS[action])
+    return redirect("families:chart", child_id=child.pk)
+
+
+def _messages_of(refused: ValidationError) -> list[str]:
+    if hasattr(refused, "error_dict"):
+        return [str(m) for values in refused.message_dict.values() for m in values]
+    return [str(m) for m in refused.messages]
 
 
 @requires(Capability.FAMILY_CREATE)

@@ -21,6 +21,9 @@ class Anchoring:
 
     anchor: Callable[[date], date]
     window: Callable[[date], tuple[date, date]]
+    # enrollment(dob): the inclusive (first, last) days of the measure's continuous-enrollment
+    # period (measures.md), which attribution stands for (measures/attribution.py).
+    enrollment: Callable[[date], tuple[date, date]] | None = None
 
 
 def fifteen_months(dob: date) -> date:
@@ -38,14 +41,23 @@ def birthday(dob: date, years: int) -> date:
 
 
 def w30_1() -> Anchoring:
-    return Anchoring(fifteen_months, lambda dob: (dob, fifteen_months(dob)))
+    # measures.md §1 "Continuous enrollment": rate 1 from 31 days of age to 15 months.
+    return Anchoring(
+        fifteen_months,
+        lambda dob: (dob, fifteen_months(dob)),
+        lambda dob: (dob + timedelta(days=31), fifteen_months(dob)),
+    )
 
 
 def w30_2(days_after_2nd: int) -> Anchoring:
     def anchor(dob: date) -> date:
         return thirty_months(dob, days_after_2nd)
 
-    return Anchoring(anchor, lambda dob: (fifteen_months(dob) + ONE, anchor(dob)))
+    def window(dob: date) -> tuple[date, date]:
+        return fifteen_months(dob) + ONE, anchor(dob)
+
+    # measures.md §1 "Continuous enrollment": rate 2 from 15 months + 1 day to 30 months.
+    return Anchoring(anchor, window, window)
 
 
 def dev(years: int) -> Anchoring:
@@ -55,7 +67,11 @@ def dev(years: int) -> Anchoring:
         first = dob if years == 1 else birthday(dob, years - 1) + ONE
         return first, birthday(dob, years)
 
-    return Anchoring(lambda dob: birthday(dob, years), window)
+    def enrollment(dob: date) -> tuple[date, date]:
+        # measures.md §3 "Continuous enrollment": the 12 months before the birthday.
+        return birthday(dob, years - 1), birthday(dob, years)
+
+    return Anchoring(lambda dob: birthday(dob, years), window, enrollment)
 
 
 def births_anchored_in(anchor: Callable[[date], date], start: date, end: date) -> list[date]:

@@ -13,6 +13,10 @@ from typing import Any
 from django.conf import settings
 
 DEFAULT_RULES: dict[str, Any] = {
+    # Continuous enrollment stood for by panel attribution: the one gap allowed, at the start
+    # of the enrollment period, in days (measures.md §1, §2 "Allowable gap": no more than one
+    # gap of up to 45 days; docs/clinical-rules.md#measure-attribution).
+    "enrollment_gap_days": 45,
     # What counts as a well-child / well-care visit (docs/clinical-rules.md#measure-rules): a
     # completed visit of type well-child or group well-child.
     "well_visit_kinds": ("well_child", "group"),
@@ -137,8 +141,14 @@ def sns_instruments_for(domain: str, current: dict[str, Any] | None = None) -> t
 
 # Simplifications forced by the data medhome holds (stated next to every result).
 ENROLLMENT = (
-    "Continuous enrollment is approximated by 'the child is attributed to one of the selected "
-    "practices now' (medhome keeps no enrollment spans or gaps)."
+    "Continuous enrollment is approximated by panel attribution: one panel membership covering "
+    "the measure's enrollment period, which may start up to 45 days after it opens (setting "
+    "enrollment_gap_days) and has not ended on the anchor date; a break later in the period is "
+    "not allowed."
+)
+ON_THE_PANEL = (
+    "Counted only while the child is on the practice's panel (attribution): on the panel on the "
+    "measure's anchor date (for a visit, the visit's day)."
 )
 EXCLUSIONS = "Hospice and death exclusions are not applied (medhome records neither)."
 PCP = (
@@ -226,9 +236,9 @@ REFERRAL_STATES = (
     ("ref_cancelled", "cancelled", "cancelled"),
 )
 SNS_COMMON = (
-    "Denominator: children attributed to the selected practices now with a completed visit "
-    "of any kind and modality in the period (SNS-E's enrollment-based denominator and its age "
-    "bands are unverified, measures.md §7; medhome has no enrollment spans).",
+    "Denominator: children on the practice's panel on the period's last day with a completed "
+    "visit of any kind and modality in the period (SNS-E's enrollment-based denominator and its "
+    "age bands are unverified, measures.md §7).",
     "Screening window: the period's first day to its last day minus 30 days (Jan 1-Dec 1 for a "
     "calendar year; setting sns_screen_days_before_end).",
     "A completed screen is a scored administration of an instrument whose items cover the "
@@ -254,7 +264,8 @@ REFERRAL_COMMON = (
     "Unit: a referral the practice sent (requested_at) in the period; for a period made of "
     "whole calendar years, only those sent up to 2 months before its end (Jan 1-Oct 31, as "
     "CMS50 does; setting ref_cutoff_months); for any other period, every referral sent in it. "
-    "Entered-in-error referrals never existed and are left out; drafts were never sent.",
+    "Entered-in-error referrals never existed and are left out; drafts were never sent. A "
+    "referral counts when the child was on the practice's panel on the day it was sent.",
     "The state is the referral's current state, counted when its closing day (closed_at) is "
     "on or before the period's last day; a referral closed after the period is open for it.",
     "After CMS50 (measures.md §9b), which counts the first referral per patient and a "
@@ -343,7 +354,7 @@ MEASURES: dict[str, Measure] = {
                 "A scored validated caregiver depression screen answered by a caregiver, "
                 "administered in that visit's periodicity window (or within the setting "
                 "cdep_screen_days_from_visit of the visit's date when it is set).",
-                (ENROLLMENT, VISIT_WINDOW, CDEP_INSTRUMENTS, CAREGIVER_RESPONDENT, SCORED_ONLY),
+                (ON_THE_PANEL, VISIT_WINDOW, CDEP_INSTRUMENTS, CAREGIVER_RESPONDENT, SCORED_ONLY),
                 unit="visit",
                 group=CAREGIVER_DEPRESSION,
             )
@@ -361,7 +372,7 @@ MEASURES: dict[str, Measure] = {
                 "kind, counted telehealth) from birth to the day before the 6-month birthday.",
                 numerator,
                 (
-                    ENROLLMENT,
+                    ON_THE_PANEL,
                     respondent,
                     CDEP_INSTRUMENTS,
                     SCORED_ONLY,
@@ -408,7 +419,7 @@ MEASURES: dict[str, Measure] = {
                     else "."
                 ),
                 (
-                    ENROLLMENT,
+                    ON_THE_PANEL,
                     SCORED_ONLY,
                     "A local measure (measures.md §9a: no endorsed autism-screening measure).",
                     "The window is the visit's periodicity window and may end after the "

@@ -40,7 +40,14 @@ from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Que
 from django.db.models.functions import Cast, TruncDate
 
 from medhome.families.models import Child
-from medhome.measures import anchors, definitions, referral_measures, screening_measures, sql
+from medhome.measures import (
+    anchors,
+    attribution,
+    definitions,
+    referral_measures,
+    screening_measures,
+    sql,
+)
 from medhome.referrals import loop
 from medhome.screening.models import Administration
 
@@ -103,6 +110,14 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
     children = _children(practices, births)
     if not births:
         return children
+    assert anchoring.enrollment is not None
+    children = attribution.continuously_enrolled(
+        children,
+        births,
+        enrollment=anchoring.enrollment,
+        anchor=anchoring.anchor,
+        gap_days=int(rules["enrollment_gap_days"]),
+    )
     spacing = max(1, int(rules["w30_min_days_between_visits"]))
     windows = [anchoring.window(dob) for dob in births]
     span = sql.moments_around(
@@ -224,8 +239,11 @@ def wcv_births(key: str, end: date) -> tuple[date, date]:
 
 
 def _wcv(key: str, rules, practices, start: date, end: date):
-    children = Child.objects.filter(
-        practice__in=practices, date_of_birth__range=wcv_births(key, end)
+    children = attribution.enrolled_between(
+        Child.objects.filter(practice__in=practices, date_of_birth__range=wcv_births(key, end)),
+        start,
+        end,
+        gap_days=int(rules["enrollment_gap_days"]),
     )
     # Correlated, but each probe is a range of the (child, starts_at) index thanks to the
     # sargable bound: the numerator is too large a set for PostgreSQL to hash `pk IN (…)`.
@@ -238,11 +256,13 @@ def _wcv(key: str, rules, practices, start: date, end: date):
 def _dev(key: str, rules, practices, start: date, end: date):
     keys = definitions.dev_instrument_keys(rules)
     births_filter, screened_in_window = Q(), Q()
+    anchoring_of: dict[date, anchors.Anchoring] = {}  # date of birth -> its birthday's
     for years in DEV_YEARS[key]:
         anchoring = anchors.dev(years)
         births = dev_births(years, start, end)
         if not births:
             continue
+        anchoring_of.update(dict.fromkeys(births, anchoring))
         births_filter |= Q(date_of_birth__range=(births[0], births[-1]))
         field = "child__date_of_birth"
         screened_in_window |= Q(
@@ -256,7 +276,13 @@ def _dev(key: str, rules, practices, start: date, end: date):
         )
     if not births_filter:
         return Child.objects.none()
-    children = Child.objects.filter(births_filter, practice__in=practices)
+    children = attribution.continuously_enrolled(
+        Child.objects.filter(births_filter, practice__in=practices),
+        sorted(anchoring_of),
+        enrollment=lambda dob: anchoring_of[dob].enrollment(dob),  # type: ignore[misc]
+        anchor=lambda dob: anchoring_of[dob].anchor(dob),
+        gap_days=int(rules["enrollment_gap_days"]),
+    )
     # Uncorrelated: the children screened in their window, each window from the joined child's
     # date of birth; PostgreSQL runs it once and hashes it.
     screened = Administration.objects.filter(

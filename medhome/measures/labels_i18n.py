@@ -195,17 +195,23 @@ DEFINITIONS = (
     ),
     gettext_noop("Children with a completed visit in the period."),
     gettext_noop(
-        "Continuous enrollment is approximated by 'the child is attributed to one of the selected "
-        "practices now' (medhome keeps no enrollment spans or gaps)."
+        "Continuous enrollment is approximated by panel attribution: one panel membership "
+        "covering the measure's enrollment period, which may start up to 45 days after it opens "
+        "(setting enrollment_gap_days) and has not ended on the anchor date; a break later in the"
+        " period is not allowed."
+    ),
+    gettext_noop(
+        "Counted only while the child is on the practice's panel (attribution): on the panel on "
+        "the measure's anchor date (for a visit, the visit's day)."
     ),
     gettext_noop(
         "Counted from the practice's record (visit type, instrument recorded), not from billing "
         "codes (domain-reference §6 medhome rules)."
     ),
     gettext_noop(
-        "Denominator: children attributed to the selected practices now with a completed visit of "
-        "any kind and modality in the period (SNS-E's enrollment-based denominator and its age "
-        "bands are unverified, measures.md §7; medhome has no enrollment spans)."
+        "Denominator: children on the practice's panel on the period's last day with a completed "
+        "visit of any kind and modality in the period (SNS-E's enrollment-based denominator and "
+        "its age bands are unverified, measures.md §7)."
     ),
     gettext_noop("Hospice and death exclusions are not applied (medhome records neither)."),
     gettext_noop(
@@ -294,8 +300,9 @@ DEFINITIONS = (
     gettext_noop(
         "Unit: a referral the practice sent (requested_at) in the period; for a period made of "
         "whole calendar years, only those sent up to 2 months before its end (Jan 1-Oct 31, as "
-        "CMS50 does; setting ref_cutoff_months); for any other period, every referral sent in it. "
-        "Entered-in-error referrals never existed and are left out; drafts were never sent."
+        "CMS50 does; setting ref_cutoff_months); for any other period, every referral sent in it."
+        " Entered-in-error referrals never existed and are left out; drafts were never sent. A "
+        "referral counts when the child was on the practice's panel on the day it was sent."
     ),
     gettext_noop(
         "Any caregiver's screen counts, the birth parent's or another caregiver's (medhome's "

@@ -7,7 +7,13 @@ from datetime import date
 
 from medhome.core import clock
 from medhome.families.models import Child
-from medhome.measures import anchors, definitions, reference_referrals, reference_screening
+from medhome.measures import (
+    anchors,
+    definitions,
+    reference_attribution,
+    reference_referrals,
+    reference_screening,
+)
 from medhome.measures.engine import DEV_YEARS, WCV_BANDS, MeasureResult
 from medhome.screening.models import Administration
 from medhome.visits.models import Visit
@@ -46,6 +52,13 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
     ids = [child.pk for child in children]
     numerator, denominator = [], []
     median_days = None
+    spans = reference_attribution.spans_of(ids)
+    gap = int(rules["enrollment_gap_days"])
+
+    def enrolled(child, anchoring) -> bool:
+        first = anchoring.enrollment(child.date_of_birth)[0]
+        anchor = anchoring.anchor(child.date_of_birth)
+        return reference_attribution.enrolled(spans, child.pk, first, anchor, gap)
 
     if measure_key in reference_screening.KEYS:
         numerator, denominator = reference_screening.compute(
@@ -68,6 +81,8 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
         for child in children:
             if not period_start <= anchoring.anchor(child.date_of_birth) <= period_end:
                 continue
+            if not enrolled(child, anchoring):
+                continue
             denominator.append(child.pk)
             first, last = anchoring.window(child.date_of_birth)
             in_window = [d for d in days[child.pk] if first <= d <= last]
@@ -80,6 +95,8 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
         days = _well_visit_days(rules, ids)
         for child in children:
             if not low <= _age_on(child.date_of_birth, december) <= high:
+                continue
+            if not reference_attribution.enrolled(spans, child.pk, period_start, period_end, gap):
                 continue
             denominator.append(child.pk)
             if any(period_start <= d <= period_end for d in days[child.pk]):
@@ -100,6 +117,8 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
                 anchoring = anchors.dev(years)
                 if not period_start <= anchoring.anchor(child.date_of_birth) <= period_end:
                     continue
+                if not enrolled(child, anchoring):
+                    break
                 denominator.append(child.pk)
                 first, last = anchoring.window(child.date_of_birth)
                 if any(first <= d <= last for d in screens[child.pk]):

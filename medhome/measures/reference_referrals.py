@@ -5,7 +5,7 @@ definitions.py."""
 from datetime import date, timedelta
 
 from medhome.core import clock
-from medhome.measures import definitions
+from medhome.measures import definitions, reference_attribution
 from medhome.periodicity.windows import add_months
 from medhome.referrals import loop
 from medhome.referrals.models import Referral
@@ -21,10 +21,15 @@ def compute(key: str, rules: dict, practices, start: date, end: date):
     if months and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         last_sent = add_months(end + timedelta(days=1), -months) - timedelta(days=1)
     numerator, denominator, days = [], [], []
-    for referral in Referral.objects.filter(practice__in=practices).order_by("pk"):
+    referrals = list(Referral.objects.filter(practice__in=practices).order_by("pk"))
+    spans = reference_attribution.spans_of({r.child_id for r in referrals})
+    for referral in referrals:
         if referral.requested_at is None or referral.status in loop.NOT_COUNTED:
             continue
-        if not start <= clock.local_date(referral.requested_at) <= last_sent:
+        sent = clock.local_date(referral.requested_at)
+        if not start <= sent <= last_sent:
+            continue
+        if not reference_attribution.on_panel(spans, referral.child_id, sent):
             continue
         denominator.append(referral.pk)
         closed = clock.local_date(referral.closed_at) if referral.closed_at else None

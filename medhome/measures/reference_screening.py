@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from medhome.core import clock
 from medhome.families.models import Caregiver
-from medhome.measures import definitions, visit_windows
+from medhome.measures import definitions, reference_attribution, visit_windows
 from medhome.screening.models import Administration
 from medhome.visits.models import Visit
 
@@ -46,6 +46,11 @@ def _is_well(rules: dict, visit) -> bool:
 def compute(key: str, rules: dict, children: list, start: date, end: date):
     ids = [child.pk for child in children]
     admins, visits = _admins(rules, ids), _visits(ids)
+    spans = reference_attribution.spans_of(ids)
+
+    def on_panel(child, day: date) -> bool:
+        return reference_attribution.on_panel(spans, child.pk, day)
+
     numerator, denominator = [], []
 
     if key in CDEP:
@@ -70,7 +75,7 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
                     continue
                 the_visit = in_window[0]  # the child's N-month visit: the first in the window
                 day = clock.local_date(the_visit.starts_at)
-                if not start <= day <= end:
+                if not start <= day <= end or not on_panel(child, day):
                     continue
                 denominator.append(the_visit.pk)
                 if around is not None:
@@ -92,7 +97,7 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
         for child in children:
             dob = child.date_of_birth
             six = visit_windows.months(dob, rules["cdep_once_months"])
-            if not start <= six <= end:
+            if not start <= six <= end or not on_panel(child, six):
                 continue
             seen = any(
                 v.status == "completed"
@@ -118,10 +123,11 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
         window_of = {vk: visit_windows.visit_window(vk, end) for vk in ASD[key]}
         for child in children:
             dob = child.date_of_birth
+            birthdays = {
+                vk: visit_windows.months(dob, definitions.ASD_MONTHS[vk]) for vk in ASD[key]
+            }
             reached = [
-                vk
-                for vk in ASD[key]
-                if start <= visit_windows.months(dob, definitions.ASD_MONTHS[vk]) <= end
+                vk for vk, day in birthdays.items() if start <= day <= end and on_panel(child, day)
             ]
             if not reached:
                 continue
@@ -137,7 +143,7 @@ def compute(key: str, rules: dict, children: list, start: date, end: date):
         first = start
         last = end - timedelta(days=rules["sns_screen_days_before_end"])
         for child in children:
-            if not any(
+            if not on_panel(child, end) or not any(
                 v.status == "completed" and start <= clock.local_date(v.starts_at) <= end
                 for v in visits[child.pk]
             ):

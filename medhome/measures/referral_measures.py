@@ -10,10 +10,11 @@ carries `days_to_close` (sent → closed, a duration) for the median.
 
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from medhome.measures import definitions
-from medhome.measures.sql import flagged
+from medhome.measures.attribution import on_panel
+from medhome.measures.sql import flagged, local_day
 from medhome.periodicity.windows import add_months
 from medhome.referrals import loop
 from medhome.referrals.models import Referral
@@ -42,9 +43,13 @@ def referral_rate(key: str, rules, practices, start: date, end: date):
 
 
 def sent_referrals(rules, practices, start: date, end: date) -> QuerySet:
-    """The units of every loop-closure rate: the referrals sent in the period."""
+    """The units of every loop-closure rate: the referrals sent in the period, for a child on
+    the panel on the day sent (docs/clinical-rules.md#measure-attribution)."""
     referrals = Referral.objects.filter(practice__in=practices)
-    return loop.sent(referrals, start, last_sent_day(rules, start, end))
+    sent = loop.sent(referrals, start, last_sent_day(rules, start, end))
+    return sent.alias(sent_day=local_day("requested_at")).filter(
+        on_panel(OuterRef("sent_day"), "child_id")
+    )
 
 
 def closed_as(key: str, end: date) -> Q:

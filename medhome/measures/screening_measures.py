@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, visit_windows
+from medhome.measures.attribution import on_panel
 from medhome.measures.sql import (
     all_of,
     any_of,
@@ -114,7 +115,9 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
         )
     if not units:
         return Visit.objects.none(), []
-    return visits.annotate(**annotations).filter(any_of(units)), parts
+    # The child was on the panel on the visit's day (docs/clinical-rules.md#measure-attribution).
+    attributed = on_panel(OuterRef("day"), "child_id")
+    return visits.annotate(**annotations).filter(any_of(units), attributed), parts
 
 
 # --- Caregiver depression by 6 months (after CMS82): rows are children -------------------------
@@ -130,11 +133,14 @@ def cdep_once(key: str, rules, practices, start: date, end: date):
     births = anchors.births_anchored_in(anchor, start, end)
     if not births:
         return Child.objects.none(), ""
-    children = Child.objects.filter(
-        practice__in=practices, date_of_birth__range=(births[0], births[-1])
-    ).annotate(
-        anchor_day=per_child(births, anchor),
-        before_anchor=per_child(births, lambda dob: anchor(dob) - ONE),
+    children = (
+        Child.objects.filter(practice__in=practices, date_of_birth__range=(births[0], births[-1]))
+        .annotate(
+            anchor_day=per_child(births, anchor),
+            before_anchor=per_child(births, lambda dob: anchor(dob) - ONE),
+        )
+        # On the panel on the 6-month birthday (docs/clinical-rules.md#measure-attribution).
+        .filter(on_panel(OuterRef("anchor_day")))
     )
     visits = Visit.objects.filter(
         status=VisitStatus.COMPLETED, modality__in=rules["counted_modalities"]
@@ -173,8 +179,9 @@ def asd(key: str, rules, practices, start: date, end: date):
 @dataclass(frozen=True)
 class AsdPart:
     visit_key: str
-    in_range: Q  # the child's birthday for this visit falls in the period
+    in_range: Q  # the child's birthday for this visit falls in the period, on the panel
     screened: Q  # screened in this visit's window (false outside in_range)
+    born: tuple[date, date]  # the dates of birth whose birthday falls in the period
 
 
 def asd_parts(visit_keys, rules, practices, start: date, end: date):
@@ -184,25 +191,28 @@ def asd_parts(visit_keys, rules, practices, start: date, end: date):
     )
     annotations, parts = {}, []
     for visit_key in visit_keys:
-        births = anchors.births_anchored_in(
-            partial(visit_windows.months, count=definitions.ASD_MONTHS[visit_key]), start, end
-        )
+        birthday = partial(visit_windows.months, count=definitions.ASD_MONTHS[visit_key])
+        births = anchors.births_anchored_in(birthday, start, end)
         if not births:
             continue
         window = visit_windows.visit_window(visit_key, end)
-        first, last = f"first_{visit_key}", f"last_{visit_key}"
+        first, last, anchor = f"first_{visit_key}", f"last_{visit_key}", f"anchor_{visit_key}"
         annotations[first] = per_child(births, lambda dob, w=window: w(dob)[0])
         annotations[last] = per_child(births, lambda dob, w=window: w(dob)[1])
+        annotations[anchor] = per_child(births, birthday)
         screened = screens.filter(
             administered_on__gte=OuterRef(first), administered_on__lte=OuterRef(last)
         )
-        parts.append(
-            AsdPart(visit_key, Q(date_of_birth__range=(births[0], births[-1])), Q(Exists(screened)))
-        )
+        # In range: the birthday falls in the period and the child was on the panel that day
+        # (docs/clinical-rules.md#measure-attribution).
+        in_range = Q(date_of_birth__range=(births[0], births[-1])) & Q(on_panel(OuterRef(anchor)))
+        parts.append(AsdPart(visit_key, in_range, Q(Exists(screened)), (births[0], births[-1])))
     if not parts:
         return Child.objects.none(), []
-    children = Child.objects.filter(any_of([part.in_range for part in parts]))
-    return children.filter(practice__in=practices).annotate(**annotations), parts
+    children = Child.objects.filter(
+        any_of([Q(date_of_birth__range=part.born) for part in parts]), practice__in=practices
+    ).annotate(**annotations)
+    return children.filter(any_of([part.in_range for part in parts])), parts
 
 
 # --- Social needs (after HEDIS SNS-E): rows are children ----------------------------------------
@@ -217,7 +227,8 @@ def sns_children(practices, start: date, end: date) -> QuerySet:
     seen = Visit.objects.filter(
         local_days("starts_at", start, end), child=OuterRef("pk"), status=VisitStatus.COMPLETED
     )
-    return Child.objects.filter(Exists(seen), practice__in=practices)
+    # On the panel on the period's last day (docs/clinical-rules.md#measure-attribution).
+    return Child.objects.filter(Exists(seen), on_panel(end), practice__in=practices)
 
 
 def _domain_screens(rules: dict, domain: str, start: date, end: date) -> QuerySet:

@@ -44,7 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
-from medhome.families.models import Child
+from medhome.families.models import Child, on_panel
 
 from .engine import VISIT_ROW
 from .models import RowCompletion
@@ -202,8 +202,9 @@ def panel_due(
     rows: Sequence[str] = DEFAULT_PANEL_ROWS,
     fields: Sequence[str] | None = PANEL_FIELDS,
 ) -> QuerySet[Child]:
-    """Children with a visit window open on `on`, annotated (see the module docstring) and
-    ordered overdue then due, then by date of birth. One query when evaluated."""
+    """Children on the panel on `on` (docs/clinical-rules.md#attribution) with a visit window
+    open that day, annotated (see the module docstring) and ordered overdue then due, then by
+    date of birth. One query when evaluated."""
     schedule = current_schedule(on)
     for key in rows:
         if schedule.row(key).is_span:
@@ -242,6 +243,7 @@ def panel_due(
     if fields is not None:
         children = children.only(*fields)
     annotated = children.filter(
+        on_panel(on),
         date_of_birth__gte=min(i.born_from for i in intervals),
         date_of_birth__lte=max(i.born_to for i in intervals),
     ).annotate(

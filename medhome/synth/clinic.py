@@ -107,6 +107,34 @@ def schedule_clinic(practice: Practice, *, as_of: date, created_at: datetime) ->
     return len(visits)
 
 
+def write_booked_screening_histories(
+    practice: Practice, *, as_of: date, created_at: datetime
+) -> int:
+    """Past screens of the children booked for a well-child visit in the coming two weeks (when
+    the schedule came from the EHR rather than schedule_clinic), once: a practice with any
+    screen already is left alone. Returns the children given a history."""
+    if Administration.objects.filter(practice=practice).exists():
+        return 0
+    start = timezone.make_aware(datetime.combine(as_of, time.min))
+    booked = (
+        Visit.objects.filter(
+            practice=practice,
+            kind=VisitKind.WELL_CHILD,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=DAYS),
+        )
+        .order_by("child_id")
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
+    rng = random.Random(f"clinic:{practice.pk}:{as_of.isoformat()}:history")
+    children = Child.objects.filter(pk__in=list(booked)).select_related("practice").order_by("pk")
+    with transaction.atomic():
+        for child in children:
+            _screening_history(rng, child, as_of=as_of, at=created_at)
+    return len(children)
+
+
 def _calm_first(item: object) -> list:
     """Options from least to most at risk: by the at-risk flag, then by points."""
     return sorted(item.options, key=lambda o: (o.positive, o.score or 0))  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ use settings.MEDHOME_DEMO_PASSWORD, printed by `manage.py load_demo`.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -16,13 +16,14 @@ from medhome.families.models import Child, Family
 from medhome.practices.models import Membership, Network, Practice
 
 from .bulk import analyze, new_id
+from .ehr.demo_load import EhrLoad, load_through_ehr, staff_names
 from .generator import (
     PracticeSpec,
     build_network,
     build_practice,
     generate_population,
+    run_timestamp,
     streams,
-    write_population,
     write_practices,
 )
 from .households import Place
@@ -110,6 +111,7 @@ class Demo:
     created: bool
     family_count: int
     child_count: int
+    ehr: EhrLoad | None = None  # what came through the EHR import paths (a new demo only)
 
 
 def _user(username: str, first: str, last: str, credentials: str) -> User:
@@ -143,8 +145,13 @@ def logins_of(network: Network) -> list[Login]:
     return [Login(m.user.username, str(Role(m.role).label), m.practice.name) for m in rows]
 
 
-def load_demo(*, as_of: date) -> Demo:
-    """Create the demo network once; later calls change nothing and return its logins."""
+def load_demo(*, as_of: date, now: datetime | None = None) -> Demo:
+    """Create the demo network once; later calls change nothing and return its logins.
+
+    The staff, practices and sites are the demo's own; the children, caregivers and visits
+    arrive through the EHR import paths (synth/ehr/demo_load.py): a FHIR bulk export of the
+    synthetic population imported by the bulk import, and today's clinic as SIU messages on
+    the practice's EHR feed. `now` stamps the import (default: noon UTC of `as_of`)."""
     existing = Network.objects.filter(name=DEMO_NETWORK).first()
     if existing is not None:
         practices = Practice.objects.filter(network=existing)
@@ -202,12 +209,25 @@ def load_demo(*, as_of: date) -> Demo:
         population = generate_population(
             rng=people_rng, places=places, children=DEMO_CHILDREN, as_of=as_of
         )
-        write_population(population)
+    sites = {
+        practice.pk: [(str(site.pk), site.name) for site in practice_sites]
+        for practice, practice_sites in built.values()
+    }
+    ehr = load_through_ehr(
+        population,
+        seed=f"{DEMO_SEED}:{DEMO_NETWORK}",
+        as_of=as_of,
+        now=now or run_timestamp(as_of),
+        sites=sites,
+        staff=staff_names(users_by_name.values()),
+    )
     analyze(model for model, _ in population.tables())
+    practices = Practice.objects.filter(network=network)
     return Demo(
         network,
         logins_of(network),
         created=True,
-        family_count=len(population.families),
-        child_count=len(population.children),
+        family_count=Family.objects.filter(practice__in=practices).count(),
+        child_count=Child.objects.filter(practice__in=practices).count(),
+        ehr=ehr,
     )

@@ -17,15 +17,18 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Model
 
-from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.core.progress import Progress
+from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family, PanelMembership
 from medhome.practices.models import Network, Practice, Site
 
 from . import parameters as P
+from .attribution import memberships_of
 from .bulk import insert, new_id
 from .households import Household, MrnBook, Place, build_household
 from .places import CITIES, PRACTICE_SUFFIXES, City
 
 BATCH_SIZE = 2_000  # rows per INSERT; SQLite's variable limit allows more, memory prefers less
+PROGRESS_CHUNK = 50_000  # rows between two progress updates while writing
 
 
 def streams(seed: int, network_name: str) -> tuple[Random, Random]:
@@ -60,10 +63,17 @@ class Population:
     children: list[Child] = field(default_factory=list)
     caregivers: list[Caregiver] = field(default_factory=list)
     windows: list[AvailabilityWindow] = field(default_factory=list)
+    memberships: list[PanelMembership] = field(default_factory=list)
+    ended_share: float = P.PANEL_ENDED_SHARE
 
     def add(self, household: Household) -> None:
         self.families.append(household.family)
         self.children.extend(household.children)
+        self.memberships.extend(
+            memberships_of(
+                household.children, as_of=self.as_of, at=self.at, ended_share=self.ended_share
+            )
+        )
         self.caregivers.extend(household.caregivers)
         self.windows.extend(household.windows)
 
@@ -72,6 +82,7 @@ class Population:
         return [
             (Family, self.families),
             (Child, self.children),
+            (PanelMembership, self.memberships),
             (Caregiver, self.caregivers),
             (AvailabilityWindow, self.windows),
         ]
@@ -138,11 +149,17 @@ def generate_population(
     children: int,
     as_of: date,
     taken_mrns: Mapping[UUID, Iterable[str]] | None = None,
+    ended_share: float = P.PANEL_ENDED_SHARE,
+    progress: Progress | None = None,
 ) -> Population:
-    """`children` children in households, shared evenly between the places' practices."""
+    """`children` children in households, shared evenly between the places' practices; each
+    with a panel membership, `ended_share` of them ended by `as_of` (synth/attribution.py);
+    `progress` advances by each household's children."""
     if not places:
         raise ValueError("A synthetic population needs at least one practice.")
-    population = Population(as_of=as_of, at=run_timestamp(as_of), places=list(places))
+    population = Population(
+        as_of=as_of, at=run_timestamp(as_of), places=list(places), ended_share=ended_share
+    )
     taken_mrns = taken_mrns or {}
     for place, share in zip(places, split_evenly(children, len(places)), strict=True):
         mrns = MrnBook(set(taken_mrns.get(place.practice.pk, ())))
@@ -151,6 +168,8 @@ def generate_population(
             size = min(P.CHILDREN_PER_HOUSEHOLD.pick(rng), remaining)
             population.add(build_household(rng, place, size, mrns, as_of=as_of, at=population.at))
             remaining -= size
+            if progress is not None:
+                progress.advance(size)
     return population
 
 
@@ -165,8 +184,17 @@ def write_practices(
         Site.objects.bulk_create(sites)
 
 
-def write_population(population: Population, *, batch_size: int = BATCH_SIZE) -> None:
-    """Bulk inserts (bulk.insert) in one transaction: all of the population or nothing."""
+def write_population(
+    population: Population, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+) -> None:
+    """Bulk inserts (bulk.insert) in one transaction: all of the population or nothing;
+    `progress` advances by the rows written (in chunks of PROGRESS_CHUNK)."""
     with transaction.atomic():
         for model, rows in population.tables():
-            insert(model, rows, batch_size=batch_size)
+            if progress is None:
+                insert(model, rows, batch_size=batch_size)
+                continue
+            for start in range(0, len(rows), PROGRESS_CHUNK):
+                chunk = rows[start : start + PROGRESS_CHUNK]
+                insert(model, chunk, batch_size=batch_size)
+                progress.advance(len(chunk))

@@ -191,3 +191,13 @@ SECOND_SENTENCE_SHARE = 0.4
 
 # --- Practices ------------------------------------------------------------------------------
 SECOND_SITE_SHARE = 0.5  # practices with a second site (the reference asks for 1–2 sites)
+
+
+# --- Attribution (docs/clinical-rules.md#attribution) -----------------------------------------
+# medhome defaults: the share of children whose membership has ended by the as-of date (a
+# parameter of the generator, `ended_share`), the share who joined after birth, the reasons a
+# membership ended, and the age from which an ending is "aged out".
+PANEL_ENDED_SHARE = 0.04
+PANEL_JOINED_LATER_SHARE = 0.15
+PANEL_AGE_OUT_YEARS = 18
+PANEL_END_REASONS: Weighted[str] = Weighted({"transferred": 0.6, "moved": 0.4})

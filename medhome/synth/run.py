@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from medhome.core.progress import Progress
 from medhome.families.models import Child, Family
 from medhome.practices.models import Network, Practice, Site
 from medhome.practices.selectors import clinicians_of
@@ -87,7 +88,13 @@ def plan_run(*, seed: int, practice_count: int, network_name: str) -> Plan:
     return plan
 
 
-def save(plan: Plan, population: Population, *, refresh_statistics: bool = True) -> None:
+def save(
+    plan: Plan,
+    population: Population,
+    *,
+    refresh_statistics: bool = True,
+    progress: Progress | None = None,
+) -> None:
     """Write the new practices and the population in one transaction, then ANALYZE them."""
     with transaction.atomic():
         first = population.families[:1]
@@ -98,13 +105,19 @@ def save(plan: Plan, population: Population, *, refresh_statistics: bool = True)
         write_practices(
             plan.network if plan.is_new_network else None, plan.new_practices, plan.new_sites
         )
-        write_population(population)
+        write_population(population, progress=progress)
     if refresh_statistics:
         analyze(model for model, _ in population.tables())
 
 
 def plan_and_generate(
-    *, seed: int, children: int, practice_count: int, network_name: str, as_of: date
+    *,
+    seed: int,
+    children: int,
+    practice_count: int,
+    network_name: str,
+    as_of: date,
+    progress: Progress | None = None,
 ) -> tuple[Plan, Population]:
     """Decide where the children go and build them in memory; nothing is written yet."""
     plan = plan_run(seed=seed, practice_count=practice_count, network_name=network_name)
@@ -114,6 +127,7 @@ def plan_and_generate(
         children=children,
         as_of=as_of,
         taken_mrns=plan.taken_mrns,
+        progress=progress,
     )
     return plan, population
 

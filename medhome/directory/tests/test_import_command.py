@@ -120,6 +120,7 @@ def test_a_row_pointing_to_a_service_that_does_not_exist(examples_dir, tmp_path,
             lines = err.getvalue().splitlines()
 
     assert len(lines) == 1
+    assert "1 refused (1 refers to service …, which is neither" in out.getvalue()
     assert lines[0].startswith(f"{stem}.csv row 1 (id ")
     assert lines[0].endswith(
         f"{column}: refers to service {MISSING_SERVICE}, which is neither in this import nor "
@@ -146,7 +147,9 @@ def test_a_reference_to_a_service_already_in_the_directory_is_fine(
 
     out, _err = run(target)
 
-    assert "phone: 0 created, 1 updated" in out
+    # The same phone again: known and unchanged, so nothing is written.
+    assert "phone: 0 created, 0 updated, 1 unchanged" in out
+    assert out.splitlines()[-1].startswith("0 imported, 0 updated, 1 unchanged, 0 refused in ")
 
 
 def test_a_good_package_imports(examples_dir, tmp_path):

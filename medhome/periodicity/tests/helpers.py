@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from medhome.families.models import Child, Family
+from medhome.families.models import Child, Family, PanelMembership
 from medhome.practices.models import Practice
 
 MOMENT = datetime(2026, 1, 1, 12, tzinfo=UTC)
@@ -27,4 +27,13 @@ def make_children(practice: Practice, births: list[tuple[date, str]]) -> list[Ch
         )
         for n, (born, sex) in enumerate(births)
     ]
-    return Child.objects.bulk_create(children)
+    made = Child.objects.bulk_create(children)
+    # On the panel from birth, as every child registered through the services can be
+    # (docs/clinical-rules.md#attribution): the due list counts only children on the panel.
+    PanelMembership.objects.bulk_create(
+        PanelMembership(
+            practice=practice, child=child, starts_on=child.date_of_birth, created_at=MOMENT
+        )
+        for child in made
+    )
+    return made

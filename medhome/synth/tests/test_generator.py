@@ -267,6 +267,27 @@ def test_synth_is_refused_in_production(settings) -> None:
     assert not Child.objects.exists()
 
 
+def assert_loaded_through_the_ehr() -> None:
+    """The children, caregivers and visits came through the EHR import paths (synth/ehr)."""
+    from medhome.ehr.models import Immunization, ImportRun, Observation
+    from medhome.families.models import ChildIdentifier, PanelMembership
+    from medhome.synth.ehr.codes import MRN_SYSTEM
+    from medhome.visits.models import Visit
+
+    assert ImportRun.objects.filter(status="done").count() == 2  # one export per practice
+    children = Child.objects.count()
+    assert ChildIdentifier.objects.filter(system=MRN_SYSTEM).count() == children
+    assert not Visit.objects.filter(external_id="").exists()  # every visit from the EHR
+    assert Immunization.objects.exists() and Observation.objects.exists()
+    # Siblings share a family and its caregivers; families keep their own words and hours.
+    assert Family.objects.filter(children__isnull=True).count() == 0
+    assert Family.objects.count() < children
+    assert Caregiver.objects.exclude(availability_note="").exists()
+    assert AvailabilityWindow.objects.exists()
+    # The panel's history is the practice's, not the day of the import.
+    assert PanelMembership.objects.filter(starts_on__lt=AS_OF).count() > children / 2
+
+
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
     first, second = StringIO(), StringIO()
@@ -276,6 +297,7 @@ def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
 
     assert {name: len(rows) for name, rows in dump().items()} == counts
     assert Family.objects.count() >= 300
+    assert_loaded_through_the_ehr()
     network = Network.objects.get(name=DEMO_NETWORK)
     practices = list(Practice.objects.filter(network=network))
     assert len(practices) == 2

@@ -7,7 +7,7 @@ from medhome.core import clock
 from medhome.referrals.services import sweep_follow_ups
 from medhome.screening.alerts import escalate_overdue_alerts
 from medhome.synth.care_demo import load_demo_care
-from medhome.synth.clinic import schedule_clinic
+from medhome.synth.clinic import schedule_clinic, write_booked_screening_histories
 from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
 from medhome.synth.demo_history import write_demo_screening_history
 from medhome.synth.management.commands.synth import parse_date, refuse_production
@@ -29,13 +29,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         refuse_production()
         as_of = parse_date(options["as_of"]) if options["as_of"] else clock.today()
-        demo = load_demo(as_of=as_of)
+        demo = load_demo(as_of=as_of, now=clock.now())
+        if demo.ehr is not None:
+            self.stdout.write(demo.ehr.summary())
         booked = sum(
             schedule_clinic(practice, as_of=as_of, created_at=clock.now())
             for practice in demo.network.practices.all()
         )
         if booked:
             self.stdout.write(f"Scheduled {booked} synthetic visits over the next two weeks.")
+        # The EHR's schedule (FHIR Appointments, today's SIU) has no screening history: add the
+        # booked children's past screens, once.
+        sum(
+            write_booked_screening_histories(practice, as_of=as_of, created_at=clock.now())
+            for practice in demo.network.practices.all()
+        )
         histories = sum(
             write_demo_histories(practice, as_of=as_of) for practice in demo.network.practices.all()
         )
