@@ -47,6 +47,10 @@ from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 5000
+# What ehr.completions reads: the child's birth date (Patient) and its observations,
+# immunizations and procedures. The other types' batches complete nothing, so their children
+# are not recomputed: each child's schedule once per such file, not once per file of the export.
+COMPLETING_TYPES = frozenset({"Patient", "Immunization", "Observation", "Procedure"})
 
 
 @dataclass
@@ -160,7 +164,8 @@ def import_export(
                         validator=validator,
                     )
                     save_batch(run, path.name, batch[-1][0], result)
-                    refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
+                    if path.stem in COMPLETING_TYPES:
+                        refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
                 child_ids |= result.child_ids
                 new_resources = result.counts["unchanged"] * 2 < len(batch)
                 if progress is not None:

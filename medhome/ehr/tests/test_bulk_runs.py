@@ -153,3 +153,29 @@ def test_command_prints_the_summary(practice_a, tmp_path):
     assert "Imported 8, updated 0, unchanged 0" in out.getvalue()
     assert "Refused 0." in out.getvalue()
     assert importer(practice_a).role == "ehr_import"
+
+
+def test_completions_are_refreshed_only_after_the_types_they_read(
+    practice_a, tmp_path, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr(
+        bulk.completions,
+        "refresh_completions",
+        lambda **kwargs: refreshed.append(len(kwargs["child_ids"])),
+    )
+    condition = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "clinicalStatus": {"coding": [{"code": "active"}]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001"}]},
+        "subject": P1,
+    }
+    files = {
+        "Patient": [patient()],
+        "Condition": [condition],
+        "Observation": [observation("o1", "29463-7", 5, "kg")],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert result.counts["imported"] == 3
+    assert refreshed == [1, 1]  # after Patient and Observation, not Condition
