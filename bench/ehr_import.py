@@ -13,6 +13,7 @@ the same files (nothing changed, nothing written). Results: docs/benchmarks.md "
 """
 
 import argparse
+import cProfile
 import os
 import platform
 import random
@@ -41,8 +42,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--pg-db", default="fhirbulk_bench")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--batch-lines", type=int, default=1000)
+    parser.add_argument("--batch-lines", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2, help="validating processes")
     parser.add_argument("--keep", action="store_true", help="keep the export directory")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the first import, stats written to FILE"
+    )
     return parser.parse_args()
 
 
@@ -320,6 +325,21 @@ def write_export(directory: Path, resources: int, seed: int) -> int:
     return written
 
 
+def validation_alone(directory: Path, sample: int = 5000) -> float:
+    """Microseconds of R4B validation per resource on one core (every type in its share of
+    the export), the part of a first import that only more cores make faster."""
+    from medhome.ehr.r4b import invalid_paths
+
+    lines = [line for path in sorted(directory.glob("*.ndjson")) for line in path.open("rb")]
+    step = max(1, len(lines) // sample)
+    chosen = [orjson.loads(line) for line in lines[::step]]
+    invalid_paths(chosen[0])  # imports the models
+    started = perf_counter()
+    for resource in chosen:
+        invalid_paths(resource)
+    return (perf_counter() - started) / len(chosen) * 1e6
+
+
 def main() -> None:
     args = parse_args()
     configure(args)
@@ -344,16 +364,32 @@ def main() -> None:
         f"Python {platform.python_version()}, {args.db} {version}, "
         f"{os.cpu_count()} CPUs, {platform.platform()}"
     )
+    print(f"R4B validation alone: {validation_alone(directory):.0f} µs a resource on one core")
     practice = Practice.objects.create(name="Bench Pediatrics", state="MA")
     actor = Actor(user=None, practice=practice, role="ehr_import")
     for label in ("first import", "re-import"):
+        profiler = cProfile.Profile() if args.profile and label == "first import" else None
         started = perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = import_export(
-            practice=practice, directory=directory, actor=actor, at=AT, batch_lines=args.batch_lines
+            practice=practice,
+            directory=directory,
+            actor=actor,
+            at=AT,
+            batch_lines=args.batch_lines,
+            workers=args.workers,
         )
         seconds = perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         counts = result.counts
-        print(f"{label}: {seconds:.1f} s, {written / seconds:,.0f} resources/s; {counts}")
+        load = " ".join(f"{n:.1f}" for n in os.getloadavg())
+        print(
+            f"{label}: {seconds:.1f} s, {written / seconds:,.0f} resources/s "
+            f"(load average after: {load}); {counts}"
+        )
     if not args.keep:
         shutil.rmtree(directory.parent)
 

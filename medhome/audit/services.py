@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from medhome.core.actor import Actor
+from medhome.core.copy import insert_rows
 from medhome.practices.models import Practice
 
 from .models import Action, AuditChainHead, AuditEvent
@@ -83,11 +84,13 @@ def record_many(
         events = []
         for entry in entries:
             sequence += 1
+            # Ids rather than objects: a related object's descriptor costs more than the
+            # rest of the row (a bulk import appends thousands).
             event = AuditEvent(
-                practice=practice,
+                practice_id=practice.pk,
                 sequence=sequence,
                 at=at,
-                actor=user,
+                actor_id=user.pk if user else None,
                 actor_label=label,
                 role=actor.role,
                 action=entry.action,
@@ -103,7 +106,7 @@ def record_many(
         if len(events) == 1:
             events[0].save()
         else:
-            AuditEvent.objects.bulk_create(events, batch_size=1000)
+            insert_rows(AuditEvent, events)  # COPY on PostgreSQL: no ids back
         head.sequence, head.hash = sequence, previous
         head.save(update_fields=["sequence", "hash"])
     return events

@@ -6,6 +6,12 @@ running run of the same directory) resumes after the last committed line without
 repeating anything. A bad line is an ImportProblem (file, line, resource id, medhome's reason)
 and is skipped; it never stops the others. An unchanged resource (same content hash) is skipped
 before validation, with one query per batch and no write.
+
+A batch is written set-wise: each resource type's one service takes the whole batch (patients,
+caregivers, visits, EHR records), with a handful of queries, COPY / bulk writes and one audit
+append per batch. The R4B validation of a batch's changed lines runs in `workers` spawned
+processes (`r4b.Validator`) while this one maps them; the problems and the checkpoint are the
+same as with no workers.
 """
 
 import logging
@@ -27,11 +33,24 @@ from medhome.practices.models import Practice
 
 from . import bulk_people, bulk_records, completions
 from .fhir_in import ORDER, RECORD_TYPES, patient_reference
-from .fhir_in.common import PATIENT_ID_SYSTEM, PatientRef, content_hash, patient_id, source_key
+from .fhir_in.common import (
+    PATIENT_ID_SYSTEM,
+    PatientRef,
+    Refused,
+    content_hash,
+    invalid_fhir,
+    patient_id,
+    source_key,
+)
 from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
+from .r4b import Validator
 
 logger = logging.getLogger(__name__)
-BATCH_LINES = 1000
+BATCH_LINES = 5000
+# What ehr.completions reads: the child's birth date (Patient) and its observations,
+# immunizations and procedures. The other types' batches complete nothing, so their children
+# are not recomputed: each child's schedule once per such file, not once per file of the export.
+COMPLETING_TYPES = frozenset({"Patient", "Immunization", "Observation", "Procedure"})
 
 
 @dataclass
@@ -39,6 +58,7 @@ class Line:
     """One parsed line of a file: where it is, what it says, its key and hash."""
 
     number: int
+    raw: bytes
     resource: dict[str, Any]
     resource_id: str
     key: str
@@ -105,9 +125,11 @@ def import_export(
     batch_lines: int = BATCH_LINES,
     progress: Callable[[int], None] | None = None,
     now: Callable[[], datetime] | None = None,
+    workers: int = 0,
 ) -> ImportResult:
     """Import (or resume importing) the export in `directory` for `practice`; `at` stamps
-    the records and audit events, `now` (the command's clock) the run's end."""
+    the records and audit events, `now` (the command's clock) the run's end; `workers`
+    processes validate the resources (0: this one)."""
     run = latest_running(practice, directory.name)
     if run is None:
         run = ImportRun.objects.create(
@@ -120,18 +142,34 @@ def import_export(
     else:
         logger.info("import %s resumes after its checkpoint", run.pk)
     child_ids: set[Any] = set()
-    for path in export_files(directory):
-        done = int(run.checkpoint.get(path.name, 0))
-        for batch in read_batches(path, after=done, size=batch_lines):
-            with transaction.atomic():
-                result = process_batch(
-                    practice=practice, kind=path.stem, lines=batch, actor=actor, at=at
-                )
-                save_batch(run, path.name, batch[-1][0], result)
-                refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
-            child_ids |= result.child_ids
-            if progress is not None:
-                progress(len(batch))
+    # The workers validate the next batch while this one is written, once batches show new
+    # resources (a re-import's unchanged lines are never validated).
+    new_resources = False
+    with Validator(workers) as validator:
+        for path in export_files(directory):
+            done = int(run.checkpoint.get(path.name, 0))
+            batches = read_batches(path, after=done, size=batch_lines)
+            following = next(batches, None)
+            while following is not None:
+                batch, following = following, next(batches, None)
+                if new_resources and following is not None:
+                    validator.look_ahead(path.stem, following)
+                with transaction.atomic():
+                    result = process_batch(
+                        practice=practice,
+                        kind=path.stem,
+                        lines=batch,
+                        actor=actor,
+                        at=at,
+                        validator=validator,
+                    )
+                    save_batch(run, path.name, batch[-1][0], result)
+                    if path.stem in COMPLETING_TYPES:
+                        refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
+                child_ids |= result.child_ids
+                new_resources = result.counts["unchanged"] * 2 < len(batch)
+                if progress is not None:
+                    progress(len(batch))
     run.status = ImportStatus.DONE
     run.finished_at = now() if now is not None else at
     run.save(update_fields=["status", "finished_at"])
@@ -167,7 +205,13 @@ def read_batches(path: Path, *, after: int, size: int) -> Iterator[list[tuple[in
 
 
 def process_batch(
-    *, practice: Practice, kind: str, lines: list[tuple[int, bytes]], actor: Actor, at: datetime
+    *,
+    practice: Practice,
+    kind: str,
+    lines: list[tuple[int, bytes]],
+    actor: Actor,
+    at: datetime,
+    validator: Validator | None = None,
 ) -> BatchResult:
     result = BatchResult()
     parsed: list[Line] = []
@@ -189,6 +233,7 @@ def process_batch(
         parsed.append(
             Line(
                 number=number,
+                raw=raw,
                 resource=resource,
                 resource_id=str(resource.get("id") or "")[:100],
                 key=source_key(resource),
@@ -197,7 +242,13 @@ def process_batch(
         )
     if not parsed:
         return result
-    context = Context(practice=practice, actor=actor, at=at, today=clock.local_date(at))
+    context = Context(
+        practice=practice,
+        actor=actor,
+        at=at,
+        today=clock.local_date(at),
+        validator=validator or Validator(),
+    )
     if kind in RECORD_TYPES:
         bulk_records.import_records(kind, parsed, context, result)
     else:
@@ -211,6 +262,26 @@ class Context:
     actor: Actor
     at: datetime
     today: Any
+    validator: Validator
+
+    def refusals(self, lines: list[Line]) -> Callable[[], dict[int, Refused]]:
+        """Start validating these lines together (in the validator's workers when it has
+        them); the returned function waits for the refused ones, by line number."""
+        answers = self.validator.start(
+            [line.resource for line in lines],
+            [line.raw for line in lines],
+            kind=lines[0].resource["resourceType"] if lines else "",
+            numbers=[line.number for line in lines],
+        )
+
+        def refused() -> dict[int, Refused]:
+            return {
+                line.number: invalid_fhir(paths)
+                for line, paths in zip(lines, answers(), strict=True)
+                if paths is not None
+            }
+
+        return refused
 
     def children(self, lines: list[Line]) -> dict[str, PatientRef]:
         """The practice's children these lines refer to, by the sender's patient id (one

@@ -1,33 +1,39 @@
 """A batch of the resource types that become people and visits rather than EHR records:
-Patient (through `patients.upsert_patient`), RelatedPerson (`caregivers.upsert_caregiver`),
-Appointment and Encounter (`visits.services.upsert_external_visit`). Each goes through its one
-service, resource by resource; the SourceDigest of each (key, hash, sender's id, medhome's row)
-makes an unchanged resource cost nothing but its share of one query."""
+Patient (`patients.upsert_patients`), RelatedPerson (`caregivers.upsert_caregivers`),
+Appointment and Encounter (`visits.services.upsert_external_visits`). Each line is validated and
+mapped on its own (a bad one is a problem with its line), then the batch goes through its one
+service together: a handful of queries, bulk writes and one audit append per batch. The
+SourceDigest of each (key, hash, sender's id, medhome's row) makes an unchanged resource cost
+nothing but its share of one query."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child
 from medhome.visits.models import Visit
-from medhome.visits.services import upsert_external_visit
+from medhome.visits.services import ExternalVisit, upsert_external_visits
 
-from .caregivers import upsert_caregiver
-from .fhir_in.common import Refused, resolve_child, validate
+from .caregivers import CaregiverData, upsert_caregivers
+from .fhir_in.common import Refused, resolve_child
 from .fhir_in.patient import patient_data
 from .fhir_in.related_person import caregiver_data
 from .fhir_in.visits import VisitData, appointment_visit, encounter_visit
 from .models import SourceDigest
-from .patients import upsert_patient
+from .patients import PatientData, upsert_patients
 
 if TYPE_CHECKING:
     from .bulk import BatchResult, Context, Line
 
 # What a resource became: (outcome "created" / "updated" / "unchanged", medhome's row id,
-# child id), or None when it is skipped (a reason counted by the handler).
-Applied = tuple[str, Any, Any] | None
+# child id), or the ValidationError of the service that refused it.
+Applied = tuple[str, Any, Any] | ValidationError
+# A line's resource mapped for its service, or None when it is skipped (a reason counted).
+Prepare = Callable[["Line", dict[str, Any]], Any]
+Apply = Callable[[list[Any], dict[str, Any]], list[Applied]]
 
 
 def _run(
@@ -35,7 +41,8 @@ def _run(
     lines: list["Line"],
     context: "Context",
     result: "BatchResult",
-    apply: Callable[["Line", dict[str, Any]], Applied],
+    prepare: Prepare,
+    apply: Apply,
     *,
     needs_children: bool = True,
 ) -> None:
@@ -54,29 +61,34 @@ def _run(
     if not changed:
         return
     shared: dict[str, Any] = {"children": context.children(changed) if needs_children else {}}
-    creates: dict[str, SourceDigest] = {}
-    updates: list[SourceDigest] = []
+    prepared: list[tuple[Line, Any]] = []
+    invalid = context.refusals(changed)()
     for line in changed:
         try:
-            validate(line.resource)
-            applied = apply(line, shared)
+            if line.number in invalid:
+                raise invalid[line.number]
+            item = prepare(line, shared)
         except Refused as refusal:
             result.refuse(line, line.resource_id, refusal.code, refusal.reason)
             continue
-        except ValidationError as error:
+        if item is not None:
+            prepared.append((line, item))
+    applied = apply([item for _line, item in prepared], shared) if prepared else []
+    creates: dict[str, SourceDigest] = {}
+    updates: dict[Any, SourceDigest] = {}
+    for (line, _item), outcome in zip(prepared, applied, strict=True):
+        if isinstance(outcome, ValidationError):
             # The service's own reasons (medhome's words, never the record's values).
-            result.refuse(line, line.resource_id, "refused", " ".join(error.messages))
+            result.refuse(line, line.resource_id, "refused", " ".join(outcome.messages))
             continue
-        if applied is None:
-            continue
-        outcome, object_id, child_id = applied
-        result.counts[{"created": "imported"}.get(outcome, outcome)] += 1
-        if outcome != "unchanged":
+        done, object_id, child_id = outcome
+        result.counts[{"created": "imported"}.get(done, done)] += 1
+        if done != "unchanged":
             result.child_ids.add(child_id)
         digest = digests.get(line.key) or creates.get(line.key)
         if digest is None:
             creates[line.key] = SourceDigest(
-                practice=context.practice,
+                practice_id=context.practice.pk,
                 resource_type=kind,
                 source_key=line.key,
                 resource_id=line.resource_id,
@@ -87,85 +99,106 @@ def _run(
             continue
         digest.resource_id, digest.content_hash = line.resource_id, line.hash
         digest.object_id, digest.imported_at = str(object_id), context.at
-        if digest.pk in {d.pk for d in updates} or line.key in creates:
-            continue
-        updates.append(digest)
-    SourceDigest.objects.bulk_create(creates.values(), batch_size=500)
-    SourceDigest.objects.bulk_update(
-        updates, ["resource_id", "content_hash", "object_id", "imported_at"], batch_size=500
+        if line.key not in creates:
+            updates[digest.pk] = digest
+    insert_rows(SourceDigest, list(creates.values()))
+    update_rows(
+        SourceDigest,
+        list(updates.values()),
+        ["resource_id", "content_hash", "object_id", "imported_at"],
     )
 
 
-def _children(context: "Context", shared: dict[str, Any], child_id: Any) -> Child:
-    """The child as a model (the services take one), loaded once per batch."""
-    loaded: dict[Any, Child] = shared.setdefault("child_rows", {})
-    if child_id not in loaded:
+def _child_rows(context: "Context", shared: dict[str, Any]) -> dict[Any, Child]:
+    """The batch's children as models (the services take them), loaded once per batch."""
+    if "child_rows" not in shared:
         ids = {ref.child_id for ref in shared["children"].values()}
-        for child in Child.objects.for_practice(context.practice).filter(pk__in=ids):
+        loaded = Child.objects.for_practice(context.practice).in_bulk(list(ids)) if ids else {}
+        for child in loaded.values():
             child.practice = context.practice
-            loaded[child.pk] = child
-    return loaded[child_id]
+        shared["child_rows"] = loaded
+    rows: dict[Any, Child] = shared["child_rows"]
+    return rows
 
 
 def import_patients(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    def apply(line: "Line", shared: dict[str, Any]) -> Applied:
-        data = patient_data(line.resource)
-        child, outcome = upsert_patient(
-            practice=context.practice, data=data, actor=context.actor, at=context.at
+    def apply(records: list[PatientData], shared: dict[str, Any]) -> list[Applied]:
+        outcomes = upsert_patients(
+            practice=context.practice, records=records, actor=context.actor, at=context.at
         )
-        return outcome, child.pk, child.pk
+        return [o if isinstance(o, ValidationError) else (o[1], o[0].pk, o[0].pk) for o in outcomes]
 
-    _run("Patient", lines, context, result, apply, needs_children=False)
+    _run(
+        "Patient",
+        lines,
+        context,
+        result,
+        lambda line, _shared: patient_data(line.resource),
+        apply,
+        needs_children=False,
+    )
 
 
 def import_related_people(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    def apply(line: "Line", shared: dict[str, Any]) -> Applied:
+    def prepare(line: "Line", shared: dict[str, Any]) -> tuple[Child, CaregiverData]:
         ref = resolve_child(line.resource.get("patient"), shared["children"])
         data = caregiver_data(line.resource)
-        child = _children(context, shared, ref.child_id)
-        caregiver, outcome = upsert_caregiver(
-            practice=context.practice, child=child, data=data, actor=context.actor, at=context.at
+        return _child_rows(context, shared)[ref.child_id], data
+
+    def apply(records: list[tuple[Child, CaregiverData]], shared: dict[str, Any]) -> list[Applied]:
+        outcomes = upsert_caregivers(
+            practice=context.practice, records=records, actor=context.actor, at=context.at
         )
-        return outcome, caregiver.pk, child.pk
+        return [
+            o if isinstance(o, ValidationError) else (o[1], o[0].pk, child.pk)
+            for o, (child, _data) in zip(outcomes, records, strict=True)
+        ]
 
-    _run("RelatedPerson", lines, context, result, apply)
+    _run("RelatedPerson", lines, context, result, prepare, apply)
 
 
-def _visit(
-    context: "Context", shared: dict[str, Any], data: VisitData, external_id: str
-) -> Applied:
-    child = _children(context, shared, data.child.child_id)
-    visit, outcome = upsert_external_visit(
-        actor=context.actor,
-        child=child,
+def _external(context: "Context", shared: dict[str, Any], data: VisitData, external_id: str):
+    return ExternalVisit(
+        child=_child_rows(context, shared)[data.child.child_id],
         external_id=external_id,
         starts_at=data.starts_at,
         kind=data.kind,
         status=data.status,
         modality=data.modality,
         duration_minutes=data.duration_minutes,
-        at=context.at,
     )
-    return outcome, visit.pk, child.pk
+
+
+def _apply_visits(context: "Context") -> Apply:
+    def apply(visits: Sequence[ExternalVisit], shared: dict[str, Any]) -> list[Applied]:
+        outcomes = upsert_external_visits(
+            actor=context.actor, practice=context.practice, visits=visits, at=context.at
+        )
+        return [
+            o if isinstance(o, ValidationError) else (o[1], o[0].pk, visit.child.pk)
+            for o, visit in zip(outcomes, visits, strict=True)
+        ]
+
+    return apply
 
 
 def import_appointments(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    def apply(line: "Line", shared: dict[str, Any]) -> Applied:
+    def prepare(line: "Line", shared: dict[str, Any]) -> ExternalVisit:
         data = appointment_visit(line.resource, children=shared["children"])
-        return _visit(context, shared, data, line.key)
+        return _external(context, shared, data, line.key)
 
-    _run("Appointment", lines, context, result, apply)
+    _run("Appointment", lines, context, result, prepare, _apply_visits(context))
 
 
 def import_encounters(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    def apply(line: "Line", shared: dict[str, Any]) -> Applied:
+    def prepare(line: "Line", shared: dict[str, Any]) -> ExternalVisit | None:
         data = encounter_visit(line.resource, children=shared["children"])
         if data is None:
             result.skipped["not_an_office_visit"] += 1
             return None
-        booked = _appointment_visit(context, data)
+        booked = _booked(context, shared, lines).get(data.appointment_id)
         if booked is None:
-            return _visit(context, shared, data, line.key)
+            return _external(context, shared, data, line.key)
         # The encounter of a booked appointment: that visit moves on, no second visit.
         if booked.child_id != data.child.child_id:
             raise Refused(
@@ -180,22 +213,39 @@ def import_encounters(lines: list["Line"], context: "Context", result: "BatchRes
             modality=booked.modality,
             duration_minutes=booked.duration_minutes,
         )
-        return _visit(context, shared, kept, booked.external_id)
+        return _external(context, shared, kept, booked.external_id)
 
-    _run("Encounter", lines, context, result, apply)
+    _run("Encounter", lines, context, result, prepare, _apply_visits(context))
 
 
-def _appointment_visit(context: "Context", data: VisitData) -> Visit | None:
-    if not data.appointment_id:
-        return None
-    digest = (
-        SourceDigest.objects.for_practice(context.practice)
-        .filter(resource_type="Appointment", resource_id=data.appointment_id)
-        .first()
-    )
-    if digest is None:
-        return None
-    return Visit.objects.for_practice(context.practice).filter(pk=digest.object_id).first()
+def _booked(context: "Context", shared: dict[str, Any], lines: list["Line"]) -> dict[str, Visit]:
+    """The visits of the Appointments the batch's encounters name, by the sender's appointment
+    id (two queries per batch, loaded at the first encounter that names one)."""
+    if "booked" not in shared:
+        named = {
+            str(a.get("reference")).rpartition("/")[2]
+            for line in lines
+            for a in line.resource.get("appointment") or []
+            if isinstance(a, dict) and str(a.get("reference", "")).startswith("Appointment/")
+        }
+        digests = dict(
+            SourceDigest.objects.for_practice(context.practice)
+            .filter(resource_type="Appointment", resource_id__in=named)
+            .values_list("resource_id", "object_id")
+        )
+        visits = {
+            str(pk): visit
+            for pk, visit in Visit.objects.for_practice(context.practice)
+            .in_bulk(list(digests.values()))
+            .items()
+        }
+        shared["booked"] = {
+            appointment_id: visits[visit_id]
+            for appointment_id, visit_id in digests.items()
+            if visit_id in visits
+        }
+    booked: dict[str, Visit] = shared["booked"]
+    return booked
 
 
 HANDLERS: dict[str, Callable[[list["Line"], "Context", "BatchResult"], None]] = {

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
+from medhome.core.copy import insert_rows, update_rows
 
 from . import payers
 from .fhir_in import RECORD_TYPES
-from .fhir_in.common import Mapped, Refused, validate
+from .fhir_in.common import Mapped, Refused
 from .models import Coverage, EhrRecord, Observation
 
 if TYPE_CHECKING:
@@ -47,15 +48,26 @@ def import_records(
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
         return
+    refusals = context.refusals(changed)
     children = context.children(changed)
-    mapped: dict[str, tuple[Line, Mapped]] = {}
+    # Mapped while the workers validate; a resource R4B refuses is refused for that whatever
+    # its mapping gave (even an error of a mapper that expects valid FHIR).
+    tried: list[Mapped | Exception] = []
     for line in changed:
         try:
-            validate(line.resource)
-            found = mapper(line.resource, children=children, today=context.today)
-        except Refused as refusal:
-            result.refuse(line, line.resource_id, refusal.code, refusal.reason)
+            tried.append(mapper(line.resource, children=children, today=context.today))
+        except Exception as error:  # noqa: BLE001 - kept until validation says which it is
+            tried.append(error)
+    invalid = refusals()
+    mapped: dict[str, tuple[Line, Mapped]] = {}
+    for line, found in zip(changed, tried, strict=True):
+        if line.number in invalid:
+            found = invalid[line.number]
+        if isinstance(found, Refused):
+            result.refuse(line, line.resource_id, found.code, found.reason)
             continue
+        if isinstance(found, Exception):
+            raise found
         if line.key in mapped:  # sent twice in one batch: the later line wins
             result.counts["updated"] += 1
         mapped[line.key] = (line, found)
@@ -86,7 +98,7 @@ def _write(
                 updates[had[key][0]] = (values, line.hash, found.child_id)
             else:
                 row = model(
-                    practice=context.practice,
+                    practice_id=context.practice.pk,
                     child_id=found.child_id,
                     source_key=key,
                     content_hash=line.hash,
@@ -113,7 +125,7 @@ def _write(
             Entry(Action.UPDATE, kind, pk, {**_detail(child, []), "removed": True})
             for pk, child in deletes
         ]
-    model.objects.bulk_create(creates, batch_size=500)
+    insert_rows(model, creates)
     record_many(actor=context.actor, entries=audit, at=context.at, practice=context.practice)
     if model is Coverage:
         payers.apply_payers(
@@ -151,10 +163,10 @@ def _update(
                 _detail(child_id, [n.removesuffix("_id") for n in differ]),
             )
         )
-    model.objects.bulk_update(
+    update_rows(
+        model,
         list(rows.values()),
         sorted(f.removesuffix("_id") if f == "child_id" else f for f in fields),
-        batch_size=500,
     )
     return entries
 

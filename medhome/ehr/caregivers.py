@@ -3,7 +3,8 @@ the child it is related to: matched by identifier within the practice, the EHR's
 relationship, phone, email) brought in step, audited by field name. What the family told medhome
 in its own words (channel, availability, transport, culture) is never overwritten."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from medhome.audit.models import Action
-from medhome.audit.services import record
+from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
+from medhome.core.batches import first_disjoint
+from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Caregiver, CaregiverIdentifier, Child
 from medhome.practices.models import Practice
 
-from .patients import Outcome
+from .patients import BULK_ROWS, Outcome
 
 CAREGIVER_OBJECT = "caregiver"
 EHR_FIELDS = ("given_name", "family_name", "relationship", "phone", "email")
@@ -37,80 +40,168 @@ class CaregiverData:
 def find_caregiver(
     practice: Practice, identifiers: tuple[tuple[str, str], ...]
 ) -> Caregiver | None:
-    for system, value in identifiers:
-        hit = (
-            CaregiverIdentifier.objects.for_practice(practice)
-            .filter(system=system, value=value)
-            .select_related("caregiver")
-            .first()
-        )
-        if hit is not None:
-            return hit.caregiver
-    return None
+    return _Known.load(practice, [identifiers]).find(identifiers)
 
 
-@transaction.atomic
+Upserted = tuple[Caregiver, Outcome] | ValidationError
+
+
 def upsert_caregiver(
     *, practice: Practice, child: Child, data: CaregiverData, actor: Actor, at: datetime
 ) -> tuple[Caregiver, Outcome]:
     """Create the caregiver in the child's family, or update the one these identifiers name;
-    ValidationError (nothing written) when the record is refused."""
-    if child.practice_id != practice.pk:
-        raise ValidationError("The child is not this practice's.")
-    caregiver = find_caregiver(practice, data.identifiers)
-    values: dict[str, Any] = {name: getattr(data, name) for name in EHR_FIELDS}
-    if caregiver is None:
-        caregiver = Caregiver(
-            practice=practice,
-            family_id=child.family_id,
-            preferred_language=data.preferred_language or child.preferred_language or "en",
-            # How to reach them is the family's choice; until asked, what the EHR gives.
-            preferred_channel="phone" if data.phone else "email" if data.email else "print",
-            is_birth_parent=data.is_birth_parent,
-            created_at=at,
-            updated_at=at,
-            **values,
-        )
-        changed = sorted(values)
-        outcome: Outcome = "created"
-    else:
-        changed = [n for n, v in values.items() if str(getattr(caregiver, n) or "") != str(v)]
-        if not changed:
-            _add_identifiers(practice, caregiver, data.identifiers, at)
-            return caregiver, "unchanged"
-        for name in changed:
-            setattr(caregiver, name, values[name])
-        caregiver.version += 1
-        caregiver.updated_at = at
-        outcome = "updated"
-    caregiver.full_clean(exclude=["family", "practice"])
-    caregiver.save()
-    _add_identifiers(practice, caregiver, data.identifiers, at)
-    record(
-        actor=actor,
-        action=Action.CREATE if outcome == "created" else Action.UPDATE,
-        object_type=CAREGIVER_OBJECT,
-        object_id=caregiver.pk,
-        at=at,
-        practice=practice,
-        detail={"family": str(caregiver.family_id), "fields": changed, "source": "ehr"},
-    )
-    return caregiver, outcome
+    ValidationError (nothing written) when the record is refused. One record of
+    `upsert_caregivers`."""
+    (outcome,) = upsert_caregivers(practice=practice, records=[(child, data)], actor=actor, at=at)
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
 
 
-def _add_identifiers(
-    practice: Practice, caregiver: Caregiver, identifiers: tuple[tuple[str, str], ...], at: datetime
-) -> None:
-    known = set(
-        CaregiverIdentifier.objects.filter(caregiver=caregiver).values_list("system", "value")
-    )
-    CaregiverIdentifier.objects.bulk_create(
-        [
-            CaregiverIdentifier(
-                practice=practice, caregiver=caregiver, system=s, value=v, created_at=at
+@transaction.atomic
+def upsert_caregivers(
+    *,
+    practice: Practice,
+    records: Sequence[tuple[Child, CaregiverData]],
+    actor: Actor,
+    at: datetime,
+) -> list[Upserted]:
+    """Each (child, record): the caregiver created in the child's family or brought in step,
+    in one transaction and a handful of queries whatever their number; one outcome per record,
+    in order, as `patients.upsert_patients` (records naming the same caregiver or identifier go
+    in later rounds, so the result is the one of upserting them one by one)."""
+    outcomes: list[Upserted | None] = [None] * len(records)
+    pending = []
+    for index, (child, _data) in enumerate(records):
+        if child.practice_id != practice.pk:
+            outcomes[index] = ValidationError("The child is not this practice's.")
+        else:
+            pending.append(index)
+    entries: list[Entry] = []
+    while pending:
+        known = _Known.load(practice, [records[i][1].identifiers for i in pending])
+        targets = {i: known.find(records[i][1].identifiers) for i in pending}
+        keys = {i: _keys(records[i][1], targets[i]) for i in pending}
+        taken, pending = first_disjoint(pending, keys.__getitem__)
+        batch = _Round(practice=practice, at=at, known=known)
+        for index in taken:
+            child, data = records[index]
+            outcomes[index] = batch.apply(child, data, targets[index], entries)
+        batch.write()
+    record_many(actor=actor, entries=entries, at=at, practice=practice)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _keys(data: CaregiverData, caregiver: Caregiver | None) -> list[object]:
+    return [*data.identifiers, *([caregiver.pk] if caregiver is not None else [])]
+
+
+@dataclass
+class _Known:
+    """The caregivers the practice knows by these identifiers (two queries; this practice
+    only)."""
+
+    by_identifier: dict[tuple[str, str], object]
+    caregivers: dict[object, Caregiver]
+
+    @classmethod
+    def load(cls, practice: Practice, records: list[tuple[tuple[str, str], ...]]) -> "_Known":
+        values = {value for identifiers in records for _system, value in identifiers}
+        by_identifier = {
+            (system, value): caregiver_id
+            for system, value, caregiver_id in CaregiverIdentifier.objects.for_practice(practice)
+            .filter(value__in=values)
+            .values_list("system", "value", "caregiver_id")
+        }
+        ids = list(set(by_identifier.values()))
+        caregivers = Caregiver.objects.for_practice(practice).in_bulk(ids) if ids else {}
+        return cls(by_identifier, caregivers)
+
+    def find(self, identifiers: tuple[tuple[str, str], ...]) -> Caregiver | None:
+        for identifier in identifiers:
+            if identifier in self.by_identifier:
+                return self.caregivers[self.by_identifier[identifier]]
+        return None
+
+
+@dataclass
+class _Round:
+    practice: Practice
+    at: datetime
+    known: _Known
+    created: list[Caregiver] = field(default_factory=list)
+    updated: list[Caregiver] = field(default_factory=list)
+    updated_fields: set[str] = field(default_factory=set)
+    identifiers: list[CaregiverIdentifier] = field(default_factory=list)
+
+    def apply(
+        self, child: Child, data: CaregiverData, caregiver: Caregiver | None, entries: list[Entry]
+    ) -> Upserted:
+        values: dict[str, Any] = {name: getattr(data, name) for name in EHR_FIELDS}
+        if caregiver is None:
+            caregiver = Caregiver(
+                practice=self.practice,
+                family_id=child.family_id,
+                preferred_language=data.preferred_language or child.preferred_language or "en",
+                # How to reach them is the family's choice; until asked, what the EHR gives.
+                preferred_channel="phone" if data.phone else "email" if data.email else "print",
+                is_birth_parent=data.is_birth_parent,
+                created_at=self.at,
+                updated_at=self.at,
+                **values,
             )
-            for s, v in identifiers
-            if (s, v) not in known
-        ],
-        ignore_conflicts=True,
-    )
+            changed = sorted(values)
+            action = Action.CREATE
+        else:
+            changed = [n for n, v in values.items() if str(getattr(caregiver, n) or "") != str(v)]
+            if not changed:
+                self._identifiers(caregiver, data)
+                return caregiver, "unchanged"
+            for name in changed:
+                setattr(caregiver, name, values[name])
+            caregiver.version += 1
+            caregiver.updated_at = self.at
+            action = Action.UPDATE
+        try:
+            # Field checks only: a caregiver has no unique constraint but its new id.
+            caregiver.clean_fields(exclude=["family", "practice"])
+        except ValidationError as error:
+            return error
+        if action == Action.CREATE:
+            self.created.append(caregiver)
+        else:
+            self.updated.append(caregiver)
+            self.updated_fields.update(changed)
+        self._identifiers(caregiver, data)
+        entries.append(
+            Entry(
+                action,
+                CAREGIVER_OBJECT,
+                caregiver.pk,
+                {"family": str(caregiver.family_id), "fields": changed, "source": "ehr"},
+            )
+        )
+        return caregiver, "created" if action == Action.CREATE else "updated"
+
+    def _identifiers(self, caregiver: Caregiver, data: CaregiverData) -> None:
+        self.identifiers += [
+            CaregiverIdentifier(
+                practice=self.practice,
+                caregiver=caregiver,
+                system=system,
+                value=value,
+                created_at=self.at,
+            )
+            for system, value in dict.fromkeys(data.identifiers)
+            if (system, value) not in self.known.by_identifier
+        ]
+
+    def write(self) -> None:
+        insert_rows(Caregiver, self.created)
+        if self.updated:
+            update_rows(
+                Caregiver, self.updated, sorted(self.updated_fields | {"version", "updated_at"})
+            )
+        CaregiverIdentifier.objects.bulk_create(
+            self.identifiers, ignore_conflicts=True, batch_size=BULK_ROWS
+        )

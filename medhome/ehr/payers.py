@@ -7,6 +7,7 @@ from typing import Any
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
+from medhome.core.copy import update_rows
 from medhome.families.models import Child
 from medhome.practices.models import Practice
 
@@ -48,6 +49,6 @@ def apply_payers(
         entries.append(
             Entry(Action.UPDATE, CHILD_OBJECT, child.pk, {"fields": fields, "source": "ehr"})
         )
-    Child.objects.bulk_update(changed, ["payer", "payer_member_id", "version", "updated_at"])
+    update_rows(Child, changed, ["payer", "payer_member_id", "version", "updated_at"])
     record_many(actor=actor, entries=entries, at=at, practice=practice)
     return len(changed)

@@ -42,3 +42,27 @@ def test_record_many_extends_the_chain_link_by_link():
     assert (head.sequence, head.hash) == (5, stored[-1].hash)
     assert verify_chain(practice) == []
     assert record_many(actor=actor, entries=[], at=AT) == []
+
+
+def test_a_batch_is_stored_as_given():
+    """On PostgreSQL the batch goes in by COPY: choices as their values, details as JSON."""
+    practice = Practice.objects.create(name="Copy", state="MA")
+    actor = Actor(user=None, practice=practice, role="ehr_import", request_id="r2")
+    record_many(
+        actor=actor,
+        entries=[
+            Entry(Action.CREATE, "child", "c1", {"fields": ["city"], "source": "ehr"}),
+            Entry(Action.UPDATE, "child", "c2", {}),
+        ],
+        at=AT,
+    )
+    stored = list(
+        AuditEvent.objects.filter(practice=practice)
+        .order_by("sequence")
+        .values_list("action", "object_id", "detail", "at", "request_id")
+    )
+    assert stored == [
+        ("create", "c1", {"fields": ["city"], "source": "ehr"}, AT, "r2"),
+        ("update", "c2", {}, AT, "r2"),
+    ]
+    assert verify_chain(practice) == []

@@ -8,13 +8,11 @@ people who must not see PHI, so a validation error names the field path, never t
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import import_module
 from typing import Any
 
 import orjson
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from pydantic import ValidationError as PydanticValidationError
 
 from medhome.core import clock
 
@@ -23,21 +21,6 @@ from medhome.core import clock
 FHIR_ID_SYSTEM = "urn:medhome:fhir-id:"
 PATIENT_ID_SYSTEM = FHIR_ID_SYSTEM + "Patient"
 RELATED_PERSON_ID_SYSTEM = FHIR_ID_SYSTEM + "RelatedPerson"
-
-# R4B model of each resource type medhome reads (fhir.resources' package root is R5).
-R4B_MODULES = {
-    "Patient": "patient",
-    "RelatedPerson": "relatedperson",
-    "Coverage": "coverage",
-    "Appointment": "appointment",
-    "Encounter": "encounter",
-    "Immunization": "immunization",
-    "Observation": "observation",
-    "Procedure": "procedure",
-    "Condition": "condition",
-    "AllergyIntolerance": "allergyintolerance",
-    "MedicationStatement": "medicationstatement",
-}
 
 
 class Refused(Exception):  # noqa: N818 - a refusal of a resource, not a program error
@@ -89,26 +72,13 @@ def identifiers(resource: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-_models: dict[str, Any] = {}
-
-
-def validate(resource: dict[str, Any]) -> None:
-    """Refuse a resource the FHIR R4B model of its type does not accept."""
-    kind = resource["resourceType"]
-    model = _models.get(kind)
-    if model is None:
-        module = import_module(f"fhir.resources.R4B.{R4B_MODULES[kind]}")
-        model = _models[kind] = getattr(module, kind)
-    try:
-        model.model_validate(resource)
-    except PydanticValidationError as error:
-        # Paths only: pydantic's own message may quote the value.
-        paths = sorted({".".join(str(part) for part in e["loc"]) for e in error.errors()})
-        raise Refused(
-            "invalid_fhir",
-            _("The resource does not follow FHIR R4 (%(fields)s).")
-            % {"fields": ", ".join(paths[:5])},
-        ) from None
+def invalid_fhir(paths: list[str]) -> Refused:
+    """The refusal of a resource R4B does not accept: the paths only (pydantic's own message
+    may quote the value)."""
+    return Refused(
+        "invalid_fhir",
+        _("The resource does not follow FHIR R4 (%(fields)s).") % {"fields": ", ".join(paths[:5])},
+    )
 
 
 def require_code(value: object, allowed: frozenset[str], field: str) -> str:

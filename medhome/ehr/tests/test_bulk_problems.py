@@ -3,6 +3,7 @@
 import pytest
 
 from medhome.ehr.models import ImportProblem, Observation
+from medhome.ehr.r4b import Validator
 from medhome.families.models import Child
 from medhome.visits.models import Visit
 
@@ -106,3 +107,41 @@ def test_no_phi_in_problems(practice_a, tmp_path):
     result = run_import(practice_a, write_export(tmp_path / "e", {"Patient": [bad]}))
     (problem,) = problems(result)
     assert "Testfamily" not in problem[3] and "secret" not in problem[3]
+
+
+@pytest.mark.parametrize("batch_lines", [1000, 40])
+def test_validation_in_worker_processes_gives_the_same_problems(
+    practice_a, practice_b, tmp_path, batch_lines, monkeypatch
+):
+    """Enough lines for the worker pool (r4b.CHUNK_LINES) in one batch, or small batches
+    that the workers validate ahead while the one before is written: the same rows and the
+    same problems, with the same lines, as validating in the importing process."""
+    bad = {2: {"valueQuantity": {"value": "heavy"}}, 280: {"status": ["final"]}}
+    items = [
+        observation(f"o{n}", "29463-7", 5 + n / 100, "kg", **bad.get(n, {})) for n in range(300)
+    ]
+    looked_ahead = []
+    real = Validator._looked_ahead
+
+    def spy(self, kind, numbers):
+        found = real(self, kind, numbers)
+        looked_ahead.append(found is not None)
+        return found
+
+    monkeypatch.setattr(Validator, "_looked_ahead", spy)
+    outcomes = []
+    for practice, workers in ((practice_a, 0), (practice_b, 2)):
+        files = {"Patient": [patient()], "Observation": [*items[:100], "{not json", *items[100:]]}
+        directory = write_export(tmp_path / str(workers), files)
+        result = run_import(practice, directory, workers=workers, batch_lines=batch_lines)
+        outcomes.append(
+            (
+                Observation.objects.filter(practice=practice).count(),
+                [(line, rid, reason) for _file, line, rid, reason in problems(result)],
+                result.counts["refused"],
+            )
+        )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][0] == 298
+    assert [line for line, _id, _reason in outcomes[1][1]] == [3, 101, 282]
+    assert any(looked_ahead) == (batch_lines < 300)

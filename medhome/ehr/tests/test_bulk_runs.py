@@ -87,7 +87,8 @@ def test_a_changed_resource_updates_and_is_audited(practice_a, tmp_path):
     assert verify_chain(practice_a) == []
 
 
-def test_a_killed_import_resumes_after_its_checkpoint(practice_a, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_killed_import_resumes_after_its_checkpoint(practice_a, tmp_path, monkeypatch, workers):
     export = full_export(tmp_path / "e")
     real = bulk.process_batch
     calls = {"n": 0}
@@ -101,12 +102,12 @@ def test_a_killed_import_resumes_after_its_checkpoint(practice_a, tmp_path, monk
 
     monkeypatch.setattr(bulk, "process_batch", crash_on_the_second_observation_batch)
     with pytest.raises(RuntimeError):
-        run_import(practice_a, export, batch_lines=2)
+        run_import(practice_a, export, batch_lines=2, workers=workers)
     run = ImportRun.objects.get()
     assert (run.status, run.checkpoint["Observation.ndjson"]) == ("running", 2)
     assert Observation.objects.count() == 2
     monkeypatch.setattr(bulk, "process_batch", real)
-    result = run_import(practice_a, export, batch_lines=2)
+    result = run_import(practice_a, export, batch_lines=2, workers=workers)
     assert result.run.pk == run.pk and result.run.status == "done"
     assert Observation.objects.count() == 5
     assert result.counts["imported"] == 8 and result.counts["unchanged"] == 0
@@ -152,3 +153,29 @@ def test_command_prints_the_summary(practice_a, tmp_path):
     assert "Imported 8, updated 0, unchanged 0" in out.getvalue()
     assert "Refused 0." in out.getvalue()
     assert importer(practice_a).role == "ehr_import"
+
+
+def test_completions_are_refreshed_only_after_the_types_they_read(
+    practice_a, tmp_path, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr(
+        bulk.completions,
+        "refresh_completions",
+        lambda **kwargs: refreshed.append(len(kwargs["child_ids"])),
+    )
+    condition = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "clinicalStatus": {"coding": [{"code": "active"}]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001"}]},
+        "subject": P1,
+    }
+    files = {
+        "Patient": [patient()],
+        "Condition": [condition],
+        "Observation": [observation("o1", "29463-7", 5, "kg")],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert result.counts["imported"] == 3
+    assert refreshed == [1, 1]  # after Patient and Observation, not Condition

@@ -66,9 +66,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("directory")
         parser.add_argument("--practice", required=True, help="the practice's id or name")
-        parser.add_argument("--batch-lines", type=int, default=1000)
+        parser.add_argument("--batch-lines", type=int, default=5000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="processes that validate the resources (0: the importing one)",
+        )
 
-    def handle(self, *args: Any, directory: str, practice: str, batch_lines: int, **options: Any):
+    def handle(
+        self,
+        *args: Any,
+        directory: str,
+        practice: str,
+        batch_lines: int,
+        workers: int,
+        **options: Any,
+    ):
         path = Path(directory)
         if not path.is_dir() or not export_files(path):
             raise CommandError("The directory holds no NDJSON files.")
@@ -89,6 +103,7 @@ class Command(BaseCommand):
                 batch_lines=batch_lines,
                 progress=progress,
                 now=clock.now,
+                workers=workers,
             )
         finally:
             progress.close()

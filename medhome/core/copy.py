@@ -1,0 +1,119 @@
+"""Insert many new rows at once: PostgreSQL's COPY where it is the database, Django's
+`bulk_create` elsewhere. Django compiles an INSERT's values field by field in Python, which is
+most of a bulk import's time on PostgreSQL (docs/benchmarks.md, "EHR import"); COPY hands psycopg
+the rows as they are.
+
+The rows must be complete as `bulk_create` would write them: primary key set (or an automatic
+one, then left unset on the objects, as COPY returns nothing), defaults applied, no `auto_now`
+field. No signal is sent (the house has none)."""
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+
+# Values psycopg writes as they are (a str subclass such as a TextChoices member is made a
+# plain str first, by its field: psycopg would write an Enum by name).
+AS_THEY_ARE = frozenset(
+    {
+        "BigIntegerField",
+        "BooleanField",
+        "DateField",
+        "DateTimeField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "UUIDField",
+    }
+)
+TEXT = frozenset({"CharField", "TextField", "EmailField", "SlugField"})
+# Rows per `bulk_update` statement: its CASE … WHEN per field grows with the square of the rows
+# (645 children in one statement took seconds on PostgreSQL), so updates go 100 at a time.
+UPDATE_ROWS = 100
+
+
+def insert_rows[M: Model](model: type[M], rows: Sequence[M], *, batch_size: int = 1000) -> None:
+    """Insert these new rows of `model` in the caller's transaction."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=batch_size)  # type: ignore[attr-defined]
+        return
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not isinstance(field, AutoField | BigAutoField | SmallAutoField)
+    ]
+    converters = [(field.attname, _converter(field)) for field in fields]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    value if convert is None else convert(value)
+                    for attname, convert in converters
+                    for value in (getattr(row, attname),)
+                ]
+            )
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+def update_rows[M: Model](
+    model: type[M], rows: Sequence[M], fields: Sequence[str], *, batch_size: int = 1000
+) -> None:
+    """Write these fields of these rows (by primary key) in the caller's transaction: on
+    PostgreSQL one UPDATE … FROM (VALUES …) per batch, elsewhere `bulk_update` (whose CASE per
+    field grows with the square of the rows in a statement)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, fields, batch_size=UPDATE_ROWS)  # type: ignore[attr-defined]
+        return
+    quote = connection.ops.quote_name
+    key = model._meta.pk
+    assert key is not None
+    columns: list[Field] = [key, *(cast(Field, model._meta.get_field(name)) for name in fields)]
+    converters = [(field.attname, _converter(field)) for field in columns]
+    row_sql = "({})".format(", ".join(f"%s::{field.db_type(connection)}" for field in columns))
+    names = ", ".join(quote(str(field.column)) for field in columns)
+    table = quote(model._meta.db_table)
+    sets = ", ".join(f"{quote(str(f.column))} = v.{quote(str(f.column))}" for f in columns[1:])
+    match = f"{table}.{quote(str(key.column))} = v.{quote(str(key.column))}"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            params = [
+                value if convert is None else convert(value)
+                for row in chunk
+                for attname, convert in converters
+                for value in (getattr(row, attname),)
+            ]
+            cursor.execute(
+                # Names from the model's meta; every value a parameter.
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(chunk))}) "  # noqa: S608
+                f"AS v({names}) WHERE {match}",
+                params,
+            )
+
+
+def _converter(field: Field) -> Callable[[Any], Any] | None:
+    kind = field.get_internal_type()
+    if kind in AS_THEY_ARE:
+        return None
+    if kind in TEXT:
+        return lambda value: (
+            value if type(value) is str else field.get_db_prep_save(value, connection)
+        )
+    return lambda value: field.get_db_prep_save(value, connection)
