@@ -17,7 +17,7 @@ from uuid import UUID
 from django.db import transaction
 
 from medhome.audit.models import Action
-from medhome.audit.services import record
+from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.periodicity.models import RowCompletion, Source
@@ -331,19 +331,19 @@ def refresh_completions(
     if stale:
         RowCompletion.objects.filter(pk__in=stale).delete()
     RowCompletion.objects.bulk_create(fresh, batch_size=2000)
-    for child_id, added_labels, removed_labels in changes:
-        # Row and visit keys only: medhome's words, no PHI.
-        record(
-            actor=actor,
-            action=Action.UPDATE,
-            object_type="child",
-            object_id=child_id,
-            at=at,
-            practice=practice,
-            detail={
-                "completions": "ehr",
-                "added": added_labels,
-                "removed": removed_labels,
-            },
-        )
+    # Row and visit keys only: medhome's words, no PHI. One locked step for the batch.
+    record_many(
+        actor=actor,
+        entries=[
+            Entry(
+                action=Action.UPDATE,
+                object_type="child",
+                object_id=child_id,
+                detail={"completions": "ehr", "added": added, "removed": removed},
+            )
+            for child_id, added, removed in changes
+        ],
+        at=at,
+        practice=practice,
+    )
     return len(stale) + len(fresh)
