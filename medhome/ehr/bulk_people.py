@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child
+from medhome.practices.models import Site
 from medhome.visits.models import Visit
 from medhome.visits.services import ExternalVisit, upsert_external_visits
 
@@ -157,7 +158,21 @@ def import_related_people(lines: list["Line"], context: "Context", result: "Batc
     _run("RelatedPerson", lines, context, result, prepare, apply)
 
 
-def _external(context: "Context", shared: dict[str, Any], data: VisitData, external_id: str):
+def _site(context: "Context", shared: dict[str, Any], names: tuple[str, ...]) -> Site | None:
+    """The practice's Site a Location names (by name, case-insensitive; one query per batch);
+    an unknown one is no site, not a refusal."""
+    if "sites" not in shared:
+        shared["sites"] = {
+            site.name.strip().casefold(): site
+            for site in Site.objects.filter(practice=context.practice).order_by("-name")
+        }
+    sites: dict[str, Site] = shared["sites"]
+    return next((sites[n.casefold()] for n in names if n.casefold() in sites), None)
+
+
+def _external(
+    context: "Context", shared: dict[str, Any], data: VisitData, external_id: str
+) -> ExternalVisit:
     return ExternalVisit(
         child=_child_rows(context, shared)[data.child.child_id],
         external_id=external_id,
@@ -166,6 +181,7 @@ def _external(context: "Context", shared: dict[str, Any], data: VisitData, exter
         status=data.status,
         modality=data.modality,
         duration_minutes=data.duration_minutes,
+        site=_site(context, shared, data.site_names),
     )
 
 
@@ -212,6 +228,8 @@ def import_encounters(lines: list["Line"], context: "Context", result: "BatchRes
             status=data.status,
             modality=booked.modality,
             duration_minutes=booked.duration_minutes,
+            # The encounter's location, else the appointment's site.
+            site_names=data.site_names or ((booked.site.name,) if booked.site else ()),
         )
         return _external(context, shared, kept, booked.external_id)
 
@@ -236,6 +254,7 @@ def _booked(context: "Context", shared: dict[str, Any], lines: list["Line"]) -> 
         visits = {
             str(pk): visit
             for pk, visit in Visit.objects.for_practice(context.practice)
+            .select_related("site")
             .in_bulk(list(digests.values()))
             .items()
         }

@@ -8,7 +8,8 @@ through the same registration the staff pages use would have: how to reach each 
 when, transport, culture and strengths, who is the primary contact, a child's preferred name and
 pronouns, special health care needs, the primary care clinician, and which children are
 siblings (one family, as registered at the front desk). Also medhome's own record of the
-preventive visits made (the schedule's "visit" row), and the site each child is seen at.
+preventive visits made (the schedule's "visit" row). The site of each visit comes with it (the
+Encounter's or Appointment's Location, matched to the practice's sites by name).
 """
 
 from collections import defaultdict
@@ -46,7 +47,6 @@ from medhome.practices.models import Practice
 from medhome.visits.models import Visit, VisitKind, VisitStatus
 
 from ..generator import Population
-from ..visit_history import _place_at_home_sites as place_at_home_sites
 from . import codes as C
 from .clinic_day import Booking, plan_clinic
 from .export import windows_of, write_export
@@ -192,7 +192,6 @@ def load_through_ehr(
     apply_family_words(population, at=now)
     for practice in practices.values():
         record_preventive_visits(practice, as_of=as_of, at=now)
-        place_at_home_sites(practice, list(Child.objects.filter(practice=practice)))
     load.seconds = perf_counter() - started
     return load
 
