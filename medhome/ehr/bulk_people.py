@@ -20,11 +20,12 @@ from medhome.visits.services import ExternalVisit, upsert_external_visits
 
 from .caregivers import CaregiverData, upsert_caregivers
 from .fhir_in.common import Refused, resolve_child
+from .fhir_in.gestational import gestational_age
 from .fhir_in.patient import patient_data
 from .fhir_in.related_person import caregiver_data
 from .fhir_in.visits import VisitData, appointment_visit, encounter_visit
 from .models import SourceDigest
-from .patients import PatientData, upsert_patients
+from .patients import PatientData, set_gestational_ages, upsert_patients
 
 if TYPE_CHECKING:
     from .bulk import BatchResult, Context, Line
@@ -138,6 +139,26 @@ def import_patients(lines: list["Line"], context: "Context", result: "BatchResul
         apply,
         needs_children=False,
     )
+
+
+def import_gestational_ages(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    """Observations of the gestational age at birth (`fhir_in.gestational`): the child's."""
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> tuple[Child, int, int] | None:
+        found = gestational_age(line.resource, children=shared["children"])
+        if found is None:
+            result.skipped["not_a_result"] += 1
+            return None
+        ref, weeks, days = found
+        return _child_rows(context, shared)[ref.child_id], weeks, days
+
+    def apply(records: list[tuple[Child, int, int]], shared: dict[str, Any]) -> list[Applied]:
+        outcomes = set_gestational_ages(
+            practice=context.practice, records=records, actor=context.actor, at=context.at
+        )
+        return [o if isinstance(o, ValidationError) else (o[1], o[0].pk, o[0].pk) for o in outcomes]
+
+    _run("Observation", lines, context, result, prepare, apply)
 
 
 def import_related_people(lines: list["Line"], context: "Context", result: "BatchResult") -> None:

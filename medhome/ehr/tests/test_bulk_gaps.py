@@ -3,6 +3,8 @@ siblings sharing a caregiver, and the preventive visit a well-child encounter ma
 
 import pytest
 
+from medhome.periodicity.engine import VISIT_ROW
+from medhome.periodicity.models import RowCompletion
 from medhome.practices.models import Site
 from medhome.visits.models import Visit
 
@@ -57,3 +59,55 @@ def test_visit_site_is_the_practices_site_by_name(practice_a, practice_b, tmp_pa
         "Encounter/e2": None,  # unknown: no site, not a refusal
     }
     assert result.counts["refused"] == {}
+
+
+def test_a_completed_well_child_encounter_completes_its_preventive_visit(practice_a, tmp_path):
+    # Born 2024-01-10: an encounter on 2026-05-02 is in the 30-month visit's window.
+    sick = {"type": [{"coding": [{"code": "FOLLOWUP"}]}]}
+    well = {"type": [{"coding": [{"system": "http://snomed.info/sct", "code": "410620009"}]}]}
+    files = {
+        "Patient": [patient()],
+        "Appointment": [appointment("a1", "booked")],  # booked, not yet seen: nothing done
+        "Encounter": [encounter("e1", **well), encounter("e2", **sick)],
+    }
+    export = write_export(tmp_path / "e", files)
+    run_import(practice_a, export)
+    done = list(RowCompletion.objects.filter(row=VISIT_ROW).values_list("visit_key", "source_id"))
+    visit = Visit.objects.get(external_id="Encounter/e1")
+    assert len(done) == 1 and done[0][1] == visit.pk
+    visit_key = done[0][0]
+    # The encounter withdrawn (entered in error): the row goes with it.
+    files["Encounter"] = [
+        encounter("e1", status="entered-in-error", **well),
+        encounter("e2", **sick),
+    ]
+    run_import(practice_a, write_export(tmp_path / "e2", files))
+    assert not RowCompletion.objects.filter(row=VISIT_ROW, visit_key=visit_key).exists()
+
+
+def test_gestational_age_at_birth_is_the_childs_and_audited(practice_a, tmp_path):
+    from medhome.audit.models import AuditEvent
+    from medhome.families.models import Child
+
+    from .support import observation
+
+    files = {
+        "Patient": [patient()],
+        "Observation": [observation("ga", "76516-4", 33.5, "wk")],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    child = Child.objects.get()
+    assert (child.gestational_age_weeks, child.gestational_age_days) == (33, 4)
+    assert result.counts["refused"] == {}
+    audited = AuditEvent.objects.filter(object_type="child", object_id=str(child.pk))
+    assert any("gestational_age_weeks" in e.detail.get("fields", []) for e in audited)
+    # In days, then out of range: the line refused with its reason, the age kept.
+    files["Observation"] = [observation("ga", "76516-4", 250, "d")]
+    run_import(practice_a, write_export(tmp_path / "e2", files))
+    child.refresh_from_db()
+    assert (child.gestational_age_weeks, child.gestational_age_days) == (35, 5)
+    files["Observation"] = [observation("ga", "76516-4", 21, "wk")]
+    result = run_import(practice_a, write_export(tmp_path / "e3", files))
+    assert result.counts["refused"] == {"gestational_age_out_of_range": 1}
+    child.refresh_from_db()
+    assert (child.gestational_age_weeks, child.gestational_age_days) == (35, 5)

@@ -7,9 +7,9 @@ What an EHR does not send, and a family tells the practice in its own words, is 
 through the same registration the staff pages use would have: how to reach each caregiver and
 when, transport, culture and strengths, who is the primary contact, a child's preferred name and
 pronouns, special health care needs, the primary care clinician, and which children are
-siblings (one family, as registered at the front desk). Also medhome's own record of the
-preventive visits made (the schedule's "visit" row). The site of each visit comes with it (the
-Encounter's or Appointment's Location, matched to the practice's sites by name).
+siblings (one family, as registered at the front desk). The preventive-visit row of each
+completed well-child visit is the import's (`ehr.completions`), and each visit's site comes
+with it (the Encounter's or Appointment's Location, matched to the practice's sites by name).
 """
 
 from collections import defaultdict
@@ -39,12 +39,7 @@ from medhome.families.models import (
     Family,
     PanelMembership,
 )
-from medhome.periodicity.engine import VISIT_ROW
-from medhome.periodicity.models import RowCompletion
-from medhome.periodicity.schedule import current_schedule
-from medhome.periodicity.windows import visit_for_day
 from medhome.practices.models import Practice
-from medhome.visits.models import Visit, VisitKind, VisitStatus
 
 from ..generator import Population
 from . import codes as C
@@ -81,8 +76,6 @@ CHILD_WORDS = (
     "preferred_name_key",
     "has_special_health_care_needs",
     "primary_clinician_id",
-    "gestational_age_weeks",
-    "gestational_age_days",
 )
 
 
@@ -190,8 +183,6 @@ def load_through_ehr(
         if todays:
             load.siu[practice.name] = send_clinic_day(practice, todays, as_of=as_of, now=now)
     apply_family_words(population, at=now)
-    for practice in practices.values():
-        record_preventive_visits(practice, as_of=as_of, at=now)
     load.seconds = perf_counter() - started
     return load
 
@@ -322,40 +313,3 @@ def _caregiver_words(
     Caregiver.objects.bulk_update(changed, ["family_id", *CAREGIVER_WORDS], batch_size=500)
     AvailabilityWindow.objects.filter(practice=practice).delete()
     AvailabilityWindow.objects.bulk_create(windows, batch_size=1000)
-
-
-def record_preventive_visits(practice: Practice, *, as_of: date, at: datetime) -> int:
-    """The schedule's "visit" row for each completed well-child visit (medhome's own record of
-    the visit, as `timeline` writes it for a visit recorded by hand)."""
-    schedule = current_schedule(as_of)
-    done = set(
-        RowCompletion.objects.filter(practice=practice, row=VISIT_ROW).values_list(
-            "child_id", "visit_key"
-        )
-    )
-    tz = ZoneInfo(settings.TIME_ZONE)
-    rows = []
-    visits = Visit.objects.filter(
-        practice=practice, kind=VisitKind.WELL_CHILD, status=VisitStatus.COMPLETED
-    ).select_related("child")
-    for visit in visits:
-        day = visit.starts_at.astimezone(tz).date()
-        timed = visit_for_day(visit.child.date_of_birth, day, schedule=schedule)
-        if timed is None or (visit.child_id, timed.key) in done:
-            continue
-        done.add((visit.child_id, timed.key))
-        rows.append(
-            RowCompletion(
-                practice=practice,
-                child_id=visit.child_id,
-                row=VISIT_ROW,
-                visit_key=timed.key,
-                done_on=day,
-                source="visit",
-                source_id=visit.pk,
-                schedule_version=schedule.version,
-                recorded_at=at,
-            )
-        )
-    RowCompletion.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
