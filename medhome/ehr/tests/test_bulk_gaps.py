@@ -111,3 +111,45 @@ def test_gestational_age_at_birth_is_the_childs_and_audited(practice_a, tmp_path
     assert result.counts["refused"] == {"gestational_age_out_of_range": 1}
     child.refresh_from_db()
     assert (child.gestational_age_weeks, child.gestational_age_days) == (35, 5)
+
+
+def related(rid: str, pid: str, caregiver: str) -> dict:
+    return {
+        "resourceType": "RelatedPerson",
+        "id": rid,
+        "identifier": [{"system": "urn:test:caregiver", "value": caregiver}],
+        "patient": {"reference": f"Patient/{pid}"},
+        "relationship": [{"coding": [{"code": "MTH"}]}],
+        "name": [{"family": "Testfamily", "given": ["Grown"]}],
+    }
+
+
+def test_siblings_sharing_a_caregiver_are_one_family_households_are_never_merged(
+    practice_a, tmp_path
+):
+    from medhome.audit.models import AuditEvent
+    from medhome.families.models import Caregiver, Child
+
+    files = {
+        "Patient": [patient("p1"), patient("p2"), patient("p3")],
+        "RelatedPerson": [
+            related("r1", "p1", "mom"),
+            related("r2", "p2", "mom"),  # p2's family is only p2: p2 joins p1's
+            related("r3", "p3", "aunt"),
+            related("r4", "p3", "mom"),  # p3's household has its own caregiver: kept apart
+        ],
+    }
+    run_import(practice_a, write_export(tmp_path / "e", files))
+    family = {c.mrn: c.family_id for c in Child.objects.all()}
+    assert family["MRN-p1"] == family["MRN-p2"] != family["MRN-p3"]
+    mom = Caregiver.objects.get(identifiers__value="mom")
+    assert mom.family_id == family["MRN-p1"]
+    p2 = Child.objects.get(mrn="MRN-p2")
+    assert (
+        AuditEvent.objects.filter(object_type="child", object_id=str(p2.pk))
+        .filter(detail__from_family__isnull=False)
+        .exists()
+    )
+    # Re-sent: nothing moves again.
+    run_import(practice_a, write_export(tmp_path / "e2", files))
+    assert {c.mrn: c.family_id for c in Child.objects.all()} == family

@@ -6,10 +6,10 @@ sender EHR) — no child, caregiver or visit row is written here directly.
 What an EHR does not send, and a family tells the practice in its own words, is then added
 through the same registration the staff pages use would have: how to reach each caregiver and
 when, transport, culture and strengths, who is the primary contact, a child's preferred name and
-pronouns, special health care needs, the primary care clinician, and which children are
-siblings (one family, as registered at the front desk). The preventive-visit row of each
-completed well-child visit is the import's (`ehr.completions`), and each visit's site comes
-with it (the Encounter's or Appointment's Location, matched to the practice's sites by name).
+pronouns, special health care needs, the primary care clinician, and the family's name.
+Siblings (one caregiver), the preventive-visit row of each completed well-child visit
+(`ehr.completions`) and each visit's site (its Location, by the site's name) come with the
+import itself.
 """
 
 from collections import defaultdict
@@ -225,26 +225,26 @@ def apply_family_words(population: Population, *, at: datetime) -> None:
         practice = place.practice
         made = [c for c in population.children if c.practice_id == practice.pk]
         by_mrn = {c.mrn: c for c in Child.objects.filter(practice=practice)}
-        # Siblings: one family, the one the first imported sibling's caregivers joined.
+        # Siblings already share a family (the import's: `ehr.caregivers`); it takes the name
+        # the family gave. The import leaves the family it made for a sibling empty.
         imported_family: dict[UUID, UUID] = {}
-        moved: list[Child] = []
+        changed: list[Child] = []
         for synthetic in made:
             child = by_mrn.get(synthetic.mrn)
             if child is None:
                 continue
-            family = imported_family.setdefault(synthetic.family_id, child.family_id)
+            imported_family.setdefault(synthetic.family_id, child.family_id)
             for name in CHILD_WORDS:
                 setattr(child, name, getattr(synthetic, name))
-            child.family_id = family
-            moved.append(child)
-        Child.objects.bulk_update(moved, ["family_id", *CHILD_WORDS], batch_size=500)
+            changed.append(child)
+        Child.objects.bulk_update(changed, list(CHILD_WORDS), batch_size=500)
         Family.objects.filter(
             practice=practice, children__isnull=True, caregivers__isnull=True
         ).delete()
         for synthetic_family, family_id in imported_family.items():
             name = next(f.name for f in population.families if f.pk == synthetic_family)
             Family.objects.filter(pk=family_id).update(name=name)
-        _caregiver_words(population, practice, imported_family)
+        _caregiver_words(population, practice)
         _panel_history(population, practice, {c.mrn: c for c in made}, by_mrn)
 
 
@@ -276,9 +276,7 @@ def _panel_history(
     )
 
 
-def _caregiver_words(
-    population: Population, practice: Practice, families: Mapping[UUID, UUID]
-) -> None:
+def _caregiver_words(population: Population, practice: Practice) -> None:
     keyed = dict(
         CaregiverIdentifier.objects.filter(
             practice=practice, system=C.CAREGIVER_SYSTEM
@@ -298,7 +296,6 @@ def _caregiver_words(
             continue
         for name in CAREGIVER_WORDS:
             setattr(caregiver, name, getattr(synthetic, name))
-        caregiver.family_id = families.get(synthetic.family_id, caregiver.family_id)
         changed.append(caregiver)
         windows += [
             AvailabilityWindow(
@@ -310,6 +307,6 @@ def _caregiver_words(
             )
             for w in windows_by_caregiver[synthetic.pk]
         ]
-    Caregiver.objects.bulk_update(changed, ["family_id", *CAREGIVER_WORDS], batch_size=500)
+    Caregiver.objects.bulk_update(changed, list(CAREGIVER_WORDS), batch_size=500)
     AvailabilityWindow.objects.filter(practice=practice).delete()
     AvailabilityWindow.objects.bulk_create(windows, batch_size=1000)
