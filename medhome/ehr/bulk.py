@@ -42,15 +42,19 @@ from .fhir_in.common import (
     patient_id,
     source_key,
 )
+from .fhir_in.gestational import is_gestational_age
 from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
 from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 5000
-# What ehr.completions reads: the child's birth date (Patient) and its observations,
-# immunizations and procedures. The other types' batches complete nothing, so their children
-# are not recomputed: each child's schedule once per such file, not once per file of the export.
-COMPLETING_TYPES = frozenset({"Patient", "Immunization", "Observation", "Procedure"})
+# What ehr.completions reads: the child's birth date (Patient), its visits (Appointment,
+# Encounter: the preventive-visit row), observations, immunizations and procedures. The other
+# types' batches complete nothing, so their children are not recomputed: each child's schedule
+# once per such file, not once per file of the export.
+COMPLETING_TYPES = frozenset(
+    {"Patient", "Appointment", "Encounter", "Immunization", "Observation", "Procedure"}
+)
 
 
 @dataclass
@@ -249,8 +253,15 @@ def process_batch(
         today=clock.local_date(at),
         validator=validator or Validator(),
     )
+    if kind == "Observation":
+        # The gestational age at birth is the child's, not an observation row.
+        child_facts = [line for line in parsed if is_gestational_age(line.resource)]
+        if child_facts:
+            bulk_people.import_gestational_ages(child_facts, context, result)
+            parsed = [line for line in parsed if not is_gestational_age(line.resource)]
     if kind in RECORD_TYPES:
-        bulk_records.import_records(kind, parsed, context, result)
+        if parsed:
+            bulk_records.import_records(kind, parsed, context, result)
     else:
         bulk_people.HANDLERS[kind](parsed, context, result)
     return result

@@ -14,16 +14,18 @@ from django.utils.translation import gettext as _
 
 from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child
+from medhome.practices.models import Site
 from medhome.visits.models import Visit
 from medhome.visits.services import ExternalVisit, upsert_external_visits
 
 from .caregivers import CaregiverData, upsert_caregivers
 from .fhir_in.common import Refused, resolve_child
+from .fhir_in.gestational import gestational_age
 from .fhir_in.patient import patient_data
 from .fhir_in.related_person import caregiver_data
 from .fhir_in.visits import VisitData, appointment_visit, encounter_visit
 from .models import SourceDigest
-from .patients import PatientData, upsert_patients
+from .patients import PatientData, set_gestational_ages, upsert_patients
 
 if TYPE_CHECKING:
     from .bulk import BatchResult, Context, Line
@@ -139,6 +141,26 @@ def import_patients(lines: list["Line"], context: "Context", result: "BatchResul
     )
 
 
+def import_gestational_ages(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    """Observations of the gestational age at birth (`fhir_in.gestational`): the child's."""
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> tuple[Child, int, int] | None:
+        found = gestational_age(line.resource, children=shared["children"])
+        if found is None:
+            result.skipped["not_a_result"] += 1
+            return None
+        ref, weeks, days = found
+        return _child_rows(context, shared)[ref.child_id], weeks, days
+
+    def apply(records: list[tuple[Child, int, int]], shared: dict[str, Any]) -> list[Applied]:
+        outcomes = set_gestational_ages(
+            practice=context.practice, records=records, actor=context.actor, at=context.at
+        )
+        return [o if isinstance(o, ValidationError) else (o[1], o[0].pk, o[0].pk) for o in outcomes]
+
+    _run("Observation", lines, context, result, prepare, apply)
+
+
 def import_related_people(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
     def prepare(line: "Line", shared: dict[str, Any]) -> tuple[Child, CaregiverData]:
         ref = resolve_child(line.resource.get("patient"), shared["children"])
@@ -157,7 +179,21 @@ def import_related_people(lines: list["Line"], context: "Context", result: "Batc
     _run("RelatedPerson", lines, context, result, prepare, apply)
 
 
-def _external(context: "Context", shared: dict[str, Any], data: VisitData, external_id: str):
+def _site(context: "Context", shared: dict[str, Any], names: tuple[str, ...]) -> Site | None:
+    """The practice's Site a Location names (by name, case-insensitive; one query per batch);
+    an unknown one is no site, not a refusal."""
+    if "sites" not in shared:
+        shared["sites"] = {
+            site.name.strip().casefold(): site
+            for site in Site.objects.filter(practice=context.practice).order_by("-name")
+        }
+    sites: dict[str, Site] = shared["sites"]
+    return next((sites[n.casefold()] for n in names if n.casefold() in sites), None)
+
+
+def _external(
+    context: "Context", shared: dict[str, Any], data: VisitData, external_id: str
+) -> ExternalVisit:
     return ExternalVisit(
         child=_child_rows(context, shared)[data.child.child_id],
         external_id=external_id,
@@ -166,6 +202,7 @@ def _external(context: "Context", shared: dict[str, Any], data: VisitData, exter
         status=data.status,
         modality=data.modality,
         duration_minutes=data.duration_minutes,
+        site=_site(context, shared, data.site_names),
     )
 
 
@@ -212,6 +249,8 @@ def import_encounters(lines: list["Line"], context: "Context", result: "BatchRes
             status=data.status,
             modality=booked.modality,
             duration_minutes=booked.duration_minutes,
+            # The encounter's location, else the appointment's site.
+            site_names=data.site_names or ((booked.site.name,) if booked.site else ()),
         )
         return _external(context, shared, kept, booked.external_id)
 
@@ -236,6 +275,7 @@ def _booked(context: "Context", shared: dict[str, Any], lines: list["Line"]) -> 
         visits = {
             str(pk): visit
             for pk, visit in Visit.objects.for_practice(context.practice)
+            .select_related("site")
             .in_bulk(list(digests.values()))
             .items()
         }

@@ -1,7 +1,13 @@
 """The one way a caregiver from the EHR (a FHIR RelatedPerson) joins or updates the family of
 the child it is related to: matched by identifier within the practice, the EHR's fields (name,
 relationship, phone, email) brought in step, audited by field name. What the family told medhome
-in its own words (channel, availability, transport, culture) is never overwritten."""
+in its own words (channel, availability, transport, culture) is never overwritten.
+
+Siblings: a caregiver the practice already knows (same identifier) related to a child of
+another family joins nobody; instead, when that child's family has no caregiver and no other
+child (the family the import made for it), the child moves into the caregiver's family,
+audited as a change of the child. Two households that each have caregivers are never merged,
+and the family left empty stays as it is (nothing is deleted)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,16 +16,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
 from medhome.core.copy import insert_rows, update_rows
-from medhome.families.models import Caregiver, CaregiverIdentifier, Child
+from medhome.families.models import Caregiver, CaregiverIdentifier, Child, Family
 from medhome.practices.models import Practice
 
-from .patients import BULK_ROWS, Outcome
+from .patients import BULK_ROWS, CHILD_OBJECT, Outcome
 
 CAREGIVER_OBJECT = "caregiver"
 EHR_FIELDS = ("given_name", "family_name", "relationship", "phone", "email")
@@ -84,6 +91,7 @@ def upsert_caregivers(
         keys = {i: _keys(records[i][1], targets[i]) for i in pending}
         taken, pending = first_disjoint(pending, keys.__getitem__)
         batch = _Round(practice=practice, at=at, known=known)
+        batch.load_sizes([records[i][0] for i in taken])
         for index in taken:
             child, data = records[index]
             outcomes[index] = batch.apply(child, data, targets[index], entries)
@@ -133,10 +141,53 @@ class _Round:
     updated: list[Caregiver] = field(default_factory=list)
     updated_fields: set[str] = field(default_factory=set)
     identifiers: list[CaregiverIdentifier] = field(default_factory=list)
+    # family id → [caregivers, children], for the round's children's families
+    sizes: dict[Any, list[int]] = field(default_factory=dict)
+    moved: dict[Any, Child] = field(default_factory=dict)
+
+    def load_sizes(self, children: list[Child]) -> None:
+        """Caregivers and children of these children's families (two queries)."""
+        ids = {child.family_id for child in children}
+        self.sizes = {family_id: [0, 0] for family_id in ids}
+        for index, related in enumerate(("caregivers", "children")):
+            for family_id, n in (
+                Family.objects.filter(practice=self.practice, pk__in=ids)
+                .annotate(n=Count(related))
+                .values_list("pk", "n")
+            ):
+                self.sizes[family_id][index] = n
+
+    def join_sibling(self, child: Child, caregiver: Caregiver, entries: list[Entry]) -> None:
+        """The child into the known caregiver's family, if its own is only itself."""
+        own = self.sizes.get(child.family_id, [1, 1])
+        if caregiver.family_id == child.family_id or own != [0, 1]:
+            return
+        left = child.family_id
+        own[1] = 0
+        self.sizes.setdefault(caregiver.family_id, [1, 0])[1] += 1
+        child.family_id = caregiver.family_id
+        child.version += 1
+        child.updated_at = self.at
+        self.moved[child.pk] = child
+        entries.append(
+            Entry(
+                Action.UPDATE,
+                CHILD_OBJECT,
+                child.pk,
+                {
+                    "fields": ["family"],
+                    "source": "ehr",
+                    "family": str(caregiver.family_id),
+                    "from_family": str(left),
+                },
+            )
+        )
 
     def apply(
         self, child: Child, data: CaregiverData, caregiver: Caregiver | None, entries: list[Entry]
     ) -> Upserted:
+        if caregiver is not None:
+            self.join_sibling(child, caregiver, entries)
         values: dict[str, Any] = {name: getattr(data, name) for name in EHR_FIELDS}
         if caregiver is None:
             caregiver = Caregiver(
@@ -169,6 +220,7 @@ class _Round:
             return error
         if action == Action.CREATE:
             self.created.append(caregiver)
+            self.sizes.setdefault(caregiver.family_id, [0, 1])[0] += 1
         else:
             self.updated.append(caregiver)
             self.updated_fields.update(changed)
@@ -197,6 +249,7 @@ class _Round:
         ]
 
     def write(self) -> None:
+        update_rows(Child, list(self.moved.values()), ["family", "version", "updated_at"])
         insert_rows(Caregiver, self.created)
         if self.updated:
             update_rows(

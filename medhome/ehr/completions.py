@@ -5,6 +5,11 @@ source=EHR from their observations, immunizations and procedures, and writes onl
 difference: one query per table for the batch, one bulk delete and one bulk insert, one audit
 event per child whose completions changed. Re-running it on unchanged records writes nothing.
 The rules themselves are `completions_from_records`, a pure function.
+
+A completed well-child visit that came from the EHR (an Encounter, a fulfilled Appointment, an
+SIU completion: a visit with the sender's id) completes the schedule's preventive-visit row of
+the visit whose window holds its day, with the visit as its source_id; a visit recorded by hand
+in medhome gets that row from `timeline` instead.
 """
 
 import bisect
@@ -18,12 +23,15 @@ from django.db import transaction
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
+from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion, Source
 from medhome.periodicity.schedule import Schedule, current_schedule
 from medhome.periodicity.windows import Window, windows_for
 from medhome.practices.models import Practice
+from medhome.visits.models import Visit, VisitKind, VisitStatus
 
 from .immunizations import DoseTable, dose_table, up_to_date_on
 from .models import Immunization, Observation, ObservationKind, Procedure
@@ -43,6 +51,7 @@ class Wanted:
     done_on: date
     next_step_pending: bool
     source_detail: str
+    source_id: UUID | None = None  # the visit of a preventive-visit row
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Records:
     observations: Sequence[tuple[str, str, str, date]]  # kind, code, interpretation, date
     immunizations: Sequence[tuple[str, date]]  # CVX, given on (completed only)
     procedures: Sequence[tuple[str, date]]  # code, performed on
+    well_visits: Sequence[tuple[UUID, date]] = ()  # completed EHR well-child visits: id, day
 
 
 class _Visits:
@@ -90,7 +100,22 @@ def completions_from_records(
     out |= _newborn(records, rules)
     out |= _fluoride(records, visits, schedule, rules)
     out |= _immunizations(birth_date, records, visits, schedule, table or dose_table())
+    out |= _preventive_visits(records, visits)
     return out
+
+
+def _preventive_visits(records: Records, visits: _Visits) -> set[Wanted]:
+    """The preventive-visit row of each visit window holding a completed well-child visit
+    (the first one, when two fall in one window)."""
+    first: dict[str, tuple[date, UUID]] = {}
+    for visit_id, day in records.well_visits:
+        held = visits.holding(day)
+        if held is not None and (held[0] not in first or (day, visit_id) < first[held[0]]):
+            first[held[0]] = (day, visit_id)
+    return {
+        Wanted(VISIT_ROW, key, day, False, "well-child visit", visit_id)
+        for key, (day, visit_id) in first.items()
+    }
 
 
 def _applies(schedule: Schedule, row: str, visit_key: str) -> bool:
@@ -251,8 +276,25 @@ def _batch_records(practice: Practice, ids: list[UUID]) -> dict[UUID, Records]:
         practice=practice, child_id__in=ids
     ).values_list("child_id", "code", "performed_on"):
         procedures[child_id].append((code.strip(), day))
+    well_visits: dict[UUID, list[tuple[UUID, date]]] = defaultdict(list)
+    for child_id, visit_id, starts_at in (
+        Visit.objects.filter(
+            practice=practice,
+            child_id__in=ids,
+            kind=VisitKind.WELL_CHILD,
+            status=VisitStatus.COMPLETED,
+        )
+        .exclude(external_id="")
+        .values_list("child_id", "pk", "starts_at")
+    ):
+        well_visits[child_id].append((visit_id, clock.local_date(starts_at)))
     return {
-        i: Records(observations.get(i, []), immunizations.get(i, []), procedures.get(i, []))
+        i: Records(
+            observations.get(i, []),
+            immunizations.get(i, []),
+            procedures.get(i, []),
+            well_visits.get(i, []),
+        )
         for i in ids
     }
 
@@ -287,12 +329,29 @@ def refresh_completions(
     ids = [pk for pk, _, _ in children]
     records = _batch_records(practice, ids)
     existing: dict[UUID, dict[Wanted, UUID]] = defaultdict(dict)
-    for pk, child_id, row, visit_key, done_on, pending, detail in RowCompletion.objects.filter(
+    for (
+        pk,
+        child_id,
+        row,
+        visit_key,
+        done_on,
+        pending,
+        detail,
+        source_id,
+    ) in RowCompletion.objects.filter(
         practice=practice, child_id__in=ids, source=Source.EHR
     ).values_list(
-        "pk", "child_id", "row", "visit_key", "done_on", "next_step_pending", "source_detail"
+        "pk",
+        "child_id",
+        "row",
+        "visit_key",
+        "done_on",
+        "next_step_pending",
+        "source_detail",
+        "source_id",
     ):
-        existing[child_id][Wanted(row, visit_key, done_on, pending, detail)] = pk
+        kept = Wanted(row, visit_key, done_on, pending, detail, source_id)
+        existing[child_id][kept] = pk
 
     stale: list[UUID] = []
     fresh: list[RowCompletion] = []
@@ -322,6 +381,7 @@ def refresh_completions(
                 next_step_pending=w.next_step_pending,
                 source=Source.EHR,
                 source_detail=w.source_detail,
+                source_id=w.source_id,
                 schedule_version=schedule.version,
                 recorded_at=at,
             )

@@ -316,3 +316,37 @@ class _Round:
 
 def _detail(fields: list[str]) -> dict[str, object]:
     return {"fields": fields, "source": "ehr"}
+
+
+GESTATIONAL_FIELDS = ["gestational_age_weeks", "gestational_age_days"]
+
+
+@transaction.atomic
+def set_gestational_ages(
+    *,
+    practice: Practice,
+    records: Sequence[tuple[Child, int, int]],
+    actor: Actor,
+    at: datetime,
+) -> list[Upserted]:
+    """Each (child, weeks, days) from the EHR onto the child, audited as a change of the child;
+    one outcome per record, in order (a later record of the same child wins)."""
+    entries: list[Entry] = []
+    changed: dict[object, Child] = {}
+    outcomes: list[Upserted] = []
+    for child, weeks, days in records:
+        if child.practice_id != practice.pk:
+            outcomes.append(ValidationError(_("The child is not this practice's.")))
+            continue
+        if (child.gestational_age_weeks, child.gestational_age_days) == (weeks, days):
+            outcomes.append((child, "unchanged"))
+            continue
+        child.gestational_age_weeks, child.gestational_age_days = weeks, days
+        child.version += 1
+        child.updated_at = at
+        changed[child.pk] = child
+        entries.append(Entry(Action.UPDATE, CHILD_OBJECT, child.pk, _detail(GESTATIONAL_FIELDS)))
+        outcomes.append((child, "updated"))
+    update_rows(Child, list(changed.values()), [*GESTATIONAL_FIELDS, "version", "updated_at"])
+    record_many(actor=actor, entries=entries, at=at, practice=practice)
+    return outcomes

@@ -70,7 +70,7 @@ def write_demo_screening_history(practice: Practice, *, as_of: date, now: dateti
     )
     done: dict[Any, list[tuple[str, date, Any]]] = defaultdict(list)
     for child_id, key, day, visit_id in (
-        RowCompletion.objects.filter(practice=practice, row=VISIT_ROW, source="visit")
+        RowCompletion.objects.filter(practice=practice, row=VISIT_ROW, source_id__isnull=False)
         .order_by("child_id", "done_on")
         .values_list("child_id", "visit_key", "done_on", "source_id")
     ):

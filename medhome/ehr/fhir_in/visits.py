@@ -89,6 +89,18 @@ class VisitData:
     modality: str
     duration_minutes: int
     appointment_id: str = ""  # an Encounter's Appointment (the sender's id)
+    # The Location's display and identifier value, matched to a Site's name by the caller.
+    site_names: tuple[str, ...] = ()
+
+
+def location_names(location: object) -> tuple[str, ...]:
+    """A Location reference's display and identifier value (what a Site's name may be)."""
+    if not isinstance(location, dict):
+        return ()
+    identifier = location.get("identifier")
+    value = identifier.get("value") if isinstance(identifier, dict) else None
+    found = [location.get("display"), value]
+    return tuple(str(n).strip() for n in found if n and str(n).strip())
 
 
 def kind_of(concepts: list[dict[str, Any]]) -> str:
@@ -117,6 +129,18 @@ def appointment_visit(resource: dict[str, Any], *, children: dict[str, PatientRe
     starts_at = parse_instant(resource["start"])
     duration = _minutes(starts_at, resource.get("end"), resource.get("minutesDuration"))
     concepts = [*(resource.get("serviceType") or []), resource.get("appointmentType") or {}]
+    location = next(
+        (
+            p.get("actor")
+            for p in resource.get("participant") or []
+            if isinstance(p.get("actor"), dict)
+            and (
+                p["actor"].get("type") == "Location"
+                or str(p["actor"].get("reference", "")).startswith("Location/")
+            )
+        ),
+        None,
+    )
     return VisitData(
         child=child,
         starts_at=starts_at,
@@ -124,6 +148,7 @@ def appointment_visit(resource: dict[str, Any], *, children: dict[str, PatientRe
         status=APPOINTMENT_TO_VISIT[status],
         modality="in_person",
         duration_minutes=duration,
+        site_names=location_names(location),
     )
 
 
@@ -157,6 +182,7 @@ def encounter_visit(
         modality="video" if encounter_class == "VR" else "in_person",
         duration_minutes=duration,
         appointment_id=appointment,
+        site_names=location_names(((resource.get("location") or [{}])[0] or {}).get("location")),
     )
 
 

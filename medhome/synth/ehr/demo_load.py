@@ -6,9 +6,10 @@ sender EHR) — no child, caregiver or visit row is written here directly.
 What an EHR does not send, and a family tells the practice in its own words, is then added
 through the same registration the staff pages use would have: how to reach each caregiver and
 when, transport, culture and strengths, who is the primary contact, a child's preferred name and
-pronouns, special health care needs, the primary care clinician, and which children are
-siblings (one family, as registered at the front desk). Also medhome's own record of the
-preventive visits made (the schedule's "visit" row), and the site each child is seen at.
+pronouns, special health care needs, the primary care clinician, and the family's name.
+Siblings (one caregiver), the preventive-visit row of each completed well-child visit
+(`ehr.completions`) and each visit's site (its Location, by the site's name) come with the
+import itself.
 """
 
 from collections import defaultdict
@@ -38,15 +39,9 @@ from medhome.families.models import (
     Family,
     PanelMembership,
 )
-from medhome.periodicity.engine import VISIT_ROW
-from medhome.periodicity.models import RowCompletion
-from medhome.periodicity.schedule import current_schedule
-from medhome.periodicity.windows import visit_for_day
 from medhome.practices.models import Practice
-from medhome.visits.models import Visit, VisitKind, VisitStatus
 
 from ..generator import Population
-from ..visit_history import _place_at_home_sites as place_at_home_sites
 from . import codes as C
 from .clinic_day import Booking, plan_clinic
 from .export import windows_of, write_export
@@ -81,8 +76,6 @@ CHILD_WORDS = (
     "preferred_name_key",
     "has_special_health_care_needs",
     "primary_clinician_id",
-    "gestational_age_weeks",
-    "gestational_age_days",
 )
 
 
@@ -190,9 +183,6 @@ def load_through_ehr(
         if todays:
             load.siu[practice.name] = send_clinic_day(practice, todays, as_of=as_of, now=now)
     apply_family_words(population, at=now)
-    for practice in practices.values():
-        record_preventive_visits(practice, as_of=as_of, at=now)
-        place_at_home_sites(practice, list(Child.objects.filter(practice=practice)))
     load.seconds = perf_counter() - started
     return load
 
@@ -235,26 +225,26 @@ def apply_family_words(population: Population, *, at: datetime) -> None:
         practice = place.practice
         made = [c for c in population.children if c.practice_id == practice.pk]
         by_mrn = {c.mrn: c for c in Child.objects.filter(practice=practice)}
-        # Siblings: one family, the one the first imported sibling's caregivers joined.
+        # Siblings already share a family (the import's: `ehr.caregivers`); it takes the name
+        # the family gave. The import leaves the family it made for a sibling empty.
         imported_family: dict[UUID, UUID] = {}
-        moved: list[Child] = []
+        changed: list[Child] = []
         for synthetic in made:
             child = by_mrn.get(synthetic.mrn)
             if child is None:
                 continue
-            family = imported_family.setdefault(synthetic.family_id, child.family_id)
+            imported_family.setdefault(synthetic.family_id, child.family_id)
             for name in CHILD_WORDS:
                 setattr(child, name, getattr(synthetic, name))
-            child.family_id = family
-            moved.append(child)
-        Child.objects.bulk_update(moved, ["family_id", *CHILD_WORDS], batch_size=500)
+            changed.append(child)
+        Child.objects.bulk_update(changed, list(CHILD_WORDS), batch_size=500)
         Family.objects.filter(
             practice=practice, children__isnull=True, caregivers__isnull=True
         ).delete()
         for synthetic_family, family_id in imported_family.items():
             name = next(f.name for f in population.families if f.pk == synthetic_family)
             Family.objects.filter(pk=family_id).update(name=name)
-        _caregiver_words(population, practice, imported_family)
+        _caregiver_words(population, practice)
         _panel_history(population, practice, {c.mrn: c for c in made}, by_mrn)
 
 
@@ -286,9 +276,7 @@ def _panel_history(
     )
 
 
-def _caregiver_words(
-    population: Population, practice: Practice, families: Mapping[UUID, UUID]
-) -> None:
+def _caregiver_words(population: Population, practice: Practice) -> None:
     keyed = dict(
         CaregiverIdentifier.objects.filter(
             practice=practice, system=C.CAREGIVER_SYSTEM
@@ -308,7 +296,6 @@ def _caregiver_words(
             continue
         for name in CAREGIVER_WORDS:
             setattr(caregiver, name, getattr(synthetic, name))
-        caregiver.family_id = families.get(synthetic.family_id, caregiver.family_id)
         changed.append(caregiver)
         windows += [
             AvailabilityWindow(
@@ -320,43 +307,6 @@ def _caregiver_words(
             )
             for w in windows_by_caregiver[synthetic.pk]
         ]
-    Caregiver.objects.bulk_update(changed, ["family_id", *CAREGIVER_WORDS], batch_size=500)
+    Caregiver.objects.bulk_update(changed, list(CAREGIVER_WORDS), batch_size=500)
     AvailabilityWindow.objects.filter(practice=practice).delete()
     AvailabilityWindow.objects.bulk_create(windows, batch_size=1000)
-
-
-def record_preventive_visits(practice: Practice, *, as_of: date, at: datetime) -> int:
-    """The schedule's "visit" row for each completed well-child visit (medhome's own record of
-    the visit, as `timeline` writes it for a visit recorded by hand)."""
-    schedule = current_schedule(as_of)
-    done = set(
-        RowCompletion.objects.filter(practice=practice, row=VISIT_ROW).values_list(
-            "child_id", "visit_key"
-        )
-    )
-    tz = ZoneInfo(settings.TIME_ZONE)
-    rows = []
-    visits = Visit.objects.filter(
-        practice=practice, kind=VisitKind.WELL_CHILD, status=VisitStatus.COMPLETED
-    ).select_related("child")
-    for visit in visits:
-        day = visit.starts_at.astimezone(tz).date()
-        timed = visit_for_day(visit.child.date_of_birth, day, schedule=schedule)
-        if timed is None or (visit.child_id, timed.key) in done:
-            continue
-        done.add((visit.child_id, timed.key))
-        rows.append(
-            RowCompletion(
-                practice=practice,
-                child_id=visit.child_id,
-                row=VISIT_ROW,
-                visit_key=timed.key,
-                done_on=day,
-                source="visit",
-                source_id=visit.pk,
-                schedule_version=schedule.version,
-                recorded_at=at,
-            )
-        )
-    RowCompletion.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)

@@ -271,6 +271,7 @@ def assert_loaded_through_the_ehr() -> None:
     """The children, caregivers and visits came through the EHR import paths (synth/ehr)."""
     from medhome.ehr.models import Immunization, ImportRun, Observation
     from medhome.families.models import ChildIdentifier, PanelMembership
+    from medhome.periodicity.models import RowCompletion
     from medhome.synth.ehr.codes import MRN_SYSTEM
     from medhome.visits.models import Visit
 
@@ -286,6 +287,16 @@ def assert_loaded_through_the_ehr() -> None:
     assert AvailabilityWindow.objects.exists()
     # The panel's history is the practice's, not the day of the import.
     assert PanelMembership.objects.filter(starts_on__lt=AS_OF).count() > children / 2
+    # What the import now reads itself: gestational age (none refused), each visit's site,
+    # and the preventive-visit row of completed well-child visits.
+    for run in ImportRun.objects.all():
+        assert "gestational_age_out_of_range" not in run.counts["refused"]
+        assert "unknown_code" not in run.counts["refused"]
+    assert Child.objects.filter(gestational_age_weeks__lt=37).exists()
+    assert (
+        not Visit.objects.filter(site__isnull=True).exclude(external_id__startswith="SIU").exists()
+    )
+    assert RowCompletion.objects.filter(row="preventive_visit", source="ehr").exists()
 
 
 @pytest.mark.django_db
