@@ -44,6 +44,7 @@ from medhome.practices.models import Membership, Practice, Site
 from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 from medhome.visits.services import upsert_external_visit
 
+from .completions import refresh_completions
 from .patients import find_child
 
 HANDLED_TRIGGERS = frozenset({"S12", "S13", "S14", "S15", "S26"})
@@ -332,6 +333,12 @@ def apply_siu(*, practice: Practice, parsed: hl7.Message, at: datetime) -> Appli
     except ValidationError as refused:
         # medhome's own sentences (the visit is before the child's birth, …): no PHI.
         raise Malformed(" ".join(refused.messages)) from None
+    if outcome != "unchanged" and (
+        existing == VisitStatus.COMPLETED or status == VisitStatus.COMPLETED
+    ):
+        # A well-child visit the EHR says took place (or no longer did) moves the schedule's
+        # preventive-visit row: the one recomputation the bulk import also uses.
+        refresh_completions(practice=practice, child_ids=[child.pk], at=at)
     return Applied(status=MessageStatus.PROCESSED, outcome=outcome, visit=visit)
 
 

@@ -5,9 +5,11 @@ from uuid import UUID
 
 from django.db import transaction
 
+from medhome.core import clock
 from medhome.families.models import Child
+from medhome.visits.models import Visit, VisitKind
 
-from .engine import ChildFacts, Completion
+from .engine import VISIT_ROW, ChildFacts, Completion
 from .models import RowCompletion, Source
 from .schedule import current_schedule
 from .windows import visit_for_day
@@ -92,4 +94,20 @@ def facts_for(child: Child, *, not_applicable: frozenset[str] = frozenset()) -> 
         not_applicable=not_applicable,
         joined_practice_on=child.created_at.date() if child.created_at else None,
         discharged_on=child.birth_discharged_on,
+    )
+
+
+def record_visit_row(visit: Visit, at: datetime) -> None:
+    """A well-child (or group well-child) visit completed in medhome completes the schedule's
+    preventive-visit row for the visit whose window holds its day (visits.hooks). Visits from
+    the EHR get theirs from ehr.completions."""
+    if visit.kind not in (VisitKind.WELL_CHILD, VisitKind.GROUP) or visit.external_id:
+        return
+    record_completion(
+        child=visit.child,
+        row=VISIT_ROW,
+        done_on=clock.local_date(visit.starts_at),
+        source=Source.VISIT,
+        source_id=visit.pk,
+        recorded_at=at,
     )

@@ -26,6 +26,7 @@ from medhome.families.models import Child
 from medhome.practices.calendar import Calendar, calendar_of
 from medhome.practices.models import Membership, Practice, Site
 
+from . import hooks
 from .models import CancelReason, Modality, Visit, VisitKind, VisitStatus
 from .services import VISIT_OBJECT
 
@@ -302,6 +303,8 @@ def _move(actor: Actor, visit: Visit, to: str, at: datetime, **fields: object) -
             setattr(current, name, value)
         current.save(update_fields=["status", "updated_at", *fields])
         _audit(actor, current, Action.UPDATE, ["status", *fields], at, status=to)
+        if to == VisitStatus.COMPLETED:
+            hooks.visit_completed(current, at)
     visit.refresh_from_db()
     return visit
 

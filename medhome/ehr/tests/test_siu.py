@@ -253,3 +253,20 @@ def test_an_unmatched_schedule_waits_and_is_applied_once_the_patient_arrives(pra
     message.refresh_from_db()
     assert message.status == MessageStatus.PROCESSED
     assert Visit.objects.get().child == child_a
+
+
+def test_a_well_child_visit_the_ehr_completes_completes_the_preventive_visit_row(
+    practice_a, child_a
+):
+    from medhome.periodicity.engine import VISIT_ROW
+    from medhome.periodicity.models import RowCompletion
+
+    apply(practice_a, siu())
+    rows = RowCompletion.objects.filter(child=child_a, row=VISIT_ROW)
+    assert not rows.exists()
+    done_at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+    apply(practice_a, siu("S14", control="2", filler_status="Complete"), at=done_at)
+
+    assert Visit.objects.get().status == "completed"
+    assert rows.get().source == "ehr"
