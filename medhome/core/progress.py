@@ -66,15 +66,24 @@ class Progress:
         stream: IO[str] | None = None,
         log_every: float | None = None,
         terminal: bool | None = None,
+        initial: int = 0,
     ) -> None:
         self.label, self.total, self.unit = label, total, unit
-        self.done = 0
+        # A resumed import starts part-way: the rate counts only what this run does.
+        self.done = self.initial = initial
         self.log_every = LOG_EVERY_SECONDS if log_every is None else log_every
         self.started = self.last_logged = monotonic()
         stream = stream if stream is not None else sys.stderr
         show_bar = is_terminal(stream) if terminal is None else terminal
         self.bar: tqdm | None = (
-            tqdm(total=total, desc=label, unit=f" {unit}", unit_scale=True, file=stream)
+            tqdm(
+                total=total,
+                initial=initial,
+                desc=label,
+                unit=f" {unit}",
+                unit_scale=True,
+                file=stream,
+            )
             if show_bar
             else None
         )
@@ -97,6 +106,10 @@ class Progress:
             self.bar.total = total
             self.bar.refresh()
 
+    def __call__(self, count: int) -> None:
+        """A progress callback (the bulk import calls it with each batch's lines)."""
+        self.advance(count)
+
     def advance(self, count: int = 1) -> None:
         self.done += count
         if self.bar is not None:
@@ -109,7 +122,7 @@ class Progress:
 
     def rate(self, now: float | None = None) -> float:
         elapsed = (now if now is not None else monotonic()) - self.started
-        return self.done / elapsed if elapsed > 0 else 0.0
+        return (self.done - self.initial) / elapsed if elapsed > 0 else 0.0
 
     def status(self, now: float | None = None) -> str:
         """ "FHIR import: 120,000/1,000,000 resources (12.0 %), 5,321/s, about 2 min 45 s left"."""

@@ -16,6 +16,20 @@ def test_a_log_line_says_done_total_rate_and_time_left(caplog: pytest.LogCapture
     assert "about 30 s left" in line
 
 
+def test_a_resumed_run_counts_its_rate_from_where_it_started(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="medhome.progress")
+    progress = Progress(
+        "import", total=1000, unit="lines", terminal=False, log_every=0, initial=600
+    )
+    progress.started -= 10
+    progress(100)  # the bulk import's callback
+    line = caplog.records[-1].getMessage()
+    assert line.startswith("import: 700/1,000 lines (70.0 %), 10/s")
+    assert "about 30 s left" in line
+
+
 def test_without_a_total_it_counts_and_gives_a_rate() -> None:
     progress = Progress("synth", total=None, terminal=False)
     progress.advance(7)

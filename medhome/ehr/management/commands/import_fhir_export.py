@@ -2,22 +2,19 @@
 Bulk Data export. A terminal sees a progress bar (done/total lines, rate, time left); anywhere
 else (cron, a worker) the same figures are logged every 10 seconds. Counts only, never PHI."""
 
-import logging
-import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from medhome.core import clock
 from medhome.core.actor import Actor
+from medhome.core.progress import Progress, raw_stream
 from medhome.ehr.bulk import count_lines, export_files, import_export, latest_running
 from medhome.practices.models import Practice
 
-logger = logging.getLogger("medhome.ehr.import")
 LOG_EVERY_SECONDS = 10.0
 
 
@@ -30,34 +27,6 @@ def find_practice(value: str) -> Practice:
     if len(found) != 1:
         raise CommandError("No single practice has that id or name.")
     return found[0]
-
-
-class Progress:
-    """tqdm on a terminal; a log line every LOG_EVERY_SECONDS otherwise."""
-
-    def __init__(self, *, total: int, done: int, terminal: bool):
-        self.total, self.done, self.started_with = total, done, done
-        self.started = self.logged = time.monotonic()
-        self.bar = tqdm(total=total, initial=done, unit=" lines", disable=not terminal)
-
-    def __call__(self, lines: int) -> None:
-        self.done += lines
-        self.bar.update(lines)
-        now = time.monotonic()
-        if self.bar.disable and now - self.logged >= LOG_EVERY_SECONDS:
-            self.logged = now
-            rate = (self.done - self.started_with) / max(now - self.started, 1e-9)
-            left = (self.total - self.done) / rate if rate else 0
-            logger.info(
-                "FHIR import: %d/%d lines, %.0f lines/s, about %.0f s left",
-                self.done,
-                self.total,
-                rate,
-                left,
-            )
-
-    def close(self) -> None:
-        self.bar.close()
 
 
 class Command(BaseCommand):
@@ -91,7 +60,14 @@ class Command(BaseCommand):
         done = sum(int(n) for n in running.checkpoint.values()) if running else 0
         if running:
             self.stdout.write(f"Resuming import {running.pk} after {done} lines.")
-        progress = Progress(total=count_lines(path), done=done, terminal=sys.stderr.isatty())
+        progress = Progress(
+            "FHIR import",
+            total=count_lines(path),
+            unit="lines",
+            stream=raw_stream(self.stderr),
+            log_every=LOG_EVERY_SECONDS,
+            initial=done,
+        )
         actor = Actor(user=None, practice=chosen, role="ehr_import")
         started = time.monotonic()
         try:
