@@ -246,22 +246,3 @@ def test_moving_checks_the_calendar_and_conflicts_but_not_itself(
     assert refused.value.message_dict["starts_at"] == [
         "Only a booked visit can be moved; this one is “Arrived”."
     ]
-
-
-@pytest.mark.parametrize(("kind", "rows"), [("well_child", 1), ("sick", 0)])
-def test_a_completed_well_child_visit_completes_the_preventive_visit_row(
-    desk, child_a, site_a, clinician_a, kind, rows
-):
-    """visits.hooks: periodicity records the row in the transaction that completes the visit."""
-    from medhome.periodicity.engine import VISIT_ROW
-    from medhome.periodicity.models import RowCompletion
-
-    visit = book(desk, child_a, site_a, clinician_a, kind=kind)
-    later = MONDAY_9 + timedelta(hours=1)
-    booking.mark_arrived(actor=desk, visit=visit, at=later)
-    assert not RowCompletion.objects.filter(child=child_a, row=VISIT_ROW).exists()
-
-    booking.mark_completed(actor=desk, visit=visit, at=later)
-
-    done = RowCompletion.objects.filter(child=child_a, row=VISIT_ROW, source_id=visit.pk)
-    assert done.count() == rows
