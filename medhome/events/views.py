@@ -23,7 +23,7 @@ from medhome.core.requests import AuthedRequest
 from medhome.families.selectors import access_child
 from medhome.families.services import record_chart_opened
 
-from . import selectors, services
+from . import csv_import, selectors, services
 from .forms import CsvUploadForm, EventForm, ResolveForm
 
 MAX_FEED_BYTES = 1_000_000
@@ -107,7 +107,7 @@ def upload_csv(request: AuthedRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = services.import_csv(
+        report = csv_import.import_csv(
             actor=request.actor, file=form.cleaned_data["file"], at=clock.now()
         )
         if report.ok:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from medhome.accounts.roles import Role
-from medhome.events import credentials, selectors, services
+from medhome.events import credentials, csv_import, selectors, services
 from medhome.events.models import CareEvent, InboundMessage, MessageStatus
 from medhome.tasks.models import Task, TaskKind
 from tests import factories
@@ -286,7 +286,7 @@ def test_csv_import_all_or_nothing(practice_a, child_a, editor):
         b"SG-100234,nonsense,2026-03-01,,Mercy,\n"
         b"SG-100234,home_visit,not-a-date,,,\n"
     )
-    report = services.import_csv(actor=editor, file=bad, at=AT)
+    report = csv_import.import_csv(actor=editor, file=bad, at=AT)
     assert [row for row, _error in report.errors] == [3, 4, 5]
     assert not CareEvent.objects.exists()
     good = io.BytesIO(
@@ -294,7 +294,7 @@ def test_csv_import_all_or_nothing(practice_a, child_a, editor):
         b"SG-100234,emergency,2026-03-01 10:00,,Mercy,\n"
         b"SG-100234,home_visit,2026-03-02,,,Nurse visit\n"
     )
-    report = services.import_csv(actor=editor, file=good, at=AT)
+    report = csv_import.import_csv(actor=editor, file=good, at=AT)
     assert report.ok and report.created == 2
     assert transition_tasks(practice_a).count() == 1
 

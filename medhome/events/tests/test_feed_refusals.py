@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from medhome.accounts.roles import Role
-from medhome.events import credentials, services
+from medhome.events import credentials, csv_import, services
 from medhome.events.models import CareEvent, InboundMessage, MessageStatus
 from medhome.events.tests.test_events import AT, adt, encounter, receive
 from tests import factories
@@ -272,7 +272,7 @@ def test_a_csv_facility_too_long_is_refused_with_its_row(practice_a, child_a, ed
         b"SG-100234,emergency,2026-03-02 10:00,," + b"M" * 201 + b",\n"
     )
 
-    report = services.import_csv(actor=editor, file=upload, at=AT)
+    report = csv_import.import_csv(actor=editor, file=upload, at=AT)
 
     assert report.errors == [(3, "The facility is longer than 200 characters.")]
     assert not CareEvent.objects.exists()
