@@ -8,7 +8,7 @@ from medhome.audit.models import AuditEvent
 from medhome.referrals.models import Referral, ReferralMessage
 
 from . import factories
-from .test_tenancy import ROUTES, url_for
+from .url_matrix import ROUTES, url_for
 
 PARTNER_ROUTES = [(name, params) for name, params in ROUTES if name.startswith("referrals:partner")]
 PRACTICE_ROUTES = [

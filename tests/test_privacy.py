@@ -16,7 +16,7 @@ from medhome.families.models import Caregiver, Child, Family
 
 from . import factories
 from .conftest import PHI_B
-from .test_tenancy import ROUTES, url_for
+from .url_matrix import ROUTES, url_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,11 @@ or a new public page, fails the matrix until it is given an entry here.
 
 import re
 import uuid
-from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.urls import reverse
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
@@ -30,288 +27,21 @@ from medhome.visits.models import Visit
 
 from . import factories
 from .conftest import PHI_A, PHI_B
-
-
-def walk(patterns, namespace: str = "", params: tuple[str, ...] = ()) -> Iterator[tuple]:
-    """(qualified name, parameter names) of every URL pattern, resolvers included."""
-    for pattern in patterns:
-        own = tuple(pattern.pattern.regex.groupindex)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, inner.strip(":"), params + own)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield (name if pattern.name else f"<unnamed {pattern.pattern}>", params + own)
-
-
-ROUTES = sorted(set(walk(get_resolver().url_patterns)))
-ROUTES_WITH_IDS = [(name, params) for name, params in ROUTES if params]
-
-# The row of a practice each kind of URL parameter is filled with.
-FILL = {
-    "child_id": lambda rows: rows["child"].pk,
-    "family_id": lambda rows: rows["family"].pk,
-    "caregiver_id": lambda rows: rows["caregiver"].pk,
-    "membership_id": lambda rows: rows["membership"].pk,
-    "uidb64": lambda rows: urlsafe_base64_encode(force_bytes(rows["membership"].user_id)),
-    "token": lambda rows: "cqm9sq-0123456789abcdef0123456789abcdef",  # well-formed, not valid
-    "uidb36": lambda rows: "1z",  # allauth's password-reset link: well-formed, not valid
-    "key": lambda rows: "set-1z-0123456789abcdef",
-    "administration_id": lambda rows: rows["administration"].pk,
-    "alert_id": lambda rows: rows["alert"].pk,
-    "link_id": lambda rows: rows["link"].pk,
-    "referral_id": lambda rows: rows["referral"].pk,
-    "task_id": lambda rows: rows["task"].pk,
-    "event_id": lambda rows: rows["event"].pk,
-    "plan_id": lambda rows: rows["plan"].pk,
-    "member_id": lambda rows: rows["member"].pk,
-    "goal_id": lambda rows: rows["goal"].pk,
-    "action_id": lambda rows: rows["action"].pk,
-    "organization_id": lambda rows: rows["referral"].organization_id,
-    "instrument_key": lambda rows: "phq9",
-    "measure_key": lambda rows: "dev",
-    "visit_id": lambda rows: rows["visit"].pk,
-    "run_id": lambda rows: rows["panel_run"].pk,
-}
-
-# Who of practice A opens a page with ids (default: the pediatrician).
-ROLE_FOR = {
-    "staff:member": Role.PRACTICE_ADMIN,
-    "referrals:curate": Role.CARE_COORDINATOR,
-    "ehr:panel_run": Role.FRONT_DESK,
-    "families:panel_membership": Role.CARE_COORDINATOR,
-}
-# Directory organizations are public reference data shared by every practice: another
-# practice's partner opens (its page shows only the viewer's own notes) and posting changes only
-# the viewer's own practice's notes.
-SHARED_REFERENCE = {"referrals:curate"}
-# Pages named by a measure, not a row: every practice opens the same URL and sees only its own
-# figures and children (tests/test_measures_pages.py checks the figures are the viewer's own).
-OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
-
-# Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
-PUBLIC = {
-    "home": (302, 405, "/accounts/login/"),
-    "healthz": (200, 405, None),
-    "account_login": (200, 200, None),
-    "account_logout": (302, 302, "/accounts/login/"),
-    "accounts:set_password": (200, 200, None),  # a new colleague's one-time link
-    "set_language": (302, 302, "/"),
-    # django-allauth's pages for people who are not logged in: none shows a record.
-    "account_signup": (200, 200, None),  # "sign-up is closed": colleagues are added by an admin
-    "account_reset_password": (200, 200, None),
-    "account_reset_password_done": (200, 405, None),
-    "account_reset_password_from_key": (200, 200, None),  # an invalid link says so
-    "account_reset_password_from_key_done": (200, 405, None),
-    "account_confirm_email": (200, 404, None),
-    "account_email_verification_sent": (200, 405, None),
-    "account_inactive": (200, 405, None),
-    # Steps of a login in progress: without one they go back to the login page.
-    "account_confirm_login_code": (302, 302, "/accounts/login/"),
-    "mfa_authenticate": (302, 302, "/accounts/login/"),
-    # The family's one-time link pages: the token is the key, no login; a wrong one says so.
-    "portal:screening_start": (404, 405, None),
-    "portal:screening_form": (404, 404, None),
-    "portal:screening_done": (404, 405, None),
-    "portal:referral_status": (404, 405, None),
-    # Hospitals' feed: a bearer token per practice, no session (401 without one).
-    "events:feed": (405, 401, None),
-    "portal:plan": (404, 404, None),
-    "portal:plan_goal": (404, 404, None),
-    "portal:plan_print": (404, 405, None),
-}
-
-# What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
-CLINICIAN_GET = {
-    "home": (302, "/practice/"),
-    "account_login": (302, "/practice/"),
-    "account_logout": (200, None),  # asks to confirm; logging out is a POST
-    "account_signup": (302, "/practice/"),
-    "account_confirm_login_code": (302, "/practice/"),
-    "mfa_authenticate": (302, "/practice/"),
-    "account_set_password": (302, "/accounts/password/change/"),  # a password exists
-    # Changing the second factor needs a fresh password (the test logs in without one).
-    "mfa_activate_totp": (
-        302,
-        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F",
-    ),
-    "mfa_generate_recovery_codes": (
-        302,
-        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2Fgenerate%2F",
-    ),
-    "mfa_reauthenticate": (302, "/accounts/reauthenticate/"),
-    # allauth 65.22's reauthentication by e-mailed code: off here (staff confirm with their
-    # password), so asking for a code goes to the password page, and confirming one with none
-    # pending goes back to asking.
-    "account_request_reauthentication_code": (302, "/accounts/reauthenticate/"),
-    "account_confirm_reauthentication_code": (302, "/accounts/reauthenticate/code/"),
-    # No authenticator app is set up yet: nothing to remove or to show.
-    "mfa_deactivate_totp": (404, None),
-    "mfa_view_recovery_codes": (404, None),
-    "mfa_download_recovery_codes": (404, None),
-    "practices:choose": (302, "/children/"),  # a single membership: nothing to choose
-    "families:network": (403, None),  # aggregates are the network analyst's
-    "families:panel_membership": (403, None),  # front desk, coordinator and admin keep the panel
-    "measures:network": (200, None),  # the practice's leaders compare, suppressed
-    "staff:team": (403, None),  # the practice admin's
-    "staff:member": (403, None),
-    "staff:calendar": (403, None),  # the practice admin's
-    "screening:alert_settings": (403, None),  # the practice admin's
-    "set_language": (302, "/"),
-    "screening:start": (405, None),  # a button posts to it
-    "visit_rows:guidance": (405, None),  # forms on the chart post to them
-    "visit_rows:elsewhere": (405, None),
-    "visit_rows:immunization": (405, None),
-    "portal:revoke": (405, None),
-    "referrals:change": (405, None),
-    "referrals:handoff": (405, None),
-    "referrals:revoke": (405, None),
-    "referrals:message": (405, None),
-    "referrals:partner_inbox": (403, None),  # a community organization's page
-    "referrals:partner_detail": (403, None),
-    "referrals:partner_change": (403, None),
-    "tasks:complete": (405, None),
-    "referrals:status_link": (405, None),
-    "events:resolve": (405, None),
-    "events:feed": (405, None),
-    "careplan:add_action": (405, None),
-    "careplan:add_goal": (405, None),
-    "careplan:add_member": (405, None),
-    "careplan:add_note": (405, None),
-    "careplan:create_link": (405, None),
-    "careplan:edit_plan": (405, None),
-    "visits:mark": (405, None),
-    "portal:plan": (404, None),
-    "portal:plan_goal": (404, None),
-    "portal:plan_print": (404, None),
-    "portal:referral_status": (404, None),
-    "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
-    "referrals:settings": (403, None),
-    "referrals:partner_message": (403, None),
-    # The panel spreadsheet is the front desk's and the practice admin's.
-    "ehr:panel_upload": (403, None),
-    "ehr:panel_template": (403, None),
-    "ehr:panel_run": (403, None),
-    # A token that was never issued: the friendly "this link does not work" page.
-    "portal:screening_start": (404, None),
-    "portal:screening_form": (404, None),
-    "portal:screening_done": (404, None),
-}
-
-# Pages that take no POST; every other page with ids answers POST too.
-GET_ONLY = {
-    "measures:dashboard",
-    "measures:export",
-    "measures:network",
-    "measures:detail",
-    "measures:children",
-    "timeline:child",
-    "careplan:plan",
-    "careplan:print",
-    "events:child",
-    "events:detail",
-    "events:unmatched",
-    "home",
-    "healthz",
-    "families:chart",
-    "families:network",
-    "screening:today",
-    "screening:due_list",
-    "screening:alerts",
-    "screening:child",
-    "screening:result",
-    "portal:screening_start",
-    "portal:screening_done",
-    "portal:family_links",
-    "referrals:detail",
-    "referrals:summary",
-    "referrals:list",
-    "referrals:figures",
-    "referrals:partner_inbox",
-    "referrals:partner_detail",
-    "referrals:directory",
-    "tasks:list",
-    "ehr:panel_template",
-    "ehr:panel_run",
-}
-# Pages that take no GET (an action button posts to them).
-POST_ONLY = {
-    "families:panel_membership",
-    "screening:start",
-    "portal:revoke",
-    "referrals:change",
-    "referrals:handoff",
-    "referrals:revoke",
-    "referrals:message",
-    "referrals:partner_change",
-    "referrals:partner_message",
-    "tasks:complete",
-    "referrals:status_link",
-    "events:resolve",
-    "careplan:add_action",
-    "careplan:add_goal",
-    "careplan:add_member",
-    "careplan:add_note",
-    "careplan:create_link",
-    "careplan:edit_plan",
-    "visits:mark",
-    "visit_rows:guidance",
-    "visit_rows:elsewhere",
-    "visit_rows:immunization",
-}
-# A community organization's pages: practice staff are refused (403) before any row is read;
-# tests/test_partner_isolation.py sweeps them with organizations' own users.
-PARTNER_PAGES = {
-    "referrals:partner_inbox",
-    "referrals:partner_detail",
-    "referrals:partner_change",
-    "referrals:partner_message",
-}
-
-CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
-
-
-def url_for(name: str, params: tuple[str, ...], rows: dict) -> str:
-    if name.startswith("<unnamed"):
-        pytest.fail(f"URL pattern {name} has no name: name it and give it an access-matrix entry")
-    unknown = [param for param in params if param not in FILL]
-    if unknown:
-        pytest.fail(f"{name}: the access matrix does not know how to fill {unknown}; add to FILL")
-    return reverse(name, kwargs={param: FILL[param](rows) for param in params})
-
-
-def payload_for(name: str, rows: dict) -> dict:
-    """A POST that would be valid for the page, so only the access check can stop it."""
-    if name == "families:edit_child":
-        return factories.child_form_data_of(rows["child"], preferred_name="Changed")
-    if name == "families:add_child":
-        return factories.child_form_data(mrn="NEW-1")
-    if name == "families:add_caregiver":
-        return factories.caregiver_form_data(given_name="Intruder")
-    if name == "families:edit_preferences":
-        return factories.preferences_form_data(rows["caregiver"], strengths="Changed")
-    if name == "staff:member":
-        return {"role": Role.NETWORK_ANALYST}  # no is_active: would remove the access
-    if name == "families:panel_membership":
-        return {"action": "end", "ends_on": "2026-01-02", "end_reason": "moved"}
-    if name == "screening:start":
-        return {"instrument": "phq9:caregiver", "mode": "tablet", "override_reason": "Asked"}
-    if name == "screening:administer":
-        return {"item-1": "LA6571-9", "action": "submit"}
-    if name == "visit_rows:guidance":
-        return {"topic": ["safety"]}
-    if name == "visit_rows:elsewhere":
-        return {"row": "oral_health", "place": "wic", "done_on": "2025-01-02"}
-    if name == "visit_rows:immunization":
-        return {"outcome": "declined"}
-    if name == "screening:acknowledge":
-        return {"action_taken": "Called the family, safety plan made."}
-    if name == "accounts:set_password":
-        return {
-            "new_password1": "an-attacker-passphrase",
-            "new_password2": "an-attacker-passphrase",
-        }
-    return {}
+from .url_matrix import (
+    CLINICIAN_GET,
+    CSRF_TOKEN,
+    GET_ONLY,
+    OWN_PRACTICE_FIGURES,
+    PARTNER_PAGES,
+    POST_ONLY,
+    PUBLIC,
+    ROLE_FOR,
+    ROUTES,
+    ROUTES_WITH_IDS,
+    SHARED_REFERENCE,
+    payload_for,
+    url_for,
+)
 
 
 def practice_row_counts(practice) -> dict[str, int]:
