@@ -48,10 +48,11 @@ from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 5000
+COMPLETIONS_CHUNK = 2000  # children whose schedule rows are recomputed per transaction
 # What ehr.completions reads: the child's birth date (Patient), its visits (Appointment,
-# Encounter: the preventive-visit row), observations, immunizations and procedures. The other
-# types' batches complete nothing, so their children are not recomputed: each child's schedule
-# once per such file, not once per file of the export.
+# Encounter: the preventive-visit row), observations, immunizations and procedures. Children
+# touched by these types' lines have their schedule rows recomputed once, after the last file
+# (recomputing after each file did it up to six times a child).
 COMPLETING_TYPES = frozenset(
     {"Patient", "Appointment", "Encounter", "Immunization", "Observation", "Procedure"}
 )
@@ -135,6 +136,7 @@ def import_export(
     the records and audit events, `now` (the command's clock) the run's end; `workers`
     processes validate the resources (0: this one)."""
     run = latest_running(practice, directory.name)
+    resumed = run is not None
     if run is None:
         run = ImportRun.objects.create(
             practice=practice,
@@ -146,6 +148,7 @@ def import_export(
     else:
         logger.info("import %s resumes after its checkpoint", run.pk)
     child_ids: set[Any] = set()
+    completing: set[Any] = set()  # children whose schedule rows the lines may change
     # The workers validate the next batch while this one is written, once batches show new
     # resources (a re-import's unchanged lines are never validated).
     new_resources = False
@@ -168,12 +171,16 @@ def import_export(
                         validator=validator,
                     )
                     save_batch(run, path.name, batch[-1][0], result)
-                    if path.stem in COMPLETING_TYPES:
-                        refresh_completions(practice=practice, child_ids=result.child_ids, at=at)
                 child_ids |= result.child_ids
+                if path.stem in COMPLETING_TYPES:
+                    completing |= result.child_ids
                 new_resources = result.counts["unchanged"] * 2 < len(batch)
                 if progress is not None:
                     progress(len(batch))
+    if resumed:
+        # The killed process's children are not known here: every child the EHR sent.
+        completing = set(ehr_children(practice))
+    refresh_completions(practice=practice, child_ids=completing, at=at)
     run.status = ImportStatus.DONE
     run.finished_at = now() if now is not None else at
     run.save(update_fields=["status", "finished_at"])
@@ -337,7 +344,23 @@ def save_batch(run: ImportRun, file: str, last_line: int, result: BatchResult) -
     run.save(update_fields=["counts", "checkpoint"])
 
 
+def ehr_children(practice: Practice) -> Iterator[Any]:
+    return (
+        ChildIdentifier.objects.for_practice(practice)
+        .filter(system=PATIENT_ID_SYSTEM)
+        .values_list("child_id", flat=True)
+        .distinct()
+        .iterator()
+    )
+
+
 def refresh_completions(*, practice: Practice, child_ids: set[Any], at: datetime) -> None:
-    """The schedule rows the batch's records complete: its one call site."""
-    if child_ids:
-        completions.refresh_completions(practice=practice, child_ids=sorted(child_ids), at=at)
+    """The schedule rows the run's records complete: its one call site, after every file's
+    lines are in (so a run killed here resumes with nothing left to read and comes back to
+    it), one transaction per chunk of children."""
+    ordered = sorted(child_ids)
+    for start in range(0, len(ordered), COMPLETIONS_CHUNK):
+        with transaction.atomic():
+            completions.refresh_completions(
+                practice=practice, child_ids=ordered[start : start + COMPLETIONS_CHUNK], at=at
+            )

@@ -83,7 +83,7 @@ class Schedule:
     def _rows_by_key(self) -> dict[str, Row]:
         return {r.key: r for r in self.rows}
 
-    @property
+    @cached_property
     def timed_visits(self) -> tuple[Visit, ...]:
         """The visits that have a window, in order (all but prenatal)."""
         return tuple(v for v in self.visits if v.nominal is not None)

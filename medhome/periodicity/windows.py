@@ -88,8 +88,12 @@ def overdue_from(birth_date: date, visit: Visit, rules: Rules) -> date:
     """Nominal age + grace: 14 days under 12 months, 30 days from 12 months
     (docs/clinical-rules.md#due-and-overdue)."""
     assert visit.nominal is not None
+    return _overdue_from(age_date(birth_date, visit.nominal), visit, rules)
+
+
+def _overdue_from(nominal: date, visit: Visit, rules: Rules) -> date:
     grace = rules.grace_days_under_12_months if visit.is_infant else rules.grace_days_from_12_months
-    return age_date(birth_date, visit.nominal) + timedelta(days=grace)
+    return nominal + timedelta(days=grace)
 
 
 def window_of(
@@ -116,12 +120,24 @@ def windows_for(
     rules: Rules | None = None,
     discharged_on: date | None = None,
 ) -> list[tuple[Visit, Window]]:
-    """Every timed visit of the schedule with its window, in order."""
+    """Every timed visit of the schedule with its window, in order: `window_of` for each, with
+    each opening day computed once (a window closes when the next opens). The due list and the
+    EHR import call this for every child, so it is on their hot path."""
     rules = rules or current_rules()
-    return [
-        (v, window_of(birth_date, v, schedule=schedule, rules=rules, discharged_on=discharged_on))
-        for v in schedule.timed_visits
-    ]
+    timed = schedule.timed_visits
+    opens = [opens_on(birth_date, v, rules, discharged_on=discharged_on) for v in timed]
+    windows = []
+    for position, visit in enumerate(timed):
+        assert visit.nominal is not None
+        nominal = age_date(birth_date, visit.nominal)
+        if position + 1 < len(timed):
+            closes = opens[position + 1]
+        else:
+            closes = add_months(birth_date, visit.nominal.months + 12)
+        windows.append(
+            (visit, Window(opens[position], closes, nominal, _overdue_from(nominal, visit, rules)))
+        )
+    return windows
 
 
 def visit_for_day(

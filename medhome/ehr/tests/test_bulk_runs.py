@@ -155,27 +155,63 @@ def test_command_prints_the_summary(practice_a, tmp_path):
     assert importer(practice_a).role == "ehr_import"
 
 
-def test_completions_are_refreshed_only_after_the_types_they_read(
-    practice_a, tmp_path, monkeypatch
-):
+def recorded_refreshes(monkeypatch):
     refreshed = []
     monkeypatch.setattr(
         bulk.completions,
         "refresh_completions",
-        lambda **kwargs: refreshed.append(len(kwargs["child_ids"])),
+        lambda **kwargs: refreshed.append(sorted(kwargs["child_ids"])),
     )
-    condition = {
-        "resourceType": "Condition",
-        "id": "c1",
-        "clinicalStatus": {"coding": [{"code": "active"}]},
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001"}]},
-        "subject": P1,
-    }
+    return refreshed
+
+
+CONDITION = {
+    "resourceType": "Condition",
+    "id": "c1",
+    "clinicalStatus": {"coding": [{"code": "active"}]},
+    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001"}]},
+    "subject": P1,
+}
+
+
+def test_completions_are_refreshed_once_after_the_last_file(practice_a, tmp_path, monkeypatch):
+    refreshed = recorded_refreshes(monkeypatch)
     files = {
         "Patient": [patient()],
-        "Condition": [condition],
+        "Condition": [CONDITION],
         "Observation": [observation("o1", "29463-7", 5, "kg")],
     }
-    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    result = run_import(practice_a, write_export(tmp_path / "e", files), batch_lines=1)
     assert result.counts["imported"] == 3
-    assert refreshed == [1, 1]  # after Patient and Observation, not Condition
+    assert refreshed == [[Child.objects.get().pk]]  # once, not after each file or batch
+
+
+def test_lines_that_complete_nothing_refresh_no_child(practice_a, tmp_path, monkeypatch):
+    run_import(practice_a, write_export(tmp_path / "p", {"Patient": [patient()]}))
+    refreshed = recorded_refreshes(monkeypatch)
+    result = run_import(practice_a, write_export(tmp_path / "c", {"Condition": [CONDITION]}))
+    assert result.counts["imported"] == 1
+    assert refreshed == []
+
+
+def test_a_resumed_import_refreshes_the_children_of_the_killed_part(
+    practice_a, tmp_path, monkeypatch
+):
+    files = {"Patient": [patient()], "Condition": [CONDITION]}
+    export = write_export(tmp_path / "e", files)
+    real = bulk.process_batch
+
+    def crash_on_conditions(**kwargs):
+        if kwargs["kind"] == "Condition":
+            raise RuntimeError("killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(bulk, "process_batch", crash_on_conditions)
+    with pytest.raises(RuntimeError):
+        run_import(practice_a, export)
+    monkeypatch.setattr(bulk, "process_batch", real)
+    refreshed = recorded_refreshes(monkeypatch)
+    run_import(practice_a, export)
+    # The Patient file was done before the kill and the Condition file completes nothing:
+    # the child is refreshed all the same.
+    assert refreshed == [[Child.objects.get().pk]]

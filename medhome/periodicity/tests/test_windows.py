@@ -4,7 +4,7 @@ import pytest
 
 from medhome.periodicity.rules import current_rules
 from medhome.periodicity.schedule import current_schedule
-from medhome.periodicity.windows import add_months, visit_for_day, windows_for
+from medhome.periodicity.windows import add_months, visit_for_day, window_of, windows_for
 
 ON = date(2026, 11, 23)
 DAY = timedelta(days=1)
@@ -36,6 +36,19 @@ def test_every_window_edge(birth: date) -> None:
         assert (next_day.key if next_day else None) == after
         if position:
             assert windows[position - 1][1].closes == window.opens  # contiguous
+
+
+@pytest.mark.parametrize("birth", BIRTHS)
+@pytest.mark.parametrize("discharge_day", [None, 1, 3, 9])
+def test_windows_for_is_window_of_each_visit(birth: date, discharge_day: int | None) -> None:
+    schedule, rules = current_schedule(ON), current_rules()
+    discharged_on = None if discharge_day is None else birth + timedelta(days=discharge_day)
+    windows = windows_for(birth, schedule=schedule, rules=rules, discharged_on=discharged_on)
+    assert [v for v, _ in windows] == list(schedule.timed_visits)
+    for visit, window in windows:
+        assert window == window_of(
+            birth, visit, schedule=schedule, rules=rules, discharged_on=discharged_on
+        )
 
 
 def test_window_table_for_one_birth() -> None:
