@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from medhome.core import lookups  # noqa: F401 - registers `__any_of`
         from medhome.core.sqlite_functions import memoize_date_functions
 
         connection_created.connect(memoize_date_functions, dispatch_uid="memoize_date_functions")

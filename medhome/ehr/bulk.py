@@ -307,7 +307,7 @@ class Context:
         ids = {patient_id(patient_reference(line.resource)) for line in lines} - {""}
         rows = (
             ChildIdentifier.objects.for_practice(self.practice)
-            .filter(system=PATIENT_ID_SYSTEM, value__in=ids)
+            .filter(system=PATIENT_ID_SYSTEM, value__any_of=ids)
             .values_list("value", "child_id", "child__date_of_birth")
         )
         return {value: PatientRef(child_id, born) for value, child_id, born in rows}

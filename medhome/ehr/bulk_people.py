@@ -51,7 +51,7 @@ def _run(
     digests = {
         d.source_key: d
         for d in SourceDigest.objects.for_practice(context.practice).filter(
-            resource_type=kind, source_key__in=[line.key for line in lines]
+            resource_type=kind, source_key__any_of=[line.key for line in lines]
         )
     }
     changed = [
@@ -269,7 +269,7 @@ def _booked(context: "Context", shared: dict[str, Any], lines: list["Line"]) -> 
         }
         digests = dict(
             SourceDigest.objects.for_practice(context.practice)
-            .filter(resource_type="Appointment", resource_id__in=named)
+            .filter(resource_type="Appointment", resource_id__any_of=named)
             .values_list("resource_id", "object_id")
         )
         visits = {

@@ -1,14 +1,18 @@
 """A batch of one EHR-record resource type (Coverage, Immunization, Observation, Procedure,
 Condition, AllergyIntolerance, MedicationStatement) written set-wise: one query for the batch's
 existing keys and hashes, then bulk inserts, updates and deletes, and the audit events appended
-together (`audit.services.record_many`)."""
+together (`audit.services.record_many`): one event per child and batch, on the child's record,
+naming the rows created, updated (with the fields that changed) and removed."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
-from medhome.core.copy import insert_rows, update_rows
+from medhome.core.copy import insert_values, update_rows
+from medhome.families.services import CHILD_OBJECT
 
 from . import payers
 from .fhir_in import RECORD_TYPES
@@ -38,7 +42,7 @@ def import_records(
     existing: dict[str, dict[str, tuple[Any, str]]] = defaultdict(dict)
     rows = (
         model.objects.for_practice(context.practice)
-        .filter(source_key__in=keys)
+        .filter(source_key__any_of=keys)
         .values_list("source_key", "id", "content_hash")
     )
     for key, pk, digest in rows:
@@ -85,11 +89,10 @@ def _write(
     context: "Context",
     result: "BatchResult",
 ) -> None:
-    creates: list[EhrRecord] = []
+    creates: list[dict[str, Any]] = []
     updates: dict[Any, tuple[dict[str, Any], str, Any]] = {}  # pk → (values, hash, child)
     deletes: list[tuple[Any, Any]] = []  # (pk, child)
-    audit: list[Entry] = []
-    kind = object_type(model)
+    changes: dict[Any, _Changes] = defaultdict(_Changes)  # by child
     for base, (line, found) in mapped.items():
         had = existing.get(base, {})
         wanted = {base + suffix: values for suffix, values in found.rows}
@@ -97,18 +100,19 @@ def _write(
             if key in had:
                 updates[had[key][0]] = (values, line.hash, found.child_id)
             else:
-                row = model(
-                    practice_id=context.practice.pk,
-                    child_id=found.child_id,
-                    source_key=key,
-                    content_hash=line.hash,
-                    imported_at=context.at,
-                    **values,
+                pk = uuid4()
+                creates.append(
+                    {
+                        "id": pk,
+                        "practice_id": context.practice.pk,
+                        "child_id": found.child_id,
+                        "source_key": key,
+                        "content_hash": line.hash,
+                        "imported_at": context.at,
+                        **values,
+                    }
                 )
-                creates.append(row)
-                audit.append(
-                    Entry(Action.CREATE, kind, row.pk, _detail(found.child_id, sorted(values)))
-                )
+                changes[found.child_id].created.append(str(pk))
         deletes += [(pk, found.child_id) for key, (pk, _h) in had.items() if key not in wanted]
         if not found.rows:
             result.counts["withdrawn"] += 1
@@ -118,15 +122,21 @@ def _write(
             result.counts["imported"] += 1
         result.child_ids.add(found.child_id)
     if updates:
-        audit += _update(model, updates, context)
+        _update(model, updates, context, changes)
     if deletes:
         model.objects.filter(practice=context.practice, pk__in=[pk for pk, _c in deletes]).delete()
-        audit += [
-            Entry(Action.UPDATE, kind, pk, {**_detail(child, []), "removed": True})
-            for pk, child in deletes
-        ]
-    insert_rows(model, creates)
-    record_many(actor=context.actor, entries=audit, at=context.at, practice=context.practice)
+        for pk, child_id in deletes:
+            changes[child_id].removed.append(str(pk))
+    insert_values(model, creates)
+    record_many(
+        actor=context.actor,
+        entries=[
+            Entry(Action.UPDATE, CHILD_OBJECT, child_id, done.detail(object_type(model)))
+            for child_id, done in changes.items()
+        ],
+        at=context.at,
+        practice=context.practice,
+    )
     if model is Coverage:
         payers.apply_payers(
             practice=context.practice,
@@ -140,11 +150,30 @@ def _write(
         )
 
 
+@dataclass
+class _Changes:
+    """What a batch did to one child's EHR rows of one type: row ids (and changed field
+    names), never values."""
+
+    created: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+    def detail(self, kind: str) -> dict[str, Any]:
+        done: dict[str, Any] = {"ehr": kind, "source": "ehr"}
+        for name in ("created", "updated", "removed"):
+            if getattr(self, name):
+                done[name] = getattr(self, name)
+        return done
+
+
 def _update(
-    model: type[EhrRecord], updates: dict[Any, tuple[dict[str, Any], str, Any]], context: "Context"
-) -> list[Entry]:
+    model: type[EhrRecord],
+    updates: dict[Any, tuple[dict[str, Any], str, Any]],
+    context: "Context",
+    changes: dict[Any, _Changes],
+) -> None:
     """Rows whose resource changed: the fields that differ are set and named in the audit."""
-    entries = []
     rows = model.objects.filter(practice=context.practice).in_bulk(list(updates))
     fields: set[str] = {"content_hash", "imported_at", "child_id"}
     for pk, row in rows.items():
@@ -155,21 +184,9 @@ def _update(
             setattr(row, name, values[name])
         fields.update(values)
         row.content_hash, row.imported_at = digest, context.at
-        entries.append(
-            Entry(
-                Action.UPDATE,
-                object_type(model),
-                pk,
-                _detail(child_id, [n.removesuffix("_id") for n in differ]),
-            )
-        )
+        changes[child_id].updated[str(pk)] = [n.removesuffix("_id") for n in differ]
     update_rows(
         model,
         list(rows.values()),
         sorted(f.removesuffix("_id") if f == "child_id" else f for f in fields),
     )
-    return entries
-
-
-def _detail(child_id: Any, fields: list[str]) -> dict[str, Any]:
-    return {"child": str(child_id), "fields": fields, "source": "ehr"}

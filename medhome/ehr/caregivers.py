@@ -118,7 +118,7 @@ class _Known:
         by_identifier = {
             (system, value): caregiver_id
             for system, value, caregiver_id in CaregiverIdentifier.objects.for_practice(practice)
-            .filter(value__in=values)
+            .filter(value__any_of=values)
             .values_list("system", "value", "caregiver_id")
         }
         ids = list(set(by_identifier.values()))

@@ -264,23 +264,23 @@ def _batch_records(practice: Practice, ids: list[UUID]) -> dict[UUID, Records]:
     immunizations: dict[UUID, list[tuple[str, date]]] = defaultdict(list)
     procedures: dict[UUID, list[tuple[str, date]]] = defaultdict(list)
     for child_id, kind, code, result, day in Observation.objects.filter(
-        practice=practice, child_id__in=ids
+        practice=practice, child_id__any_of=ids
     ).values_list("child_id", "kind", "code", "interpretation", "effective_on"):
         observations[child_id].append((kind, code.strip(), result.strip().lower(), day))
     # "not-done" (refused, contraindicated) is kept on the chart and never counted.
     for child_id, cvx, day in Immunization.objects.filter(
-        practice=practice, child_id__in=ids, status="completed"
+        practice=practice, child_id__any_of=ids, status="completed"
     ).values_list("child_id", "cvx", "given_on"):
         immunizations[child_id].append((cvx, day))
     for child_id, code, day in Procedure.objects.filter(
-        practice=practice, child_id__in=ids
+        practice=practice, child_id__any_of=ids
     ).values_list("child_id", "code", "performed_on"):
         procedures[child_id].append((code.strip(), day))
     well_visits: dict[UUID, list[tuple[UUID, date]]] = defaultdict(list)
     for child_id, visit_id, starts_at in (
         Visit.objects.filter(
             practice=practice,
-            child_id__in=ids,
+            child_id__any_of=ids,
             kind=VisitKind.WELL_CHILD,
             status=VisitStatus.COMPLETED,
         )
@@ -322,7 +322,7 @@ def refresh_completions(
     rules = current_completion_rules()
     table = dose_table()
     children = list(
-        Child.objects.filter(practice=practice, pk__in=ids).values_list(
+        Child.objects.filter(practice=practice, pk__any_of=ids).values_list(
             "pk", "date_of_birth", "birth_discharged_on"
         )
     )
@@ -339,7 +339,7 @@ def refresh_completions(
         detail,
         source_id,
     ) in RowCompletion.objects.filter(
-        practice=practice, child_id__in=ids, source=Source.EHR
+        practice=practice, child_id__any_of=ids, source=Source.EHR
     ).values_list(
         "pk",
         "child_id",

@@ -185,14 +185,14 @@ class _Known:
         retired: set[tuple[object, str]] = set()
         for system, value, child_id, is_retired in (
             ChildIdentifier.objects.for_practice(practice)
-            .filter(value__in=values | mrns)
+            .filter(value__any_of=values | mrns)
             .values_list("system", "value", "child_id", "retired")
         ):
             by_identifier[(system, value)] = child_id
             if is_retired:
                 retired.add((child_id, value))
         by_mrn = dict(
-            Child.objects.for_practice(practice).filter(mrn__in=mrns).values_list("mrn", "id")
+            Child.objects.for_practice(practice).filter(mrn__any_of=mrns).values_list("mrn", "id")
         )
         ids = {*by_identifier.values(), *by_mrn.values()}
         children = Child.objects.for_practice(practice).in_bulk(list(ids)) if ids else {}

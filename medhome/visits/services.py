@@ -191,7 +191,7 @@ def upsert_external_visits(
             visit.external_id: visit
             for visit in Visit.objects.for_practice(practice)
             .select_for_update()
-            .filter(external_id__in=[visits[i].external_id for i in taken])
+            .filter(external_id__any_of=[visits[i].external_id for i in taken])
         }
         created: list[Visit] = []
         updated: list[Visit] = []

@@ -82,8 +82,11 @@ def test_a_changed_resource_updates_and_is_audited(practice_a, tmp_path):
     assert result.counts["updated"] == 1
     row = Observation.objects.get(source_key="Observation/o2")
     assert str(row.value) == "9.500"
-    event = AuditEvent.objects.for_object("ehr_observation", row.pk).order_by("-sequence").first()
-    assert (event.action, event.detail["fields"]) == ("update", ["value"])
+    event = AuditEvent.objects.for_object("child", row.child_id).order_by("-sequence").first()
+    assert (event.action, event.detail) == (
+        "update",
+        {"ehr": "ehr_observation", "source": "ehr", "updated": {str(row.pk): ["value"]}},
+    )
     assert verify_chain(practice_a) == []
 
 
@@ -111,7 +114,14 @@ def test_a_killed_import_resumes_after_its_checkpoint(practice_a, tmp_path, monk
     assert result.run.pk == run.pk and result.run.status == "done"
     assert Observation.objects.count() == 5
     assert result.counts["imported"] == 8 and result.counts["unchanged"] == 0
-    assert AuditEvent.objects.filter(object_type="ehr_observation").count() == 5
+    created = [
+        pk
+        for event in AuditEvent.objects.filter(detail__ehr="ehr_observation")
+        for pk in event.detail["created"]
+    ]
+    assert sorted(created) == sorted(
+        str(pk) for pk in Observation.objects.values_list("pk", flat=True)
+    )
     assert verify_chain(practice_a) == []
 
 

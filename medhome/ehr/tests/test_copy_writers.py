@@ -1,0 +1,63 @@
+"""core.copy's bulk writers and `__any_of` (core.lookups) give what the ORM's own calls would, on
+either database (tried on an EHR table)."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from medhome.core.copy import insert_values, update_rows
+from medhome.ehr.models import Allergy
+
+pytestmark = pytest.mark.django_db
+AT = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)
+
+
+def allergy(child, key, **values):
+    return {
+        "id": uuid4(),
+        "practice_id": child.practice_id,
+        "child_id": child.pk,
+        "source_key": key,
+        "content_hash": "h",
+        "imported_at": AT,
+        "display": "Peanut",
+        **values,
+    }
+
+
+def test_insert_values_writes_given_values_and_defaults(child_a):
+    rows = [allergy(child_a, "a1", criticality="high"), allergy(child_a, "a2")]
+    insert_values(Allergy, rows)
+    first, second = (Allergy.objects.get(pk=row["id"]) for row in rows)
+    assert (first.criticality, first.clinical_status, first.no_known_allergy) == (
+        "high",
+        "active",
+        False,
+    )
+    assert (second.source_key, second.criticality) == ("a2", "")
+
+
+def test_insert_values_refuses_a_field_the_model_does_not_have(child_a):
+    with pytest.raises(ValueError, match="no field colour"):
+        insert_values(Allergy, [allergy(child_a, "a1", colour="red")])
+    assert not Allergy.objects.exists()
+
+
+def test_update_rows_writes_only_the_named_fields(child_a):
+    insert_values(Allergy, [allergy(child_a, "a1")])
+    row = Allergy.objects.get()
+    row.display, row.criticality = "Egg", "low"
+    update_rows(Allergy, [row], ["display"])
+    row.refresh_from_db()
+    assert (row.display, row.criticality) == ("Egg", "")
+
+
+def test_any_of_matches_like_in(child_a):
+    insert_values(Allergy, [allergy(child_a, f"k{n}") for n in range(5)])
+    wanted = ["k1", "k3", "missing"]
+    assert sorted(
+        Allergy.objects.filter(source_key__any_of=wanted).values_list("source_key", flat=True)
+    ) == ["k1", "k3"]
+    assert Allergy.objects.filter(child_id__any_of=[child_a.pk]).count() == 5
+    assert not Allergy.objects.filter(source_key__any_of=[]).exists()
