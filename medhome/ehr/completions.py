@@ -25,6 +25,7 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
+from medhome.core.copy import insert_values
 from medhome.families.models import Child
 from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion, Source
@@ -354,7 +355,7 @@ def refresh_completions(
         existing[child_id][kept] = pk
 
     stale: list[UUID] = []
-    fresh: list[RowCompletion] = []
+    fresh: list[dict[str, object]] = []
     changes: list[tuple[UUID, list[str], list[str]]] = []
     for child_id, birth_date, discharged_on in children:
         wanted = completions_from_records(
@@ -372,25 +373,25 @@ def refresh_completions(
             continue
         stale += [have[w] for w in removed]
         fresh += [
-            RowCompletion(
-                practice=practice,
-                child_id=child_id,
-                row=w.row,
-                visit_key=w.visit_key,
-                done_on=w.done_on,
-                next_step_pending=w.next_step_pending,
-                source=Source.EHR,
-                source_detail=w.source_detail,
-                source_id=w.source_id,
-                schedule_version=schedule.version,
-                recorded_at=at,
-            )
+            {
+                "practice_id": practice.pk,
+                "child_id": child_id,
+                "row": w.row,
+                "visit_key": w.visit_key,
+                "done_on": w.done_on,
+                "next_step_pending": w.next_step_pending,
+                "source": Source.EHR,
+                "source_detail": w.source_detail,
+                "source_id": w.source_id,
+                "schedule_version": schedule.version,
+                "recorded_at": at,
+            }
             for w in added
         ]
         changes.append((child_id, [_label(w) for w in added], sorted(_label(w) for w in removed)))
     if stale:
         RowCompletion.objects.filter(pk__in=stale).delete()
-    RowCompletion.objects.bulk_create(fresh, batch_size=2000)
+    insert_values(RowCompletion, fresh)
     # Row and visit keys only: medhome's words, no PHI. One locked step for the batch.
     record_many(
         actor=actor,
