@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from medhome.core.actor import Actor
-from medhome.core.copy import insert_rows
+from medhome.core.copy import insert_values
 from medhome.practices.models import Practice
 
 from .models import Action, AuditChainHead, AuditEvent
@@ -57,7 +57,10 @@ def record(
 ) -> AuditEvent:
     """Append one event to the practice's chain, inside the caller's transaction."""
     entry = Entry(action=action, object_type=object_type, object_id=object_id, detail=detail or {})
-    return record_many(actor=actor, entries=[entry], at=at, practice=practice)[0]
+    with transaction.atomic():
+        event = AuditEvent(**_chained(actor, [entry], at, practice)[0])
+        event.save()
+    return event
 
 
 def record_many(
@@ -66,50 +69,78 @@ def record_many(
     entries: Sequence[Entry],
     at: datetime,
     practice: Practice | None = None,
-) -> list[AuditEvent]:
+) -> int:
     """Append several events to the practice's chain in one locked step, inside the caller's
-    transaction: the head is locked and moved once and the rows are inserted together, so a
-    bulk import audits thousands of changes without a round trip each. The chain is the one
-    `record` writes, link by link (`verify_chain` cannot tell them apart)."""
+    transaction, and return how many: the head is locked and moved once and the rows are
+    inserted together (COPY on PostgreSQL, from plain values), so a bulk import audits
+    thousands of changes without a round trip each. The chain is the one `record` writes, link
+    by link (`verify_chain` cannot tell them apart)."""
+    if not entries:
+        return 0
+    with transaction.atomic():
+        insert_values(AuditEvent, _chained(actor, entries, at, practice))
+    return len(entries)
+
+
+def _chained(
+    actor: Actor, entries: Sequence[Entry], at: datetime, practice: Practice | None
+) -> list[dict[str, Any]]:
+    """The events' rows, linked to the head of the chain, which is locked and moved past them
+    (the caller writes the rows in the same transaction)."""
     practice = practice or actor.practice
     if practice is None:
         raise ValueError("an audit event needs a practice")
-    if not entries:
-        return []
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(practice=practice)
-        user = actor.user if getattr(actor.user, "pk", None) else None
-        label = str(user) if user else actor.role or "system"
-        sequence, previous = head.sequence, head.hash
-        events = []
-        for entry in entries:
-            sequence += 1
-            # Ids rather than objects: a related object's descriptor costs more than the
-            # rest of the row (a bulk import appends thousands).
-            event = AuditEvent(
-                practice_id=practice.pk,
-                sequence=sequence,
-                at=at,
-                actor_id=user.pk if user else None,
-                actor_label=label,
-                role=actor.role,
-                action=entry.action,
-                object_type=entry.object_type,
-                object_id=str(entry.object_id or ""),
-                request_id=actor.request_id,
-                detail=entry.detail,
-                previous_hash=previous,
-            )
-            event.hash = event_hash(previous_hash=previous, fields=hashed_fields(event))
-            previous = event.hash
-            events.append(event)
-        if len(events) == 1:
-            events[0].save()
-        else:
-            insert_rows(AuditEvent, events)  # COPY on PostgreSQL: no ids back
-        head.sequence, head.hash = sequence, previous
-        head.save(update_fields=["sequence", "hash"])
-    return events
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(practice=practice)
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    # The same for every event of the batch, as `hashed_fields` reads them back.
+    shared = {
+        "practice_id": practice.pk,
+        "at": at,
+        "actor_id": user.pk if user else None,
+        "actor_label": str(user) if user else actor.role or "system",
+        "role": actor.role,
+        "request_id": actor.request_id,
+    }
+    hashed_shared = {
+        "practice": str(practice.pk),
+        "at": at.isoformat(),
+        "actor": shared["actor_id"],
+        "actor_label": shared["actor_label"],
+        "role": actor.role,
+        "request_id": actor.request_id,
+    }
+    sequence, previous = head.sequence, head.hash
+    rows = []
+    for entry in entries:
+        sequence += 1
+        object_id = str(entry.object_id or "")
+        digest = event_hash(
+            previous_hash=previous,
+            fields={
+                **hashed_shared,
+                "sequence": sequence,
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "object_id": object_id,
+                "detail": entry.detail,
+            },
+        )
+        rows.append(
+            {
+                **shared,
+                "sequence": sequence,
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "object_id": object_id,
+                "detail": entry.detail,
+                "previous_hash": previous,
+                "hash": digest,
+            }
+        )
+        previous = digest
+    head.sequence, head.hash = sequence, previous
+    head.save(update_fields=["sequence", "hash"])
+    return rows
 
 
 def verify_chain(practice: Practice) -> list[int]:

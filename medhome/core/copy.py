@@ -81,29 +81,53 @@ def update_rows[M: Model](
     if connection.vendor != "postgresql":
         model.objects.bulk_update(rows, fields, batch_size=UPDATE_ROWS)  # type: ignore[attr-defined]
         return
+    attnames = [cast(Field, model._meta.get_field(name)).attname for name in fields]
+    update_values(
+        model,
+        {row.pk: {name: getattr(row, name) for name in attnames} for row in rows},
+        batch_size=batch_size,
+    )
+
+
+def update_values[M: Model](
+    model: type[M], rows: dict[Any, dict[str, Any]], *, batch_size: int = 1000
+) -> None:
+    """Set fields of rows by primary key, given as {pk: {field: value}} (every row the same
+    fields), without model instances: the same statements as `update_rows`."""
+    if not rows:
+        return
+    names = list(next(iter(rows.values())))
+    if connection.vendor != "postgresql":
+        update_rows(model, [model(pk=pk, **values) for pk, values in rows.items()], names)
+        return
     quote = connection.ops.quote_name
     key = model._meta.pk
     assert key is not None
-    columns: list[Field] = [key, *(cast(Field, model._meta.get_field(name)) for name in fields)]
-    converters = [(field.attname, _converter(field)) for field in columns]
-    row_sql = "({})".format(", ".join(f"%s::{field.db_type(connection)}" for field in columns))
-    names = ", ".join(quote(str(field.column)) for field in columns)
+    columns: list[Field] = [cast(Field, model._meta.get_field(name)) for name in names]
+    converters = [_converter(field) for field in columns]
+    row_sql = "({})".format(
+        ", ".join(f"%s::{field.db_type(connection)}" for field in [key, *columns])
+    )
+    column_names = ", ".join(quote(str(field.column)) for field in [key, *columns])
     table = quote(model._meta.db_table)
-    sets = ", ".join(f"{quote(str(f.column))} = v.{quote(str(f.column))}" for f in columns[1:])
+    sets = ", ".join(f"{quote(str(f.column))} = v.{quote(str(f.column))}" for f in columns)
     match = f"{table}.{quote(str(key.column))} = v.{quote(str(key.column))}"
+    items = list(rows.items())
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            chunk = rows[start : start + batch_size]
-            params = [
-                value if convert is None else convert(value)
-                for row in chunk
-                for attname, convert in converters
-                for value in (getattr(row, attname),)
-            ]
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            params = []
+            for pk, values in chunk:
+                params.append(pk)
+                params += [
+                    value if convert is None else convert(value)
+                    for name, convert in zip(names, converters, strict=True)
+                    for value in (values[name],)
+                ]
             cursor.execute(
                 # Names from the model's meta; every value a parameter.
                 f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(chunk))}) "  # noqa: S608
-                f"AS v({names}) WHERE {match}",
+                f"AS v({column_names}) WHERE {match}",
                 params,
             )
 

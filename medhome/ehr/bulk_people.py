@@ -8,11 +8,12 @@ nothing but its share of one query."""
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from medhome.core.copy import insert_rows, update_rows
+from medhome.core.copy import insert_values, update_values
 from medhome.families.models import Child
 from medhome.practices.models import Site
 from medhome.visits.models import Visit
@@ -48,16 +49,14 @@ def _run(
     *,
     needs_children: bool = True,
 ) -> None:
-    digests = {
-        d.source_key: d
-        for d in SourceDigest.objects.for_practice(context.practice).filter(
-            resource_type=kind, source_key__any_of=[line.key for line in lines]
-        )
+    digests = {  # source key → (pk, content hash)
+        key: (pk, digest)
+        for key, pk, digest in SourceDigest.objects.for_practice(context.practice)
+        .filter(resource_type=kind, source_key__any_of=[line.key for line in lines])
+        .values_list("source_key", "pk", "content_hash")
     }
     changed = [
-        line
-        for line in lines
-        if line.key not in digests or digests[line.key].content_hash != line.hash
+        line for line in lines if line.key not in digests or digests[line.key][1] != line.hash
     ]
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
@@ -76,8 +75,7 @@ def _run(
         if item is not None:
             prepared.append((line, item))
     applied = apply([item for _line, item in prepared], shared) if prepared else []
-    creates: dict[str, SourceDigest] = {}
-    updates: dict[Any, SourceDigest] = {}
+    digested: dict[str, dict[str, Any]] = {}  # source key → the digest's row
     for (line, _item), outcome in zip(prepared, applied, strict=True):
         if isinstance(outcome, ValidationError):
             # The service's own reasons (medhome's words, never the record's values).
@@ -87,27 +85,29 @@ def _run(
         result.counts[{"created": "imported"}.get(done, done)] += 1
         if done != "unchanged":
             result.child_ids.add(child_id)
-        digest = digests.get(line.key) or creates.get(line.key)
-        if digest is None:
-            creates[line.key] = SourceDigest(
-                practice_id=context.practice.pk,
-                resource_type=kind,
-                source_key=line.key,
-                resource_id=line.resource_id,
-                content_hash=line.hash,
-                object_id=str(object_id),
-                imported_at=context.at,
-            )
-            continue
-        digest.resource_id, digest.content_hash = line.resource_id, line.hash
-        digest.object_id, digest.imported_at = str(object_id), context.at
-        if line.key not in creates:
-            updates[digest.pk] = digest
-    insert_rows(SourceDigest, list(creates.values()))
-    update_rows(
+        digested[line.key] = {
+            "resource_id": line.resource_id,
+            "content_hash": line.hash,
+            "object_id": str(object_id),
+            "imported_at": context.at,
+        }
+    insert_values(
         SourceDigest,
-        list(updates.values()),
-        ["resource_id", "content_hash", "object_id", "imported_at"],
+        [
+            {
+                "id": uuid4(),
+                "practice_id": context.practice.pk,
+                "resource_type": kind,
+                "source_key": key,
+                **row,
+            }
+            for key, row in digested.items()
+            if key not in digests
+        ],
+    )
+    update_values(
+        SourceDigest,
+        {digests[key][0]: row for key, row in digested.items() if key in digests},
     )
 
 

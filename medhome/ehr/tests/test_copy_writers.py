@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 
-from medhome.core.copy import insert_values, update_rows
+from medhome.core.copy import insert_values, update_rows, update_values
 from medhome.ehr.models import Allergy
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,20 @@ def test_any_of_matches_like_in(child_a):
     ) == ["k1", "k3"]
     assert Allergy.objects.filter(child_id__any_of=[child_a.pk]).count() == 5
     assert not Allergy.objects.filter(source_key__any_of=[]).exists()
+
+
+def test_update_values_sets_fields_by_primary_key(child_a):
+    rows = [allergy(child_a, "a1"), allergy(child_a, "a2"), allergy(child_a, "a3")]
+    insert_values(Allergy, rows)
+    update_values(
+        Allergy,
+        {
+            rows[0]["id"]: {"display": "Egg", "no_known_allergy": True},
+            rows[2]["id"]: {"display": "Milk", "no_known_allergy": False},
+        },
+    )
+    stored = dict(Allergy.objects.values_list("source_key", "display"))
+    assert stored == {"a1": "Egg", "a2": "Peanut", "a3": "Milk"}
+    assert list(
+        Allergy.objects.filter(no_known_allergy=True).values_list("source_key", flat=True)
+    ) == ["a1"]
