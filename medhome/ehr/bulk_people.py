@@ -8,12 +8,12 @@ nothing but its share of one query."""
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from medhome.core.copy import insert_values, update_values
+from medhome.core.ids import new_ids
 from medhome.families.models import Child
 from medhome.practices.models import Site
 from medhome.visits.models import Visit
@@ -91,18 +91,18 @@ def _run(
             "object_id": str(object_id),
             "imported_at": context.at,
         }
+    new = [key for key in digested if key not in digests]
     insert_values(
         SourceDigest,
         [
             {
-                "id": uuid4(),
+                "id": pk,
                 "practice_id": context.practice.pk,
                 "resource_type": kind,
                 "source_key": key,
-                **row,
+                **digested[key],
             }
-            for key, row in digested.items()
-            if key not in digests
+            for key, pk in zip(new, new_ids(len(new)), strict=True)
         ],
     )
     update_values(

@@ -7,11 +7,11 @@ naming the rows created, updated (with the fields that changed) and removed."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.copy import insert_values, update_rows
+from medhome.core.ids import new_ids
 from medhome.families.services import CHILD_OBJECT
 
 from . import payers
@@ -93,6 +93,7 @@ def _write(
     updates: dict[Any, tuple[dict[str, Any], str, Any]] = {}  # pk → (values, hash, child)
     deletes: list[tuple[Any, Any]] = []  # (pk, child)
     changes: dict[Any, _Changes] = defaultdict(_Changes)  # by child
+    ids = iter(new_ids(sum(len(found.rows) for _line, found in mapped.values())))
     for base, (line, found) in mapped.items():
         had = existing.get(base, {})
         wanted = {base + suffix: values for suffix, values in found.rows}
@@ -100,7 +101,7 @@ def _write(
             if key in had:
                 updates[had[key][0]] = (values, line.hash, found.child_id)
             else:
-                pk = uuid4()
+                pk = next(ids)
                 creates.append(
                     {
                         "id": pk,

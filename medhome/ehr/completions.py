@@ -26,6 +26,7 @@ from medhome.audit.services import Entry, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.core.copy import insert_values
+from medhome.core.ids import new_ids
 from medhome.families.models import Child
 from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion, Source
@@ -374,6 +375,7 @@ def refresh_completions(
         stale += [have[w] for w in removed]
         fresh += [
             {
+                "id": pk,
                 "practice_id": practice.pk,
                 "child_id": child_id,
                 "row": w.row,
@@ -386,7 +388,7 @@ def refresh_completions(
                 "schedule_version": schedule.version,
                 "recorded_at": at,
             }
-            for w in added
+            for w, pk in zip(added, new_ids(len(added)), strict=True)
         ]
         changes.append((child_id, [_label(w) for w in added], sorted(_label(w) for w in removed)))
     if stale:

@@ -61,6 +61,10 @@ def test_any_of_matches_like_in(child_a):
     ) == ["k1", "k3"]
     assert Allergy.objects.filter(child_id__any_of=[child_a.pk]).count() == 5
     assert not Allergy.objects.filter(source_key__any_of=[]).exists()
+    # Values the one-parameter form cannot carry are looked up as an IN list.
+    assert Allergy.objects.filter(source_key__any_of=["k2", ""]).count() == 1
+    assert Allergy.objects.filter(source_key__any_of=["k2", "a\x1fb"]).count() == 1
+    assert Allergy.objects.filter(imported_at__any_of=[AT]).count() == 5
 
 
 def test_update_values_sets_fields_by_primary_key(child_a):
