@@ -31,7 +31,7 @@ from medhome.core.actor import Actor
 from medhome.families.models import ChildIdentifier
 from medhome.practices.models import Practice
 
-from . import bulk_people, bulk_records, completions
+from . import bulk_people, bulk_records, completions_pool
 from .fhir_in import ORDER, RECORD_TYPES, patient_reference
 from .fhir_in.common import (
     PATIENT_ID_SYSTEM,
@@ -48,11 +48,11 @@ from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 5000
-COMPLETIONS_CHUNK = 2000  # children whose schedule rows are recomputed per transaction
 # What ehr.completions reads: the child's birth date (Patient), its visits (Appointment,
 # Encounter: the preventive-visit row), observations, immunizations and procedures. Children
-# touched by these types' lines have their schedule rows recomputed once, after the last file
-# (recomputing after each file did it up to six times a child).
+# touched by these types' lines have their schedule rows recomputed once, after the last of
+# these files (recomputing after each file did it up to six times a child), beside the files
+# that follow when it can (ehr.completions_pool).
 COMPLETING_TYPES = frozenset(
     {"Patient", "Appointment", "Encounter", "Immunization", "Observation", "Procedure"}
 )
@@ -149,11 +149,16 @@ def import_export(
         logger.info("import %s resumes after its checkpoint", run.pk)
     child_ids: set[Any] = set()
     completing: set[Any] = set()  # children whose schedule rows the lines may change
+    files = export_files(directory)
+    last_completing = max(
+        (i for i, path in enumerate(files) if path.stem in COMPLETING_TYPES), default=-1
+    )
     # The workers validate the next batch while this one is written, once batches show new
     # resources (a re-import's unchanged lines are never validated).
     new_resources = False
-    with Validator(workers) as validator:
-        for path in export_files(directory):
+    beside = workers > 0 and completions_pool.can_run_beside()
+    with Validator(workers) as validator, completions_pool.Beside(workers) as recompute:
+        for index, path in enumerate(files):
             done = int(run.checkpoint.get(path.name, 0))
             batches = read_batches(path, after=done, size=batch_lines)
             following = next(batches, None)
@@ -177,10 +182,15 @@ def import_export(
                 new_resources = result.counts["unchanged"] * 2 < len(batch)
                 if progress is not None:
                     progress(len(batch))
-    if resumed:
-        # The killed process's children are not known here: every child the EHR sent.
-        completing = set(ehr_children(practice))
-    refresh_completions(practice=practice, child_ids=completing, at=at)
+            if index == last_completing:
+                if resumed:
+                    # The killed process's children are not known here: every child the EHR
+                    # sent.
+                    completing = set(ehr_children(practice))
+                if beside:
+                    recompute.start(practice=practice, child_ids=completing, at=at)
+                else:
+                    completions_pool.run_here(practice=practice, child_ids=completing, at=at)
     run.status = ImportStatus.DONE
     run.finished_at = now() if now is not None else at
     run.save(update_fields=["status", "finished_at"])
@@ -352,15 +362,3 @@ def ehr_children(practice: Practice) -> Iterator[Any]:
         .distinct()
         .iterator()
     )
-
-
-def refresh_completions(*, practice: Practice, child_ids: set[Any], at: datetime) -> None:
-    """The schedule rows the run's records complete: its one call site, after every file's
-    lines are in (so a run killed here resumes with nothing left to read and comes back to
-    it), one transaction per chunk of children."""
-    ordered = sorted(child_ids)
-    for start in range(0, len(ordered), COMPLETIONS_CHUNK):
-        with transaction.atomic():
-            completions.refresh_completions(
-                practice=practice, child_ids=ordered[start : start + COMPLETIONS_CHUNK], at=at
-            )

@@ -22,12 +22,14 @@ Mapper = Callable[..., Mapped]
 ORDER = (
     "Patient",
     "RelatedPerson",
-    "Coverage",
     "Appointment",
     "Encounter",
     "Immunization",
     "Observation",
     "Procedure",
+    # Nothing below completes a schedule row: the rows are recomputed beside these files
+    # (ehr.completions_pool).
+    "Coverage",
     "Condition",
     "AllergyIntolerance",
     "MedicationStatement",

@@ -7,12 +7,13 @@ from django.core.management import call_command
 
 from medhome.audit.models import AuditEvent
 from medhome.audit.services import verify_chain
-from medhome.ehr import bulk
+from medhome.ehr import bulk, completions_pool, spawned
 from medhome.ehr.models import ImportRun, Observation, SourceDigest
 from medhome.families.models import Caregiver, Child, ChildIdentifier
+from medhome.periodicity.models import RowCompletion
 from medhome.visits.models import Visit
 
-from .support import importer, observation, patient, run_import, write_export
+from .support import AT, importer, observation, patient, run_import, write_export
 
 pytestmark = pytest.mark.django_db
 P1 = {"reference": "Patient/p1"}
@@ -168,7 +169,7 @@ def test_command_prints_the_summary(practice_a, tmp_path):
 def recorded_refreshes(monkeypatch):
     refreshed = []
     monkeypatch.setattr(
-        bulk.completions,
+        completions_pool.completions,
         "refresh_completions",
         lambda **kwargs: refreshed.append(sorted(kwargs["child_ids"])),
     )
@@ -225,3 +226,40 @@ def test_a_resumed_import_refreshes_the_children_of_the_killed_part(
     # The Patient file was done before the kill and the Condition file completes nothing:
     # the child is refreshed all the same.
     assert refreshed == [[Child.objects.get().pk]]
+
+
+def test_inside_a_transaction_the_importer_recomputes_the_rows_itself(
+    practice_a, tmp_path, monkeypatch
+):
+    """Spawned processes would not see the rows of an open transaction (a test's, here): the
+    rows are recomputed in the importing process. The spawned path is checked end to end on
+    PostgreSQL by .ci/import_beside.py."""
+    started = []
+    monkeypatch.setattr(completions_pool.Beside, "start", lambda self, **kw: started.append(kw))
+    assert not completions_pool.can_run_beside()
+    files = {
+        "Patient": [patient()],
+        "Observation": [
+            observation("w", "29463-7", 5, "kg", effectiveDateTime="2026-06-01"),
+            observation("l", "8302-2", 60, "cm", effectiveDateTime="2026-06-01"),
+        ],
+        "Condition": [CONDITION],
+    }
+    run_import(practice_a, write_export(tmp_path / "e", files), workers=1)
+    assert started == []
+    assert RowCompletion.objects.filter(source="ehr").exists()
+
+
+def test_a_spawned_chunk_recomputes_like_the_importer(practice_a, tmp_path):
+    files = {
+        "Patient": [patient()],
+        "Observation": [
+            observation("w", "29463-7", 5, "kg", effectiveDateTime="2026-06-01"),
+            observation("l", "8302-2", 60, "cm", effectiveDateTime="2026-06-01"),
+        ],
+    }
+    run_import(practice_a, write_export(tmp_path / "e", files))
+    wanted = set(RowCompletion.objects.values_list("row", "visit_key", "done_on"))
+    RowCompletion.objects.all().delete()
+    spawned.refresh_completions(practice_a.pk, [Child.objects.get().pk], AT)
+    assert set(RowCompletion.objects.values_list("row", "visit_key", "done_on")) == wanted != set()
