@@ -50,8 +50,9 @@ def main() -> int:
                 workers=workers,
             )
             sender_id = dict(
-                ChildIdentifier.objects.filter(practice=practice, system=PATIENT_ID_SYSTEM)
-                .values_list("child_id", "value")
+                ChildIdentifier.objects.filter(
+                    practice=practice, system=PATIENT_ID_SYSTEM
+                ).values_list("child_id", "value")
             )
             rows[label] = {
                 (sender_id[child], row, visit, str(done), pending, detail)
