@@ -20,7 +20,7 @@ class AnyOf(Lookup):
     def get_prep_lookup(self) -> Any:
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         if connection.vendor != "postgresql":
             return In(self.lhs, self.rhs).as_sql(compiler, connection)
         field = self.lhs.output_field
@@ -32,7 +32,7 @@ class AnyOf(Lookup):
         # One text parameter split by PostgreSQL: psycopg quotes a list parameter element by
         # element in Python, which cost as much as the IN list it replaces.
         array = f"string_to_array(%s, chr({ord(SEPARATOR)}))::{field.db_type(connection)}[]"
-        return f"{lhs} = ANY({array})", [*lhs_params, SEPARATOR.join(texts)]
+        return f"{lhs} = ANY({array})", (*lhs_params, SEPARATOR.join(texts))
 
 
 Field.register_lookup(AnyOf)
