@@ -305,7 +305,7 @@ def reasons(error: ValidationError) -> str:
     parts = []
     for name, errors in error.error_dict.items():
         try:
-            label = str(Child._meta.get_field(name).verbose_name)
+            label = str(getattr(Child._meta.get_field(name), "verbose_name", name))
         except FieldDoesNotExist:
             label = name
         parts.append(f"{label}: {' '.join(m for e in errors for m in e.messages)}")
