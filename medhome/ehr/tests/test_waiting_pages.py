@@ -193,3 +193,15 @@ def test_the_runs_pages_show_a_fhir_runs_problems(front_desk, practice_a, tmp_pa
     assert "Patient.ndjson" in body and "p2" in body
     assert "The line is not valid JSON." in body
     assert [(p.line, p.resource_id) for p in page.context["problems"]][:1] == [(2, "")]
+
+
+def test_the_navigation_counts_the_waiting_messages_for_the_panel_keepers(
+    front_desk, client_a, practice_a
+):
+    from_ehr(practice_a, siu(**UNKNOWN_SIU))
+
+    desk = front_desk.get(reverse("families:search")).content.decode()
+    clinician = client_a.get(reverse("families:search")).content.decode()
+
+    assert WAITING in desk and 'count-badge">1<' in desk
+    assert WAITING in clinician and 'count-badge">1<' not in clinician
