@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medhome.practices.context_processors.actor",
                 "medhome.screening.context_processors.open_alerts",
+                "medhome.ehr.context_processors.waiting_messages",
             ],
         },
     }

@@ -470,3 +470,30 @@ def panel_run(practice):
     )
     ImportProblem.objects.create(practice=practice, run=run, file="panel.csv", line=3, reason="x")
     return run
+
+
+def waiting_ehr_message(practice):
+    """An ADT A08 from the practice's EHR for a patient it does not know, waiting for a child
+    (made-up person)."""
+    import uuid
+
+    from medhome.core import clock
+    from medhome.events.models import InboundMessage, MessageStatus, Sender
+
+    raw = "\r".join(
+        [
+            "MSH|^~\\&|EHR|CLINIC|MEDHOME|PEDS|20260313083000||ADT^A08^ADT_A01|W1|P|2.5.1",
+            "EVN|A08|20260313083000",
+            "PID|1||W-1^^^CLINIC^MR||Nobody^Waiting||20240102|M|||4 Elm St^^Boston^MA^02119",
+        ]
+    )
+    return InboundMessage.objects.create(
+        practice=practice,
+        format="hl7v2",
+        sender=Sender.EHR,
+        raw=raw,
+        idempotency_key=f"EHR|CLINIC|{uuid.uuid4()}",
+        received_at=clock.now(),
+        status=MessageStatus.UNMATCHED,
+        message_type="A08",
+    )

@@ -55,6 +55,7 @@ FILL = {
     "measure_key": lambda rows: "dev",
     "visit_id": lambda rows: rows["visit"].pk,
     "run_id": lambda rows: rows["panel_run"].pk,
+    "message_id": lambda rows: rows["ehr_message"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -63,6 +64,7 @@ ROLE_FOR = {
     "referrals:curate": Role.CARE_COORDINATOR,
     "ehr:panel_run": Role.FRONT_DESK,
     "families:panel_membership": Role.CARE_COORDINATOR,
+    "ehr:merge": Role.CARE_COORDINATOR,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -175,6 +177,9 @@ CLINICIAN_GET = {
     "ehr:panel_upload": (403, None),
     "ehr:panel_template": (403, None),
     "ehr:panel_run": (403, None),
+    # Merging two records is for those who keep the panel; a waiting message's actions post.
+    "ehr:merge": (403, None),
+    "ehr:waiting_action": (405, None),
     # A token that was never issued: the friendly "this link does not work" page.
     "portal:screening_start": (404, None),
     "portal:screening_form": (404, None),
@@ -216,6 +221,7 @@ GET_ONLY = {
     "tasks:list",
     "ehr:panel_template",
     "ehr:panel_run",
+    "ehr:waiting",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -241,6 +247,7 @@ POST_ONLY = {
     "visit_rows:guidance",
     "visit_rows:elsewhere",
     "visit_rows:immunization",
+    "ehr:waiting_action",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -287,6 +294,10 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"row": "oral_health", "place": "wic", "done_on": "2025-01-02"}
     if name == "visit_rows:immunization":
         return {"outcome": "declined"}
+    if name == "ehr:waiting_action":
+        return {"action": "set_aside", "reason": "test_message"}
+    if name == "ehr:merge":
+        return {"action": "find", "mrn": rows["child"].mrn}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

@@ -4,9 +4,10 @@ From a hospital an A04 is an ED arrival (events); from the practice's EHR it is 
 registered at the practice. Registered with events.handlers by EhrConfig.ready():
 
 - A04 (register) and A28 (add person): create or update the child through
-  patients.upsert_patient, the one way a patient from the EHR becomes a child;
+  patients.upsert_patient, the one way a patient from the EHR becomes a child, then apply the
+  waiting messages that now find it (waiting.replay_waiting);
 - A08 (update) and A31 (update person): update a known child; an unknown patient is stored and
-  queued (message status UNMATCHED), never a new child by itself
+  queued (message status UNMATCHED) for a person (waiting.py), never a new child by itself
   (domain reference §2, "An SIU or ADT for an unknown patient");
 - A40 (merge): the record named by MRG-1 is merged into the one named by PID-3 (merge.py).
 
@@ -32,6 +33,7 @@ from medhome.families.languages import normalize_language
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier
 from medhome.practices.models import Practice
 
+from . import waiting
 from .merge import CHILD_OBJECT, merge_children
 from .patients import PatientData, find_child, upsert_patient
 
@@ -170,8 +172,10 @@ def _reasons(error: ValidationError) -> str:
 
 
 def register_patient(*, message: InboundMessage, parsed: hl7.Message, at: datetime) -> Received:
-    """A04 / A28: a patient registered at the practice (created or updated)."""
+    """A04 / A28: a patient registered at the practice (created or updated); the EHR
+    messages that waited for this patient (an SIU or A08 sent first) are applied now."""
     _upsert(message, patient_data(parsed), at)
+    waiting.replay_waiting(message.practice, at)
     return Received(status=MessageStatus.PROCESSED)
 
 

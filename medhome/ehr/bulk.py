@@ -31,7 +31,7 @@ from medhome.core.actor import Actor
 from medhome.families.models import ChildIdentifier
 from medhome.practices.models import Practice
 
-from . import bulk_people, bulk_records, completions_pool
+from . import bulk_people, bulk_records, completions_pool, waiting
 from .fhir_in import ORDER, RECORD_TYPES, patient_reference
 from .fhir_in.common import (
     PATIENT_ID_SYSTEM,
@@ -191,6 +191,9 @@ def import_export(
                     recompute.start(practice=practice, child_ids=completing, at=at)
                 else:
                     completions_pool.run_here(practice=practice, child_ids=completing, at=at)
+    # The run's patients may be the ones EHR messages were waiting for (an SIU sent before
+    # the panel arrived): they are applied now, once per run, not per batch.
+    waiting.replay_waiting(practice, at)
     run.status = ImportStatus.DONE
     run.finished_at = now() if now is not None else at
     run.save(update_fields=["status", "finished_at"])

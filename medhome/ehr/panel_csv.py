@@ -38,6 +38,7 @@ from medhome.families.models import (
 from medhome.families.names import name_key
 from medhome.families.vocabulary import Payer, Relationship
 
+from . import waiting
 from .models import ImportKind, ImportProblem, ImportRun, ImportStatus
 from .patients import PatientData, find_child, upsert_patient
 
@@ -352,4 +353,7 @@ def import_panel_csv(
     run.status = ImportStatus.DONE
     run.finished_at = at
     run.save(update_fields=["counts", "status", "finished_at"])
+    # EHR messages waiting for one of these children (a practice may have both) apply now.
+    if counts["created"] or counts["updated"]:
+        waiting.replay_waiting(actor.practice, at)
     return run

@@ -87,6 +87,14 @@ def find_child(practice: Practice, identifiers: Identifiers, mrn: str) -> Child 
     return _Known.load(practice, [(identifiers, mrn)]).find(identifiers, mrn)
 
 
+def find_children(
+    practice: Practice, records: Sequence[tuple[Identifiers, str]]
+) -> list[Child | None]:
+    """`find_child` for many (identifiers, MRN) records at once: three queries in all."""
+    known = _Known.load(practice, list(records))
+    return [known.find(identifiers, mrn) for identifiers, mrn in records]
+
+
 def patient_errors(data: PatientData, *, today: date) -> list[str]:
     """Reasons to refuse a patient record, in medhome's words (never its content)."""
     errors = []

@@ -44,6 +44,7 @@ from medhome.practices.models import Membership, Practice, Site
 from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 from medhome.visits.services import upsert_external_visit
 
+from .adt import identifiers as stored_identifiers
 from .completions import refresh_completions
 from .patients import find_child
 
@@ -303,7 +304,10 @@ def apply_siu(*, practice: Practice, parsed: hl7.Message, at: datetime) -> Appli
     appointment = read_siu(parsed)
     if appointment.trigger not in HANDLED_TRIGGERS:
         return Applied(status=MessageStatus.PROCESSED, outcome="ignored")
-    child = find_child(practice, appointment.identifiers, appointment.mrn)
+    # PID-3 as the ADT path stores it (urn:medhome:hl7:<authority>, the practice MRN) first, so
+    # a patient a person matched by hand (ehr.waiting) or an A40's retired MRN finds the child.
+    stored, _mrn = stored_identifiers(parsed, "PID", 3)
+    child = find_child(practice, (*stored, *appointment.identifiers), appointment.mrn)
     if child is None:
         # Kept as the stored message, status UNMATCHED: a person matches it (or the patient
         # arrives on the panel) and it is applied again. Never a new child from a schedule.

@@ -1,21 +1,33 @@
-"""The panel spreadsheet upload: the page, its template to download, and a run's summary.
+"""The practice's EHR pages: the panel spreadsheet upload and the import runs (CSV and FHIR
+bulk), the EHR messages waiting for a child, and merging two records of one child.
 
 Thin: parse, one domain call, render."""
 
 import io
 from uuid import UUID
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from medhome.accounts.roles import Capability
+from medhome.audit.models import Action
+from medhome.audit.services import record
 from medhome.core import clock, spreadsheet
 from medhome.core.decorators import requires
+from medhome.core.params import parse_id
 from medhome.core.requests import AuthedRequest
+from medhome.families.selectors import access_child
 
-from . import panel_csv, selectors
+from . import panel_csv, selectors, waiting
 from .forms import PanelUploadForm
+from .merge import merge_children
+from .models import ImportKind
+
+WAITING_PAGE = 200  # messages shown, oldest first
 
 
 @requires(Capability.PANEL_IMPORT)
@@ -28,7 +40,7 @@ def upload_panel(request: AuthedRequest) -> HttpResponse:
             actor=request.actor, file=upload, name=upload.name, at=clock.now()
         )
         return redirect("ehr:panel_run", run_id=run.pk)
-    runs = selectors.panel_runs(request.actor)[:10]
+    runs = selectors.import_runs(request.actor)[:20]
     return render(
         request,
         "ehr/panel_upload.html",
@@ -52,10 +64,147 @@ def panel_template(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.PANEL_IMPORT)
 @require_http_methods(["GET"])
 def panel_run(request: AuthedRequest, run_id: UUID) -> HttpResponse:
-    run = selectors.access_panel_run(request.actor, run_id)
-    refused = sorted((run.counts.get("refused") or {}).items())
+    """One import: a panel spreadsheet (refused rows) or a FHIR bulk export (refused lines,
+    by file, line and resource id; skipped resource types)."""
+    run = selectors.access_import_run(request.actor, run_id)
+    counts = run.counts or {}
     return render(
         request,
         "ehr/panel_run.html",
-        {"run": run, "refused": refused, "problems": run.problems.all()[:500]},
+        {
+            "run": run,
+            "is_bulk": run.kind == ImportKind.FHIR_BULK,
+            "refused": sorted((counts.get("refused") or {}).items()),
+            "skipped_types": sorted((counts.get("skipped_types") or {}).items()),
+            "problems": run.problems.all()[:500],
+        },
     )
+
+
+# --- EHR messages waiting for a child ---------------------------------------------------------
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["GET"])
+def waiting_list(request: AuthedRequest) -> HttpResponse:
+    found = list(selectors.waiting_messages(request.actor)[:WAITING_PAGE])
+    # The page shows incoming names and birth dates: who looked is kept, never what they saw.
+    record(
+        actor=request.actor,
+        action=Action.SEARCH,
+        object_type="waiting_ehr_messages",
+        at=clock.now(),
+        detail={"results": len(found)},
+    )
+    identities = [waiting.identity_of(message) for message in found]
+    candidates = selectors.likely_children(request.actor, identities)
+    rows = [
+        {
+            "message": message,
+            "label": waiting.message_type_label(message),
+            "identity": identity,
+            "candidates": likely,
+            "can_register": message.message_type in waiting.FULL_DEMOGRAPHICS,
+        }
+        for message, identity, likely in zip(found, identities, candidates, strict=True)
+    ]
+    return render(
+        request,
+        "ehr/waiting.html",
+        {"rows": rows, "reasons": list(waiting.SET_ASIDE_REASONS.items())},
+    )
+
+
+def _chosen_child(request: AuthedRequest):
+    """The child a person chose: a likely child's button (its id) or an MRN typed in."""
+    if request.POST.get("child"):
+        child_id = parse_id(request.POST["child"], name="child")
+        return access_child(request.actor, child_id, need=Capability.FAMILY_EDIT)
+    mrn = request.POST.get("mrn", "").strip()
+    child = selectors.child_by_mrn(request.actor, mrn, need=Capability.FAMILY_EDIT)
+    if child is None:
+        raise ValidationError(_("No child of this practice has this MRN."))
+    return child
+
+
+@requires(Capability.FAMILY_EDIT)
+@require_http_methods(["POST"])
+def waiting_action(request: AuthedRequest, message_id: UUID) -> HttpResponse:
+    """ "This is <child>", "Register as a new child" or "Set aside" for one waiting message."""
+    message = selectors.access_waiting_message(request.actor, message_id)
+    action, actor, now = request.POST.get("action", ""), request.actor, clock.now()
+    try:
+        if action == "match":
+            child = _chosen_child(request)
+            waiting.match_message(actor=actor, message=message, child=child, at=now)
+            done = _("The message is filed to %(name)s's record and applied.") % {
+                "name": child.display_name
+            }
+        elif action == "register":
+            child = waiting.register_from_message(actor=actor, message=message, at=now)
+            done = _("%(name)s is registered and the message applied.") % {
+                "name": child.display_name
+            }
+        elif action == "set_aside":
+            reason = request.POST.get("reason", "")
+            waiting.set_aside(actor=actor, message=message, reason=reason, at=now)
+            done = _("The message is set aside.")
+        else:
+            return HttpResponse(_("Unknown action."), status=400)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, done)
+    return redirect("ehr:waiting")
+
+
+# --- Merging two records of one child -----------------------------------------------------------
+
+
+@requires(Capability.ATTRIBUTION_MANAGE)
+@require_http_methods(["GET", "POST"])
+def merge(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Find the other record by its exact MRN (this practice only), compare the two, confirm
+    which survives; then ehr.merge.merge_children moves everything (POST only: no MRN in a
+    URL)."""
+    need = Capability.ATTRIBUTION_MANAGE
+    child = access_child(request.actor, child_id, need=need)
+    context: dict = {"child": child, "mrn": ""}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "find":
+        context["mrn"] = mrn = request.POST.get("mrn", "").strip()
+        other = selectors.child_by_mrn(request.actor, mrn, need=need)
+        record(
+            actor=request.actor,
+            action=Action.SEARCH,
+            object_type="merge_lookup",
+            object_id=child.pk,
+            at=clock.now(),
+            detail={"results": int(other is not None)},
+        )
+        if other is None:
+            context["error"] = _("No child of this practice has this MRN.")
+        elif other.pk == child.pk:
+            context["error"] = _("This MRN is this record's own: enter the other record's.")
+        else:
+            context["other"] = other
+            context["records"] = [
+                (child, selectors.record_counts(child)),
+                (other, selectors.record_counts(other)),
+            ]
+    elif action == "merge":
+        other = access_child(
+            request.actor, parse_id(request.POST.get("other"), name="other"), need=need
+        )
+        keep_this = request.POST.get("survivor") != "other"
+        survivor, retired = (child, other) if keep_this else (other, child)
+        try:
+            merge_children(actor=request.actor, survivor=survivor, retired=retired, at=clock.now())
+        except (ValidationError, PermissionDenied) as refused:
+            context["error"] = " ".join(getattr(refused, "messages", None) or [str(refused)])
+        else:
+            messages.success(request, _("The two records are one now."))
+            return redirect("families:chart", child_id=survivor.pk)
+    elif request.method == "POST":
+        return HttpResponse(_("Unknown action."), status=400)
+    return render(request, "ehr/merge.html", context)

@@ -101,6 +101,8 @@ class MessageStatus(models.TextChoices):
     UNMATCHED = "unmatched", _("Processed, child not found")
     ERROR = "error", _("Refused")
     DUPLICATE = "duplicate", _("Duplicate")
+    # A waiting EHR message a person decided not to apply (its reason code is in `error`).
+    SET_ASIDE = "set_aside", _("Set aside")
 
 
 class Sender(models.TextChoices):
@@ -139,6 +141,14 @@ class InboundMessage(PracticeScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "idempotency_key"], name="inbound_message_key_unique"
+            )
+        ]
+        # The EHR messages waiting for a child, oldest first: read by the staff page, the
+        # navigation count and after every registration or import (one cheap query each).
+        indexes = [
+            models.Index(
+                fields=["practice", "sender", "status", "received_at"],
+                name="inbound_message_waiting_idx",
             )
         ]
 
