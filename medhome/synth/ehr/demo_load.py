@@ -45,6 +45,7 @@ from ..generator import Population
 from . import codes as C
 from .clinic_day import Booking, plan_clinic
 from .export import windows_of, write_export
+from .newcomers import newcomers
 from .siu import day_messages
 
 IMPORT_ROLE = "ehr_import"
@@ -200,21 +201,30 @@ def send_clinic_day(
             token_digest=f"demo-{practice.pk.hex}",  # no token: nobody posts on it
             created_at=now,
         )
+    rng = Random(f"siu:{practice.pk}:{as_of.isoformat()}")
+    sent_at = now - timedelta(hours=2)
+    # Two patients medhome does not know yet wait for staff on ehr:waiting.
+    arriving = newcomers(
+        practice_tag=practice.pk.hex,
+        neighbour=bookings[0].child,
+        as_of=as_of,
+        sent_at=sent_at,
+        facility=practice.name,
+        rng=rng,
+    )
     sent = day_messages(
-        bookings,
+        [*bookings, arriving.booked],
         day=as_of,
         facility=practice.name,
         practice_tag=practice.pk.hex,
-        sent_at=now - timedelta(hours=2),
+        sent_at=sent_at,
         tz=ZoneInfo(settings.TIME_ZONE),
-        rng=Random(f"siu:{practice.pk}:{as_of.isoformat()}"),
+        rng=rng,
     )
     outcomes: dict[str, int] = defaultdict(int)
-    for message in sent:
-        _ack, stored = receive_hl7(
-            practice=practice, raw=message.text, at=now, sender=credential.sender
-        )
-        outcomes[f"{message.trigger} {stored.status}"] += 1
+    for trigger, text in [*((m.trigger, m.text) for m in sent), ("A08", arriving.update)]:
+        _ack, stored = receive_hl7(practice=practice, raw=text, at=now, sender=credential.sender)
+        outcomes[f"{trigger} {stored.status}"] += 1
     return dict(outcomes)
 
 

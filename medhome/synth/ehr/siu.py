@@ -85,17 +85,6 @@ def message(
     code, text = REASON.get(booking.kind, SICK_REASON)
     service = WELL_CHILD if booking.kind == WELL else SICK_VISIT
     appointment_id = f"{booking.key}^{C.APPOINTMENT_SYSTEM}"
-    sex = {"female": "F", "male": "M"}.get(child.sex_at_birth, "U")
-    address = "^".join(
-        escape(part)
-        for part in (
-            child.address_line1,
-            child.address_line2,
-            child.city,
-            child.state,
-            child.zip_code,
-        )
-    )
     sch = [
         "SCH",
         appointment_id,
@@ -117,9 +106,7 @@ def message(
         f"{escape(facility)}|{hl7_time(sent_at)}||SIU^{trigger}^SIU_S12|{control_id}|P|2.5",
         "|".join(sch),
         f"TQ1|1||||||{hl7_time(starts_at)}|{hl7_time(ends_at)}",
-        f"PID|1||{child.mrn}^^^{C.MRN_SYSTEM}^MR||"
-        f"{escape(child.legal_family_name)}^{escape(child.legal_given_name)}||"
-        f"{child.date_of_birth:%Y%m%d}|{sex}|||{address}",
+        pid_segment(child),
     ]
     site_name = escape(booking.site[1]) if booking.site else ""
     segments.append(f"PV1|1|O|{site_name}^^^{escape(facility)}")
@@ -138,6 +125,27 @@ def message(
     if booking.site is not None:
         segments.append(f"AIL|1|A|{site_name}^^^{escape(facility)}^^^^^{site_name}")
     return "\r".join(segments)
+
+
+def pid_segment(child: Child) -> str:
+    """PID-3 the MRN (assigning authority the MRN system, type MR), PID-5 name, PID-7 birth
+    date, PID-8 sex, PID-11 address."""
+    sex = {"female": "F", "male": "M"}.get(child.sex_at_birth, "U")
+    address = "^".join(
+        escape(part)
+        for part in (
+            child.address_line1,
+            child.address_line2,
+            child.city,
+            child.state,
+            child.zip_code,
+        )
+    )
+    return (
+        f"PID|1||{child.mrn}^^^{C.MRN_SYSTEM}^MR||"
+        f"{escape(child.legal_family_name)}^{escape(child.legal_given_name)}||"
+        f"{child.date_of_birth:%Y%m%d}|{sex}|||{address}"
+    )
 
 
 def day_messages(
