@@ -69,7 +69,8 @@ CAREGIVER_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("household_id", "panel_start")
 COLUMNS = CHILD_COLUMNS + CAREGIVER_COLUMNS + OPTIONAL_COLUMNS
-REQUIRED = ("mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth", "zip")
+# The zip column may be empty: a family without a fixed address is on the panel all the same.
+REQUIRED = ("mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth")
 EXAMPLE = {
     "mrn": "MRN-1001",
     "given_name": "Ana",

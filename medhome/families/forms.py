@@ -89,6 +89,8 @@ class ChildForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.practice = practice
         self.fields["primary_clinician"].queryset = clinician_users(practice)  # type: ignore[attr-defined]
+        # Staff registering a family ask for the ZIP code (the EHR's panel may lack one).
+        self.fields["zip_code"].required = True
 
     def clean_date_of_birth(self) -> Any:
         birth_date = self.cleaned_data["date_of_birth"]

@@ -134,7 +134,11 @@ class Child(PracticeScopedModel):
     address_line2 = models.CharField(_("apartment, unit"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=2, blank=True, validators=[state_validator])
-    zip_code = models.CharField(_("ZIP code"), max_length=10, validators=[zip_code_validator])
+    # Blank for a family without a fixed address (the EHR sends no postal code): the child is on
+    # the panel all the same; what needs a place (directory distance, nearest site) does without.
+    zip_code = models.CharField(
+        _("ZIP code"), max_length=10, blank=True, validators=[zip_code_validator]
+    )
     has_special_health_care_needs = models.BooleanField(
         _("special health care needs"), default=False
     )

@@ -171,3 +171,9 @@ def test_other_roles_cannot_upload(log_in, staff_a, practice_a, role):
     assert client.get(reverse("ehr:panel_upload")).status_code == 403
     response = client.post(reverse("ehr:panel_upload"), {"file": io.BytesIO(GOOD.encode())})
     assert response.status_code == 403 and not Child.objects.filter(mrn="P-1").exists()
+
+
+def test_a_row_without_an_address_is_a_child_on_the_panel(practice_a, desk):
+    run = upload(desk, "\n".join([HEADER, line(address_line1="", city="", state="", zip="")]))
+    assert run.counts["imported"] == 1
+    assert Child.objects.get(practice=practice_a, mrn="P-1").zip_code == ""

@@ -116,20 +116,29 @@ def test_register_a_new_child_from_an_a08(practice_a, coordinator):
     assert created.actor_id == coordinator.user.pk
 
 
-def test_register_is_refused_for_an_siu_and_without_a_zip(practice_a, coordinator):
+def test_register_is_refused_for_an_siu_and_for_a_bad_record(practice_a, coordinator):
     booking = waiting_message(practice_a, siu(**UNKNOWN_SIU))
     with pytest.raises(ValidationError, match="A08 or A31"):
         waiting.register_from_message(actor=coordinator, message=booking, at=AT)
 
-    no_zip = waiting_message(
-        practice_a, adt(event="A08", control="E2", address="4 Elm St^^Boston^MA")
+    bad_zip = waiting_message(
+        practice_a, adt(event="A08", control="E2", address="4 Elm St^^Boston^MA^nope")
     )
     with pytest.raises(ValidationError, match="ZIP code"):
-        waiting.register_from_message(actor=coordinator, message=no_zip, at=AT)
+        waiting.register_from_message(actor=coordinator, message=bad_zip, at=AT)
 
     assert not Child.objects.filter(practice=practice_a, mrn="MRN-500").exists()
-    no_zip.refresh_from_db()
-    assert no_zip.status == MessageStatus.UNMATCHED
+    bad_zip.refresh_from_db()
+    assert bad_zip.status == MessageStatus.UNMATCHED
+
+
+def test_a_patient_without_an_address_is_registered(practice_a, coordinator):
+    """A family without a fixed address: the EHR sends no postal code; the child is on the
+    panel all the same."""
+    update = waiting_message(practice_a, adt(event="A08", control="E3", address=""))
+    waiting.register_from_message(actor=coordinator, message=update, at=AT)
+    child = Child.objects.get(practice=practice_a, mrn="MRN-500")
+    assert (child.zip_code, child.city) == ("", "")
 
 
 def test_set_aside_with_a_reason_code(practice_a, coordinator):
