@@ -6,8 +6,8 @@ in its own words (channel, availability, transport, culture) is never overwritte
 Siblings: a caregiver the practice already knows (same identifier) related to a child of
 another family joins nobody; instead, when that child's family has no caregiver and no other
 child (the family the import made for it), the child moves into the caregiver's family,
-audited as a change of the child. Two households that each have caregivers are never merged,
-and the family left empty stays as it is (nothing is deleted)."""
+audited as a change of the child, and the family the import made for it, now empty, is deleted.
+Two households that each have caregivers are never merged."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -144,6 +144,7 @@ class _Round:
     # family id → [caregivers, children], for the round's children's families
     sizes: dict[Any, list[int]] = field(default_factory=dict)
     moved: dict[Any, Child] = field(default_factory=dict)
+    emptied: set[Any] = field(default_factory=set)  # families a sibling left (made by the import)
 
     def load_sizes(self, children: list[Child]) -> None:
         """Caregivers and children of these children's families (two queries)."""
@@ -169,6 +170,7 @@ class _Round:
         child.version += 1
         child.updated_at = self.at
         self.moved[child.pk] = child
+        self.emptied.add(left)
         entries.append(
             Entry(
                 Action.UPDATE,
@@ -258,3 +260,11 @@ class _Round:
         CaregiverIdentifier.objects.bulk_create(
             self.identifiers, ignore_conflicts=True, batch_size=BULK_ROWS
         )
+        # The household a sibling's own record made, now nobody's: no empty family is left
+        # behind (checked again in the database, as a caregiver written above may belong to it).
+        Family.objects.filter(
+            practice=self.practice,
+            pk__in=self.emptied,
+            children__isnull=True,
+            caregivers__isnull=True,
+        ).delete()

@@ -128,7 +128,7 @@ def test_siblings_sharing_a_caregiver_are_one_family_households_are_never_merged
     practice_a, tmp_path
 ):
     from medhome.audit.models import AuditEvent
-    from medhome.families.models import Caregiver, Child
+    from medhome.families.models import Caregiver, Child, Family
 
     files = {
         "Patient": [patient("p1"), patient("p2"), patient("p3")],
@@ -142,6 +142,8 @@ def test_siblings_sharing_a_caregiver_are_one_family_households_are_never_merged
     run_import(practice_a, write_export(tmp_path / "e", files))
     family = {c.mrn: c.family_id for c in Child.objects.all()}
     assert family["MRN-p1"] == family["MRN-p2"] != family["MRN-p3"]
+    # The household p2's own record made is gone, not left empty.
+    assert set(Family.objects.values_list("pk", flat=True)) == set(family.values())
     mom = Caregiver.objects.get(identifiers__value="mom")
     assert mom.family_id == family["MRN-p1"]
     p2 = Child.objects.get(mrn="MRN-p2")

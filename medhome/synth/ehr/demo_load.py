@@ -236,7 +236,7 @@ def apply_family_words(population: Population, *, at: datetime) -> None:
         made = [c for c in population.children if c.practice_id == practice.pk]
         by_mrn = {c.mrn: c for c in Child.objects.filter(practice=practice)}
         # Siblings already share a family (the import's: `ehr.caregivers`); it takes the name
-        # the family gave. The import leaves the family it made for a sibling empty.
+        # the family gave.
         imported_family: dict[UUID, UUID] = {}
         changed: list[Child] = []
         for synthetic in made:
