@@ -40,7 +40,10 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=2,
-            help="processes that validate the resources (0: the importing one)",
+            help=(
+                "processes that validate the resources and, on PostgreSQL, recompute the "
+                "schedule rows beside the last files (0: the importing one does both)"
+            ),
         )
 
     def handle(
