@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "django_htmx",
     "phonenumber_field",
     "axes",
@@ -322,6 +323,18 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("MEDHOME_FROM_EMAIL", "medhome@localhost")
+
+# --- Background work (docs/architecture.md, "Background work") -------------------------------
+# The worker (`manage.py run_worker`) takes tasks from a queue table in the main database
+# (django-tasks-db: no broker on SQLite or PostgreSQL). Tests use the dummy backend: nothing runs
+# behind a test's back, and a test that wants the queue drains it itself.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.dummy.DummyBackend"
+        if ENV == "test"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only
