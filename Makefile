@@ -28,6 +28,9 @@ demo: venv
 	MEDHOME_ENV=demo $(PY) manage.py migrate --no-input
 	MEDHOME_ENV=demo $(PY) manage.py collectstatic --no-input --verbosity 0
 	MEDHOME_ENV=demo $(PY) manage.py load_demo
+	@# The background worker runs beside the web server; Ctrl-C (or the server stopping) stops both.
+	@MEDHOME_ENV=demo $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	MEDHOME_ENV=demo $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: venv

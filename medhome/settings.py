@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "django_htmx",
     "phonenumber_field",
     "axes",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "medhome.core",
+    "medhome.jobs",
     "medhome.accounts",
     "medhome.practices",
     "medhome.audit",
@@ -322,6 +324,42 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("MEDHOME_FROM_EMAIL", "medhome@localhost")
+
+# --- Background work (docs/architecture.md, "Background work") -------------------------------
+# The worker (`manage.py run_worker`) takes tasks from a queue table in the main database
+# (django-tasks-db: no broker on SQLite or PostgreSQL). Tests use the dummy backend: nothing runs
+# behind a test's back, and a test that wants the queue drains it itself.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.dummy.DummyBackend"
+        if ENV == "test"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# How often each periodic job runs, in seconds, by job name; a job not named here runs at the
+# interval its app registered (medhome/<app>/jobs.py). An interval divides a day; slots count
+# from local midnight, so a 3600 s job runs on the hour.
+MEDHOME_JOB_INTERVALS = {
+    "referrals.follow_ups": env_int("MEDHOME_REFERRAL_FOLLOW_UP_EVERY_SECONDS", 60 * 60),
+    "screening.alert_escalation": env_int("MEDHOME_ALERT_ESCALATION_EVERY_SECONDS", 5 * 60),
+}
+# A failing job is tried this many times in all, waiting base × 2^(attempt-1) seconds between
+# tries (capped), then ends as a recorded failure (JobRun, status failed) staff can see.
+# Modules outside the apps that register jobs (a drill such as bench/worker_kill.py).
+MEDHOME_EXTRA_JOB_MODULES = env_list("MEDHOME_EXTRA_JOB_MODULES", [])
+MEDHOME_JOB_MAX_ATTEMPTS = env_int("MEDHOME_JOB_MAX_ATTEMPTS", 5)
+MEDHOME_JOB_RETRY_BASE_SECONDS = env_int("MEDHOME_JOB_RETRY_BASE_SECONDS", 30)
+MEDHOME_JOB_RETRY_MAX_SECONDS = env_int("MEDHOME_JOB_RETRY_MAX_SECONDS", 60 * 60)
+# The worker's housekeeping thread: heartbeat, schedule, recovery, every this many seconds.
+MEDHOME_WORKER_TICK_SECONDS = env_int("MEDHOME_WORKER_TICK_SECONDS", 10)
+# A worker not seen for this long is dead (kill -9, lost machine): the task it left RUNNING is
+# tried again. A RUNNING task of a worker that never beat (a bare db_worker) counts as left
+# behind once it has run longer than MEDHOME_TASK_STALE_SECONDS.
+MEDHOME_WORKER_DEAD_AFTER_SECONDS = env_int("MEDHOME_WORKER_DEAD_AFTER_SECONDS", 60)
+MEDHOME_TASK_STALE_SECONDS = env_int("MEDHOME_TASK_STALE_SECONDS", 60 * 60)
+# Finished queue rows and job runs are kept this long (failures: longer, for whoever looks).
+MEDHOME_JOB_KEEP_DAYS = env_int("MEDHOME_JOB_KEEP_DAYS", 14)
+MEDHOME_JOB_KEEP_FAILED_DAYS = env_int("MEDHOME_JOB_KEEP_FAILED_DAYS", 90)
 
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only

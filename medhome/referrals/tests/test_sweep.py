@@ -9,6 +9,8 @@ import time_machine
 from django.core.management import call_command
 
 from medhome.audit.models import AuditEvent
+from medhome.jobs.models import JobRun
+from medhome.jobs.tests.support import database_queue, run_scheduled
 from medhome.practices.calendar import add_business_days, calendar_of, default_calendar
 from medhome.practices.models import PracticeCalendar
 from medhome.referrals import services
@@ -154,3 +156,16 @@ def test_one_practice_or_all(
     assert services.sweep_follow_ups(now=later, practice=child_b.practice) == 1
     assert Task.objects.get().practice == child_b.practice
     assert services.sweep_follow_ups(now=later) == 1
+
+
+def test_the_sweep_runs_on_the_workers_schedule(
+    holiday, coordinator, child_a, caregiver_a, food_bank
+):
+    """The same sweep as the command, as the worker runs it: scheduled, queued, run once."""
+    sent(coordinator, child_a, caregiver_a, food_bank, at=FRIDAY)
+    with database_queue(), time_machine.travel(DUE + timedelta(minutes=5), tick=False):
+        run_scheduled("referrals.follow_ups", now=DUE + timedelta(minutes=5))
+        run_scheduled("referrals.follow_ups", now=DUE + timedelta(minutes=6))  # same slot
+    assert Task.objects.get().kind == TaskKind.REFERRAL_NO_RESPONSE
+    run = JobRun.objects.get()
+    assert (run.status, run.result, run.slot) == ("succeeded", 1, DUE)

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
+from medhome.jobs.models import JobRun
+from medhome.jobs.tests.support import database_queue, run_scheduled
 from medhome.periodicity.models import RowCompletion
 from medhome.practices.models import Membership
 from medhome.screening import alerts, services
@@ -162,6 +164,18 @@ def test_the_command_escalates_and_the_alerts_list_shows_it(alert_a, log_in, sta
     assert "escalated 06/29/2026 09:30 to Amara Okafor" in body
     assert "A clinician is needed now for this child" in tasks.content.decode()
     assert "PHQ" not in tasks.content.decode()
+
+
+def test_the_escalation_runs_on_the_workers_schedule(alert_a, practice_a):
+    """The same sweep as the command, as the worker runs it: scheduled, queued, run once."""
+    with database_queue(), time_machine.travel(MONDAY_MORNING, tick=False):
+        run_scheduled("screening.alert_escalation", now=MONDAY_MORNING)
+        run_scheduled("screening.alert_escalation", now=MONDAY_MORNING + timedelta(minutes=1))
+    alert_a.refresh_from_db()
+    assert alert_a.escalated_at == MONDAY_MORNING
+    assert Task.objects.get().kind == TaskKind.ALERT_ESCALATED
+    run = JobRun.objects.get()
+    assert (run.status, run.result, run.slot) == ("succeeded", 1, MONDAY_MORNING)
 
 
 # --- Finding 4: who may acknowledge -------------------------------------------------------------
