@@ -60,16 +60,6 @@ def test_an_interval_must_divide_a_day(only_test_jobs):
         registry.register("Bad Name", noop, every=timedelta(hours=1))
 
 
-def test_the_apps_register_their_sweeps():
-    names = {job.name for job in registry.jobs()}
-    assert {"referrals.follow_ups", "screening.alert_escalation", "jobs.prune"} <= names
-    from medhome.referrals.services import sweep_follow_ups
-    from medhome.screening.alerts import escalate_overdue_alerts
-
-    assert registry.get("referrals.follow_ups").run is sweep_follow_ups
-    assert registry.get("screening.alert_escalation").run is escalate_overdue_alerts
-
-
 @pytest.mark.django_db
 def test_a_job_is_enqueued_once_per_slot(only_test_jobs):
     registry.register("test.hourly", noop, every=timedelta(hours=1))

@@ -1,0 +1,14 @@
+"""The apps' periodic sweeps are registered on the worker's schedule (across apps: medhome.jobs
+imports none of them)."""
+
+from medhome.jobs import registry
+
+
+def test_the_apps_register_their_sweeps():
+    names = {job.name for job in registry.jobs()}
+    assert {"referrals.follow_ups", "screening.alert_escalation", "jobs.prune"} <= names
+    from medhome.referrals.services import sweep_follow_ups
+    from medhome.screening.alerts import escalate_overdue_alerts
+
+    assert registry.get("referrals.follow_ups").run is sweep_follow_ups
+    assert registry.get("screening.alert_escalation").run is escalate_overdue_alerts
