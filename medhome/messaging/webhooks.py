@@ -8,7 +8,6 @@ the practice by its id in the query string (no PHI in URLs).
 """
 
 import logging
-from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -16,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from medhome.core import clock
+from medhome.core.params import optional_id
 
 from .gateways.signatures import is_valid
 from .rules import setting
@@ -63,10 +63,8 @@ def sms_status(request: HttpRequest) -> HttpResponse:
 def sms_inbound(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden()
-    try:
-        practice = practice_for_inbound(UUID(request.GET.get("practice", "")))
-    except ValueError:
-        practice = None
+    practice_id = optional_id(request.GET, "practice")  # malformed: core's 400
+    practice = practice_for_inbound(practice_id) if practice_id else None
     if practice is None:
         return HttpResponse(status=404)
     receive_text(

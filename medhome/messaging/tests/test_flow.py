@@ -218,7 +218,7 @@ def test_help_is_answered_and_an_unknown_number_is_kept_unmatched(practice_a):
     assert "For help, call the office" in locmem.outbox[0].text.body
 
 
-def _signed_post(client, path, params, token="local-gateway-token", signature_value=None):
+def _signed_post(client, path, params, token="local-gateway-token", signature_value=None):  # noqa: S107
     url = "http://127.0.0.1:8000" + path
     headers = {}
     if signature_value is not False:
