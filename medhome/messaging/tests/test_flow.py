@@ -270,18 +270,3 @@ def test_the_outbox_shows_messages_masked(log_in, staff_a, practice_a):
     assert client.get(reverse("messaging:preview")).status_code == 200
     conversation = client.get(reverse("messaging:child", args=[child.pk]))
     assert conversation.status_code == 200
-
-
-def test_the_demo_gives_consent_for_the_channel_each_caregiver_prefers(practice_a):
-    from medhome.messaging.models import ContactConsent
-    from medhome.synth.ehr.demo_load import _contact_consents
-
-    _child, texting = family(practice_a)
-    _other, calling = family(practice_a, mrn="M-3", preferred_channel="phone", phone="+16175550100")
-
-    _contact_consents(practice_a, AT)
-
-    assert list(ContactConsent.objects.values_list("caregiver", "channel")) == [
-        (texting.pk, "text")
-    ]
-    assert calling.pk
