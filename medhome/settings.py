@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "medhome.growth",
     "medhome.careplan",
     "medhome.timeline",
+    "medhome.messaging",
     "medhome.measures",
     "medhome.synth",
 ]
@@ -360,6 +361,32 @@ MEDHOME_TASK_STALE_SECONDS = env_int("MEDHOME_TASK_STALE_SECONDS", 60 * 60)
 # Finished queue rows and job runs are kept this long (failures: longer, for whoever looks).
 MEDHOME_JOB_KEEP_DAYS = env_int("MEDHOME_JOB_KEEP_DAYS", 14)
 MEDHOME_JOB_KEEP_FAILED_DAYS = env_int("MEDHOME_JOB_KEEP_FAILED_DAYS", 90)
+
+# --- Messages to families (medhome.messaging; docs/architecture.md "Reaching families") -----
+# The SMS gateway, like EMAIL_BACKEND: locmem in tests, the local gateway of
+# `manage.py run_sms_gateway` on the loopback address for the demo, Twilio in production.
+MEDHOME_SMS_BACKEND = os.environ.get(
+    "MEDHOME_SMS_BACKEND",
+    {
+        "test": "medhome.messaging.gateways.locmem.LocmemGateway",
+        "production": "medhome.messaging.gateways.twilio.TwilioGateway",
+    }.get(ENV, "medhome.messaging.gateways.local.LocalGateway"),
+)
+MEDHOME_SMS_OPTIONS = {
+    "url": os.environ.get("MEDHOME_SMS_GATEWAY_URL", "http://127.0.0.1:8025"),
+    "account_sid": os.environ.get("MEDHOME_TWILIO_ACCOUNT_SID", ""),
+    "auth_token": os.environ.get("MEDHOME_TWILIO_AUTH_TOKEN", ""),
+    "from_number": os.environ.get("MEDHOME_TWILIO_FROM", ""),
+    "messaging_service_sid": os.environ.get("MEDHOME_TWILIO_MESSAGING_SERVICE_SID", ""),
+}
+# Webhooks are signed with the provider's auth token; the local gateway uses a local one.
+MEDHOME_SMS_WEBHOOK_TOKEN = os.environ.get(
+    "MEDHOME_TWILIO_AUTH_TOKEN", "local-gateway-token" if IS_LOCAL else ""
+)
+MEDHOME_MESSAGING = {
+    # The address families and the provider reach medhome at (links and webhook signatures).
+    "public_url": os.environ.get("MEDHOME_PUBLIC_URL", "http://127.0.0.1:8000"),
+}
 
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only

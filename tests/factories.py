@@ -497,3 +497,24 @@ def waiting_ehr_message(practice):
         status=MessageStatus.UNMATCHED,
         message_type="A08",
     )
+
+
+def sent_message(child, caregiver, tag: str = "m"):
+    """A visit reminder sent to the family (messaging)."""
+    from medhome.messaging.models import Message
+
+    return Message.objects.create(
+        practice=child.practice,
+        caregiver=caregiver,
+        child=child,
+        kind="visit_reminder",
+        channel="text",
+        to_address="+16175550142",
+        language="es",
+        body="Recordatorio",
+        idempotency_key=f"visit_reminder:{child.pk}:{tag}",
+        status="sent",
+        send_after=timezone.now(),
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )

@@ -6,7 +6,13 @@ from medhome.jobs import registry
 
 def test_the_apps_register_their_sweeps():
     names = {job.name for job in registry.jobs()}
-    assert {"referrals.follow_ups", "screening.alert_escalation", "jobs.prune"} <= names
+    assert {
+        "referrals.follow_ups",
+        "screening.alert_escalation",
+        "jobs.prune",
+        "messaging.plan_reminders",
+        "messaging.send_due",
+    } <= names
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts
 

@@ -52,6 +52,13 @@ PAGES = {
         lambda r: reverse("families:edit_preferences", kwargs={"caregiver_id": r["caregiver"].pk}),
         lambda r: factories.preferences_form_data(r["caregiver"], strengths="Changed"),
     ),
+    "outbox": (Capability.MESSAGES_READ, lambda r: reverse("messaging:outbox"), None),
+    "message texts": (Capability.MESSAGES_READ, lambda r: reverse("messaging:preview"), None),
+    "family's messages": (
+        Capability.MESSAGES_READ,
+        lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),
+        None,
+    ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "team": (
         Capability.USERS_MANAGE,

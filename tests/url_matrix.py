@@ -101,6 +101,9 @@ PUBLIC = {
     "portal:referral_status": (404, 405, None),
     # Hospitals' feed: a bearer token per practice, no session (401 without one).
     "events:feed": (405, 401, None),
+    # The SMS provider's webhooks: a signature instead of a session (403 without one).
+    "messaging:sms_status": (405, 403, None),
+    "messaging:sms_inbound": (405, 403, None),
     "portal:plan": (404, 404, None),
     "portal:plan_goal": (404, 404, None),
     "portal:plan_print": (404, 405, None),
@@ -159,6 +162,8 @@ CLINICIAN_GET = {
     "referrals:status_link": (405, None),
     "events:resolve": (405, None),
     "events:feed": (405, None),
+    "messaging:sms_status": (405, None),
+    "messaging:sms_inbound": (405, None),
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -222,6 +227,9 @@ GET_ONLY = {
     "ehr:panel_template",
     "ehr:panel_run",
     "ehr:waiting",
+    "messaging:outbox",
+    "messaging:preview",
+    "messaging:child",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

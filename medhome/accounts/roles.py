@@ -50,6 +50,8 @@ class Capability:
     # End, reopen a child's panel membership and change its primary care clinician
     # (docs/clinical-rules.md#attribution)
     ATTRIBUTION_MANAGE = "attribution.manage"
+    # See the messages sent to families (the outbox, a caregiver's texts) and preview templates
+    MESSAGES_READ = "messages.read"
 
     ALL = frozenset(
         {
@@ -72,6 +74,7 @@ class Capability:
             SCHEDULE_RECORD,
             PANEL_IMPORT,
             ATTRIBUTION_MANAGE,
+            MESSAGES_READ,
         }
     )
 
@@ -89,6 +92,7 @@ _CLINICAL_TEAM = frozenset(
         C.PLAN_EDIT,
         C.VISIT_BOOK,
         C.SCHEDULE_RECORD,
+        C.MESSAGES_READ,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -115,6 +119,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.REFERRAL_SEND,
             C.DIRECTORY_CURATE,
             C.VISIT_BOOK,
+            C.MESSAGES_READ,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
@@ -131,6 +136,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VISIT_BOOK,
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
+            C.MESSAGES_READ,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -145,6 +151,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VISIT_BOOK,
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
+            C.MESSAGES_READ,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import orjson
@@ -159,6 +160,7 @@ def import_export(
     beside = workers > 0 and completions_pool.can_run_beside()
     with Validator(workers) as validator, completions_pool.Beside(workers) as recompute:
         for index, path in enumerate(files):
+            file_started = perf_counter()
             done = int(run.checkpoint.get(path.name, 0))
             batches = read_batches(path, after=done, size=batch_lines)
             following = next(batches, None)
@@ -182,6 +184,10 @@ def import_export(
                 new_resources = result.counts["unchanged"] * 2 < len(batch)
                 if progress is not None:
                     progress(len(batch))
+            # Counts and times only: file names are resource types, never PHI.
+            logger.info(
+                "import %s: %s read in %.1f s", run.pk, path.name, perf_counter() - file_started
+            )
             if index == last_completing:
                 if resumed:
                     # The killed process's children are not known here: every child the EHR
@@ -191,6 +197,14 @@ def import_export(
                     recompute.start(practice=practice, child_ids=completing, at=at)
                 else:
                     completions_pool.run_here(practice=practice, child_ids=completing, at=at)
+                logger.info(
+                    "import %s: schedule rows of %d children %s",
+                    run.pk,
+                    len(completing),
+                    "being recomputed beside" if beside else "recomputed",
+                )
+        waited = perf_counter()
+    logger.info("import %s: waited %.1f s for the schedule rows", run.pk, perf_counter() - waited)
     # The run's patients may be the ones EHR messages were waiting for (an SIU sent before
     # the panel arrived): they are applied now, once per run, not per batch.
     waiting.replay_waiting(practice, at)

@@ -35,8 +35,9 @@ class FamilyLink(PracticeScopedModel):
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=35)
     channel = models.CharField(_("sent by"), max_length=20, choices=Channel, blank=True)
+    # None when medhome issued it itself (a visit reminder's pre-visit link).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

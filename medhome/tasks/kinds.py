@@ -32,6 +32,11 @@ class TaskKind(models.TextChoices):
         gettext_lazy("A specialist's recommendations"),
     )
     ALERT_ESCALATED = "alert_escalated", gettext_lazy("Critical answer not acknowledged in time")
+    FAMILY_UNREACHABLE = "family_unreachable", gettext_lazy("No working way to reach this family")
+    MESSAGE_LANGUAGE_MISSING = (
+        "message_language_missing",
+        gettext_lazy("A message has no text in the family's language"),
+    )
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ SOURCES: dict[str, Source] = {
     # The alerts list, not the acknowledge form: everyone who reads tasks may open the list,
     # and only some roles may see an alert's detail (issue 14 finding 2).
     "critical_alert": Source("screening:alerts", by_id=False),
+    # The practice's outbox (a message has no page of its own).
+    "message": Source("messaging:outbox", by_id=False),
 }
 
 
@@ -99,12 +106,28 @@ def _alert(details: Mapping[str, Any]) -> str:
     )
 
 
+def _unreachable(details: Mapping[str, Any]) -> str:
+    return _(
+        "No working way to reach this family: every channel they named failed or was refused. "
+        "Ask them how they want to be reached."
+    )
+
+
+def _language_missing(details: Mapping[str, Any]) -> str:
+    return _(
+        "A message to this family was not sent: it has no text in their language. "
+        "Reach them another way (an interpreter, a call)."
+    )
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
     TaskKind.TRANSITION_FOLLOW_UP: _transition,
     TaskKind.SPECIALIST_RECOMMENDATIONS: _specialist,
     TaskKind.ALERT_ESCALATED: _alert,
+    TaskKind.FAMILY_UNREACHABLE: _unreachable,
+    TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -113,6 +136,8 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.TRANSITION_FOLLOW_UP: gettext_lazy("Open the hospital visit"),
     TaskKind.SPECIALIST_RECOMMENDATIONS: gettext_lazy("Open the specialist visit"),
     TaskKind.ALERT_ESCALATED: gettext_lazy("Open the alerts"),
+    TaskKind.FAMILY_UNREACHABLE: gettext_lazy("Open the messages"),
+    TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
 }
 
 

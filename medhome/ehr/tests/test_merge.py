@@ -93,6 +93,7 @@ def full_history(child, caregiver, user, tag, opened):
     factories.sent_referral(child, caregiver, user, factories.organization(f"Pantry {tag}"))
     factories.care_event(child, user)  # also a transition task
     factories.care_plan(child, caregiver, user)  # plan, team member, goal, action, family link
+    factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
 
 

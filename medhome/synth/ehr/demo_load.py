@@ -39,6 +39,7 @@ from medhome.families.models import (
     Family,
     PanelMembership,
 )
+from medhome.messaging.models import ConsentChannel, ConsentMethod, ContactConsent
 from medhome.practices.models import Practice
 
 from ..generator import Population
@@ -255,6 +256,7 @@ def apply_family_words(population: Population, *, at: datetime) -> None:
             name = next(f.name for f in population.families if f.pk == synthetic_family)
             Family.objects.filter(pk=family_id).update(name=name)
         _caregiver_words(population, practice)
+        _contact_consents(practice, at)
         _panel_history(population, practice, {c.mrn: c for c in made}, by_mrn)
 
 
@@ -284,6 +286,29 @@ def _panel_history(
     PanelMembership.objects.bulk_update(
         changed, ["starts_on", "ends_on", "end_reason", "primary_clinician_id"], batch_size=500
     )
+
+
+def _contact_consents(practice: Practice, at: datetime) -> None:
+    """Each caregiver who prefers a text or an email agreed to it when they registered (said
+    so to the front desk): the demo's reminders then go the way each family asked."""
+    rows = []
+    for pk, channel, phone, email in Caregiver.objects.filter(
+        practice=practice, preferred_channel__in=[ConsentChannel.TEXT, ConsentChannel.EMAIL]
+    ).values_list("pk", "preferred_channel", "phone", "email"):
+        if (channel == ConsentChannel.TEXT and phone) or (
+            channel == ConsentChannel.EMAIL and email
+        ):
+            rows.append(
+                ContactConsent(
+                    practice_id=practice.pk,
+                    caregiver_id=pk,
+                    channel=channel,
+                    granted=True,
+                    method=ConsentMethod.VERBAL,
+                    recorded_at=at,
+                )
+            )
+    ContactConsent.objects.bulk_create(rows, batch_size=1000)
 
 
 def _caregiver_words(population: Population, practice: Practice) -> None:

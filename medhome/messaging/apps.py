@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "medhome.messaging"
+    verbose_name = "Reaching families"

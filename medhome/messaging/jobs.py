@@ -1,0 +1,34 @@
+"""Messages on the worker's schedule (docs/architecture.md, "Background work"): the visit
+reminders planned every hour (idempotent: a visit+kind+offset is planned once), and the due
+messages sent every minute. `manage.py plan_visit_reminders` and `send_due_messages` run the same
+functions by hand. Intervals: settings.MEDHOME_JOB_INTERVALS."""
+
+from datetime import datetime, timedelta
+
+from medhome.core import clock
+from medhome.jobs.registry import register
+
+from .services.planning import plan_all_visit_reminders
+from .services.sending import send_due_messages
+
+SEND_BATCH = 200
+# A minute's run sends until nothing is due or this long has passed; the next slot goes on.
+SEND_FOR = timedelta(seconds=45)
+
+
+def plan_reminders(*, now: datetime) -> int:
+    return plan_all_visit_reminders(at=now)
+
+
+def send_due(*, now: datetime) -> int:
+    sent, until = 0, now + SEND_FOR
+    while True:
+        at = clock.now()
+        batch = send_due_messages(limit=SEND_BATCH, at=at)
+        sent += batch
+        if batch < SEND_BATCH or at >= until:
+            return sent
+
+
+register("messaging.plan_reminders", plan_reminders, every=timedelta(hours=1))
+register("messaging.send_due", send_due, every=timedelta(minutes=1))

@@ -1,0 +1,175 @@
+"""What comes back: delivery receipts and the family's texts.
+
+A receipt moves a sent message to delivered, or to bounced (then the next channel); a text is
+kept as received, matched to a caregiver only by an exact number (several caregivers sharing
+the number, or none, leave it unmatched for staff: never a guess). STOP, STOPALL, UNSUBSCRIBE,
+CANCEL, END and QUIT opt the number out of every message of the practice at once; START, YES
+and UNSTOP opt it back in; HELP and INFO get the help text. Each is answered at once.
+"""
+
+import re
+from datetime import datetime
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+
+from medhome.families.models import Caregiver
+from medhome.practices.models import Practice
+
+from .. import segments, texts
+from ..models import ConsentMethod, InboundText, Message, MessageChannel, MessageKind, MessageStatus
+from ..rules import setting
+from .common import system_actor
+from .consents import opt_in, opt_out, record_consent
+from .sending import _fall_back, send_now
+
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+# Receipts' error codes that mean the number cannot take texts (Twilio's codes).
+BOUNCE_CODES = frozenset({"30003", "30005", "30006", "21211", "21612", "21614"})
+UNSUBSCRIBED = "21610"
+
+
+def keyword_of(body: str) -> str:
+    """ "stop" | "start" | "help" | "" — the whole text, one word, any case and punctuation."""
+    word = re.sub(r"[^A-Za-z]", "", body or "").upper()
+    if word in STOP_WORDS:
+        return "stop"
+    if word in START_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return ""
+
+
+def record_receipt(*, gateway_message_id: str, status: str, error_code: str, at: datetime) -> bool:
+    """Apply a delivery receipt; False when no message has that id (ignored)."""
+    message = (
+        Message.objects.select_related("practice", "caregiver", "child", "visit")
+        .filter(gateway_message_id=gateway_message_id, channel=MessageChannel.TEXT)
+        .first()
+    )
+    if message is None:
+        return False
+    if status == "delivered" and message.status == MessageStatus.SENT:
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENT).update(
+            status=MessageStatus.DELIVERED, delivered_at=at, updated_at=at
+        )
+    elif status in ("undelivered", "failed") and message.status in (
+        MessageStatus.SENT,
+        MessageStatus.DELIVERED,
+    ):
+        code = (error_code or status)[:40]
+        if code == UNSUBSCRIBED:
+            opt_out(practice=message.practice, phone=message.to_address, at=at)
+            _fall_back(message, "opted_out", at)
+        elif code in BOUNCE_CODES:
+            _fall_back(message, code, at, status=MessageStatus.BOUNCED)
+        else:
+            Message.objects.filter(pk=message.pk).update(
+                status=MessageStatus.FAILED, error_code=code, updated_at=at
+            )
+    return True
+
+
+def practice_for_inbound(practice_id: UUID) -> Practice | None:
+    return Practice.objects.filter(pk=practice_id).first()
+
+
+def _caregiver_for(practice: Practice, number: str) -> Caregiver | None:
+    matches = list(Caregiver.objects.filter(practice=practice, phone=number)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def receive_text(
+    *, practice: Practice, from_number: str, body: str, gateway_message_id: str, at: datetime
+) -> InboundText:
+    """Keep a family's text and act on a keyword. A repeated delivery (same id) is kept once."""
+    caregiver = _caregiver_for(practice, from_number)
+    keyword = keyword_of(body)
+    try:
+        with transaction.atomic():
+            inbound = InboundText.objects.create(
+                practice=practice,
+                from_number=from_number,
+                caregiver=caregiver,
+                body=body[:1600],
+                gateway_message_id=gateway_message_id,
+                keyword=keyword,
+                received_at=at,
+            )
+    except IntegrityError:
+        return InboundText.objects.get(practice=practice, gateway_message_id=gateway_message_id)
+    if keyword == "stop":
+        opt_out(practice=practice, phone=from_number, at=at)
+        _consent_by_reply(caregiver, granted=False, at=at)
+    elif keyword == "start":
+        opt_in(practice=practice, phone=from_number, at=at)
+        _consent_by_reply(caregiver, granted=True, at=at)
+    if keyword:
+        answer(
+            practice=practice,
+            caregiver=caregiver,
+            number=from_number,
+            keyword=keyword,
+            inbound=inbound,
+            at=at,
+        )
+    return inbound
+
+
+def _consent_by_reply(caregiver: Caregiver | None, *, granted: bool, at: datetime) -> None:
+    if caregiver is not None and str(caregiver.phone):
+        record_consent(
+            actor=system_actor(caregiver.practice),
+            caregiver=caregiver,
+            channel=MessageChannel.TEXT,
+            granted=granted,
+            method=ConsentMethod.REPLY,
+            at=at,
+        )
+
+
+def answer(
+    *,
+    practice: Practice,
+    caregiver: Caregiver | None,
+    number: str,
+    keyword: str,
+    inbound: InboundText,
+    at: datetime,
+) -> Message | None:
+    """The confirmation or help text, sent at once (outside the rules of "when")."""
+    language = caregiver.preferred_language if caregiver is not None else "en"
+    if not texts.has_text(MessageKind.KEYWORD_REPLY, keyword, language):
+        language = "en"
+    rendered = texts.render(
+        MessageKind.KEYWORD_REPLY,
+        keyword,
+        language,
+        {"practice": str(setting("practice_name") or practice.name)},
+    )
+    if rendered is None:
+        return None
+    counted = segments.count(rendered.body)
+    message, _created = Message.objects.get_or_create(
+        practice=practice,
+        idempotency_key=f"{MessageKind.KEYWORD_REPLY}:{inbound.pk}",
+        defaults={
+            "caregiver": caregiver,
+            "kind": MessageKind.KEYWORD_REPLY,
+            "channel": MessageChannel.TEXT,
+            "to_address": number,
+            "language": language,
+            "body": rendered.body,
+            "encoding": counted.encoding,
+            "segments": counted.segments,
+            "status": MessageStatus.PLANNED,
+            "send_after": at,
+            "created_at": at,
+            "updated_at": at,
+        },
+    )
+    send_now(message, at=at)
+    return message

@@ -1,0 +1,380 @@
+"""Sending: claim what is due, check it may still go, send it once, retry or fall back.
+
+A message is claimed before it is sent (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, then a
+status update; SQLite: one conditional UPDATE per message), and its idempotency key goes to the
+gateway. A sender killed between the claim and the gateway's answer leaves it SENDING; once the
+claim has lapsed (MEDHOME_MESSAGING["claim_seconds"]) the next run takes it over and sends it
+again under the same key, which the gateway answers with the message id it already gave: no
+message is lost and none goes twice. Failures retry with backoff; past max_attempts the message
+ends FAILED. A number that bounces or has opted out, or a consent withdrawn, moves the message
+to the caregiver's next channel; when none is left the coordinator gets a task.
+"""
+
+import hashlib
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+
+from medhome.audit.models import Action
+from medhome.audit.services import record
+from medhome.families.models import AvailabilityWindow, Child
+from medhome.practices.calendar import calendar_of
+from medhome.screening import due as screening_due
+from medhome.screening.services import create_link
+from medhome.tasks.models import TaskKind
+from medhome.visits.models import VisitStatus
+
+from .. import segments, texts
+from ..gateways import GatewayError, OutgoingText, get_sms_gateway
+from ..models import WAITING, Message, MessageChannel, MessageKind, MessageStatus
+from ..rules import (
+    QuietHours,
+    local_day_bounds,
+    next_allowed,
+    retry_delay,
+    setting,
+    start_of_next_day,
+)
+from .common import (
+    MESSAGE_OBJECT,
+    absolute,
+    inbound_url,
+    latest_consents,
+    masked,
+    opted_out_numbers,
+    reach,
+    spans_of,
+    status_callback_url,
+    system_actor,
+)
+from .consents import opt_out
+from .planning import open_work, reminder_body
+
+log = logging.getLogger(__name__)
+# Counted against the family's daily cap.
+COUNTED = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def _claimable(at: datetime) -> Q:
+    lapsed = at - timedelta(seconds=int(setting("claim_seconds")))
+    return Q(status__in=WAITING, send_after__lte=at) | Q(
+        status=MessageStatus.SENDING, claimed_at__lt=lapsed
+    )
+
+
+def claim(*, limit: int, at: datetime) -> list[UUID]:
+    """Take up to `limit` due messages for this sender; another sender gets others."""
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(
+                Message.objects.select_for_update(skip_locked=True)
+                .filter(_claimable(at))
+                .order_by("send_after", "pk")
+                .values_list("pk", flat=True)[:limit]
+            )
+            Message.objects.filter(pk__in=ids).update(
+                status=MessageStatus.SENDING, claimed_at=at, updated_at=at
+            )
+        return ids
+    candidates = list(
+        Message.objects.filter(_claimable(at))
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # One atomic UPDATE per message, conditional on it still being claimable: of two senders
+    # that saw the same candidate, exactly one updates a row.
+    return [
+        pk
+        for pk in candidates
+        if Message.objects.filter(_claimable(at), pk=pk).update(
+            status=MessageStatus.SENDING, claimed_at=at, updated_at=at
+        )
+    ]
+
+
+def send_due_messages(*, limit: int = 100, at: datetime) -> int:
+    """Claim and send up to `limit` due messages; the number sent. Idempotent, safe to run in
+    several workers at once and to kill at any moment."""
+    sent = 0
+    for pk in claim(limit=limit, at=at):
+        try:
+            sent += deliver(pk, at=at)
+        except Exception:  # one bad message must not stop the batch; its claim lapses
+            log.exception("messaging: sending a message failed")
+    return sent
+
+
+def send_now(message: Message, *, at: datetime) -> bool:
+    """Send one message at once (an answer to STOP/START/HELP) if no sender has it yet."""
+    claimed = Message.objects.filter(_claimable(at), pk=message.pk).update(
+        status=MessageStatus.SENDING, claimed_at=at, updated_at=at
+    )
+    return bool(claimed) and bool(deliver(message.pk, at=at))
+
+
+def _save(message: Message, at: datetime, **changes: object) -> None:
+    changes["updated_at"] = at
+    Message.objects.filter(pk=message.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(message, name, value)
+
+
+def _hold(message: Message, until: datetime, at: datetime) -> int:
+    _save(message, at, status=MessageStatus.HELD, send_after=until, claimed_at=None)
+    return 0
+
+
+def _when_allowed(message: Message, at: datetime) -> datetime:
+    """`at`, or the next moment the rules of "when" allow for this caregiver's family."""
+    calendar = calendar_of(message.practice)
+    quiet = QuietHours.from_settings()
+    assert message.caregiver is not None
+    windows = spans_of(AvailabilityWindow.objects.filter(caregiver=message.caregiver))
+    moment = next_allowed(at, windows=windows, calendar=calendar, quiet=quiet)
+    start, end = local_day_bounds(moment, calendar)
+    sent_today = (
+        Message.objects.filter(
+            caregiver__family_id=message.caregiver.family_id,
+            status__in=COUNTED,
+            sent_at__gte=start,
+            sent_at__lt=end,
+        )
+        .exclude(kind=MessageKind.KEYWORD_REPLY)
+        .exclude(pk=message.pk)
+        .count()
+    )
+    if sent_today >= int(setting("daily_cap_per_family")):
+        moment = next_allowed(
+            start_of_next_day(moment, calendar), windows=windows, calendar=calendar, quiet=quiet
+        )
+    return moment
+
+
+def _still_wanted(message: Message, at: datetime) -> str:
+    """Why a reminder should no longer go ("" when it should)."""
+    visit = message.visit
+    if message.kind != MessageKind.VISIT_REMINDER:
+        return ""
+    if visit is None or visit.status != VisitStatus.SCHEDULED or visit.starts_at <= at:
+        return "visit_changed"
+    on_panel = Child.objects.on_panel(at.date()).filter(pk=message.child_id).exists()
+    return "" if on_panel else "not_on_panel"
+
+
+def _may_use_channel(message: Message) -> str:
+    """Why this channel may not carry the message now ("" when it may)."""
+    if message.kind == MessageKind.KEYWORD_REPLY:
+        return ""  # the answer to a text they sent, STOP's confirmation included
+    assert message.caregiver is not None
+    if not latest_consents([message.caregiver_id]).get((message.caregiver_id, message.channel)):
+        return "no_consent"
+    if message.channel == MessageChannel.TEXT and opted_out_numbers(
+        message.practice, [message.to_address]
+    ):
+        return "opted_out"
+    return ""
+
+
+def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
+    """(URL, token) of a pre-visit link when a screen is still due, else ("", "").
+
+    screening decides, with its own checks, what the link carries: its preferred caregiver
+    screeners that are due and have wording for families. The link is bound to the caregiver
+    and in their language (portal.links through screening.create_link)."""
+    if not message.link_rows or message.child is None or message.visit is None:
+        return "", ""
+    visit_day = message.visit.starts_at.astimezone(calendar_of(message.practice).zone).date()
+    choices = [
+        c.value
+        for c in screening_due.choices_for(message.child, visit_day)
+        if c.preselected and c.due and c.family_ok and c.respondent == "caregiver"
+    ]
+    if not choices:
+        return "", ""
+    try:
+        _link, token = create_link(
+            actor=system_actor(message.practice),
+            child=message.child,
+            instrument_keys=choices,
+            caregiver=message.caregiver,
+            language=message.language,
+            channel=message.channel,
+            at=at,
+        )
+    except ValidationError:
+        return "", ""
+    return absolute(reverse("portal:screening_start", args=[token])), token
+
+
+def _compose(message: Message, at: datetime) -> tuple[str, str]:
+    """(text to send, token to mask when stored)."""
+    if message.kind != MessageKind.VISIT_REMINDER or message.visit is None:
+        return message.body, ""
+    url, token = _pre_visit_link(message, at)
+    rendered = reminder_body(
+        practice=message.practice,
+        starts_at=message.visit.starts_at,
+        language=message.language,
+        link=url or None,
+    )
+    return (rendered.body if rendered else message.body), token
+
+
+def deliver(pk: UUID, *, at: datetime) -> int:
+    """Send one claimed message; 1 when it went."""
+    message = Message.objects.select_related("practice", "caregiver", "child", "visit").get(pk=pk)
+    if message.status != MessageStatus.SENDING:
+        return 0
+    if reason := _still_wanted(message, at):
+        _save(message, at, status=MessageStatus.SUPPRESSED, error_code=reason, claimed_at=None)
+        return 0
+    if reason := _may_use_channel(message):
+        return _fall_back(message, reason, at)
+    if message.kind != MessageKind.KEYWORD_REPLY:
+        moment = _when_allowed(message, at)
+        if moment > at:
+            return _hold(message, moment, at)
+    body, token = _compose(message, at)
+    counted = segments.count(body)
+    _save(message, at, attempts=F("attempts") + 1)
+    message.refresh_from_db(fields=["attempts"])
+    try:
+        gateway_id = _transmit(message, body)
+    except GatewayError as refused:
+        return _refused(message, refused, at)
+    with transaction.atomic():
+        _save(
+            message,
+            at,
+            status=MessageStatus.SENT,
+            gateway_message_id=gateway_id,
+            sent_at=at,
+            claimed_at=None,
+            error_code="",
+            body=masked(body, token),
+            encoding=counted.encoding,
+            segments=counted.segments,
+        )
+        record(
+            actor=system_actor(message.practice),
+            action=Action.UPDATE,
+            object_type=MESSAGE_OBJECT,
+            object_id=message.pk,
+            at=at,
+            practice=message.practice,
+            detail={"fields": ["status"], "status": MessageStatus.SENT, "channel": message.channel},
+        )
+    return 1
+
+
+def _transmit(message: Message, body: str) -> str:
+    if message.channel == MessageChannel.TEXT:
+        return get_sms_gateway().send(
+            OutgoingText(
+                to=message.to_address,
+                body=body,
+                key=f"{message.practice_id}:{message.idempotency_key}",
+                status_callback=status_callback_url(),
+                inbound_url=inbound_url(message.practice_id),
+            )
+        )
+    return _email(message, body)
+
+
+def _email(message: Message, body: str) -> str:
+    rendered = texts.SUBJECTS.get(message.kind, {})
+    subject = rendered.get(texts.base_language(message.language)) or rendered.get("en", "")
+    # The Message-ID is derived from the key: a retry carries the same one, so a receiving
+    # system that keeps Message-IDs sees a repeat as a repeat.
+    digest = hashlib.sha256(f"{message.practice_id}:{message.idempotency_key}".encode())
+    message_id = f"<{digest.hexdigest()[:40]}@medhome>"
+    email = EmailMessage(
+        subject=subject, body=body, to=[message.to_address], headers={"Message-ID": message_id}
+    )
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused:
+        raise GatewayError("recipient_refused", permanent=True) from None
+    except (smtplib.SMTPException, OSError):
+        raise GatewayError("smtp_unavailable") from None
+    return message_id
+
+
+def _refused(message: Message, refused: GatewayError, at: datetime) -> int:
+    if refused.opted_out:
+        opt_out(practice=message.practice, phone=message.to_address, at=at)
+        return _fall_back(message, "opted_out", at)
+    if refused.permanent:
+        return _fall_back(message, refused.code, at, status=MessageStatus.BOUNCED)
+    if message.attempts >= int(setting("max_attempts")):
+        _save(message, at, status=MessageStatus.FAILED, error_code=refused.code, claimed_at=None)
+        return 0
+    _save(
+        message,
+        at,
+        status=MessageStatus.PLANNED,
+        error_code=refused.code,
+        claimed_at=None,
+        send_after=at + retry_delay(message.attempts),
+    )
+    return 0
+
+
+def _tried_channels(message: Message) -> set[str]:
+    tried, current = {message.channel}, message
+    while current.replaces_id is not None:
+        current = Message.objects.only("channel", "replaces_id").get(pk=current.replaces_id)
+        tried.add(current.channel)
+    return tried
+
+
+def _fall_back(
+    message: Message, reason: str, at: datetime, *, status: str = MessageStatus.SUPPRESSED
+) -> int:
+    """This channel cannot carry the message: the caregiver's next channel, or a task."""
+    _save(message, at, status=status, error_code=reason[:40], claimed_at=None)
+    caregiver = message.caregiver
+    if caregiver is None or message.kind == MessageKind.KEYWORD_REPLY:
+        return 0
+    consents = latest_consents([caregiver.pk])
+    opted = opted_out_numbers(message.practice, [str(caregiver.phone)] if caregiver.phone else [])
+    way = reach(caregiver, consents=consents, opted_out=opted, skip=_tried_channels(message))
+    if way is None:
+        open_work(
+            practice=message.practice,
+            kind=TaskKind.FAMILY_UNREACHABLE,
+            caregiver=caregiver,
+            visit=message.visit,
+            at=at,
+        )
+        return 0
+    Message.objects.get_or_create(
+        practice=message.practice,
+        idempotency_key=f"{message.idempotency_key}>{way.channel}"[:200],
+        defaults={
+            "caregiver": caregiver,
+            "child": message.child,
+            "visit": message.visit,
+            "kind": message.kind,
+            "channel": way.channel,
+            "to_address": way.address,
+            "language": message.language,
+            "body": message.body,
+            "encoding": message.encoding,
+            "segments": message.segments,
+            "link_rows": message.link_rows,
+            "status": MessageStatus.PLANNED,
+            "send_after": at,
+            "replaces": message,
+            "created_at": at,
+            "updated_at": at,
+        },
+    )
+    return 0

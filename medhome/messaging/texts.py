@@ -1,0 +1,103 @@
+"""The authored words of every message, in English and Spanish, written for this project.
+
+Short, plain language; each says who it is from and, when the family has something to do,
+carries a family link (portal.links). Never a diagnosis, a score, a screen's name, a referral's
+need or a child's name (tests/test_texts.py reads every text for them). A language not here is
+not machine-translated: the message is not sent and staff get a task (services.planning).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import dateformat, translation
+
+# kind → variant → language → text. Placeholders: {practice}, {when}, {link}.
+TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    "visit_reminder": {
+        "plain": {
+            "en": (
+                "{practice}: a reminder of your child's visit on {when}. "
+                "To change it, call us. Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: le recordamos la visita de su hijo/a el {when}. "
+                "Para cambiarla, llámenos. Responda STOP para no recibir textos."
+            ),
+        },
+        "with_link": {
+            "en": (
+                "{practice}: a reminder of your child's visit on {when}. "
+                "Before the visit, please answer a few questions: {link} "
+                "Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: le recordamos la visita de su hijo/a el {when}. "
+                "Antes de la visita, conteste unas preguntas: {link} "
+                "Responda STOP para no recibir textos."
+            ),
+        },
+    },
+    "keyword_reply": {
+        "stop": {
+            "en": "{practice}: you will get no more texts from us. Reply START to get them again.",
+            "es": (
+                "{practice}: ya no le enviaremos textos. Responda START para recibirlos otra vez."
+            ),
+        },
+        "start": {
+            "en": "{practice}: you will get our texts again. Reply STOP to stop, HELP for help.",
+            "es": (
+                "{practice}: volverá a recibir nuestros textos. Responda STOP para dejar de "
+                "recibirlos, HELP para ayuda."
+            ),
+        },
+        "help": {
+            "en": (
+                "{practice}: texts about your family's visits. For help, call the office. "
+                "Reply STOP to stop texts. Message and data rates may apply."
+            ),
+            "es": (
+                "{practice}: textos sobre las visitas de su familia. Para ayuda, llame a la "
+                "oficina. Responda STOP para no recibir textos. Pueden aplicarse tarifas."
+            ),
+        },
+    },
+}
+
+SUBJECTS: dict[str, dict[str, str]] = {
+    "visit_reminder": {"en": "Your child's visit", "es": "La visita de su hijo/a"},
+    "keyword_reply": {"en": "Our messages", "es": "Nuestros mensajes"},
+}
+
+# The wall-clock format of a visit in each language (Django's date format characters).
+WHEN_FORMATS = {"en": r"l, F j \a\t g:i A", "es": r"l j \d\e F \a \l\a\s G:i"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: str
+    subject: str
+
+
+def base_language(tag: str) -> str:
+    return (tag or "en").split("-")[0].lower()
+
+
+def has_text(kind: str, variant: str, language: str) -> bool:
+    return base_language(language) in TEXTS.get(kind, {}).get(variant, {})
+
+
+def format_when(moment: datetime, language: str) -> str:
+    code = base_language(language)
+    with translation.override(code):
+        return dateformat.format(moment, WHEN_FORMATS.get(code, WHEN_FORMATS["en"]))
+
+
+def render(kind: str, variant: str, language: str, values: Mapping[str, str]) -> Rendered | None:
+    """The text in the caregiver's language, or None when it was not written in that language."""
+    code = base_language(language)
+    text = TEXTS.get(kind, {}).get(variant, {}).get(code)
+    if text is None:
+        return None
+    return Rendered(body=text.format(**values), subject=SUBJECTS[kind][code])

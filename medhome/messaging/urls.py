@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views, webhooks
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("messages/", views.outbox, name="outbox"),
+    path("messages/templates/", views.preview, name="preview"),
+    path("children/<uuid:child_id>/messages/", views.child_messages, name="child"),
+    # The provider's webhooks: no session, a signature instead; no PHI in the URL.
+    path("hooks/sms/status/", webhooks.sms_status, name="sms_status"),
+    path("hooks/sms/inbound/", webhooks.sms_inbound, name="sms_inbound"),
+]
