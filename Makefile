@@ -28,9 +28,11 @@ demo: venv
 	MEDHOME_ENV=demo $(PY) manage.py migrate --no-input
 	MEDHOME_ENV=demo $(PY) manage.py collectstatic --no-input --verbosity 0
 	MEDHOME_ENV=demo $(PY) manage.py load_demo
-	@# The background worker runs beside the web server; Ctrl-C (or the server stopping) stops both.
-	@MEDHOME_ENV=demo $(PY) manage.py run_worker & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	@# The background worker and the local SMS gateway (loopback only: it plays the families'
+	@# phones) run beside the web server; Ctrl-C (or the server stopping) stops all three.
+	@MEDHOME_ENV=demo $(PY) manage.py run_sms_gateway --port 8025 & gateway=$$!; \
+	MEDHOME_ENV=demo $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker $$gateway 2>/dev/null; wait $$worker $$gateway 2>/dev/null' EXIT; \
 	MEDHOME_ENV=demo $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: venv
