@@ -4,15 +4,22 @@ from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from medhome.accounts.roles import Capability
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
+from medhome.families.vocabulary import Channel
 
 from . import preview as preview_samples
 from . import selectors
-from .models import MessageStatus
+from .models import MessageChannel, MessageStatus
+
+CHANNEL_LABELS = {**dict(Channel.choices), **dict(MessageChannel.choices)}
+WHY_NOT_SENT = {
+    "no_channel": _("the family prefers another way: call, portal, print or in person"),
+}
 
 
 @requires(Capability.MESSAGES_READ)
@@ -20,7 +27,17 @@ from .models import MessageStatus
 def outbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.outbox(request.actor, status=status)[: selectors.OUTBOX_LIMIT]
-    lines = [{"message": m, "to": selectors.mask_address(m.channel, m.to_address)} for m in rows]
+    # A message planned for a family who prefers a call, the portal, print or a word in person
+    # keeps that channel (the family's own, families.vocabulary.Channel) and is not sent.
+    lines = [
+        {
+            "message": m,
+            "to": selectors.mask_address(m.channel, m.to_address),
+            "channel": CHANNEL_LABELS.get(m.channel, m.channel),
+            "why": WHY_NOT_SENT.get(m.error_code, m.error_code),
+        }
+        for m in rows
+    ]
     unmatched = [
         {"text": t, "from": selectors.mask_number(t.from_number)}
         for t in selectors.unmatched_texts(request.actor)[:50]
