@@ -46,9 +46,11 @@ HISTORY_INSTRUMENT = {
 }
 
 
-def _clinic_days(start: date) -> list[date]:
-    days = [start + timedelta(days=n) for n in range(DAYS)]
-    return [day for day in days if day.weekday() < 5]
+def clinic_days(start: date, days: int = DAYS) -> list[date]:
+    """The demo's day itself — a Saturday morning clinic when it falls on a weekend, so the
+    demo's Today is never empty whatever day it is loaded — then the weekdays after it."""
+    every = [start + timedelta(days=n) for n in range(days)]
+    return [day for day in every if day == start or day.weekday() < 5]
 
 
 def schedule_clinic(practice: Practice, *, as_of: date, created_at: datetime) -> int:
@@ -68,7 +70,7 @@ def schedule_clinic(practice: Practice, *, as_of: date, created_at: datetime) ->
     births = dict(children.values_list("pk", "date_of_birth"))
     visits: list[Visit] = []
     booked: set[UUID] = set()
-    for day in _clinic_days(as_of):
+    for day in clinic_days(as_of):
         due_ids = [
             pk
             for pk in panel_due(children, day, rows=())

@@ -9,7 +9,7 @@ screens show on "Today" every day) and 3 sick visits.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 from random import Random
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from medhome.synth.clinic import (
     SICK_VISITS_PER_DAY,
     SLOT,
     WELL_VISITS_PER_DAY,
+    clinic_days,
 )
 
 from .visits import SICK, WELL
@@ -42,10 +43,6 @@ class Booking:
     site: tuple[str, str] | None  # (key, name)
     clinician: tuple[str, str] | None  # (login, display name)
     minutes: int = SLOT_MINUTES
-
-
-def clinic_days(start: date, days: int = DAYS) -> list[date]:
-    return [day for n in range(days) if (day := start + timedelta(days=n)).weekday() < 5]
 
 
 def _slot(n: int) -> time:

@@ -1,7 +1,7 @@
 """The synthetic EHR's clinic day as HL7 v2.5 SIU messages: parseable, one S12 per booked
 visit, a few changes, unique control ids, the ids the FHIR export uses."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from random import Random
 
 import hl7
@@ -121,3 +121,12 @@ def test_the_schedule_reads_each_message_as_the_visit_it_books(day) -> None:
         assert (appointment.starts_at - start).total_seconds() == shift
         expected = {"S15": "cancelled", "S26": "no_show"}.get(s.trigger, "scheduled")
         assert appointment.status == expected
+
+
+def test_the_demo_day_is_a_clinic_day_even_on_a_weekend():
+    """The demo's Today is never empty: loaded on a Saturday it is a Saturday clinic."""
+    from medhome.synth.clinic import clinic_days
+
+    saturday = date(2026, 12, 5)
+    assert clinic_days(saturday, 4) == [saturday, date(2026, 12, 7), date(2026, 12, 8)]
+    assert clinic_days(date(2026, 12, 4), 3) == [date(2026, 12, 4), date(2026, 12, 7)]
