@@ -129,4 +129,4 @@ def test_the_demo_day_is_a_clinic_day_even_on_a_weekend():
 
     saturday = date(2026, 12, 5)
     assert clinic_days(saturday, 4) == [saturday, date(2026, 12, 7), date(2026, 12, 8)]
-    assert clinic_days(date(2026, 12, 4), 3) == [date(2026, 12, 4), date(2026, 12, 7)]
+    assert clinic_days(date(2026, 12, 4), 4) == [date(2026, 12, 4), date(2026, 12, 7)]
