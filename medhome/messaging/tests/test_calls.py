@@ -182,3 +182,13 @@ def test_roles_without_messages_are_refused(log_in, staff_a, practice_a, familie
     assert (page.status_code, post.status_code) == (403, 403)
     message.refresh_from_db()
     assert message.status == MessageStatus.SUPPRESSED
+
+
+def test_the_page_speaks_spanish(log_in, staff_a, practice_a, families, settings):
+    client = log_in(staff_a[Role.FRONT_DESK], practice_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    page = client.get(reverse("messaging:calls")).content.decode()
+
+    assert "Para llamar hoy" in page and "Número equivocado" in page
+    assert "Para entregar o enviar por correo" in page
