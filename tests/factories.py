@@ -518,3 +518,27 @@ def sent_message(child, caregiver, tag: str = "m"):
         created_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def call_reminder(child, caregiver, visit):
+    """A visit reminder not sent because the family prefers a call: on the phone-call list."""
+    from medhome.core import clock
+    from medhome.messaging.models import Message, MessageKind, MessageStatus
+
+    now = clock.now()
+    return Message.objects.create(
+        practice=child.practice,
+        caregiver=caregiver,
+        child=child,
+        visit=visit,
+        kind=MessageKind.VISIT_REMINDER,
+        channel="phone",
+        language="en",
+        body="A reminder.",
+        idempotency_key=f"{MessageKind.VISIT_REMINDER}:{visit.pk}:1",
+        status=MessageStatus.SUPPRESSED,
+        error_code="no_channel",
+        send_after=now,
+        created_at=now,
+        updated_at=now,
+    )

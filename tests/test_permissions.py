@@ -54,6 +54,7 @@ PAGES = {
     ),
     "outbox": (Capability.MESSAGES_READ, lambda r: reverse("messaging:outbox"), None),
     "message texts": (Capability.MESSAGES_READ, lambda r: reverse("messaging:preview"), None),
+    "phone calls": (Capability.MESSAGES_READ, lambda r: reverse("messaging:calls"), None),
     "family's messages": (
         Capability.MESSAGES_READ,
         lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),

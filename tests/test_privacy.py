@@ -304,6 +304,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["visit"] = factories.schedule_visit(child_a, at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(child_a.practice)
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
+    rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

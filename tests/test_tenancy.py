@@ -18,6 +18,7 @@ from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.messaging.models import Message
 from medhome.portal.models import FamilyLink
 from medhome.practices.models import Membership
 from medhome.referrals.models import Referral
@@ -94,6 +95,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
+    rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     return rows
 
 
@@ -119,6 +121,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
+    rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     return rows
 
 
@@ -213,6 +216,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "visit": Visit(pk=uuid.uuid4()),
         "panel_run": ImportRun(pk=uuid.uuid4()),
         "ehr_message": InboundMessage(pk=uuid.uuid4()),
+        "reminder": Message(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -56,6 +56,7 @@ FILL = {
     "visit_id": lambda rows: rows["visit"].pk,
     "run_id": lambda rows: rows["panel_run"].pk,
     "message_id": lambda rows: rows["ehr_message"].pk,
+    "reminder_id": lambda rows: rows["reminder"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -164,6 +165,7 @@ CLINICIAN_GET = {
     "events:feed": (405, None),
     "messaging:sms_status": (405, None),
     "messaging:sms_inbound": (405, None),
+    "messaging:call_outcome": (405, None),  # a form on the call list posts to it
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -230,6 +232,7 @@ GET_ONLY = {
     "messaging:outbox",
     "messaging:preview",
     "messaging:child",
+    "messaging:calls",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -256,6 +259,7 @@ POST_ONLY = {
     "visit_rows:elsewhere",
     "visit_rows:immunization",
     "ehr:waiting_action",
+    "messaging:call_outcome",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -304,6 +308,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"outcome": "declined"}
     if name == "ehr:waiting_action":
         return {"action": "set_aside", "reason": "test_message"}
+    if name == "messaging:call_outcome":
+        return {"outcome": "reached"}
     if name == "ehr:merge":
         return {"action": "find", "mrn": rows["child"].mrn}
     if name == "screening:acknowledge":

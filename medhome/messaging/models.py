@@ -98,6 +98,15 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     BOUNCED = "bounced", _("Bounced")
     SUPPRESSED = "suppressed", _("Not sent")
+    # A reminder for a family who prefers a call: staff phoned and recorded how it went.
+    CALLED = "called", _("Phoned by staff")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached the family")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
 
 
 # Waiting to go: the sender picks these (and SENDING whose claim has lapsed).
@@ -145,6 +154,14 @@ class Message(PracticeScopedModel):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # A reminder staff phoned (the call list): how it went, who called, when.
+    call_outcome = models.CharField(
+        _("call outcome"), max_length=12, choices=CallOutcome, blank=True
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    called_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:

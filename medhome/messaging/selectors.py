@@ -1,19 +1,22 @@
 """Reads of messaging, already scoped to the actor's practice (messages.read)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import Child
+from medhome.families.models import AvailabilityWindow, Child
 from medhome.families.selectors import access_child
-from medhome.practices.scoping import scoped
+from medhome.families.vocabulary import Channel
+from medhome.practices.calendar import calendar_of
+from medhome.practices.scoping import get_scoped, scoped
+from medhome.visits.models import VisitStatus
 
-from .models import InboundText, Message, MessageStatus
+from .models import InboundText, Message, MessageKind, MessageStatus
 
 OUTBOX_LIMIT = 200
 
@@ -86,3 +89,50 @@ def conversation(actor: Actor, child: Child) -> list[Line]:
         for m in sent[:OUTBOX_LIMIT]
     ] + [Line(t.received_at, False, t.body, t.caregiver) for t in received[:OUTBOX_LIMIT]]
     return sorted(lines, key=lambda line: line.at)
+
+
+# The families staff reach themselves: a call, or a reminder handed over or mailed.
+CALL_CHANNELS = (Channel.PHONE,)
+HAND_CHANNELS = (Channel.PRINT, Channel.IN_PERSON)
+CALL_LIMIT = 500
+
+
+def reminders_to_work(actor: Actor, *, at: datetime) -> list[Message]:
+    """Visit reminders not sent because the family prefers a call, print or a word in person,
+    due by the end of today (the practice's date) for a visit still to come, not yet worked:
+    the earliest good time first. One query for the rows, one for the caregivers' hours."""
+    zone = calendar_of(actor.practice).zone
+    today = at.astimezone(zone).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
+    rows = (
+        scoped(actor, Message, need=Capability.MESSAGES_READ)
+        .filter(
+            kind=MessageKind.VISIT_REMINDER,
+            status=MessageStatus.SUPPRESSED,
+            error_code="no_channel",
+            channel__in=[*CALL_CHANNELS, *HAND_CHANNELS],
+            send_after__lt=end_of_today,
+            visit__status=VisitStatus.SCHEDULED,
+            visit__starts_at__gte=at,
+        )
+        .select_related("caregiver", "caregiver__family", "child", "visit")
+        .prefetch_related(
+            Prefetch(
+                "caregiver__availability",
+                queryset=AvailabilityWindow.objects.order_by("weekday", "starts_at"),
+            )
+        )
+        .order_by("send_after", "visit__starts_at", "pk")
+    )
+    return list(rows[:CALL_LIMIT])
+
+
+def access_call(actor: Actor, message_id: UUID) -> Message:
+    """A visit reminder of the actor's practice (404 otherwise), with what recording needs."""
+    return get_scoped(
+        actor,
+        Message,
+        need=Capability.MESSAGES_READ,
+        pk=message_id,
+        kind=MessageKind.VISIT_REMINDER,
+    )

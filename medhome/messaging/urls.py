@@ -7,6 +7,8 @@ app_name = "messaging"
 urlpatterns = [
     path("messages/", views.outbox, name="outbox"),
     path("messages/templates/", views.preview, name="preview"),
+    path("messages/calls/", views.calls, name="calls"),
+    path("messages/calls/<uuid:reminder_id>/", views.call_outcome, name="call_outcome"),
     path("children/<uuid:child_id>/messages/", views.child_messages, name="child"),
     # The provider's webhooks: no session, a signature instead; no PHI in the URL.
     path("hooks/sms/status/", webhooks.sms_status, name="sms_status"),
