@@ -164,6 +164,7 @@ CLINICIAN_GET = {
     "events:feed": (405, None),
     "messaging:sms_status": (405, None),
     "messaging:sms_inbound": (405, None),
+    "messaging:reply": (405, None),  # the conversation page's form posts to it
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -256,6 +257,7 @@ POST_ONLY = {
     "visit_rows:elsewhere",
     "visit_rows:immunization",
     "ehr:waiting_action",
+    "messaging:reply",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -306,6 +308,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"action": "set_aside", "reason": "test_message"}
     if name == "ehr:merge":
         return {"action": "find", "mrn": rows["child"].mrn}
+    if name == "messaging:reply":
+        return {
+            "caregiver": rows["caregiver"].pk,
+            "text": "Intruder",
+            "key": "00000000-0000-4000-8000-000000000001",
+        }
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

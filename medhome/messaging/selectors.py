@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
 from medhome.families.selectors import access_child
 from medhome.practices.scoping import scoped
 
@@ -63,6 +63,11 @@ class Line:
 
 def child_for_messages(actor: Actor, child_id: UUID) -> Child:
     return access_child(actor, child_id, need=Capability.MESSAGES_READ)
+
+
+def caregivers_of(actor: Actor, child: Child) -> QuerySet[Caregiver]:
+    """The caregivers of the child's family, whom the team may answer."""
+    return scoped(actor, Caregiver, need=Capability.MESSAGES_READ).filter(family_id=child.family_id)
 
 
 def conversation(actor: Actor, child: Child) -> list[Line]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("messages/", views.outbox, name="outbox"),
     path("messages/templates/", views.preview, name="preview"),
     path("children/<uuid:child_id>/messages/", views.child_messages, name="child"),
+    path("children/<uuid:child_id>/messages/reply/", views.reply, name="reply"),
     # The provider's webhooks: no session, a signature instead; no PHI in the URL.
     path("hooks/sms/status/", webhooks.sms_status, name="sms_status"),
     path("hooks/sms/inbound/", webhooks.sms_inbound, name="sms_inbound"),
