@@ -59,6 +59,7 @@ class Line:
     body: str
     who: Any
     status: str = ""
+    crisis: bool = False  # a family's text with words of crisis (crisis.py)
 
 
 def child_for_messages(actor: Actor, child_id: UUID) -> Child:
@@ -89,5 +90,8 @@ def conversation(actor: Actor, child: Child) -> list[Line]:
     lines = [
         Line(m.sent_at or m.send_after, True, m.body, m.caregiver, m.get_status_display())
         for m in sent[:OUTBOX_LIMIT]
-    ] + [Line(t.received_at, False, t.body, t.caregiver) for t in received[:OUTBOX_LIMIT]]
+    ] + [
+        Line(t.received_at, False, t.body, t.caregiver, crisis=t.crisis)
+        for t in received[:OUTBOX_LIMIT]
+    ]
     return sorted(lines, key=lambda line: line.at)

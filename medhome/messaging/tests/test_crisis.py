@@ -163,3 +163,20 @@ def test_the_task_reads_in_the_viewers_language(practice_a):
     with translation.override("es"):
         title = Task.objects.get().title
     assert title.startswith("Urgente") and "1234" in title
+
+
+def test_the_clinician_sees_it_urgent_and_the_task_opens_the_conversation(
+    log_in, staff_a, practice_a
+):
+    from django.urls import reverse
+
+    child, _caregiver = family(practice_a)
+    _receive(practice_a, "quiero hacerme daño")
+    client = log_in(staff_a["pediatrician"], practice_a)
+
+    tasks = client.get(reverse("tasks:list")).content.decode()
+    conversation = reverse("messaging:child", args=[child.pk])
+    assert "words of crisis" in tasks and conversation in tasks
+    assert "hacerme" not in tasks  # the text itself stays on the conversation page
+    page = client.get(conversation).content.decode()
+    assert "Words of crisis" in page and "hacerme daño" in page
