@@ -157,18 +157,28 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
-_PATTERN = re.compile(
-    r"\b(?:"
-    + "|".join(
-        re.escape(phrase)
+def _pattern(language: str | None = None) -> re.Pattern[str]:
+    phrases = {
+        phrase
         for languages in PHRASES.values()
-        for phrases in languages.values()
-        for phrase in sorted(phrases, key=len, reverse=True)
-    )
-    + r")\b"
-)
+        for code, listed in languages.items()
+        if language in (None, code)
+        for phrase in listed
+    }
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+
+
+_PATTERN = _pattern()
+_SPANISH = _pattern("es")
 
 
 def has_crisis_words(body: str) -> bool:
     """True when the text holds any phrase of any class, in either language."""
     return bool(_PATTERN.search(_normal(body)))
+
+
+def language_of(body: str) -> str:
+    """ "es" when a Spanish phrase matched, else "en": the language to answer a number no
+    caregiver has (a known caregiver is answered in their own language)."""
+    return "es" if _SPANISH.search(_normal(body)) else "en"

@@ -25,7 +25,7 @@ from medhome.tasks.models import TaskKind, TaskPriority
 from medhome.tasks.services import open_task
 
 from .. import segments, texts
-from ..crisis import has_crisis_words
+from ..crisis import has_crisis_words, language_of
 from ..models import ConsentMethod, InboundText, Message, MessageChannel, MessageKind, MessageStatus
 from ..rules import setting
 from ..selectors import mask_number
@@ -123,6 +123,7 @@ def receive_text(
                     variant="resources",
                     inbound=inbound,
                     at=at,
+                    language=language_of(body),
                 )
     except IntegrityError:
         return InboundText.objects.get(practice=practice, gateway_message_id=gateway_message_id)
@@ -232,9 +233,11 @@ def _queue_answer(
     variant: str,
     inbound: InboundText,
     at: datetime,
+    language: str = "en",
 ) -> Message | None:
-    """The answer to one inbound text, planned once (its key is the text's id)."""
-    language = caregiver.preferred_language if caregiver is not None else "en"
+    """The answer to one inbound text, planned once (its key is the text's id), in the
+    caregiver's language; for a number no caregiver has, in `language`."""
+    language = caregiver.preferred_language if caregiver is not None else language
     if not texts.has_text(kind, variant, language):
         language = "en"
     rendered = texts.render(

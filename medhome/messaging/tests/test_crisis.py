@@ -129,6 +129,12 @@ def test_an_unmatched_number_alerts_with_the_number_masked(practice_a):
     assert "Suicide & Crisis Lifeline" in locmem.outbox[0].text.body  # English by default
 
 
+def test_an_unmatched_number_writing_spanish_is_answered_in_spanish(practice_a):
+    _receive(practice_a, "Mi esposo me pega", number="+19995551234")
+
+    assert "Línea de Prevención" in locmem.outbox[0].text.body
+
+
 def test_a_repeated_delivery_makes_one_task_and_one_answer(practice_a):
     family(practice_a)
 
