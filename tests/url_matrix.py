@@ -166,6 +166,7 @@ CLINICIAN_GET = {
     "messaging:sms_status": (405, None),
     "messaging:sms_inbound": (405, None),
     "messaging:call_outcome": (405, None),  # a form on the call list posts to it
+    "messaging:reply": (405, None),  # the conversation page's form posts to it
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -260,6 +261,7 @@ POST_ONLY = {
     "visit_rows:immunization",
     "ehr:waiting_action",
     "messaging:call_outcome",
+    "messaging:reply",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -312,6 +314,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"outcome": "reached"}
     if name == "ehr:merge":
         return {"action": "find", "mrn": rows["child"].mrn}
+    if name == "messaging:reply":
+        return {
+            "caregiver": rows["caregiver"].pk,
+            "text": "Intruder",
+            "key": "00000000-0000-4000-8000-000000000001",
+        }
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

@@ -77,6 +77,15 @@ class MessageKind(models.TextChoices):
     VISIT_REMINDER = "visit_reminder", _("Visit reminder")
     # Answers to a keyword (STOP, START, HELP): sent at once, outside the rules of "when".
     KEYWORD_REPLY = "keyword_reply", _("Answer to a keyword")
+    # The crisis resources (988, 911) sent back at once to a text with words of crisis
+    # (crisis.py): outside the rules of "when", and even to a number that replied STOP.
+    CRISIS_REPLY = "crisis_reply", _("Crisis resources")
+    # A staff member's own words, written on the family's conversation page.
+    STAFF_REPLY = "staff_reply", _("Reply from the team")
+
+
+# Answers to a text the family has just sent: sent at once, not counted against the daily cap.
+ANSWERS = (MessageKind.KEYWORD_REPLY, MessageKind.CRISIS_REPLY)
 
 
 class MessageChannel(models.TextChoices):
@@ -198,6 +207,8 @@ class InboundText(PracticeScopedModel):
     gateway_message_id = models.CharField(max_length=100, blank=True)
     # The keyword it was read as ("stop", "start", "help"), blank for a free-text reply.
     keyword = models.CharField(max_length=10, blank=True)
+    # It held words of crisis (crisis.py): then it was not read as a keyword at all.
+    crisis = models.BooleanField(default=False)
     received_at = models.DateTimeField()
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import AvailabilityWindow, Child
+from medhome.families.models import AvailabilityWindow, Caregiver, Child
 from medhome.families.selectors import access_child
 from medhome.families.vocabulary import Channel
 from medhome.practices.calendar import calendar_of
@@ -62,10 +62,16 @@ class Line:
     body: str
     who: Any
     status: str = ""
+    crisis: bool = False  # a family's text with words of crisis (crisis.py)
 
 
 def child_for_messages(actor: Actor, child_id: UUID) -> Child:
     return access_child(actor, child_id, need=Capability.MESSAGES_READ)
+
+
+def caregivers_of(actor: Actor, child: Child) -> QuerySet[Caregiver]:
+    """The caregivers of the child's family, whom the team may answer."""
+    return scoped(actor, Caregiver, need=Capability.MESSAGES_READ).filter(family_id=child.family_id)
 
 
 def conversation(actor: Actor, child: Child) -> list[Line]:
@@ -87,7 +93,10 @@ def conversation(actor: Actor, child: Child) -> list[Line]:
     lines = [
         Line(m.sent_at or m.send_after, True, m.body, m.caregiver, m.get_status_display())
         for m in sent[:OUTBOX_LIMIT]
-    ] + [Line(t.received_at, False, t.body, t.caregiver) for t in received[:OUTBOX_LIMIT]]
+    ] + [
+        Line(t.received_at, False, t.body, t.caregiver, crisis=t.crisis)
+        for t in received[:OUTBOX_LIMIT]
+    ]
     return sorted(lines, key=lambda line: line.at)
 
 

@@ -63,11 +63,31 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             ),
         },
     },
+    # The answer to a text with words of crisis (crisis.py), sent at once whatever the hour.
+    # Resources only, no diagnosis; 988 is the Suicide & Crisis Lifeline's number (call or
+    # text, English and Spanish), 911 for immediate danger. It promises the call the urgent
+    # task asks a clinician to make.
+    "crisis_reply": {
+        "resources": {
+            "en": (
+                "{practice}: we got your text. If you are in danger or it is an emergency, call "
+                "911 now. To talk to someone any time, call or text 988 (Suicide & Crisis "
+                "Lifeline). Someone from our practice will call you."
+            ),
+            "es": (
+                "{practice}: recibimos su texto. Si está en peligro o es una emergencia, llame "
+                "al 911 ahora. Para hablar con alguien a cualquier hora, llame o envíe un texto "
+                "al 988 (Línea de Prevención del Suicidio y Crisis). Alguien de nuestra "
+                "consulta le llamará."
+            ),
+        },
+    },
 }
 
 SUBJECTS: dict[str, dict[str, str]] = {
     "visit_reminder": {"en": "Your child's visit", "es": "La visita de su hijo/a"},
     "keyword_reply": {"en": "Our messages", "es": "Nuestros mensajes"},
+    "crisis_reply": {"en": "We got your message", "es": "Recibimos su mensaje"},
 }
 
 # The wall-clock format of a visit in each language (Django's date format characters).

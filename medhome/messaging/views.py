@@ -1,12 +1,16 @@
 """The outbox, the template preview and a family's texts. Thin: parse, one read, render."""
 
-from uuid import UUID
+import re
+from uuid import UUID, uuid4
 
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from medhome.accounts.roles import Capability
 from medhome.core import clock
@@ -17,6 +21,7 @@ from medhome.families.vocabulary import Channel
 from . import preview as preview_samples
 from . import selectors
 from .models import CallOutcome, Message, MessageChannel, MessageStatus
+from .services import conversation as replies
 from .services.calls import record_call
 from .services.planning import reminder_body
 
@@ -64,14 +69,38 @@ def preview(request: AuthedRequest) -> HttpResponse:
     return render(request, "messaging/preview.html", {"samples": preview_samples.samples()})
 
 
+KEY = re.compile(r"^[0-9a-f-]{36}$")
+
+
 @requires(Capability.MESSAGES_READ)
 @require_http_methods(["GET"])
 def child_messages(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = selectors.child_for_messages(request.actor, child_id)
+    can_reply = replies.may_reply(request.actor)
+    recipients = (
+        [
+            {
+                "caregiver": c,
+                "number": selectors.mask_number(str(c.phone)) if c.phone else "",
+                "why_not": replies.why_not_textable(c),
+            }
+            for c in selectors.caregivers_of(request.actor, child)
+        ]
+        if can_reply
+        else []
+    )
     return render(
         request,
         "messaging/child.html",
-        {"child": child, "lines": selectors.conversation(request.actor, child)},
+        {
+            "child": child,
+            "lines": selectors.conversation(request.actor, child),
+            "can_reply": can_reply,
+            "recipients": recipients,
+            "any_textable": any(not r["why_not"] for r in recipients),
+            "max_reply": replies.MAX_REPLY,
+            "key": uuid4(),
+        },
     )
 
 
@@ -147,3 +176,41 @@ def call_outcome(request: AuthedRequest, reminder_id: UUID) -> HttpResponse:
         raise BadRequest(_("Choose how the call went."))
     record_call(actor=request.actor, message=message, outcome=outcome, at=clock.now())
     return redirect("messaging:calls")
+
+
+@requires(Capability.SCREENING_SEND)
+@require_POST
+def reply(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """A staff member's text to a caregiver of the child's family, from the conversation page."""
+    child = selectors.child_for_messages(request.actor, child_id)
+    key = request.POST.get("key", "")
+    try:
+        outcome = replies.send_staff_reply(
+            actor=request.actor,
+            child=child,
+            caregiver_id=request.POST.get("caregiver", ""),
+            text=request.POST.get("text", ""),
+            key=key if KEY.match(key) else str(uuid4()),
+            at=clock.now(),
+        )
+    except ValidationError as refused:
+        for reason in refused.messages:
+            messages.error(request, gettext("Not sent: %(reason)s") % {"reason": reason})
+        return redirect(reverse("messaging:child", args=[child.pk]))
+    sent = ngettext(
+        "Sent as %(n)s text segment.", "Sent as %(n)s text segments.", outcome.segments
+    ) % {"n": outcome.segments}
+    if outcome.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
+        messages.success(request, sent)
+    elif outcome.status in (MessageStatus.HELD, MessageStatus.PLANNED):
+        messages.warning(
+            request,
+            gettext("Kept until a good time for the family (their hours, not quiet hours)."),
+        )
+    else:
+        messages.error(
+            request,
+            gettext("Not sent: the number did not take it (%(code)s). Call the family.")
+            % {"code": outcome.message.error_code or outcome.status},
+        )
+    return redirect(reverse("messaging:child", args=[child.pk]))

@@ -37,6 +37,7 @@ class TaskKind(models.TextChoices):
         "message_language_missing",
         gettext_lazy("A message has no text in the family's language"),
     )
+    CRISIS_TEXT = "crisis_text", gettext_lazy("A family's text with words of crisis")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ SOURCES: dict[str, Source] = {
     "critical_alert": Source("screening:alerts", by_id=False),
     # The practice's outbox (a message has no page of its own).
     "message": Source("messaging:outbox", by_id=False),
+    # A family's texts (messaging:child, by the child's id); a text from a number no caregiver
+    # has is read in the outbox's unmatched list.
+    "conversation": Source("messaging:child"),
+    "unmatched_text": Source("messaging:outbox", by_id=False),
 }
 
 
@@ -120,6 +125,27 @@ def _language_missing(details: Mapping[str, Any]) -> str:
     )
 
 
+def _crisis(details: Mapping[str, Any]) -> str:
+    # Never the text itself (the task list is read by many roles): its reference and, for a
+    # number no caregiver has, the number masked. The family already got the 988/911 text.
+    values = {"ref": details.get("text", ""), "number": details.get("number", "")}
+    if values["number"]:
+        return (
+            _(
+                "Urgent: a text from %(number)s (text %(ref)s, no caregiver has this number) has "
+                "words of crisis. Read it and call back now; the 988/911 text was sent."
+            )
+            % values
+        )
+    return (
+        _(
+            "Urgent: a text from this family (text %(ref)s) has words of crisis. Read it and call "
+            "them now; the 988/911 text was sent."
+        )
+        % values
+    )
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -128,6 +154,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.ALERT_ESCALATED: _alert,
     TaskKind.FAMILY_UNREACHABLE: _unreachable,
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
+    TaskKind.CRISIS_TEXT: _crisis,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -138,6 +165,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.ALERT_ESCALATED: gettext_lazy("Open the alerts"),
     TaskKind.FAMILY_UNREACHABLE: gettext_lazy("Open the messages"),
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
+    TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
 }
 
 

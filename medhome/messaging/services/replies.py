@@ -5,20 +5,30 @@ kept as received, matched to a caregiver only by an exact number (several caregi
 the number, or none, leave it unmatched for staff: never a guess). STOP, STOPALL, UNSUBSCRIBE,
 CANCEL, END and QUIT opt the number out of every message of the practice at once; START, YES
 and UNSTOP opt it back in; HELP and INFO get the help text. Each is answered at once.
+
+Words of crisis (crisis.py) are looked for first, before any keyword: such a text is never read
+as STOP, START or HELP. In the transaction that keeps it, a clinician gets an urgent task and
+the crisis resources text (988 / 911) is queued; it is then sent at once. "STOP, I want to die"
+therefore does not opt the number out: a clinician calls, and a later plain STOP still does.
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
-from medhome.families.models import Caregiver
+from medhome.accounts.roles import Role
+from medhome.families.models import Caregiver, Child
 from medhome.practices.models import Practice
+from medhome.tasks.models import TaskKind, TaskPriority
+from medhome.tasks.services import open_task
 
 from .. import segments, texts
+from ..crisis import has_crisis_words, language_of
 from ..models import ConsentMethod, InboundText, Message, MessageChannel, MessageKind, MessageStatus
 from ..rules import setting
+from ..selectors import mask_number
 from .common import system_actor
 from .consents import opt_in, opt_out, record_consent
 from .sending import _fall_back, send_now
@@ -87,7 +97,10 @@ def receive_text(
 ) -> InboundText:
     """Keep a family's text and act on a keyword. A repeated delivery (same id) is kept once."""
     caregiver = _caregiver_for(practice, from_number)
-    keyword = keyword_of(body)
+    # Crisis first: a text with words of crisis is not read for any other meaning.
+    crisis = has_crisis_words(body)
+    keyword = "" if crisis else keyword_of(body)
+    resources: Message | None = None
     try:
         with transaction.atomic():
             inbound = InboundText.objects.create(
@@ -97,10 +110,29 @@ def receive_text(
                 body=body[:1600],
                 gateway_message_id=gateway_message_id,
                 keyword=keyword,
+                crisis=crisis,
                 received_at=at,
             )
+            if crisis:
+                _alert_clinicians(practice, caregiver, inbound, at)
+                resources = _queue_answer(
+                    practice=practice,
+                    caregiver=caregiver,
+                    number=from_number,
+                    kind=MessageKind.CRISIS_REPLY,
+                    variant="resources",
+                    inbound=inbound,
+                    at=at,
+                    language=language_of(body),
+                )
     except IntegrityError:
         return InboundText.objects.get(practice=practice, gateway_message_id=gateway_message_id)
+    if crisis:
+        # After the commit: the task and the queued text are kept even if the gateway is down
+        # (the worker then sends it under the same key).
+        if resources is not None:
+            send_now(resources, at=at)
+        return inbound
     if keyword == "stop":
         opt_out(practice=practice, phone=from_number, at=at)
         _consent_by_reply(caregiver, granted=False, at=at)
@@ -131,6 +163,43 @@ def _consent_by_reply(caregiver: Caregiver | None, *, granted: bool, at: datetim
         )
 
 
+def _child_of(caregiver: Caregiver | None) -> Child | None:
+    """The child whose conversation page the task opens (the family's texts are one list)."""
+    if caregiver is None:
+        return None
+    return (
+        Child.objects.filter(family_id=caregiver.family_id, practice_id=caregiver.practice_id)
+        .order_by("-date_of_birth", "pk")
+        .first()
+    )
+
+
+def _alert_clinicians(
+    practice: Practice, caregiver: Caregiver | None, inbound: InboundText, at: datetime
+) -> None:
+    """The urgent task for a text with words of crisis: to the child's primary care clinician
+    when there is one, else to the practice's pediatricians; due now. The task names the text
+    by its reference, never its words; for a number no caregiver has, the number masked."""
+    child = _child_of(caregiver)
+    details = {"text": str(inbound.pk)[:8]}
+    if caregiver is None:
+        details["number"] = mask_number(inbound.from_number)
+    open_task(
+        practice=practice,
+        child=child,
+        kind=TaskKind.CRISIS_TEXT,
+        due_at=at + timedelta(minutes=15),
+        source_type="conversation" if child is not None else "unmatched_text",
+        source_id=child.pk if child is not None else inbound.pk,
+        dedupe_key=f"messaging:crisis:{inbound.pk}",
+        at=at,
+        details=details,
+        priority=TaskPriority.URGENT,
+        assignee=child.primary_clinician if child is not None else None,
+        assignee_role=Role.PEDIATRICIAN,
+    )
+
+
 def answer(
     *,
     practice: Practice,
@@ -141,24 +210,48 @@ def answer(
     at: datetime,
 ) -> Message | None:
     """The confirmation or help text, sent at once (outside the rules of "when")."""
-    language = caregiver.preferred_language if caregiver is not None else "en"
-    if not texts.has_text(MessageKind.KEYWORD_REPLY, keyword, language):
+    message = _queue_answer(
+        practice=practice,
+        caregiver=caregiver,
+        number=number,
+        kind=MessageKind.KEYWORD_REPLY,
+        variant=keyword,
+        inbound=inbound,
+        at=at,
+    )
+    if message is not None:
+        send_now(message, at=at)
+    return message
+
+
+def _queue_answer(
+    *,
+    practice: Practice,
+    caregiver: Caregiver | None,
+    number: str,
+    kind: str,
+    variant: str,
+    inbound: InboundText,
+    at: datetime,
+    language: str = "en",
+) -> Message | None:
+    """The answer to one inbound text, planned once (its key is the text's id), in the
+    caregiver's language; for a number no caregiver has, in `language`."""
+    language = caregiver.preferred_language if caregiver is not None else language
+    if not texts.has_text(kind, variant, language):
         language = "en"
     rendered = texts.render(
-        MessageKind.KEYWORD_REPLY,
-        keyword,
-        language,
-        {"practice": str(setting("practice_name") or practice.name)},
+        kind, variant, language, {"practice": str(setting("practice_name") or practice.name)}
     )
     if rendered is None:
         return None
     counted = segments.count(rendered.body)
     message, _created = Message.objects.get_or_create(
         practice=practice,
-        idempotency_key=f"{MessageKind.KEYWORD_REPLY}:{inbound.pk}",
+        idempotency_key=f"{kind}:{inbound.pk}",
         defaults={
             "caregiver": caregiver,
-            "kind": MessageKind.KEYWORD_REPLY,
+            "kind": kind,
             "channel": MessageChannel.TEXT,
             "to_address": number,
             "language": language,
@@ -171,5 +264,4 @@ def answer(
             "updated_at": at,
         },
     )
-    send_now(message, at=at)
     return message

@@ -33,7 +33,7 @@ from medhome.visits.models import VisitStatus
 
 from .. import segments, texts
 from ..gateways import GatewayError, OutgoingText, get_sms_gateway
-from ..models import WAITING, Message, MessageChannel, MessageKind, MessageStatus
+from ..models import ANSWERS, WAITING, Message, MessageChannel, MessageKind, MessageStatus
 from ..rules import (
     QuietHours,
     local_day_bounds,
@@ -112,7 +112,8 @@ def send_due_messages(*, limit: int = 100, at: datetime) -> int:
 
 
 def send_now(message: Message, *, at: datetime) -> bool:
-    """Send one message at once (an answer to STOP/START/HELP) if no sender has it yet."""
+    """Send one message at once (an answer to a keyword or to words of crisis, a staff reply)
+    if no sender has it yet."""
     claimed = Message.objects.filter(_claimable(at), pk=message.pk).update(
         status=MessageStatus.SENDING, claimed_at=at, updated_at=at
     )
@@ -146,7 +147,7 @@ def _when_allowed(message: Message, at: datetime) -> datetime:
             sent_at__gte=start,
             sent_at__lt=end,
         )
-        .exclude(kind=MessageKind.KEYWORD_REPLY)
+        .exclude(kind__in=ANSWERS)
         .exclude(pk=message.pk)
         .count()
     )
@@ -170,8 +171,13 @@ def _still_wanted(message: Message, at: datetime) -> str:
 
 def _may_use_channel(message: Message) -> str:
     """Why this channel may not carry the message now ("" when it may)."""
-    if message.kind == MessageKind.KEYWORD_REPLY:
-        return ""  # the answer to a text they sent, STOP's confirmation included
+    if message.kind in ANSWERS:
+        # The answer to a text they just sent: STOP's confirmation, and the crisis resources.
+        # A number that replied STOP earlier still gets the 988/911 text when it now writes
+        # words of crisis: the family wrote to us first, it is one answer and no marketing,
+        # and leaving someone in crisis without those numbers is the greater harm (as the
+        # domain reference gives them to anyone whose form answer is critical).
+        return ""
     assert message.caregiver is not None
     if not latest_consents([message.caregiver_id]).get((message.caregiver_id, message.channel)):
         return "no_consent"
@@ -237,7 +243,7 @@ def deliver(pk: UUID, *, at: datetime) -> int:
         return 0
     if reason := _may_use_channel(message):
         return _fall_back(message, reason, at)
-    if message.kind != MessageKind.KEYWORD_REPLY:
+    if message.kind not in ANSWERS:
         moment = _when_allowed(message, at)
         if moment > at:
             return _hold(message, moment, at)
@@ -341,7 +347,9 @@ def _fall_back(
     """This channel cannot carry the message: the caregiver's next channel, or a task."""
     _save(message, at, status=status, error_code=reason[:40], claimed_at=None)
     caregiver = message.caregiver
-    if caregiver is None or message.kind == MessageKind.KEYWORD_REPLY:
+    if caregiver is None or message.kind in ANSWERS or message.kind == MessageKind.STAFF_REPLY:
+        # An answer goes back only where the text came from; a staff reply is shown on the
+        # conversation page with why it did not go, for its writer to reach them another way.
         return 0
     consents = latest_consents([caregiver.pk])
     opted = opted_out_numbers(message.practice, [str(caregiver.phone)] if caregiver.phone else [])

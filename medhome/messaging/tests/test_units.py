@@ -127,14 +127,22 @@ FORBIDDEN = re.compile(
 )
 
 
+# Proper names a text may carry: the 988 Lifeline's, in the crisis resources text only.
+LIFELINE = ("Suicide & Crisis Lifeline", "Línea de Prevención del Suicidio y Crisis")
+
+
 def test_no_text_names_a_condition_a_screen_or_a_need():
     names = {i.key.lower() for i in registry.all_instruments()} | {
         i.name.lower() for i in registry.all_instruments()
     }
     for kind, variants in texts.TEXTS.items():
         for variant, languages in variants.items():
-            for language, text in languages.items():
+            for language, written in languages.items():
                 where = f"{kind}/{variant}/{language}"
+                text = written
+                if kind == "crisis_reply":
+                    for name in LIFELINE:
+                        text = text.replace(name, "")
                 assert not FORBIDDEN.search(text), where
                 assert not any(re.search(rf"\b{re.escape(n)}\b", text.lower()) for n in names), (
                     where
