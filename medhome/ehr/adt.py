@@ -35,7 +35,7 @@ from medhome.practices.models import Practice
 
 from . import waiting
 from .merge import CHILD_OBJECT, merge_children
-from .patients import PatientData, find_child, upsert_patient
+from .patients import PatientData, attach_identifiers, find_child, upsert_patient
 
 FEED_ROLE = "feed"
 REGISTERS = ("A04", "A28")
@@ -206,38 +206,15 @@ def merge_patients(*, message: InboundMessage, parsed: hl7.Message, at: datetime
                 merge_children(actor=actor, survivor=survivor, retired=retired, at=at)
             elif survivor is not None:
                 # Only the survivor is known here: the retired identifiers now point at it.
-                _add_retired(survivor, retired_ids, actor, at)
+                attach_identifiers(
+                    child=survivor, identifiers=retired_ids, actor=actor, at=at, retired=True
+                )
             elif retired is not None:
                 # Only the retired record is known: it survives under the new identifiers.
                 _rekey(retired, survivor_ids, survivor_mrn, actor, at)
     except ValidationError as refused:
         raise Malformed(_reasons(refused), code="AE") from None
     return Received(status=MessageStatus.PROCESSED)
-
-
-def _add_retired(
-    child: Child, ids: tuple[tuple[str, str], ...], actor: Actor, at: datetime
-) -> None:
-    known = ChildIdentifier.objects.for_practice(child.practice)
-    added = [
-        ChildIdentifier(
-            practice=child.practice, child=child, system=s, value=v, retired=True, created_at=at
-        )
-        for s, v in ids
-        if not known.filter(system=s, value=v).exists()
-    ]
-    if not added:
-        return
-    ChildIdentifier.objects.bulk_create(added)
-    record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type=CHILD_OBJECT,
-        object_id=child.pk,
-        at=at,
-        practice=child.practice,
-        detail={"fields": ["identifiers"], "source": "ehr", "retired_identifiers": len(added)},
-    )
 
 
 def _rekey(

@@ -28,6 +28,7 @@ from medhome.core.actor import Actor
 from medhome.core.copy import insert_values
 from medhome.core.ids import new_ids
 from medhome.families.models import Child
+from medhome.families.services import CHILD_OBJECT
 from medhome.periodicity.engine import VISIT_ROW
 from medhome.periodicity.models import RowCompletion, Source
 from medhome.periodicity.schedule import Schedule, current_schedule
@@ -400,7 +401,7 @@ def refresh_completions(
         entries=[
             Entry(
                 action=Action.UPDATE,
-                object_type="child",
+                object_type=CHILD_OBJECT,
                 object_id=child_id,
                 detail={"completions": "ehr", "added": added, "removed": removed},
             )

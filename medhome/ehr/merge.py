@@ -40,10 +40,10 @@ from medhome.families.models import (
     Family,
     PanelMembership,
 )
+from medhome.families.services import CHILD_OBJECT
 
 from .models import Coverage
 
-CHILD_OBJECT = "child"
 FEED_ROLE = "feed"
 # The child's own fields that the retired record may fill in on the survivor when the survivor's
 # are empty (the family's words and clinical facts are not lost with the duplicate).

@@ -16,16 +16,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medhome.audit.models import Action
-from medhome.audit.services import Entry, record_many
+from medhome.audit.services import Entry, record, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.core.batches import first_disjoint
 from medhome.core.copy import insert_rows, update_rows
 from medhome.families.models import Child, ChildIdentifier, Family, PanelMembership
+from medhome.families.services import CHILD_OBJECT
 from medhome.practices.models import Practice
 
 Outcome = Literal["created", "updated", "unchanged"]
-CHILD_OBJECT = "child"
 # Fields an EHR owns on the child; what the family tells medhome in its own words (preferred
 # name, pronouns, culture, strengths, channel) is never overwritten by an import.
 EHR_FIELDS = (
@@ -85,6 +85,55 @@ def find_child(practice: Practice, identifiers: Identifiers, mrn: str) -> Child 
     """The practice's child known by one of these identifiers (retired ones included), else
     by MRN; None when the practice has no such child."""
     return _Known.load(practice, [(identifiers, mrn)]).find(identifiers, mrn)
+
+
+def attach_identifiers(
+    *,
+    child: Child,
+    identifiers: Identifiers,
+    actor: Actor,
+    at: datetime,
+    retired: bool = False,
+    detail: dict[str, object] | None = None,
+) -> int:
+    """The identifiers the practice does not know yet join this child (as retired ones: a merged
+    record's), audited on the child; how many joined. The caller has checked that none of them
+    names another child."""
+    wanted = list(dict.fromkeys(identifiers))
+    known = set(
+        ChildIdentifier.objects.for_practice(child.practice)
+        .filter(value__in={value for _system, value in wanted})
+        .values_list("system", "value")
+    )
+    added = [
+        ChildIdentifier(
+            practice=child.practice,
+            child=child,
+            system=system,
+            value=value,
+            retired=retired,
+            created_at=at,
+        )
+        for system, value in wanted
+        if (system, value) not in known
+    ]
+    if added:
+        ChildIdentifier.objects.bulk_create(added)
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=CHILD_OBJECT,
+            object_id=child.pk,
+            at=at,
+            practice=child.practice,
+            detail={
+                "fields": ["identifiers"],
+                "source": "ehr",
+                "identifiers": len(added),
+                **(detail or {}),
+            },
+        )
+    return len(added)
 
 
 def find_children(

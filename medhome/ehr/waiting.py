@@ -38,7 +38,13 @@ from medhome.families.models import Child, ChildIdentifier
 from medhome.practices.models import Practice
 
 from . import adt
-from .patients import CHILD_OBJECT, Identifiers, find_child, find_children, upsert_patient
+from .patients import (
+    Identifiers,
+    attach_identifiers,
+    find_child,
+    find_children,
+    upsert_patient,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -233,22 +239,8 @@ def match_message(
                 "the same child, merge the two records instead."
             )
         )
-    added = [
-        ChildIdentifier(
-            practice=message.practice, child=child, system=system, value=value, created_at=at
-        )
-        for system, value in dict.fromkeys(ids)
-        if (system, value) not in known
-    ]
-    ChildIdentifier.objects.bulk_create(added)
-    record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type=CHILD_OBJECT,
-        object_id=child.pk,
-        at=at,
-        practice=message.practice,
-        detail={"fields": ["identifiers"], "identifiers": len(added), "from": str(message.pk)},
+    attach_identifiers(
+        child=child, identifiers=ids, actor=actor, at=at, detail={"from": str(message.pk)}
     )
     _audit(actor, message, at, matched_to=str(child.pk))
     _apply_again(message, at)
