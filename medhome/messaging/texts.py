@@ -111,7 +111,10 @@ def has_text(kind: str, variant: str, language: str) -> bool:
 def format_when(moment: datetime, language: str) -> str:
     code = base_language(language)
     with translation.override(code):
-        return dateformat.format(moment, WHEN_FORMATS.get(code, WHEN_FORMATS["en"]))
+        when = dateformat.format(moment, WHEN_FORMATS.get(code, WHEN_FORMATS["en"]))
+    # Spanish writes a weekday in a sentence in lower case ("el martes 10 de marzo"); the
+    # catalogue's "Martes" is a heading's.
+    return when[:1].lower() + when[1:] if code == "es" else when
 
 
 def render(kind: str, variant: str, language: str, values: Mapping[str, str]) -> Rendered | None:

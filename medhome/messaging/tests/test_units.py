@@ -159,6 +159,6 @@ def test_every_reminder_carries_its_link_and_stop():
 def test_a_missing_language_is_not_translated():
     assert texts.render("visit_reminder", "plain", "vi", {"practice": "P", "when": "x"}) is None
     assert texts.format_when(datetime(2026, 3, 10, 9, 20, tzinfo=ZONE), "es") == (
-        "Martes 10 de marzo a las 9:20"
+        "martes 10 de marzo a las 9:20"
     )
     assert date(2026, 3, 10).weekday() == 1
