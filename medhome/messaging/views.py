@@ -124,6 +124,7 @@ def _printed_text(request: AuthedRequest, message: Message) -> str:
         starts_at=message.visit.starts_at,
         language=message.language,
         link=None,
+        paper=True,
     )
     return rendered.body if rendered else message.body
 

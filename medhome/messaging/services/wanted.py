@@ -1,0 +1,35 @@
+"""Whether a planned message should still go when the sender takes it: each kind's own check,
+run at the last moment (a visit moved, a referral closed, a child left the panel). A kind
+without a check always goes. Returns the reason it should not ("" when it should)."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from medhome.families.models import Child
+from medhome.visits.models import VisitStatus
+
+from ..models import Message, MessageKind
+
+
+def _on_panel(message: Message, at: datetime) -> str:
+    if message.child_id is None:
+        return ""
+    on_panel = Child.objects.on_panel(at.date()).filter(pk=message.child_id).exists()
+    return "" if on_panel else "not_on_panel"
+
+
+def _visit_reminder(message: Message, at: datetime) -> str:
+    visit = message.visit
+    if visit is None or visit.status != VisitStatus.SCHEDULED or visit.starts_at <= at:
+        return "visit_changed"
+    return _on_panel(message, at)
+
+
+CHECKS: dict[str, Callable[[Message, datetime], str]] = {
+    MessageKind.VISIT_REMINDER: _visit_reminder,
+}
+
+
+def why_not(message: Message, at: datetime) -> str:
+    check = CHECKS.get(message.kind)
+    return check(message, at) if check is not None else ""
