@@ -12,6 +12,7 @@ def test_the_apps_register_their_sweeps():
         "jobs.prune",
         "messaging.plan_reminders",
         "messaging.send_due",
+        "messaging.crisis_escalation",
     } <= names
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from medhome.core import clock
 from medhome.jobs.registry import register
 
+from .services.escalation import escalate_crisis_texts
 from .services.planning import plan_all_visit_reminders
 from .services.sending import send_due_messages
 
@@ -32,3 +33,4 @@ def send_due(*, now: datetime) -> int:
 
 register("messaging.plan_reminders", plan_reminders, every=timedelta(hours=1))
 register("messaging.send_due", send_due, every=timedelta(minutes=1))
+register("messaging.crisis_escalation", escalate_crisis_texts, every=timedelta(minutes=5))

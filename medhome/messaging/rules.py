@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # Where family links point (the address families open).
     "public_url": "http://127.0.0.1:8000",
     "practice_name": "",
+    # A crisis text's task still open this many minutes after it was due goes to the on-call
+    # clinician (services/escalation.py; medhome rule).
+    "crisis_escalate_minutes": 15,
 }
 # How far ahead an allowed moment is looked for before the windows are set aside.
 SEARCH_DAYS = 14

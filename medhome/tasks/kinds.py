@@ -129,6 +129,14 @@ def _crisis(details: Mapping[str, Any]) -> str:
     # Never the text itself (the task list is read by many roles): its reference and, for a
     # number no caregiver has, the number masked. The family already got the 988/911 text.
     values = {"ref": details.get("text", ""), "number": details.get("number", "")}
+    if details.get("escalated"):
+        return (
+            _(
+                "Urgent, not yet answered: a family's text (text %(ref)s) with words of crisis "
+                "has waited more than half an hour. Read it and call them now."
+            )
+            % values
+        )
     if values["number"]:
         return (
             _(
