@@ -4,8 +4,8 @@ For each offset in MEDHOME_MESSAGING["reminder_days_before"] (default 3 and 1), 
 visits `offset` days after `day` of children still on the panel; the family's primary contact
 (portal.links.default_caregiver's order); the screening rows open for that visit
 (periodicity.panel, one query per visit day) — the caregiver's rows only: the adolescent's own
-screens are never sent to a parent's phone. The visit model has no notion of a confidential
-visit yet; when it has, such visits are left out here. A few queries per offset, however many
+screens are never sent to a parent's phone, and a confidential visit (the adolescent's own
+care, Visit.confidential) gets no reminder at all. A few queries per offset, however many
 visits; then one bulk insert and one audit append.
 """
 
@@ -44,6 +44,7 @@ def _visits(practice: Practice, visit_day: date, on: date, calendar: Calendar) -
         Visit.objects.filter(
             practice=practice,
             status=VisitStatus.SCHEDULED,
+            confidential=False,
             starts_at__gte=start,
             starts_at__lt=end,
         )

@@ -22,6 +22,8 @@ def _visit_reminder(message: Message, at: datetime) -> str:
     visit = message.visit
     if visit is None or visit.status != VisitStatus.SCHEDULED or visit.starts_at <= at:
         return "visit_changed"
+    if visit.confidential:
+        return "confidential"
     return _on_panel(message, at)
 
 
