@@ -194,6 +194,24 @@ SUBJECTS: dict[str, dict[str, str]] = {
 WHEN_FORMATS = {"en": r"l, F j \a\t g:i A", "es": r"l j \d\e F \a \l\a\s G:i"}
 
 
+# A text's way out ("Reply STOP") means nothing in an email, whose replies medhome does not
+# read: an email says how to stop instead (sending._email).
+STOP_SENTENCES = {
+    "en": "Reply STOP to stop texts.",
+    "es": "Responda STOP para no recibir textos.",
+}
+EMAIL_STOP_SENTENCES = {
+    "en": "To stop these emails, call us or tell us at your next visit.",
+    "es": "Para no recibir estos correos, llámenos o díganoslo en su próxima visita.",
+}
+
+
+def for_email(body: str, language: str) -> str:
+    code = base_language(language)
+    stop, instead = STOP_SENTENCES.get(code), EMAIL_STOP_SENTENCES.get(code)
+    return body.replace(stop, instead) if stop and instead else body
+
+
 @dataclass(frozen=True)
 class Rendered:
     body: str

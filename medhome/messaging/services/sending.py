@@ -317,7 +317,10 @@ def _email(message: Message, body: str) -> str:
     digest = hashlib.sha256(f"{message.practice_id}:{message.idempotency_key}".encode())
     message_id = f"<{digest.hexdigest()[:40]}@medhome>"
     email = EmailMessage(
-        subject=subject, body=body, to=[message.to_address], headers={"Message-ID": message_id}
+        subject=subject,
+        body=texts.for_email(body, message.language),
+        to=[message.to_address],
+        headers={"Message-ID": message_id},
     )
     try:
         email.send()

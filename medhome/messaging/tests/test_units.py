@@ -171,3 +171,16 @@ def test_a_missing_language_is_not_translated():
         "martes 10 de marzo a las 9:20"
     )
     assert date(2026, 3, 10).weekday() == 1
+
+
+def test_every_stop_sentence_is_the_one_an_email_replaces():
+    for kind, variants in texts.TEXTS.items():
+        for variant, languages in variants.items():
+            for language, text in languages.items():
+                if "STOP" in text and kind != "keyword_reply":
+                    assert texts.STOP_SENTENCES[language] in text, f"{kind}/{variant}/{language}"
+    spanish = texts.for_email("X: hola. Responda STOP para no recibir textos.", "es-MX")
+    assert (
+        spanish
+        == "X: hola. Para no recibir estos correos, llámenos o díganoslo en su próxima visita."
+    )
