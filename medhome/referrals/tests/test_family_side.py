@@ -211,9 +211,11 @@ def test_a_completed_referral_answered_again_is_idempotent_then_closed(link, ref
 @pytest.mark.django_db
 def test_an_unknown_answer_saves_nothing(link, referral):
     events = ReferralEvent.objects.count()
-    with translation.override("es"):
-        with pytest.raises(ValidationError, match="Elija una de las respuestas"):
-            answer(link, referral.pk, "maybe")
+    with (
+        translation.override("es"),
+        pytest.raises(ValidationError, match="Elija una de las respuestas"),
+    ):
+        answer(link, referral.pk, "maybe")
     assert ReferralEvent.objects.count() == events and not Task.objects.exists()
 
 
