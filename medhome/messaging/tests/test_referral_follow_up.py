@@ -4,6 +4,7 @@ safety referral or the adolescent's own, dropped at the last moment once the ref
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 
 from medhome.accounts.roles import Role
 from medhome.jobs import registry
@@ -21,7 +22,7 @@ from medhome.referrals.models import Referral
 from tests import factories
 from tests.factories import actor_for
 
-from .helpers import AT, consent
+from .helpers import AT, consent, family
 
 pytestmark = pytest.mark.django_db
 # Sent ten days before AT (Monday 9 March 2026, 9 am): the follow-up is due on AT's day.
@@ -174,3 +175,23 @@ def test_the_daily_job_is_registered_and_plans_every_practice(
     assert job.every == timedelta(days=1)
     assert job.run(now=AT) == 1
     assert plan_all_referral_follow_ups(at=AT) == 0
+
+
+def test_a_bounced_text_falls_back_to_email_with_the_real_link(practice_a, user):
+    child, caregiver = family(
+        practice_a, phone="+12025550100", email="marisol@example.org", preferred_language="en"
+    )
+    consent(caregiver, "text", "email")
+    referral_for(child, caregiver, user)
+    plan_referral_follow_ups(practice=practice_a, at=AT)
+
+    send_due_messages(at=EVENING)
+    send_due_messages(at=EVENING)
+
+    statuses = dict(Message.objects.values_list("channel", "status"))
+    assert statuses == {"text": MessageStatus.BOUNCED, "email": MessageStatus.SENT}
+    [email] = mail.outbox
+    assert email.subject == "Did you get help?"
+    assert "/r/" in email.body and "x" * 43 not in email.body
+    # One link per attempt (the bounced text's token was never seen by anyone nor kept).
+    assert set(FamilyLink.objects.values_list("purpose", flat=True)) == {Purpose.REFERRAL_STATUS}

@@ -10,12 +10,15 @@ POST to the same page, one per click, recorded by the referrals app as the famil
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from medhome.audit.models import Action
+from medhome.audit.services import Entry, record_many
 from medhome.core import clock
 from medhome.directory import selectors as directory
 from medhome.portal import links
@@ -54,6 +57,17 @@ def family_status(
     if request.method == "GET":
         context = _context(link, token, language)
         context["thanks"] = request.GET.get("thanks") == "1"
+        # The family read these referrals of the child's record: one audit append for all.
+        with transaction.atomic():
+            record_many(
+                actor=links.family_actor(link, getattr(request, "request_id", "")),
+                entries=[
+                    Entry(action=Action.VIEW, object_type="referral", object_id=row[0].pk)
+                    for row in context["rows"]
+                ],
+                at=clock.now(),
+                practice=link.practice,
+            )
         return render(request, "portal/referrals/status.html", context)
     try:
         family_answers.record_family_answer(

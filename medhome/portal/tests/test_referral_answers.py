@@ -59,6 +59,8 @@ def test_each_open_referral_asks_in_the_familys_language(
     assert "Closed Pantry" in page and "¿Recibió ayuda de Closed Pantry?" not in page
     for words in ("Sí, recibimos ayuda", "Todavía estamos esperando", "Ya no lo necesitamos"):
         assert words in page
+    viewed = AuditEvent.objects.filter(action="view", object_type="referral", role="family_link")
+    assert viewed.count() == 2
     english = client.get(url(token) + "?lang=en").content.decode()
     assert "Did you get help from Harbor Pantry?" in english
     assert "We could not reach them" in english
@@ -153,3 +155,16 @@ def test_an_answer_needs_the_csrf_token(token, child_a, caregiver_a, user):
 
     assert response.status_code == 403
     assert Referral.objects.get(pk=sent.pk).status == "requested"
+
+
+def test_staff_read_the_familys_answer_in_the_referrals_history(
+    client, token, log_in, practice_a, child_a, caregiver_a, user
+):
+    sent = referral(child_a, caregiver_a, user)
+    client.post(url(token), {"referral": str(sent.pk), "answer": "unreachable"})
+    staff = log_in(user, practice_a)
+
+    page = staff.get(reverse("referrals:detail", args=[sent.pk])).content.decode()
+
+    assert "The family answered: “We could not reach them”" in page
+    assert "Marisol García (family)" in page
