@@ -51,13 +51,6 @@ class Answered:
     recorded: bool
 
 
-def answerable(*, child: Child, caregiver: Caregiver) -> list[Referral]:
-    """The referrals the family may answer about now: visible to it and not closed."""
-    return list(
-        family_visible_referrals(child=child, caregiver=caregiver).exclude(status__in=TERMINAL)
-    )
-
-
 def _repeat(referral: Referral, answer: str) -> bool:
     last = (
         ReferralEvent.objects.filter(referral=referral)
