@@ -11,6 +11,7 @@ def test_the_apps_register_their_sweeps():
         "screening.alert_escalation",
         "jobs.prune",
         "messaging.plan_reminders",
+        "messaging.plan_referral_follow_ups",
         "messaging.send_due",
         "messaging.crisis_escalation",
     } <= names

@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     # Visit reminders: days before the visit, and the local time they are planned for.
     "reminder_days_before": [3, 1],
     "reminder_time": "10:00",
+    # Referral follow-ups: days after sending ("Did you get help?"); a list, so a practice may
+    # ask twice. medhome rule: before the 30-day close due date, so the family's answer arrives
+    # before the coordinator's "not closed" task (docs/clinical-rules.md#referral-follow-up).
+    "referral_follow_up_days": [10],
     # Sending: attempts before a message is recorded as failed, the first wait (doubled each
     # time), and how long a claim holds before another sender may take the message over.
     "max_attempts": 5,

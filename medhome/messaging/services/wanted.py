@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from medhome.families.models import Child
+from medhome.referrals.selectors import family_visible_referrals
+from medhome.referrals.states import TERMINAL
 from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
@@ -27,8 +29,23 @@ def _visit_reminder(message: Message, at: datetime) -> str:
     return _on_panel(message, at)
 
 
+def _referral_follow_up(message: Message, at: datetime) -> str:
+    """Not once the referral is closed, nor once this caregiver may no longer see it (consent
+    revoked, entered in error, found to be a safety or the adolescent's own referral)."""
+    if message.child is None or message.caregiver is None or not message.subject_id:
+        return "referral_not_visible"
+    visible = family_visible_referrals(child=message.child, caregiver=message.caregiver).filter(
+        pk=message.subject_id, consent__revoked_at__isnull=True
+    )
+    status = visible.values_list("status", flat=True).first()
+    if status is None:
+        return "referral_not_visible"
+    return "referral_closed" if status in TERMINAL else ""
+
+
 CHECKS: dict[str, Callable[[Message, datetime], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
+    MessageKind.REFERRAL_FOLLOW_UP: _referral_follow_up,
 }
 
 
