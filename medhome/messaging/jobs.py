@@ -1,14 +1,17 @@
 """Messages on the worker's schedule (docs/architecture.md, "Background work"): the visit
-reminders planned every hour (idempotent: a visit+kind+offset is planned once), and the due
-messages sent every minute. `manage.py plan_visit_reminders` and `send_due_messages` run the same
-functions by hand. Intervals: settings.MEDHOME_JOB_INTERVALS."""
+reminders and the check-ins after a hospital stay planned every hour, the care-plan review
+reminders every day (each idempotent on its key), and the due messages sent every minute.
+`manage.py plan_visit_reminders` and `send_due_messages` run the same functions by hand.
+Intervals: settings.MEDHOME_JOB_INTERVALS."""
 
 from datetime import datetime, timedelta
 
 from medhome.core import clock
 from medhome.jobs.registry import register
 
+from .services.check_ins import plan_all_discharge_check_ins
 from .services.planning import plan_all_visit_reminders
+from .services.reviews import plan_all_care_plan_reviews
 from .services.sending import send_due_messages
 
 SEND_BATCH = 200
@@ -18,6 +21,14 @@ SEND_FOR = timedelta(seconds=45)
 
 def plan_reminders(*, now: datetime) -> int:
     return plan_all_visit_reminders(at=now)
+
+
+def plan_discharge_check_ins(*, now: datetime) -> int:
+    return plan_all_discharge_check_ins(at=now)
+
+
+def plan_care_plan_reviews(*, now: datetime) -> int:
+    return plan_all_care_plan_reviews(at=now)
 
 
 def send_due(*, now: datetime) -> int:
@@ -31,4 +42,7 @@ def send_due(*, now: datetime) -> int:
 
 
 register("messaging.plan_reminders", plan_reminders, every=timedelta(hours=1))
+# Hourly: a family home from hospital hears from the practice the next business morning.
+register("messaging.plan_discharge_check_ins", plan_discharge_check_ins, every=timedelta(hours=1))
+register("messaging.plan_care_plan_reviews", plan_care_plan_reviews, every=timedelta(days=1))
 register("messaging.send_due", send_due, every=timedelta(minutes=1))

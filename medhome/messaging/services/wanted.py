@@ -9,6 +9,8 @@ from medhome.families.models import Child
 from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
+from .check_ins import why_not_check_in
+from .reviews import why_not_review
 
 
 def _on_panel(message: Message, at: datetime) -> str:
@@ -25,8 +27,18 @@ def _visit_reminder(message: Message, at: datetime) -> str:
     return _on_panel(message, at)
 
 
+def _discharge_check_in(message: Message, at: datetime) -> str:
+    return why_not_check_in(message, at) or _on_panel(message, at)
+
+
+def _care_plan_review(message: Message, at: datetime) -> str:
+    return why_not_review(message, at) or _on_panel(message, at)
+
+
 CHECKS: dict[str, Callable[[Message, datetime], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
+    MessageKind.DISCHARGE_CHECK_IN: _discharge_check_in,
+    MessageKind.CARE_PLAN_REVIEW: _care_plan_review,
 }
 
 
