@@ -12,6 +12,8 @@ def test_the_apps_register_their_sweeps():
         "jobs.prune",
         "messaging.plan_reminders",
         "messaging.send_due",
+        "messaging.plan_discharge_check_ins",
+        "messaging.plan_care_plan_reviews",
     } <= names
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts
