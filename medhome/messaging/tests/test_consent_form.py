@@ -122,6 +122,16 @@ def test_a_landline_is_refused_for_texts_but_a_withdrawal_is_recorded(client_a, 
     assert list(ContactConsent.objects.values_list("granted", flat=True)) == [False]
 
 
+def test_the_form_speaks_spanish_to_a_spanish_speaking_colleague(client_a, practice_a):
+    child, caregiver = family(practice_a, mrn="M-2", phone="+442079460018")
+    client_a.cookies["django_language"] = "es"
+
+    refused = client_a.post(url(child, caregiver), AGREE_TEXT).content.decode()
+
+    assert "Parece un teléfono fijo" in refused
+    assert "Consentimiento para textos y correo electrónico" in refused
+
+
 def test_a_us_number_that_may_be_mobile_is_accepted(client_a, child_a, caregiver_a):
     # Most US numbers are FIXED_LINE_OR_MOBILE in the numbering plan: not refused.
     assert client_a.post(url(child_a, caregiver_a), AGREE_TEXT).status_code == 302
