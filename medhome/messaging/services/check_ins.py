@@ -22,7 +22,7 @@ from medhome.accounts.roles import Role
 from medhome.careplan.models import CareTeamMember, MemberKind
 from medhome.events.models import CareEvent, EventKind
 from medhome.events.services import FOLLOW_UP_BUSINESS_DAYS
-from medhome.families.models import on_panel
+from medhome.families.models import Child, on_panel
 from medhome.practices.calendar import Calendar, add_business_days, calendar_of
 from medhome.practices.models import Practice
 
@@ -169,7 +169,7 @@ def plan_discharge_check_ins(*, practice: Practice, at: datetime) -> Planned:
     child_ids = {e.child_id for e in events if e.child_id is not None}
     in_hospital = _in_hospital(practice, child_ids, at)
     checked = _checked_in(practice, child_ids, at - LOOKBACK)
-    chosen: dict[UUID, tuple[CareEvent, datetime]] = {}
+    chosen: dict[UUID, tuple[CareEvent, Child, datetime]] = {}
     for event in events:
         home = home_at(event)
         child = event.child
@@ -186,14 +186,14 @@ def plan_discharge_check_ins(*, practice: Practice, at: datetime) -> Planned:
         admitted = in_hospital.get(child.pk)
         if admitted is not None and admitted >= home - timedelta(days=1):
             continue  # back in (or moved on to) hospital: that stay's discharge plans it
-        chosen[child.pk] = (event, home)
+        chosen[child.pk] = (event, child, home)
     if not chosen:
         return Planned(0, 0)
-    contacts = _primary_contacts({event.child.family_id for event, _home in chosen.values()})
+    contacts = _primary_contacts({child.family_id for _event, child, _home in chosen.values()})
     senders = coordinators(practice, set(chosen))
     items: list[Outreach] = []
-    for child_id, (event, home) in chosen.items():
-        caregiver = contacts.get(event.child.family_id)
+    for child_id, (event, child, home) in chosen.items():
+        caregiver = contacts.get(child.family_id)
         if caregiver is None:
             continue
         sender = senders.get(child_id, "")
@@ -202,7 +202,7 @@ def plan_discharge_check_ins(*, practice: Practice, at: datetime) -> Planned:
                 key=check_in_key(event.pk),
                 kind=MessageKind.DISCHARGE_CHECK_IN,
                 caregiver=caregiver,
-                child=event.child,
+                child=child,
                 desired=max(at, check_in_moment(home, calendar)),
                 variant="named" if sender else "team",
                 values={"sender": sender} if sender else {},
@@ -227,7 +227,7 @@ def why_not_check_in(message: Message, at: datetime) -> str:
         CareEvent.objects.filter(
             practice_id=message.practice_id, pk=message.subject_id, child_id=message.child_id
         ).first()
-        if message.subject_id
+        if message.subject_id and message.child_id is not None
         else None
     )
     if event is None or event.retracted:

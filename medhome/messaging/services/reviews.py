@@ -137,7 +137,7 @@ def why_not_review(message: Message, at: datetime) -> str:
         )
         .only("review_on")
         .first()
-        if message.subject_id
+        if message.subject_id and message.child_id is not None
         else None
     )
     planned_for = message.idempotency_key.split(":")[2:3]
