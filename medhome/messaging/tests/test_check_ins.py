@@ -230,3 +230,40 @@ def test_the_sweep_is_on_the_workers_schedule(practice_a, coordinator):
     job = registry.get("messaging.plan_discharge_check_ins")
     assert job.every == timedelta(hours=1)
     assert job.run(now=AT) == 1
+
+
+@pytest.mark.parametrize(
+    ("then", "reason"), [("A11", "event_retracted"), ("A13", "event_retracted"), (None, "")]
+)
+def test_through_the_hospital_feed_a_cancellation_stops_the_check_in(
+    practice_a, child_a, caregiver_a, then, reason
+):
+    consent(caregiver_a, "text")
+    feed = "MSH|^~\\&|EPIC|MERCYHOSP|MEDHOME|PEDS|20260313083000||ADT^{0}^ADT_A01|{1}|P|2.5.1"
+    received = datetime(2026, 3, 13, 13, 0, tzinfo=ZONE)  # Friday, after the discharge
+    for event_type, control, end in [("A01", "M1", ""), ("A03", "M2", "20260313120000")]:
+        events.receive_hl7(
+            practice=practice_a, raw=_adt(feed, event_type, control, end), at=received
+        )
+    assert plan_discharge_check_ins(practice=practice_a, at=received).created == 1
+    if then:
+        events.receive_hl7(
+            practice=practice_a, raw=_adt(feed, then, "M3", ""), at=received + timedelta(hours=1)
+        )
+
+    monday_evening = datetime(2026, 3, 16, 17, 30, tzinfo=ZONE)  # the family's window
+    sent = send_due_messages(at=monday_evening)
+
+    assert (sent, Message.objects.get().error_code) == (0 if reason else 1, reason)
+
+
+def _adt(msh: str, event_type: str, control: str, end: str) -> str:
+    pv1 = ["PV1", "1", "I", "4W^^^MERCY"] + [""] * 15 + ["IP9"] + [""] * 24
+    return "\r".join(
+        [
+            msh.format(event_type, control),
+            f"EVN|{event_type}|20260313083000",
+            "PID|1||SG-100234^^^MERCY^MR||García^Sofía||20230517|F",
+            "|".join([*pv1, "20260311083000", end]),
+        ]
+    )
