@@ -107,6 +107,18 @@ def test_the_chart_shows_each_caregivers_consent_and_links_the_form(client_a, ch
     assert "agrees" in content and "not asked yet: nothing is sent" in content  # text / email
 
 
+def test_the_chart_shows_consent_to_those_who_may_not_change_it_without_the_link(
+    log_in, staff_a, practice_a, child_a, caregiver_a
+):
+    consent(caregiver_a, "text")
+    client = log_in(staff_a[Role.LEGAL_PARTNER], practice_a)
+
+    content = client.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+
+    assert "Consent to texts and email" in content and "agrees" in content
+    assert url(child_a, caregiver_a) not in content
+
+
 def test_a_landline_is_refused_for_texts_but_a_withdrawal_is_recorded(client_a, practice_a):
     child, caregiver = family(practice_a, mrn="M-2", phone="+442079460018")  # London landline
 
