@@ -102,7 +102,7 @@ def _events(practice: Practice, since: datetime, at: datetime, today: date) -> l
             "child__practice_id",
             "child__date_of_birth",
         )
-        .order_by("child_id", "-ended_at", "-started_at", "pk")
+        .order_by("pk")
     )
 
 
@@ -164,7 +164,12 @@ def plan_discharge_check_ins(*, practice: Practice, at: datetime) -> Planned:
     plans nothing twice (the key is the care event)."""
     calendar = calendar_of(practice)
     today = at.astimezone(calendar.zone).date()
-    events = _events(practice, at - LOOKBACK, at, today)
+    # The latest homecoming first (sorted here: databases put a missing end differently).
+    events = sorted(
+        _events(practice, at - LOOKBACK, at, today),
+        key=lambda e: home_at(e) or e.started_at,
+        reverse=True,
+    )
     existing = already_planned(practice, (check_in_key(e.pk) for e in events))
     child_ids = {e.child_id for e in events if e.child_id is not None}
     in_hospital = _in_hospital(practice, child_ids, at)

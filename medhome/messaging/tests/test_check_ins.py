@@ -151,10 +151,13 @@ def test_a_child_back_in_hospital_waits_for_that_stays_discharge(practice_a, coo
 
 def test_two_stays_in_the_window_make_one_check_in(practice_a, coordinator):
     child, _caregiver = _home_child(practice_a)
-    _stay(child, coordinator, kind="emergency", started=HOME - timedelta(days=1), ended=HOME)
+    latest = _stay(
+        child, coordinator, kind="emergency", started=HOME - timedelta(days=1), ended=HOME
+    )
     _stay(child, coordinator, ended=HOME - timedelta(hours=2))
 
     assert plan_discharge_check_ins(practice=practice_a, at=AT).created == 1
+    assert Message.objects.get().subject_id == str(latest.pk)  # the latest homecoming's
     assert plan_discharge_check_ins(practice=practice_a, at=AT + timedelta(hours=1)).created == 0
 
 
