@@ -11,8 +11,10 @@ suppressed (core.suppression, as the measures' export is).
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -314,7 +316,7 @@ def figures(actor: Actor, *, start: date, end: date) -> Figures:
 # --- the export, suppressed ---------------------------------------------------------------------
 
 
-def _hidden_in_lines(lines: list[list[tuple[object, int]]], hidden: set) -> set:
+def _hidden_in_lines(lines: Sequence[Sequence[tuple[Any, int]]], hidden: set) -> set:
     """Cells to hide so that no count from 1 to 10 shows or can be worked out: each line is a
     set of cells that add up to the line's last cell (its total). Primary suppression, then the
     measures' complementary rule line by line until nothing changes. Zeros stay shown (they are
@@ -354,41 +356,48 @@ EXPORT_HEADER = [
 def export_rows(found: Figures) -> list[list]:
     """The page's tables as long rows, suppressed for use beyond the practice."""
     span = [f"{found.start:%Y-%m-%d}", f"{found.end:%Y-%m-%d}"]
-    keys = [key for key, _label in COLUMNS]
-    rows: list[list] = []
-    for section, groups in (("channel", found.by_channel), ("language", found.by_language)):
-        everything = [found.total, *groups]
-        counts = {(row.key, key): row.counts[key] for row in everything for key in keys}
-        counts.update({(row.key, "total"): row.total for row in everything})
-        lines = [
-            [((row.key, k), counts[(row.key, k)]) for k in [*keys, "total"]] for row in everything
-        ]
+    keys = [*(key for key, _label in COLUMNS), "total"]
+    labels = {**dict(COLUMNS), "total": _("All")}
+    # Both groupings add up to the same total row, so they are suppressed together: a total
+    # hidden in one and shown in the other would undo the first's complementary cells.
+    sections = {
+        "channel": [(("channel", row.key), row) for row in found.by_channel],
+        "language": [(("language", row.key), row) for row in found.by_language],
+    }
+    counts = {("all", k): _count(found.total, k) for k in keys}
+    lines = [[(("all", k), counts[("all", k)]) for k in keys]]
+    for groups in sections.values():
+        counts.update({(name, k): _count(row, k) for name, row in groups for k in keys})
+        lines += [[((name, k), counts[(name, k)]) for k in keys] for name, _row in groups]
         lines += [
-            [((row.key, k), counts[(row.key, k)]) for row in [*groups, found.total]]
-            for k in [*keys, "total"]
+            [
+                *(((name, k), counts[(name, k)]) for name, _row in groups),
+                (("all", k), counts[("all", k)]),
+            ]
+            for k in keys
         ]
-        hidden = _hidden_in_lines(lines, set())
-        labels = dict(COLUMNS)
-        for row in everything:
-            for k in [*keys, "total"]:
-                shown = (row.key, k) not in hidden
+    reason_cells = [(("reason", code), n) for code, _label, n in found.reasons]
+    lines.append([*reason_cells, (("all", "not_sent"), counts[("all", "not_sent")])])
+    hidden = _hidden_in_lines(lines, set())
+    rows: list[list] = []
+    for section, groups in sections.items():
+        for name, row in [("all", found.total), *groups]:
+            for k in keys:
+                shown = (name, k) not in hidden
                 rows.append(
                     [
                         section,
                         row.label,
-                        str(labels.get(k, _("All"))),
-                        counts[(row.key, k)] if shown else "",
+                        str(labels[k]),
+                        counts[(name, k)] if shown else "",
                         "",
                         "",
                         *span,
-                        "" if shown else "suppressed",
+                        _flag(shown),
                     ]
                 )
-    not_sent = found.total.counts["not_sent"]
-    reason_line = [((code, label), n) for code, label, n in found.reasons]
-    hidden = _hidden_in_lines([[*reason_line, (("*", ""), not_sent)]], set())
-    for (code, label), n in reason_line:
-        shown = (code, label) not in hidden
+    for code, label, n in found.reasons:
+        shown = ("reason", code) not in hidden
         rows.append(["not_sent", label, code, n if shown else "", "", "", *span, _flag(shown)])
     for figure, n in (
         ("opted_out_numbers", found.opted_out_numbers),
@@ -415,6 +424,10 @@ def export_rows(found: Figures) -> list[list]:
             ]
         )
     return rows
+
+
+def _count(row: Row, key: str) -> int:
+    return row.total if key == "total" else row.counts[key]
 
 
 def _flag(shown: bool) -> str:
