@@ -357,7 +357,7 @@ def export_rows(found: Figures) -> list[list]:
     """The page's tables as long rows, suppressed for use beyond the practice."""
     span = [f"{found.start:%Y-%m-%d}", f"{found.end:%Y-%m-%d}"]
     keys = [*(key for key, _label in COLUMNS), "total"]
-    labels = {**dict(COLUMNS), "total": _("All")}
+    labels = {**dict(COLUMNS), "total": _("Planned")}
     # Both groupings add up to the same total row, so they are suppressed together: a total
     # hidden in one and shown in the other would undo the first's complementary cells.
     sections = {
