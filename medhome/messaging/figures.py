@@ -2,8 +2,8 @@
 channel and by language and how far each got, why some were not sent, STOP replies, the family's
 replies, the show rate of reminded and not-reminded visits and the recall success.
 
-Set-based: a handful of aggregate queries whatever the volume (tests/…test_figures asserts the
-count). Messages count by `send_after` (the moment each was to go; practice + send_after is the
+Set-based: six aggregate queries whatever the volume (messaging/tests/test_figures.py asserts
+it). Messages count by `send_after` (the moment each was to go; practice + send_after is the
 outbox index); a row is one try on one channel, so a text that bounced and went again by email is
 two rows. Answers to a family's own text (keyword and crisis answers) are not outreach and are
 left out. The practice's own leaders see their own counts as they are; the CSV export is
