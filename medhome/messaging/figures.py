@@ -361,8 +361,8 @@ def export_rows(found: Figures) -> list[list]:
     # Both groupings add up to the same total row, so they are suppressed together: a total
     # hidden in one and shown in the other would undo the first's complementary cells.
     sections = {
-        "channel": [(("channel", row.key), row) for row in found.by_channel],
-        "language": [(("language", row.key), row) for row in found.by_language],
+        "channel": [(f"channel:{row.key}", row) for row in found.by_channel],
+        "language": [(f"language:{row.key}", row) for row in found.by_language],
     }
     counts = {("all", k): _count(found.total, k) for k in keys}
     lines = [[(("all", k), counts[("all", k)]) for k in keys]]
