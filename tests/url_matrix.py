@@ -234,6 +234,7 @@ GET_ONLY = {
     "messaging:preview",
     "messaging:child",
     "messaging:calls",
+    "messaging:figures",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -233,7 +233,11 @@ class InboundText(PracticeScopedModel):
                 name="inbound_gateway_id_unique",
             )
         ]
-        indexes = [models.Index(fields=["caregiver", "received_at"], name="inbound_caregiver_idx")]
+        indexes = [
+            models.Index(fields=["caregiver", "received_at"], name="inbound_caregiver_idx"),
+            # The figures of reaching families count a practice's texts by date.
+            models.Index(fields=["practice", "received_at"], name="inbound_practice_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"inbound {self.received_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consent_views, views, webhooks
+from . import consent_views, figures_views, views, webhooks
 
 app_name = "messaging"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("messages/", views.outbox, name="outbox"),
     path("messages/templates/", views.preview, name="preview"),
     path("messages/calls/", views.calls, name="calls"),
+    path("messages/figures/", figures_views.figures, name="figures"),
     path("messages/calls/<uuid:reminder_id>/", views.call_outcome, name="call_outcome"),
     path("children/<uuid:child_id>/messages/", views.child_messages, name="child"),
     path("children/<uuid:child_id>/messages/reply/", views.reply, name="reply"),
