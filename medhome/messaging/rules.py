@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     # Visit reminders: days before the visit, and the local time they are planned for.
     "reminder_days_before": [3, 1],
     "reminder_time": "10:00",
+    # Recall: a child is recalled at most once in this many days (medhome rule,
+    # docs/clinical-rules.md#recall).
+    "recall_every_days": 30,
     # Sending: attempts before a message is recorded as failed, the first wait (doubled each
     # time), and how long a claim holds before another sender may take the message over.
     "max_attempts": 5,

@@ -9,6 +9,7 @@ from medhome.families.models import Child
 from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
+from .recall import booked
 
 
 def _on_panel(message: Message, at: datetime) -> str:
@@ -25,8 +26,19 @@ def _visit_reminder(message: Message, at: datetime) -> str:
     return _on_panel(message, at)
 
 
+def _recall(message: Message, at: datetime) -> str:
+    """A visit booked since the recall was planned, or the child left the panel: the family
+    has already answered, or is no longer the practice's to recall."""
+    if message.child_id is None:
+        return ""
+    if Child.objects.filter(booked(at), pk=message.child_id).exists():
+        return "visit_booked"
+    return _on_panel(message, at)
+
+
 CHECKS: dict[str, Callable[[Message, datetime], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
+    MessageKind.RECALL: _recall,
 }
 
 
