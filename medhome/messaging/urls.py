@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import recall_views, views, webhooks
 
 app_name = "messaging"
 
 urlpatterns = [
     path("messages/", views.outbox, name="outbox"),
     path("messages/templates/", views.preview, name="preview"),
+    path("messages/recall/", recall_views.recall, name="recall"),
+    path(
+        "messages/recall/families/<uuid:family_id>/",
+        recall_views.recall_family,
+        name="recall_family",
+    ),
     path("messages/calls/", views.calls, name="calls"),
     path("messages/calls/<uuid:reminder_id>/", views.call_outcome, name="call_outcome"),
     path("children/<uuid:child_id>/messages/", views.child_messages, name="child"),
