@@ -55,6 +55,11 @@ PAGES = {
     "outbox": (Capability.MESSAGES_READ, lambda r: reverse("messaging:outbox"), None),
     "message texts": (Capability.MESSAGES_READ, lambda r: reverse("messaging:preview"), None),
     "phone calls": (Capability.MESSAGES_READ, lambda r: reverse("messaging:calls"), None),
+    "recall list": (
+        Capability.SCREENING_SEND,
+        lambda r: reverse("messaging:recall"),
+        lambda r: {"family": [r["family"].pk]},
+    ),
     "family's messages": (
         Capability.MESSAGES_READ,
         lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),
