@@ -161,7 +161,7 @@ def _fill(actor: Actor, lines: list[FamilyLine]) -> None:
             child_line.last = last.get(child_line.child.pk)
 
 
-def worklist(actor: Actor, on: date, *, page: object = 1) -> tuple[Page, int]:
+def worklist(actor: Actor, on: date, *, page: str | int | None = 1) -> tuple[Page, int]:
     """A page of families to recall, and how many children the whole list holds."""
     candidates = recall_candidates(
         actor.practice, on, children=scoped(actor, Child, need=Capability.CHART_READ)

@@ -82,7 +82,7 @@ def _overdue(children: QuerySet[Child], practice: Practice, on: date) -> QuerySe
     day_starts = datetime.combine(on, time(0), tzinfo=calendar_of(practice).zone)
     rows = panel_due(children, on, fields=(*PANEL_FIELDS, "family"))
     # A child merely due with nothing carried cannot have a late row: left out in SQL.
-    return rows.filter(  # type: ignore[misc]  # annotations, not fields
+    return rows.filter(
         Q(visit_status="overdue") | Q(carried_from__isnull=False)
     ).exclude(booked(day_starts))
 
@@ -113,7 +113,7 @@ def recall_candidates(
 
 
 def recent_recalls(
-    practice: Practice, on: date, *, child_ids: Iterable[object] | None = None
+    practice: Practice, on: date, *, child_ids: Iterable[UUID] | None = None
 ) -> dict[object, datetime]:
     """Child id → when it was last recalled within recall_every_days. One query (chunked when
     given many ids)."""
