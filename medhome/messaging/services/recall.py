@@ -82,9 +82,9 @@ def _overdue(children: QuerySet[Child], practice: Practice, on: date) -> QuerySe
     day_starts = datetime.combine(on, time(0), tzinfo=calendar_of(practice).zone)
     rows = panel_due(children, on, fields=(*PANEL_FIELDS, "family"))
     # A child merely due with nothing carried cannot have a late row: left out in SQL.
-    return rows.filter(
-        Q(visit_status="overdue") | Q(carried_from__isnull=False)
-    ).exclude(booked(day_starts))
+    return rows.filter(Q(visit_status="overdue") | Q(carried_from__isnull=False)).exclude(
+        booked(day_starts)
+    )
 
 
 def recall_candidates(
