@@ -78,6 +78,17 @@ def booked(on: datetime, child: str = "pk") -> Exists:
     )
 
 
+def visited_or_booked(child_id: object, *, since: datetime, practice: Practice) -> bool:
+    """A well-child visit of the child booked, under way or done from the day of `since` on."""
+    local = since.astimezone(calendar_of(practice).zone)
+    return Visit.objects.filter(
+        child_id=child_id,
+        status__in=(*BOOKED, VisitStatus.COMPLETED),
+        kind__in=SCREENING_VISITS,
+        starts_at__gte=datetime.combine(local.date(), time(0), tzinfo=local.tzinfo),
+    ).exists()
+
+
 def _overdue(children: QuerySet[Child], practice: Practice, on: date) -> QuerySet[Child]:
     day_starts = datetime.combine(on, time(0), tzinfo=calendar_of(practice).zone)
     rows = panel_due(children, on, fields=(*PANEL_FIELDS, "family"))

@@ -9,7 +9,7 @@ from medhome.families.models import Child
 from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
-from .recall import booked
+from .recall import visited_or_booked
 
 
 def _on_panel(message: Message, at: datetime) -> str:
@@ -27,11 +27,11 @@ def _visit_reminder(message: Message, at: datetime) -> str:
 
 
 def _recall(message: Message, at: datetime) -> str:
-    """A visit booked since the recall was planned, or the child left the panel: the family
-    has already answered, or is no longer the practice's to recall."""
+    """A well-child visit booked (or come) since the recall was planned, or the child left the
+    panel: the family has already answered, or is no longer the practice's to recall."""
     if message.child_id is None:
         return ""
-    if Child.objects.filter(booked(at), pk=message.child_id).exists():
+    if visited_or_booked(message.child_id, since=message.created_at, practice=message.practice):
         return "visit_booked"
     return _on_panel(message, at)
 

@@ -186,3 +186,14 @@ def test_a_recall_still_wanted_is_sent(practice_a):
 
     assert sent == 1
     assert Message.objects.get(child=child).status in (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def test_a_well_child_visit_that_took_place_since_the_recall_stops_it(practice_a):
+    child, carer = family(practice_a, born=OVERDUE, windows=[])
+    consent(carer, "text")
+    recalled(practice_a)
+    visit = factories.schedule_visit(child, at="2026-03-09 08:30:00-04:00")
+    visit.status = "completed"
+    visit.save(update_fields=["status"])
+
+    assert why_not(Message.objects.get(child=child), AT) == "visit_booked"
