@@ -78,7 +78,7 @@ def booked(on: datetime, child: str = "pk") -> Exists:
     )
 
 
-def visited_or_booked(child_id: object, *, since: datetime, practice: Practice) -> bool:
+def visited_or_booked(child_id: UUID, *, since: datetime, practice: Practice) -> bool:
     """A well-child visit of the child booked, under way or done from the day of `since` on."""
     local = since.astimezone(calendar_of(practice).zone)
     return Visit.objects.filter(
