@@ -16,9 +16,12 @@ def test_the_apps_register_their_sweeps():
         "messaging.crisis_escalation",
         "messaging.plan_discharge_check_ins",
         "messaging.plan_care_plan_reviews",
+        "messaging.plan_recalls",
     } <= names
+    from medhome.messaging.jobs import plan_recalls
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts
 
+    assert registry.get("messaging.plan_recalls").run is plan_recalls
     assert registry.get("referrals.follow_ups").run is sweep_follow_ups
     assert registry.get("screening.alert_escalation").run is escalate_overdue_alerts

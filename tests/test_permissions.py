@@ -60,6 +60,11 @@ PAGES = {
         lambda r: reverse("messaging:figures"),
         None,
     ),
+    "recall list": (
+        Capability.SCREENING_SEND,
+        lambda r: reverse("messaging:recall"),
+        lambda r: {"family": [r["family"].pk]},
+    ),
     "family's messages": (
         Capability.MESSAGES_READ,
         lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),

@@ -167,6 +167,7 @@ CLINICIAN_GET = {
     "messaging:sms_inbound": (405, None),
     "messaging:call_outcome": (405, None),  # a form on the call list posts to it
     "messaging:reply": (405, None),  # the conversation page's form posts to it
+    "messaging:recall_family": (405, None),  # a button on the recall list posts to it
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -263,6 +264,7 @@ POST_ONLY = {
     "ehr:waiting_action",
     "messaging:call_outcome",
     "messaging:reply",
+    "messaging:recall_family",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.

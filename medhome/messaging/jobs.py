@@ -1,7 +1,7 @@
 """Messages on the worker's schedule (docs/architecture.md, "Background work"): the visit
-reminders and the check-ins after a hospital stay planned every hour, the referral follow-ups and
-the care-plan review reminders every day (each idempotent on its key), the due messages sent
-every minute, and crisis texts nobody took up escalated every five minutes.
+reminders and the check-ins after a hospital stay planned every hour, the recalls, the referral
+follow-ups and the care-plan review reminders every day (each idempotent on its key), the due
+messages sent every minute, and crisis texts nobody took up escalated every five minutes.
 `manage.py plan_visit_reminders` and `send_due_messages` run the same functions by hand.
 Intervals: settings.MEDHOME_JOB_INTERVALS."""
 
@@ -13,6 +13,7 @@ from medhome.jobs.registry import register
 from .services.check_ins import plan_all_discharge_check_ins
 from .services.escalation import escalate_crisis_texts
 from .services.planning import plan_all_visit_reminders
+from .services.recall import plan_all_recalls
 from .services.referral_follow_up import plan_all_referral_follow_ups
 from .services.reviews import plan_all_care_plan_reviews
 from .services.sending import send_due_messages
@@ -38,6 +39,10 @@ def plan_care_plan_reviews(*, now: datetime) -> int:
     return plan_all_care_plan_reviews(at=now)
 
 
+def plan_recalls(*, now: datetime) -> int:
+    return plan_all_recalls(at=now)
+
+
 def send_due(*, now: datetime) -> int:
     sent, until = 0, now + SEND_FOR
     while True:
@@ -53,5 +58,9 @@ register("messaging.plan_referral_follow_ups", plan_referral_follow_ups, every=t
 # Hourly: a family home from hospital hears from the practice the next business morning.
 register("messaging.plan_discharge_check_ins", plan_discharge_check_ins, every=timedelta(hours=1))
 register("messaging.plan_care_plan_reviews", plan_care_plan_reviews, every=timedelta(days=1))
+# Daily at 06:00, not weekly: the worker's slots must divide a day (jobs.registry), and a
+# daily run costs nothing twice (a child is recalled once per recall_every_days window), while
+# a child who became overdue waits a day rather than a week.
+register("messaging.plan_recalls", plan_recalls, every=timedelta(days=1), offset=timedelta(hours=6))
 register("messaging.send_due", send_due, every=timedelta(minutes=1))
 register("messaging.crisis_escalation", escalate_crisis_texts, every=timedelta(minutes=5))

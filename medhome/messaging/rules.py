@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # ask twice. medhome rule: before the 30-day close due date, so the family's answer arrives
     # before the coordinator's "not closed" task (docs/clinical-rules.md#referral-follow-up).
     "referral_follow_up_days": [10],
+    # Recall: a child is recalled at most once in this many days (medhome rule,
+    # docs/clinical-rules.md#recall).
+    "recall_every_days": 30,
     # Sending: attempts before a message is recorded as failed, the first wait (doubled each
     # time), and how long a claim holds before another sender may take the message over.
     "max_attempts": 5,

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import consent_views, figures_views, views, webhooks
+from . import consent_views, figures_views, recall_views, views, webhooks
 
 app_name = "messaging"
 
 urlpatterns = [
     path("messages/", views.outbox, name="outbox"),
     path("messages/templates/", views.preview, name="preview"),
+    path("messages/recall/", recall_views.recall, name="recall"),
+    path(
+        "messages/recall/families/<uuid:family_id>/",
+        recall_views.recall_family,
+        name="recall_family",
+    ),
     path("messages/calls/", views.calls, name="calls"),
     path("messages/figures/", figures_views.figures, name="figures"),
     path("messages/calls/<uuid:reminder_id>/", views.call_outcome, name="call_outcome"),

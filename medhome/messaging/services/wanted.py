@@ -12,6 +12,7 @@ from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
 from .check_ins import why_not_check_in
+from .recall import visited_or_booked
 from .reviews import why_not_review
 
 
@@ -53,11 +54,22 @@ def _care_plan_review(message: Message, at: datetime) -> str:
     return why_not_review(message, at) or _on_panel(message, at)
 
 
+def _recall(message: Message, at: datetime) -> str:
+    """A well-child visit booked (or come) since the recall was planned, or the child left the
+    panel: the family has already answered, or is no longer the practice's to recall."""
+    if message.child_id is None:
+        return ""
+    if visited_or_booked(message.child_id, since=message.created_at, practice=message.practice):
+        return "visit_booked"
+    return _on_panel(message, at)
+
+
 CHECKS: dict[str, Callable[[Message, datetime], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
     MessageKind.REFERRAL_FOLLOW_UP: _referral_follow_up,
     MessageKind.DISCHARGE_CHECK_IN: _discharge_check_in,
     MessageKind.CARE_PLAN_REVIEW: _care_plan_review,
+    MessageKind.RECALL: _recall,
 }
 
 
