@@ -92,6 +92,16 @@ class MessageKind(models.TextChoices):
     CARE_PLAN_REVIEW = "care_plan_review", _("Care plan review")
 
 
+# For a family who prefers a call, these are phoned by staff (the call list); visit reminders
+# and recalls are also printed or handed over. Answers and staff replies never are.
+CALLED_KINDS = (
+    MessageKind.VISIT_REMINDER,
+    MessageKind.RECALL,
+    MessageKind.REFERRAL_FOLLOW_UP,
+    MessageKind.DISCHARGE_CHECK_IN,
+    MessageKind.CARE_PLAN_REVIEW,
+)
+PRINTED_KINDS = (MessageKind.VISIT_REMINDER, MessageKind.RECALL)
 # Answers to a text the family has just sent: sent at once, not counted against the daily cap.
 ANSWERS = (MessageKind.KEYWORD_REPLY, MessageKind.CRISIS_REPLY)
 

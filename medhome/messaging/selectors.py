@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
@@ -16,7 +16,7 @@ from medhome.practices.calendar import calendar_of
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.visits.models import VisitStatus
 
-from .models import InboundText, Message, MessageKind, MessageStatus
+from .models import CALLED_KINDS, PRINTED_KINDS, InboundText, Message, MessageKind, MessageStatus
 
 OUTBOX_LIMIT = 200
 
@@ -120,23 +120,36 @@ HAND_CHANNELS = (Channel.PRINT, Channel.IN_PERSON)
 CALL_LIMIT = 500
 
 
+# A message about something other than a visit stays on the list this long, then it is stale.
+WORK_DAYS = 7
+
+
 def reminders_to_work(actor: Actor, *, at: datetime) -> list[Message]:
-    """Visit reminders not sent because the family prefers a call, print or a word in person,
-    due by the end of today (the practice's date) for a visit still to come, not yet worked:
-    the earliest good time first. One query for the rows, one for the caregivers' hours."""
+    """Messages not sent because the family prefers a call, print or a word in person, due by
+    the end of today (the practice's date), not yet worked: a visit reminder while its visit
+    is still to come, the other kinds (recall, referral follow-up, check-in, plan review) for a
+    week; visit reminders and recalls only on paper. Earliest good time first. One query for
+    the rows, one for the caregivers' hours."""
     zone = calendar_of(actor.practice).zone
     today = at.astimezone(zone).date()
     end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
+    still_to_come = Q(
+        kind=MessageKind.VISIT_REMINDER,
+        visit__status=VisitStatus.SCHEDULED,
+        visit__starts_at__gte=at,
+    )
+    recent = Q(
+        kind__in=[k for k in CALLED_KINDS if k != MessageKind.VISIT_REMINDER],
+        send_after__gte=at - timedelta(days=WORK_DAYS),
+    )
     rows = (
         scoped(actor, Message, need=Capability.MESSAGES_READ)
+        .filter(still_to_come | recent)
         .filter(
-            kind=MessageKind.VISIT_REMINDER,
+            Q(channel__in=CALL_CHANNELS) | Q(channel__in=HAND_CHANNELS, kind__in=PRINTED_KINDS),
             status=MessageStatus.SUPPRESSED,
             error_code="no_channel",
-            channel__in=[*CALL_CHANNELS, *HAND_CHANNELS],
             send_after__lt=end_of_today,
-            visit__status=VisitStatus.SCHEDULED,
-            visit__starts_at__gte=at,
         )
         .select_related("caregiver", "caregiver__family", "child", "visit")
         .prefetch_related(
@@ -151,11 +164,11 @@ def reminders_to_work(actor: Actor, *, at: datetime) -> list[Message]:
 
 
 def access_call(actor: Actor, message_id: UUID) -> Message:
-    """A visit reminder of the actor's practice (404 otherwise), with what recording needs."""
+    """A message staff phone about, of the actor's practice (404 otherwise)."""
     return get_scoped(
         actor,
         Message,
         need=Capability.MESSAGES_READ,
         pk=message_id,
-        kind=MessageKind.VISIT_REMINDER,
+        kind__in=CALLED_KINDS,
     )

@@ -119,6 +119,16 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                 "Responda STOP para no recibir textos."
             ),
         },
+        "paper": {
+            "en": (
+                "{practice}: it is time for your child's checkup. "
+                "Please call us to choose a day that works for you."
+            ),
+            "es": (
+                "{practice}: ya es hora del chequeo de su hijo/a. "
+                "Llámenos para elegir un día que le convenga."
+            ),
+        },
     },
     # Never the organization's name nor the need: a food bank's or a clinic's name says what
     # the family needed. The page behind the link names the organization to the family.

@@ -19,10 +19,11 @@ from medhome.core.requests import AuthedRequest
 from medhome.families.vocabulary import Channel
 
 from . import preview as preview_samples
-from . import selectors
-from .models import CallOutcome, Message, MessageChannel, MessageStatus
+from . import selectors, texts
+from .models import CallOutcome, Message, MessageChannel, MessageKind, MessageStatus
 from .services import conversation as replies
 from .services.calls import record_call
+from .services.outreach import practice_name
 from .services.planning import reminder_body
 
 CHANNEL_LABELS = {**dict(Channel.choices), **dict(MessageChannel.choices)}
@@ -124,6 +125,10 @@ def _phone_of(request: AuthedRequest, message: Message) -> str:
 def _printed_text(request: AuthedRequest, message: Message) -> str:
     """What the reminder says on paper, in the family's language: the text without a link (a
     family link is never printed: its code is shown once, on the family's own device)."""
+    if message.kind == MessageKind.RECALL:
+        values = {"practice": practice_name(request.actor.practice)}
+        recall = texts.render(MessageKind.RECALL, "paper", message.language, values)
+        return recall.body if recall else message.body
     if message.visit is None:
         return message.body
     rendered = reminder_body(

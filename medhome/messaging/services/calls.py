@@ -1,10 +1,11 @@
-"""The phone-call list: staff record how a call about a reminder went.
+"""The phone-call list: staff record how a call about a message went.
 
-A reminder planned for a family who prefers a call is kept as a Message with the channel
-"phone", not sent (error "no_channel"). Staff phone the family and record the outcome on that
-same row: it becomes CALLED with the outcome, who called and when. Recording twice changes
-nothing (the first outcome stands). A wrong number gives the coordinator the task "no working
-way to reach this family" (outreach.open_work, one per caregiver and day).
+A message (a reminder, a recall, a referral follow-up, a check-in, a plan review) planned for
+a family who prefers a call is kept as a Message with the channel "phone", not sent (error
+"no_channel"). Staff phone the family and record the outcome on that same row: it becomes
+CALLED with the outcome, who called and when. Recording twice changes nothing (the first
+outcome stands). A wrong number gives the coordinator the task "no working way to reach this
+family" (outreach.open_work, one per caregiver and day).
 """
 
 from datetime import datetime
@@ -17,7 +18,7 @@ from medhome.core.actor import Actor
 from medhome.families.vocabulary import Channel
 from medhome.tasks.models import TaskKind
 
-from ..models import CallOutcome, Message, MessageKind, MessageStatus
+from ..models import CALLED_KINDS, CallOutcome, Message, MessageStatus
 from .common import MESSAGE_OBJECT
 from .outreach import open_work
 
@@ -33,7 +34,7 @@ def record_call(*, actor: Actor, message: Message, outcome: str, at: datetime) -
         changed = Message.objects.filter(
             pk=message.pk,
             practice=actor.practice,
-            kind=MessageKind.VISIT_REMINDER,
+            kind__in=CALLED_KINDS,
             channel=Channel.PHONE,
             status=MessageStatus.SUPPRESSED,
             error_code=NOT_SENT,

@@ -192,3 +192,41 @@ def test_the_page_speaks_spanish(log_in, staff_a, practice_a, families, settings
 
     assert "Para llamar hoy" in page and "Número equivocado" in page
     assert "Para entregar o enviar por correo" in page
+
+
+def test_a_recall_for_a_family_who_prefers_a_call_or_paper_is_on_the_lists(
+    log_in, staff_a, practice_a, at_nine
+):
+    from medhome.messaging.models import MessageKind
+    from medhome.messaging.services.outreach import Outreach, plan_outreach
+
+    callers = household(practice_a, "Okafor household", "phone", mrn="M-1", phone="+16175550101")
+    readers = household(practice_a, "Silva household", "print", mrn="M-3", phone="")
+    plan_outreach(
+        practice=practice_a,
+        items=[
+            Outreach(
+                key=f"recall:{child.pk}:1",
+                kind=MessageKind.RECALL,
+                caregiver=caregiver,
+                child=child,
+                desired=AT,
+            )
+            for child, caregiver in (callers, readers)
+        ],
+        at=AT,
+    )
+    client = log_in(staff_a[Role.FRONT_DESK], practice_a)
+    calls, hand = client.get(reverse("messaging:calls")).content.decode().split('id="hand-heading"')
+
+    recall = Message.objects.get(kind=MessageKind.RECALL, caregiver=callers[1])
+    assert "Okafor household" in calls and "Recall" in calls
+    assert reverse("messaging:call_outcome", args=[recall.pk]) in calls
+    # On paper: the words without a link and without "Reply STOP".
+    assert "Silva" in hand and "ya es hora del chequeo" in hand and "STOP" not in hand
+
+    client.post(
+        reverse("messaging:call_outcome", args=[recall.pk]), {"outcome": CallOutcome.REACHED}
+    )
+    recall.refresh_from_db()
+    assert (recall.status, recall.call_outcome) == (MessageStatus.CALLED, CallOutcome.REACHED)
