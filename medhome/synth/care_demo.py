@@ -64,6 +64,8 @@ def load_demo_care(practice: Practice, *, now: datetime, hospital_stay: bool) ->
         version=plan.version,
         family_priorities="Que duerma mejor y que podamos pagar la renta este invierno.",
         family_strengths="La abuela nos ayuda todos los días; cocinamos juntos.",
+        # Reviewed together in a week: the worker plans the family's review reminder today.
+        review_on=(now + timedelta(days=7)).date(),
         at=now,
     )
     plans.add_team_member(
