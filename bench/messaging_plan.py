@@ -120,7 +120,9 @@ def main() -> None:
     for kind in KINDS:
         booked = kind.prepare(args, as_of)
         setup.analyze()
-        print(f"\n{kind.name}: {booked:,} rows booked for the sweep of {as_of} (load {setup.load()})")
+        print(
+            f"\n{kind.name}: {booked:,} rows booked for the sweep of {as_of} (load {setup.load()})"
+        )
         times = []
         planned = 0
         for run in range(args.runs):

@@ -28,6 +28,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import datetime, timedelta
@@ -139,7 +140,7 @@ def main() -> int:
     setup.configure(db_env, SETTINGS)
     keys = prepare(args)
     manage = [sys.executable, str(REPO / "manage.py")]
-    log = open(Path("/tmp") / f"medhome-bench-send-{args.db}.log", "w")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"medhome-bench-send-{args.db}.log", "w")  # noqa: SIM115
     gateway = start(
         [*manage, "run_sms_gateway", "--port", str(args.port), "--delay", "0.5"], env, log
     )
@@ -191,9 +192,7 @@ def report(args: argparse.Namespace, keys: list[str], timeline, record: dict) ->
     first = next((t for t, n in timeline if n > 0), 0.0)
     total = timeline[-1][1] if timeline else 0
     last = timeline[-1][0] if timeline else 0.0
-    active = sum(
-        t - t0 for (t, n), (t0, n0) in zip(timeline[1:], timeline, strict=False) if n > n0
-    )
+    active = sum(t - t0 for (t, n), (t0, n0) in zip(timeline[1:], timeline, strict=False) if n > n0)
     accepted = record["messages"]
     accepted_keys = [m["key"] for m in accepted]
     distinct = set(accepted_keys)

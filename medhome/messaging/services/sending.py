@@ -25,7 +25,7 @@ from django.urls import reverse
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.families.models import AvailabilityWindow, Child
-from medhome.practices.calendar import calendar_of
+from medhome.practices.calendar import Calendar, calendar_of
 from medhome.screening import due as screening_due
 from medhome.screening.services import create_link
 from medhome.tasks.models import TaskKind
@@ -103,9 +103,11 @@ def send_due_messages(*, limit: int = 100, at: datetime) -> int:
     """Claim and send up to `limit` due messages; the number sent. Idempotent, safe to run in
     several workers at once and to kill at any moment."""
     sent = 0
+    # A practice's calendar is read once a batch rather than twice a message.
+    calendars: dict[object, Calendar] = {}
     for pk in claim(limit=limit, at=at):
         try:
-            sent += deliver(pk, at=at)
+            sent += deliver(pk, at=at, calendars=calendars)
         except Exception:  # one bad message must not stop the batch; its claim lapses
             log.exception("messaging: sending a message failed")
     return sent
@@ -132,9 +134,14 @@ def _hold(message: Message, until: datetime, at: datetime) -> int:
     return 0
 
 
-def _when_allowed(message: Message, at: datetime) -> datetime:
+def _calendar(message: Message, calendars: dict[object, Calendar]) -> Calendar:
+    if message.practice_id not in calendars:
+        calendars[message.practice_id] = calendar_of(message.practice)
+    return calendars[message.practice_id]
+
+
+def _when_allowed(message: Message, at: datetime, calendar: Calendar) -> datetime:
     """`at`, or the next moment the rules of "when" allow for this caregiver's family."""
-    calendar = calendar_of(message.practice)
     quiet = QuietHours.from_settings()
     assert message.caregiver is not None
     windows = spans_of(AvailabilityWindow.objects.filter(caregiver=message.caregiver))
@@ -188,7 +195,7 @@ def _may_use_channel(message: Message) -> str:
     return ""
 
 
-def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
+def _pre_visit_link(message: Message, at: datetime, calendar: Calendar) -> tuple[str, str]:
     """(URL, token) of a pre-visit link when a screen is still due, else ("", "").
 
     screening decides, with its own checks, what the link carries: its preferred caregiver
@@ -196,7 +203,7 @@ def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
     and in their language (portal.links through screening.create_link)."""
     if not message.link_rows or message.child is None or message.visit is None:
         return "", ""
-    visit_day = message.visit.starts_at.astimezone(calendar_of(message.practice).zone).date()
+    visit_day = message.visit.starts_at.astimezone(calendar.zone).date()
     choices = [
         c.value
         for c in screening_due.choices_for(message.child, visit_day)
@@ -219,11 +226,11 @@ def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
     return absolute(reverse("portal:screening_start", args=[token])), token
 
 
-def _compose(message: Message, at: datetime) -> tuple[str, str]:
+def _compose(message: Message, at: datetime, calendar: Calendar) -> tuple[str, str]:
     """(text to send, token to mask when stored)."""
     if message.kind != MessageKind.VISIT_REMINDER or message.visit is None:
         return message.body, ""
-    url, token = _pre_visit_link(message, at)
+    url, token = _pre_visit_link(message, at, calendar)
     rendered = reminder_body(
         practice=message.practice,
         starts_at=message.visit.starts_at,
@@ -233,8 +240,10 @@ def _compose(message: Message, at: datetime) -> tuple[str, str]:
     return (rendered.body if rendered else message.body), token
 
 
-def deliver(pk: UUID, *, at: datetime) -> int:
-    """Send one claimed message; 1 when it went."""
+def deliver(pk: UUID, *, at: datetime, calendars: dict[object, Calendar] | None = None) -> int:
+    """Send one claimed message; 1 when it went. `calendars`: practice id → calendar, shared
+    by the messages of a batch."""
+    calendars = {} if calendars is None else calendars
     message = Message.objects.select_related("practice", "caregiver", "child", "visit").get(pk=pk)
     if message.status != MessageStatus.SENDING:
         return 0
@@ -244,10 +253,10 @@ def deliver(pk: UUID, *, at: datetime) -> int:
     if reason := _may_use_channel(message):
         return _fall_back(message, reason, at)
     if message.kind not in ANSWERS:
-        moment = _when_allowed(message, at)
+        moment = _when_allowed(message, at, _calendar(message, calendars))
         if moment > at:
             return _hold(message, moment, at)
-    body, token = _compose(message, at)
+    body, token = _compose(message, at, _calendar(message, calendars))
     counted = segments.count(body)
     _save(message, at, attempts=F("attempts") + 1)
     message.refresh_from_db(fields=["attempts"])
