@@ -87,7 +87,7 @@ def timed_run(kind: Kind, at: datetime, *, keep: bool, profile: str | None) -> t
         if profiler:
             profiler.enable()
         planned = kind.sweep(at)
-        if profiler:
+        if profiler and profile:
             profiler.disable()
             profiler.dump_stats(profile)
         seconds = perf_counter() - started
@@ -114,7 +114,7 @@ def main() -> None:
     print(f"synth {args.children:,} children, {args.practices} practices: {seconds:.1f} s")
     consents = setup.grant_consents(datetime.combine(as_of, time(9)).astimezone())
     print(f"consents: {consents:,}")
-    zone = calendar_of(Practice.objects.order_by("pk").first()).zone
+    zone = calendar_of(Practice.objects.order_by("pk")[0]).zone
     # 09:00 local: before the reminder time, so what is planned waits for 10:00 or the window.
     at = datetime.combine(as_of, time(9), tzinfo=zone)
     for kind in KINDS:

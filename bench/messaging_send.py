@@ -33,6 +33,7 @@ import time
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -71,7 +72,7 @@ def prepare(args: argparse.Namespace) -> list[str]:
     seconds = setup.populate(
         children=args.messages * 3, practices=2, seed=args.seed, as_of=timezone.localdate(now)
     )
-    zone = calendar_of(Practice.objects.order_by("pk").first()).zone
+    zone = calendar_of(Practice.objects.order_by("pk")[0]).zone
     today = now.astimezone(zone).date()
     consents = setup.grant_consents(now, all_texts=True)
     AvailabilityWindow.objects.all().delete()
@@ -120,7 +121,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start(command: list[str], env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def start(command: list[str], env: dict[str, str], log: IO[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log)  # noqa: S603
 
 
@@ -154,7 +155,7 @@ def main() -> int:
     time.sleep(2)
     worker_args = [*manage, "run_worker", "--interval", "0.2", "--no-startup-delay"]
 
-    def workers_up() -> list[subprocess.Popen]:
+    def workers_up() -> list[subprocess.Popen[bytes]]:
         return [
             start(worker_args + ([] if n == 0 else ["--no-scheduler"]), env, log)
             for n in range(args.workers)
@@ -196,7 +197,9 @@ def main() -> int:
     return report(args, keys, timeline, record)
 
 
-def report(args: argparse.Namespace, keys: list[str], timeline, record: dict) -> int:  # type: ignore[no-untyped-def]
+def report(
+    args: argparse.Namespace, keys: list[str], timeline: list[tuple[float, int]], record: dict
+) -> int:
     from medhome.messaging.models import Message, MessageStatus
 
     sends = [t for (t, n), (_t0, n0) in zip(timeline[1:], timeline, strict=False) if n > n0]

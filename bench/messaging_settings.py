@@ -5,10 +5,10 @@ sender, not the clock), and a claim that lapses sooner for the kill drill."""
 import os
 
 from medhome.settings import *  # noqa: F403
-from medhome.settings import MEDHOME_MESSAGING
+from medhome.settings import MEDHOME_MESSAGING as SHIPPED
 
-MEDHOME_MESSAGING = {
-    **MEDHOME_MESSAGING,
+MEDHOME_MESSAGING: dict[str, object] = {
+    **SHIPPED,
     "quiet_starts": "00:00",
     "quiet_ends": "00:00",
     "claim_seconds": int(os.environ.get("MEDHOME_BENCH_CLAIM_SECONDS", "120")),
