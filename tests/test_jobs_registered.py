@@ -11,7 +11,9 @@ def test_the_apps_register_their_sweeps():
         "screening.alert_escalation",
         "jobs.prune",
         "messaging.plan_reminders",
+        "messaging.plan_referral_follow_ups",
         "messaging.send_due",
+        "messaging.crisis_escalation",
     } <= names
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts

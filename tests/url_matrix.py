@@ -99,7 +99,7 @@ PUBLIC = {
     "portal:screening_start": (404, 405, None),
     "portal:screening_form": (404, 404, None),
     "portal:screening_done": (404, 405, None),
-    "portal:referral_status": (404, 405, None),
+    "portal:referral_status": (404, 404, None),  # the family answers on the page (POST)
     # Hospitals' feed: a bearer token per practice, no session (401 without one).
     "events:feed": (405, 401, None),
     # The SMS provider's webhooks: a signature instead of a session (403 without one).

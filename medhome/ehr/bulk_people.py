@@ -203,6 +203,7 @@ def _external(
         modality=data.modality,
         duration_minutes=data.duration_minutes,
         site=_site(context, shared, data.site_names),
+        confidential=data.confidential,
     )
 
 
@@ -251,6 +252,7 @@ def import_encounters(lines: list["Line"], context: "Context", result: "BatchRes
             duration_minutes=booked.duration_minutes,
             # The encounter's location, else the appointment's site.
             site_names=data.site_names or ((booked.site.name,) if booked.site else ()),
+            confidential=data.confidential or booked.confidential,
         )
         return _external(context, shared, kept, booked.external_id)
 

@@ -1,14 +1,17 @@
 """Messages on the worker's schedule (docs/architecture.md, "Background work"): the visit
-reminders planned every hour (idempotent: a visit+kind+offset is planned once), and the due
-messages sent every minute. `manage.py plan_visit_reminders` and `send_due_messages` run the same
-functions by hand. Intervals: settings.MEDHOME_JOB_INTERVALS."""
+reminders planned every hour (idempotent: a visit+kind+offset is planned once), the referral
+follow-ups planned daily (a referral+offset once), and the due messages sent every minute.
+`manage.py plan_visit_reminders` and `send_due_messages` run the same functions by hand.
+Intervals: settings.MEDHOME_JOB_INTERVALS."""
 
 from datetime import datetime, timedelta
 
 from medhome.core import clock
 from medhome.jobs.registry import register
 
+from .services.escalation import escalate_crisis_texts
 from .services.planning import plan_all_visit_reminders
+from .services.referral_follow_up import plan_all_referral_follow_ups
 from .services.sending import send_due_messages
 
 SEND_BATCH = 200
@@ -18,6 +21,10 @@ SEND_FOR = timedelta(seconds=45)
 
 def plan_reminders(*, now: datetime) -> int:
     return plan_all_visit_reminders(at=now)
+
+
+def plan_referral_follow_ups(*, now: datetime) -> int:
+    return plan_all_referral_follow_ups(at=now)
 
 
 def send_due(*, now: datetime) -> int:
@@ -31,4 +38,6 @@ def send_due(*, now: datetime) -> int:
 
 
 register("messaging.plan_reminders", plan_reminders, every=timedelta(hours=1))
+register("messaging.plan_referral_follow_ups", plan_referral_follow_ups, every=timedelta(days=1))
 register("messaging.send_due", send_due, every=timedelta(minutes=1))
+register("messaging.crisis_escalation", escalate_crisis_texts, every=timedelta(minutes=5))

@@ -82,6 +82,14 @@ class MessageKind(models.TextChoices):
     CRISIS_REPLY = "crisis_reply", _("Crisis resources")
     # A staff member's own words, written on the family's conversation page.
     STAFF_REPLY = "staff_reply", _("Reply from the team")
+    # A child overdue for a well-child visit or a screen (the recall worklist).
+    RECALL = "recall", _("Recall")
+    # "Did you get help from …?": its link opens the referral page where the family answers.
+    REFERRAL_FOLLOW_UP = "referral_follow_up", _("Referral follow-up")
+    # After a hospital discharge, the care coordinator checks in (no link; reply or call).
+    DISCHARGE_CHECK_IN = "discharge_check_in", _("Check-in after a hospital stay")
+    # The shared care plan's review date is near: its link opens the plan.
+    CARE_PLAN_REVIEW = "care_plan_review", _("Care plan review")
 
 
 # Answers to a text the family has just sent: sent at once, not counted against the daily cap.
@@ -146,6 +154,11 @@ class Message(PracticeScopedModel):
     # Visit reminders: the screening rows found due when planned; the link itself is made when
     # the message goes, through screening's own checks.
     link_rows = models.JSONField(default=list, blank=True)
+    # The family link (portal.models.Purpose) the message carries; made when it is sent.
+    link_purpose = models.CharField(max_length=30, blank=True)
+    # What the message is about (a referral's, a care plan's, a hospital stay's id): an
+    # identifier only, so a later sweep knows it was planned and a reply can be tied back.
+    subject_id = models.CharField(max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=200)
     status = models.CharField(
         _("status"), max_length=12, choices=MessageStatus, default=MessageStatus.PLANNED

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from . import segments, texts
-from .services.common import TOKEN_MASK, absolute
+from .services.outreach import KIND_LINKS, link_placeholder
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ def samples() -> list[Sample]:
                 values = {
                     "practice": "Harbor Pediatrics",
                     "when": texts.format_when(when, language),
-                    "link": absolute(f"/f/{TOKEN_MASK}/"),
+                    "sender": "Ana",
+                    "link": link_placeholder(KIND_LINKS.get(kind, "screening")),
                 }
                 rendered = texts.render(kind, variant, language, values)
                 if rendered is not None:

@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     # Visit reminders: days before the visit, and the local time they are planned for.
     "reminder_days_before": [3, 1],
     "reminder_time": "10:00",
+    # Referral follow-ups: days after sending ("Did you get help?"); a list, so a practice may
+    # ask twice. medhome rule: before the 30-day close due date, so the family's answer arrives
+    # before the coordinator's "not closed" task (docs/clinical-rules.md#referral-follow-up).
+    "referral_follow_up_days": [10],
     # Sending: attempts before a message is recorded as failed, the first wait (doubled each
     # time), and how long a claim holds before another sender may take the message over.
     "max_attempts": 5,
@@ -31,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     # Where family links point (the address families open).
     "public_url": "http://127.0.0.1:8000",
     "practice_name": "",
+    # A crisis text's task still open this many minutes after it was due goes to the on-call
+    # clinician (services/escalation.py; medhome rule).
+    "crisis_escalate_minutes": 15,
 }
 # How far ahead an allowed moment is looked for before the windows are set aside.
 SEARCH_DAYS = 14

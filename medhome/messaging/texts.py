@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils import dateformat, translation
 
-# kind → variant → language → text. Placeholders: {practice}, {when}, {link}.
+# kind → variant → language → text. Placeholders: {practice}, {when}, {link}, {sender}.
 TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "visit_reminder": {
         "plain": {
@@ -35,6 +35,17 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                 "{practice}: le recordamos la visita de su hijo/a el {when}. "
                 "Antes de la visita, conteste unas preguntas: {link} "
                 "Responda STOP para no recibir textos."
+            ),
+        },
+        # On paper (the mail list) or read out: no link and nothing to reply to.
+        "paper": {
+            "en": (
+                "{practice}: a reminder of your child's visit on {when}. "
+                "To change it, please call us."
+            ),
+            "es": (
+                "{practice}: le recordamos la visita de su hijo/a el {when}. "
+                "Para cambiarla, llámenos."
             ),
         },
     },
@@ -82,16 +93,123 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             ),
         },
     },
+    # A child overdue for a well-child visit or a screen: asks the family to book; carries the
+    # pre-visit questions when a screen is due (the link's screeners are screening's choice).
+    "recall": {
+        "plain": {
+            "en": (
+                "{practice}: it is time for your child's checkup. "
+                "Please call us to choose a day that works for you. Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: ya es hora del chequeo de su hijo/a. "
+                "Llámenos para elegir un día que le convenga. "
+                "Responda STOP para no recibir textos."
+            ),
+        },
+        "with_link": {
+            "en": (
+                "{practice}: it is time for your child's checkup. "
+                "Please call us to choose a day, and answer a few questions before: {link} "
+                "Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: ya es hora del chequeo de su hijo/a. "
+                "Llámenos para elegir un día y conteste unas preguntas antes: {link} "
+                "Responda STOP para no recibir textos."
+            ),
+        },
+    },
+    # Never the organization's name nor the need: a food bank's or a clinic's name says what
+    # the family needed. The page behind the link names the organization to the family.
+    "referral_follow_up": {
+        "with_link": {
+            "en": (
+                "{practice}: did you get the help we talked about? "
+                "Tell us in one tap: {link} Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: ¿recibió la ayuda de la que hablamos? "
+                "Díganos con un toque: {link} Responda STOP para no recibir textos."
+            ),
+        },
+    },
+    # From the care coordinator by name when the child's care team has one; never the
+    # hospital, the stay or why.
+    "discharge_check_in": {
+        "named": {
+            "en": (
+                "{practice}: this is {sender}, your family's care coordinator. "
+                "We would like to check in on how your family is doing. "
+                "Reply to this text or call us. Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: le saluda {sender}, coordinador/a de cuidado de su familia. "
+                "Queremos saber cómo está su familia. "
+                "Responda a este texto o llámenos. Responda STOP para no recibir textos."
+            ),
+        },
+        "team": {
+            "en": (
+                "{practice}: your child's care team would like to check in on how your "
+                "family is doing. Reply to this text or call us. Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: el equipo de cuidado de su hijo/a quiere saber cómo está su "
+                "familia. Responda a este texto o llámenos. "
+                "Responda STOP para no recibir textos."
+            ),
+        },
+    },
+    "care_plan_review": {
+        "with_link": {
+            "en": (
+                "{practice}: it is time to look at your child's care plan together. "
+                "See it and add what matters to you: {link} Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: es hora de revisar juntos el plan de cuidado de su hijo/a. "
+                "Véalo y agregue lo que le importa: {link} "
+                "Responda STOP para no recibir textos."
+            ),
+        },
+    },
 }
 
 SUBJECTS: dict[str, dict[str, str]] = {
     "visit_reminder": {"en": "Your child's visit", "es": "La visita de su hijo/a"},
     "keyword_reply": {"en": "Our messages", "es": "Nuestros mensajes"},
     "crisis_reply": {"en": "We got your message", "es": "Recibimos su mensaje"},
+    "staff_reply": {
+        "en": "A message from your child's care team",
+        "es": "Un mensaje del equipo de su hijo/a",
+    },
+    "recall": {"en": "Time for a checkup", "es": "Es hora de un chequeo"},
+    "referral_follow_up": {"en": "Did you get help?", "es": "¿Recibió ayuda?"},
+    "discharge_check_in": {"en": "Checking in", "es": "Queremos saber de ustedes"},
+    "care_plan_review": {"en": "Your child's care plan", "es": "El plan de cuidado de su hijo/a"},
 }
 
 # The wall-clock format of a visit in each language (Django's date format characters).
 WHEN_FORMATS = {"en": r"l, F j \a\t g:i A", "es": r"l j \d\e F \a \l\a\s G:i"}
+
+
+# A text's way out ("Reply STOP") means nothing in an email, whose replies medhome does not
+# read: an email says how to stop instead (sending._email).
+STOP_SENTENCES = {
+    "en": "Reply STOP to stop texts.",
+    "es": "Responda STOP para no recibir textos.",
+}
+EMAIL_STOP_SENTENCES = {
+    "en": "To stop these emails, call us or tell us at your next visit.",
+    "es": "Para no recibir estos correos, llámenos o díganoslo en su próxima visita.",
+}
+
+
+def for_email(body: str, language: str) -> str:
+    code = base_language(language)
+    stop, instead = STOP_SENTENCES.get(code), EMAIL_STOP_SENTENCES.get(code)
+    return body.replace(stop, instead) if stop and instead else body
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,13 @@ from .services.planning import reminder_body
 CHANNEL_LABELS = {**dict(Channel.choices), **dict(MessageChannel.choices)}
 WHY_NOT_SENT = {
     "no_channel": _("the family prefers another way: call, portal, print or in person"),
+    "no_consent": _("no consent in force for this channel"),
+    "opted_out": _("the number replied STOP"),
+    "no_text_in_language": _("no text written in the family's language: a task was made"),
+    "after_visit": _("no good time left before the visit"),
+    "visit_changed": _("the visit was moved, cancelled or has passed"),
+    "not_on_panel": _("the child is no longer on the practice's panel"),
+    "confidential": _("a confidential visit: nothing goes to the parents"),
 }
 
 
@@ -124,6 +131,7 @@ def _printed_text(request: AuthedRequest, message: Message) -> str:
         starts_at=message.visit.starts_at,
         language=message.language,
         link=None,
+        paper=True,
     )
     return rendered.body if rendered else message.body
 

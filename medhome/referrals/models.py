@@ -237,8 +237,19 @@ class ReferralConsent(PracticeScopedModel):
         return item in self.shared_items
 
 
+class FamilyAnswer(models.TextChoices):
+    """The family's answer to "Did you get help from …?" on its referral-status page, in its
+    own words (docs/clinical-rules.md#referral-follow-up)."""
+
+    GOT_HELP = "got_help", _("Yes, we got help")
+    WAITING = "waiting", _("We are still waiting")
+    UNREACHABLE = "unreachable", _("We could not reach them")
+    NOT_NEEDED = "not_needed", _("We do not need it any more")
+
+
 class ReferralEvent(models.Model):
-    """One change of state: who, when, from which side, and why (§7: every change recorded)."""
+    """One change of state: who, when, from which side, and why (§7: every change recorded).
+    A family's answer is an event too, with or without a change of state (`family_answer`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
@@ -252,6 +263,7 @@ class ReferralEvent(models.Model):
     actor_label = models.CharField(max_length=200)
     side = models.CharField(max_length=20, choices=Side.choices)
     reason = models.CharField(max_length=500, blank=True)
+    family_answer = models.CharField(max_length=20, choices=FamilyAnswer.choices, blank=True)
     # The referral's version after this change: orders events that share a moment (a warm
     # hand-off sends and accepts at once).
     version = models.PositiveIntegerField(default=1)

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -93,10 +93,19 @@ def family_visible_referrals(*, child: Child, caregiver: Caregiver) -> QuerySet[
     if caregiver.practice_id != child.practice_id or caregiver.family_id != child.family_id:
         return Referral.objects.none()
     return (
-        Referral.objects.family_visible()
+        family_visible_to_consenting_caregivers()
         .filter(practice_id=child.practice_id, child=child, consent__given_by_caregiver=caregiver)
         .select_related("organization", "service")
         .order_by("-requested_at")
+    )
+
+
+def family_visible_to_consenting_caregivers() -> QuerySet[Referral]:
+    """family_visible_referrals for every caregiver at once (a sweep's set-based read): each
+    referral is visible to the caregiver of the child's family whose consent it carries."""
+    return Referral.objects.family_visible().filter(
+        consent__given_by_caregiver__family_id=F("child__family_id"),
+        consent__given_by_caregiver__practice_id=F("practice_id"),
     )
 
 

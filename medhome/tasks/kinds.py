@@ -38,6 +38,10 @@ class TaskKind(models.TextChoices):
         gettext_lazy("A message has no text in the family's language"),
     )
     CRISIS_TEXT = "crisis_text", gettext_lazy("A family's text with words of crisis")
+    REFERRAL_FAMILY_ANSWER = (
+        "referral_family_answer",
+        gettext_lazy("A family's answer about a referral"),
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,14 @@ def _crisis(details: Mapping[str, Any]) -> str:
     # Never the text itself (the task list is read by many roles): its reference and, for a
     # number no caregiver has, the number masked. The family already got the 988/911 text.
     values = {"ref": details.get("text", ""), "number": details.get("number", "")}
+    if details.get("escalated"):
+        return (
+            _(
+                "Urgent, not yet answered: a family's text (text %(ref)s) with words of crisis "
+                "has waited more than half an hour. Read it and call them now."
+            )
+            % values
+        )
     if values["number"]:
         return (
             _(
@@ -146,6 +158,32 @@ def _crisis(details: Mapping[str, Any]) -> str:
     )
 
 
+# The family's answers on its referral-status page (referrals.models.FamilyAnswer), as the
+# family put them; tasks cannot import referrals, so the words are repeated here.
+FAMILY_ANSWER_WORDS: dict[str, Promise] = {
+    "got_help": gettext_lazy("Yes, we got help"),
+    "waiting": gettext_lazy("We are still waiting"),
+    "unreachable": gettext_lazy("We could not reach them"),
+}
+FAMILY_ANSWER_ASKS: dict[str, Promise] = {
+    "got_help": gettext_lazy("ask the organization to record how it went, or close it yourself."),
+    "waiting": gettext_lazy("call the organization, or help the family reach them."),
+    "unreachable": gettext_lazy("help the family get through, or find another service."),
+}
+
+
+def _family_answer(details: Mapping[str, Any]) -> str:
+    answer = str(details.get("answer", ""))
+    words = FAMILY_ANSWER_WORDS.get(answer)
+    if words is None:
+        return _("The family answered about a referral: open it and follow up.")
+    return _("The family answered “%(answer)s” about the referral to %(organization)s: %(ask)s") % {
+        "answer": words,
+        "organization": details.get("organization", ""),
+        "ask": FAMILY_ANSWER_ASKS[answer],
+    }
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -155,6 +193,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.FAMILY_UNREACHABLE: _unreachable,
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
     TaskKind.CRISIS_TEXT: _crisis,
+    TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -166,6 +205,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.FAMILY_UNREACHABLE: gettext_lazy("Open the messages"),
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
+    TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
 }
 
 

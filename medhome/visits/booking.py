@@ -172,6 +172,7 @@ def book_visit(
     modality: str,
     duration_minutes: int,
     at: datetime,
+    confidential: bool = False,
 ) -> Visit:
     """A new booked visit; ValidationError by field (nothing written) when it cannot be."""
     _require(actor, child.practice_id)
@@ -212,6 +213,7 @@ def book_visit(
             modality=modality,
             duration_minutes=duration_minutes,
             status=VisitStatus.SCHEDULED,
+            confidential=confidential,
             created_at=at,
             updated_at=at,
         )
@@ -219,7 +221,8 @@ def book_visit(
             actor,
             visit,
             Action.CREATE,
-            ["starts_at", "kind", "modality", "site", "clinician", "duration_minutes"],
+            ["starts_at", "kind", "modality", "site", "clinician", "duration_minutes"]
+            + (["confidential"] if confidential else []),
             at,
         )
     return visit

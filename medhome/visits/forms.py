@@ -40,6 +40,11 @@ class SlotSearchForm(forms.Form):
         label=_("Minutes"), min_value=MIN_MINUTES, max_value=MAX_MINUTES
     )
     from_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    confidential = forms.BooleanField(
+        label=_("Confidential: the adolescent's own care"),
+        help_text=_("No reminder or message about this visit goes to the parents."),
+        required=False,
+    )
 
     def __init__(
         self,

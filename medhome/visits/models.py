@@ -69,6 +69,9 @@ class Visit(PracticeScopedModel):
     # The EHR's id of the appointment or encounter (FHIR Appointment/Encounter identifier
     # system|value, HL7 SCH-1/SCH-2 placer/filler id); blank for a visit booked in medhome.
     external_id = models.CharField(max_length=300, blank=True)
+    # The adolescent's own care (domain-reference §11: reminders the caregiver receives never
+    # reveal it): no reminder or message about this visit goes to a parent's channel.
+    confidential = models.BooleanField(_("confidential"), default=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(null=True, blank=True)
 

@@ -94,9 +94,14 @@ class ExternalVisit:
     duration_minutes: int = 20
     site: Site | None = None
     clinician_id: int | None = None
+    confidential: bool = False
 
     def values(self) -> dict[str, Any]:
+        # A sender's restricted label makes a visit confidential; its absence never unmakes
+        # one staff marked (an EHR that does not label would otherwise undo them).
+        confidential = {"confidential": True} if self.confidential else {}
         return {
+            **confidential,
             "child_id": self.child.pk,
             "starts_at": self.starts_at,
             "kind": self.kind,

@@ -94,6 +94,7 @@ def book(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                     kind=data["kind"],
                     modality=data["modality"],
                     duration_minutes=data["duration_minutes"],
+                    confidential=data["confidential"],
                     at=clock.now(),
                 )
             except ValidationError as refused:

@@ -91,6 +91,25 @@ class VisitData:
     appointment_id: str = ""  # an Encounter's Appointment (the sender's id)
     # The Location's display and identifier value, matched to a Site's name by the caller.
     site_names: tuple[str, ...] = ()
+    # The sender labelled it restricted (is_restricted): the adolescent's own care.
+    confidential: bool = False
+
+
+# HL7 v3 Confidentiality (the FHIR security-label code system, DS4P; interop-codes.md §5): R
+# "restricted" and V "very restricted" mark care a sender keeps from the usual readers, which in
+# a pediatric record is the adolescent's own (domain-reference §11).
+CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+RESTRICTED = frozenset({"R", "V"})
+
+
+def is_restricted(resource: dict[str, Any]) -> bool:
+    labels = (resource.get("meta") or {}).get("security") or []
+    return any(
+        isinstance(label, dict)
+        and label.get("system") == CONFIDENTIALITY_SYSTEM
+        and label.get("code") in RESTRICTED
+        for label in labels
+    )
 
 
 def location_names(location: object) -> tuple[str, ...]:
@@ -149,6 +168,7 @@ def appointment_visit(resource: dict[str, Any], *, children: dict[str, PatientRe
         modality="in_person",
         duration_minutes=duration,
         site_names=location_names(location),
+        confidential=is_restricted(resource),
     )
 
 
@@ -183,6 +203,7 @@ def encounter_visit(
         duration_minutes=duration,
         appointment_id=appointment,
         site_names=location_names(((resource.get("location") or [{}])[0] or {}).get("location")),
+        confidential=is_restricted(resource),
     )
 
 

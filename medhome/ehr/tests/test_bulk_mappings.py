@@ -148,6 +148,37 @@ def test_appointment_becomes_a_visit(practice_a, tmp_path, status, visit_status)
     assert visit.external_id == "Appointment/a1"
 
 
+def test_a_restricted_appointment_is_a_confidential_visit_and_stays_one(practice_a, tmp_path):
+    label = {
+        "security": [
+            {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}
+        ]
+    }
+    restricted = appointment("a1", "booked") | {"meta": label}
+    run_import(
+        practice_a,
+        write_export(tmp_path / "e", {"Patient": [patient()], "Appointment": [restricted]}),
+    )
+    assert only(Visit).confidential is True
+    # A later export without the label does not undo it (staff may have marked it too).
+    run_import(
+        practice_a,
+        write_export(
+            tmp_path / "f",
+            {"Patient": [patient()], "Appointment": [appointment("a1", "checked-in")]},
+        ),
+    )
+    assert (only(Visit).confidential, only(Visit).status) == (True, "arrived")
+
+
+def test_a_normal_appointment_is_not_confidential(practice_a, tmp_path):
+    export = write_export(
+        tmp_path / "e", {"Patient": [patient()], "Appointment": [appointment("a1", "booked")]}
+    )
+    run_import(practice_a, export)
+    assert only(Visit).confidential is False
+
+
 def test_encounter_completes_its_appointment_and_others_are_visits_of_their_own(
     practice_a, tmp_path
 ):

@@ -4,7 +4,7 @@ A reminder planned for a family who prefers a call is kept as a Message with the
 "phone", not sent (error "no_channel"). Staff phone the family and record the outcome on that
 same row: it becomes CALLED with the outcome, who called and when. Recording twice changes
 nothing (the first outcome stands). A wrong number gives the coordinator the task "no working
-way to reach this family" (planning.open_work, one per caregiver and day).
+way to reach this family" (outreach.open_work, one per caregiver and day).
 """
 
 from datetime import datetime
@@ -19,7 +19,7 @@ from medhome.tasks.models import TaskKind
 
 from ..models import CallOutcome, Message, MessageKind, MessageStatus
 from .common import MESSAGE_OBJECT
-from .planning import open_work
+from .outreach import open_work
 
 NOT_SENT = "no_channel"
 
@@ -60,7 +60,7 @@ def record_call(*, actor: Actor, message: Message, outcome: str, at: datetime) -
                 practice=actor.practice,
                 kind=TaskKind.FAMILY_UNREACHABLE,
                 caregiver=message.caregiver,
-                visit=message.visit,
+                child=message.child,
                 at=at,
             )
     return True

@@ -9,6 +9,8 @@ from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.families.models import AvailabilityWindow, Caregiver
 from medhome.families.vocabulary import Channel
+from medhome.portal.links import ISSUER
+from medhome.portal.models import Purpose
 from medhome.practices.models import Practice
 
 from ..models import ContactConsent, MessageChannel, OptOut
@@ -30,6 +32,17 @@ def system_actor(practice: Practice) -> Actor:
         practice=practice,
         role=SYSTEM_ROLE,
         capabilities=frozenset({Capability.SCREENING_SEND}),
+    )
+
+
+def link_actor(practice: Practice, purpose: str) -> Actor:
+    """medhome itself issuing one purpose's family link for a message it sends: the one
+    capability portal.links asks of whoever issues that purpose's links, nothing more."""
+    return Actor(
+        user=None,
+        practice=practice,
+        role=SYSTEM_ROLE,
+        capabilities=frozenset({ISSUER[Purpose(purpose)]}),
     )
 
 

@@ -4,59 +4,33 @@ For each offset in MEDHOME_MESSAGING["reminder_days_before"] (default 3 and 1), 
 visits `offset` days after `day` of children still on the panel; the family's primary contact
 (portal.links.default_caregiver's order); the screening rows open for that visit
 (periodicity.panel, one query per visit day) — the caregiver's rows only: the adolescent's own
-screens are never sent to a parent's phone. The visit model has no notion of a confidential
-visit yet; when it has, such visits are left out here. A few queries per offset, however many
+screens are never sent to a parent's phone, and a confidential visit (the adolescent's own
+care, Visit.confidential) gets no reminder at all. A few queries per offset, however many
 visits; then one bulk insert and one audit append.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-
-from medhome.audit.models import Action
-from medhome.audit.services import Entry, record_many
-from medhome.families.models import AvailabilityWindow, Caregiver, Child, on_panel
+from medhome.families.models import Caregiver, Child, on_panel
 from medhome.periodicity.panel import panel_due, panel_rows
+from medhome.portal.models import Purpose
 from medhome.practices.calendar import Calendar, calendar_of
 from medhome.practices.models import Practice
 from medhome.screening.due import ADOLESCENT_ROWS
-from medhome.tasks.models import TaskKind
-from medhome.tasks.services import open_task
 from medhome.visits.models import Visit, VisitKind, VisitStatus
 
-from .. import segments, texts
-from ..models import Message, MessageKind, MessageStatus
-from ..rules import QuietHours, next_allowed, setting
-from .common import (
-    MESSAGE_OBJECT,
-    TOKEN_MASK,
-    absolute,
-    latest_consents,
-    named_electronic_channel,
-    opted_out_numbers,
-    reach,
-    spans_of,
-    system_actor,
-)
+from .. import texts
+from ..models import MessageKind
+from ..rules import setting
+from .outreach import Outreach, Planned, already_planned, plan_outreach, practice_name
 
 # Visits at which the practice screens (a sick visit is not a reason to send questions).
 SCREENING_VISITS = (VisitKind.WELL_CHILD, VisitKind.GROUP)
-# What a stored reminder shows where the link goes; the real link is made when it is sent.
-LINK_PLACEHOLDER = "/f/" + TOKEN_MASK + "/"
 
 
 def reminder_key(visit_id: object, offset: int) -> str:
     return f"{MessageKind.VISIT_REMINDER}:{visit_id}:{offset}"
-
-
-@dataclass(frozen=True)
-class Planned:
-    created: int
-    suppressed: int
 
 
 def _day_bounds(day: date, calendar: Calendar) -> tuple[datetime, datetime]:
@@ -70,6 +44,7 @@ def _visits(practice: Practice, visit_day: date, on: date, calendar: Calendar) -
         Visit.objects.filter(
             practice=practice,
             status=VisitStatus.SCHEDULED,
+            confidential=False,
             starts_at__gte=start,
             starts_at__lt=end,
         )
@@ -101,155 +76,62 @@ def _primary_contacts(family_ids: set[UUID]) -> dict[object, Caregiver]:
     return found
 
 
-def _windows(caregiver_ids: list[UUID]) -> dict[object, list[AvailabilityWindow]]:
-    found: dict[object, list[AvailabilityWindow]] = defaultdict(list)
-    for window in AvailabilityWindow.objects.filter(caregiver_id__in=caregiver_ids):
-        found[window.caregiver_id].append(window)
-    return found
+def reminder_values(starts_at: datetime, language: str) -> dict[str, str]:
+    return {"when": texts.format_when(starts_at, language)}
 
 
 def reminder_body(
-    *, practice: Practice, starts_at: datetime, language: str, link: str | None
+    *, practice: Practice, starts_at: datetime, language: str, link: str | None, paper: bool = False
 ) -> texts.Rendered | None:
+    """A reminder's words: with the pre-visit link, without it, or for paper (no link, no
+    "Reply STOP": a family link is never printed, and paper cannot be answered by text)."""
     values = {
-        "practice": str(setting("practice_name") or practice.name),
-        "when": texts.format_when(starts_at, language),
+        **reminder_values(starts_at, language),
+        "practice": practice_name(practice),
         "link": link or "",
     }
-    return texts.render(
-        MessageKind.VISIT_REMINDER, "with_link" if link else "plain", language, values
-    )
+    variant = "paper" if paper else ("with_link" if link else "plain")
+    return texts.render(MessageKind.VISIT_REMINDER, variant, language, values)
 
 
 def plan_visit_reminders(*, practice: Practice, day: date, at: datetime) -> Planned:
     """Plan the reminders due on `day` (the practice's local date) for the practice's booked
     visits. Running it again plans nothing twice (the key is visit + kind + offset)."""
     calendar = calendar_of(practice)
-    quiet = QuietHours.from_settings()
     reminder_time = time.fromisoformat(setting("reminder_time"))
-    rows: list[Message] = []
-    tasks: list[dict[str, Any]] = []
+    desired = max(at, datetime.combine(day, reminder_time, tzinfo=calendar.zone))
+    items: list[Outreach] = []
     for offset in sorted({int(d) for d in setting("reminder_days_before")}):
         visit_day = day + timedelta(days=offset)
         visits = _visits(practice, visit_day, day, calendar)
         keys = {reminder_key(v.pk, offset): v for v in visits}
-        existing = set(
-            Message.objects.filter(practice=practice, idempotency_key__in=list(keys)).values_list(
-                "idempotency_key", flat=True
-            )
-        )
+        existing = already_planned(practice, keys)
         todo = [(key, v) for key, v in keys.items() if key not in existing]
         if not todo:
             continue
         due = _due_rows([v.child for _k, v in todo if v.kind in SCREENING_VISITS], visit_day)
         contacts = _primary_contacts({v.child.family_id for _k, v in todo})
-        caregiver_ids = [c.pk for c in contacts.values()]
-        consents = latest_consents(caregiver_ids)
-        windows = _windows(caregiver_ids)
-        opted_out = opted_out_numbers(
-            practice, [str(c.phone) for c in contacts.values() if c.phone]
-        )
-        desired = max(at, datetime.combine(day, reminder_time, tzinfo=calendar.zone))
         for key, visit in todo:
             caregiver = contacts.get(visit.child.family_id)
             if caregiver is None:
                 continue
-            link_rows = due.get(visit.child.pk, [])
-            way = reach(caregiver, consents=consents, opted_out=opted_out)
-            rendered = reminder_body(
-                practice=practice,
-                starts_at=visit.starts_at,
-                language=caregiver.preferred_language,
-                link=absolute(LINK_PLACEHOLDER) if link_rows else None,
-            )
-            send_after = next_allowed(
-                desired, windows=spans_of(windows[caregiver.pk]), calendar=calendar, quiet=quiet
-            )
-            status, error = (
-                MessageStatus.HELD if send_after > desired else MessageStatus.PLANNED,
-                "",
-            )
-            if rendered is None:
-                status, error = MessageStatus.SUPPRESSED, "no_text_in_language"
-                tasks.append(
-                    {
-                        "kind": TaskKind.MESSAGE_LANGUAGE_MISSING,
-                        "caregiver": caregiver,
-                        "visit": visit,
-                    }
-                )
-            elif way is None:
-                status, error = MessageStatus.SUPPRESSED, "no_channel"
-                if named_electronic_channel(caregiver):
-                    tasks.append(
-                        {
-                            "kind": TaskKind.FAMILY_UNREACHABLE,
-                            "caregiver": caregiver,
-                            "visit": visit,
-                        }
-                    )
-            elif send_after >= visit.starts_at:
-                status, error = MessageStatus.SUPPRESSED, "after_visit"
-            count = segments.count(rendered.body if rendered else "")
-            rows.append(
-                Message(
-                    practice=practice,
+            link_rows = tuple(due.get(visit.child.pk, []))
+            items.append(
+                Outreach(
+                    key=key,
+                    kind=MessageKind.VISIT_REMINDER,
                     caregiver=caregiver,
                     child=visit.child,
                     visit=visit,
-                    kind=MessageKind.VISIT_REMINDER,
-                    channel=way.channel if way else caregiver.preferred_channel[:10],
-                    to_address=way.address if way else "",
-                    language=caregiver.preferred_language or "en",
-                    body=rendered.body if rendered else "",
-                    encoding=count.encoding,
-                    segments=count.segments,
+                    desired=desired,
+                    deadline=visit.starts_at,
+                    variant="with_link" if link_rows else "plain",
+                    values=reminder_values(visit.starts_at, caregiver.preferred_language),
+                    link_purpose=Purpose.SCREENING if link_rows else "",
                     link_rows=link_rows,
-                    idempotency_key=key,
-                    status=status,
-                    error_code=error,
-                    send_after=send_after,
-                    created_at=at,
-                    updated_at=at,
                 )
             )
-    with transaction.atomic():
-        # ignore_conflicts: a sweep running at the same time may have planned some first.
-        Message.objects.bulk_create(rows, ignore_conflicts=True)
-        record_many(
-            actor=system_actor(practice),
-            entries=[
-                Entry(
-                    action=Action.CREATE,
-                    object_type=MESSAGE_OBJECT,
-                    object_id=m.pk,
-                    detail={"kind": m.kind, "status": m.status, "visit": str(m.visit_id)},
-                )
-                for m in rows
-            ],
-            at=at,
-            practice=practice,
-        )
-        for task in tasks:
-            open_work(practice=practice, at=at, **task)
-    suppressed = sum(1 for m in rows if m.status == MessageStatus.SUPPRESSED)
-    return Planned(created=len(rows) - suppressed, suppressed=suppressed)
-
-
-def open_work(
-    *, practice: Practice, kind: str, caregiver: Caregiver, visit: Visit | None, at: datetime
-) -> None:
-    """The coordinator's task when a family cannot be reached (one per caregiver and day)."""
-    open_task(
-        practice=practice,
-        child=visit.child if visit is not None else None,
-        kind=kind,
-        due_at=at + timedelta(days=1),
-        source_type="message",
-        source_id="",
-        dedupe_key=f"messaging:{kind}:{caregiver.pk}:{at.date().isoformat()}",
-        at=at,
-    )
+    return plan_outreach(practice=practice, items=items, at=at)
 
 
 def plan_all_visit_reminders(*, at: datetime) -> int:

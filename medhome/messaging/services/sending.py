@@ -20,16 +20,16 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 
 from medhome.audit.models import Action
 from medhome.audit.services import record
-from medhome.families.models import AvailabilityWindow, Child
+from medhome.families.models import AvailabilityWindow
+from medhome.portal.links import issue_link
+from medhome.portal.models import Purpose
 from medhome.practices.calendar import Calendar, calendar_of
 from medhome.screening import due as screening_due
 from medhome.screening.services import create_link
 from medhome.tasks.models import TaskKind
-from medhome.visits.models import VisitStatus
 
 from .. import segments, texts
 from ..gateways import GatewayError, OutgoingText, get_sms_gateway
@@ -42,11 +42,12 @@ from ..rules import (
     setting,
     start_of_next_day,
 )
+from . import wanted
 from .common import (
     MESSAGE_OBJECT,
-    absolute,
     inbound_url,
     latest_consents,
+    link_actor,
     masked,
     opted_out_numbers,
     reach,
@@ -55,11 +56,14 @@ from .common import (
     system_actor,
 )
 from .consents import opt_out
-from .planning import open_work, reminder_body
+from .outreach import link_placeholder, link_url, open_work, practice_name
+from .planning import reminder_values
 
 log = logging.getLogger(__name__)
 # Counted against the family's daily cap.
 COUNTED = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+# Kinds whose link is the pre-visit questions, made only when a screen is due at sending.
+SCREENING_LINK_KINDS = (MessageKind.VISIT_REMINDER, MessageKind.RECALL)
 
 
 def _claimable(at: datetime) -> Q:
@@ -165,17 +169,6 @@ def _when_allowed(message: Message, at: datetime, calendar: Calendar) -> datetim
     return moment
 
 
-def _still_wanted(message: Message, at: datetime) -> str:
-    """Why a reminder should no longer go ("" when it should)."""
-    visit = message.visit
-    if message.kind != MessageKind.VISIT_REMINDER:
-        return ""
-    if visit is None or visit.status != VisitStatus.SCHEDULED or visit.starts_at <= at:
-        return "visit_changed"
-    on_panel = Child.objects.on_panel(at.date()).filter(pk=message.child_id).exists()
-    return "" if on_panel else "not_on_panel"
-
-
 def _may_use_channel(message: Message) -> str:
     """Why this channel may not carry the message now ("" when it may)."""
     if message.kind in ANSWERS:
@@ -201,12 +194,13 @@ def _pre_visit_link(message: Message, at: datetime, calendar: Calendar) -> tuple
     screening decides, with its own checks, what the link carries: its preferred caregiver
     screeners that are due and have wording for families. The link is bound to the caregiver
     and in their language (portal.links through screening.create_link)."""
-    if not message.link_rows or message.child is None or message.visit is None:
+    if not message.link_rows or message.child is None:
         return "", ""
-    visit_day = message.visit.starts_at.astimezone(calendar.zone).date()
+    zone = calendar.zone
+    day = (message.visit.starts_at if message.visit is not None else at).astimezone(zone).date()
     choices = [
         c.value
-        for c in screening_due.choices_for(message.child, visit_day)
+        for c in screening_due.choices_for(message.child, day)
         if c.preselected and c.due and c.family_ok and c.respondent == "caregiver"
     ]
     if not choices:
@@ -223,21 +217,42 @@ def _pre_visit_link(message: Message, at: datetime, calendar: Calendar) -> tuple
         )
     except ValidationError:
         return "", ""
-    return absolute(reverse("portal:screening_start", args=[token])), token
+    return link_url(Purpose.SCREENING, token), token
+
+
+def _family_link(message: Message, at: datetime) -> tuple[str, str]:
+    """(text with the real link, token) for a message whose link is not a screening one: the
+    link is issued now (portal.links), for the caregiver, in their language."""
+    purpose = message.link_purpose
+    assert message.child is not None and message.caregiver is not None
+    _link, token = issue_link(
+        actor=link_actor(message.practice, purpose),
+        purpose=purpose,
+        child=message.child,
+        caregiver=message.caregiver,
+        language=message.language,
+        channel=message.channel,
+        at=at,
+        detail={"message": str(message.pk)},
+    )
+    return message.body.replace(link_placeholder(purpose), link_url(purpose, token)), token
 
 
 def _compose(message: Message, at: datetime, calendar: Calendar) -> tuple[str, str]:
     """(text to send, token to mask when stored)."""
-    if message.kind != MessageKind.VISIT_REMINDER or message.visit is None:
-        return message.body, ""
-    url, token = _pre_visit_link(message, at, calendar)
-    rendered = reminder_body(
-        practice=message.practice,
-        starts_at=message.visit.starts_at,
-        language=message.language,
-        link=url or None,
-    )
-    return (rendered.body if rendered else message.body), token
+    if message.kind in SCREENING_LINK_KINDS:
+        # The pre-visit questions go only if a screen is still due when the message leaves.
+        url, token = _pre_visit_link(message, at, calendar)
+        values = {"practice": practice_name(message.practice), "link": url}
+        if message.visit is not None:
+            values.update(reminder_values(message.visit.starts_at, message.language))
+        rendered = texts.render(
+            message.kind, "with_link" if url else "plain", message.language, values
+        )
+        return (rendered.body if rendered else message.body), token
+    if message.link_purpose and message.child is not None and message.caregiver is not None:
+        return _family_link(message, at)
+    return message.body, ""
 
 
 def deliver(pk: UUID, *, at: datetime, calendars: dict[object, Calendar] | None = None) -> int:
@@ -247,7 +262,7 @@ def deliver(pk: UUID, *, at: datetime, calendars: dict[object, Calendar] | None 
     message = Message.objects.select_related("practice", "caregiver", "child", "visit").get(pk=pk)
     if message.status != MessageStatus.SENDING:
         return 0
-    if reason := _still_wanted(message, at):
+    if reason := wanted.why_not(message, at):
         _save(message, at, status=MessageStatus.SUPPRESSED, error_code=reason, claimed_at=None)
         return 0
     if reason := _may_use_channel(message):
@@ -311,7 +326,10 @@ def _email(message: Message, body: str) -> str:
     digest = hashlib.sha256(f"{message.practice_id}:{message.idempotency_key}".encode())
     message_id = f"<{digest.hexdigest()[:40]}@medhome>"
     email = EmailMessage(
-        subject=subject, body=body, to=[message.to_address], headers={"Message-ID": message_id}
+        subject=subject,
+        body=texts.for_email(body, message.language),
+        to=[message.to_address],
+        headers={"Message-ID": message_id},
     )
     try:
         email.send()
@@ -368,7 +386,7 @@ def _fall_back(
             practice=message.practice,
             kind=TaskKind.FAMILY_UNREACHABLE,
             caregiver=caregiver,
-            visit=message.visit,
+            child=message.child,
             at=at,
         )
         return 0

@@ -202,6 +202,7 @@ def test_a_bounce_falls_back_to_email_then_to_a_task(practice_a):
     statuses = dict(Message.objects.values_list("channel", "status"))
     assert statuses == {"text": MessageStatus.BOUNCED, "email": MessageStatus.SENT}
     assert len(mail.outbox) == 1 and "reminder of your child's visit" in mail.outbox[0].body
+    assert "Reply STOP" not in mail.outbox[0].body and "To stop these emails" in mail.outbox[0].body
 
 
 def test_no_working_channel_gives_the_coordinator_a_task(practice_a):

@@ -151,9 +151,18 @@ def test_no_text_names_a_condition_a_screen_or_a_need():
             assert set(languages) >= {"en", "es"}
 
 
-def test_every_reminder_carries_its_link_and_stop():
-    for language, text in texts.TEXTS["visit_reminder"]["with_link"].items():
-        assert "{link}" in text and "STOP" in text, language
+def test_every_text_with_a_link_carries_stop_and_paper_carries_neither():
+    for kind, variants in texts.TEXTS.items():
+        for variant, languages in variants.items():
+            for language, text in languages.items():
+                where = f"{kind}/{variant}/{language}"
+                if variant == "paper":
+                    assert "{link}" not in text and "STOP" not in text, where
+                elif kind != "keyword_reply" and kind != "crisis_reply":
+                    assert "STOP" in text, where
+                if variant == "with_link":
+                    assert "{link}" in text, where
+    assert "paper" in texts.TEXTS["visit_reminder"]
 
 
 def test_a_missing_language_is_not_translated():
@@ -162,3 +171,16 @@ def test_a_missing_language_is_not_translated():
         "martes 10 de marzo a las 9:20"
     )
     assert date(2026, 3, 10).weekday() == 1
+
+
+def test_every_stop_sentence_is_the_one_an_email_replaces():
+    for kind, variants in texts.TEXTS.items():
+        for variant, languages in variants.items():
+            for language, text in languages.items():
+                if "STOP" in text and kind != "keyword_reply":
+                    assert texts.STOP_SENTENCES[language] in text, f"{kind}/{variant}/{language}"
+    spanish = texts.for_email("X: hola. Responda STOP para no recibir textos.", "es-MX")
+    assert (
+        spanish
+        == "X: hola. Para no recibir estos correos, llámenos o díganoslo en su próxima visita."
+    )

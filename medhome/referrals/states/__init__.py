@@ -35,6 +35,9 @@ class Side(models.TextChoices):
     ORGANIZATION = "organization", gettext_lazy("Organization")
     # A change no person made here: e.g. an update arriving from a partner's FHIR server.
     SYSTEM = "system", gettext_lazy("System")
+    # The family itself, answering on its referral-status link (medhome rule,
+    # docs/clinical-rules.md#referral-follow-up): the published workflow has no such party.
+    FAMILY = "family", gettext_lazy("Family")
 
 
 class Outcome(models.TextChoices):
@@ -74,19 +77,24 @@ TERMINAL = frozenset({S.REJECTED, S.CANCELLED, S.COMPLETED, S.FAILED, S.ENTERED_
 AWAITING_RESPONSE = frozenset({S.REQUESTED, S.RECEIVED})
 
 # Who sets what (interop-codes §1.4 "Set by"; `cancelled` by either; `received` is the
-# organization opening the referral).
+# organization opening the referral). medhome rule (docs/clinical-rules.md#referral-follow-up):
+# the family closes its own loop, completing (need met) where the table allows completion, or
+# cancelling because it no longer needs the help.
 SET_BY: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({Side.PRACTICE}),
     S.REQUESTED: frozenset({Side.PRACTICE}),
     S.ENTERED_IN_ERROR: frozenset({Side.PRACTICE}),
-    S.CANCELLED: frozenset({Side.PRACTICE, Side.ORGANIZATION}),
+    S.CANCELLED: frozenset({Side.PRACTICE, Side.ORGANIZATION, Side.FAMILY}),
     **{
         state: frozenset({Side.ORGANIZATION})
         for state in (S.RECEIVED, S.ACCEPTED, S.REJECTED, S.IN_PROGRESS, S.ON_HOLD)
     },
-    S.COMPLETED: frozenset({Side.ORGANIZATION}),
+    S.COMPLETED: frozenset({Side.ORGANIZATION, Side.FAMILY}),
     S.FAILED: frozenset({Side.ORGANIZATION}),
 }
+# The family says only that it got help: whether the need was met in part or not at all is the
+# organization's and the team's to judge.
+FAMILY_OUTCOMES = frozenset({Outcome.NEED_MET})
 
 # The IG asks for statusReason text on these (interop-codes §1.3); medhome asks its own users
 # (practice staff and the organization's staff in medhome's portal) and does not refuse a
@@ -119,7 +127,9 @@ def check_transition(
             % {"from": Status(from_status).label, "to": Status(to_status).label}
         )
     if side not in SET_BY[to_status] and side != Side.SYSTEM:
-        if Side.ORGANIZATION in SET_BY[to_status]:
+        if side == Side.FAMILY:
+            message = _("A family cannot mark a referral “%(to)s”.")
+        elif Side.ORGANIZATION in SET_BY[to_status]:
             message = _("Only the organization can mark a referral “%(to)s”.")
         else:
             message = _("Only the referring practice can mark a referral “%(to)s”.")
@@ -134,6 +144,8 @@ def check_transition(
             raise InvalidTransition(
                 _("Record the outcome to complete the referral."), code="outcome_required"
             )
+        if side == Side.FAMILY and outcome not in FAMILY_OUTCOMES:
+            raise InvalidTransition(_("A family completes a referral only as “need met”."))
     elif outcome:
         raise InvalidTransition(_("An outcome is recorded only when the referral is completed."))
 

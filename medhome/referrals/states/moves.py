@@ -43,8 +43,10 @@ def move(
     outcome_note: str = "",
     label: str | None = None,
     check: bool = True,
+    family_answer: str = "",
 ) -> Referral:
-    """Validate, apply, record the event, audit, and settle the follow-up tasks."""
+    """Validate, apply, record the event, audit, and settle the follow-up tasks.
+    `family_answer`: the family's answer that made the change (kept on the event)."""
     reason = reason.strip()
     from_status = referral.status
     if check:
@@ -94,6 +96,7 @@ def move(
         actor_label=label or actor_label(actor, side, referral),
         side=side,
         reason=reason[:500],
+        family_answer=family_answer,
         version=referral.version,
     )
     audit(

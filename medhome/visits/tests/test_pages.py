@@ -102,6 +102,27 @@ def test_choosing_a_slot_books_it_and_goes_back_to_the_chart(
     assert "Visit booked for Monday 11/23/2026 09:00." in chart.content.decode()
 
 
+def test_a_confidential_visit_is_booked_confidential_and_its_slots_carry_it(
+    desk, child_a, main_street, clinician_a
+):
+    search = {
+        "kind": "well_child",
+        "modality": "in_person",
+        "site": main_street.pk,
+        "clinician": clinician_a.pk,
+        "duration_minutes": 30,
+        "from_day": "2026-11-23",
+        "confidential": "on",
+    }
+    slots = desk.get(reverse("visits:book", args=[child_a.pk]), search).content.decode()
+    assert 'name="confidential" value="on"' in slots
+
+    desk.post(
+        reverse("visits:book", args=[child_a.pk]), {**search, "starts_at": "2026-11-23 09:00"}
+    )
+    assert Visit.objects.get().confidential is True
+
+
 def test_a_refused_slot_says_why_and_books_nothing(desk, child_a, main_street, clinician_a):
     response = desk.post(
         reverse("visits:book", args=[child_a.pk]),
