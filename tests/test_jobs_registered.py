@@ -14,6 +14,8 @@ def test_the_apps_register_their_sweeps():
         "messaging.plan_referral_follow_ups",
         "messaging.send_due",
         "messaging.crisis_escalation",
+        "messaging.plan_discharge_check_ins",
+        "messaging.plan_care_plan_reviews",
     } <= names
     from medhome.referrals.services import sweep_follow_ups
     from medhome.screening.alerts import escalate_overdue_alerts

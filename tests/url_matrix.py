@@ -320,6 +320,8 @@ def payload_for(name: str, rows: dict) -> dict:
             "text": "Intruder",
             "key": "00000000-0000-4000-8000-000000000001",
         }
+    if name == "messaging:contact_consent":
+        return {"channel": "text", "granted": "no", "method": "verbal"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

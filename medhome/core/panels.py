@@ -15,7 +15,9 @@ from django.utils.safestring import SafeString
 @dataclass(frozen=True)
 class Panel:
     order: int
-    place: str  # "top" (above the family, for what must not be missed) or "main"
+    # "top" (above the family, for what must not be missed), "family" (in the family's
+    # section, under the caregivers) or "main"
+    place: str
     template: str
     context: Callable[[Any, Any, Any], dict[str, Any] | None]  # (request, child, today) -> ctx
 
@@ -29,7 +31,7 @@ def register(panel: Panel) -> None:
 
 
 def render_chart_panels(request: Any, child: Any, today: Any) -> dict[str, list[SafeString]]:
-    rendered: dict[str, list[SafeString]] = {"top": [], "main": []}
+    rendered: dict[str, list[SafeString]] = {"top": [], "family": [], "main": []}
     for panel in _PANELS:
         context = panel.context(request, child, today)
         if context is not None:

@@ -1,6 +1,7 @@
 """Messages on the worker's schedule (docs/architecture.md, "Background work"): the visit
-reminders planned every hour (idempotent: a visit+kind+offset is planned once), the referral
-follow-ups planned daily (a referral+offset once), and the due messages sent every minute.
+reminders and the check-ins after a hospital stay planned every hour, the referral follow-ups and
+the care-plan review reminders every day (each idempotent on its key), the due messages sent
+every minute, and crisis texts nobody took up escalated every five minutes.
 `manage.py plan_visit_reminders` and `send_due_messages` run the same functions by hand.
 Intervals: settings.MEDHOME_JOB_INTERVALS."""
 
@@ -9,9 +10,11 @@ from datetime import datetime, timedelta
 from medhome.core import clock
 from medhome.jobs.registry import register
 
+from .services.check_ins import plan_all_discharge_check_ins
 from .services.escalation import escalate_crisis_texts
 from .services.planning import plan_all_visit_reminders
 from .services.referral_follow_up import plan_all_referral_follow_ups
+from .services.reviews import plan_all_care_plan_reviews
 from .services.sending import send_due_messages
 
 SEND_BATCH = 200
@@ -27,6 +30,14 @@ def plan_referral_follow_ups(*, now: datetime) -> int:
     return plan_all_referral_follow_ups(at=now)
 
 
+def plan_discharge_check_ins(*, now: datetime) -> int:
+    return plan_all_discharge_check_ins(at=now)
+
+
+def plan_care_plan_reviews(*, now: datetime) -> int:
+    return plan_all_care_plan_reviews(at=now)
+
+
 def send_due(*, now: datetime) -> int:
     sent, until = 0, now + SEND_FOR
     while True:
@@ -39,5 +50,8 @@ def send_due(*, now: datetime) -> int:
 
 register("messaging.plan_reminders", plan_reminders, every=timedelta(hours=1))
 register("messaging.plan_referral_follow_ups", plan_referral_follow_ups, every=timedelta(days=1))
+# Hourly: a family home from hospital hears from the practice the next business morning.
+register("messaging.plan_discharge_check_ins", plan_discharge_check_ins, every=timedelta(hours=1))
+register("messaging.plan_care_plan_reviews", plan_care_plan_reviews, every=timedelta(days=1))
 register("messaging.send_due", send_due, every=timedelta(minutes=1))
 register("messaging.crisis_escalation", escalate_crisis_texts, every=timedelta(minutes=5))

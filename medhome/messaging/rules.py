@@ -32,6 +32,16 @@ DEFAULTS: dict[str, Any] = {
     "max_attempts": 5,
     "retry_seconds": 60,
     "claim_seconds": 120,
+    # The check-in after a hospital stay (services/check_ins.py): the first business day's
+    # check_in_time at least check_in_after_hours after the family came home (medhome rule:
+    # inside the 2 business days of docs/clinical-rules.md#hospital-events, never the evening
+    # of the discharge); only for children younger than check_in_below_age (an adolescent's
+    # visit may be one they consented to alone, docs/clinical-rules.md#adolescent-confidentiality).
+    "check_in_after_hours": 4,
+    "check_in_time": "10:00",
+    "check_in_below_age": 12,
+    # The care-plan review reminder: days before the plan's review date (medhome rule).
+    "care_plan_review_days_before": 7,
     # Where family links point (the address families open).
     "public_url": "http://127.0.0.1:8000",
     "practice_name": "",

@@ -63,6 +63,13 @@ class Line:
     who: Any
     status: str = ""
     crisis: bool = False  # a family's text with words of crisis (crisis.py)
+    # What a message planned by a sweep was (the check-in after a hospital stay, …), so staff
+    # reading the family's answer know what they answered.
+    about: str = ""
+
+
+# The kinds whose name the conversation shows beside the message.
+LABELLED_KINDS = (MessageKind.DISCHARGE_CHECK_IN, MessageKind.CARE_PLAN_REVIEW)
 
 
 def child_for_messages(actor: Actor, child_id: UUID) -> Child:
@@ -91,7 +98,14 @@ def conversation(actor: Actor, child: Child) -> list[Line]:
         .select_related("caregiver")
     )
     lines = [
-        Line(m.sent_at or m.send_after, True, m.body, m.caregiver, m.get_status_display())
+        Line(
+            m.sent_at or m.send_after,
+            True,
+            m.body,
+            m.caregiver,
+            m.get_status_display(),
+            about=str(m.get_kind_display()) if m.kind in LABELLED_KINDS else "",
+        )
         for m in sent[:OUTBOX_LIMIT]
     ] + [
         Line(t.received_at, False, t.body, t.caregiver, crisis=t.crisis)

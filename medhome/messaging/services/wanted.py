@@ -11,6 +11,8 @@ from medhome.referrals.states import TERMINAL
 from medhome.visits.models import VisitStatus
 
 from ..models import Message, MessageKind
+from .check_ins import why_not_check_in
+from .reviews import why_not_review
 
 
 def _on_panel(message: Message, at: datetime) -> str:
@@ -43,9 +45,19 @@ def _referral_follow_up(message: Message, at: datetime) -> str:
     return "referral_closed" if status in TERMINAL else ""
 
 
+def _discharge_check_in(message: Message, at: datetime) -> str:
+    return why_not_check_in(message, at) or _on_panel(message, at)
+
+
+def _care_plan_review(message: Message, at: datetime) -> str:
+    return why_not_review(message, at) or _on_panel(message, at)
+
+
 CHECKS: dict[str, Callable[[Message, datetime], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
     MessageKind.REFERRAL_FOLLOW_UP: _referral_follow_up,
+    MessageKind.DISCHARGE_CHECK_IN: _discharge_check_in,
+    MessageKind.CARE_PLAN_REVIEW: _care_plan_review,
 }
 
 
