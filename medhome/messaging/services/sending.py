@@ -405,6 +405,9 @@ def _fall_back(
             "encoding": message.encoding,
             "segments": message.segments,
             "link_rows": message.link_rows,
+            # The next channel carries the same family link and subject as the first.
+            "link_purpose": message.link_purpose,
+            "subject_id": message.subject_id,
             "status": MessageStatus.PLANNED,
             "send_after": at,
             "replaces": message,
