@@ -34,13 +34,21 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory) -> Iterator[str]:
+def demo_env(tmp_path_factory) -> dict[str, str]:
+    """The demo server's environment: a test may run a management command on its database
+    (the worker's sweeps, which the server does not run)."""
     env = {
         **os.environ,
         "MEDHOME_ENV": "demo",
         "MEDHOME_SQLITE_PATH": str(tmp_path_factory.mktemp("e2e") / "demo.sqlite3"),
     }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_env) -> Iterator[str]:
+    env = demo_env
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True)

@@ -5,7 +5,8 @@ once; a key seen before answers the same sid and sends nothing again. A moment l
 the delivery receipt to StatusCallback as Twilio does (MessageSid, MessageStatus, ErrorCode),
 signed with the webhook token; a number in special.BOUNCES is reported undelivered (30003) and
 one in special.REPLIES_STOP is delivered, then "texts back" STOP to InboundUrl. GET /messages
-lists what it accepted (for the demo and the benchmark). It keeps everything in memory.
+lists what it accepted, once per key, and how many sends repeated a key (for the demo and the
+benchmark). It keeps everything in memory.
 """
 
 import json
@@ -29,6 +30,9 @@ class State:
         self.lock = threading.Lock()
         self.by_key: dict[str, str] = {}
         self.accepted: list[dict[str, str]] = []
+        # Sends answered from by_key (a sender retrying a key it may not have recorded): what
+        # the kill drill (bench/messaging_send.py --kill) counts against the distinct keys.
+        self.repeats = 0
 
 
 def _post(url: str, params: dict[str, str], token: str) -> None:
@@ -76,7 +80,9 @@ def handler(state: State) -> type[BaseHTTPRequestHandler]:
             if self.path.rstrip("/") != "/messages":
                 return self._answer(404, {"code": "not_found"})
             with state.lock:
-                return self._answer(200, {"messages": list(state.accepted)})
+                return self._answer(
+                    200, {"messages": list(state.accepted), "repeats": state.repeats}
+                )
 
         def do_POST(self) -> None:
             if self.path.rstrip("/") != "/messages":
@@ -90,6 +96,7 @@ def handler(state: State) -> type[BaseHTTPRequestHandler]:
                 return self._answer(400, {"code": "21610"})
             with state.lock:
                 if key and key in state.by_key:
+                    state.repeats += 1
                     return self._answer(200, {"sid": state.by_key[key], "duplicate": True})
                 sid = f"SM{len(state.accepted) + 1:032d}"
                 if key:

@@ -26,7 +26,7 @@ from medhome.audit.services import record
 from medhome.families.models import AvailabilityWindow
 from medhome.portal.links import issue_link
 from medhome.portal.models import Purpose
-from medhome.practices.calendar import calendar_of
+from medhome.practices.calendar import Calendar, calendar_of
 from medhome.screening import due as screening_due
 from medhome.screening.services import create_link
 from medhome.tasks.models import TaskKind
@@ -107,9 +107,11 @@ def send_due_messages(*, limit: int = 100, at: datetime) -> int:
     """Claim and send up to `limit` due messages; the number sent. Idempotent, safe to run in
     several workers at once and to kill at any moment."""
     sent = 0
+    # A practice's calendar is read once a batch rather than twice a message.
+    calendars: dict[object, Calendar] = {}
     for pk in claim(limit=limit, at=at):
         try:
-            sent += deliver(pk, at=at)
+            sent += deliver(pk, at=at, calendars=calendars)
         except Exception:  # one bad message must not stop the batch; its claim lapses
             log.exception("messaging: sending a message failed")
     return sent
@@ -136,9 +138,14 @@ def _hold(message: Message, until: datetime, at: datetime) -> int:
     return 0
 
 
-def _when_allowed(message: Message, at: datetime) -> datetime:
+def _calendar(message: Message, calendars: dict[object, Calendar]) -> Calendar:
+    if message.practice_id not in calendars:
+        calendars[message.practice_id] = calendar_of(message.practice)
+    return calendars[message.practice_id]
+
+
+def _when_allowed(message: Message, at: datetime, calendar: Calendar) -> datetime:
     """`at`, or the next moment the rules of "when" allow for this caregiver's family."""
-    calendar = calendar_of(message.practice)
     quiet = QuietHours.from_settings()
     assert message.caregiver is not None
     windows = spans_of(AvailabilityWindow.objects.filter(caregiver=message.caregiver))
@@ -181,7 +188,7 @@ def _may_use_channel(message: Message) -> str:
     return ""
 
 
-def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
+def _pre_visit_link(message: Message, at: datetime, calendar: Calendar) -> tuple[str, str]:
     """(URL, token) of a pre-visit link when a screen is still due, else ("", "").
 
     screening decides, with its own checks, what the link carries: its preferred caregiver
@@ -189,7 +196,7 @@ def _pre_visit_link(message: Message, at: datetime) -> tuple[str, str]:
     and in their language (portal.links through screening.create_link)."""
     if not message.link_rows or message.child is None:
         return "", ""
-    zone = calendar_of(message.practice).zone
+    zone = calendar.zone
     day = (message.visit.starts_at if message.visit is not None else at).astimezone(zone).date()
     choices = [
         c.value
@@ -231,11 +238,11 @@ def _family_link(message: Message, at: datetime) -> tuple[str, str]:
     return message.body.replace(link_placeholder(purpose), link_url(purpose, token)), token
 
 
-def _compose(message: Message, at: datetime) -> tuple[str, str]:
+def _compose(message: Message, at: datetime, calendar: Calendar) -> tuple[str, str]:
     """(text to send, token to mask when stored)."""
     if message.kind in SCREENING_LINK_KINDS:
         # The pre-visit questions go only if a screen is still due when the message leaves.
-        url, token = _pre_visit_link(message, at)
+        url, token = _pre_visit_link(message, at, calendar)
         values = {"practice": practice_name(message.practice), "link": url}
         if message.visit is not None:
             values.update(reminder_values(message.visit.starts_at, message.language))
@@ -248,8 +255,10 @@ def _compose(message: Message, at: datetime) -> tuple[str, str]:
     return message.body, ""
 
 
-def deliver(pk: UUID, *, at: datetime) -> int:
-    """Send one claimed message; 1 when it went."""
+def deliver(pk: UUID, *, at: datetime, calendars: dict[object, Calendar] | None = None) -> int:
+    """Send one claimed message; 1 when it went. `calendars`: practice id → calendar, shared
+    by the messages of a batch."""
+    calendars = {} if calendars is None else calendars
     message = Message.objects.select_related("practice", "caregiver", "child", "visit").get(pk=pk)
     if message.status != MessageStatus.SENDING:
         return 0
@@ -259,10 +268,10 @@ def deliver(pk: UUID, *, at: datetime) -> int:
     if reason := _may_use_channel(message):
         return _fall_back(message, reason, at)
     if message.kind not in ANSWERS:
-        moment = _when_allowed(message, at)
+        moment = _when_allowed(message, at, _calendar(message, calendars))
         if moment > at:
             return _hold(message, moment, at)
-    body, token = _compose(message, at)
+    body, token = _compose(message, at, _calendar(message, calendars))
     counted = segments.count(body)
     _save(message, at, attempts=F("attempts") + 1)
     message.refresh_from_db(fields=["attempts"])

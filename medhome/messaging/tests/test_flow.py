@@ -130,6 +130,49 @@ def test_a_crash_between_claim_and_answer_neither_loses_nor_duplicates(practice_
     assert (message.status, message.gateway_message_id) == (MessageStatus.SENT, "LM00000001")
 
 
+def test_a_sender_killed_mid_batch_with_a_send_in_flight_loses_and_repeats_nothing(
+    practice_a, monkeypatch
+):
+    """The kill lands while the gateway's answer is on its way (accepted, never heard): the
+    messages sent before it stay sent, the one in flight goes again under its key and the
+    gateway answers with the id it gave, those not reached yet go once."""
+    for n in range(3):
+        child, caregiver = family(practice_a, mrn=f"M-{n}", phone=f"+1617555014{n}")
+        consent(caregiver, "text")
+        factories.schedule_visit(child, at=VISIT_AT, kind="sick")
+    plan_visit_reminders(practice=practice_a, day=DAY, at=AT)
+    real = locmem.LocmemGateway()
+    sends: list[str] = []
+
+    class KilledOnTheSecond:
+        def send(self, text):
+            sends.append(text.key)
+            sid = real.send(text)
+            if len(sends) == 2:
+                raise SystemExit("kill -9")  # the gateway has it; the sender never hears
+            return sid
+
+    monkeypatch.setattr(sending, "get_sms_gateway", KilledOnTheSecond)
+    with pytest.raises(SystemExit):
+        send_due_messages(at=EVENING)
+    assert sorted(Message.objects.values_list("status", flat=True)) == [
+        MessageStatus.SENDING,
+        MessageStatus.SENDING,
+        MessageStatus.SENT,
+    ]
+
+    assert send_due_messages(at=EVENING + timedelta(minutes=3)) == 2
+
+    assert len(sends) == 4 and len(set(sends)) == 3  # one repeat: the send in flight
+    assert len(locmem.outbox) == 3  # each family's phone got its reminder once
+    sids = {accepted.text.key: accepted.sid for accepted in locmem.outbox}
+    for message in Message.objects.all():
+        assert message.status == MessageStatus.SENT
+        assert sids[f"{message.practice_id}:{message.idempotency_key}"] == (
+            message.gateway_message_id
+        )
+
+
 def test_the_daily_cap_holds_the_next_message_to_tomorrow(practice_a, settings):
     settings.MEDHOME_MESSAGING = {**settings.MEDHOME_MESSAGING, "daily_cap_per_family": 1}
     child, caregiver = family(practice_a)
