@@ -60,3 +60,13 @@ def open_source_ids(*, practice: Practice, source_type: str) -> set[str]:
         .filter(source_type=source_type, status=TaskStatus.OPEN)
         .values_list("source_id", flat=True)
     )
+
+
+def overdue_open(*, kind: str, due_before: Any) -> QuerySet[Task]:
+    """Every practice's open tasks of one kind due before a moment, oldest first (a sweep on
+    the worker, acting for medhome itself, e.g. the escalation of crisis texts)."""
+    return (
+        Task.objects.filter(kind=kind, status=TaskStatus.OPEN, due_at__lte=due_before)
+        .select_related("practice", "child")
+        .order_by("due_at", "pk")
+    )

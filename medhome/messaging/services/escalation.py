@@ -10,6 +10,7 @@ is on call at night too. Once per crisis task (its dedupe key).
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +19,8 @@ from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.practices.models import Practice
 from medhome.screening.alerts import on_call_clinician
-from medhome.tasks.models import Task, TaskKind, TaskPriority, TaskStatus
+from medhome.tasks.models import TaskKind, TaskPriority
+from medhome.tasks.selectors import overdue_open
 from medhome.tasks.services import open_task
 
 from ..rules import setting
@@ -27,7 +29,7 @@ from .common import system_actor
 TASK_OBJECT = "tasks.task"
 
 
-def escalation_key(task: Task) -> str:
+def escalation_key(task: Any) -> str:
     return f"{task.dedupe_key}:escalated"
 
 
@@ -35,11 +37,8 @@ def escalate_crisis_texts(*, now: datetime) -> int:
     """Open the on-call clinician's task for each crisis task still open past its time; how
     many were opened. Idempotent."""
     late = now - timedelta(minutes=int(setting("crisis_escalate_minutes")))
-    overdue = (
-        Task.objects.filter(kind=TaskKind.CRISIS_TEXT, status=TaskStatus.OPEN, due_at__lte=late)
-        .exclude(dedupe_key__endswith=":escalated")
-        .select_related("practice", "child")
-        .order_by("due_at", "pk")
+    overdue = overdue_open(kind=TaskKind.CRISIS_TEXT, due_before=late).exclude(
+        dedupe_key__endswith=":escalated"
     )
     opened = 0
     for task in overdue:
@@ -48,7 +47,7 @@ def escalate_crisis_texts(*, now: datetime) -> int:
     return opened
 
 
-def _escalate(task: Task, now: datetime) -> int:
+def _escalate(task: Any, now: datetime) -> int:
     practice: Practice = task.practice
     clinician = on_call_clinician(practice)
     _escalated, created = open_task(

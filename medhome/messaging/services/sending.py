@@ -13,20 +13,21 @@ to the caregiver's next channel; when none is left the coordinator gets a task.
 import hashlib
 import logging
 import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from medhome.audit.models import Action
-from medhome.audit.services import record
-from medhome.families.models import AvailabilityWindow
+from medhome.audit.services import Entry, record_many
 from medhome.portal.links import issue_link
 from medhome.portal.models import Purpose
-from medhome.practices.calendar import Calendar, calendar_of
+from medhome.practices.calendar import Calendar
 from medhome.screening import due as screening_due
 from medhome.screening.services import create_link
 from medhome.tasks.models import TaskKind
@@ -36,13 +37,12 @@ from ..gateways import GatewayError, OutgoingText, get_sms_gateway
 from ..models import ANSWERS, WAITING, Message, MessageChannel, MessageKind, MessageStatus
 from ..rules import (
     QuietHours,
-    local_day_bounds,
     next_allowed,
     retry_delay,
     setting,
     start_of_next_day,
 )
-from . import wanted
+from . import batch, wanted
 from .common import (
     MESSAGE_OBJECT,
     inbound_url,
@@ -51,7 +51,6 @@ from .common import (
     masked,
     opted_out_numbers,
     reach,
-    spans_of,
     status_callback_url,
     system_actor,
 )
@@ -60,8 +59,22 @@ from .outreach import link_placeholder, link_url, open_work, practice_name
 from .planning import reminder_values
 
 log = logging.getLogger(__name__)
-# Counted against the family's daily cap.
-COUNTED = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+# Sent messages recorded (status and audit) together: small, because a sender killed before
+# recording sends them again (the local gateway answers a repeated key with its first id;
+# Twilio keeps no key, docs/architecture.md "Reaching families").
+RECORD_EVERY = 10
+SENT_FIELDS = [
+    "status",
+    "gateway_message_id",
+    "sent_at",
+    "claimed_at",
+    "error_code",
+    "body",
+    "encoding",
+    "segments",
+    "attempts",
+    "updated_at",
+]
 # Kinds whose link is the pre-visit questions, made only when a screen is due at sending.
 SCREENING_LINK_KINDS = (MessageKind.VISIT_REMINDER, MessageKind.RECALL)
 
@@ -106,15 +119,7 @@ def claim(*, limit: int, at: datetime) -> list[UUID]:
 def send_due_messages(*, limit: int = 100, at: datetime) -> int:
     """Claim and send up to `limit` due messages; the number sent. Idempotent, safe to run in
     several workers at once and to kill at any moment."""
-    sent = 0
-    # A practice's calendar is read once a batch rather than twice a message.
-    calendars: dict[object, Calendar] = {}
-    for pk in claim(limit=limit, at=at):
-        try:
-            sent += deliver(pk, at=at, calendars=calendars)
-        except Exception:  # one bad message must not stop the batch; its claim lapses
-            log.exception("messaging: sending a message failed")
-    return sent
+    return _send_batch(claim(limit=limit, at=at), at)
 
 
 def send_now(message: Message, *, at: datetime) -> bool:
@@ -123,7 +128,48 @@ def send_now(message: Message, *, at: datetime) -> bool:
     claimed = Message.objects.filter(_claimable(at), pk=message.pk).update(
         status=MessageStatus.SENDING, claimed_at=at, updated_at=at
     )
-    return bool(claimed) and bool(deliver(message.pk, at=at))
+    return bool(claimed) and bool(_send_batch([message.pk], at))
+
+
+def deliver(pk: UUID, *, at: datetime) -> int:
+    """Send one claimed message; 1 when it went."""
+    return _send_batch([pk], at)
+
+
+@dataclass
+class _Sent:
+    message: Message
+    gateway_id: str
+    body: str
+    counted: segments.SegmentCount
+
+
+def _send_batch(ids: list[UUID], at: datetime) -> int:
+    """Send the claimed messages: their facts read once (batch.know), each checked and sent in
+    turn, and the sent ones recorded RECORD_EVERY at a time — their status and their audit
+    events in one transaction. A sender killed before a group is recorded leaves those
+    messages SENDING; once the claim lapses they go again under the same key, and the gateway
+    answers with the id it already gave (nothing lost, nothing twice to the family)."""
+    messages = list(
+        Message.objects.select_related("practice", "caregiver", "child", "visit")
+        .filter(pk__in=ids, status=MessageStatus.SENDING)
+        .order_by("send_after", "pk")
+    )
+    known = batch.know(messages, at)
+    sent: list[_Sent] = []
+    total = 0
+    for message in messages:
+        try:
+            outcome = _deliver(message, at, known)
+        except Exception:  # one bad message must not stop the batch; its claim lapses
+            log.exception("messaging: sending a message failed")
+            continue
+        if outcome is not None:
+            sent.append(outcome)
+        if len(sent) >= RECORD_EVERY:
+            total += _record_sent(sent, at)
+            sent = []
+    return total + _record_sent(sent, at)
 
 
 def _save(message: Message, at: datetime, **changes: object) -> None:
@@ -138,38 +184,20 @@ def _hold(message: Message, until: datetime, at: datetime) -> int:
     return 0
 
 
-def _calendar(message: Message, calendars: dict[object, Calendar]) -> Calendar:
-    if message.practice_id not in calendars:
-        calendars[message.practice_id] = calendar_of(message.practice)
-    return calendars[message.practice_id]
-
-
-def _when_allowed(message: Message, at: datetime, calendar: Calendar) -> datetime:
+def _when_allowed(message: Message, at: datetime, known: batch.Known) -> datetime:
     """`at`, or the next moment the rules of "when" allow for this caregiver's family."""
     quiet = QuietHours.from_settings()
-    assert message.caregiver is not None
-    windows = spans_of(AvailabilityWindow.objects.filter(caregiver=message.caregiver))
+    calendar = known.calendar(message)
+    windows = known.windows.get(message.caregiver_id, [])
     moment = next_allowed(at, windows=windows, calendar=calendar, quiet=quiet)
-    start, end = local_day_bounds(moment, calendar)
-    sent_today = (
-        Message.objects.filter(
-            caregiver__family_id=message.caregiver.family_id,
-            status__in=COUNTED,
-            sent_at__gte=start,
-            sent_at__lt=end,
-        )
-        .exclude(kind__in=ANSWERS)
-        .exclude(pk=message.pk)
-        .count()
-    )
-    if sent_today >= int(setting("daily_cap_per_family")):
+    if known.sent_that_day(message, moment) >= int(setting("daily_cap_per_family")):
         moment = next_allowed(
             start_of_next_day(moment, calendar), windows=windows, calendar=calendar, quiet=quiet
         )
     return moment
 
 
-def _may_use_channel(message: Message) -> str:
+def _may_use_channel(message: Message, known: batch.Known) -> str:
     """Why this channel may not carry the message now ("" when it may)."""
     if message.kind in ANSWERS:
         # The answer to a text they just sent: STOP's confirmation, and the crisis resources.
@@ -178,11 +206,11 @@ def _may_use_channel(message: Message) -> str:
         # and leaving someone in crisis without those numbers is the greater harm (as the
         # domain reference gives them to anyone whose form answer is critical).
         return ""
-    assert message.caregiver is not None
-    if not latest_consents([message.caregiver_id]).get((message.caregiver_id, message.channel)):
+    if not known.consents.get((message.caregiver_id, message.channel)):
         return "no_consent"
-    if message.channel == MessageChannel.TEXT and opted_out_numbers(
-        message.practice, [message.to_address]
+    if (
+        message.channel == MessageChannel.TEXT
+        and (message.practice_id, message.to_address) in known.opted_out
     ):
         return "opted_out"
     return ""
@@ -255,53 +283,69 @@ def _compose(message: Message, at: datetime, calendar: Calendar) -> tuple[str, s
     return message.body, ""
 
 
-def deliver(pk: UUID, *, at: datetime, calendars: dict[object, Calendar] | None = None) -> int:
-    """Send one claimed message; 1 when it went. `calendars`: practice id → calendar, shared
-    by the messages of a batch."""
-    calendars = {} if calendars is None else calendars
-    message = Message.objects.select_related("practice", "caregiver", "child", "visit").get(pk=pk)
-    if message.status != MessageStatus.SENDING:
-        return 0
-    if reason := wanted.why_not(message, at):
+def _deliver(message: Message, at: datetime, known: batch.Known) -> _Sent | None:
+    """Check one claimed message and send it; what was sent, or None (held, not sent, moved
+    to the next channel, to retry)."""
+    if reason := wanted.why_not(message, at, on_panel=known.on_panel):
         _save(message, at, status=MessageStatus.SUPPRESSED, error_code=reason, claimed_at=None)
-        return 0
-    if reason := _may_use_channel(message):
-        return _fall_back(message, reason, at)
+        return None
+    if reason := _may_use_channel(message, known):
+        _fall_back(message, reason, at)
+        return None
     if message.kind not in ANSWERS:
-        moment = _when_allowed(message, at, _calendar(message, calendars))
+        moment = _when_allowed(message, at, known)
         if moment > at:
-            return _hold(message, moment, at)
-    body, token = _compose(message, at, _calendar(message, calendars))
-    counted = segments.count(body)
-    _save(message, at, attempts=F("attempts") + 1)
-    message.refresh_from_db(fields=["attempts"])
+            _hold(message, moment, at)
+            return None
+    body, token = _compose(message, at, known.calendar(message))
+    # Recorded with the outcome: a sender killed before it sends the message again under the
+    # same key, which is not a second attempt.
+    message.attempts += 1
     try:
         gateway_id = _transmit(message, body)
     except GatewayError as refused:
-        return _refused(message, refused, at)
+        _refused(message, refused, at)
+        return None
+    if message.kind not in ANSWERS:
+        known.count_sent(message, at)
+    return _Sent(message, gateway_id, masked(body, token), segments.count(body))
+
+
+def _record_sent(sent: list[_Sent], at: datetime) -> int:
+    """The sent messages' status and audit events, in one transaction."""
+    if not sent:
+        return 0
+    for each in sent:
+        m = each.message
+        m.status, m.gateway_message_id, m.sent_at = MessageStatus.SENT, each.gateway_id, at
+        m.claimed_at, m.error_code, m.body, m.updated_at = None, "", each.body, at
+        m.encoding, m.segments = each.counted.encoding, each.counted.segments
+    by_practice: dict[object, list[Message]] = defaultdict(list)
+    for each in sent:
+        by_practice[each.message.practice_id].append(each.message)
     with transaction.atomic():
-        _save(
-            message,
-            at,
-            status=MessageStatus.SENT,
-            gateway_message_id=gateway_id,
-            sent_at=at,
-            claimed_at=None,
-            error_code="",
-            body=masked(body, token),
-            encoding=counted.encoding,
-            segments=counted.segments,
-        )
-        record(
-            actor=system_actor(message.practice),
-            action=Action.UPDATE,
-            object_type=MESSAGE_OBJECT,
-            object_id=message.pk,
-            at=at,
-            practice=message.practice,
-            detail={"fields": ["status"], "status": MessageStatus.SENT, "channel": message.channel},
-        )
-    return 1
+        Message.objects.bulk_update([each.message for each in sent], SENT_FIELDS)
+        for rows in by_practice.values():
+            practice = rows[0].practice
+            record_many(
+                actor=system_actor(practice),
+                entries=[
+                    Entry(
+                        action=Action.UPDATE,
+                        object_type=MESSAGE_OBJECT,
+                        object_id=m.pk,
+                        detail={
+                            "fields": ["status"],
+                            "status": MessageStatus.SENT,
+                            "channel": m.channel,
+                        },
+                    )
+                    for m in rows
+                ],
+                at=at,
+                practice=practice,
+            )
+    return len(sent)
 
 
 def _transmit(message: Message, body: str) -> str:
@@ -347,11 +391,19 @@ def _refused(message: Message, refused: GatewayError, at: datetime) -> int:
     if refused.permanent:
         return _fall_back(message, refused.code, at, status=MessageStatus.BOUNCED)
     if message.attempts >= int(setting("max_attempts")):
-        _save(message, at, status=MessageStatus.FAILED, error_code=refused.code, claimed_at=None)
+        _save(
+            message,
+            at,
+            status=MessageStatus.FAILED,
+            error_code=refused.code,
+            claimed_at=None,
+            attempts=message.attempts,
+        )
         return 0
     _save(
         message,
         at,
+        attempts=message.attempts,
         status=MessageStatus.PLANNED,
         error_code=refused.code,
         claimed_at=None,
@@ -372,7 +424,14 @@ def _fall_back(
     message: Message, reason: str, at: datetime, *, status: str = MessageStatus.SUPPRESSED
 ) -> int:
     """This channel cannot carry the message: the caregiver's next channel, or a task."""
-    _save(message, at, status=status, error_code=reason[:40], claimed_at=None)
+    _save(
+        message,
+        at,
+        status=status,
+        error_code=reason[:40],
+        claimed_at=None,
+        attempts=message.attempts,
+    )
     caregiver = message.caregiver
     if caregiver is None or message.kind in ANSWERS or message.kind == MessageKind.STAFF_REPLY:
         # An answer goes back only where the text came from; a staff reply is shown on the

@@ -15,24 +15,36 @@ from .check_ins import why_not_check_in
 from .recall import visited_or_booked
 from .reviews import why_not_review
 
+# The "still on the panel?" check: one query for a message alone, a set read once for a batch.
+Panel = Callable[[Message, datetime], str]
+
 
 def _on_panel(message: Message, at: datetime) -> str:
     if message.child_id is None:
         return ""
-    on_panel = Child.objects.on_panel(at.date()).filter(pk=message.child_id).exists()
-    return "" if on_panel else "not_on_panel"
+    found = Child.objects.on_panel(at.date()).filter(pk=message.child_id).exists()
+    return "" if found else "not_on_panel"
 
 
-def _visit_reminder(message: Message, at: datetime) -> str:
+def _in(children: set[object]) -> Panel:
+    def check(message: Message, at: datetime) -> str:
+        if message.child_id is None or message.child_id in children:
+            return ""
+        return "not_on_panel"
+
+    return check
+
+
+def _visit_reminder(message: Message, at: datetime, on_panel: Panel) -> str:
     visit = message.visit
     if visit is None or visit.status != VisitStatus.SCHEDULED or visit.starts_at <= at:
         return "visit_changed"
     if visit.confidential:
         return "confidential"
-    return _on_panel(message, at)
+    return on_panel(message, at)
 
 
-def _referral_follow_up(message: Message, at: datetime) -> str:
+def _referral_follow_up(message: Message, at: datetime, on_panel: Panel) -> str:
     """Not once the referral is closed, nor once this caregiver may no longer see it (consent
     revoked, entered in error, found to be a safety or the adolescent's own referral)."""
     if message.child is None or message.caregiver is None or not message.subject_id:
@@ -46,25 +58,25 @@ def _referral_follow_up(message: Message, at: datetime) -> str:
     return "referral_closed" if status in TERMINAL else ""
 
 
-def _discharge_check_in(message: Message, at: datetime) -> str:
-    return why_not_check_in(message, at) or _on_panel(message, at)
+def _discharge_check_in(message: Message, at: datetime, on_panel: Panel) -> str:
+    return why_not_check_in(message, at) or on_panel(message, at)
 
 
-def _care_plan_review(message: Message, at: datetime) -> str:
-    return why_not_review(message, at) or _on_panel(message, at)
+def _care_plan_review(message: Message, at: datetime, on_panel: Panel) -> str:
+    return why_not_review(message, at) or on_panel(message, at)
 
 
-def _recall(message: Message, at: datetime) -> str:
+def _recall(message: Message, at: datetime, on_panel: Panel) -> str:
     """A well-child visit booked (or come) since the recall was planned, or the child left the
     panel: the family has already answered, or is no longer the practice's to recall."""
     if message.child_id is None:
         return ""
     if visited_or_booked(message.child_id, since=message.created_at, practice=message.practice):
         return "visit_booked"
-    return _on_panel(message, at)
+    return on_panel(message, at)
 
 
-CHECKS: dict[str, Callable[[Message, datetime], str]] = {
+CHECKS: dict[str, Callable[[Message, datetime, Panel], str]] = {
     MessageKind.VISIT_REMINDER: _visit_reminder,
     MessageKind.REFERRAL_FOLLOW_UP: _referral_follow_up,
     MessageKind.DISCHARGE_CHECK_IN: _discharge_check_in,
@@ -73,6 +85,9 @@ CHECKS: dict[str, Callable[[Message, datetime], str]] = {
 }
 
 
-def why_not(message: Message, at: datetime) -> str:
+def why_not(message: Message, at: datetime, *, on_panel: set[object] | None = None) -> str:
+    """`on_panel`: the batch's children on the panel (batch.know), else asked for this one."""
     check = CHECKS.get(message.kind)
-    return check(message, at) if check is not None else ""
+    if check is None:
+        return ""
+    return check(message, at, _on_panel if on_panel is None else _in(on_panel))
