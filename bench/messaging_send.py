@@ -62,7 +62,8 @@ def prepare(args: argparse.Namespace) -> list[str]:
     from django.utils import timezone
 
     from medhome.families.models import AvailabilityWindow
-    from medhome.messaging.models import Message, MessageStatus
+    from medhome.messaging import jobs as messaging_jobs
+    from medhome.messaging.models import Message, MessageKind, MessageStatus
     from medhome.messaging.services.planning import plan_all_visit_reminders
     from medhome.practices.calendar import calendar_of
     from medhome.practices.models import Practice
@@ -80,6 +81,14 @@ def prepare(args: argparse.Namespace) -> list[str]:
         [today + timedelta(days=1)], per_day=args.messages, seed=args.seed, one_per_family=True
     )
     planned = plan_all_visit_reminders(at=now)
+    # The worker's other planning jobs run at its start too: planned here first (each is
+    # idempotent on its keys, so they plan nothing then) and set aside, so the run sends the
+    # reminders alone.
+    for job in ("plan_recalls", "plan_referral_follow_ups", "plan_discharge_check_ins"):
+        getattr(messaging_jobs, job)(now=now)
+    Message.objects.exclude(kind=MessageKind.VISIT_REMINDER).update(
+        status=MessageStatus.SUPPRESSED, error_code="bench"
+    )
     # Due now rather than at 10:00 local: the bench measures the sender, not the clock.
     due = Message.objects.filter(status__in=[MessageStatus.PLANNED, MessageStatus.HELD])
     due.update(status=MessageStatus.PLANNED, send_after=now - timedelta(minutes=1))

@@ -6,9 +6,12 @@ suicide-risk and substance-use rows are the adolescent's own
 PHQ-9 answered by a caregiver never satisfies an adolescent's row, and the other way round.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from medhome.families.models import Child
 from medhome.instruments import registry
@@ -58,8 +61,38 @@ def recorded_rows(
     return rows
 
 
+# A batch that asks about the same children several times (the sender's pre-visit links:
+# which screeners, then create_link's own check) remembers what it read while it runs.
+_remembered: ContextVar[dict[tuple[object, ...], Any] | None] = ContextVar(
+    "remembered", default=None
+)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Inside: each child's schedule on a day, and a practice's screener wording, are read
+    once. Only for work that records no completion and changes no wording meanwhile."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def remembered[T](key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    memo = _remembered.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
 def schedule_of(child: Child, on: date) -> ChildSchedule:
-    return child_schedule(facts_for(child), on, completions_for(child))
+    return remembered(
+        ("schedule", child.pk, on),
+        lambda: child_schedule(facts_for(child), on, completions_for(child)),
+    )
 
 
 def age_in_months(birth_date: date, on: date) -> int:
@@ -136,7 +169,9 @@ def choices_for(child: Child, on: date, schedule: ChildSchedule | None = None) -
     rows = open_rows(schedule or schedule_of(child, on))
     months = age_in_months(child.date_of_birth, on)
     found: list[tuple[Instrument, Respondent, bool, bool]] = []
-    languages = languages_by_instrument(child.practice)
+    languages = remembered(
+        ("languages", child.practice_id), lambda: languages_by_instrument(child.practice)
+    )
     for instrument in registry.all_instruments():
         if not fits_age(instrument, form_months(child, instrument, on)):
             continue

@@ -83,7 +83,10 @@ def check_choice(
         ) % {"name": instrument.name}
     if respondent not in allowed or respondent == Respondent.STAFF:
         return _("%(name)s is not answered by this person.") % {"name": instrument.name}
-    if staff_entry_only(instrument, child.practice):
+    if due.remembered(
+        ("staff_entry_only", instrument.key, child.practice_id),
+        lambda: staff_entry_only(instrument, child.practice),
+    ):
         return _(
             "%(name)s cannot be given to a family to read: its wording is licensed and this "
             "practice has not loaded it. Enter it from the paper form instead."

@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
+from medhome.core.copy import update_rows
 from medhome.portal.links import issue_link
 from medhome.portal.models import Purpose
 from medhome.practices.calendar import Calendar
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 # Sent messages recorded (status and audit) together: small, because a sender killed before
 # recording sends them again (the local gateway answers a repeated key with its first id;
 # Twilio keeps no key, docs/architecture.md "Reaching families").
-RECORD_EVERY = 10
+RECORD_EVERY = 20
 SENT_FIELDS = [
     "status",
     "gateway_message_id",
@@ -158,17 +159,18 @@ def _send_batch(ids: list[UUID], at: datetime) -> int:
     known = batch.know(messages, at)
     sent: list[_Sent] = []
     total = 0
-    for message in messages:
-        try:
-            outcome = _deliver(message, at, known)
-        except Exception:  # one bad message must not stop the batch; its claim lapses
-            log.exception("messaging: sending a message failed")
-            continue
-        if outcome is not None:
-            sent.append(outcome)
-        if len(sent) >= RECORD_EVERY:
-            total += _record_sent(sent, at)
-            sent = []
+    with screening_due.remembering():
+        for message in messages:
+            try:
+                outcome = _deliver(message, at, known)
+            except Exception:  # one bad message must not stop the batch; its claim lapses
+                log.exception("messaging: sending a message failed")
+                continue
+            if outcome is not None:
+                sent.append(outcome)
+            if len(sent) >= RECORD_EVERY:
+                total += _record_sent(sent, at)
+                sent = []
     return total + _record_sent(sent, at)
 
 
@@ -224,8 +226,9 @@ def _pre_visit_link(message: Message, at: datetime, calendar: Calendar) -> tuple
     and in their language (portal.links through screening.create_link)."""
     if not message.link_rows or message.child is None:
         return "", ""
-    zone = calendar.zone
-    day = (message.visit.starts_at if message.visit is not None else at).astimezone(zone).date()
+    # Today, the day create_link checks each screener on: a screener not due yet today would
+    # make it refuse the whole link.
+    day = at.astimezone(calendar.zone).date()
     choices = [
         c.value
         for c in screening_due.choices_for(message.child, day)
@@ -324,7 +327,7 @@ def _record_sent(sent: list[_Sent], at: datetime) -> int:
     for each in sent:
         by_practice[each.message.practice_id].append(each.message)
     with transaction.atomic():
-        Message.objects.bulk_update([each.message for each in sent], SENT_FIELDS)
+        update_rows(Message, [each.message for each in sent], SENT_FIELDS)
         for rows in by_practice.values():
             practice = rows[0].practice
             record_many(
