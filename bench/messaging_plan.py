@@ -14,7 +14,13 @@ prefer), then for each kind of message its bookings and its sweep, timed:
   plan_all_visit_reminders (every practice) --runs times, each rolled back so each plans
   everything, and once more after a committed run (nothing left to plan).
 
-A later kind (recalls) adds a Kind to KINDS: its bookings and its sweep. Results:
+- recalls: plan_all_recalls (every child on the panel overdue for a well-child visit or a
+  caregiver's screen with nothing booked), the daily sweep; a week's recalls are planned by it
+  (a child is recalled once per recall_every_days). The first sweep over a panel recalls its
+  whole backlog; "a week later" is the steady state.
+- referral follow-ups: plan_all_referral_follow_ups (the panel's referrals from the generator).
+
+A later kind adds a Kind to KINDS: its bookings and its sweep. Results:
 docs/benchmarks.md, "Messages to families".
 """
 
@@ -58,7 +64,37 @@ def sweep_reminders(at: datetime) -> int:
     return plan_all_visit_reminders(at=at)
 
 
-KINDS = (Kind("visit reminders", book_for_reminders, sweep_reminders),)
+def nothing_to_book(args: argparse.Namespace, as_of: date) -> int:
+    """Recalls need no bookings: the synthetic panel's overdue children are the recall."""
+    return 0
+
+
+def sweep_recalls(at: datetime) -> int:
+    from medhome.messaging.services.recall import plan_all_recalls
+
+    return plan_all_recalls(at=at)
+
+
+def sweep_recalls_a_week_later(at: datetime) -> int:
+    """The steady state: a week after the first sweep (committed by then), the children who
+    became overdue that week."""
+    from medhome.messaging.services.recall import plan_all_recalls
+
+    return plan_all_recalls(at=at + timedelta(days=7))
+
+
+def sweep_referral_follow_ups(at: datetime) -> int:
+    from medhome.messaging.services.referral_follow_up import plan_all_referral_follow_ups
+
+    return plan_all_referral_follow_ups(at=at)
+
+
+KINDS = (
+    Kind("visit reminders", book_for_reminders, sweep_reminders),
+    Kind("recalls", nothing_to_book, sweep_recalls),
+    Kind("recalls, a week later", nothing_to_book, sweep_recalls_a_week_later),
+    Kind("referral follow-ups", nothing_to_book, sweep_referral_follow_ups),
+)
 
 
 def parse_args() -> argparse.Namespace:

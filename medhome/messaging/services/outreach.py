@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record_many
 from medhome.core.actor import Actor
+from medhome.core.copy import insert_rows
 from medhome.families.models import AvailabilityWindow, Caregiver, Child
 from medhome.practices.calendar import calendar_of
 from medhome.practices.models import Practice
@@ -39,6 +40,7 @@ from .common import (
     latest_consents,
     named_electronic_channel,
     opted_out_numbers,
+    phone_text,
     reach,
     spans_of,
     system_actor,
@@ -58,6 +60,8 @@ KIND_LINKS = {
     "care_plan_review": "care_plan",
 }
 KEY_CHUNK = 5000
+# From this many rows a COPY (and its savepoint) beats an INSERT.
+COPY_FROM = 500
 
 
 def link_url(purpose: str, token: str) -> str:
@@ -147,16 +151,22 @@ def plan_outreach(
     caregiver_ids = list({item.caregiver.pk for item in todo})
     consents = latest_consents(caregiver_ids)
     windows = _windows(caregiver_ids)
-    opted_out = opted_out_numbers(
-        practice, list({str(i.caregiver.phone) for i in todo if i.caregiver.phone})
-    )
+    phones = {item.caregiver.pk: phone_text(item.caregiver) for item in todo}
+    opted_out = opted_out_numbers(practice, [p for p in set(phones.values()) if p])
+    placeholders = {p: link_placeholder(p) for p in {i.link_purpose for i in todo} if p}
+    counts: dict[str, segments.SegmentCount] = {}
     rows: list[Message] = []
     tasks: list[dict[str, Any]] = []
     for item in todo:
         caregiver = item.caregiver
         language = caregiver.preferred_language or "en"
-        way = reach(caregiver, consents=consents, opted_out=opted_out)
-        rendered = render_for(item, practice=practice, language=language)
+        way = reach(caregiver, consents=consents, opted_out=opted_out, phone=phones[caregiver.pk])
+        rendered = render_for(
+            item,
+            practice=practice,
+            language=language,
+            link=placeholders.get(item.link_purpose, ""),
+        )
         send_after = next_allowed(
             item.desired, windows=spans_of(windows[caregiver.pk]), calendar=calendar, quiet=quiet
         )
@@ -172,7 +182,9 @@ def plan_outreach(
         elif item.deadline is not None and send_after >= item.deadline:
             status, error = MessageStatus.SUPPRESSED, "after_visit"
         body = rendered.body if rendered else ""
-        count = segments.count(body)
+        if body not in counts:
+            counts[body] = segments.count(body)
+        count = counts[body]
         rows.append(
             Message(
                 practice=practice,
@@ -198,8 +210,7 @@ def plan_outreach(
             )
         )
     with transaction.atomic():
-        # ignore_conflicts: a sweep running at the same time may have planned some first.
-        Message.objects.bulk_create(rows, ignore_conflicts=True)
+        _insert(rows)
         record_many(
             actor=actor or system_actor(practice),
             entries=[
@@ -230,6 +241,19 @@ def plan_outreach(
             )
     suppressed = sum(1 for m in rows if m.status == MessageStatus.SUPPRESSED)
     return Planned(created=len(rows) - suppressed, suppressed=suppressed)
+
+
+def _insert(rows: list[Message]) -> None:
+    """The new rows; many by COPY on PostgreSQL. A sweep or a staff member planning the same
+    key at the same moment makes that fail: then as a few, leaving out what the other planned."""
+    if len(rows) < COPY_FROM:
+        Message.objects.bulk_create(rows, ignore_conflicts=True)
+        return
+    try:
+        with transaction.atomic():
+            insert_rows(Message, rows)
+    except IntegrityError:
+        Message.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def open_work(
