@@ -3,7 +3,8 @@ status of each message later posted to StatusCallback, signed (signatures.py).
 
 Twilio keeps no idempotency key on message creation: a sender killed after Twilio accepted a
 text and before medhome recorded it cannot ask Twilio whether it went. The claim lease makes
-that window the length of one HTTP call; docs/architecture.md "Reaching families" says so.
+that window the sent messages not yet recorded (sending records them 20 at a time) and the one in
+flight; docs/architecture.md "Reaching families" says so.
 """
 
 import base64
