@@ -30,6 +30,7 @@ demo: venv
 	MEDHOME_ENV=demo $(PY) manage.py load_demo
 	@# The background worker and the local SMS gateway (loopback only: it plays the families'
 	@# phones) run beside the web server; Ctrl-C (or the server stopping) stops all three.
+	@echo "The families' phones (the local SMS gateway, every text with its live link): http://127.0.0.1:8025/"
 	@MEDHOME_ENV=demo $(PY) manage.py run_sms_gateway --port 8025 & gateway=$$!; \
 	MEDHOME_ENV=demo $(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker $$gateway 2>/dev/null; wait $$worker $$gateway 2>/dev/null' EXIT; \

@@ -34,8 +34,9 @@ class RangeForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.default = selectors.default_range(today)
+        default = selectors.default_range(today)
+        super().__init__(*args, initial={"start": default[0], "end": default[1]}, **kwargs)
+        self.default = default
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

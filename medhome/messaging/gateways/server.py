@@ -5,12 +5,15 @@ once; a key seen before answers the same sid and sends nothing again. A moment l
 the delivery receipt to StatusCallback as Twilio does (MessageSid, MessageStatus, ErrorCode),
 signed with the webhook token; a number in special.BOUNCES is reported undelivered (30003) and
 one in special.REPLIES_STOP is delivered, then "texts back" STOP to InboundUrl. GET /messages
-lists what it accepted, once per key, and how many sends repeated a key (for the demo and the
-benchmark). It keeps everything in memory.
+lists what it accepted, once per key, and how many sends repeated a key (for the benchmark);
+GET / shows them as the families' phones, links clickable (for the demo). It keeps everything
+in memory.
 """
 
+import html
 import json
 import logging
+import re
 import threading
 import time
 import urllib.parse
@@ -63,10 +66,46 @@ def _after(state: State, sid: str, to: str, callback: str, inbound: str) -> None
         _post(inbound, {"MessageSid": f"IN{sid[2:]}", "From": to, "Body": "STOP"}, state.token)
 
 
+LINK = re.compile(r"(https?://[^\s]+)")
+
+
+def phones_page(accepted: list[dict[str, str]]) -> str:
+    """The families' phones for the demo: each number's texts, newest first, their links
+    clickable — what a tester opens to answer a pre-visit link as the family would."""
+    by_number: dict[str, list[str]] = {}
+    for text in reversed(accepted):
+        by_number.setdefault(text["to"], []).append(text["body"])
+    items = "".join(
+        f"<section><h2>{html.escape(number)}</h2>"
+        + "".join(
+            "<p>" + LINK.sub(r'<a href="\1">\1</a>', html.escape(body)) + "</p>" for body in bodies
+        )
+        + "</section>"
+        for number, bodies in by_number.items()
+    )
+    return (
+        "<!doctype html><html><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width">'
+        "<title>Local SMS gateway: the families' phones</title>"
+        "<style>body{font-family:sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem}"
+        "p{background:#eef;border-radius:1rem;padding:.6rem .9rem;overflow-wrap:anywhere}"
+        "</style></head><body><h1>The families' phones (synthetic, demo only)</h1>"
+        f"{items or '<p>No text yet.</p>'}</body></html>"
+    )
+
+
 def handler(state: State) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # no numbers or texts in logs
             pass
+
+        def _page(self, page: str) -> None:
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def _answer(self, status: int, payload: object) -> None:
             body = json.dumps(payload).encode()
@@ -77,6 +116,9 @@ def handler(state: State) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:
+            if self.path.split("?")[0] in ("", "/"):
+                with state.lock:
+                    return self._page(phones_page(list(state.accepted)))
             if self.path.rstrip("/") != "/messages":
                 return self._answer(404, {"code": "not_found"})
             with state.lock:
