@@ -35,7 +35,8 @@ class RangeForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         default = selectors.default_range(today)
-        super().__init__(*args, initial={"start": default[0], "end": default[1]}, **kwargs)
+        kwargs.setdefault("initial", {"start": default[0], "end": default[1]})
+        super().__init__(*args, **kwargs)
         self.default = default
 
     def clean(self) -> dict[str, Any]:
