@@ -27,20 +27,6 @@ TUESDAY_10 = datetime(2026, 3, 10, 10, 0, tzinfo=ZONE)
 TODDLER = date(2024, 2, 1)
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
-@pytest.fixture
-def coordinator(practice_a):
-    return factories.make_staff(
-        "cc", practice_a, Role.CARE_COORDINATOR, first_name="Priya", last_name="Ramanathan"
-    )
-
-
 def _actor(user, practice, role=Role.CARE_COORDINATOR):
     return factories.actor_for(user, practice, role)
 

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 EVENING = AT.replace(hour=17, minute=5)
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
 def test_a_confidential_visit_is_never_planned(practice_a):
     child, caregiver = family(practice_a)
     consent(caregiver, "text")

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 AGREE_TEXT = {"channel": "text", "granted": "yes", "method": "verbal"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
 def url(child, caregiver) -> str:
     return reverse("messaging:contact_consent", args=[child.pk, caregiver.pk])
 

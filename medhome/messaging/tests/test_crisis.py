@@ -32,13 +32,6 @@ PHRASES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
 def _receive(practice, body, number=NUMBER, sid="IN1"):
     return receive_text(
         practice=practice, from_number=number, body=body, gateway_message_id=sid, at=AT

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from medhome.accounts.roles import Role
-from medhome.messaging.gateways import locmem
 from medhome.messaging.services.escalation import escalate_crisis_texts
 from medhome.messaging.services.replies import receive_text
 from medhome.tasks.kinds import title_of
@@ -15,13 +14,6 @@ from tests.factories import make_staff
 from .helpers import AT, consent, family
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
 
 
 def _crisis(practice, sid="IN1"):

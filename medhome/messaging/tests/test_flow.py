@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 EVENING = AT.replace(hour=17, minute=5)  # inside the default Monday 17–19 window
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
 def test_planning_is_set_based_idempotent_and_held_until_the_window(
     practice_a, django_assert_max_num_queries
 ):

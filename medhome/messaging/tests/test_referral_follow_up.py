@@ -31,13 +31,6 @@ SENT = AT.replace(hour=12) - timedelta(days=10)
 EVENING = AT.replace(hour=17)
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
 @pytest.fixture
 def user(staff_a):
     return staff_a[Role.CARE_COORDINATOR]

@@ -18,11 +18,8 @@ DAYTIME = AT.replace(hour=17, minute=10)  # inside the caregiver's Monday 17–1
 
 
 @pytest.fixture(autouse=True)
-def _clean_gateway(time_machine):
-    locmem.reset()
+def _daytime(time_machine):
     time_machine.move_to(DAYTIME)
-    yield
-    locmem.reset()
 
 
 def _post(client, child, caregiver, text="We can see you at 10 tomorrow.", key=KEY):

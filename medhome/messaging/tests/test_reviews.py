@@ -25,20 +25,6 @@ pytestmark = pytest.mark.django_db
 REVIEW_ON = DAY + timedelta(days=7)  # Monday 16 March: reminded on Monday 9 March at 10
 
 
-@pytest.fixture(autouse=True)
-def _clean_gateway():
-    locmem.reset()
-    yield
-    locmem.reset()
-
-
-@pytest.fixture
-def coordinator(practice_a):
-    return factories.make_staff(
-        "cc", practice_a, Role.CARE_COORDINATOR, first_name="Priya", last_name="Ramanathan"
-    )
-
-
 def _plan(child, user, review_on=REVIEW_ON):
     actor = factories.actor_for(user, child.practice, Role.CARE_COORDINATOR)
     plan = plans.ensure_plan(actor=actor, child=child, at=AT)
