@@ -40,6 +40,7 @@ from medhome.practices.scoping import scoped
 from medhome.visits.models import Visit, VisitKind, VisitStatus
 
 from .models import ANSWERS, InboundText, Message, MessageKind, MessageStatus, OptOut
+from .reasons import why_not_sent
 
 # Leaders' figures: those who read the practice's quality measures (pediatricians, nurse
 # practitioners, the care coordinator, the practice admin). A show rate and a recall success
@@ -93,17 +94,6 @@ CONDITIONS = {
     "staff_list": _ON_STAFF_LIST,
     "failed": Q(status__in=(MessageStatus.FAILED, MessageStatus.BOUNCED)),
     "not_sent": Q(status=MessageStatus.SUPPRESSED) & ~_ON_STAFF_LIST,
-}
-
-# Why a message was not sent (error codes medhome writes); another code is shown as it is.
-REASONS = {
-    "no_consent": _("no consent for that channel"),
-    "opted_out": _("the number replied STOP"),
-    "no_text_in_language": _("no authored text in the family's language"),
-    "no_channel": _("no channel the family agreed to"),
-    "after_visit": _("the first good time was after the visit"),
-    "visit_changed": _("the visit was moved, cancelled or over"),
-    "not_on_panel": _("the child left the panel"),
 }
 
 
@@ -270,7 +260,7 @@ def figures(actor: Actor, *, start: date, end: date) -> Figures:
     )
     total, by_channel, by_language = _message_tables(messages)
     reasons = [
-        (line["error_code"], str(REASONS.get(line["error_code"], line["error_code"])), line["n"])
+        (line["error_code"], why_not_sent(line["error_code"]), line["n"])
         for line in messages.filter(CONDITIONS["not_sent"])
         .values("error_code")
         .annotate(n=Count("pk"))

@@ -24,10 +24,11 @@ from medhome.families.vocabulary import Channel, Weekday
 from medhome.practices.scoping import scoped
 
 from .models import Message, MessageKind
+from .reasons import why_not_sent
 from .selectors import CALL_CHANNELS, HAND_CHANNELS
+from .services.outreach import primary_contacts
 from .services.recall import (
     Candidate,
-    primary_contacts,
     recall_candidates,
     recall_every_days,
     recent_recalls,
@@ -35,15 +36,6 @@ from .services.recall import (
 
 PAGE_FAMILIES = 200
 every_days = recall_every_days
-# Why a recall did not go, in staff's words (a code otherwise: never a gateway's prose).
-WHY_NOT_SENT = {
-    "no_channel": _("the family prefers another way: it is on the call or print list"),
-    "visit_booked": _("a visit was booked before it went"),
-    "not_on_panel": _("the child left the panel"),
-    "no_text_in_language": _("no text in the family's language: a task was made"),
-    "opted_out": _("the number replied STOP"),
-    "no_consent": _("no consent to text or email"),
-}
 
 
 @dataclass
@@ -80,7 +72,7 @@ class FamilyLine:
     @property
     def why_not(self) -> Any:
         last = self.last
-        return WHY_NOT_SENT.get(last.error_code, last.error_code) if last else ""
+        return why_not_sent(last.error_code) if last and last.error_code else ""
 
     @property
     def language(self) -> str:

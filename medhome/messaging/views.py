@@ -21,22 +21,13 @@ from medhome.families.vocabulary import Channel
 from . import preview as preview_samples
 from . import selectors, texts
 from .models import CallOutcome, Message, MessageChannel, MessageKind, MessageStatus
+from .reasons import why_not_sent
 from .services import conversation as replies
 from .services.calls import record_call
 from .services.outreach import practice_name
 from .services.planning import reminder_body
 
 CHANNEL_LABELS = {**dict(Channel.choices), **dict(MessageChannel.choices)}
-WHY_NOT_SENT = {
-    "no_channel": _("the family prefers another way: call, portal, print or in person"),
-    "no_consent": _("no consent in force for this channel"),
-    "opted_out": _("the number replied STOP"),
-    "no_text_in_language": _("no text written in the family's language: a task was made"),
-    "after_visit": _("no good time left before the visit"),
-    "visit_changed": _("the visit was moved, cancelled or has passed"),
-    "not_on_panel": _("the child is no longer on the practice's panel"),
-    "confidential": _("a confidential visit: nothing goes to the parents"),
-}
 
 
 @requires(Capability.MESSAGES_READ)
@@ -51,7 +42,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
             "message": m,
             "to": selectors.mask_address(m.channel, m.to_address),
             "channel": CHANNEL_LABELS.get(m.channel, m.channel),
-            "why": WHY_NOT_SENT.get(m.error_code, m.error_code),
+            "why": why_not_sent(m.error_code) if m.error_code else "",
         }
         for m in rows
     ]

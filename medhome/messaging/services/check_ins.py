@@ -28,8 +28,7 @@ from medhome.practices.models import Practice
 
 from ..models import Message, MessageKind
 from ..rules import setting
-from .outreach import Outreach, Planned, already_planned, plan_outreach
-from .planning import _primary_contacts
+from .outreach import Outreach, Planned, already_planned, plan_outreach, primary_contacts
 
 # Far enough back for a weekend and a holiday before the sweep sees a discharge; the 2 business
 # days (checked per event) decide what is still worth a message.
@@ -194,7 +193,7 @@ def plan_discharge_check_ins(*, practice: Practice, at: datetime) -> Planned:
         chosen[child.pk] = (event, child, home)
     if not chosen:
         return Planned(0, 0)
-    contacts = _primary_contacts({child.family_id for _event, child, _home in chosen.values()})
+    contacts = primary_contacts({child.family_id for _event, child, _home in chosen.values()})
     senders = coordinators(practice, set(chosen))
     items: list[Outreach] = []
     for child_id, (event, child, home) in chosen.items():

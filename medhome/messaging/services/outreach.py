@@ -111,6 +111,19 @@ def already_planned(practice: Practice, keys: Iterable[str]) -> set[str]:
     return found
 
 
+def primary_contacts(family_ids: Iterable[UUID]) -> dict[object, Caregiver]:
+    """Family id → whom a message is for unless staff choose (portal.links.default_caregiver's
+    order: the primary contact, else the first by name). One query per KEY_CHUNK families."""
+    ids = list(set(family_ids))
+    found: dict[object, Caregiver] = {}
+    for start in range(0, len(ids), KEY_CHUNK):
+        for caregiver in Caregiver.objects.filter(
+            family_id__in=ids[start : start + KEY_CHUNK]
+        ).order_by("family_id", "-is_primary_contact", "given_name", "pk"):
+            found.setdefault(caregiver.family_id, caregiver)
+    return found
+
+
 def practice_name(practice: Practice) -> str:
     return str(setting("practice_name") or practice.name)
 

@@ -10,9 +10,8 @@ visits; then one bulk insert and one audit append.
 """
 
 from datetime import date, datetime, time, timedelta
-from uuid import UUID
 
-from medhome.families.models import Caregiver, Child, on_panel
+from medhome.families.models import Child, on_panel
 from medhome.periodicity.panel import panel_due, panel_rows
 from medhome.portal.models import Purpose
 from medhome.practices.calendar import Calendar, calendar_of
@@ -23,7 +22,14 @@ from medhome.visits.models import Visit, VisitKind, VisitStatus
 from .. import texts
 from ..models import MessageKind
 from ..rules import setting
-from .outreach import Outreach, Planned, already_planned, plan_outreach, practice_name
+from .outreach import (
+    Outreach,
+    Planned,
+    already_planned,
+    plan_outreach,
+    practice_name,
+    primary_contacts,
+)
 
 # Visits at which the practice screens (a sick visit is not a reason to send questions).
 SCREENING_VISITS = (VisitKind.WELL_CHILD, VisitKind.GROUP)
@@ -66,16 +72,6 @@ def _due_rows(children: list[Child], visit_day: date) -> dict[object, list[str]]
     }
 
 
-def _primary_contacts(family_ids: set[UUID]) -> dict[object, Caregiver]:
-    """Family id → whom a reminder is for (portal.links.default_caregiver's order). One query."""
-    found: dict[object, Caregiver] = {}
-    for caregiver in Caregiver.objects.filter(family_id__in=family_ids).order_by(
-        "family_id", "-is_primary_contact", "given_name", "pk"
-    ):
-        found.setdefault(caregiver.family_id, caregiver)
-    return found
-
-
 def reminder_values(starts_at: datetime, language: str) -> dict[str, str]:
     return {"when": texts.format_when(starts_at, language)}
 
@@ -110,7 +106,7 @@ def plan_visit_reminders(*, practice: Practice, day: date, at: datetime) -> Plan
         if not todo:
             continue
         due = _due_rows([v.child for _k, v in todo if v.kind in SCREENING_VISITS], visit_day)
-        contacts = _primary_contacts({v.child.family_id for _k, v in todo})
+        contacts = primary_contacts({v.child.family_id for _k, v in todo})
         for key, visit in todo:
             caregiver = contacts.get(visit.child.family_id)
             if caregiver is None:

@@ -20,7 +20,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from medhome.core.actor import Actor
-from medhome.families.models import Caregiver, Child
+from medhome.families.models import Child
 from medhome.periodicity.panel import PANEL_FIELDS, panel_due, panel_rows
 from medhome.portal.models import Purpose
 from medhome.practices.calendar import calendar_of
@@ -30,8 +30,8 @@ from medhome.visits.models import Visit, VisitStatus
 
 from ..models import Message, MessageKind
 from ..rules import setting
-from .outreach import KEY_CHUNK, Outreach, Planned, plan_outreach
-from .planning import SCREENING_VISITS, _primary_contacts
+from .outreach import KEY_CHUNK, Outreach, Planned, plan_outreach, primary_contacts
+from .planning import SCREENING_VISITS
 
 # Row statuses past their time: overdue at this visit, or missed at the last one (catch-up).
 LATE_ROWS = ("overdue", "catch_up")
@@ -144,15 +144,6 @@ def recent_recalls(
         for child_id, created_at in chunk.values_list("child_id", "created_at"):
             if child_id not in found or created_at > found[child_id]:
                 found[child_id] = created_at
-    return found
-
-
-def primary_contacts(family_ids: Iterable[UUID]) -> dict[object, Caregiver]:
-    """Family id → whom a recall is for (the reminders' choice, planning._primary_contacts)."""
-    ids = list(set(family_ids))
-    found: dict[object, Caregiver] = {}
-    for start in range(0, len(ids), KEY_CHUNK):
-        found.update(_primary_contacts(set(ids[start : start + KEY_CHUNK])))
     return found
 
 

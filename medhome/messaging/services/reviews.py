@@ -21,8 +21,7 @@ from medhome.practices.models import Practice
 from ..models import Message, MessageKind
 from ..rules import setting
 from .check_ins import age_on
-from .outreach import Outreach, Planned, already_planned, plan_outreach
-from .planning import _primary_contacts
+from .outreach import Outreach, Planned, already_planned, plan_outreach, primary_contacts
 
 ADULT_AGE = 18
 
@@ -84,7 +83,7 @@ def plan_care_plan_reviews(*, practice: Practice, at: datetime) -> Planned:
     if not plans:
         return Planned(0, 0)
     team = _team_caregivers(practice, plans)
-    contacts = _primary_contacts(
+    contacts = primary_contacts(
         {plan.child.family_id for plan in plans if plan.child_id not in team}
     )
     send_time = time.fromisoformat(setting("reminder_time"))
