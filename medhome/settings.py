@@ -94,12 +94,17 @@ INSTALLED_APPS = [
     "medhome.tasks",
     "medhome.referrals",
     "medhome.events",
+    "medhome.notes",
     "medhome.ehr",
     "medhome.growth",
     "medhome.careplan",
+    "medhome.nextsteps",
     "medhome.timeline",
     "medhome.messaging",
     "medhome.measures",
+    "medhome.huddle",
+    "medhome.casereview",
+    "medhome.billing",
     "medhome.synth",
 ]
 

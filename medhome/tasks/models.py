@@ -36,8 +36,9 @@ class Task(PracticeScopedModel):
     child = models.ForeignKey(
         Child, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
     )
-    # Room for later kinds (e.g. transition_follow_up): a plain string column, choices in code.
-    kind = models.CharField(_("kind"), max_length=40, choices=TaskKind.choices)
+    # A plain string column whose values are TaskKind's, checked in services.open_task: a new
+    # kind is a line in kinds.py, not a migration.
+    kind = models.CharField(_("kind"), max_length=40)
     # Named words for the kind's sentence (an organization's name, a number of days), chosen by
     # the producer; never clinical detail (kinds.py builds the sentence when it is shown).
     details = models.JSONField(default=dict, blank=True)

@@ -21,7 +21,7 @@ from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.practices.models import Practice
 
-from .models import Task, TaskPriority, TaskStatus
+from .models import Task, TaskKind, TaskPriority, TaskStatus
 
 TASK_OBJECT = "task"
 SYSTEM_ROLE = "system"
@@ -73,6 +73,8 @@ def open_task(
     """
     if child is not None and child.practice_id != practice.pk:
         raise ValidationError(_("The child belongs to another practice."))
+    if kind not in TaskKind.values:
+        raise ValidationError(_("Unknown kind of task."))
     task, created = Task.objects.get_or_create(
         practice=practice,
         dedupe_key=dedupe_key,

@@ -212,3 +212,18 @@ def test_the_task_list_shows_the_sentence_and_the_source_link_in_spanish(
     client = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
     body = client.get("/tasks/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Abrir la derivación" in body and f"/referrals/{uuid.UUID(int=3)}/" in body
+
+
+def test_an_unknown_kind_is_refused(practice_a):
+    with pytest.raises(ValidationError):
+        open_task(
+            practice=practice_a,
+            child=None,
+            kind="no_such_kind",
+            due_at=NOW,
+            source_type="",
+            source_id="",
+            dedupe_key="unknown-kind",
+            at=NOW,
+        )
+    assert not selectors.open_source_ids(practice=practice_a, source_type="")

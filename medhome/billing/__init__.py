@@ -1,0 +1,1 @@
+"""Billing summary of a visit."""

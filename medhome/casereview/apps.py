@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CasereviewConfig(AppConfig):
+    name = "medhome.casereview"

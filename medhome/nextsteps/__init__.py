@@ -1,0 +1,1 @@
+"""Next steps after a positive screen."""

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class NextstepsConfig(AppConfig):
+    name = "medhome.nextsteps"

@@ -1,0 +1,1 @@
+"""Team notes on a child."""
