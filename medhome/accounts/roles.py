@@ -52,6 +52,11 @@ class Capability:
     ATTRIBUTION_MANAGE = "attribution.manage"
     # See the messages sent to families (the outbox, a caregiver's texts) and preview templates
     MESSAGES_READ = "messages.read"
+    # A visit's billing summary and the day's billing CSV (codes the day's work supports; no
+    # answers, and suggested social-needs Z codes only with screening.results). The clinicians
+    # choose the visit's codes, the coordinator and the admin pass them to the billing team; the
+    # front desk does not need which screens or confidential services a child had.
+    BILLING_READ = "billing.read"
 
     ALL = frozenset(
         {
@@ -75,6 +80,7 @@ class Capability:
             PANEL_IMPORT,
             ATTRIBUTION_MANAGE,
             MESSAGES_READ,
+            BILLING_READ,
         }
     )
 
@@ -100,11 +106,11 @@ _CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Practice leaders: the clinicians who lead quality work, the coordinator and the admin.
-    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ},
-    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
+    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ},
+    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ},
     Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM
-    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE},
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE, C.BILLING_READ},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -152,6 +158,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
+            C.BILLING_READ,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

@@ -70,3 +70,25 @@ def overdue_open(*, kind: str, due_before: Any) -> QuerySet[Task]:
         .select_related("practice", "child")
         .order_by("due_at", "pk")
     )
+
+
+def done_for_sources(
+    actor: Actor, *, source_type: str, source_ids: list[str], kind: str
+) -> dict[str, Any]:
+    """When each source's task of one kind was closed as done (the earliest), by source id —
+    one query for a page of many sources (the billing summary's transitional-care contact)."""
+    done: dict[str, Any] = {}
+    rows = (
+        scoped(actor, Task, need=READ)
+        .filter(
+            source_type=source_type,
+            source_id__in=source_ids,
+            kind=kind,
+            status=TaskStatus.DONE,
+        )
+        .order_by("completed_at")
+        .values_list("source_id", "completed_at")
+    )
+    for source_id, completed_at in rows:
+        done.setdefault(source_id, completed_at)
+    return done

@@ -18,6 +18,7 @@ def visits_context(request: Any, child: Any, today: date) -> dict[str, Any] | No
         "child": child,
         "visits": visits_of_child(actor, child),
         "may_book": actor.can(Capability.VISIT_BOOK),
+        "may_bill": actor.can(Capability.BILLING_READ),
         "here": request.get_full_path(),
     }
 
