@@ -70,6 +70,7 @@ PAGES = {
         lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),
         None,
     ),
+    "billing day CSV": (Capability.BILLING_READ, lambda r: reverse("billing:day"), None),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "team": (
         Capability.USERS_MANAGE,

@@ -343,3 +343,45 @@ def test_the_charts_visits_link_to_the_billing_summary(client_a, child_a):
 
     assert reverse("billing:visit", kwargs={"visit_id": done.pk}) in page
     assert reverse("billing:visit", kwargs={"visit_id": booked.pk}) not in page
+
+
+def test_a_check_in_call_that_reached_the_family_is_the_tcm_contact(
+    client_a, child_a, caregiver_a, clinician_a, practice_a
+):
+    from medhome.messaging.models import Message
+
+    actor = factories.actor_for(clinician_a, practice_a, Role.PEDIATRICIAN)
+    discharged = at(date(2026, 3, 6), 15)  # Friday; the task stays open
+    event = events.record_event(
+        actor=actor,
+        child=child_a,
+        kind="discharge",
+        started_at=at(date(2026, 3, 2)),
+        ended_at=discharged,
+        at=discharged,
+    )
+    Message.objects.create(
+        practice=practice_a,
+        caregiver=caregiver_a,
+        child=child_a,
+        kind="discharge_check_in",
+        channel="text",
+        to_address="+16175550100",
+        language="en",
+        subject_id=str(event.pk),
+        idempotency_key=f"discharge_check_in:{event.pk}",
+        status="called",
+        send_after=at(date(2026, 3, 9), 10),
+        created_at=discharged,
+        updated_at=at(date(2026, 3, 9), 11),
+        call_outcome="reached",
+        called_by=clinician_a,
+        called_at=at(date(2026, 3, 9), 11),
+    )
+    today = visit(child_a, kind="follow_up", day=date(2026, 3, 20))  # 14 days after
+
+    response = client_a.get(reverse("billing:visit", kwargs={"visit_id": today.pk}))
+
+    codes = {line.code: line for line in response.context["summary"].lines}
+    assert "99495" in codes and "99496" not in codes
+    assert "by phone" in codes["99495"].why
