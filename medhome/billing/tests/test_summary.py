@@ -349,3 +349,41 @@ def test_tcm_belongs_to_the_first_visit_after_the_discharge():
 
     assert "99495" not in codes_of(summary)
     assert any("first visit" in note for note in summary.notes)
+
+
+# --- Validity dates -----------------------------------------------------------------------------
+
+
+def test_chi_codes_start_on_2024_01_01():
+    screens = [screen("ahc_hrsn", positive=True, domains=("food",))]
+    medicaid = frozenset({"medicaid"})
+
+    before = run(Facts(visit=visit_on(date(2023, 12, 31)), screens=screens), payers=medicaid)
+    first = run(Facts(visit=visit_on(date(2024, 1, 1)), screens=screens), payers=medicaid)
+
+    assert "G0019" not in codes_of(before)
+    assert {"G0019", "G0022"} <= set(codes_of(first, Status.POSSIBLE))
+
+
+def test_a_code_dates_setting_corrects_an_unverified_start(settings):
+    facts = Facts(
+        visit=visit_on(date(2020, 3, 2), born=date(2006, 1, 5), kind="sick"),
+        screens=[screen("phqa", "adolescent")],
+    )
+    assert "Z13.31" in codes_of(run(facts))
+
+    settings.MEDHOME_BILLING = {"code_dates": {"Z13.31": ["2020-10-01", None]}}
+
+    summary = run(facts)
+    assert "Z13.31" not in codes_of(summary)
+    assert any("Z13.31" in note for note in summary.notes)
+    assert "96127" in codes_of(summary)
+
+
+def test_a_malformed_billing_setting_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MEDHOME_BILLING = ["g_code_payers"]
+
+    with pytest.raises(ImproperlyConfigured):
+        run(Facts(visit=visit_on(date(2026, 3, 2)), screens=[screen("ahc_hrsn")]))
