@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from medhome.core import clock
 from medhome.instruments import registry
@@ -254,10 +254,11 @@ def _screens(summary: Summary, facts: Facts, viewer: Viewer) -> bool:
                 _("%(code)s is not valid on %(day)s.") % {"code": cpt, "day": _d(summary.day)}
             )
             continue
-        why = _("%(count)s instrument(s) scored that day, one unit each: %(names)s.") % {
-            "count": len(names),
-            "names": ", ".join(names),
-        }
+        why = ngettext(
+            "%(count)s instrument scored that day, one unit: %(names)s.",
+            "%(count)s instruments scored that day, one unit each: %(names)s.",
+            len(names),
+        ) % {"count": len(names), "names": ", ".join(names)}
         if confidential:
             why += " " + _("Adolescent-confidential: choose a confidential billing route.")
         summary.lines.append(Line(System.CPT, cpt, len(names), why, Status.SUPPORTED, confidential))
