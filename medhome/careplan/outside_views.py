@@ -103,6 +103,9 @@ def consent(request: AuthedRequest, outside_member_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded: they can read the shared plan now."))
             return redirect("careplan:outside_consent", outside_member_id=member.pk)
+    plan = selectors.plan_of_child(request.actor, member.child)
+    if plan is not None:  # the page names the child and the family: a read of the plan
+        services.record_opened(actor=request.actor, plan=plan, at=clock.now())
     return render(
         request,
         "careplan/outside_consent.html",

@@ -525,3 +525,37 @@ def test_the_shared_plan_page_costs_the_same_with_more_goals(
 
     with django_assert_max_num_queries(30):
         assert client.get(plan_url(member)).status_code == 200
+
+
+def test_the_adolescents_consent_shares_their_own_items_and_a_caregivers_does_not(
+    outside_client, family_a, caregiver_a, coordinator, coordinator_user, early_intervention
+):
+    teen = factories.add_child(
+        family_a, legal_given_name="Mateo", mrn="MG-2", date_of_birth=date(2010, 1, 2)
+    )
+    plan = services.ensure_plan(actor=coordinator, child=teen, at=MOMENT)
+    own = services.add_action(actor=coordinator, plan=plan, text="Teen clinic visit", at=MOMENT)
+    PlanAction.objects.filter(pk=own.pk).update(confidential=True)
+    member, user = factories.outside_member(teen, coordinator_user, early_intervention)
+    client = outside_client(user)
+
+    services.record_outside_consent(
+        actor=coordinator,
+        member=member,
+        caregiver=caregiver_a,
+        shared_items=[],
+        method="verbal",
+        at=MOMENT,
+    )
+    under_caregiver = [a.pk for a in client.get(plan_url(member)).context["view"].actions]
+    services.record_outside_consent(
+        actor=coordinator,
+        member=member,
+        adolescent=True,
+        shared_items=[],
+        method="verbal",
+        at=MOMENT,
+    )
+    under_adolescent = [a.pk for a in client.get(plan_url(member)).context["view"].actions]
+
+    assert (under_caregiver, under_adolescent) == ([], [own.pk])
