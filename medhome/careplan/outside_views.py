@@ -112,6 +112,7 @@ def consent(request: AuthedRequest, outside_member_id: UUID) -> HttpResponse:
         {
             "member": member,
             "child": member.child,
+            "plan": plan,
             "in_force": selectors.consent_in_force(member),
             "consents": list(selectors.consents_of(member)),
             "form": form,

@@ -559,3 +559,26 @@ def test_the_adolescents_consent_shares_their_own_items_and_a_caregivers_does_no
     under_adolescent = [a.pk for a in client.get(plan_url(member)).context["view"].actions]
 
     assert (under_caregiver, under_adolescent) == ([], [own.pk])
+
+
+def test_the_list_of_children_costs_the_same_with_more_children(
+    outside_client,
+    family_a,
+    caregiver_a,
+    coordinator,
+    coordinator_user,
+    early_intervention,
+    django_assert_max_num_queries,
+):
+    login = None
+    for number in range(5):
+        child = factories.add_child(family_a, legal_given_name=f"Sib{number}", mrn=f"S-{number}")
+        member, login = factories.outside_member(
+            child, coordinator_user, early_intervention, consent_by=caregiver_a
+        )
+    client = outside_client(login)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("careplan:outside_children"))
+
+    assert len(response.context["members"]) == 5
