@@ -9,6 +9,7 @@ from django.urls import reverse
 from medhome.accounts.models import User
 from medhome.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from medhome.audit.models import AuditEvent
+from medhome.careplan.models import CareTeamMember, OutsideConsent
 from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
@@ -72,6 +73,23 @@ PAGES = {
     ),
     "billing day CSV": (Capability.BILLING_READ, lambda r: reverse("billing:day"), None),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
+    "outside members of the care team": (
+        Capability.PLAN_EDIT,
+        lambda r: reverse("careplan:outside_members", kwargs={"plan_id": r["plan"].pk}),
+        lambda r: {
+            "name": "Nadia Fairweather",
+            "external_role": "early_intervention",
+            "email": "nadia@example.org",
+            "new_organization": "Bay State Early Intervention",
+        },
+    ),
+    "consent to share with an outside member": (
+        Capability.PLAN_EDIT,
+        lambda r: reverse(
+            "careplan:outside_consent", kwargs={"outside_member_id": r["outside_member"].pk}
+        ),
+        lambda r: {"given_by": r["caregiver"].pk, "method": "verbal"},
+    ),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
@@ -92,6 +110,7 @@ PAGES = {
 
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
+    models += (CareTeamMember, OutsideConsent)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -104,6 +123,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "child": child_a,
         "caregiver": caregiver_a,
         "membership": membership,
+        **factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
     }
 
 

@@ -211,6 +211,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "event": CareEvent(pk=uuid.uuid4()),
         "plan": CarePlan(pk=uuid.uuid4()),
         "member": CareTeamMember(pk=uuid.uuid4()),
+        "outside_member": CareTeamMember(pk=uuid.uuid4()),
         "goal": Goal(pk=uuid.uuid4()),
         "action": PlanAction(pk=uuid.uuid4()),
         "visit": Visit(pk=uuid.uuid4()),

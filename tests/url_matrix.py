@@ -48,6 +48,7 @@ FILL = {
     "event_id": lambda rows: rows["event"].pk,
     "plan_id": lambda rows: rows["plan"].pk,
     "member_id": lambda rows: rows["member"].pk,
+    "outside_member_id": lambda rows: rows["outside_member"].pk,
     "goal_id": lambda rows: rows["goal"].pk,
     "action_id": lambda rows: rows["action"].pk,
     "organization_id": lambda rows: rows["referral"].organization_id,
@@ -174,6 +175,10 @@ CLINICIAN_GET = {
     "careplan:add_note": (405, None),
     "careplan:create_link": (405, None),
     "careplan:edit_plan": (405, None),
+    "careplan:outside_revoke": (405, None),
+    "careplan:outside_children": (403, None),  # an outside member's page
+    "careplan:outside_plan": (403, None),
+    "careplan:outside_note": (403, None),
     "visits:mark": (405, None),
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
@@ -227,6 +232,8 @@ GET_ONLY = {
     "referrals:partner_inbox",
     "referrals:partner_detail",
     "referrals:directory",
+    "careplan:outside_children",
+    "careplan:outside_plan",
     "tasks:list",
     "ehr:panel_template",
     "ehr:panel_run",
@@ -259,6 +266,8 @@ POST_ONLY = {
     "careplan:add_note",
     "careplan:create_link",
     "careplan:edit_plan",
+    "careplan:outside_revoke",
+    "careplan:outside_note",
     "visits:mark",
     "visit_rows:guidance",
     "visit_rows:elsewhere",
@@ -269,12 +278,16 @@ POST_ONLY = {
     "messaging:recall_family",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
-# tests/test_partner_isolation.py sweeps them with organizations' own users.
+# tests/test_partner_isolation.py sweeps them with organizations' own users, and
+# medhome/careplan/tests/test_outside_isolation.py the outside members' pages.
 PARTNER_PAGES = {
     "referrals:partner_inbox",
     "referrals:partner_detail",
     "referrals:partner_change",
     "referrals:partner_message",
+    "careplan:outside_children",
+    "careplan:outside_plan",
+    "careplan:outside_note",
 }
 
 CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
@@ -325,6 +338,19 @@ def payload_for(name: str, rows: dict) -> dict:
             "text": "Intruder",
             "key": "00000000-0000-4000-8000-000000000001",
         }
+    if name == "careplan:outside_members":
+        return {
+            "name": "Intruder",
+            "external_role": "specialist",
+            "email": "intruder@example.org",
+            "new_organization": "Intruder Clinic",
+        }
+    if name == "careplan:outside_consent":
+        return {"given_by": rows["caregiver"].pk, "method": "verbal"}
+    if name == "careplan:outside_revoke":
+        return {"reason": "Intruder"}
+    if name == "careplan:outside_note":
+        return {"goal": rows["goal"].pk, "text": "Intruder"}
     if name == "messaging:contact_consent":
         return {"channel": "text", "granted": "no", "method": "verbal"}
     if name == "screening:acknowledge":

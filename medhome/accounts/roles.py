@@ -57,6 +57,11 @@ class Capability:
     # choose the visit's codes, the coordinator and the admin pass them to the billing team; the
     # front desk does not need which screens or confidential services a child had.
     BILLING_READ = "billing.read"
+    # Someone outside the practice (a specialist, a home visitor, an Early Intervention
+    # coordinator) invited onto one child's care team: reads that child's shared care plan and
+    # the items the family consented to share with them, and adds progress notes
+    # (docs/clinical-rules.md#outside-care-team). Never a practice role.
+    CARE_TEAM_OUTSIDE = "careteam.outside"
 
     ALL = frozenset(
         {
@@ -81,6 +86,7 @@ class Capability:
             ATTRIBUTION_MANAGE,
             MESSAGES_READ,
             BILLING_READ,
+            CARE_TEAM_OUTSIDE,
         }
     )
 
@@ -167,8 +173,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})
 
 # Staff of a community organization (not a practice role): they answer the referrals sent to
-# their organization and nothing else (docs/clinical-rules.md#referral-consent).
-PARTNER_CAPABILITIES = frozenset({C.REFERRAL_RESPOND})
+# their organization and nothing else (docs/clinical-rules.md#referral-consent). If one of them
+# is also on a child's care team, the family's consent to share with them says what they read.
+PARTNER_CAPABILITIES = frozenset({C.REFERRAL_RESPOND, C.CARE_TEAM_OUTSIDE})
+# An outside member invited onto a child's care team only (referrals.PartnerRole.CARE_TEAM):
+# not the organization's referrals, only the children whose team they are on, under consent
+# (docs/clinical-rules.md#outside-care-team).
+OUTSIDE_MEMBER_CAPABILITIES = frozenset({C.CARE_TEAM_OUTSIDE})
+PARTNER_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    "staff": PARTNER_CAPABILITIES,
+    "admin": PARTNER_CAPABILITIES,
+    "care_team": OUTSIDE_MEMBER_CAPABILITIES,
+}
+
+
+def partner_capabilities_of(partner_role: str) -> frozenset[str]:
+    return PARTNER_ROLE_CAPABILITIES.get(partner_role, frozenset())
 
 
 def capabilities_of(role: str) -> frozenset[str]:

@@ -6,10 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medhome.accounts.models import User
+from medhome.directory.models import Organization
 from medhome.families.models import Caregiver
 
 from . import selectors
-from .models import ActionStatus, CarePlan, CareTeamMember, ExternalRole, GoalStatus, MemberKind
+from .models import (
+    ActionStatus,
+    CarePlan,
+    CareTeamMember,
+    ExternalRole,
+    Goal,
+    GoalStatus,
+    MemberKind,
+)
 
 FAMILY_LANGUAGES = ("en", "es")
 
@@ -262,3 +271,86 @@ class FamilyNoteForm(forms.Form):
     text = forms.CharField(
         label=_("A note about this goal"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- Outside members of the care team -----------------------------------------------------
+
+
+class InviteOutsideForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    external_role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *ExternalRole.choices], required=False
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Their organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("One of the practice's partners in the directory."),
+    )
+    new_organization = forms.CharField(
+        label=_("Or a new organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Only if it is not in the list: it becomes one of the practice's partners."),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _rows(self, "organization").queryset = organizations
+
+
+GIVEN_BY_ADOLESCENT = "adolescent"
+
+
+class OutsideConsentForm(forms.Form):
+    given_by = forms.ChoiceField(label=_("Who agreed"))
+    shared_items = forms.MultipleChoiceField(
+        label=_("What is shared besides the care plan"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    method = forms.ChoiceField(label=_("How consent was given"))
+
+    def __init__(self, *args: Any, member: CareTeamMember, **kwargs: Any) -> None:
+        from medhome.referrals.models import ConsentMethod
+
+        from .models import OutsideItem
+
+        super().__init__(*args, **kwargs)
+        caregivers = Caregiver.objects.filter(
+            practice_id=member.practice_id, family_id=member.child.family_id
+        ).order_by("-is_primary_contact", "given_name")
+        _choices(self, "given_by").choices = [
+            ("", "—"),
+            *[(str(c.pk), str(c)) for c in caregivers],
+            (GIVEN_BY_ADOLESCENT, _("The adolescent, for their own items")),
+        ]
+        _choices(self, "shared_items").choices = [
+            choice for choice in OutsideItem.choices if choice[0] != OutsideItem.CARE_PLAN
+        ]
+        _choices(self, "method").choices = [("", "—"), *ConsentMethod.choices]
+        self.caregivers = {str(c.pk): c for c in caregivers}
+
+    def values(self) -> dict[str, Any]:
+        given_by = self.cleaned_data["given_by"]
+        return {
+            "caregiver": self.caregivers.get(given_by),
+            "adolescent": given_by == GIVEN_BY_ADOLESCENT,
+            "shared_items": list(self.cleaned_data["shared_items"]),
+            "method": self.cleaned_data["method"],
+        }
+
+
+class RevokeOutsideForm(forms.Form):
+    reason = forms.CharField(label=_("Why consent is revoked"), max_length=500, required=False)
+
+
+class OutsideNoteForm(forms.Form):
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none())
+    text = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, goals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _rows(self, "goal").queryset = goals

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from medhome.directory.vocabulary import Need
 from medhome.families.models import Caregiver, Child
 from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
-from medhome.referrals.models import Referral
+from medhome.referrals.models import ConsentMethod, Referral
 from medhome.screening.models import Administration
 
 
@@ -82,6 +82,25 @@ class CareTeamMember(PracticeScopedModel):
     role_label = models.CharField(_("role on the team"), max_length=120, blank=True)
     is_lead_coordinator = models.BooleanField(_("lead care coordinator"), default=False)
     is_active = models.BooleanField(_("on the team"), default=True)
+    # An outside member invited to log in (docs/clinical-rules.md#outside-care-team): a user of a
+    # partner organization (referrals.PartnerMembership), who reads this child's plan only while
+    # the family's consent to share with this member stands (OutsideConsent).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outside_care_teams",
+        verbose_name=_("login of the outside member"),
+    )
+    partner_organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organization"),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -89,6 +108,11 @@ class CareTeamMember(PracticeScopedModel):
     class Meta:
         ordering = ["-is_lead_coordinator", "kind", "created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(account__isnull=True)
+                | Q(kind="external", partner_organization__isnull=False),
+                name="careplan_account_is_outside_member",
+            ),
             models.UniqueConstraint(
                 fields=["child"],
                 condition=Q(is_lead_coordinator=True),
@@ -209,6 +233,10 @@ class ProgressNote(PracticeScopedModel):
     by_caregiver = models.ForeignKey(
         Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Written by an outside member of the care team from their own page (by_user is their login).
+    by_outside_member = models.ForeignKey(
+        CareTeamMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField()
 
     class Meta:
@@ -218,6 +246,11 @@ class ProgressNote(PracticeScopedModel):
     def by_label(self) -> str:
         if self.by_caregiver is not None:
             return str(self.by_caregiver)
+        if self.by_outside_member is not None:
+            member = self.by_outside_member
+            role = member.get_external_role_display() or _("Outside the practice")
+            where = f", {member.organization}" if member.organization else ""
+            return f"{member.display_name} ({role}{where})"
         if self.by_user is not None:
             return self.by_user.get_full_name() or self.by_user.get_username()
         return ""
@@ -332,3 +365,72 @@ class PlanChange(PracticeScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "version"], name="careplan_change_version")
         ]
+
+
+class OutsideItem(models.TextChoices):
+    """What a family may agree to share with an outside member of the care team
+    (docs/clinical-rules.md#outside-care-team). The shared care plan is always shared; the rest
+    only when named. Never screening answers, safety (partner-violence) items, or the team's
+    internal notes."""
+
+    CARE_PLAN = "care_plan", _("The shared care plan")
+    VISITS = "visits", _("Recent visits (dates and kinds)")
+    IMMUNIZATIONS = "immunizations", _("Immunizations")
+
+
+class OutsideConsentQuerySet(PracticeScopedQuerySet):
+    def in_force(self) -> "OutsideConsentQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class OutsideConsent(PracticeScopedModel):
+    """The family's consent to share with one outside member of the child's care team: who
+    agreed, how, when, which items; revoked with a reason. Shaped like referrals.ReferralConsent
+    (docs/decisions/0010-outside-care-team.md says why it is a table of its own). A new consent
+    is a new row; at most one is in force per member."""
+
+    member = models.ForeignKey(CareTeamMember, on_delete=models.PROTECT, related_name="consents")
+    given_by_caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The adolescent consented for their own items
+    # (docs/clinical-rules.md#adolescent-confidentiality).
+    given_by_adolescent = models.BooleanField(default=False)
+    shared_items = models.JSONField(default=list)
+    method = models.CharField(_("how given"), max_length=10, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=500, blank=True)
+
+    objects = OutsideConsentQuerySet.as_manager()  # type: ignore[misc]  # narrows the manager
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by_caregiver__isnull=False, given_by_adolescent=False)
+                | Q(given_by_caregiver__isnull=True, given_by_adolescent=True),
+                name="outside_consent_given_by_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(revoked_at__isnull=True),
+                name="outside_consent_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"outside consent {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def shares(self, item: str) -> bool:
+        return item in self.shared_items

@@ -1,22 +1,32 @@
 """Reads of the care plan, always through the actor's practice (practices.scoping)."""
 
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
+from medhome.directory.models import Organization, PracticePartner
+from medhome.directory.vocabulary import Need
+from medhome.ehr.models import Immunization
 from medhome.families.models import Caregiver, Child
 from medhome.portal.models import FamilyLink
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
+from medhome.visits.models import Visit, VisitStatus
 
 from .models import (
     CarePlan,
     CareTeamMember,
     Goal,
+    MemberKind,
+    OutsideConsent,
+    OutsideItem,
     PlanAction,
     PlanActionQuerySet,
     PlanChange,
@@ -67,7 +77,7 @@ def goals_of(plan: CarePlan) -> QuerySet[Goal]:
     return (
         Goal.objects.filter(practice_id=plan.practice_id, plan=plan)
         .select_related("owner_caregiver", "owner_member__user", "owner_member__caregiver")
-        .prefetch_related("notes__by_user", "notes__by_caregiver")
+        .prefetch_related("notes__by_user", "notes__by_caregiver", "notes__by_outside_member")
     )
 
 
@@ -141,3 +151,146 @@ def family_visible_actions(
     rules that hold for everyone apply."""
     actions = actions_of(plan).family_visible().select_related("referral__consent")
     return [action for action in actions if _shown_to(action, caregiver)]
+
+
+# --- Outside members of the care team (docs/clinical-rules.md#outside-care-team) -------------
+
+# How much of the record the named items show: the last visits and immunizations, not a history.
+OUTSIDE_RECENT_VISITS = 10
+OUTSIDE_IMMUNIZATIONS = 50
+
+
+def outside_members_of(child: Child) -> QuerySet[CareTeamMember]:
+    """The child's outside members, with their consent in force (if any): staff's view (the
+    caller checked access)."""
+    return CareTeamMember.objects.filter(
+        practice_id=child.practice_id, child=child, kind=MemberKind.EXTERNAL, is_active=True
+    ).select_related("account", "partner_organization")
+
+
+def consent_in_force(member: CareTeamMember) -> OutsideConsent | None:
+    return (
+        OutsideConsent.objects.filter(practice_id=member.practice_id, member=member)
+        .in_force()
+        .select_related("given_by_caregiver")
+        .first()
+    )
+
+
+def consents_of(member: CareTeamMember) -> QuerySet[OutsideConsent]:
+    consents = OutsideConsent.objects.filter(practice_id=member.practice_id, member=member)
+    return consents.select_related("given_by_caregiver", "recorded_by", "revoked_by")
+
+
+def partner_organizations_of_practice(actor: Actor) -> QuerySet[Organization]:
+    """The organizations an outside member may be invited from: the practice's partners in the
+    directory (curated, or added for an earlier outside member)."""
+    if actor.practice_id is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        pk__in=PracticePartner.objects.filter(practice_id=actor.practice_id).values(
+            "organization_id"
+        )
+    ).order_by("name")
+
+
+def outside_members(actor: Actor) -> QuerySet[CareTeamMember]:
+    """The care teams an organization's user is on, only those with the family's consent in
+    force, while their membership of the organization stands. Read on every request: a revoked
+    consent or an ended membership removes the child at the next query."""
+    user_pk = getattr(actor.user, "pk", None)
+    if not actor.is_partner or not actor.can(Capability.CARE_TEAM_OUTSIDE) or user_pk is None:
+        return CareTeamMember.objects.none()
+    return (
+        CareTeamMember.objects.filter(
+            account_id=user_pk,
+            kind=MemberKind.EXTERNAL,
+            is_active=True,
+            account__is_active=True,
+            partner_organization__partner_memberships__user_id=user_pk,
+            partner_organization__partner_memberships__is_active=True,
+            # One join: a consent row exists (a member without any consent would match a bare
+            # revoked_at IS NULL through the outer join) and is not revoked.
+            consents__given_at__isnull=False,
+            consents__revoked_at__isnull=True,
+        )
+        .select_related("child", "practice", "partner_organization")
+        .order_by("child__legal_family_name", "child__legal_given_name", "pk")
+    )
+
+
+def access_outside_member(actor: Actor, member_id: UUID | str) -> CareTeamMember:
+    try:
+        return outside_members(actor).get(pk=member_id)
+    except (CareTeamMember.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404 from missing
+
+
+@dataclass(frozen=True)
+class OutsideView:
+    """What an outside member reads of one child: the shared care plan and the items the
+    consent names, nothing else. With a caregiver's consent, never the adolescent's own items
+    (docs/clinical-rules.md#adolescent-confidentiality) nor what rests on another caregiver's
+    own screen; never a safety (partner-violence) item, whoever consented
+    (docs/clinical-rules.md#safety-referrals)."""
+
+    member: CareTeamMember
+    consent: OutsideConsent
+    child: Child
+    plan: CarePlan | None
+    goals: list[Goal] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)
+    team: list[CareTeamMember] = field(default_factory=list)
+    visits: list[Visit] | None = None
+    immunizations: list[Immunization] | None = None
+
+    @property
+    def items(self) -> list[Any]:
+        return [OutsideItem(item) for item in self.consent.shared_items if item in OutsideItem]
+
+
+def _outside_actions(plan: CarePlan, consent: OutsideConsent) -> list[PlanAction]:
+    if not consent.given_by_adolescent:
+        return family_visible_actions(plan, caregiver=consent.given_by_caregiver)
+    # The adolescent's consent covers their own items too; never a safety one.
+    actions = actions_of(plan).exclude(referral__need=Need.SAFETY)
+    return [action for action in actions if _shown_to(action, None)]
+
+
+def outside_plan(member: CareTeamMember) -> CarePlan | None:
+    """The plan of the child whose team `member` is on (the caller reached the member through
+    access_outside_member)."""
+    return CarePlan.objects.filter(practice_id=member.practice_id, child_id=member.child_id).first()
+
+
+def outside_goals(member: CareTeamMember) -> QuerySet[Goal]:
+    """The goals an outside member may write a progress note on: their child's plan's."""
+    plan = outside_plan(member)
+    return goals_of(plan) if plan is not None else Goal.objects.none()
+
+
+def outside_view(member: CareTeamMember, consent: OutsideConsent) -> OutsideView:
+    child = member.child
+    plan = outside_plan(member)
+    view = OutsideView(member=member, consent=consent, child=child, plan=plan)
+    if plan is not None:
+        view.goals.extend(goals_of(plan))
+        view.actions.extend(_outside_actions(plan, consent))
+    view.team.extend(team_of(child))
+    values: dict[str, Any] = {}
+    if consent.shares(OutsideItem.VISITS):
+        visits = Visit.objects.filter(
+            practice_id=member.practice_id, child_id=child.pk, status=VisitStatus.COMPLETED
+        )
+        if not consent.given_by_adolescent:
+            visits = visits.filter(confidential=False)
+        values["visits"] = list(visits.order_by("-starts_at")[:OUTSIDE_RECENT_VISITS])
+    if consent.shares(OutsideItem.IMMUNIZATIONS):
+        values["immunizations"] = list(
+            Immunization.objects.filter(
+                practice_id=member.practice_id, child_id=child.pk, status="completed"
+            ).order_by("-given_on")[:OUTSIDE_IMMUNIZATIONS]
+        )
+    if values:
+        view = OutsideView(**{**view.__dict__, **values})
+    return view

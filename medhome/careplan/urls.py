@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outside_views, views
 
 app_name = "careplan"
 urlpatterns = [
@@ -15,4 +15,32 @@ urlpatterns = [
     path("care-plans/actions/<uuid:action_id>/", views.edit_action, name="edit_action"),
     path("care-plans/<uuid:plan_id>/family-link/", views.create_link, name="create_link"),
     path("care-plans/<uuid:plan_id>/print/", views.print_plan, name="print"),
+    # Outside members of the care team: the practice's side …
+    path(
+        "care-plans/<uuid:plan_id>/outside-members/",
+        outside_views.invite,
+        name="outside_members",
+    ),
+    path(
+        "care-plans/outside-members/<uuid:outside_member_id>/consent/",
+        outside_views.consent,
+        name="outside_consent",
+    ),
+    path(
+        "care-plans/outside-members/<uuid:outside_member_id>/revoke/",
+        outside_views.revoke,
+        name="outside_revoke",
+    ),
+    # … and the outside member's own pages (a partner organization's login).
+    path("outside/children/", outside_views.children, name="outside_children"),
+    path(
+        "outside/care-teams/<uuid:outside_member_id>/",
+        outside_views.plan,
+        name="outside_plan",
+    ),
+    path(
+        "outside/care-teams/<uuid:outside_member_id>/notes/",
+        outside_views.note,
+        name="outside_note",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Changing the practice's own view of the directory (the shared HSDS rows are changed only by
-import)."""
+import, except an organization a practice adds for an outside member of a care team)."""
 
 from datetime import datetime
 
@@ -55,3 +55,28 @@ def curate(
             detail={"fields": changed, "organization": str(organization.pk)},
         )
     return partner
+
+
+def add_partner_organization(actor: Actor, name: str, at: datetime) -> Organization:
+    """An organization the directory does not list yet (a specialist's clinic, a home-visiting
+    program), added by a practice for an outside member of a child's care team: an HSDS row with
+    its name only, and the practice's partner (PracticePartner) so the practice finds it again."""
+    if not actor.can(Capability.PLAN_EDIT) or actor.practice is None:
+        raise PermissionDenied("plan.edit")
+    with transaction.atomic():
+        organization = Organization.objects.create(name=name.strip()[:200])
+        partner = PracticePartner.objects.create(
+            practice=actor.practice,
+            organization=organization,
+            updated_at=at,
+            updated_by=actor.user if getattr(actor.user, "pk", None) else None,
+        )
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="directory.practicepartner",
+            object_id=partner.pk,
+            at=at,
+            detail={"fields": ["organization"], "organization": str(organization.pk)},
+        )
+    return organization

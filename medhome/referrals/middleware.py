@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from medhome.accounts.roles import PARTNER_CAPABILITIES
+from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 
-from .selectors import partner_organization_of
+from .selectors import actor_of_membership, partner_membership_of
 
 
 class PartnerActorMiddleware:
@@ -24,15 +24,15 @@ class PartnerActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         actor: Actor | None = getattr(request, "actor", None)
         if actor is not None and actor.user is not None and not actor.is_in_practice:
-            organization = partner_organization_of(actor.user)
-            if organization is not None:
-                request.actor = Actor(  # type: ignore[attr-defined]
-                    user=actor.user,
-                    organization=organization,
-                    role="partner_staff",
-                    capabilities=PARTNER_CAPABILITIES,
-                    request_id=actor.request_id,
+            membership = partner_membership_of(actor.user)
+            if membership is not None:
+                partner = actor_of_membership(
+                    membership, user=actor.user, request_id=actor.request_id
                 )
+                request.actor = partner  # type: ignore[attr-defined]
                 if request.path in ("/", reverse("practices:choose")):
-                    return redirect("referrals:partner_inbox")
+                    # An outside member of a care team has no referrals to answer.
+                    if partner.can(Capability.REFERRAL_RESPOND):
+                        return redirect("referrals:partner_inbox")
+                    return redirect("careplan:outside_children")
         return self.get_response(request)

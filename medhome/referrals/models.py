@@ -53,6 +53,9 @@ class ConsentMethod(models.TextChoices):
 class PartnerRole(models.TextChoices):
     STAFF = "staff", _("Staff")
     ADMIN = "admin", _("Administrator")
+    # Invited onto a child's care team (careplan): reads what the family consented to share
+    # with them, never the organization's referrals.
+    CARE_TEAM = "care_team", _("Outside member of a care team")
 
 
 # A referral a caregiver may see at all (on a family page, print, link or message): sent, not

@@ -135,26 +135,37 @@ def partner_organizations(user: Any) -> QuerySet[PartnerMembership]:
     ).select_related("organization")
 
 
+def partner_membership_of(user: Any) -> PartnerMembership | None:
+    """The membership a user acts under (the first organization by name, if several)."""
+    return partner_organizations(user).order_by("organization__name").first()
+
+
 def partner_organization_of(user: Any) -> Any:
     """The organization a user works for (the first, by name, if several), or None."""
-    membership = partner_organizations(user).order_by("organization__name").first()
+    membership = partner_membership_of(user)
     return membership.organization if membership else None
 
 
-def partner_actor(user: Any, organization: Any, *, request_id: str = "") -> Actor | None:
-    """The Actor of a community organization's staff user, or None without a membership."""
-    from medhome.accounts.roles import PARTNER_CAPABILITIES
+def actor_of_membership(membership: PartnerMembership, *, user: Any, request_id: str = "") -> Actor:
+    """An organization's user acts with their membership's capabilities: an outside member of a
+    care team (PartnerRole.CARE_TEAM) never answers the organization's referrals."""
+    from medhome.accounts.roles import partner_capabilities_of
 
-    membership = partner_organizations(user).filter(organization_id=organization.pk).first()
-    if membership is None:
-        return None
     return Actor(
         user=user,
         organization=membership.organization,
         role=f"partner_{membership.role}",
-        capabilities=PARTNER_CAPABILITIES,
+        capabilities=partner_capabilities_of(membership.role),
         request_id=request_id,
     )
+
+
+def partner_actor(user: Any, organization: Any, *, request_id: str = "") -> Actor | None:
+    """The Actor of a community organization's staff user, or None without a membership."""
+    membership = partner_organizations(user).filter(organization_id=organization.pk).first()
+    if membership is None:
+        return None
+    return actor_of_membership(membership, user=user, request_id=request_id)
 
 
 def partner_referrals(actor: Actor) -> QuerySet[Referral]:

@@ -125,3 +125,49 @@ def load_demo_care(practice: Practice, *, now: datetime, hospital_stay: bool) ->
                 at=now,
             )
     return child
+
+
+# An Early Intervention coordinator on one story child's team, with the family's consent to share
+# the care plan, recent visits and immunizations (docs/clinical-rules.md#outside-care-team).
+OUTSIDE_LOGIN = "coordinator@bayside-ei.demo"
+OUTSIDE_ORGANIZATION = "Bayside Early Intervention (synthetic)"
+
+
+def load_demo_outside_member(practice: Practice, *, now: datetime) -> tuple[str, str] | None:
+    """Idempotent. (login, organization) of the outside member, or None without a story child."""
+    from django.conf import settings
+
+    from medhome.accounts.models import User
+    from medhome.directory.models import Organization
+
+    child = story_child(practice)
+    plan = CarePlan.objects.filter(practice=practice, child=child).first() if child else None
+    if child is None or plan is None:
+        return None
+    if User.objects.filter(username=OUTSIDE_LOGIN).exists():
+        return OUTSIDE_LOGIN, OUTSIDE_ORGANIZATION
+    coordinator = _actor(practice, Role.CARE_COORDINATOR)
+    organization = Organization.objects.filter(name=OUTSIDE_ORGANIZATION).first()
+    member, _created = plans.invite_outside_member(
+        actor=coordinator,
+        plan=plan,
+        name="Lucía Ferrante (synthetic)",
+        external_role="early_intervention",
+        email=OUTSIDE_LOGIN,
+        organization=organization,
+        new_organization="" if organization else OUTSIDE_ORGANIZATION,
+        at=now,
+    )
+    assert member.account is not None
+    member.account.set_password(settings.MEDHOME_DEMO_PASSWORD)
+    member.account.save(update_fields=["password"])
+    caregiver = child.family.caregivers.order_by("-is_primary_contact", "pk").first()
+    plans.record_outside_consent(
+        actor=coordinator,
+        member=member,
+        caregiver=caregiver,
+        shared_items=["visits", "immunizations"],
+        method="written",
+        at=now,
+    )
+    return OUTSIDE_LOGIN, OUTSIDE_ORGANIZATION

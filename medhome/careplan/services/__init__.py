@@ -10,6 +10,14 @@ from .actions import add_action, update_action
 from .common import KEEP, FamilyEditRefused, StaleEdit
 from .family import family_add_goal, family_add_note, family_update_own_goal
 from .goals import add_goal, add_progress_note, update_goal
+from .outside import (
+    add_outside_progress_note,
+    invite_outside_member,
+    record_outside_consent,
+    record_outside_plan_read,
+    record_outside_reads,
+    revoke_outside_consent,
+)
 from .plan import ensure_plan, record_opened, update_plan
 from .team import add_team_member, update_team_member
 
@@ -19,14 +27,20 @@ __all__ = [
     "StaleEdit",
     "add_action",
     "add_goal",
+    "add_outside_progress_note",
     "add_progress_note",
     "add_team_member",
     "ensure_plan",
     "family_add_goal",
     "family_add_note",
     "family_update_own_goal",
+    "invite_outside_member",
     "plan_history",
     "record_opened",
+    "record_outside_consent",
+    "record_outside_plan_read",
+    "record_outside_reads",
+    "revoke_outside_consent",
     "update_action",
     "update_goal",
     "update_plan",

@@ -11,6 +11,7 @@ from .consent import record_consent, revoke_consent
 from .follow_up_settings import settings_for, update_settings
 from .follow_ups import sweep_follow_ups
 from .messages import post_message
+from .partners import outside_member_login
 from .referral import (
     change_status,
     is_on_site,
@@ -34,6 +35,7 @@ __all__ = [
     "mark_received",
     "move",
     "organization_transitions",
+    "outside_member_login",
     "partner_opened",
     "post_message",
     "practice_transitions",

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from medhome.core import clock
 from medhome.referrals.services import sweep_follow_ups
 from medhome.screening.alerts import escalate_overdue_alerts
-from medhome.synth.care_demo import load_demo_care
+from medhome.synth.care_demo import load_demo_care, load_demo_outside_member
 from medhome.synth.clinic import schedule_clinic, write_booked_screening_histories
 from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
 from medhome.synth.demo_history import write_demo_screening_history
@@ -61,6 +61,7 @@ class Command(BaseCommand):
         sweep_follow_ups(now=clock.now())
         # What `escalate_critical_alerts` does on a schedule (no background worker yet).
         escalate_overdue_alerts(now=clock.now())
+        outside_login = None
         for practice in demo.network.practices.all():
             child = load_demo_care(
                 practice, now=clock.now(), hospital_stay=practice.name == RIVERSIDE.name
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Care-plan story at {practice.name}: {DEMO_URL}children/{child.pk}/care-plan/"
                 )  # what `sweep_referral_follow_ups` does on a schedule
+            if outside_login is None:  # one outside member, on the first practice's story child
+                outside_login = load_demo_outside_member(practice, now=clock.now())
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
@@ -96,4 +99,9 @@ class Command(BaseCommand):
         self.stdout.write("\nCommunity organizations (they see only the referrals sent to them):")
         for username, organization in partner_logins:
             self.stdout.write(f"  {username:<{width_user}}  {organization}")
+        if outside_login is not None:
+            self.stdout.write(
+                "\nOutside member of a care team (sees one child's shared plan, with consent):"
+            )
+            self.stdout.write(f"  {outside_login[0]:<{width_user}}  {outside_login[1]}")
         self.stdout.write(f"\nPassword for every login: {settings.MEDHOME_DEMO_PASSWORD}")
