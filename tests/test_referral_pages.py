@@ -144,3 +144,14 @@ def test_the_practice_sets_its_follow_up_rules_with_clear_errors(coordinator):
     # Holidays are the practice calendar's now (issue 14 root 10, medhome/staff/tests).
     assert "holidays" not in coordinator.get(url).context["form"].fields
     assert (saved.response_business_days, saved.close_days) == (2, 21)
+
+
+def test_the_refer_page_says_no_service_only_after_a_search(coordinator, child_a, pantry):
+    url = reverse("referrals:start", args=[child_a.pk])
+
+    before = coordinator.get(url).content.decode()
+    searched = coordinator.get(url, {"need": "legal"}).content.decode()
+
+    assert "No service for this need" not in before
+    assert "press Find services" in before
+    assert "No service for this need" in searched

@@ -70,6 +70,9 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     suggested = services.suggested_needs(administration) if administration else []
     need = request.GET.get("need") or (suggested[0] if suggested else "")
     language = forms.family_language(child)
+    # Until a need is chosen nothing was searched: the page asks for one rather than saying
+    # there is no service.
+    searched = need in Need.values
     hits = (
         directory.search_services(
             need=need,
@@ -78,7 +81,7 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             practice=request.actor.practice,
             limit=15,
         )
-        if need in Need.values
+        if searched
         else []
     )
     form = forms.StartForm(request.POST or None, hits=hits, initial={"need": need})
@@ -106,6 +109,7 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "child": child,
             "form": form,
             "hits": hits,
+            "searched": searched,
             "need": need,
             "needs": Need.choices,
             "suggested": suggested,
