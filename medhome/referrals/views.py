@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,9 @@ from medhome.screening.selectors import access_administration
 from . import forms, selectors, services
 from .decorators import requires_partner
 from .models import Referral
+
+# Rows on one page of a list; the page number is a query parameter, the filter kept beside it.
+LIST_PAGE = 50
 
 
 def _errors_to_messages(request: AuthedRequest, error: ValidationError) -> None:
@@ -262,10 +266,16 @@ def summary(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 def practice_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     referrals = selectors.practice_referrals(request.actor, status=status or None)
+    page = Paginator(referrals, LIST_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",
-        {"referrals": referrals[:200], "status": status, "statuses": services.STATUS_CHOICES},
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "status": status,
+            "statuses": services.STATUS_CHOICES,
+        },
     )
 
 
@@ -291,11 +301,13 @@ def figures(request: AuthedRequest) -> HttpResponse:
 @requires_partner
 @require_http_methods(["GET"])
 def partner_inbox(request: AuthedRequest) -> HttpResponse:
-    referrals = selectors.partner_referrals(request.actor)
+    page = Paginator(selectors.partner_referrals(request.actor), LIST_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "referrals/partner_inbox.html",
-        {"rows": [(r, selectors.partner_view(r)) for r in referrals]},
+        {"rows": [(r, selectors.partner_view(r)) for r in page.object_list], "page": page},
     )
 
 

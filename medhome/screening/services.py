@@ -228,7 +228,8 @@ def start_administration(
             ) % {"name": instrument.name}
     if problem:
         raise ValidationError({"instrument": [problem]})
-    # The reason explains a screener given although not due; on a due one it is not kept.
+    # The reason explains a screener given although not due; on a due one it is not kept
+    # (docs/clinical-rules.md#not-due-reason).
     given_not_due = not due.is_due(child, instrument, clock.local_date(at), respondent)
     if respondent == Respondent.ADOLESCENT:
         caregiver = None  # the adolescent answers for themself
