@@ -188,3 +188,12 @@ def test_the_referral_list_is_by_the_date_sent_and_paged_with_its_filter(
     assert [r.pk for r in first.context["referrals"]] == [sent[1].pk, sent[2].pk]
     assert [r.pk for r in second.context["referrals"]] == [sent[0].pk]
     assert 'href="?status=requested&amp;page=2"' in first.content.decode()
+
+
+def test_the_familys_printed_summary_gives_the_clinics_number(coordinator, referral):
+    referral.practice.phone = "(401) 555-0142"
+    referral.practice.save(update_fields=["phone"])
+
+    page = coordinator.get(reverse("referrals:summary", args=[referral.pk])).content.decode()
+
+    assert 'href="tel:(401) 555-0142"' in page
