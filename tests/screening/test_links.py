@@ -78,6 +78,23 @@ def test_a_reason_given_with_only_due_screeners_is_not_kept(coordinator_a, infan
     assert FamilyLink.objects.get().screeners.override_reason == ""
 
 
+@pytest.mark.parametrize(("choice", "kept"), [("phq9:caregiver", ""), ("phq2:caregiver", "Asked")])
+def test_on_the_tablet_a_reason_is_kept_only_for_a_screener_not_due(
+    coordinator_a, infant_a, caregiver_a, choice, kept
+):
+    coordinator_a.post(
+        reverse("screening:start", kwargs={"child_id": infant_a.pk}),
+        {
+            "instrument": choice,
+            "mode": "tablet",
+            "caregiver": caregiver_a.pk,
+            "override_reason": "Asked",
+        },
+    )
+
+    assert Administration.objects.get().override_reason == kept
+
+
 @pytest.mark.parametrize(
     ("choice", "message"),
     [
