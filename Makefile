@@ -11,7 +11,7 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: demo test test-fast e2e lint bench clean venv
+.PHONY: demo test test-fast e2e lint bench clean venv screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -35,6 +35,10 @@ demo: venv
 	MEDHOME_ENV=demo $(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker $$gateway 2>/dev/null; wait $$worker $$gateway 2>/dev/null' EXIT; \
 	MEDHOME_ENV=demo $(PY) manage.py runserver 127.0.0.1:8000
+
+# The README's screenshots, from the demo running on 127.0.0.1:8000 (make demo).
+screenshots: venv
+	$(PY) docs/screenshots/make.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

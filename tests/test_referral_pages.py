@@ -144,3 +144,56 @@ def test_the_practice_sets_its_follow_up_rules_with_clear_errors(coordinator):
     # Holidays are the practice calendar's now (issue 14 root 10, medhome/staff/tests).
     assert "holidays" not in coordinator.get(url).context["form"].fields
     assert (saved.response_business_days, saved.close_days) == (2, 21)
+
+
+def test_the_refer_page_says_no_service_only_after_a_search(coordinator, child_a, pantry):
+    url = reverse("referrals:start", args=[child_a.pk])
+
+    before = coordinator.get(url).content.decode()
+    searched = coordinator.get(url, {"need": "legal"}).content.decode()
+
+    assert "No service for this need" not in before
+    assert "press Find services" in before
+    assert "No service for this need" in searched
+
+
+def test_the_consent_says_what_is_shared_in_words(coordinator, referral):
+    page = coordinator.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    consent = page.split('id="consent-heading"')[1].split("</section>")[0]
+
+    assert "Names of the child and caregiver" in consent
+    assert not re.search(r"Shared:\s*name\b", consent)
+
+
+def test_the_referral_list_is_by_the_date_sent_and_paged_with_its_filter(
+    coordinator, child_a, caregiver_a, staff_a, pantry, monkeypatch
+):
+    from medhome.referrals import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    sent = [
+        factories.sent_referral(child_a, caregiver_a, staff_a[Role.CARE_COORDINATOR], pantry)
+        for _ in range(3)
+    ]
+    # Made in one order, sent in another: the list follows the date it shows.
+    for days_ago, referral in zip((5, 1, 3), sent, strict=True):
+        Referral.objects.filter(pk=referral.pk).update(
+            requested_at=referral.requested_at - timedelta(days=days_ago)
+        )
+    url = reverse("referrals:list")
+
+    first = coordinator.get(url, {"status": "requested"})
+    second = coordinator.get(url, {"status": "requested", "page": 2})
+
+    assert [r.pk for r in first.context["referrals"]] == [sent[1].pk, sent[2].pk]
+    assert [r.pk for r in second.context["referrals"]] == [sent[0].pk]
+    assert 'href="?status=requested&amp;page=2"' in first.content.decode()
+
+
+def test_the_familys_printed_summary_gives_the_clinics_number(coordinator, referral):
+    referral.practice.phone = "(401) 555-0142"
+    referral.practice.save(update_fields=["phone"])
+
+    page = coordinator.get(reverse("referrals:summary", args=[referral.pk])).content.decode()
+
+    assert 'href="tel:(401) 555-0142"' in page

@@ -118,6 +118,41 @@ def test_search_results_link_to_charts_without_the_query(client_a, child_a):
     assert [link for link in links if "Sof" in link or "q=" in link] == []
 
 
+def test_back_and_reload_show_the_last_search_without_the_query_in_a_url(client_a, child_a):
+    client_a.post(SEARCH, {"q": "garcia"}, headers={"HX-Request": "true"})
+
+    again = client_a.get(SEARCH)
+    chart = client_a.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+
+    assert [child.pk for child in again.context["results"]] == [child_a.pk]
+    assert 'value="garcia"' in again.content.decode()
+    back = re.search(r'href="([^"]*)">Back to results<', chart)
+    assert back and back.group(1) == SEARCH
+    assert "garcia" not in chart.lower().split("<main")[0]
+
+
+def test_the_last_search_is_kept_for_its_practice_only(client_a, child_a, practice_b):
+    # A search made while working in practice B is not shown in practice A.
+    client_a.post(SEARCH, {"q": "garcia"})
+    session = client_a.session
+    kept = session["families.last_search"]
+    session["families.last_search"] = {**kept, "practice": str(practice_b.pk)}
+    session.save()
+
+    page = client_a.get(SEARCH)
+    chart = client_a.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+
+    assert page.context["results"] == [] and page.context["query"] == ""
+    assert "Back to results" not in chart
+
+
+def test_a_chart_leads_back_to_today(client_a, child_a):
+    chart = client_a.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+
+    assert f'href="{reverse("screening:today")}">Back to Today<' in chart
+    assert "Back to results" not in chart
+
+
 def test_htmx_search_answers_with_the_results_only(client_a, child_a):
     response = client_a.post(SEARCH, {"q": "garcia"}, headers={"HX-Request": "true"})
 

@@ -153,6 +153,12 @@ class CareTeamMember(PracticeScopedModel):
             return self.caregiver.email
         return self.email
 
+    @property
+    def family_contact_email(self) -> str:
+        """The email a family may see: a staff member's is their login, never shown to families
+        (they call the practice's number, printed at the top)."""
+        return "" if self.kind == MemberKind.STAFF else self.contact_email
+
 
 class CarePlan(PracticeScopedModel):
     """One shared plan per child. `version` counts every change to the plan and its items."""

@@ -22,7 +22,7 @@ from medhome.families.selectors import access_child
 from medhome.portal import links
 from medhome.portal.models import Purpose
 
-from . import forms, pdf, selectors, services
+from . import forms, history, pdf, selectors, services
 from .models import CarePlan
 
 
@@ -71,7 +71,7 @@ def plan_page(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     context.update(
         {
             "can_edit": request.actor.can(Capability.PLAN_EDIT),
-            "history": list(selectors.plan_history(plan)[:100]),
+            "history": history.readable(list(selectors.plan_history(plan)[:100])),
             # The history of an adolescent's own action is as confidential as the action.
             "confidential_ids": {str(a.pk) for a in context["actions"] if a.is_confidential},
             "plan_form": forms.PlanForm(

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from .forms import PanelUploadForm
 from .merge import merge_children
 from .models import ImportKind
 
-WAITING_PAGE = 200  # messages shown, oldest first
+WAITING_PAGE = 50  # messages on one page, oldest first (the queue), by the date shown
 
 
 @requires(Capability.PANEL_IMPORT)
@@ -87,7 +88,10 @@ def panel_run(request: AuthedRequest, run_id: UUID) -> HttpResponse:
 @requires(Capability.FAMILY_EDIT)
 @require_http_methods(["GET"])
 def waiting_list(request: AuthedRequest) -> HttpResponse:
-    found = list(selectors.waiting_messages(request.actor)[:WAITING_PAGE])
+    page = Paginator(selectors.waiting_messages(request.actor), WAITING_PAGE).get_page(
+        request.GET.get("page")
+    )
+    found = list(page.object_list)
     # The page shows incoming names and birth dates: who looked is kept, never what they saw.
     record(
         actor=request.actor,
@@ -111,7 +115,7 @@ def waiting_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "ehr/waiting.html",
-        {"rows": rows, "reasons": list(waiting.SET_ASIDE_REASONS.items())},
+        {"rows": rows, "page": page, "reasons": list(waiting.SET_ASIDE_REASONS.items())},
     )
 
 

@@ -39,7 +39,8 @@ def unmatched_events(actor: Actor) -> QuerySet[CareEvent]:
     return (
         scoped(actor, CareEvent, need=READ)
         .filter(child__isnull=True, retracted=False)
-        .order_by("created_at")
+        # The queue, oldest first, by the date the page shows (when the event began).
+        .order_by("started_at", "created_at")
     )
 
 

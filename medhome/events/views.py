@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,13 +27,19 @@ from medhome.families.services import record_chart_opened
 from . import csv_import, selectors, services
 from .forms import CsvUploadForm, EventForm, ResolveForm
 
+# Unmatched events on one page of the queue.
+QUEUE_PAGE = 50
+
 MAX_FEED_BYTES = 1_000_000
 
 
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
 def unmatched(request: AuthedRequest) -> HttpResponse:
-    events = list(selectors.unmatched_events(request.actor)[:200])
+    page = Paginator(selectors.unmatched_events(request.actor), QUEUE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    events = list(page.object_list)
     # The queue shows incoming names and birth dates: who looked is kept, never what they saw.
     record(
         actor=request.actor,
@@ -43,7 +50,7 @@ def unmatched(request: AuthedRequest) -> HttpResponse:
     )
     candidates = selectors.candidates_for(request.actor, events)
     rows = [(event, candidates.get(event.pk, [])) for event in events]
-    return render(request, "events/unmatched.html", {"rows": rows})
+    return render(request, "events/unmatched.html", {"rows": rows, "page": page})
 
 
 @requires(Capability.FAMILY_EDIT)

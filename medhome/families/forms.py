@@ -8,7 +8,7 @@ from medhome.core import clock
 from medhome.practices.models import Practice
 from medhome.practices.selectors import clinician_users
 
-from .languages import normalize_language
+from .languages import language_choices, language_name, normalize_language
 from .models import Caregiver, Child, PanelEndReason
 from .services import (
     DECLINED_ALONE,
@@ -22,14 +22,38 @@ from .services import (
 from .vocabulary import Payer, RaceEthnicity, Weekday
 
 
+class LanguageSelect(forms.Select):
+    """Languages chosen by their names in the reader's language, the code stored; a language not
+    in the list is typed as its code beside "Another language"."""
+
+    template_name = "families/widgets/language_select.html"
+    OTHER = "other"
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        current = str(value or "")
+        named = sorted(language_choices(), key=lambda choice: choice[1].casefold())
+        known = {code for code, _name in named}
+        if current and current not in known:
+            named.insert(0, (current, language_name(current)))
+        self.choices = [("", "—"), *named, (self.OTHER, _("Another language"))]
+        context = super().get_context(name, current, attrs)
+        context["widget"]["other_value"] = ""
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return data.get(f"{name}_other", "") if value == self.OTHER else value
+
+
 class LanguageField(forms.CharField):
-    """A language tag: pick a common one from the list or type any ISO 639 / BCP 47 code."""
+    """A language tag: a common one chosen by name, or any ISO 639 / BCP 47 code typed."""
+
+    widget = LanguageSelect
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("max_length", 35)
-        kwargs.setdefault("help_text", _("ISO 639 code, e.g. en, es, vi, ar, ht, so, zh-Hant"))
         super().__init__(**kwargs)
-        self.widget.attrs.update({"list": "language-options", "autocomplete": "off"})
+        self.widget.attrs.pop("maxlength", None)
 
     def clean(self, value: Any) -> str:
         return normalize_language(super().clean(value))

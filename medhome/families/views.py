@@ -29,7 +29,6 @@ from .forms import (
     RejoinForm,
     window_formset,
 )
-from .languages import language_choices
 
 STALE_MESSAGE = _(
     "Someone else saved this record while you were editing. Your changes were not saved: "
@@ -45,22 +44,37 @@ def redirect_to_family(family) -> HttpResponse:
 
 
 def page(request: AuthedRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    context.setdefault("language_options", language_choices())
     return render(request, template, context, status=status)
 
 
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET", "POST"])
 def search(request: AuthedRequest) -> HttpResponse:
-    """Find a child by name, date of birth or MRN. POST, so the query never appears in a URL."""
-    query = request.POST.get("q", "") if request.method == "POST" else ""
-    results = selectors.search_children(request.actor, query) if query else []
-    if query:
+    """Find a child by name, date of birth or MRN. POST, so the query never appears in a URL.
+
+    The last query is kept in the (server-side) session for this practice, so Back, reload and
+    a chart's "Back to results" show the same results again without the query in any URL."""
+    if request.method == "POST":
+        query = request.POST.get("q", "")
+        request.session[LAST_SEARCH] = {"practice": str(request.actor.practice.pk), "q": query}
+    else:
+        query = last_search(request)
+    results = selectors.search_children(request.actor, query) if query.strip() else []
+    if query.strip():
         services.record_search(actor=request.actor, result_count=len(results), at=clock.now())
     context = {"query": query, "results": results, "searched": bool(query.strip())}
     if request.htmx:
         return render(request, "families/search.html#results", context)
     return page(request, "families/search.html", context)
+
+
+LAST_SEARCH = "families.last_search"
+
+
+def last_search(request: AuthedRequest) -> str:
+    """This session's last child search in the current practice, or ""."""
+    kept = request.session.get(LAST_SEARCH) or {}
+    return kept.get("q", "") if kept.get("practice") == str(request.actor.practice.pk) else ""
 
 
 @requires(Capability.CHART_READ)
@@ -79,6 +93,7 @@ def chart(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "siblings": [c for c in child.family.children.all() if c.pk != child.pk],
             "openings": openings.select_related("actor")[:25],
             "today": today,
+            "back_to_results": bool(last_search(request).strip()),
             "panels": render_chart_panels(request, child, today),
             **_attribution_context(request, child, today),
         },

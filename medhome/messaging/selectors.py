@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
@@ -19,6 +20,7 @@ from medhome.visits.models import VisitStatus
 from .models import CALLED_KINDS, PRINTED_KINDS, InboundText, Message, MessageKind, MessageStatus
 
 OUTBOX_LIMIT = 200
+OUTBOX_PAGE = 50
 
 
 def mask_number(number: str) -> str:
@@ -37,11 +39,13 @@ def mask_address(channel: str, address: str) -> str:
 
 
 def outbox(actor: Actor, *, status: str = "") -> QuerySet[Message]:
-    """The practice's messages, the latest first (a page: OUTBOX_LIMIT)."""
+    """The practice's messages by the date the outbox shows (sent, or planned for), the latest
+    first; the page shows OUTBOX_PAGE at a time."""
     rows = (
         scoped(actor, Message, need=Capability.MESSAGES_READ)
         .select_related("caregiver", "child")
-        .order_by("-send_after", "-created_at")
+        .annotate(shown_at=Coalesce("sent_at", "send_after"))
+        .order_by("-shown_at", "-created_at")
     )
     if status in MessageStatus.values:
         rows = rows.filter(status=status)
@@ -50,7 +54,11 @@ def outbox(actor: Actor, *, status: str = "") -> QuerySet[Message]:
 
 def unmatched_texts(actor: Actor) -> QuerySet[InboundText]:
     """Texts from numbers no caregiver has (or several share): for staff to read."""
-    return scoped(actor, InboundText, need=Capability.MESSAGES_READ).filter(caregiver__isnull=True)
+    return (
+        scoped(actor, InboundText, need=Capability.MESSAGES_READ)
+        .filter(caregiver__isnull=True)
+        .order_by("-received_at")
+    )
 
 
 @dataclass(frozen=True)

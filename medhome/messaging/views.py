@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +35,10 @@ CHANNEL_LABELS = {**dict(Channel.choices), **dict(MessageChannel.choices)}
 @require_http_methods(["GET"])
 def outbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    rows = selectors.outbox(request.actor, status=status)[: selectors.OUTBOX_LIMIT]
+    page = Paginator(
+        selectors.outbox(request.actor, status=status), selectors.OUTBOX_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = page.object_list
     # A message planned for a family who prefers a call, the portal, print or a word in person
     # keeps that channel (the family's own, families.vocabulary.Channel) and is not sent.
     lines = [
@@ -55,6 +59,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
         "messaging/outbox.html",
         {
             "lines": lines,
+            "page": page,
             "unmatched": unmatched,
             "statuses": MessageStatus.choices,
             "status": status,

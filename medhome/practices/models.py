@@ -26,6 +26,9 @@ class Practice(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     state = models.CharField(_("state"), max_length=2, help_text=_("Two-letter US state code"))
+    # The number families call: printed on every family page, letter and care plan, where a
+    # staff member's login email must never stand in for it.
+    phone = models.CharField(_("phone number for families"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -68,7 +68,8 @@ def practice_referrals(
         referrals = referrals.filter(status=status)
     if need:
         referrals = referrals.filter(need=need)
-    return referrals.order_by("-created_at")
+    # By the date the list shows (sent), newest first; drafts, not sent yet, on top.
+    return referrals.order_by(F("requested_at").desc(nulls_first=True), "-created_at")
 
 
 def consent_of(referral: Referral) -> ReferralConsent | None:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,9 @@ from medhome.screening.selectors import access_administration
 from . import forms, selectors, services
 from .decorators import requires_partner
 from .models import Referral
+
+# Rows on one page of a list; the page number is a query parameter, the filter kept beside it.
+LIST_PAGE = 50
 
 
 def _errors_to_messages(request: AuthedRequest, error: ValidationError) -> None:
@@ -70,6 +74,9 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     suggested = services.suggested_needs(administration) if administration else []
     need = request.GET.get("need") or (suggested[0] if suggested else "")
     language = forms.family_language(child)
+    # Until a need is chosen nothing was searched: the page asks for one rather than saying
+    # there is no service.
+    searched = need in Need.values
     hits = (
         directory.search_services(
             need=need,
@@ -78,7 +85,7 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             practice=request.actor.practice,
             limit=15,
         )
-        if need in Need.values
+        if searched
         else []
     )
     form = forms.StartForm(request.POST or None, hits=hits, initial={"need": need})
@@ -106,6 +113,7 @@ def start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             "child": child,
             "form": form,
             "hits": hits,
+            "searched": searched,
             "need": need,
             "needs": Need.choices,
             "suggested": suggested,
@@ -258,10 +266,16 @@ def summary(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 def practice_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     referrals = selectors.practice_referrals(request.actor, status=status or None)
+    page = Paginator(referrals, LIST_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",
-        {"referrals": referrals[:200], "status": status, "statuses": services.STATUS_CHOICES},
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "status": status,
+            "statuses": services.STATUS_CHOICES,
+        },
     )
 
 
@@ -287,11 +301,13 @@ def figures(request: AuthedRequest) -> HttpResponse:
 @requires_partner
 @require_http_methods(["GET"])
 def partner_inbox(request: AuthedRequest) -> HttpResponse:
-    referrals = selectors.partner_referrals(request.actor)
+    page = Paginator(selectors.partner_referrals(request.actor), LIST_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "referrals/partner_inbox.html",
-        {"rows": [(r, selectors.partner_view(r)) for r in referrals]},
+        {"rows": [(r, selectors.partner_view(r)) for r in page.object_list], "page": page},
     )
 
 

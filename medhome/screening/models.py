@@ -39,6 +39,10 @@ class LinkScreeners(models.Model):
     override_reason = models.CharField(
         _("reason for sending a screener not due"), max_length=300, blank=True
     )
+    # The screeners that were not due when the link was sent: the reason belongs to these only
+    # (docs/clinical-rules.md#not-due-reason),
+    # never to a due screener sent with them on the same link.
+    not_due = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return ", ".join(self.instruments)

@@ -128,6 +128,8 @@ def create_link(
     if not instrument_keys:
         errors["instruments"] = [_("Choose at least one screener to send.")]
     keys: list[str] = []
+    not_due: list[str] = []
+    on = clock.local_date(at)
     for value in instrument_keys:
         try:
             instrument, respondent = parse_choice(value)
@@ -139,11 +141,13 @@ def create_link(
             instrument,
             respondent,
             override_reason=override_reason,
-            on=clock.local_date(at),
+            on=on,
             family=True,
         )
         if problem:
             errors.setdefault("instruments", []).append(problem)
+        elif not due.is_due(child, instrument, on, respondent):
+            not_due.append(instrument.key)
         keys.append(instrument.key)
     if errors:
         raise ValidationError(errors)
@@ -156,12 +160,17 @@ def create_link(
             language=language,
             channel=channel,
             at=at,
-            detail={"instruments": list(dict.fromkeys(keys)), "override": bool(override_reason)},
+            detail={
+                "instruments": list(dict.fromkeys(keys)),
+                "override": bool(not_due and override_reason.strip()),
+            },
         )
         LinkScreeners.objects.create(
             link=link,
             instruments=list(dict.fromkeys(keys)),
-            override_reason=override_reason.strip(),
+            # A reason given with only due screeners explains nothing: it is not kept.
+            override_reason=override_reason.strip() if not_due else "",
+            not_due=list(dict.fromkeys(not_due)),
         )
     return link, token
 
@@ -219,6 +228,9 @@ def start_administration(
             ) % {"name": instrument.name}
     if problem:
         raise ValidationError({"instrument": [problem]})
+    # The reason explains a screener given although not due; on a due one it is not kept
+    # (docs/clinical-rules.md#not-due-reason).
+    given_not_due = not due.is_due(child, instrument, clock.local_date(at), respondent)
     if respondent == Respondent.ADOLESCENT:
         caregiver = None  # the adolescent answers for themself
     if caregiver is not None and caregiver.family_id != child.family_id:
@@ -235,7 +247,7 @@ def start_administration(
             caregiver=caregiver,
             entered_by=actor.user if mode == Mode.STAFF_ENTRY else None,
             language=normalize_language(language) or "en",
-            override_reason=override_reason.strip(),
+            override_reason=override_reason.strip() if given_not_due else "",
             confidential=is_confidential(instrument, respondent),
             form_age_months=due.form_months(child, instrument, clock.local_date(at)),
             started_at=at,
@@ -267,7 +279,12 @@ def family_administration(link: FamilyLink, instrument_key: str, *, at: datetime
                 "respondent": Respondent.CAREGIVER,
                 "caregiver": link.caregiver,
                 "language": link.language,
-                "override_reason": link.screeners.override_reason,
+                # The reason goes with the screeners sent although not due, not the others.
+                "override_reason": (
+                    link.screeners.override_reason
+                    if instrument.key in link.screeners.not_due
+                    else ""
+                ),
                 "confidential": is_confidential(instrument, Respondent.CAREGIVER),
                 "form_age_months": due.form_months(link.child, instrument, clock.local_date(at)),
                 "started_at": at,

@@ -46,6 +46,12 @@ class CalendarForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
+    phone = forms.CharField(
+        label=_("Phone number for families"),
+        help_text=_("Printed on family pages, letters and the care plan."),
+        max_length=30,
+        required=False,
+    )
     holidays = forms.CharField(
         label=_("Practice holidays (not business days), one date per line"),
         help_text=_("For example 2026-12-25"),

@@ -12,7 +12,7 @@ from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
-from medhome.practices.models import Membership, PracticeCalendar
+from medhome.practices.models import Membership, Practice, PracticeCalendar
 
 MEMBERSHIP_OBJECT = "membership"
 CALENDAR_OBJECT = "practice_calendar"
@@ -126,6 +126,7 @@ def update_calendar(
     working_weekdays: list[int],
     holidays: list[str],
     at: datetime,
+    phone: str | None = None,
 ) -> PracticeCalendar:
     """The practice admin sets when the practice works (every business-day and business-hour
     deadline counts on it: practices.calendar)."""
@@ -152,12 +153,17 @@ def update_calendar(
     calendar.opens_at, calendar.closes_at = opens_at, closes_at
     calendar.working_weekdays, calendar.holidays = days, sorted(dates)
     calendar.save()
+    fields = ["opens_at", "closes_at", "working_weekdays", "holidays"]
+    if phone is not None:
+        Practice.objects.filter(pk=actor.practice_id).update(phone=phone.strip())
+        actor.practice.phone = phone.strip()
+        fields.append("phone")
     record(
         actor=actor,
         action=Action.UPDATE,
         object_type=CALENDAR_OBJECT,
         object_id=actor.practice_id,
         at=at,
-        detail={"fields": ["opens_at", "closes_at", "working_weekdays", "holidays"]},
+        detail={"fields": fields},
     )
     return calendar

@@ -107,6 +107,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
             "closes_at": current.closes_at,
             "working_weekdays": sorted(current.working_weekdays),
             "holidays": "\n".join(day.isoformat() for day in sorted(current.holidays)),
+            "phone": request.actor.practice.phone,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -117,6 +118,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
                 closes_at=form.cleaned_data["closes_at"],
                 working_weekdays=form.cleaned_data["working_weekdays"],
                 holidays=form.cleaned_data["holidays"].split(),
+                phone=form.cleaned_data["phone"],
                 at=clock.now(),
             )
         except ValidationError as error:

@@ -123,7 +123,15 @@ def plan_practices(
 def build_practice(
     rng: Random, network: Network | None, spec: PracticeSpec
 ) -> tuple[Practice, list[Site]]:
-    practice = Practice(id=new_id(rng), network=network, name=spec.name, state=spec.city.state)
+    practice = Practice(
+        id=new_id(rng),
+        network=network,
+        name=spec.name,
+        state=spec.city.state,
+        # 555-01xx numbers are set aside for fiction; chosen without the generator's random
+        # stream so the rest of the population stays as it was.
+        phone=f"({spec.city.area_codes[0]}) 555-01{sum(map(ord, spec.name)) % 100:02d}",
+    )
     sites = [
         Site(
             id=new_id(rng),

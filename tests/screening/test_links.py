@@ -6,12 +6,14 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.periodicity.models import RowCompletion
 from medhome.portal.models import FamilyLink
+from medhome.screening import services
 from medhome.screening.models import Administration, Status
 
 from .support import (
@@ -48,6 +50,49 @@ def test_a_screener_not_due_needs_a_reason(coordinator_a, child_a, caregiver_a):
     assert "not due for this child today" in refused.content.decode()
     assert allowed.status_code == 200 and path
     assert FamilyLink.objects.get().screeners.override_reason == "Mother asked for help"
+
+
+def test_a_reason_for_a_screener_not_due_stays_with_that_screener(
+    coordinator_a, infant_a, caregiver_a
+):
+    # The infant is due the caregiver's PHQ-9, not the PHQ-2: one link, one reason for the PHQ-2.
+    _response, path = send_link(
+        coordinator_a,
+        infant_a,
+        caregiver_a,
+        ["phq9:caregiver", "phq2:caregiver"],
+        reason="Mother asked about worry",
+    )
+    link = FamilyLink.objects.get()
+    for key in ("phq9", "phq2"):
+        services.family_administration(link, key, at=timezone.now())
+
+    given = dict(Administration.objects.values_list("instrument_key", "override_reason"))
+    assert path and link.screeners.not_due == ["phq2"]
+    assert given == {"phq9": "", "phq2": "Mother asked about worry"}
+
+
+def test_a_reason_given_with_only_due_screeners_is_not_kept(coordinator_a, infant_a, caregiver_a):
+    send_link(coordinator_a, infant_a, caregiver_a, ["phq9:caregiver"], reason="Just because")
+
+    assert FamilyLink.objects.get().screeners.override_reason == ""
+
+
+@pytest.mark.parametrize(("choice", "kept"), [("phq9:caregiver", ""), ("phq2:caregiver", "Asked")])
+def test_on_the_tablet_a_reason_is_kept_only_for_a_screener_not_due(
+    coordinator_a, infant_a, caregiver_a, choice, kept
+):
+    coordinator_a.post(
+        reverse("screening:start", kwargs={"child_id": infant_a.pk}),
+        {
+            "instrument": choice,
+            "mode": "tablet",
+            "caregiver": caregiver_a.pk,
+            "override_reason": "Asked",
+        },
+    )
+
+    assert Administration.objects.get().override_reason == kept
 
 
 @pytest.mark.parametrize(

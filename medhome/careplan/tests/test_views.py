@@ -41,10 +41,41 @@ def test_the_team_sees_the_plan_page_with_history(client_a, plan_a, coordinator)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Que Sofía duerma mejor" in page
-    assert "family_priorities" in page  # the history names the field
+    # The history says what changed in words, never the field's name.
+    history = page.split('id="history-heading"')[1]
+    assert "Changed the plan" in history and "What matters most to our family: " in history
+    assert "family_priorities" not in history and "update careplan" not in history
     assert AuditEvent.objects.filter(
         object_type="careplan.careplan", object_id=str(plan_a.pk), action="view"
     ).exists()
+
+
+def test_the_history_shows_a_status_and_a_date_as_people_read_them(client_a, plan_a):
+    from medhome.careplan.models import PlanChange
+
+    PlanChange.objects.create(
+        practice_id=plan_a.practice_id,
+        plan=plan_a,
+        at=MOMENT,
+        actor_label="Coordinator",
+        side="staff",
+        object_type="goal",
+        object_id="1",
+        operation="update",
+        changes=[
+            {"field": "status", "old": "not_started", "new": "in_progress"},
+            {"field": "target_on", "old": "", "new": "2026-12-31"},
+        ],
+        version=plan_a.version + 1,
+    )
+    client_a.post(reverse("set_language"), {"language": "es", "next": "/"})
+
+    page = client_a.get(reverse("careplan:plan", args=[plan_a.child_id])).content.decode()
+    history = page.split('id="history-heading"')[1]
+
+    assert "Cambió una meta" in history and "En curso" in history
+    assert "target_on" not in history and "in_progress" not in history
+    assert "12/31/2026" in history
 
 
 def test_the_plan_page_creates_the_plan_the_first_time(client_a, child_a):
@@ -282,3 +313,27 @@ def test_the_plan_page_shows_every_part(
     _link, token = live_link
     family_page = client_a.get(reverse("portal:plan", args=[token])).content.decode()
     assert "Apply for WIC" in family_page and "Call the food bank" in family_page
+
+
+def test_family_materials_show_the_practices_number_never_a_staff_login_email(
+    client, client_a, live_link, plan_a, staff_a
+):
+    _link, token = live_link
+    plan_a.practice.phone = "(401) 555-0142"
+    plan_a.practice.save(update_fields=["phone"])
+    coordinator_user = staff_a[Role.CARE_COORDINATOR]
+    coordinator_user.email = "rosa.login@example.org"
+    coordinator_user.save(update_fields=["email"])
+    client_a.post(
+        reverse("careplan:add_member", args=[plan_a.pk]),
+        {"kind": MemberKind.STAFF, "user": coordinator_user.pk, "role_label": "Coordinator"},
+    )
+
+    family_page = client.get(reverse("portal:plan", args=[token])).content.decode()
+    printed = pdf.plan_html(plan_a, language="es")
+    staff_page = client_a.get(reverse("careplan:plan", args=[plan_a.child_id])).content.decode()
+
+    assert 'href="tel:(401) 555-0142"' in family_page and "(401) 555-0142" in printed
+    assert "rosa.login@example.org" not in family_page
+    assert "rosa.login@example.org" not in printed
+    assert "rosa.login@example.org" in staff_page  # the team still sees how to reach her

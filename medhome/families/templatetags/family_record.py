@@ -13,6 +13,12 @@ def language_name(tag: str) -> str:
 
 
 @register.filter
+def language_names(tags: list[str]) -> str:
+    """A list of language codes as their names in the reader's language, comma-separated."""
+    return ", ".join(name_of_language(tag) for tag in tags or [])
+
+
+@register.filter
 def race_ethnicity_labels(categories: list[str]) -> str:
     labels = dict(RaceEthnicity.choices)
     return ", ".join(str(labels.get(c, c)) for c in categories or [])

@@ -387,3 +387,25 @@ def test_complementary_suppression_hides_a_second_cell():
     hidden = figures._hidden_in_lines(lines, set())
     # 5 is small; 25 - 20 would give it back, so 20 goes too; the zero stays shown.
     assert hidden == {"a", "b"}
+
+
+def test_the_outbox_is_by_the_date_it_shows_and_paged_with_its_filter(
+    client_a, practice_a, monkeypatch
+):
+    from medhome.messaging import selectors
+
+    monkeypatch.setattr(selectors, "OUTBOX_PAGE", 2)
+    child, carer = household(practice_a, 1)
+    # Planned early, sent late: the outbox shows (and sorts by) the sending.
+    late = message(practice_a, carer, child, send_after=IN, sent_at=IN + timedelta(days=3))
+    middle = message(practice_a, carer, child, send_after=IN + timedelta(days=2))
+    early = message(practice_a, carer, child, send_after=IN + timedelta(days=1))
+    url = reverse("messaging:outbox")
+
+    first = client_a.get(url, {"status": "delivered"})
+    second = client_a.get(url, {"status": "delivered", "page": 2})
+
+    shown = [line["message"].pk for line in first.context["lines"]]
+    assert shown == [late.pk, middle.pk]
+    assert [line["message"].pk for line in second.context["lines"]] == [early.pk]
+    assert 'href="?status=delivered&amp;page=2"' in first.content.decode()

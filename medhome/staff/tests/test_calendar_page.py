@@ -72,3 +72,17 @@ def test_a_calendar_needs_a_working_day_and_real_dates(staff_a, practice_a):
             holidays=[],
             at=AT,
         )
+
+
+def test_the_practice_admin_sets_the_number_families_call(log_in, staff_a, practice_a, practice_b):
+    url = reverse("staff:calendar")
+    admin = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+    week = {"opens_at": "08:00", "closes_at": "17:00", "working_weekdays": ["1", "2", "3"]}
+
+    admin.post(url, {**week, "phone": " (401) 555-0142 "})
+    page = admin.get(url).content.decode()
+
+    practice_a.refresh_from_db()
+    practice_b.refresh_from_db()
+    assert (practice_a.phone, practice_b.phone) == ("(401) 555-0142", "")
+    assert 'value="(401) 555-0142"' in page
