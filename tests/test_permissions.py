@@ -70,6 +70,12 @@ PAGES = {
         lambda r: reverse("messaging:child", kwargs={"child_id": r["child"].pk}),
         None,
     ),
+    "case review": (Capability.PLAN_EDIT, lambda r: reverse("casereview:list"), None),
+    "family's case review": (
+        Capability.PLAN_EDIT,
+        lambda r: reverse("casereview:family", kwargs={"family_id": r["family"].pk}),
+        None,
+    ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "team": (
         Capability.USERS_MANAGE,
