@@ -31,15 +31,20 @@ def tasks(child: Child, n: int, *, at: datetime = NOW) -> None:
 
 
 def missed_visit(
-    child: Child, *, days_ago: float, status: str = VisitStatus.NO_SHOW, **extra
+    child: Child,
+    *,
+    days_ago: float,
+    status: str = VisitStatus.NO_SHOW,
+    now: datetime = NOW,
+    **extra,
 ) -> Visit:
     return Visit.objects.create(
         practice=child.practice,
         child=child,
-        starts_at=NOW - timedelta(days=days_ago),
+        starts_at=now - timedelta(days=days_ago),
         kind="well_child",
         status=status,
-        created_at=NOW - timedelta(days=days_ago + 10),
+        created_at=now - timedelta(days=days_ago + 10),
         **extra,
     )
 
