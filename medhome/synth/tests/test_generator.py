@@ -329,3 +329,21 @@ def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
         assert "http://127.0.0.1:8000/" in out
         assert "synthetic" in out
     assert load_demo(as_of=AS_OF).created is False
+    assert_case_review_finds_a_stuck_referral(practices)
+
+
+def assert_case_review_finds_a_stuck_referral(practices: list[Practice]) -> None:
+    """Every practice's case-review list shows a family with a stuck referral (issue 17)."""
+    from datetime import UTC, datetime
+
+    from medhome.casereview.selectors import needing_attention
+    from tests.factories import actor_for
+
+    moment = datetime(2026, 11, 23, 17, tzinfo=UTC)
+    for practice in practices:
+        coordinator = Membership.objects.filter(
+            practice=practice, role=Role.CARE_COORDINATOR
+        ).first()
+        assert coordinator is not None
+        actor = actor_for(coordinator.user, practice, Role.CARE_COORDINATOR)
+        assert needing_attention(actor, now=moment, reason="stuck_referrals")
