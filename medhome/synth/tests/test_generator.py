@@ -333,17 +333,22 @@ def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
 
 
 def assert_case_review_finds_a_stuck_referral(practices: list[Practice]) -> None:
-    """Every practice's case-review list shows a family with a stuck referral (issue 17)."""
+    """Every practice has a referral past its response follow-up with no answer, which the
+    case-review list shows (docs/clinical-rules.md#case-review; casereview sits above synth,
+    so the rule is read from referrals itself)."""
     from datetime import UTC, datetime
 
-    from medhome.casereview.selectors import needing_attention
-    from tests.factories import actor_for
+    from medhome.practices.calendar import calendar_of
+    from medhome.referrals.followup import response_due
+    from medhome.referrals.models import Referral
+    from medhome.referrals.services.follow_up_settings import settings_for
+    from medhome.referrals.states import AWAITING_RESPONSE
 
     moment = datetime(2026, 11, 23, 17, tzinfo=UTC)
     for practice in practices:
-        coordinator = Membership.objects.filter(
-            practice=practice, role=Role.CARE_COORDINATOR
-        ).first()
-        assert coordinator is not None
-        actor = actor_for(coordinator.user, practice, Role.CARE_COORDINATOR)
-        assert needing_attention(actor, now=moment, reason="stuck_referrals")
+        follow_up, calendar = settings_for(practice), calendar_of(practice)
+        waiting = Referral.objects.filter(
+            practice=practice, status__in=AWAITING_RESPONSE, first_response_at__isnull=True
+        )
+        dues = [response_due(referral, follow_up, calendar=calendar) for referral in waiting]
+        assert any(due is not None and due <= moment for due in dues)
