@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.db.models import Max, Prefetch, QuerySet
 
-from medhome.accounts.roles import Capability
+from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.core.actor import Actor
 from medhome.events.models import CareEvent
 from medhome.families.models import Child, Family
@@ -209,11 +209,17 @@ def family_page(actor: Actor, family: Family, *, now: datetime) -> FamilyPage:
     )
 
 
+def team_roles() -> list[str]:
+    """The roles that open charts and read the task list: who may attend a review or be given
+    a decision (a network analyst never sees a child)."""
+    return [role for role in Role.values if Capability.CHART_READ in capabilities_of(role)]
+
+
 def colleagues(actor: Actor) -> QuerySet[Membership]:
     """The practice's active staff, who may attend a review or be given a decision."""
     return (
         scoped(actor, Membership, need=NEED)
-        .filter(is_active=True, user__is_active=True)
+        .filter(is_active=True, user__is_active=True, role__in=team_roles())
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )

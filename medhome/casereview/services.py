@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
@@ -27,7 +26,7 @@ from medhome.tasks.kinds import TaskKind
 from medhome.tasks.services import open_task
 
 from .models import DECISION_MAX, SUMMARY_MAX, CaseReview, Decision
-from .selectors import NEED, FamilyRow
+from .selectors import NEED, FamilyRow, colleagues, team_roles
 
 REVIEW_OBJECT = "case_review"
 LIST_OBJECT = "case_review_list"
@@ -45,11 +44,6 @@ class DecisionInput:
     child_id: str
     assignee: str
     due_on: date | None
-
-
-def assignable_roles() -> list[str]:
-    """Roles a decision may go to: those that read the task list."""
-    return [role for role in Role.values if Capability.CHART_READ in capabilities_of(role)]
 
 
 def _check_decision(
@@ -75,9 +69,9 @@ def _check_decision(
     if decision.assignee.startswith(PERSON):
         if decision.assignee.removeprefix(PERSON) not in members:
             errors.append(
-                _("Decision %(n)s: the person chosen is not on this practice's team.") % values
+                _("Decision %(n)s: the person chosen is not on this practice's care team.") % values
             )
-    elif decision.assignee.removeprefix(ROLE) not in assignable_roles():
+    elif decision.assignee.removeprefix(ROLE) not in team_roles():
         errors.append(_("Decision %(n)s: choose who will do it.") % values)
     if decision.due_on is None:
         errors.append(_("Decision %(n)s: give the date by when.") % values)
@@ -101,12 +95,7 @@ def record_review(
     if not actor.can(NEED) or family.practice_id != actor.practice_id:
         raise PermissionDenied(_("You cannot record a case review for this family."))
     today = local_date(at)
-    members = {
-        str(membership.user_id): membership
-        for membership in Membership.objects.for_practice(actor.practice)
-        .filter(is_active=True, user__is_active=True)
-        .select_related("user")
-    }
+    members = {str(membership.user_id): membership for membership in colleagues(actor)}
     children = {
         str(child.pk): child
         for child in Child.objects.for_practice(actor.practice).filter(family=family)
@@ -117,7 +106,7 @@ def record_review(
     if held_on > today:
         errors.append(_("The review cannot be dated in the future."))
     if any(each not in members for each in attendees):
-        errors.append(_("Someone chosen as attending is not on this practice's team."))
+        errors.append(_("Someone chosen as attending is not on this practice's care team."))
     if len(summary) > SUMMARY_MAX:
         errors.append(_("The summary has at most %(max)s characters.") % {"max": SUMMARY_MAX})
     if not summary and not decisions:

@@ -56,7 +56,7 @@ def _page(request: AuthedRequest, family_id: UUID, form: ReviewForm, status: int
         )
         for member in colleagues
     ]
-    roles = [(f"{services.ROLE}{role}", Role(role).label) for role in services.assignable_roles()]
+    roles = [(f"{services.ROLE}{role}", Role(role).label) for role in selectors.team_roles()]
     return render(
         request,
         "casereview/family.html",

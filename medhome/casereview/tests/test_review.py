@@ -128,6 +128,7 @@ def test_a_bad_decision_is_refused_and_nothing_is_saved(
 def test_an_assignee_or_attendee_of_another_practice_is_refused(
     actor, family_a, child_a, clinician_b
 ):
+    """clinician_b works in practice B only (nurse_of_both would be a colleague here)."""
     before = nothing_saved()
 
     with pytest.raises(ValidationError) as refused:
@@ -142,10 +143,31 @@ def test_an_assignee_or_attendee_of_another_practice_is_refused(
         )
 
     assert refused.value.messages == [
-        "Someone chosen as attending is not on this practice's team.",
-        "Decision 1: the person chosen is not on this practice's team.",
+        "Someone chosen as attending is not on this practice's care team.",
+        "Decision 1: the person chosen is not on this practice's care team.",
     ]
     assert nothing_saved() == before
+
+
+def test_a_colleague_who_never_sees_a_child_is_not_given_a_decision(
+    actor, staff_a, family_a, child_a
+):
+    analyst = staff_a[Role.NETWORK_ANALYST]
+
+    with pytest.raises(ValidationError) as refused:
+        record_review(
+            actor=actor,
+            family=family_a,
+            held_on=TODAY,
+            attendee_ids=[],
+            summary="",
+            decisions=[decision(child_a, f"user:{analyst.pk}")],
+            at=AT,
+        )
+
+    assert refused.value.messages == [
+        "Decision 1: the person chosen is not on this practice's care team."
+    ]
 
 
 @pytest.mark.parametrize(
