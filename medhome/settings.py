@@ -393,5 +393,14 @@ MEDHOME_MESSAGING = {
     "public_url": os.environ.get("MEDHOME_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 
+# Which families the case-review list names (docs/clinical-rules.md#case-review): medhome's own
+# thresholds, no published source, so each practice's team may tune them here.
+MEDHOME_CASE_REVIEW = {
+    "open_tasks_at_least": env_int("MEDHOME_CASE_REVIEW_OPEN_TASKS", 3),
+    "missed_visit_days": env_int("MEDHOME_CASE_REVIEW_MISSED_VISIT_DAYS", 90),
+    "ed_visits_at_least": env_int("MEDHOME_CASE_REVIEW_ED_VISITS", 2),
+    "ed_visit_months": env_int("MEDHOME_CASE_REVIEW_ED_MONTHS", 6),
+}
+
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("medhome.measures.urls")),
     path("", include("medhome.messaging.urls")),
     path("", include("medhome.billing.urls")),
+    path("", include("medhome.casereview.urls")),
     path("", include("medhome.ehr.visit_urls")),
     path("", include("medhome.families.urls")),
     path("", include("medhome.portal.pages.urls")),

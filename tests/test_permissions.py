@@ -72,6 +72,12 @@ PAGES = {
         None,
     ),
     "billing day CSV": (Capability.BILLING_READ, lambda r: reverse("billing:day"), None),
+    "case review": (Capability.PLAN_EDIT, lambda r: reverse("casereview:list"), None),
+    "family's case review": (
+        Capability.PLAN_EDIT,
+        lambda r: reverse("casereview:family", kwargs={"family_id": r["family"].pk}),
+        None,
+    ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "outside members of the care team": (
         Capability.PLAN_EDIT,

@@ -353,6 +353,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"goal": rows["goal"].pk, "text": "Intruder"}
     if name == "messaging:contact_consent":
         return {"channel": "text", "granted": "no", "method": "verbal"}
+    if name == "casereview:family":
+        return {"held_on": "2026-01-02", "summary": "Intruder"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

@@ -30,6 +30,8 @@ PARTNER_STAFF = (
     ("intake@harbormlp.demo", "Marcus", "Bell", LEGAL),
 )
 HISTORY_REFERRALS = 24
+# The history's referral that the organization never answers (n of _history's loop).
+STUCK = 0
 DIRECTORY_SEED = 2026
 
 
@@ -116,6 +118,10 @@ def _history(practice: Practice, *, now: datetime) -> None:
         need = rng.choice(needs)
         service = rng.choice(by_need[need])
         started = now - timedelta(days=rng.randint(5, 120), hours=rng.randint(0, 8))
+        if n == STUCK:
+            # Two weeks without an answer, whatever the draws: the case-review list shows a
+            # stuck referral on every fresh demo (docs/clinical-rules.md#case-review).
+            started = now - timedelta(days=14)
         referral = referrals.start_referral(
             actor=coordinator,
             child=child,
@@ -152,7 +158,7 @@ def _progress(rng: random.Random, referral: Referral, started: datetime, n: int)
         capabilities=frozenset({"referral.respond"}),
     )
     roll = rng.random()
-    if roll < 0.15:
+    if roll < 0.15 or n == STUCK:
         return  # no response yet: the sweep turns it into a follow-up task
     accepted = started + timedelta(days=rng.randint(0, 3), hours=2)
     if roll < 0.25:

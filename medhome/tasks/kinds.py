@@ -42,6 +42,10 @@ class TaskKind(models.TextChoices):
         "referral_family_answer",
         gettext_lazy("A family's answer about a referral"),
     )
+    CASE_REVIEW_DECISION = (
+        "case_review_decision",
+        gettext_lazy("A decision of the team's case review"),
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ SOURCES: dict[str, Source] = {
     # has is read in the outbox's unmatched list.
     "conversation": Source("messaging:child"),
     "unmatched_text": Source("messaging:outbox", by_id=False),
+    # The family's case-review page (casereview:family, by the family's id).
+    "case_review": Source("casereview:family"),
 }
 
 
@@ -184,6 +190,12 @@ def _family_answer(details: Mapping[str, Any]) -> str:
     }
 
 
+def _case_review(details: Mapping[str, Any]) -> str:
+    # The team's own words, written at the review for the whole team's task list (the form
+    # says so); kinds.py only frames them.
+    return _("From the case review: %(text)s") % {"text": details.get("text", "")}
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -194,6 +206,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
     TaskKind.CRISIS_TEXT: _crisis,
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
+    TaskKind.CASE_REVIEW_DECISION: _case_review,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -206,6 +219,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
+    TaskKind.CASE_REVIEW_DECISION: gettext_lazy("Open the case review"),
 }
 
 

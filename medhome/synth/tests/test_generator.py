@@ -329,3 +329,26 @@ def test_load_demo_is_idempotent_with_a_login_per_role(settings) -> None:
         assert "http://127.0.0.1:8000/" in out
         assert "synthetic" in out
     assert load_demo(as_of=AS_OF).created is False
+    assert_case_review_finds_a_stuck_referral(practices)
+
+
+def assert_case_review_finds_a_stuck_referral(practices: list[Practice]) -> None:
+    """Every practice has a referral past its response follow-up with no answer, which the
+    case-review list shows (docs/clinical-rules.md#case-review; casereview sits above synth,
+    so the rule is read from referrals itself)."""
+    from datetime import UTC, datetime
+
+    from medhome.practices.calendar import calendar_of
+    from medhome.referrals.followup import response_due
+    from medhome.referrals.models import Referral
+    from medhome.referrals.services.follow_up_settings import settings_for
+    from medhome.referrals.states import AWAITING_RESPONSE
+
+    moment = datetime(2026, 11, 23, 17, tzinfo=UTC)
+    for practice in practices:
+        follow_up, calendar = settings_for(practice), calendar_of(practice)
+        waiting = Referral.objects.filter(
+            practice=practice, status__in=AWAITING_RESPONSE, first_response_at__isnull=True
+        )
+        dues = [response_due(referral, follow_up, calendar=calendar) for referral in waiting]
+        assert any(due is not None and due <= moment for due in dues)
