@@ -263,10 +263,13 @@ def test_user_of_two_practices_sees_only_the_chosen_practice(
         child_a.practice_id,
         child_b.practice_id,
     ]
-    assert (to_a.status_code, to_a["Location"]) == (302, "/children/")
+    assert (to_a.status_code, to_a["Location"]) == (
+        302,
+        "/screening/start-of-day/",
+    )  # a nurse: clinicians land there
     assert in_a == (["Sofía García"], [])
     assert b_chart_from_a.status_code == 404
-    assert (to_b.status_code, to_b["Location"]) == (302, "/children/")
+    assert (to_b.status_code, to_b["Location"]) == (302, "/screening/start-of-day/")
     assert in_b == ([], ["Zephyrine Quillfeather"])
     assert a_chart_from_b.status_code == 404
 

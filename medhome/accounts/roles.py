@@ -52,6 +52,9 @@ class Capability:
     ATTRIBUTION_MANAGE = "attribution.manage"
     # See the messages sent to families (the outbox, a caregiver's texts) and preview templates
     MESSAGES_READ = "messages.read"
+    # Follow-up tasks are this role's day: My tasks is their landing page (coordinators and
+    # community health workers). It opens nothing; every role with chart.read works tasks.
+    TASKS_HOME = "tasks.home"
 
     ALL = frozenset(
         {
@@ -75,6 +78,7 @@ class Capability:
             PANEL_IMPORT,
             ATTRIBUTION_MANAGE,
             MESSAGES_READ,
+            TASKS_HOME,
         }
     )
 
@@ -104,7 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ},
     Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM
-    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE},
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE, C.TASKS_HOME},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -120,6 +124,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.DIRECTORY_CURATE,
             C.VISIT_BOOK,
             C.MESSAGES_READ,
+            C.TASKS_HOME,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.

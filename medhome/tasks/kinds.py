@@ -42,6 +42,8 @@ class TaskKind(models.TextChoices):
         "referral_family_answer",
         gettext_lazy("A family's answer about a referral"),
     )
+    # Added by a person from a child's chart, in their own words (details {"text": ...}).
+    MANUAL = "manual", gettext_lazy("Added by hand")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ SOURCES: dict[str, Source] = {
     # has is read in the outbox's unmatched list.
     "conversation": Source("messaging:child"),
     "unmatched_text": Source("messaging:outbox", by_id=False),
+    # A task added by hand from a chart is about the child: it opens the chart.
+    "child": Source("families:chart"),
 }
 
 
@@ -184,6 +188,11 @@ def _family_answer(details: Mapping[str, Any]) -> str:
     }
 
 
+def _manual(details: Mapping[str, Any]) -> str:
+    # The person's own words, shown as written (never translated: they are not medhome's).
+    return str(details.get("text", "")) or _("A task added by hand")
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -194,6 +203,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
     TaskKind.CRISIS_TEXT: _crisis,
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
+    TaskKind.MANUAL: _manual,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -206,6 +216,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
+    TaskKind.MANUAL: gettext_lazy("Open the chart"),
 }
 
 
