@@ -52,6 +52,7 @@ PAGES = {
         lambda r: reverse("families:edit_preferences", kwargs={"caregiver_id": r["caregiver"].pk}),
         lambda r: factories.preferences_form_data(r["caregiver"], strengths="Changed"),
     ),
+    "my tasks": (Capability.CHART_READ, lambda r: reverse("tasks:list"), None),
     "outbox": (Capability.MESSAGES_READ, lambda r: reverse("messaging:outbox"), None),
     "message texts": (Capability.MESSAGES_READ, lambda r: reverse("messaging:preview"), None),
     "phone calls": (Capability.MESSAGES_READ, lambda r: reverse("messaging:calls"), None),
