@@ -60,6 +60,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
         {
             **_actions_context(request),
             "page": page,
+            "tasks": page.object_list,
             "chosen": parsed.chosen,
             "query": urlencode(query),
             "here": request.get_full_path(),
