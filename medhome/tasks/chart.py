@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from medhome.accounts.roles import Capability, Role
+from medhome.core import clock
 from medhome.core.panels import Panel, register
 
 from . import selectors
@@ -24,6 +25,7 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
         "tasks": tasks[:SHOWN],
         "more": len(tasks) > SHOWN,
         "today": today,
+        "now": clock.now(),
         "roles": [(role, Role(role).label) for role in selectors.TASK_ROLES],
         "priorities": TaskPriority.choices,
         "my_role": actor.role,

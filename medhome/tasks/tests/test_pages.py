@@ -318,3 +318,25 @@ def test_a_role_without_chart_access_can_do_nothing_to_tasks(log_in, staff_a, pr
         None,
     )
     assert Task.objects.count() == 1
+
+
+def test_the_chart_still_lists_a_snoozed_task_and_says_so(
+    coordinator_client, staff_a, practice_a, child_a
+):
+    from medhome.tasks.services import snooze
+    from tests.factories import actor_for
+
+    [task] = make_tasks(practice_a, child_a, 1)
+    coordinator = actor_for(staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR)
+    snooze(
+        actor=coordinator,
+        task=task,
+        until=clock.now() + timedelta(days=3),
+        reason="Family travelling",
+        at=clock.now(),
+    )
+    chart = coordinator_client.get(reverse("families:chart", args=[child_a.pk])).content.decode()
+    section = chart[chart.index('id="tasks-panel"') :]
+    assert "snoozed until" in section[: section.index("</section>")]
+    assert rows_of(coordinator_client.get(LIST)) == []
+    assert rows_of(coordinator_client.get(LIST, {"snoozed": "1"})) == [str(task.pk)]
