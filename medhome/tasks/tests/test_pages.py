@@ -340,3 +340,11 @@ def test_the_chart_still_lists_a_snoozed_task_and_says_so(
     assert "snoozed until" in section[: section.index("</section>")]
     assert rows_of(coordinator_client.get(LIST)) == []
     assert rows_of(coordinator_client.get(LIST, {"snoozed": "1"})) == [str(task.pk)]
+
+
+def test_my_tasks_in_spanish(coordinator_client, practice_a, child_a):
+    make_tasks(practice_a, child_a, 1)
+    body = coordinator_client.get(LIST, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for words in ("Mis tareas", "Vence", "vencida hace", "Coordinador/a de atención (sin tomar)"):
+        assert words in body
+    assert "No se pudo contactar a la familia" in body and "Posponer" in body
