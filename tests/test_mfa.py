@@ -88,7 +88,9 @@ def test_setting_up_the_app_right_after_logging_in_then_working(mfa_required, st
     assert (done.status_code, done["Location"]) == (302, "/accounts/2fa/recovery-codes/")
     assert client.get(done["Location"]).status_code == 200  # the codes, without a new password
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    assert client.get(reverse("practices:choose"))["Location"] == reverse("families:search")
+    assert client.get(reverse("practices:choose"))["Location"] == reverse(
+        "tasks:list"
+    )  # a coordinator
     assert client.get(reverse("families:search")).status_code == 200
 
 
@@ -112,7 +114,9 @@ def test_logging_in_asks_for_the_code_and_refuses_a_wrong_one(mfa_required, staf
     right = client.post("/accounts/2fa/authenticate/", {"code": code_now(secret)})
 
     assert (right.status_code, unquote(right["Location"])) == (302, "/practice/")
-    assert client.get(reverse("practices:choose"))["Location"] == reverse("families:search")
+    assert client.get(reverse("practices:choose"))["Location"] == reverse(
+        "screening:landing"
+    )  # a nurse
     assert client.get(reverse("families:search")).status_code == 200
 
 

@@ -53,6 +53,7 @@ PAGES = {
         lambda r: reverse("families:edit_preferences", kwargs={"caregiver_id": r["caregiver"].pk}),
         lambda r: factories.preferences_form_data(r["caregiver"], strengths="Changed"),
     ),
+    "my tasks": (Capability.CHART_READ, lambda r: reverse("tasks:list"), None),
     "outbox": (Capability.MESSAGES_READ, lambda r: reverse("messaging:outbox"), None),
     "message texts": (Capability.MESSAGES_READ, lambda r: reverse("messaging:preview"), None),
     "phone calls": (Capability.MESSAGES_READ, lambda r: reverse("messaging:calls"), None),
@@ -290,10 +291,13 @@ def test_user_of_two_practices_sees_only_the_chosen_practice(
         child_a.practice_id,
         child_b.practice_id,
     ]
-    assert (to_a.status_code, to_a["Location"]) == (302, "/children/")
+    assert (to_a.status_code, to_a["Location"]) == (
+        302,
+        "/screening/start-of-day/",
+    )  # a nurse: clinicians land there
     assert in_a == (["Sofía García"], [])
     assert b_chart_from_a.status_code == 404
-    assert (to_b.status_code, to_b["Location"]) == (302, "/children/")
+    assert (to_b.status_code, to_b["Location"]) == (302, "/screening/start-of-day/")
     assert in_b == ([], ["Zephyrine Quillfeather"])
     assert a_chart_from_b.status_code == 404
 

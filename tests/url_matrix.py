@@ -139,7 +139,9 @@ CLINICIAN_GET = {
     "mfa_deactivate_totp": (404, None),
     "mfa_view_recovery_codes": (404, None),
     "mfa_download_recovery_codes": (404, None),
-    "practices:choose": (302, "/children/"),  # a single membership: nothing to choose
+    # A single membership: nothing to choose; a clinician lands on screening's landing page.
+    "practices:choose": (302, "/screening/start-of-day/"),
+    "screening:landing": (302, "/screening/alerts/"),  # practice A has an open alert
     "families:network": (403, None),  # aggregates are the network analyst's
     "families:panel_membership": (403, None),  # front desk, coordinator and admin keep the panel
     "measures:network": (200, None),  # the practice's leaders compare, suppressed
@@ -161,6 +163,9 @@ CLINICIAN_GET = {
     "referrals:partner_detail": (403, None),
     "referrals:partner_change": (403, None),
     "tasks:complete": (405, None),
+    "tasks:reassign": (405, None),  # a task row's forms post to them
+    "tasks:snooze": (405, None),
+    "tasks:add": (405, None),  # the chart's task panel posts to it
     "referrals:status_link": (405, None),
     "events:resolve": (405, None),
     "events:feed": (405, None),
@@ -218,6 +223,7 @@ GET_ONLY = {
     "families:chart",
     "families:network",
     "screening:today",
+    "screening:landing",
     "screening:due_list",
     "screening:alerts",
     "screening:child",
@@ -258,6 +264,9 @@ POST_ONLY = {
     "referrals:partner_change",
     "referrals:partner_message",
     "tasks:complete",
+    "tasks:reassign",
+    "tasks:snooze",
+    "tasks:add",
     "referrals:status_link",
     "events:resolve",
     "careplan:add_action",
@@ -328,6 +337,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"outcome": "declined"}
     if name == "ehr:waiting_action":
         return {"action": "set_aside", "reason": "test_message"}
+    if name == "tasks:reassign":
+        return {"to": Role.CARE_COORDINATOR}
+    if name == "tasks:snooze":
+        return {"until_day": "2099-01-04", "reason": "Family away until then"}
+    if name == "tasks:add":
+        return {"text": "Intruder", "due_day": "2099-01-04", "to": Role.CARE_COORDINATOR}
     if name == "messaging:call_outcome":
         return {"outcome": "reached"}
     if name == "ehr:merge":

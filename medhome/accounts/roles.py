@@ -62,6 +62,9 @@ class Capability:
     # the items the family consented to share with them, and adds progress notes
     # (docs/clinical-rules.md#outside-care-team). Never a practice role.
     CARE_TEAM_OUTSIDE = "careteam.outside"
+    # Follow-up tasks are this role's day: My tasks is their landing page (coordinators and
+    # community health workers). It opens nothing; every role with chart.read works tasks.
+    TASKS_HOME = "tasks.home"
 
     ALL = frozenset(
         {
@@ -87,6 +90,7 @@ class Capability:
             MESSAGES_READ,
             BILLING_READ,
             CARE_TEAM_OUTSIDE,
+            TASKS_HOME,
         }
     )
 
@@ -116,7 +120,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ},
     Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM
-    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE, C.BILLING_READ},
+    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE, C.BILLING_READ, C.TASKS_HOME},
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
     # CHWs work social needs with the family: they see results (not confidential adolescent
@@ -132,6 +136,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.DIRECTORY_CURATE,
             C.VISIT_BOOK,
             C.MESSAGES_READ,
+            C.TASKS_HOME,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.

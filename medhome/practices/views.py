@@ -11,6 +11,17 @@ from .selectors import active_membership, memberships_of
 
 
 def home_for(role_capabilities: frozenset[str]) -> str:
+    """Where a person lands after logging in or choosing a practice (a URL name).
+
+    Clinicians (who acknowledge alerts) go to screening's landing, which sends them to the open
+    alerts when the practice has any, else to today's clinic: practices sits below screening,
+    so it names that page rather than counting alerts itself. Those whose day is follow-up work
+    land on My tasks.
+    """
+    if Capability.ALERT_ACKNOWLEDGE in role_capabilities:
+        return "screening:landing"
+    if Capability.TASKS_HOME in role_capabilities:
+        return "tasks:list"
     if Capability.CHART_READ in role_capabilities:
         return "families:search"
     return "families:network"

@@ -5,6 +5,7 @@ from . import views
 app_name = "screening"
 urlpatterns = [
     path("screening/today/", views.today, name="today"),
+    path("screening/start-of-day/", views.landing, name="landing"),
     path("screening/due/", views.due_list, name="due_list"),
     path("screening/alerts/", views.alerts, name="alerts"),
     path("screening/alerts/settings/", views.alert_settings, name="alert_settings"),

@@ -50,6 +50,19 @@ def parse_day(raw: str | None) -> date:
 
 @requires(Capability.CHART_READ)
 @require_http_methods(["GET"])
+def landing(request: AuthedRequest) -> HttpResponse:
+    """Where a clinician lands (practices.views.home_for): the open alerts when the practice has
+    any and the person may acknowledge them, otherwise today's clinic."""
+    if (
+        request.actor.can(Capability.ALERT_ACKNOWLEDGE)
+        and selectors.open_alerts(request.actor).exists()
+    ):
+        return redirect("screening:alerts")
+    return redirect("screening:today")
+
+
+@requires(Capability.CHART_READ)
+@require_http_methods(["GET"])
 def today(request: AuthedRequest) -> HttpResponse:
     """A site's day: who is coming, in time order with each visit's status, and what each child
     is due for at that visit; the front desk marks arrivals and no-shows here."""

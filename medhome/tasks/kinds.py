@@ -46,6 +46,8 @@ class TaskKind(models.TextChoices):
         "case_review_decision",
         gettext_lazy("A decision of the team's case review"),
     )
+    # Added by a person from a child's chart, in their own words (details {"text": ...}).
+    MANUAL = "manual", gettext_lazy("Added by hand")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ SOURCES: dict[str, Source] = {
     "unmatched_text": Source("messaging:outbox", by_id=False),
     # The family's case-review page (casereview:family, by the family's id).
     "case_review": Source("casereview:family"),
+    # A task added by hand from a chart is about the child: it opens the chart.
+    "child": Source("families:chart"),
 }
 
 
@@ -194,6 +198,9 @@ def _case_review(details: Mapping[str, Any]) -> str:
     # The team's own words, written at the review for the whole team's task list (the form
     # says so); kinds.py only frames them.
     return _("From the case review: %(text)s") % {"text": details.get("text", "")}
+def _manual(details: Mapping[str, Any]) -> str:
+    # The person's own words, shown as written (never translated: they are not medhome's).
+    return str(details.get("text", "")) or _("A task added by hand")
 
 
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
@@ -207,6 +214,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.CRISIS_TEXT: _crisis,
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
     TaskKind.CASE_REVIEW_DECISION: _case_review,
+    TaskKind.MANUAL: _manual,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -220,6 +228,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
     TaskKind.CASE_REVIEW_DECISION: gettext_lazy("Open the case review"),
+    TaskKind.MANUAL: gettext_lazy("Open the chart"),
 }
 
 

@@ -7,6 +7,8 @@ that race, leave one task (unique per practice). Only this app reads or writes t
 (tests/test_conventions.py): others call services.open_task / reschedule / close.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,7 +20,7 @@ from medhome.practices.models import PracticeScopedModel
 
 from .kinds import TaskKind, source_label, source_url, title_of
 
-__all__ = ["Task", "TaskKind", "TaskPriority", "TaskStatus"]
+__all__ = ["Task", "TaskKind", "TaskOutcome", "TaskPriority", "TaskStatus"]
 
 
 class TaskPriority(models.TextChoices):
@@ -30,6 +32,24 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskOutcome(models.TextChoices):
+    """What came of a task, picked by the person who closes it (the free note says the rest).
+
+    A coordinator's short list: the counts of each tell the team how often families are not
+    reached, which the note alone cannot.
+    """
+
+    DONE = "done", _("Done")
+    FAMILY_REACHED = "family_reached", _("Family reached")
+    FAMILY_NOT_REACHED = "family_not_reached", _("Could not reach the family")
+    HANDED_OFF = "handed_off", _("Handed to someone else")
+    NOT_NEEDED = "not_needed", _("No longer needed")
+
+
+# The outcomes that mean the work was not done because it no longer needed doing.
+CANCELLING_OUTCOMES = frozenset({TaskOutcome.NOT_NEEDED})
 
 
 class Task(PracticeScopedModel):
@@ -66,10 +86,24 @@ class Task(PracticeScopedModel):
     source_id = models.CharField(max_length=64, blank=True)
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField()
+    # A person who added the task by hand from a chart; empty when medhome's sweeps opened it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    # A snoozed task stays open but leaves My tasks until this moment, then comes back by
+    # itself (the list compares it with now; nothing has to wake it).
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    snooze_reason = models.CharField(_("why it waits"), max_length=200, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=TaskOutcome.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -98,12 +132,26 @@ class Task(PracticeScopedModel):
 
     @property
     def source_url(self) -> str | None:
-        return source_url(self.source_type, self.source_id)
+        """What the task is about; the child's chart when its source has no page of its own
+        (every task opens something)."""
+        url = source_url(self.source_type, self.source_id)
+        if url is None and self.child_id is not None:
+            return source_url("child", str(self.child_id))
+        return url
 
     @property
     def source_label(self) -> str:
+        if source_url(self.source_type, self.source_id) is None and self.child_id is not None:
+            return source_label(TaskKind.MANUAL)
         return source_label(self.kind)
 
     @property
     def is_urgent(self) -> bool:
         return self.priority == TaskPriority.URGENT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    def is_snoozed(self, now: datetime) -> bool:
+        return self.snoozed_until is not None and self.snoozed_until > now

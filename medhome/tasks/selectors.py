@@ -1,16 +1,19 @@
 """Reads of tasks, always through the practice scope (another practice's task is a 404)."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from medhome.accounts.roles import Capability
+from medhome.accounts.roles import ROLE_CAPABILITIES, Capability
 from medhome.core.actor import Actor
 from medhome.families.models import Child
-from medhome.practices.models import Practice
+from medhome.practices.models import Membership, MembershipQuerySet, Practice
 from medhome.practices.scoping import get_scoped, scoped
 
 from .models import Task, TaskStatus
@@ -92,3 +95,91 @@ def done_for_sources(
     for source_id, completed_at in rows:
         done.setdefault(source_id, completed_at)
     return done
+# My tasks' filters, as they arrive in the query string (ids and fixed words only, never names).
+OWNER_MINE = "mine"  # mine, plus those nobody has taken yet for my role (the default)
+OWNER_ME = "me"
+OWNER_ROLE = "role"  # nobody has taken them yet, for my role
+OWNER_UNASSIGNED = "unassigned"  # nobody has taken them yet, any role
+OWNER_EVERYONE = "everyone"
+OWNERS = (OWNER_MINE, OWNER_ME, OWNER_ROLE, OWNER_UNASSIGNED, OWNER_EVERYONE)
+
+DUE_ANY = ""
+DUE_OVERDUE = "overdue"
+DUE_TODAY = "today"  # due by the end of today, overdue included
+DUE_WEEK = "week"  # due within the next 7 days, overdue included
+DUES = (DUE_ANY, DUE_OVERDUE, DUE_TODAY, DUE_WEEK)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    owner: str = OWNER_MINE
+    colleague: Membership | None = None  # a named colleague's tasks (owner is ignored)
+    child_id: UUID | None = None
+    kind: str = ""
+    due: str = DUE_ANY
+    snoozed: bool = False  # also the tasks put aside until later
+
+
+def my_tasks(actor: Actor, chosen: TaskFilter, *, now: datetime) -> QuerySet[Task]:
+    """The open tasks My tasks shows for `chosen`, urgent first, then soonest due.
+
+    A snoozed task is left out until its moment has passed (then it is back by itself), unless
+    the person asks to see the snoozed ones too.
+    """
+    tasks = scoped(actor, Task, need=READ).filter(status=TaskStatus.OPEN)
+    me = actor.user
+    if chosen.colleague is not None:
+        tasks = tasks.filter(assignee_id=chosen.colleague.user_id)
+    elif chosen.owner == OWNER_ME:
+        tasks = tasks.filter(assignee=me)
+    elif chosen.owner == OWNER_ROLE:
+        tasks = tasks.filter(assignee__isnull=True, assignee_role=actor.role)
+    elif chosen.owner == OWNER_UNASSIGNED:
+        tasks = tasks.filter(assignee__isnull=True)
+    elif chosen.owner != OWNER_EVERYONE:
+        tasks = tasks.filter(Q(assignee=me) | Q(assignee__isnull=True, assignee_role=actor.role))
+    if chosen.child_id is not None:
+        tasks = tasks.filter(child_id=chosen.child_id)
+    if chosen.kind:
+        tasks = tasks.filter(kind=chosen.kind)
+    if chosen.due == DUE_OVERDUE:
+        tasks = tasks.filter(due_at__lt=now)
+    elif chosen.due in (DUE_TODAY, DUE_WEEK):
+        days = 1 if chosen.due == DUE_TODAY else 7
+        tomorrow = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        tasks = tasks.filter(due_at__lt=tomorrow + timedelta(days=days))
+    if not chosen.snoozed:
+        tasks = tasks.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now))
+    return tasks.select_related("child", "assignee").order_by("-priority", "due_at", "created_at")
+
+
+def open_tasks_of_child(actor: Actor, child: Child, *, limit: int) -> list[Task]:
+    """A child's open tasks for the chart (snoozed ones too, marked), urgent first."""
+    return list(
+        scoped(actor, Task, need=READ)
+        .filter(child=child, status=TaskStatus.OPEN)
+        .select_related("assignee")
+        .order_by("-priority", "due_at", "created_at")[:limit]
+    )
+
+
+# The roles a task may go to: those that may read tasks.
+TASK_ROLES = tuple(role for role, caps in ROLE_CAPABILITIES.items() if READ in caps)
+
+
+def colleagues(actor: Actor) -> MembershipQuerySet:
+    """The actor's practice's active staff who may work tasks (for reassigning and filters)."""
+    return (
+        Membership.objects.active()
+        .filter(practice_id=actor.practice_id, role__in=TASK_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def access_colleague(actor: Actor, membership_id: UUID) -> Membership:
+    """A colleague by membership id, or 404 (another practice's, gone, or not working tasks)."""
+    membership = colleagues(actor).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership

@@ -3,25 +3,28 @@
 The only road to the Task table for other apps (tests/test_conventions.py): a producer opens a
 task with `open_task` (idempotent on its dedupe key), moves its due time with `reschedule` and
 closes it with `close` (or `cancel_tasks_for` when its source no longer needs the work).
-Assignee, role and priority are set here, so issue 17's reassign and snooze have one place to go.
+People add a task by hand from a chart (`create_by_hand`), hand it on (`reassign`), put it aside
+until a later moment (`snooze`) and close it with an outcome (`close`).
 """
 
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medhome.accounts.roles import Capability, Role
+from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
 from medhome.families.models import Child
-from medhome.practices.models import Practice
+from medhome.practices.models import Membership, Practice
 
-from .models import Task, TaskKind, TaskPriority, TaskStatus
+from .models import CANCELLING_OUTCOMES, Task, TaskKind, TaskOutcome, TaskPriority, TaskStatus
 
 TASK_OBJECT = "task"
 SYSTEM_ROLE = "system"
@@ -42,6 +45,42 @@ def _audit(actor: Actor, task: Task, action: Action, fields: list[str], at: date
         practice=task.practice,
         detail={"fields": fields},
     )
+
+
+# Limits of what a person types (a task's sentence is read in a list, not a letter).
+TEXT_MAX = 300
+NOTE_MAX = 1000
+REASON_MAX = 200
+
+
+def _open_for_update(task: Task) -> Task:
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.status != TaskStatus.OPEN:
+        raise ValidationError(_("This task is already closed."))
+    return current
+
+
+def _local_day(moment: datetime) -> Any:
+    return timezone.localtime(moment).date()
+
+
+def _owner_of(practice: Practice, assignee: Any, role: str | None) -> tuple[Any, str]:
+    """(the person, the role) a task goes to: a colleague of the task's practice who may read
+    tasks, or a role of the practice that may; one of the two, never both."""
+    if (assignee is None) == (not role):
+        raise ValidationError(_("Choose one person or one role to give the task to."))
+    if assignee is not None:
+        membership = (
+            Membership.objects.active().filter(practice=practice, user=assignee).first()
+            if getattr(assignee, "pk", None)
+            else None
+        )
+        if membership is None or Capability.CHART_READ not in capabilities_of(membership.role):
+            raise ValidationError(_("That person does not work with tasks in this practice."))
+        return assignee, membership.role
+    if role not in Role.values or Capability.CHART_READ not in capabilities_of(str(role)):
+        raise ValidationError(_("That role does not work with tasks."))
+    return None, str(role)
 
 
 def _check_person(actor: Actor, task: Task) -> None:
@@ -121,21 +160,37 @@ def close(
     task: Task,
     note: str,
     at: datetime,
-    status: str = TaskStatus.DONE,
+    status: str | None = None,
+    outcome: str | None = None,
 ) -> Task:
-    """A person closes a task: done (the default) or cancelled, with what was done."""
+    """A person closes a task with what came of it (`outcome`, from a short list) and a note.
+
+    "No longer needed" cancels it; every other outcome is done. Without an outcome, `status`
+    says done (the default) or cancelled and the outcome follows from it.
+    """
     _check_person(actor, task)
-    if status not in {TaskStatus.DONE, TaskStatus.CANCELLED}:
-        raise ValidationError(_("A task is closed as done or cancelled."))
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    if current.status != TaskStatus.OPEN:
-        raise ValidationError(_("This task is already closed."))
+    if outcome is None:
+        status = status or TaskStatus.DONE
+        if status not in {TaskStatus.DONE, TaskStatus.CANCELLED}:
+            raise ValidationError(_("A task is closed as done or cancelled."))
+        outcome = TaskOutcome.DONE if status == TaskStatus.DONE else TaskOutcome.NOT_NEEDED
+    elif outcome not in TaskOutcome.values:
+        raise ValidationError(_("Choose what came of the task."))
+    else:
+        status = TaskStatus.CANCELLED if outcome in CANCELLING_OUTCOMES else TaskStatus.DONE
+    if len(note.strip()) > NOTE_MAX:
+        raise ValidationError(
+            _("The note is too long: at most %(n)s characters.") % {"n": NOTE_MAX}
+        )
+    current = _open_for_update(task)
     current.status = status
+    current.outcome = outcome
     current.completed_at = at
     current.completed_by = actor.user if getattr(actor.user, "pk", None) else None
     current.note = note.strip()
-    current.save(update_fields=["status", "completed_at", "completed_by", "note"])
-    _audit(actor, current, Action.UPDATE, ["status", "completed_at", "completed_by", "note"], at)
+    fields = ["status", "outcome", "completed_at", "completed_by", "note"]
+    current.save(update_fields=fields)
+    _audit(actor, current, Action.UPDATE, fields, at)
     return current
 
 
@@ -172,3 +227,109 @@ def cancel_tasks_for(
         )
         cancelled += 1
     return cancelled
+
+
+@transaction.atomic
+def create_by_hand(
+    *,
+    actor: Actor,
+    child: Child,
+    text: str,
+    due_at: datetime,
+    at: datetime,
+    priority: str = TaskPriority.ROUTINE,
+    assignee: Any = None,
+    role: str | None = None,
+) -> Task:
+    """A person adds a task from a child's chart, in their own words, for a colleague or a role.
+
+    It opens the child's chart (source "child") and names who created it. Its due day may be
+    today but not earlier (a task late from the moment it is made helps nobody).
+    """
+    if not actor.can(Capability.CHART_READ) or child.practice_id != actor.practice_id:
+        raise PermissionDenied(_("You cannot add tasks for this child."))
+    words = " ".join(text.split())
+    if not words:
+        raise ValidationError(_("Say what needs doing."))
+    if len(words) > TEXT_MAX:
+        raise ValidationError(
+            _("Say what needs doing in at most %(n)s characters.") % {"n": TEXT_MAX}
+        )
+    if priority not in TaskPriority.values:
+        raise ValidationError(_("Choose routine or urgent."))
+    if _local_day(due_at) < _local_day(at):
+        raise ValidationError(_("The due date is in the past: choose today or a later day."))
+    person, owner_role = _owner_of(actor.practice, assignee, role)
+    task = Task.objects.create(
+        practice=actor.practice,
+        child=child,
+        kind=TaskKind.MANUAL,
+        details={"text": words},
+        priority=priority,
+        due_at=due_at,
+        assignee=person,
+        assignee_role=owner_role,
+        source_type="child",
+        source_id=str(child.pk),
+        dedupe_key=f"manual:{uuid4()}",
+        created_at=at,
+        created_by=actor.user,
+    )
+    fields = ["kind", "priority", "due_at", "assignee", "assignee_role", "details"]
+    _audit(actor, task, Action.CREATE, fields, at)
+    return task
+
+
+@transaction.atomic
+def reassign(
+    *,
+    actor: Actor,
+    task: Task,
+    at: datetime,
+    assignee: Any = None,
+    role: str | None = None,
+) -> Task:
+    """Give an open task to a colleague of its practice, or back to a role (nobody has taken
+    it yet: it shows for everyone in that role)."""
+    _check_person(actor, task)
+    person, owner_role = _owner_of(task.practice, assignee, role)
+    current = _open_for_update(task)
+    current.assignee = person
+    current.assignee_role = owner_role
+    current.save(update_fields=["assignee", "assignee_role"])
+    _audit(actor, current, Action.UPDATE, ["assignee", "assignee_role"], at)
+    return current
+
+
+@transaction.atomic
+def snooze(*, actor: Actor, task: Task, until: datetime, reason: str, at: datetime) -> Task:
+    """Put an open task aside until a later moment, saying why; it stays open and comes back
+    to My tasks by itself at that moment."""
+    _check_person(actor, task)
+    why = " ".join(reason.split())
+    if not why:
+        raise ValidationError(_("Say why the task waits."))
+    if len(why) > REASON_MAX:
+        raise ValidationError(
+            _("Say why the task waits in at most %(n)s characters.") % {"n": REASON_MAX}
+        )
+    if until <= at:
+        raise ValidationError(_("Snooze until a later moment, not one that has passed."))
+    current = _open_for_update(task)
+    current.snoozed_until = until
+    current.snooze_reason = why
+    current.save(update_fields=["snoozed_until", "snooze_reason"])
+    _audit(actor, current, Action.UPDATE, ["snoozed_until", "snooze_reason"], at)
+    return current
+
+
+def record_list_opened(*, actor: Actor, count: int, at: datetime) -> None:
+    """My tasks was shown: who looked and how many rows, never the children's names."""
+    record(
+        actor=actor,
+        action=Action.SEARCH,
+        object_type="task_list",
+        at=at,
+        practice=actor.practice,
+        detail={"results": count},
+    )

@@ -159,7 +159,8 @@ def test_the_command_escalates_and_the_alerts_list_shows_it(alert_a, log_in, sta
         call_command("escalate_critical_alerts", stdout=out)
         client = log_in(staff_a[Role.FRONT_DESK], practice_a)
         body = client.get(reverse("screening:alerts")).content.decode()
-        tasks = log_in(staff_a[Role.CARE_COORDINATOR], practice_a).get("/tasks/")
+        # everyone's: the escalated task is the on-call clinician's, not the coordinator's own
+        tasks = log_in(staff_a[Role.CARE_COORDINATOR], practice_a).get("/tasks/?owner=everyone")
     assert out.getvalue().strip() == "1 alert(s) escalated."
     assert "escalated 06/29/2026 09:30 to Amara Okafor" in body
     assert "A clinician is needed now for this child" in tasks.content.decode()
