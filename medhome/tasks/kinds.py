@@ -42,6 +42,7 @@ class TaskKind(models.TextChoices):
         "referral_family_answer",
         gettext_lazy("A family's answer about a referral"),
     )
+    NEXT_STEP = "next_step", gettext_lazy("A next step after a positive screen")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,20 @@ def _family_answer(details: Mapping[str, Any]) -> str:
     }
 
 
+# The next steps' labels by key, filled by medhome.nextsteps when it starts (tasks sits below it
+# and cannot import its definitions; one copy of the words, theirs).
+NEXT_STEP_LABELS: dict[str, Promise] = {}
+
+
+def _next_step(details: Mapping[str, Any]) -> str:
+    # An adolescent's confidential screen: the task list is read by roles that may not see it,
+    # so its sentence names no step (docs/clinical-rules.md#adolescent-confidentiality).
+    label = NEXT_STEP_LABELS.get(str(details.get("step", "")))
+    if details.get("confidential") or label is None:
+        return _("A next step after a screen is waiting: open the result to see it.")
+    return _("Next step after a positive screen: %(step)s") % {"step": label}
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -194,6 +209,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
     TaskKind.CRISIS_TEXT: _crisis,
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
+    TaskKind.NEXT_STEP: _next_step,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -206,6 +222,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
+    TaskKind.NEXT_STEP: gettext_lazy("Open the screen's result"),
 }
 
 

@@ -70,3 +70,15 @@ def overdue_open(*, kind: str, due_before: Any) -> QuerySet[Task]:
         .select_related("practice", "child")
         .order_by("due_at", "pk")
     )
+
+
+def done_at_of(task_ids: list[Any]) -> dict[Any, Any]:
+    """{task id: when it was closed as done} for those of the ids closed as done (a producer
+    that keeps its tasks' ids, e.g. nextsteps, learns which of its work was done)."""
+    if not task_ids:
+        return {}
+    return dict(
+        Task.objects.filter(pk__in=task_ids, status=TaskStatus.DONE).values_list(
+            "pk", "completed_at"
+        )
+    )
