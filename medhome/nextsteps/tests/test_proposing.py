@@ -214,3 +214,20 @@ def test_a_social_needs_screen_proposes_a_step_per_positive_domain(pediatrician,
 
     assert keys_of(screen) == ["resources_food", "resources_transportation", "safety_conversation"]
     assert definitions.STEPS["safety_conversation"].safety is True
+
+
+def test_the_steps_are_saved_with_the_score_or_not_at_all(
+    monkeypatch, pediatrician, toddler_a, caregiver_a
+):
+    from medhome.screening import hooks
+
+    def fails(actor, administration, at):
+        raise RuntimeError("the steps could not be written")
+
+    monkeypatch.setattr(hooks, "_ON_SCORED", [services.on_scored, fails])
+
+    with pytest.raises(RuntimeError):
+        score(pediatrician, toddler_a, "mchat_r:caregiver", mchat_answers(9), caregiver_a)
+
+    assert Administration.objects.get().status == Status.IN_PROGRESS
+    assert not PositiveScreen.objects.exists()
