@@ -237,3 +237,33 @@ def test_another_practice_cannot_reach_a_step(clinician_b_actor, mchat_high):
         selectors.access_step(clinician_b_actor, step.pk)
     with pytest.raises(PermissionDenied):
         services.mark_done(actor=clinician_b_actor, step=step, at=clock.now())
+
+
+def test_a_referral_sent_from_the_screens_own_referral_page_counts_as_the_step(
+    pediatrician, mchat_high, caregiver_a
+):
+    organization = directory_service("Bay Hearing Center", Need.AUDIOLOGY)
+    referral = referrals.start_referral(
+        actor=pediatrician,
+        child=mchat_high.child,
+        need=Need.AUDIOLOGY,
+        organization=organization,
+        reason="Hearing evaluation",
+        source_administration=mchat_high,
+        at=clock.now(),
+    )
+    referrals.record_consent(
+        actor=pediatrician,
+        referral=referral,
+        caregiver=caregiver_a,
+        shared_items=["name", "need"],
+        method="verbal",
+        at=clock.now(),
+    )
+    referrals.send(actor=pediatrician, referral=referral, at=clock.now())
+
+    services.settle_pending(now=clock.now())
+
+    step = step_of(mchat_high, "audiology")
+    assert (step.referral, step.status) == (referral, StepStatus.DONE)
+    assert screen_of(mchat_high).outcome == Outcome.FOLLOWED_UP
