@@ -400,6 +400,7 @@ MEDHOME_CASE_REVIEW = {
     "missed_visit_days": env_int("MEDHOME_CASE_REVIEW_MISSED_VISIT_DAYS", 90),
     "ed_visits_at_least": env_int("MEDHOME_CASE_REVIEW_ED_VISITS", 2),
     "ed_visit_months": env_int("MEDHOME_CASE_REVIEW_ED_MONTHS", 6),
+    "unfollowed_screen_days": env_int("MEDHOME_CASE_REVIEW_UNFOLLOWED_SCREEN_DAYS", 14),
 }
 
 # --- medhome -------------------------------------------------------------------------------

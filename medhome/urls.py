@@ -12,6 +12,7 @@ urlpatterns = [
     path("team/", include("medhome.staff.urls")),
     path("", include("medhome.screening.urls")),
     path("", include("medhome.referrals.urls")),
+    path("", include("medhome.nextsteps.urls")),
     path("", include("medhome.tasks.urls")),
     path("", include("medhome.timeline.urls")),
     path("", include("medhome.events.urls")),

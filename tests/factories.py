@@ -315,7 +315,35 @@ def screening_with_alert(child, caregiver, user) -> dict:
         override_reason="Asked for it",
         at=clock.now(),
     )
-    return {"administration": administration, "alert": administration.alerts.get(), "link": link}
+    return {
+        "administration": administration,
+        "alert": administration.alerts.get(),
+        "link": link,
+        "step": next_step(administration),
+    }
+
+
+def next_step(administration, *, key: str = "talk_with_parent", kind: str = "caregiver_depression"):
+    """A proposed next step of a positive screen on this administration (written directly: the
+    sweeps need a step row, whatever the form's state)."""
+    from medhome.core import clock
+    from medhome.nextsteps.models import NextStep, PositiveScreen
+
+    screen, _created = PositiveScreen.objects.get_or_create(
+        administration=administration,
+        defaults={
+            "practice": administration.practice,
+            "child": administration.child,
+            "kind": kind,
+            "confidential": administration.confidential,
+            "found_at": clock.now(),
+            "found_on": clock.today(),
+        },
+    )
+    step, _created = NextStep.objects.get_or_create(
+        positive_screen=screen, key=key, defaults={"practice": administration.practice}
+    )
+    return step
 
 
 def schedule_visit(child, *, at: str, kind: str = "well_child"):

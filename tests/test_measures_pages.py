@@ -262,8 +262,44 @@ def test_the_social_needs_followup_list_shows_to_a_coordinator(
 
 @pytest.mark.django_db
 def test_only_result_measures_withhold_their_children():
+    psf = {key for key, _kinds, _label in definitions.PSF_MEASURES}
     assert {key for key, m in definitions.MEASURES.items() if m.lists_results} == {
         "sns_food_followup",
         "sns_housing_followup",
         "sns_transport_followup",
+        *psf,
     }
+    # Those that may list an adolescent's confidential screen: only to the clinical team.
+    assert {key for key, m in definitions.MEASURES.items() if m.lists_confidential} == {
+        "psf_adolescent_depression",
+        "psf_substance_use",
+        "psf",
+    }
+
+
+def test_the_adolescent_follow_up_children_need_the_clinical_teams_right(practice_a):
+    """No role today reads measures and results without screening.detail; the guard holds for
+    a practice that would give one such a role (roles.py is one table)."""
+    from medhome.accounts.roles import Capability
+    from medhome.core.actor import Actor
+    from medhome.measures.selectors import may_list_children
+
+    reader = Actor(
+        user=None,
+        practice=practice_a,
+        role="reader",
+        capabilities=frozenset(
+            {Capability.CHART_READ, Capability.MEASURES_READ, Capability.SCREENING_RESULTS}
+        ),
+    )
+    team = Actor(
+        user=None,
+        practice=practice_a,
+        role="team",
+        capabilities=reader.capabilities | {Capability.SCREENING_DETAIL},
+    )
+
+    assert may_list_children(reader, "psf_autism")
+    assert not may_list_children(reader, "psf_adolescent_depression")
+    assert not may_list_children(reader, "psf")
+    assert may_list_children(team, "psf_adolescent_depression")

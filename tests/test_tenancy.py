@@ -19,6 +19,7 @@ from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.messaging.models import Message
+from medhome.nextsteps.models import NextStep
 from medhome.portal.models import FamilyLink
 from medhome.practices.models import Membership
 from medhome.referrals.models import Referral
@@ -218,6 +219,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "panel_run": ImportRun(pk=uuid.uuid4()),
         "ehr_message": InboundMessage(pk=uuid.uuid4()),
         "reminder": Message(pk=uuid.uuid4()),
+        "step": NextStep(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

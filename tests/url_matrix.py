@@ -58,6 +58,7 @@ FILL = {
     "run_id": lambda rows: rows["panel_run"].pk,
     "message_id": lambda rows: rows["ehr_message"].pk,
     "reminder_id": lambda rows: rows["reminder"].pk,
+    "step_id": lambda rows: rows["step"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -174,6 +175,11 @@ CLINICIAN_GET = {
     "messaging:call_outcome": (405, None),  # a form on the call list posts to it
     "messaging:reply": (405, None),  # the conversation page's form posts to it
     "messaging:recall_family": (405, None),  # a button on the recall list posts to it
+    # A proposed next step's buttons on the result page and the chart post to them.
+    "nextsteps:make_task": (405, None),
+    "nextsteps:refer": (405, None),
+    "nextsteps:mark_done": (405, None),
+    "nextsteps:decline": (405, None),
     "careplan:add_action": (405, None),
     "careplan:add_goal": (405, None),
     "careplan:add_member": (405, None),
@@ -285,6 +291,10 @@ POST_ONLY = {
     "messaging:call_outcome",
     "messaging:reply",
     "messaging:recall_family",
+    "nextsteps:make_task",
+    "nextsteps:refer",
+    "nextsteps:mark_done",
+    "nextsteps:decline",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -370,6 +380,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"channel": "text", "granted": "no", "method": "verbal"}
     if name == "casereview:family":
         return {"held_on": "2026-01-02", "summary": "Intruder"}
+    if name == "nextsteps:decline":
+        return {"reason": "The family already sees a therapist."}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
     if name == "accounts:set_password":

@@ -4,10 +4,7 @@ Each reason is one function from a `Look` (who looks, when, which families) to t
 finds, with the number behind it and when the oldest of it began, in one or two queries whatever
 the practice's size. The list and a family's page both read them, so a reason is written once.
 
-To add a reason, write its function and append a `Reason` to REASONS; e.g. issue 17's
-"a positive screen with no follow-up" is a few lines over
-`nextsteps.selectors.unfollowed_child_ids(practice, found_before=look.now)` and
-`children_by_family(look, child_ids)` below.
+To add a reason, write its function and append a `Reason` to REASONS.
 """
 
 import calendar as month_lengths
@@ -27,6 +24,7 @@ from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.events.models import CareEvent, EventKind
 from medhome.families.models import Child
+from medhome.nextsteps.selectors import pending_screens
 from medhome.practices.calendar import calendar_of
 from medhome.practices.scoping import scoped
 from medhome.referrals.followup import response_due
@@ -46,6 +44,7 @@ class Rules:
     missed_visit_days: int = 90
     ed_visits_at_least: int = 2
     ed_visit_months: int = 6
+    unfollowed_screen_days: int = 14
 
 
 def rules() -> Rules:
@@ -182,6 +181,12 @@ def stuck_referrals(look: Look) -> list[Referral]:
     return stuck
 
 
+def unfollowed_screen_rows(look: Look) -> QuerySet:
+    """Positive screens the actor may see whose next steps are all still open after N days."""
+    found_before = look.now - timedelta(days=look.rules.unfollowed_screen_days)
+    return look.narrow(pending_screens(look.actor, found_before=found_before))
+
+
 def children_by_family(look: Look, child_ids: Iterable[Any]) -> QuerySet[Child]:
     """The actor's children among `child_ids`, for a reason that another app gives by child."""
     children = scoped(look.actor, Child, need=Capability.CHART_READ).filter(pk__in=list(child_ids))
@@ -205,6 +210,10 @@ def _missed(look: Look) -> Findings:
 
 def _ed(look: Look) -> Findings:
     return _grouped(ed_visit_rows(look), "started_at", at_least=look.rules.ed_visits_at_least)
+
+
+def _unfollowed(look: Look) -> Findings:
+    return _grouped(unfollowed_screen_rows(look), "found_at")
 
 
 REASONS: list[Reason] = [
@@ -238,6 +247,19 @@ REASONS: list[Reason] = [
         gettext_lazy("Repeated ED visits"),
         lambda f: ngettext("%(n)s ED visit", "%(n)s ED visits", f.count) % {"n": f.count},
         _ed,
+    ),
+    Reason(
+        "unfollowed_screens",
+        gettext_lazy("Positive screens with no follow-up"),
+        lambda f: (
+            ngettext(
+                "%(n)s positive screen with no follow-up yet",
+                "%(n)s positive screens with no follow-up yet",
+                f.count,
+            )
+            % {"n": f.count}
+        ),
+        _unfollowed,
     ),
 ]
 REASON_KEYS = frozenset(reason.key for reason in REASONS)

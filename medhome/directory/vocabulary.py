@@ -22,6 +22,15 @@ class Need(models.TextChoices):
     SUBSTANCE_USE = "substance_use", _("Substance use")
     BENEFITS = "benefits", _("Benefits enrollment (WIC, SNAP, Medicaid/CHIP)")
     EARLY_LITERACY = "early_literacy", _("Early literacy")
+    # The next steps after a positive developmental, autism or caregiver-depression screen
+    # (medhome.nextsteps, docs/clinical-rules.md#next-steps).
+    PRESCHOOL_SPECIAL_EDUCATION = (
+        "preschool_special_education",
+        _("Early childhood special education (school district)"),
+    )
+    DEVELOPMENTAL_EVALUATION = "developmental_evaluation", _("Developmental evaluation")
+    AUDIOLOGY = "audiology", _("Hearing evaluation (audiology)")
+    PARENT_MENTAL_HEALTH = "parent_mental_health", _("Mental health care for a parent")
 
 
 # Gravity SDOHCC category code per need; None where the IG has no matching category.
@@ -40,6 +49,10 @@ SDOHCC_CATEGORY: dict[str, str | None] = {
     Need.SUBSTANCE_USE: None,
     Need.BENEFITS: "financial-insecurity",
     Need.EARLY_LITERACY: "educational-attainment",
+    Need.PRESCHOOL_SPECIAL_EDUCATION: None,
+    Need.DEVELOPMENTAL_EVALUATION: None,
+    Need.AUDIOLOGY: None,
+    Need.PARENT_MENTAL_HEALTH: "stress",
 }
 
 # The need a positive screening domain suggests (instruments' positive_domains).

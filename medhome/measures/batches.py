@@ -21,9 +21,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, QuerySet, Value, When
 
-from medhome.measures import definitions, engine, referral_measures, screening_measures
+from medhome.measures import (
+    definitions,
+    engine,
+    followup_measures,
+    referral_measures,
+    screening_measures,
+)
 from medhome.measures.sql import flagged
 
 Row = dict
@@ -159,6 +165,21 @@ def _referrals(rules, practices, start: date, end: date) -> Batch:
     return Batch(referrals.annotate(**columns), tuple(columns), decide, median)
 
 
+def _followed_up(rules, practices, start: date, end: date) -> Batch:
+    """Every kind's positive screens at once; a row's part is its kind."""
+    total = followup_measures.KINDS["psf"]
+    screens = flagged(
+        followup_measures.positive_screens(rules, total, practices, start, end),
+        followup_measures.followed_in_time(rules),
+        "child_id",
+    )
+    decide = {
+        key: _in_parts(None if key == "psf" else kinds)
+        for key, kinds in followup_measures.KINDS.items()
+    }
+    return Batch(screens.annotate(part=F("kind")), ("part", "in_numerator"), decide, {})
+
+
 _REF_KEYS = tuple(referral_measures.STATES)
 # name -> (its measures, builder)
 BATCHES: dict[str, tuple[tuple[str, ...], Callable[..., Batch]]] = {
@@ -172,6 +193,7 @@ BATCHES: dict[str, tuple[tuple[str, ...], Callable[..., Batch]]] = {
         _sns_followups,
     ),
     "referrals": (_REF_KEYS, _referrals),
+    "followed_up": (tuple(followup_measures.KINDS), _followed_up),
 }
 
 

@@ -82,6 +82,11 @@ DEFAULT_RULES: dict[str, Any] = {
     # cancelled, also counts (docs/clinical-rules.md#social-needs-measure: "assistance, education or
     # care coordination recorded by the team"); False = referrals only.
     "sns_count_plan_actions": True,
+    # --- Positive screens followed up (followup_measures.py) -----------------------------------
+    # docs/clinical-rules.md#positive-screen-follow-up-measure (medhome measure): followed up on
+    # the day found up to N days after (day N counts), and screens found up to N days before the
+    # period's end (domain-reference §4: "followed up within 30 days" for every kind).
+    "psf_days": 30,
     # --- Referral loop closure (referral_measures.py) -----------------------------------------
     # For a period made of whole calendar years, referrals sent in its last N months are left
     # out so each has time to close (CMS50 counts referrals of Jan 1–Oct 31; measures.md §9b).
@@ -174,6 +179,9 @@ class Measure:
     # Its denominator is made of positive screens, so being listed tells a screening result:
     # the children behind it are shown only to viewers who may see results (issue 14).
     lists_results: bool = False
+    # Some of those screens may be an adolescent's own confidential ones: listed only to the
+    # clinical team (docs/clinical-rules.md#adolescent-confidentiality).
+    lists_confidential: bool = False
 
 
 _COMMON_VISIT = (ENROLLMENT, EXCLUSIONS, PCP, RECORD_NOT_CLAIMS)
@@ -184,7 +192,8 @@ DEVELOPMENT = "Developmental and autism screening"
 CAREGIVER_DEPRESSION = "Caregiver depression"
 SOCIAL_NEEDS = "Social needs"
 REFERRALS = "Referrals"
-GROUPS = (WELL_CHILD, DEVELOPMENT, CAREGIVER_DEPRESSION, SOCIAL_NEEDS, REFERRALS)
+FOLLOW_UP = "Follow-up of positive screens"
+GROUPS = (WELL_CHILD, DEVELOPMENT, CAREGIVER_DEPRESSION, SOCIAL_NEEDS, FOLLOW_UP, REFERRALS)
 
 SCORED_ONLY = (
     "A screen counts by its administered_on date and status 'scored'; partial (unscored) "
@@ -259,6 +268,44 @@ SNS_FOLLOWUP = (
     "for each of them. Tasks carry neither a need nor a screening and do not count.",
     "Any positive screen in the window followed by an intervention counts (not only the first "
     "positive).",
+)
+# key, the kinds of positive screen (medhome.nextsteps.definitions.ScreenKind), label.
+PSF_MEASURES = (
+    ("psf_autism", ("autism",), "autism risk"),
+    ("psf_developmental", ("developmental",), "developmental concern"),
+    ("psf_behavioral", ("behavioral",), "behavioral or social-emotional concern"),
+    ("psf_caregiver_depression", ("caregiver_depression",), "caregiver depression"),
+    ("psf_adolescent_depression", ("adolescent_depression",), "adolescent depression"),
+    ("psf_substance_use", ("substance_use",), "substance use"),
+    ("psf_social_needs", ("social_needs",), "social needs"),
+    (
+        "psf",
+        (
+            "autism",
+            "developmental",
+            "behavioral",
+            "caregiver_depression",
+            "adolescent_depression",
+            "substance_use",
+            "social_needs",
+        ),
+        "all kinds",
+    ),
+)
+PSF_CONFIDENTIAL = frozenset({"psf_adolescent_depression", "psf_substance_use", "psf"})
+PSF_COMMON = (
+    "Unit: a positive screen (medhome.nextsteps: a scored form whose instrument's band is "
+    "positive, and an M-CHAT-R at medium risk) of a child on the practice's panel on the day it "
+    "was found, found from the period's first day to its last day minus 30 days (setting "
+    "psf_days) so each has its 30 days in the period.",
+    "Followed up (docs/clinical-rules.md#next-steps): a proposed step was done - marked done, "
+    "its task closed as done, or its referral sent with the family's consent - on the day found "
+    "up to 30 days after it (day 30 counts, day 31 does not). A screen whose steps were all "
+    "declined, or still pending, is in the denominator and not in the numerator.",
+    "A local measure (domain-reference §4: 'followed up within 30 days' is measured for every "
+    "kind; no endorsed measure). The social-needs intervention rates (after SNS-E) count a "
+    "referral or a care-plan action per domain and stay as they are; this rate counts the "
+    "screen's own next steps.",
 )
 REFERRAL_COMMON = (
     "Unit: a referral the practice sent (requested_at) in the period; for a period made of "
@@ -463,6 +510,24 @@ MEASURES: dict[str, Measure] = {
                 lists_results=True,
             )
             for short, domain in SNS_DOMAINS
+        ),
+        *(
+            Measure(
+                key,
+                f"Positive screens followed up within 30 days: {label}"
+                + (" (total)" if key == "psf" else ""),
+                "domain-reference §4 (next steps after a positive screen; medhome measure)",
+                f"Positive screens ({label}) found from the period's first day to its last "
+                "day minus 30 days.",
+                "Followed up within 30 days of being found (a step done: marked done, its task "
+                "done, or its referral sent).",
+                PSF_COMMON,
+                unit="screen",
+                group=FOLLOW_UP,
+                lists_results=True,
+                lists_confidential=key in PSF_CONFIDENTIAL,
+            )
+            for key, _, label in PSF_MEASURES
         ),
         *(
             Measure(

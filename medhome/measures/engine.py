@@ -44,6 +44,7 @@ from medhome.measures import (
     anchors,
     attribution,
     definitions,
+    followup_measures,
     referral_measures,
     screening_measures,
     sql,
@@ -325,6 +326,7 @@ BUILDERS = {
     **{key: lambda *a: (_dev(*a), "") for key in DEV_YEARS},
     **screening_measures.BUILDERS,
     **referral_measures.BUILDERS,
+    **followup_measures.BUILDERS,
 }
 
 

@@ -52,6 +52,17 @@ LABELS = (
     gettext_noop("WCV 3-11"),
     gettext_noop("WCV 3-21"),
     gettext_noop("Well-child visits"),
+    gettext_noop("Follow-up of positive screens"),
+    gettext_noop("Positive screens followed up within 30 days: autism risk"),
+    gettext_noop("Positive screens followed up within 30 days: developmental concern"),
+    gettext_noop(
+        "Positive screens followed up within 30 days: behavioral or social-emotional concern"
+    ),
+    gettext_noop("Positive screens followed up within 30 days: caregiver depression"),
+    gettext_noop("Positive screens followed up within 30 days: adolescent depression"),
+    gettext_noop("Positive screens followed up within 30 days: substance use"),
+    gettext_noop("Positive screens followed up within 30 days: social needs"),
+    gettext_noop("Positive screens followed up within 30 days: all kinds (total)"),
 )
 
 DEFINITIONS = (
@@ -313,5 +324,60 @@ DEFINITIONS = (
         "(EPDS, PHQ-9; the PHQ-2 only where the practice opts in to a PHQ-2 gate, domain-reference "
         "§4). An EPDS embedded in a SWYC form counts only when recorded as its own EPDS "
         "administration. The screen's result (positive or not) and any follow-up are not required."
+    ),
+    gettext_noop(
+        "Positive screens (autism risk) found from the period's first day to its last day "
+        "minus 30 days."
+    ),
+    gettext_noop(
+        "Followed up within 30 days of being found (a step done: marked done, its task done, "
+        "or its referral sent)."
+    ),
+    gettext_noop(
+        "Unit: a positive screen (medhome.nextsteps: a scored form whose instrument's band is"
+        " positive, and an M-CHAT-R at medium risk) of a child on the practice's panel on the"
+        " day it was found, found from the period's first day to its last day minus 30 days "
+        "(setting psf_days) so each has its 30 days in the period."
+    ),
+    gettext_noop(
+        "Followed up (docs/clinical-rules.md#next-steps): a proposed step was done - marked "
+        "done, its task closed as done, or its referral sent with the family's consent - on "
+        "the day found up to 30 days after it (day 30 counts, day 31 does not). A screen "
+        "whose steps were all declined, or still pending, is in the denominator and not in "
+        "the numerator."
+    ),
+    gettext_noop(
+        "A local measure (domain-reference §4: 'followed up within 30 days' is measured for "
+        "every kind; no endorsed measure). The social-needs intervention rates (after SNS-E) "
+        "count a referral or a care-plan action per domain and stay as they are; this rate "
+        "counts the screen's own next steps."
+    ),
+    gettext_noop(
+        "Positive screens (developmental concern) found from the period's first day to its "
+        "last day minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (behavioral or social-emotional concern) found from the period's "
+        "first day to its last day minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (caregiver depression) found from the period's first day to its "
+        "last day minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (adolescent depression) found from the period's first day to its "
+        "last day minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (substance use) found from the period's first day to its last day "
+        "minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (social needs) found from the period's first day to its last day "
+        "minus 30 days."
+    ),
+    gettext_noop(
+        "Positive screens (all kinds) found from the period's first day to its last day minus"
+        " 30 days."
     ),
 )

@@ -11,6 +11,7 @@ from medhome.measures import (
     anchors,
     definitions,
     reference_attribution,
+    reference_followup,
     reference_referrals,
     reference_screening,
 )
@@ -63,6 +64,11 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
     if measure_key in reference_screening.KEYS:
         numerator, denominator = reference_screening.compute(
             measure_key, rules, children, period_start, period_end
+        )
+
+    elif measure_key in reference_followup.KINDS:
+        numerator, denominator = reference_followup.compute(
+            measure_key, rules, practices, period_start, period_end
         )
 
     elif measure_key in reference_referrals.STATES:

@@ -214,7 +214,10 @@ def may_list_children(actor: Actor, key: str) -> bool:
     team (docs/clinical-rules.md#screening-instruments: results need screening.results)."""
     if not actor.can(Capability.CHART_READ):
         return False
-    return not definitions.get(key).lists_results or actor.can(Capability.SCREENING_RESULTS)
+    measure = definitions.get(key)
+    if measure.lists_confidential and not actor.can(Capability.SCREENING_DETAIL):
+        return False
+    return not measure.lists_results or actor.can(Capability.SCREENING_RESULTS)
 
 
 def children_behind(

@@ -27,7 +27,7 @@ from medhome.periodicity.services import record_completion
 from medhome.portal import links
 from medhome.portal.models import FamilyLink, Purpose
 
-from . import alerts, due, rules
+from . import alerts, due, hooks, rules
 from .alerts import ALERT_OBJECT
 from .models import Administration, CriticalAlert, LinkScreeners, Mode, Status
 
@@ -327,6 +327,8 @@ def save_answers(
             fields += _submit(actor, current, instrument, outcome, at=at)
         current.save(update_fields=fields)
         _audit_save(actor, current, at=at, fields=fields, alerts=raised)
+        if current.status == Status.SCORED:
+            hooks.scored(actor, current, at)
         if submit and not blocked and current.link_id:
             _finish_link_when_done(current.link_id, at=at)
     if blocked:

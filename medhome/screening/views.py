@@ -24,7 +24,7 @@ from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 from medhome.visits import selectors as visit_selectors
 
-from . import due, forms, panel, rules, selectors, services, zcodes
+from . import due, forms, hooks, panel, rules, selectors, services, zcodes
 from .alerts import (
     ELIGIBLE_ROLES,
     may_acknowledge_in_practice,
@@ -305,6 +305,7 @@ def result(request: AuthedRequest, administration_id: UUID) -> HttpResponse:
             "alerts": list(administration.alerts.all()),
             "shows_form_age": bool(set(instrument.rows) & {"developmental", "behavioral", "autism"})
             and administration.respondent != "adolescent",
+            "sections": hooks.result_sections(request, administration),
             "z_codes": zcodes.suggested(
                 administration.positive_domains, administration.administered_on or clock.today()
             ),

@@ -23,6 +23,7 @@ from medhome.visits.models import Visit
 from .bulk import analyze, new_id
 from .generator import generate_population
 from .measure_history import ChildFacts, Settings, practice_choices, write_histories
+from .positive_screens import write_positive_screens
 from .rows import foreign_keys_checked_after
 from .run import Plan, plan_run, save
 
@@ -152,6 +153,14 @@ def build_panel(
         rows = write_histories(facts, run, seed=f"{seed}:{network_name}")
     seconds["histories (generate + write)"] = perf_counter() - started
     seconds["  of which writing"] = run.write_seconds
+    started = perf_counter()
+    # The positive screens' next steps and outcomes, so the follow-up measure has data.
+    rows["PositiveScreen"] = 0
+    for place in plan.places:
+        rows["PositiveScreen"] += write_positive_screens(
+            place.practice, as_of=as_of, seed=f"{seed}:{network_name}"
+        )
+    seconds["positive screens"] = perf_counter() - started
     started = perf_counter()
     analyze([*people_tables, *HISTORY_TABLES])
     seconds["analyze"] = perf_counter() - started

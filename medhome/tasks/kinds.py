@@ -48,6 +48,7 @@ class TaskKind(models.TextChoices):
     )
     # Added by a person from a child's chart, in their own words (details {"text": ...}).
     MANUAL = "manual", gettext_lazy("Added by hand")
+    NEXT_STEP = "next_step", gettext_lazy("A next step after a positive screen")
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,25 @@ def _case_review(details: Mapping[str, Any]) -> str:
     # The team's own words, written at the review for the whole team's task list (the form
     # says so); kinds.py only frames them.
     return _("From the case review: %(text)s") % {"text": details.get("text", "")}
+
+
 def _manual(details: Mapping[str, Any]) -> str:
     # The person's own words, shown as written (never translated: they are not medhome's).
     return str(details.get("text", "")) or _("A task added by hand")
+
+
+# The next steps' labels by key, filled by medhome.nextsteps when it starts (tasks sits below it
+# and cannot import its definitions; one copy of the words, theirs).
+NEXT_STEP_LABELS: dict[str, Promise] = {}
+
+
+def _next_step(details: Mapping[str, Any]) -> str:
+    # An adolescent's confidential screen: the task list is read by roles that may not see it,
+    # so its sentence names no step (docs/clinical-rules.md#adolescent-confidentiality).
+    label = NEXT_STEP_LABELS.get(str(details.get("step", "")))
+    if details.get("confidential") or label is None:
+        return _("A next step after a screen is waiting: open the result to see it.")
+    return _("Next step after a positive screen: %(step)s") % {"step": label}
 
 
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
@@ -215,6 +232,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
     TaskKind.CASE_REVIEW_DECISION: _case_review,
     TaskKind.MANUAL: _manual,
+    TaskKind.NEXT_STEP: _next_step,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -229,6 +247,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
     TaskKind.CASE_REVIEW_DECISION: gettext_lazy("Open the case review"),
     TaskKind.MANUAL: gettext_lazy("Open the chart"),
+    TaskKind.NEXT_STEP: gettext_lazy("Open the screen's result"),
 }
 
 

@@ -95,6 +95,8 @@ def done_for_sources(
     for source_id, completed_at in rows:
         done.setdefault(source_id, completed_at)
     return done
+
+
 # My tasks' filters, as they arrive in the query string (ids and fixed words only, never names).
 OWNER_MINE = "mine"  # mine, plus those nobody has taken yet for my role (the default)
 OWNER_ME = "me"
@@ -183,3 +185,15 @@ def access_colleague(actor: Actor, membership_id: UUID) -> Membership:
     if membership is None:
         raise Http404
     return membership
+
+
+def done_at_of(task_ids: list[Any]) -> dict[Any, Any]:
+    """{task id: when it was closed as done} for those of the ids closed as done (a producer
+    that keeps its tasks' ids, e.g. nextsteps, learns which of its work was done)."""
+    if not task_ids:
+        return {}
+    return dict(
+        Task.objects.filter(pk__in=task_ids, status=TaskStatus.DONE).values_list(
+            "pk", "completed_at"
+        )
+    )

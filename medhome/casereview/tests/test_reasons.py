@@ -214,3 +214,21 @@ def test_the_list_takes_the_same_queries_for_many_families(actor, practice_a, cl
 def test_rules_default_to_the_documented_values(settings):
     del settings.MEDHOME_CASE_REVIEW
     assert Rules() == Rules(3, 90, 2, 6)
+
+
+def test_a_positive_screen_still_pending_after_the_set_days_is_found(
+    actor, family_a, child_a, caregiver_a, clinician_a
+):
+    from medhome.nextsteps.models import Outcome, PositiveScreen
+
+    screen = factories.screening_with_alert(child_a, caregiver_a, clinician_a)
+    step = factories.next_step(screen["administration"])
+    pending = PositiveScreen.objects.filter(pk=step.positive_screen_id)
+    pending.update(found_at=NOW - timedelta(days=13, hours=23))
+    assert found(actor) == {}
+
+    pending.update(found_at=NOW - timedelta(days=14, seconds=1))
+    assert found(actor) == {family_a.pk: {"unfollowed_screens": 1}}
+
+    pending.update(outcome=Outcome.FOLLOWED_UP)
+    assert found(actor) == {}

@@ -12,6 +12,7 @@ from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
 from medhome.synth.demo_history import write_demo_screening_history
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.partners import load_demo_partners
+from medhome.synth.positive_screens import load_demo_next_steps, write_positive_screens
 from medhome.synth.visit_history import write_demo_histories
 
 
@@ -59,6 +60,15 @@ class Command(BaseCommand):
                 f"Wrote {screens} past synthetic screens (and referrals after some positives)."
             )
         sweep_follow_ups(now=clock.now())
+        # The past positive screens' next steps, then one toddler's M-CHAT-R at high risk.
+        for practice in demo.network.practices.all():
+            write_positive_screens(practice, as_of=as_of, seed=str(as_of))
+            toddler = load_demo_next_steps(practice, as_of=as_of, now=clock.now())
+            if toddler is not None:
+                self.stdout.write(
+                    f"Next steps after an M-CHAT-R at high risk at {practice.name}: "
+                    f"{DEMO_URL}children/{toddler.pk}/"
+                )
         # What `escalate_critical_alerts` does on a schedule (no background worker yet).
         escalate_overdue_alerts(now=clock.now())
         outside_login = None
