@@ -171,8 +171,9 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # links, 6 for the EHR summary (problems, medications, allergies, immunizations, last
     # visits, coverage: one per table), 1 for the growth measurements, 2 for "At this visit"
     # (the visit's rows and their completions), 2 for the visits section (the open visits, the
-    # last few), 1 for the caregivers' consent to texts and email — none per family member.
-    with django_assert_num_queries(41):
+    # last few), 1 for the caregivers' consent to texts and email, 1 for the team notes (their
+    # authors joined) — none per family member.
+    with django_assert_num_queries(42):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

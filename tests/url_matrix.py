@@ -57,6 +57,7 @@ FILL = {
     "run_id": lambda rows: rows["panel_run"].pk,
     "message_id": lambda rows: rows["ehr_message"].pk,
     "reminder_id": lambda rows: rows["reminder"].pk,
+    "note_id": lambda rows: rows["note"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -74,6 +75,10 @@ SHARED_REFERENCE = {"referrals:curate"}
 # Pages named by a measure, not a row: every practice opens the same URL and sees only its own
 # figures and children (tests/test_measures_pages.py checks the figures are the viewer's own).
 OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
+
+# Pages that open their own practice's row with a redirect to another page (which does the
+# audited read): a task's link to a team note opens the child's chart at the notes.
+REDIRECTS = {"notes:open"}
 
 # Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
 PUBLIC = {
@@ -175,6 +180,9 @@ CLINICIAN_GET = {
     "careplan:create_link": (405, None),
     "careplan:edit_plan": (405, None),
     "visits:mark": (405, None),
+    "notes:add": (405, None),  # the form in the chart's notes section posts to it
+    "notes:retract": (405, None),
+    "notes:open": (302, None),  # a mention's task opens the chart at the notes
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
@@ -236,6 +244,8 @@ GET_ONLY = {
     "messaging:child",
     "messaging:calls",
     "messaging:figures",
+    "notes:child",
+    "notes:open",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -265,6 +275,8 @@ POST_ONLY = {
     "messaging:call_outcome",
     "messaging:reply",
     "messaging:recall_family",
+    "notes:add",
+    "notes:retract",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -327,6 +339,10 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"channel": "text", "granted": "no", "method": "verbal"}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
+    if name == "notes:add":
+        return {"body": "Intruder"}
+    if name == "notes:retract":
+        return {"reason": "Intruder"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -52,6 +52,11 @@ class Capability:
     ATTRIBUTION_MANAGE = "attribution.manage"
     # See the messages sent to families (the outbox, a caregiver's texts) and preview templates
     MESSAGES_READ = "messages.read"
+    # Write a team note on a child's chart and mention colleagues in it (medhome.notes). Every
+    # practice role that opens charts except the legal partner, who reads the chart for the
+    # family's legal needs from a partner organization and edits nothing; the front desk writes
+    # notes because what a family says at the desk is often what the team needs to hear.
+    NOTE_WRITE = "note.write"
 
     ALL = frozenset(
         {
@@ -75,6 +80,7 @@ class Capability:
             PANEL_IMPORT,
             ATTRIBUTION_MANAGE,
             MESSAGES_READ,
+            NOTE_WRITE,
         }
     )
 
@@ -93,6 +99,7 @@ _CLINICAL_TEAM = frozenset(
         C.VISIT_BOOK,
         C.SCHEDULE_RECORD,
         C.MESSAGES_READ,
+        C.NOTE_WRITE,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -120,6 +127,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.DIRECTORY_CURATE,
             C.VISIT_BOOK,
             C.MESSAGES_READ,
+            C.NOTE_WRITE,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
@@ -137,6 +145,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
+            C.NOTE_WRITE,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -152,6 +161,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
+            C.NOTE_WRITE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

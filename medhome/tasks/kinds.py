@@ -42,6 +42,7 @@ class TaskKind(models.TextChoices):
         "referral_family_answer",
         gettext_lazy("A family's answer about a referral"),
     )
+    MENTION = "mention", gettext_lazy("A colleague mentioned you in a team note")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ SOURCES: dict[str, Source] = {
     # has is read in the outbox's unmatched list.
     "conversation": Source("messaging:child"),
     "unmatched_text": Source("messaging:outbox", by_id=False),
+    # A team note (medhome.notes): its page checks access and opens the child's chart at the
+    # notes section.
+    "team_note": Source("notes:open"),
 }
 
 
@@ -184,6 +188,14 @@ def _family_answer(details: Mapping[str, Any]) -> str:
     }
 
 
+def _mention(details: Mapping[str, Any]) -> str:
+    # The author's name only: the note's words stay on the chart (the task list is read by
+    # everyone on the team, and a note may be sensitive).
+    return _("%(author)s mentioned you in a note on this child's chart") % {
+        "author": details.get("author", "")
+    }
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -194,6 +206,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: _language_missing,
     TaskKind.CRISIS_TEXT: _crisis,
     TaskKind.REFERRAL_FAMILY_ANSWER: _family_answer,
+    TaskKind.MENTION: _mention,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -206,6 +219,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.MESSAGE_LANGUAGE_MISSING: gettext_lazy("Open the messages"),
     TaskKind.CRISIS_TEXT: gettext_lazy("Open the family's texts"),
     TaskKind.REFERRAL_FAMILY_ANSWER: gettext_lazy("Open the referral"),
+    TaskKind.MENTION: gettext_lazy("Open the team notes"),
 }
 
 
