@@ -183,6 +183,7 @@ CLINICIAN_GET = {
     "notes:add": (405, None),  # the form in the chart's notes section posts to it
     "notes:retract": (405, None),
     "notes:open": (302, None),  # a mention's task opens the chart at the notes
+    "notes:suggest": (405, None),  # the note's box posts what is typed (htmx)
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
@@ -277,6 +278,7 @@ POST_ONLY = {
     "messaging:recall_family",
     "notes:add",
     "notes:retract",
+    "notes:suggest",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users.
@@ -343,6 +345,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"body": "Intruder"}
     if name == "notes:retract":
         return {"reason": "Intruder"}
+    if name == "notes:suggest":
+        return {"body": "ask @a"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 MENTION = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9][A-Za-z0-9._+-]*)")
+# The handle being typed: an "@" and what follows it at the very end of the text.
+TYPING = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9._+-]*)$")
 # A handle closes a sentence: "ask @priya.r." names "priya.r".
 TRAILING = ".-_+"
 
@@ -40,6 +42,17 @@ def handles_in(body: str) -> list[str]:
         if handle and handle not in found:
             found.append(handle)
     return found
+
+
+def typing_handle(body: str) -> str | None:
+    """The start of the handle being typed at the end of the text ("" just after "@"), or None
+    when the text does not end in a mention."""
+    match = TYPING.search(body)
+    return match.group(1).lower() if match else None
+
+
+def suggestions(prefix: str, colleagues: Iterable[Colleague], limit: int = 8) -> list[Colleague]:
+    return [c for c in colleagues if c.handle.startswith(prefix)][:limit]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from medhome.families.selectors import access_child
 
 from . import selectors, services
 from .chart import section_context
+from .handles import suggestions, typing_handle
+from .models import BODY_MAX_LENGTH
 
 SECTION_ANCHOR = "#team-notes"
 
@@ -93,3 +95,17 @@ def open_note(request: AuthedRequest, note_id: UUID) -> HttpResponse:
     audited read)."""
     note = selectors.access_note(request.actor, note_id)
     return redirect(_chart_notes(note.child_id))
+
+
+@requires(Capability.NOTE_WRITE)
+@require_POST
+def suggest(request: AuthedRequest) -> HttpResponse:
+    """Colleagues whose handle starts with the one being typed at the end of the note (htmx,
+    as one types). POST, so the note's words never travel in a URL; they are read, not kept."""
+    prefix = typing_handle(request.POST.get("body", "")[-BODY_MAX_LENGTH:])
+    found = (
+        suggestions(prefix, selectors.colleagues(request.actor.practice))
+        if prefix is not None
+        else []
+    )
+    return render(request, "notes/suggestions.html", {"suggestions": found, "prefix": prefix})

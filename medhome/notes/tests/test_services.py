@@ -261,3 +261,12 @@ def test_an_author_who_lost_note_write_cannot_retract(staff_a, practice_a, note)
     legal = actor_for(staff_a[Role.NURSE], practice_a, Role.LEGAL_PARTNER)
     with pytest.raises(PermissionDenied):
         services.retract_note(actor=legal, note=note, reason="Wrong child", at=MOMENT)
+
+
+def test_the_handle_being_typed_is_the_mention_at_the_end_of_the_text():
+    from medhome.notes.handles import typing_handle
+
+    assert typing_handle("call @A-Co") == "a-co"
+    assert typing_handle("call @") == ""
+    assert typing_handle("call @a-co now") is None
+    assert typing_handle("mom@exam") is None

@@ -222,3 +222,38 @@ def test_the_chart_query_count_does_not_grow_with_notes(
     write(child_a, staff_a[Role.NURSE], 15)
     with django_assert_max_num_queries(len(few.captured_queries)):
         chart(client_a, child_a)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_who_may_add_a_note_follows_the_capability_table(
+    log_in, staff_a, practice_a, child_a, role
+):
+    from medhome.accounts.roles import ROLE_CAPABILITIES, Capability
+
+    client = log_in(staff_a[role], practice_a)
+
+    response = client.post(reverse("notes:add", args=[child_a.pk]), {"body": "A word"})
+
+    allowed = Capability.NOTE_WRITE in ROLE_CAPABILITIES[role]
+    assert response.status_code == (302 if allowed else 403)
+    assert TeamNote.objects.count() == (1 if allowed else 0)
+    assert allowed == (role not in {Role.LEGAL_PARTNER, Role.NETWORK_ANALYST})
+
+
+def test_suggestions_list_the_colleagues_whose_handle_starts_as_typed(client_a):
+    url = reverse("notes:suggest")
+
+    typed = client_a.post(url, {"body": "Please call the family @a-n"}, **HTMX).content.decode()
+    nothing = client_a.post(url, {"body": "No mention at the end"}, **HTMX).content.decode()
+    unknown = client_a.post(url, {"body": "ask @zz"}, **HTMX).content.decode()
+
+    assert "@a-np" in typed and "@a-nurse" in typed and "Lena Parkhurst" in typed
+    assert "@a-chw" not in typed
+    assert "@a-analyst" not in client_a.post(url, {"body": "@a-an"}).content.decode()
+    assert nothing.strip() == ""
+    assert "No colleague's handle starts with “@zz”." in unknown
+
+
+def test_suggestions_are_refused_to_roles_that_do_not_write_notes(log_in, staff_a, practice_a):
+    client = log_in(staff_a[Role.LEGAL_PARTNER], practice_a)
+    assert client.post(reverse("notes:suggest"), {"body": "@a"}).status_code == 403
