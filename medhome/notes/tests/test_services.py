@@ -67,7 +67,8 @@ def test_a_mention_opens_a_task_for_that_colleague_only(nurse, coordinator, staf
     with translation.override("es"):
         assert (
             task.title
-            == "Tomasz Nowakowski le mencionó en una nota del expediente de este niño o niña"
+            == "Tomasz Nowakowski le mencionó en una nota de la historia clínica de este niño "
+            "o niña"
         )
     assert task.source_url == f"/notes/{note.pk}/"
     others = [t for t in mention_tasks(nurse) if t.assignee != staff_a[Role.CARE_COORDINATOR]]

@@ -257,3 +257,22 @@ def test_suggestions_list_the_colleagues_whose_handle_starts_as_typed(client_a):
 def test_suggestions_are_refused_to_roles_that_do_not_write_notes(log_in, staff_a, practice_a):
     client = log_in(staff_a[Role.LEGAL_PARTNER], practice_a)
     assert client.post(reverse("notes:suggest"), {"body": "@a"}).status_code == 403
+
+
+def test_the_notes_page_speaks_spanish(client_a, child_a, staff_a, nurse):
+    services.add_note(actor=nurse, child=child_a, body="Nota", at=MOMENT)
+    services.retract_note(actor=nurse, note=TeamNote.objects.get(), reason="Otro niño", at=MOMENT)
+    page = client_a.get(
+        reverse("notes:child", args=[child_a.pk]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    for spanish in (
+        "Notas del equipo",
+        "Solo para el equipo de atención",
+        "Nueva nota",
+        "Identificadores de colegas que puede mencionar",
+        "Ingresada por error (marcada por Tomasz Nowakowski",
+        "Volver",
+    ):
+        assert spanish in page
+    for english in ("Team notes", "New note", "Entered in error", "For the care team only"):
+        assert english not in page
