@@ -12,7 +12,7 @@ from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice
 from medhome.practices.scoping import get_scoped, scoped
 
-from .handles import Colleague, handle_of
+from .handles import Colleague, handle_of, handles_of
 from .models import TeamNote
 
 READ = Capability.CHART_READ
@@ -45,8 +45,14 @@ def colleagues(practice: Practice) -> list[Colleague]:
         .select_related("user")
         .order_by("user__username")
     )
+    readers = [m for m in memberships if READ in capabilities_of(m.role)]
+    handles = handles_of(m.user.username for m in readers)
     return [
-        Colleague(handle=handle_of(m.user.username), user=m.user, role=m.role)
-        for m in memberships
-        if READ in capabilities_of(m.role)
+        Colleague(
+            handle=handles[m.user.username],
+            user=m.user,
+            role=m.role,
+            short=handle_of(m.user.username),
+        )
+        for m in readers
     ]

@@ -43,10 +43,10 @@ def _mention_error(unknown: list[str], ambiguous: list[str]) -> ValidationError:
     if ambiguous:
         messages.append(
             _(
-                "%(handles)s names more than one colleague: mention them another way (ask "
-                "the practice admin to tell the usernames apart); nothing was saved."
+                "More than one colleague answers to %(handles)s. Write the handle of the one "
+                "you mean; nothing was saved."
             )
-            % {"handles": ", ".join(f"@{h}" for h in ambiguous)}
+            % {"handles": "; ".join(ambiguous)}
         )
     return ValidationError(messages)
 

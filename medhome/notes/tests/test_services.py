@@ -143,17 +143,37 @@ def test_a_role_that_cannot_open_charts_cannot_be_mentioned(nurse, staff_a, chil
         services.add_note(actor=nurse, child=child_a, body="@a-analyst", at=MOMENT)
 
 
-def test_a_handle_two_colleagues_share_is_refused_as_ambiguous(nurse, practice_a, child_a):
-    factories.make_staff(
-        "sam@one.example", practice_a, Role.NURSE, first_name="Sam", last_name="one"
+def test_colleagues_who_share_a_handle_are_told_apart_by_their_domain(nurse, practice_a, child_a):
+    one = factories.make_staff(
+        "sam@one.example", practice_a, Role.NURSE, first_name="Sam", last_name="One"
     )
     factories.make_staff(
-        "sam@two.example", practice_a, Role.NURSE, first_name="Sam", last_name="two"
+        "sam@two.example", practice_a, Role.NURSE, first_name="Sam", last_name="Two"
     )
     before = counts()
-    with pytest.raises(ValidationError, match="@sam names more than one colleague"):
+    with pytest.raises(ValidationError) as refused:
         services.add_note(actor=nurse, child=child_a, body="@sam", at=MOMENT)
+    assert refused.value.messages == [
+        "More than one colleague answers to @sam (@sam.one, @sam.two). Write the handle of the "
+        "one you mean; nothing was saved."
+    ]
     assert counts() == before
+
+    services.add_note(actor=nurse, child=child_a, body="@sam.one please", at=MOMENT)
+    [task] = mention_tasks(actor_for(one, practice_a, Role.NURSE))
+    assert task.assignee == one
+
+
+def test_handles_of_colleagues_who_share_the_part_before_the_domain():
+    from medhome.notes.handles import handles_of
+
+    assert handles_of(
+        ["coordinator@riverside.demo", "coordinator@harbor.demo", "np@riverside.demo"]
+    ) == {
+        "coordinator@riverside.demo": "coordinator.riverside",
+        "coordinator@harbor.demo": "coordinator.harbor",
+        "np@riverside.demo": "np",
+    }
 
 
 # --- validation and who may write -------------------------------------------------------------
