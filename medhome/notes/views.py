@@ -16,6 +16,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
+from medhome.families.models import Child
 from medhome.families.selectors import access_child
 
 from . import selectors, services
@@ -38,10 +39,14 @@ def _render(request: AuthedRequest, context: dict, *, refused: bool = False) -> 
 
 
 def _section(
-    request: AuthedRequest, child: object, *, body: str = "", error: ValidationError | None = None
+    request: AuthedRequest, child: Child, *, body: str = "", error: ValidationError | None = None
 ) -> HttpResponse:
     errors = error.messages if error is not None else ()
     context = section_context(request, child, body=body, errors=errors)
+    # The answer shows the child's newest notes again: a read of the record like the chart's.
+    services.record_notes_read(
+        actor=request.actor, child=child, shown=len(context["notes"]), at=clock.now()
+    )
     return _render(request, context, refused=error is not None)
 
 

@@ -276,3 +276,13 @@ def test_the_notes_page_speaks_spanish(client_a, child_a, staff_a, nurse):
         assert spanish in page
     for english in ("Team notes", "New note", "Entered in error", "For the care team only"):
         assert english not in page
+
+
+def test_the_section_answered_after_adding_a_note_is_an_audited_read(client_a, child_a):
+    client_a.post(reverse("notes:add", args=[child_a.pk]), {"body": "Seen today"}, **HTMX)
+
+    actions = list(
+        AuditEvent.objects.order_by("pk").values_list("action", "object_type", "detail")
+    )[-2:]
+    assert actions[0][:2] == (Action.CREATE, "team_note")
+    assert actions[1] == (Action.VIEW, "child", {"section": "notes", "shown": 1})
