@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("medhome.visits.urls")),
     path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
+    path("", include("medhome.notes.urls")),
     path("", include("medhome.measures.urls")),
     path("", include("medhome.messaging.urls")),
     path("", include("medhome.billing.urls")),

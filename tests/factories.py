@@ -627,3 +627,13 @@ def call_reminder(child, caregiver, visit):
         created_at=now,
         updated_at=now,
     )
+
+
+def team_note(child, author, body: str = "Called the family about the visit."):
+    """A team note on the child's chart (medhome.notes), written by `author`."""
+    from medhome.core import clock
+    from medhome.notes.models import TeamNote
+
+    return TeamNote.objects.create(
+        practice=child.practice, child=child, author=author, body=body, created_at=clock.now()
+    )

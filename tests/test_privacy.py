@@ -305,6 +305,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["panel_run"] = factories.panel_run(child_a.practice)
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
+    rows["note"] = factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

@@ -208,8 +208,8 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # (the visit's rows and their completions), 2 for the visits section (the open visits, the
     # last few), 1 for the caregivers' consent to texts and email, 1 for the child's open tasks
     # (tasks/chart.py), 1 for the positive screens waiting for follow-up (their steps only when
-    # there are some) — none per family member.
-    with django_assert_num_queries(43):
+    # there are some), 1 for the team notes (their authors joined) — none per family member.
+    with django_assert_num_queries(44):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

@@ -59,6 +59,7 @@ FILL = {
     "message_id": lambda rows: rows["ehr_message"].pk,
     "reminder_id": lambda rows: rows["reminder"].pk,
     "step_id": lambda rows: rows["step"].pk,
+    "note_id": lambda rows: rows["note"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -76,6 +77,10 @@ SHARED_REFERENCE = {"referrals:curate"}
 # Pages named by a measure, not a row: every practice opens the same URL and sees only its own
 # figures and children (tests/test_measures_pages.py checks the figures are the viewer's own).
 OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
+
+# Pages that open their own practice's row with a redirect to another page (which does the
+# audited read): a task's link to a team note opens the child's chart at the notes.
+REDIRECTS = {"notes:open"}
 
 # Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
 PUBLIC = {
@@ -191,6 +196,10 @@ CLINICIAN_GET = {
     "careplan:outside_plan": (403, None),
     "careplan:outside_note": (403, None),
     "visits:mark": (405, None),
+    "notes:add": (405, None),  # the form in the chart's notes section posts to it
+    "notes:retract": (405, None),
+    "notes:open": (302, None),  # a mention's task opens the chart at the notes
+    "notes:suggest": (405, None),  # the note's box posts what is typed (htmx)
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
@@ -257,6 +266,8 @@ GET_ONLY = {
     "messaging:figures",
     "billing:visit",
     "billing:day",
+    "notes:child",
+    "notes:open",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -295,6 +306,9 @@ POST_ONLY = {
     "nextsteps:refer",
     "nextsteps:mark_done",
     "nextsteps:decline",
+    "notes:add",
+    "notes:retract",
+    "notes:suggest",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -384,6 +398,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"reason": "The family already sees a therapist."}
     if name == "screening:acknowledge":
         return {"action_taken": "Called the family, safety plan made."}
+    if name == "notes:add":
+        return {"body": "Intruder"}
+    if name == "notes:retract":
+        return {"reason": "Intruder"}
+    if name == "notes:suggest":
+        return {"body": "ask @a"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

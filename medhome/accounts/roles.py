@@ -65,6 +65,11 @@ class Capability:
     # Follow-up tasks are this role's day: My tasks is their landing page (coordinators and
     # community health workers). It opens nothing; every role with chart.read works tasks.
     TASKS_HOME = "tasks.home"
+    # Write a team note on a child's chart and mention colleagues in it (medhome.notes). Every
+    # practice role that opens charts except the legal partner, who reads the chart for the
+    # family's legal needs from a partner organization and edits nothing; the front desk writes
+    # notes because what a family says at the desk is often what the team needs to hear.
+    NOTE_WRITE = "note.write"
 
     ALL = frozenset(
         {
@@ -91,6 +96,7 @@ class Capability:
             BILLING_READ,
             CARE_TEAM_OUTSIDE,
             TASKS_HOME,
+            NOTE_WRITE,
         }
     )
 
@@ -109,6 +115,7 @@ _CLINICAL_TEAM = frozenset(
         C.VISIT_BOOK,
         C.SCHEDULE_RECORD,
         C.MESSAGES_READ,
+        C.NOTE_WRITE,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -137,6 +144,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VISIT_BOOK,
             C.MESSAGES_READ,
             C.TASKS_HOME,
+            C.NOTE_WRITE,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
@@ -154,6 +162,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PANEL_IMPORT,
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
+            C.NOTE_WRITE,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -170,6 +179,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
             C.BILLING_READ,
+            C.NOTE_WRITE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

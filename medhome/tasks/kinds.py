@@ -49,6 +49,7 @@ class TaskKind(models.TextChoices):
     # Added by a person from a child's chart, in their own words (details {"text": ...}).
     MANUAL = "manual", gettext_lazy("Added by hand")
     NEXT_STEP = "next_step", gettext_lazy("A next step after a positive screen")
+    MENTION = "mention", gettext_lazy("A colleague mentioned you in a team note")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ SOURCES: dict[str, Source] = {
     "case_review": Source("casereview:family"),
     # A task added by hand from a chart is about the child: it opens the chart.
     "child": Source("families:chart"),
+    # A team note (medhome.notes): its page checks access and opens the child's chart at the
+    # notes section.
+    "team_note": Source("notes:open"),
 }
 
 
@@ -220,6 +224,14 @@ def _next_step(details: Mapping[str, Any]) -> str:
     return _("Next step after a positive screen: %(step)s") % {"step": label}
 
 
+def _mention(details: Mapping[str, Any]) -> str:
+    # The author's name only: the note's words stay on the chart (the task list is read by
+    # everyone on the team, and a note may be sensitive).
+    return _("%(author)s mentioned you in a note on this child's chart") % {
+        "author": details.get("author", "")
+    }
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -233,6 +245,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.CASE_REVIEW_DECISION: _case_review,
     TaskKind.MANUAL: _manual,
     TaskKind.NEXT_STEP: _next_step,
+    TaskKind.MENTION: _mention,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -248,6 +261,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.CASE_REVIEW_DECISION: gettext_lazy("Open the case review"),
     TaskKind.MANUAL: gettext_lazy("Open the chart"),
     TaskKind.NEXT_STEP: gettext_lazy("Open the screen's result"),
+    TaskKind.MENTION: gettext_lazy("Open the team notes"),
 }
 
 
