@@ -9,6 +9,7 @@ from django.urls import reverse
 from medhome.audit.models import AuditEvent
 from medhome.families import selectors
 from medhome.families.services import Window
+from tests.budgets import CHART_QUERIES
 
 from . import factories
 
@@ -209,7 +210,7 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # last few), 1 for the caregivers' consent to texts and email, 1 for the child's open tasks
     # (tasks/chart.py), 1 for the positive screens waiting for follow-up (their steps only when
     # there are some), 1 for the team notes (their authors joined) — none per family member.
-    with django_assert_num_queries(44):
+    with django_assert_num_queries(CHART_QUERIES):
         response = client_a.get(chart)
 
     assert len(response.context["caregivers"]) == rows

@@ -34,7 +34,6 @@ from medhome.audit.services import record
 from medhome.core.actor import Actor
 from medhome.families.models import (
     MRN_SYSTEM,
-    Caregiver,
     Child,
     ChildIdentifier,
     Family,
@@ -260,8 +259,14 @@ def _fill_survivor(survivor: Child, retired: Child, at: datetime) -> list[str]:
 
 def _fold_family(family: Family, old: Family) -> None:
     """The retired record's household, left without children, joins the survivor's: its
-    caregivers move there and the empty household goes (one household, nothing lost)."""
+    caregivers and every other row that points at the household (found from `Family._meta`,
+    e.g. its case reviews) move there and the empty household goes (one household, nothing
+    lost)."""
     if old.pk == family.pk or old.children.exists():
         return
-    Caregiver.objects.filter(family=old).update(family=family)
+    for relation in Family._meta.related_objects:
+        if relation.one_to_many and relation.related_model is not Child:
+            relation.related_model._default_manager.filter(**{relation.field.name: old}).update(
+                **{relation.field.name: family}
+            )
     old.delete()

@@ -169,8 +169,10 @@ def load_demo_next_steps(practice: Practice, *, as_of: date, now: datetime) -> C
     """The featured story: a toddler's M-CHAT-R at high risk, keyed in from the paper form by
     the practice's pediatrician (the real services: the steps come from the scoring hook), and
     the audiology step declined with its reason. Once per practice."""
+    # Known by its declined step: the form's override reason is kept only for a screener that
+    # is not due (docs/clinical-rules.md#not-due-reason), and at 18-24 months this one is due.
     if PositiveScreen.objects.filter(
-        practice=practice, administration__override_reason=STORY_REASON
+        practice=practice, steps__key="audiology", steps__decline_reason=STORY_DECLINE
     ).exists():
         return None
     clinician = _clinician(practice)

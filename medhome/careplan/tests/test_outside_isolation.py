@@ -49,6 +49,7 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     rows["panel_run"] = factories.panel_run(child_a.practice)
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(child_a, caregiver_a, rows["visit"])
+    rows["note"] = factories.team_note(child_a, pediatrician)
     member, login = factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],

@@ -2,6 +2,7 @@
 Child's relations, so a table added later is not forgotten), across practices it is refused,
 it is audited with both ids, and a later message carrying the retired MRN finds the survivor."""
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import models
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
+from medhome.casereview.models import CaseReview, Decision
 from medhome.ehr import models as ehr
 from medhome.ehr.merge import child_relations, merge_children
 from medhome.events import services as events
@@ -95,6 +97,23 @@ def full_history(child, caregiver, user, tag, opened):
     factories.care_plan(child, caregiver, user)  # plan, team member, goal, action, family link
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
+    factories.team_note(child, user)
+    review = CaseReview.objects.create(
+        practice=child.practice,
+        family=child.family,
+        held_on=opened,
+        recorded_by=user,
+        recorded_at=AT,
+    )
+    Decision.objects.create(
+        review=review,
+        position=1,
+        text=f"Call the family {tag}",
+        child=child,
+        assignee_role=Role.CARE_COORDINATOR,
+        due_on=opened,
+        task_id=uuid.uuid4(),
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.utils import timezone
 from medhome.accounts.roles import Role
 from medhome.ehr.models import Observation
 from tests import factories
+from tests.budgets import CHART_QUERIES
 
 TODAY = date(2026, 3, 2)
 
@@ -120,7 +121,7 @@ def test_the_query_count_does_not_grow_with_measurements(
     chart(client_a, preterm_infant)  # warm the caches of the first request
     # The whole chart (tests/test_search.py counts its parts; the open tasks, the next steps
     # and the team notes the last three).
-    with django_assert_max_num_queries(44) as few:
+    with django_assert_max_num_queries(CHART_QUERIES) as few:
         chart(client_a, five_year_old)
     for month in range(1, 13):
         observe(five_year_old, "weight", "18", date(2024, month, 2))

@@ -10,6 +10,7 @@ from medhome.audit.models import Action, AuditEvent
 from medhome.notes import services
 from medhome.notes.models import TeamNote
 from tests import factories
+from tests.budgets import CHART_QUERIES
 
 from .conftest import MOMENT
 
@@ -217,7 +218,7 @@ def test_the_chart_query_count_does_not_grow_with_notes(
 ):
     write(child_a, staff_a[Role.NURSE], 1)
     chart(client_a, child_a)  # warm the caches of the first request
-    with django_assert_max_num_queries(42) as few:
+    with django_assert_max_num_queries(CHART_QUERIES) as few:
         chart(client_a, child_a)
     write(child_a, staff_a[Role.NURSE], 15)
     with django_assert_max_num_queries(len(few.captured_queries)):
