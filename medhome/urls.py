@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("medhome.visits.urls")),
     path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
+    path("", include("medhome.huddle.urls")),
     path("", include("medhome.measures.urls")),
     path("", include("medhome.messaging.urls")),
     path("", include("medhome.ehr.visit_urls")),
