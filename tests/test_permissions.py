@@ -71,6 +71,9 @@ PAGES = {
         None,
     ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
+    # The morning huddle is the whole care team's; results on it follow screening.results.
+    "huddle sheet": (Capability.CHART_READ, lambda r: reverse("huddle:sheet"), None),
+    "huddle sheet PDF": (Capability.CHART_READ, lambda r: reverse("huddle:pdf"), None),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),

@@ -236,6 +236,8 @@ GET_ONLY = {
     "messaging:child",
     "messaging:calls",
     "messaging:figures",
+    "huddle:sheet",
+    "huddle:pdf",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -22,6 +22,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from medhome.accounts.roles import Capability
 from medhome.careplan.models import CarePlan
@@ -71,7 +72,11 @@ class ScreenLink:
 
     @property
     def state_label(self) -> str:
-        return {"sent": _("sent"), "opened": _("opened"), "done": _("done")}[self.state]
+        return {
+            "sent": pgettext("pre-visit link", "sent"),
+            "opened": pgettext("pre-visit link", "opened"),
+            "done": pgettext("pre-visit link", "done"),
+        }[self.state]
 
 
 @dataclass(frozen=True)

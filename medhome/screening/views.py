@@ -334,7 +334,9 @@ def alerts(request: AuthedRequest) -> HttpResponse:
         request,
         "screening/alerts.html",
         {
-            "alerts": [(alert, contacts.get(alert.child_id)) for alert in open_alerts],
+            "alerts": open_alerts,
+            # Each alert with whom to call about it (families.selectors.whom_to_call).
+            "rows": [(alert, contacts.get(alert.child_id)) for alert in open_alerts],
             "now": clock.now(),
             "acknowledged": selectors.recent_acknowledged(request.actor),
             "may_acknowledge": may_acknowledge_in_practice(request.actor),

@@ -370,3 +370,15 @@ def test_who_may_open_the_sheet_follows_chart_read(log_in, staff_a, practice_a, 
     page = log_in(staff_a[role], practice_a).get(sheet_url())
 
     assert page.status_code == (200 if role == Role.LEGAL_PARTNER else 403)
+
+
+def test_the_sheet_speaks_spanish(client_a, child_a, caregiver_a, clinician_a):
+    factories.schedule_visit(child_a, at=at(TOMORROW, 9))
+    factories.screening_with_alert(child_a, caregiver_a, clinician_a)
+    client_a.post(reverse("set_language"), {"language": "es", "next": "/"})
+
+    body = client_a.get(sheet_url()).content.decode()
+
+    assert "Hoja de la reunión diaria" in body and "necesita intérprete" in body
+    assert "Reserve un intérprete (español)." in body
+    assert "PHQ-9: enviado" in body
