@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
@@ -16,6 +17,7 @@ from medhome.practices.scoping import get_scoped, scoped
 
 from .languages import language_name
 from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family, PanelMembership
+from .vocabulary import Relationship
 
 SEARCH_LIMIT = 50
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y")
@@ -187,29 +189,56 @@ def whom_to_call(actor: Actor, children: Iterable[Child]) -> dict[UUID, WhomToCa
     family_of = {child.pk: child.family_id for child in children}
     if not family_of:
         return {}
-    caregivers = scoped(actor, Caregiver, need=Capability.CHART_READ).filter(
-        family_id__in=set(family_of.values())
+    # Plain values, not model instances: a day's caregivers each parse their phone number when
+    # loaded, which costs more than the query; only the chosen one's is formatted.
+    caregivers = (
+        scoped(actor, Caregiver, need=Capability.CHART_READ)
+        .filter(family_id__in=set(family_of.values()))
+        .order_by("-is_primary_contact", "family_name", "given_name")  # the model's ordering
+        .values(
+            "pk",
+            "family_id",
+            "given_name",
+            "family_name",
+            "relationship",
+            "phone",
+            "preferred_language",
+            "needs_interpreter",
+            "availability_note",
+            "has_transportation_barrier",
+            "transportation_note",
+        )
     )
-    by_family: dict[UUID, list[Caregiver]] = {}
-    # The model's ordering puts the primary contact first.
+    by_family: dict[UUID, list[Any]] = {}
     for caregiver in caregivers:
-        by_family.setdefault(caregiver.family_id, []).append(caregiver)
+        by_family.setdefault(caregiver["family_id"], []).append(caregiver)
     found: dict[UUID, WhomToCall] = {}
+    relationships = dict(Relationship.choices)
     for child_id, family_id in family_of.items():
         household = by_family.get(family_id)
         if not household:
             continue
         first = household[0]
-        hard = [c for c in household if c.has_transportation_barrier]
+        hard = [c for c in household if c["has_transportation_barrier"]]
         found[child_id] = WhomToCall(
-            caregiver_id=first.pk,
-            name=f"{first.given_name} {first.family_name}",
-            relationship=first.get_relationship_display(),
-            phone=first.phone.as_national if first.phone else "",
-            language=language_name(first.preferred_language),
-            needs_interpreter=first.needs_interpreter,
-            best_times=first.availability_note,
+            caregiver_id=first["pk"],
+            name=f"{first['given_name']} {first['family_name']}",
+            relationship=str(relationships.get(first["relationship"], first["relationship"])),
+            phone=_national(first["phone"]),
+            language=language_name(first["preferred_language"]),
+            needs_interpreter=first["needs_interpreter"],
+            best_times=first["availability_note"],
             transport_barrier=bool(hard),
-            transport_note="; ".join(c.transportation_note for c in hard if c.transportation_note),
+            transport_note="; ".join(
+                c["transportation_note"] for c in hard if c["transportation_note"]
+            ),
         )
     return found
+
+
+def _national(stored: object) -> str:
+    """A stored number (E.164) as the caller dials it, as the chart shows it."""
+    if not stored:
+        return ""
+    number = to_python(str(stored))
+    return str(number.as_national) if isinstance(number, PhoneNumber) else str(stored)
