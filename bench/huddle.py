@@ -10,8 +10,9 @@ pre-visit link for half of them (a third opened), an open critical alert for one
 (on a screen of their own), a hospital stay since the last visit with its follow-up task open
 for one in six, and care-plan priorities in the family's words for one in three. It then opens
 the sheet as a pediatrician through the whole Django stack (middleware, session, the page, the
-audit append) --runs times after one warm-up, and prints p50/p95; the selectors alone and one
-PDF are timed too. Target: p95 under 200 ms. Results: docs/benchmarks.md "Huddle sheet".
+audit append) --runs times after one warm-up, and prints p50/p95; the selectors alone, the
+Today page of the same day (the same visits and due rows, for comparison) and one PDF are timed
+too. Target: p95 under 200 ms. Results: docs/benchmarks.md "Huddle sheet".
 Synthetic data only.
 """
 
@@ -299,8 +300,13 @@ def run(args: argparse.Namespace) -> None:
     first = client.get(url)  # warm-up, not counted
     assert first.status_code == 200, first.status_code
     rows = len(huddle_sheet(actor, day, site=site).rows)
-    pages, selectors_only = [], []
+    today_url = f"{reverse('screening:today')}?day={day.isoformat()}&site={site.pk}"
+    client.get(today_url)  # warm-up, not counted
+    pages, selectors_only, today = [], [], []
     for _ in range(args.runs):
+        started = perf_counter()
+        client.get(today_url)
+        today.append(perf_counter() - started)
         started = perf_counter()
         response = client.get(url)
         pages.append(perf_counter() - started)
@@ -314,7 +320,11 @@ def run(args: argparse.Namespace) -> None:
     )
     pdf_seconds = perf_counter() - started
     print(f"\nHuddle sheet, {rows} visits, {args.runs} runs (ms):")
-    for label, values in (("page (GET, audited)", pages), ("selectors only", selectors_only)):
+    for label, values in (
+        ("page (GET, audited)", pages),
+        ("selectors only", selectors_only),
+        ("Today, same day", today),
+    ):
         print(
             f"  {label:<22} p50 {statistics.median(values) * 1000:7.1f}"
             f"   p95 {percentile(values, 0.95) * 1000:7.1f}   max {max(values) * 1000:7.1f}"
