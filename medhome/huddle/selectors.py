@@ -186,7 +186,7 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
                 [link for link in links.get(child_id, []) if link.created_at >= since],
                 own_screens,
             ),
-            alerts=[present_alert(alert, actor=actor) for alert in alerts.get(child_id, [])],
+            alerts=[_alert(alert, actor) for alert in alerts.get(child_id, [])],
             transitions=[t for t in transitions.get(child_id, []) if t.started_at >= since],
             priorities=priorities.get(child_id, ""),
         )
@@ -333,6 +333,19 @@ def _result(screen: Administration) -> ShownResult:
         domains=tuple(d for d in domains if d != SAFETY),
         private=SAFETY in domains,
     )
+
+
+def _alert(alert: CriticalAlert, actor: Actor) -> ShownAlert:
+    """As every surface shows it (present_alert), except that a safety answer is not named on
+    the sheet, whoever reads it: only that a clinician is needed now, to talk in private."""
+    if SAFETY in (alert.kinds or []):
+        return ShownAlert(
+            detailed=False,
+            summary=_("A clinician is needed now for this child.")
+            + " "
+            + _("Make time to talk with the caregiver in private."),
+        )
+    return present_alert(alert, actor=actor)
 
 
 def _referral(referral: Referral) -> ReferralLine:

@@ -382,3 +382,19 @@ def test_the_sheet_speaks_spanish(client_a, child_a, caregiver_a, clinician_a):
     assert "Hoja de la reunión diaria" in body and "necesita intérprete" in body
     assert "Reserve un intérprete (español)." in body
     assert "PHQ-9: enviado" in body
+
+
+def test_a_safety_alert_is_not_named_even_to_the_clinician(
+    client_a, infant_a, caregiver_a, clinician_a
+):
+    factories.schedule_visit(infant_a, at=at(TOMORROW, 9))
+    alert = factories.screening_with_alert(infant_a, caregiver_a, clinician_a)["alert"]
+    type(alert).objects.filter(pk=alert.pk).update(kinds=["safety"])
+
+    page = client_a.get(sheet_url())
+
+    [shown] = page.context["sheet"].rows[0].alerts
+    assert shown.summary == (
+        "A clinician is needed now for this child. Make time to talk with the caregiver in private."
+    )
+    assert "safety" not in page.content.decode().lower()
