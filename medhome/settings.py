@@ -345,6 +345,12 @@ TASKS = {
 # How often each periodic job runs, in seconds, by job name; a job not named here runs at the
 # interval its app registered (medhome/<app>/jobs.py). An interval divides a day; slots count
 # from local midnight, so a 3600 s job runs on the hour.
+# The huddle sheet (docs/clinical-rules.md#huddle-sheet): how far back it looks for a child with
+# no earlier completed visit, and how many children a printed page holds.
+MEDHOME_HUDDLE_LOOKBACK_DAYS = env_int("MEDHOME_HUDDLE_LOOKBACK_DAYS", 90)
+MEDHOME_HUDDLE_CHILDREN_PER_PAGE = env_int("MEDHOME_HUDDLE_CHILDREN_PER_PAGE", 5)
+# The order of "what to do first" (docs/clinical-rules.md#huddle-first); empty: the default.
+MEDHOME_HUDDLE_FIRST_ORDER = env_list("MEDHOME_HUDDLE_FIRST_ORDER", [])
 MEDHOME_JOB_INTERVALS = {
     "referrals.follow_ups": env_int("MEDHOME_REFERRAL_FOLLOW_UP_EVERY_SECONDS", 60 * 60),
     "screening.alert_escalation": env_int("MEDHOME_ALERT_ESCALATION_EVERY_SECONDS", 5 * 60),

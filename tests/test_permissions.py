@@ -97,6 +97,9 @@ PAGES = {
         ),
         lambda r: {"given_by": r["caregiver"].pk, "method": "verbal"},
     ),
+    # The morning huddle is the whole care team's; results on it follow screening.results.
+    "huddle sheet": (Capability.CHART_READ, lambda r: reverse("huddle:sheet"), None),
+    "huddle sheet PDF": (Capability.CHART_READ, lambda r: reverse("huddle:pdf"), None),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),

@@ -268,6 +268,8 @@ GET_ONLY = {
     "billing:day",
     "notes:child",
     "notes:open",
+    "huddle:sheet",
+    "huddle:pdf",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -1,18 +1,23 @@
 """Reads of the family record that leave the app, always through the tenancy scope."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.practices.models import Practice
 from medhome.practices.scoping import get_scoped, scoped
 
+from .languages import language_name
 from .models import AvailabilityWindow, Caregiver, Child, ChildQuerySet, Family, PanelMembership
+from .vocabulary import Relationship
 
 SEARCH_LIMIT = 50
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y")
@@ -157,3 +162,83 @@ def membership_on(child: Child, day: date) -> PanelMembership | None:
         if membership.starts_on <= day and (membership.ends_on is None or membership.ends_on > day):
             return membership
     return None
+
+
+@dataclass(frozen=True)
+class WhomToCall:
+    """The person to call about a child: the family's primary contact (else its first
+    caregiver), with what a caller needs before dialling. `language` is the name of the
+    caregiver's language in the reader's language; `transport_*` is the household's (any of
+    its caregivers who said getting to the clinic is hard)."""
+
+    caregiver_id: UUID
+    name: str
+    relationship: str
+    phone: str
+    language: str
+    needs_interpreter: bool
+    best_times: str
+    transport_barrier: bool
+    transport_note: str
+
+
+def whom_to_call(actor: Actor, children: Iterable[Child]) -> dict[UUID, WhomToCall]:
+    """For each child (by id) the caregiver to call, in one query whatever the number of
+    children; a child whose family has no caregiver is left out. The alerts list, an alert's
+    acknowledge page and the huddle sheet all read it here."""
+    family_of = {child.pk: child.family_id for child in children}
+    if not family_of:
+        return {}
+    # Plain values, not model instances: a day's caregivers each parse their phone number when
+    # loaded, which costs more than the query; only the chosen one's is formatted.
+    caregivers = (
+        scoped(actor, Caregiver, need=Capability.CHART_READ)
+        .filter(family_id__in=set(family_of.values()))
+        .order_by("-is_primary_contact", "family_name", "given_name")  # the model's ordering
+        .values(
+            "pk",
+            "family_id",
+            "given_name",
+            "family_name",
+            "relationship",
+            "phone",
+            "preferred_language",
+            "needs_interpreter",
+            "availability_note",
+            "has_transportation_barrier",
+            "transportation_note",
+        )
+    )
+    by_family: dict[UUID, list[Any]] = {}
+    for caregiver in caregivers:
+        by_family.setdefault(caregiver["family_id"], []).append(caregiver)
+    found: dict[UUID, WhomToCall] = {}
+    relationships = dict(Relationship.choices)
+    for child_id, family_id in family_of.items():
+        household = by_family.get(family_id)
+        if not household:
+            continue
+        first = household[0]
+        hard = [c for c in household if c["has_transportation_barrier"]]
+        found[child_id] = WhomToCall(
+            caregiver_id=first["pk"],
+            name=f"{first['given_name']} {first['family_name']}",
+            relationship=str(relationships.get(first["relationship"], first["relationship"])),
+            phone=_national(first["phone"]),
+            language=language_name(first["preferred_language"]),
+            needs_interpreter=first["needs_interpreter"],
+            best_times=first["availability_note"],
+            transport_barrier=bool(hard),
+            transport_note="; ".join(
+                c["transportation_note"] for c in hard if c["transportation_note"]
+            ),
+        )
+    return found
+
+
+def _national(stored: object) -> str:
+    """A stored number (E.164) as the caller dials it, as the chart shows it."""
+    if not stored:
+        return ""
+    number = to_python(str(stored))
+    return str(number.as_national) if isinstance(number, PhoneNumber) else str(stored)

@@ -26,6 +26,7 @@ and `outstanding`.
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import (
@@ -107,6 +108,13 @@ def birth_intervals(
 ) -> list[BirthInterval]:
     schedule = schedule or current_schedule(on)
     rules = rules or current_rules()
+    return list(_birth_intervals(on, schedule, rules))
+
+
+# The intervals depend on the day, the schedule and the rules only (all frozen, hashable), and
+# their binary searches cost tens of milliseconds a call: every due list of a day reuses them.
+@lru_cache(maxsize=64)
+def _birth_intervals(on: date, schedule: Schedule, rules: Rules) -> tuple[BirthInterval, ...]:
     low, high = on - OLDEST, on
     out = []
     for visit in schedule.timed_visits:
@@ -128,7 +136,7 @@ def birth_intervals(
         overdue = _last_true(is_overdue, low, high)
         overdue_to = min(overdue, opened) if overdue and overdue >= born_from else None
         out.append(BirthInterval(visit, born_from, opened, overdue_to))
-    return out
+    return tuple(out)
 
 
 def _marks(on: date, rows: Sequence[str], visit: Any) -> Subquery:

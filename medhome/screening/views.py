@@ -19,7 +19,7 @@ from medhome.core.decorators import requires
 from medhome.core.forms import attach_errors
 from medhome.core.params import optional_id
 from medhome.core.requests import AuthedRequest
-from medhome.families.selectors import access_caregiver, access_child
+from medhome.families.selectors import access_caregiver, access_child, whom_to_call
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
 from medhome.visits import selectors as visit_selectors
@@ -340,6 +340,7 @@ def child_screenings(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def alerts(request: AuthedRequest) -> HttpResponse:
     open_alerts = list(selectors.open_alerts(request.actor))
+    contacts = whom_to_call(request.actor, [alert.child for alert in open_alerts])
     services.record_list_opened(
         actor=request.actor, list_name="critical_alerts", count=len(open_alerts), at=clock.now()
     )
@@ -348,6 +349,8 @@ def alerts(request: AuthedRequest) -> HttpResponse:
         "screening/alerts.html",
         {
             "alerts": open_alerts,
+            # Each alert with whom to call about it (families.selectors.whom_to_call).
+            "rows": [(alert, contacts.get(alert.child_id)) for alert in open_alerts],
             "now": clock.now(),
             "acknowledged": selectors.recent_acknowledged(request.actor),
             "may_acknowledge": may_acknowledge_in_practice(request.actor),
@@ -389,7 +392,11 @@ def acknowledge(request: AuthedRequest, alert_id: UUID) -> HttpResponse:
     return render(
         request,
         "screening/acknowledge.html",
-        {"alert": alert, "form": form},
+        {
+            "alert": alert,
+            "form": form,
+            "contact": whom_to_call(request.actor, [alert.child]).get(alert.child_id),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

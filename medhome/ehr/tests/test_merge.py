@@ -12,7 +12,6 @@ from django.db import models
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
-from medhome.casereview.models import CaseReview, Decision
 from medhome.ehr import models as ehr
 from medhome.ehr.merge import child_relations, merge_children
 from medhome.events import services as events
@@ -98,14 +97,15 @@ def full_history(child, caregiver, user, tag, opened):
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
     factories.team_note(child, user)
-    review = CaseReview.objects.create(
+    # Apps above ehr that point at a child or a household, by name (ehr sits below them).
+    review = apps.get_model("casereview", "CaseReview").objects.create(
         practice=child.practice,
         family=child.family,
         held_on=opened,
         recorded_by=user,
         recorded_at=AT,
     )
-    Decision.objects.create(
+    apps.get_model("casereview", "Decision").objects.create(
         review=review,
         position=1,
         text=f"Call the family {tag}",
