@@ -28,7 +28,7 @@ from medhome.families.models import Child
 from medhome.families.services import record_birth_discharge
 from medhome.practices.calendar import add_business_days, calendar_of
 from medhome.practices.models import Practice
-from medhome.tasks.models import TaskKind
+from medhome.tasks.models import TaskKind, TaskPriority
 from medhome.tasks.services import cancel_tasks_for, open_task, reschedule
 
 from . import handlers, parsing
@@ -110,6 +110,8 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
         child=event.child,
         kind=TaskKind.TRANSITION_FOLLOW_UP,
         details={"business_days": FOLLOW_UP_BUSINESS_DAYS},
+        # Days, not weeks: it heads the task lists (docs/clinical-rules.md#hospital-events).
+        priority=TaskPriority.URGENT,
         due_at=due_at,
         source_type=EVENT_OBJECT,
         source_id=event.pk,

@@ -10,6 +10,7 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
+from medhome.practices.calendar import calendar_of, next_business_day
 from medhome.practices.models import Site
 from medhome.screening.views import TODAY_SITE_KEY, parse_day
 from medhome.visits import selectors as visit_selectors
@@ -36,6 +37,7 @@ def sheet(request: AuthedRequest) -> HttpResponse:
     """A site's day for the morning huddle; htmx swaps only the sheet when site or day change."""
     day, sites, site = _choice(request)
     huddle = selectors.huddle_sheet(request.actor, day, site=site)
+    next_clinic_day = next_business_day(clock.today(), calendar=calendar_of(request.actor.practice))
     services.record_sheet_read(actor=request.actor, sheet=huddle, at=clock.now())
     context = {
         "sheet": huddle,
@@ -43,7 +45,8 @@ def sheet(request: AuthedRequest) -> HttpResponse:
         "site": site,
         "day": day,
         "today": clock.today(),
-        "tomorrow": clock.today() + timedelta(days=1),
+        # The next clinic day on the practice calendar: Friday's huddle prepares Monday's.
+        "next_clinic_day": next_clinic_day,
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
     }

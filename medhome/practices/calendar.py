@@ -82,6 +82,11 @@ def is_business_day(day: date, *, calendar: Calendar) -> bool:
     return calendar.is_business_day(day)
 
 
+def next_business_day(day: date, *, calendar: Calendar) -> date:
+    """The first working day after `day` (a Friday's huddle prepares Monday's clinic)."""
+    return _next_business_day(day, calendar)
+
+
 def _next_business_day(day: date, calendar: Calendar) -> date:
     if not calendar.working_weekdays:
         raise ValueError("a calendar without working days has no business days")

@@ -72,7 +72,7 @@ def test_screening_pages_have_no_wcag_violations(browser, demo_url, language):
     page.fill("#id_login", "pediatrician@riverside.demo")
     page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/children/$"))
+    page.wait_for_url(re.compile(r".*/screening/(alerts|today)/$"))
     found = {}
     for path in ("/screening/today/", "/screening/due/", "/screening/alerts/"):
         page.goto(f"{demo_url}{path}")
@@ -108,7 +108,7 @@ def test_referral_pages_have_no_wcag_violations(browser, demo_url, language):
     page.fill("#id_login", "coordinator@riverside.demo")
     page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/children/$"))
+    page.wait_for_url(re.compile(r".*/tasks/$"))
     found = {}
     for path in (
         "/referrals/",

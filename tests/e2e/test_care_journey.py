@@ -18,7 +18,7 @@ def test_discharge_task_timeline_and_the_familys_own_goal(browser, demo_url):
     staff.fill("#id_login", "coordinator@riverside.demo")
     staff.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     staff.click("main button[type=submit]")
-    staff.wait_for_url(re.compile(r".*/children/$"))
+    staff.wait_for_url(re.compile(r".*/tasks/$"))
 
     staff.goto(f"{demo_url}/tasks/")
     task = staff.locator("tbody tr", has_text="Contact the family").first

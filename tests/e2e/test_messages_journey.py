@@ -32,7 +32,7 @@ def _login(browser, demo_url: str, width: int, height: int):  # type: ignore[no-
     page.fill("#id_login", "coordinator@riverside.demo")
     page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/children/$"))
+    page.wait_for_url(re.compile(r".*/tasks/$"))
     return page
 
 

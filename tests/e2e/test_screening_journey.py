@@ -19,7 +19,7 @@ def test_link_answered_in_spanish_on_a_phone_reaches_the_team_with_an_alert(brow
     staff.fill("#id_login", "coordinator@riverside.demo")
     staff.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     staff.click("main button[type=submit]")
-    staff.wait_for_url(re.compile(r".*/children/$"))
+    staff.wait_for_url(re.compile(r".*/tasks/$"))
 
     staff.goto(f"{demo_url}/screening/today/")
     infant_row = staff.locator("tbody tr", has_text="Caregiver (perinatal) depression").first

@@ -18,7 +18,7 @@ def test_a_spanish_speaking_coordinator_reads_a_transition_task_and_opens_the_vi
     page.fill("#id_login", "coordinator@riverside.demo")
     page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/children/$"))
+    page.wait_for_url(re.compile(r".*/tasks/$"))
 
     page.goto(f"{demo_url}/tasks/")
     page.select_option("#language-switch-select", "es")

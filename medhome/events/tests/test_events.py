@@ -60,6 +60,7 @@ def test_a04_ed_arrival_matched_by_mrn_opens_follow_up(practice_a, child_a):
     assert task.title == "Contact the family within 2 business days of the hospital or ED visit"
     assert task.child == child_a and task.source_url == f"/events/{event.pk}/"
     assert task.due_at.date() == date(2026, 3, 17)  # Friday + 2 business days = Tuesday
+    assert task.is_urgent  # days, not weeks: it heads the task lists
 
 
 def test_a04_then_a03_same_visit_one_event_one_task(practice_a, child_a):

@@ -1,7 +1,5 @@
 """The printed huddle sheet: five children a page, who printed it, audited, no names in the URL."""
 
-import re
-import zlib
 from datetime import timedelta
 
 import pytest
@@ -12,22 +10,11 @@ from medhome.core import clock
 from medhome.huddle import pdf
 from medhome.huddle.selectors import huddle_sheet
 from tests import factories
+from tests.pdf_pages import page_count
 
 from .conftest import TODAY, TOMORROW, at, screen
 
 pytestmark = pytest.mark.django_db
-
-
-def page_count(document: bytes) -> int:
-    """The page count of the PDF's page tree (WeasyPrint packs objects into compressed
-    streams, so they are inflated first)."""
-    text = document
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        try:
-            text += zlib.decompress(stream.group(1))
-        except zlib.error:
-            continue
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", text))
 
 
 def day_of(family, count: int) -> list:

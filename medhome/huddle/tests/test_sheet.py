@@ -1,6 +1,6 @@
 """The huddle sheet on screen: who is coming, what each child needs, who may see what."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,7 +10,7 @@ from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan
 from medhome.events.models import CareEvent
 from medhome.families.models import Caregiver
-from medhome.practices.models import Site
+from medhome.practices.models import PracticeCalendar, Site
 from medhome.visits.models import Visit
 from tests import factories
 
@@ -59,6 +59,25 @@ def test_the_day_defaults_to_today_and_tomorrow_is_one_click_away(client_a, chil
     assert page.context["sheet"].day == TODAY
     assert f"?day={TOMORROW.isoformat()}" in page.content.decode()
     assert len(page.context["sheet"].rows) == 1
+
+
+def test_the_next_clinic_day_comes_from_the_practice_calendar(client_a, practice_a):
+    # Tomorrow (a Tuesday) is the practice's holiday: the huddle prepares Wednesday.
+    PracticeCalendar.objects.update_or_create(
+        practice=practice_a,
+        defaults={
+            "opens_at": time(8),
+            "closes_at": time(17),
+            "working_weekdays": [1, 2, 3, 4, 5],
+            "holidays": [TOMORROW.isoformat()],
+        },
+    )
+
+    page = client_a.get(reverse("huddle:sheet"))
+
+    wednesday = TOMORROW + timedelta(days=1)
+    assert page.context["next_clinic_day"] == wednesday
+    assert f"?day={wednesday.isoformat()}" in page.content.decode()
 
 
 def test_a_bad_day_falls_back_to_today(client_a):
@@ -352,8 +371,9 @@ def test_the_sheets_queries_do_not_grow_with_the_visits(
     # The login, session and base page (6), the visits and their due rows (2), one query per
     # kind of fact (9: last visits, caregivers, links, screens, alerts, referrals, hospital
     # stays, their open tasks, care plans), one audit append (7 with its savepoints), the
-    # session's update (2): the same for 3 visits as for 30.
-    with django_assert_max_num_queries(26):
+    # session's update (2), the practice calendar for the next clinic day (1): the same for 3
+    # visits as for 30.
+    with django_assert_max_num_queries(27):
         page = client_a.get(sheet_url())
 
     assert len(page.context["sheet"].rows) == visits
