@@ -106,6 +106,7 @@ PUBLIC = {
     "portal:screening_start": (404, 405, None),
     "portal:screening_form": (404, 404, None),
     "portal:screening_done": (404, 405, None),
+    "portal:screening_agenda": (404, 404, None),  # the family's words for the visit (POST)
     "portal:referral_status": (404, 404, None),  # the family answers on the page (POST)
     # Hospitals' feed: a bearer token per practice, no session (401 without one).
     "events:feed": (405, 401, None),
@@ -218,6 +219,7 @@ CLINICIAN_GET = {
     "portal:screening_start": (404, None),
     "portal:screening_form": (404, None),
     "portal:screening_done": (404, None),
+    "portal:screening_agenda": (404, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.

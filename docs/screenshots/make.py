@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 HERE = Path(__file__).resolve().parent
-PASSWORD = "medhome-demo-2026"
+PASSWORD = "medhome-demo-2026"  # noqa: S105 - the demo password `make demo` prints; synthetic data
 COORDINATOR = "coordinator@riverside.demo"
 ANALYST = "admin@riverside.demo"
 DESKTOP = {"width": 1280, "height": 800}

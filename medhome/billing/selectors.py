@@ -20,6 +20,7 @@ from medhome.practices.models import Site
 from medhome.practices.scoping import scoped
 from medhome.screening.models import Administration, Status
 from medhome.tasks.kinds import TaskKind
+from medhome.tasks.models import TaskOutcome
 from medhome.tasks.selectors import done_for_sources
 from medhome.visits.models import Visit
 from medhome.visits.selectors import day_bounds, sites_of
@@ -149,6 +150,8 @@ def summaries(actor: Actor, visits: list[Visit]) -> list[Summary]:
         source_type=EVENT_OBJECT,
         source_ids=event_ids,
         kind=TaskKind.TRANSITION_FOLLOW_UP,
+        # Transitional care needs an interactive contact (docs/clinical-rules.md#transitional-care).
+        outcomes=(TaskOutcome.FAMILY_REACHED, TaskOutcome.DONE),
     )
     calls: dict[str, datetime] = {}
     for subject_id, called_at in (

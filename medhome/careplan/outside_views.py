@@ -143,7 +143,7 @@ def revoke(request: AuthedRequest, outside_member_id: UUID) -> HttpResponse:
 # --- The outside member's side -------------------------------------------------------------
 
 
-@requires_partner
+@requires_partner(Capability.CARE_TEAM_OUTSIDE)
 @require_http_methods(["GET"])
 def children(request: AuthedRequest) -> HttpResponse:
     members = list(selectors.outside_members(request.actor))
@@ -173,14 +173,14 @@ def _outside_page(
     )
 
 
-@requires_partner
+@requires_partner(Capability.CARE_TEAM_OUTSIDE)
 @require_http_methods(["GET"])
 def plan(request: AuthedRequest, outside_member_id: UUID) -> HttpResponse:
     member = selectors.access_outside_member(request.actor, outside_member_id)
     return _outside_page(request, member)
 
 
-@requires_partner
+@requires_partner(Capability.CARE_TEAM_OUTSIDE)
 @require_POST
 def note(request: AuthedRequest, outside_member_id: UUID) -> HttpResponse:
     member = selectors.access_outside_member(request.actor, outside_member_id)

@@ -42,7 +42,8 @@ from medhome.screening.models import Administration, CriticalAlert, Status
 from medhome.screening.panel import DueLine, visits_with_due
 from medhome.screening.selectors import may_see_result
 from medhome.tasks.selectors import open_source_ids
-from medhome.visits.models import Visit, VisitStatus
+from medhome.visits.agenda import agendas_since
+from medhome.visits.models import FamilyAgenda, Visit, VisitStatus
 from medhome.visits.selectors import day_bounds
 
 from . import first
@@ -118,7 +119,9 @@ class HuddleRow:
     referrals: list[ReferralLine] | None = None  # None: this reader may not see referrals
     hidden_referrals: int = 0
     transitions: list[Transition] = field(default_factory=list)
-    priorities: str = ""
+    priorities: str = ""  # the care plan's, in the family's words
+    # What a caregiver wrote on the pre-visit page about this visit (visits.agenda).
+    agendas: list[FamilyAgenda] = field(default_factory=list)
     first: list[str] = field(default_factory=list)
 
     @property
@@ -167,6 +170,7 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
     referrals = _referrals(actor, ids)
     transitions = _transitions(actor, ids, since=earliest)
     priorities = _priorities(actor, ids)
+    agendas = agendas_since(actor, ids, since=earliest)
 
     rows = []
     for line in lines:
@@ -189,6 +193,7 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
             alerts=[_alert(alert, actor) for alert in alerts.get(child_id, [])],
             transitions=[t for t in transitions.get(child_id, []) if t.started_at >= since],
             priorities=priorities.get(child_id, ""),
+            agendas=[a for a in agendas.get(child_id, []) if a.written_at >= since],
         )
         if actor.can(Capability.SCREENING_RESULTS):
             shown = [s for s in own_screens if may_see_result(actor, s)]
@@ -296,8 +301,8 @@ def _transitions(actor: Actor, ids: set[UUID], *, since: datetime) -> dict[UUID,
 
 
 def _priorities(actor: Actor, ids: set[UUID]) -> dict[UUID, str]:
-    """What matters most to the family, in their words, from the care plan: medhome asks no
-    question about this one visit yet, so the plan's priorities stand in for it."""
+    """What matters most to the family, in their words, from the care plan (next to what they
+    wrote about this visit on the pre-visit page)."""
     rows = (
         scoped(actor, CarePlan, need=Capability.CHART_READ)
         .filter(child_id__in=ids)

@@ -298,7 +298,7 @@ def figures(request: AuthedRequest) -> HttpResponse:
 # --- The community organization's side ---------------------------------------------------
 
 
-@requires_partner
+@requires_partner(Capability.REFERRAL_RESPOND)
 @require_http_methods(["GET"])
 def partner_inbox(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.partner_referrals(request.actor), LIST_PAGE).get_page(
@@ -311,7 +311,7 @@ def partner_inbox(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@requires_partner
+@requires_partner(Capability.REFERRAL_RESPOND)
 @require_http_methods(["GET"])
 def partner_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     referral = selectors.access_partner_referral(request.actor, referral_id)
@@ -330,7 +330,7 @@ def partner_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     )
 
 
-@requires_partner
+@requires_partner(Capability.REFERRAL_RESPOND)
 @require_POST
 def partner_change(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     referral = selectors.access_partner_referral(request.actor, referral_id)
@@ -359,7 +359,7 @@ def partner_change(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     return redirect("referrals:partner_detail", referral_id=referral.pk)
 
 
-@requires_partner
+@requires_partner(Capability.REFERRAL_RESPOND)
 @require_POST
 def partner_message(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     referral = selectors.access_partner_referral(request.actor, referral_id)

@@ -1,5 +1,6 @@
 """Reads of tasks, always through the practice scope (another practice's task is a 404)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,10 +77,17 @@ def overdue_open(*, kind: str, due_before: Any) -> QuerySet[Task]:
 
 
 def done_for_sources(
-    actor: Actor, *, source_type: str, source_ids: list[str], kind: str
+    actor: Actor,
+    *,
+    source_type: str,
+    source_ids: list[str],
+    kind: str,
+    outcomes: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """When each source's task of one kind was closed as done (the earliest), by source id —
-    one query for a page of many sources (the billing summary's transitional-care contact)."""
+    one query for a page of many sources (the billing summary's transitional-care contact).
+    `outcomes`: only tasks closed with one of these (a task closed as "could not reach the
+    family" is done, but no contact happened); a task closed before outcomes existed has none."""
     done: dict[str, Any] = {}
     rows = (
         scoped(actor, Task, need=READ)
@@ -89,6 +97,7 @@ def done_for_sources(
             kind=kind,
             status=TaskStatus.DONE,
         )
+        .filter(Q(outcome__in=[*outcomes, ""]) if outcomes is not None else Q())
         .order_by("completed_at")
         .values_list("source_id", "completed_at")
     )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medhome.families.models import Child
+from medhome.families.models import Caregiver, Child
 from medhome.practices.models import PracticeScopedModel, Site
 
 
@@ -100,3 +100,25 @@ class Visit(PracticeScopedModel):
     def is_open(self) -> bool:
         """Still expected or under way (booked or arrived)."""
         return self.status in (VisitStatus.SCHEDULED, VisitStatus.ARRIVED)
+
+
+AGENDA_MAX = 500
+
+
+class FamilyAgenda(PracticeScopedModel):
+    """What a caregiver wants to talk about at the child's next visit, in their own words,
+    written on the pre-visit page (one row per pre-visit link: writing again replaces it). The
+    huddle sheet shows it to the team; the family page shows it back only to that link."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="agendas")
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.PROTECT, related_name="+")
+    # The pre-visit link it was written through (portal sits below visits by id only).
+    link_id = models.UUIDField(unique=True)
+    text = models.TextField(_("what the family wants to talk about"), max_length=AGENDA_MAX)
+    written_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "written_at"], name="agenda_child_idx")]
+
+    def __str__(self) -> str:
+        return f"family agenda {self.pk}"

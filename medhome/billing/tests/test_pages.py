@@ -16,6 +16,7 @@ from medhome.families.models import Child
 from medhome.screening.models import Administration
 from medhome.tasks import selectors as task_selectors
 from medhome.tasks import services as tasks
+from medhome.tasks.models import TaskOutcome
 from medhome.visits.models import Visit
 from tests import factories
 
@@ -385,3 +386,33 @@ def test_a_check_in_call_that_reached_the_family_is_the_tcm_contact(
     codes = {line.code: line for line in response.context["summary"].lines}
     assert "99495" in codes and "99496" not in codes
     assert "by phone" in codes["99495"].why
+
+
+def test_no_transitional_care_when_the_family_was_not_reached(
+    client_a, child_a, clinician_a, practice_a
+):
+    actor = factories.actor_for(clinician_a, practice_a, Role.PEDIATRICIAN)
+    discharged = at(date(2026, 3, 6), 15)
+    event = events.record_event(
+        actor=actor,
+        child=child_a,
+        kind="discharge",
+        started_at=at(date(2026, 3, 2)),
+        ended_at=discharged,
+        at=discharged,
+    )
+    [task] = [
+        t for t in task_selectors.tasks_of_child(actor, child_a) if t.source_id == str(event.pk)
+    ]
+    tasks.close(
+        actor=actor,
+        task=task,
+        note="Left a message",
+        outcome=TaskOutcome.FAMILY_NOT_REACHED,
+        at=at(date(2026, 3, 10), 9),
+    )
+    today = visit(child_a, kind="follow_up", day=date(2026, 3, 12))
+
+    response = client_a.get(reverse("billing:visit", kwargs={"visit_id": today.pk}))
+
+    assert not {"99495", "99496"} & {line.code for line in response.context["summary"].lines}

@@ -1,5 +1,6 @@
 """The huddle sheet on screen: who is coming, what each child needs, who may see what."""
 
+import uuid
 from datetime import time, timedelta
 
 import pytest
@@ -8,9 +9,11 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan
+from medhome.core.actor import Actor
 from medhome.events.models import CareEvent
 from medhome.families.models import Caregiver
 from medhome.practices.models import PracticeCalendar, Site
+from medhome.visits.agenda import write_agenda
 from medhome.visits.models import Visit
 from tests import factories
 
@@ -369,11 +372,11 @@ def test_the_sheets_queries_do_not_grow_with_the_visits(
     busy_day(family_a, caregiver_a, clinician_a, visits)
 
     # The login, session and base page (6), the visits and their due rows (2), one query per
-    # kind of fact (9: last visits, caregivers, links, screens, alerts, referrals, hospital
-    # stays, their open tasks, care plans), one audit append (7 with its savepoints), the
-    # session's update (2), the practice calendar for the next clinic day (1): the same for 3
-    # visits as for 30.
-    with django_assert_max_num_queries(27):
+    # kind of fact (10: last visits, caregivers, links, screens, alerts, referrals, hospital
+    # stays, their open tasks, care plans, the family's words for the visit), one audit append
+    # (7 with its savepoints), the session's update (2), the practice calendar for the next
+    # clinic day (1): the same for 3 visits as for 30.
+    with django_assert_max_num_queries(28):
         page = client_a.get(sheet_url())
 
     assert len(page.context["sheet"].rows) == visits
@@ -418,3 +421,36 @@ def test_a_safety_alert_is_not_named_even_to_the_clinician(
         "A clinician is needed now for this child. Make time to talk with the caregiver in private."
     )
     assert "safety" not in page.content.decode().lower()
+
+
+def test_what_the_family_wrote_for_this_visit_is_on_the_sheet(
+    client_a, child_a, caregiver_a, practice_a
+):
+    factories.schedule_visit(child_a, at=at(TOMORROW, 10))
+    family = Actor(user=None, practice=practice_a, role="family_link")
+    write_agenda(
+        actor=family,
+        child=child_a,
+        caregiver=caregiver_a,
+        link_id=uuid.uuid4(),
+        text="Her sleep since daycare started",
+        at=NOW,
+    )
+    # Words written before the last visit were for that visit, not this one.
+    factories.schedule_visit(child_a, at=at(TODAY - timedelta(days=30), 9))
+    Visit.objects.filter(starts_at__lt=NOW).update(status="completed")
+    write_agenda(
+        actor=family,
+        child=child_a,
+        caregiver=caregiver_a,
+        link_id=uuid.uuid4(),
+        text="Old worry about teething",
+        at=NOW - timedelta(days=40),
+    )
+
+    page = client_a.get(sheet_url())
+
+    [row] = page.context["sheet"].rows
+    assert [agenda.text for agenda in row.agendas] == ["Her sleep since daycare started"]
+    body = page.content.decode()
+    assert "Her sleep since daycare started" in body and "Old worry" not in body

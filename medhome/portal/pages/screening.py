@@ -5,6 +5,7 @@ door (door.py) answers an invalid, expired, used or revoked link. The family nev
 (docs/clinical-rules.md#critical-answers).
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from medhome.portal.models import FamilyLink, Purpose
 from medhome.screening import forms, services
 from medhome.screening.models import Status
 from medhome.screening.presenting import form_items
+from medhome.visits import agenda
+from medhome.visits.models import AGENDA_MAX
 
 from .door import family_page, language_of, open_or_refuse, refused
 
@@ -64,6 +67,48 @@ def screener_rows(link: FamilyLink, language: str, wanted: str) -> list[dict]:
 @require_http_methods(["GET"])
 @family_page(Purpose.SCREENING)
 def family_start(request: HttpRequest, link: FamilyLink, token: str, language: str) -> HttpResponse:
+    return _start_page(request, link, token, language)
+
+
+@require_http_methods(["GET", "POST"])
+@family_page(Purpose.SCREENING)
+def family_agenda(
+    request: HttpRequest, link: FamilyLink, token: str, language: str
+) -> HttpResponse:
+    """What the family wants to talk about at the visit, in their words (for the team's huddle;
+    docs/clinical-rules.md#huddle-sheet). The box is on the start page, where a GET goes back."""
+    if request.method == "GET":
+        return redirect(f"{reverse('portal:screening_start', args=[token])}?lang={language}")
+    text = request.POST.get("agenda", "")
+    try:
+        agenda.write_agenda(
+            actor=links.family_actor(link, getattr(request, "request_id", "")),
+            child=link.child,
+            caregiver=link.caregiver,
+            link_id=link.pk,
+            text=text,
+            at=clock.now(),
+        )
+    except ValidationError as invalid:
+        return _start_page(
+            request, link, token, language, written=text, error=invalid.messages[0], status=400
+        )
+    return redirect(f"{reverse('portal:screening_start', args=[token])}?lang={language}&saved=1")
+
+
+def _start_page(
+    request: HttpRequest,
+    link: FamilyLink,
+    token: str,
+    language: str,
+    *,
+    written: str | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if written is None:
+        own = agenda.written_through(link.pk)
+        written = own.text if own else ""
     return render(
         request,
         "portal/screening/start.html",
@@ -75,7 +120,12 @@ def family_start(request: HttpRequest, link: FamilyLink, token: str, language: s
             "wanted_name": language_name(wanted_language(request, link), in_language=language),
             "child_name": link.child.display_name,
             "support": services.link_has_alert(link),
+            "agenda": written,
+            "agenda_max": AGENDA_MAX,
+            "agenda_error": error,
+            "agenda_saved": request.GET.get("saved") == "1" and not error,
         },
+        status=status,
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     # The family's pages: the token is the only key, so it sits in the path, never in a query.
     path("f/<str:token>/", screening.family_start, name="screening_start"),
     path("f/<str:token>/done/", screening.family_done, name="screening_done"),
+    path("f/<str:token>/agenda/", screening.family_agenda, name="screening_agenda"),
     path("f/<str:token>/<slug:instrument_key>/", screening.family_form, name="screening_form"),
     path("p/<str:token>/", careplan.family_plan, name="plan"),
     path("p/<str:token>/goals/<uuid:goal_id>/", careplan.family_goal, name="plan_goal"),
