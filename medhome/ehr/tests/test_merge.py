@@ -18,6 +18,7 @@ from medhome.events import services as events
 from medhome.events.models import Sender
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier, Family, PanelMembership
 from medhome.periodicity.models import RowCompletion
+from medhome.visits.models import FamilyAgenda
 from tests import factories
 
 AT = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)
@@ -97,6 +98,14 @@ def full_history(child, caregiver, user, tag, opened):
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
     factories.team_note(child, user)
+    FamilyAgenda.objects.create(
+        practice=child.practice,
+        child=child,
+        caregiver=caregiver,
+        link_id=uuid.uuid4(),
+        text=f"Sleep {tag}",
+        written_at=AT,
+    )
     # Apps above ehr that point at a child or a household, by name (ehr sits below them).
     review = apps.get_model("casereview", "CaseReview").objects.create(
         practice=child.practice,
