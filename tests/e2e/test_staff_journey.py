@@ -18,7 +18,9 @@ def test_coordinator_finds_a_child_with_htmx_and_opens_the_chart(browser, demo_u
     page.fill("#id_login", "coordinator@riverside.demo")
     page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/tasks/$"))
+    page.wait_for_url(re.compile(r".*/tasks/$"))  # a coordinator's day starts on My tasks
+    page.get_by_role("link", name="Find a child").click()
+    page.wait_for_url(re.compile(r".*/children/$"))
 
     with page.expect_response(
         lambda r: r.url.endswith("/children/") and r.request.method == "POST"
