@@ -95,8 +95,13 @@ def main() -> int:
         page = staff.new_page()
         log_in(page, base, COORDINATOR)
 
+        taken.append(shot(page, "my-tasks"))  # where a coordinator lands
         page.goto(f"{base}/screening/today/")
         taken.append(shot(page, "today"))
+        page.goto(f"{base}/huddle/?site=all")
+        page.get_by_role("link", name=re.compile(r"^Next clinic day")).click()
+        page.wait_for_load_state()
+        taken.append(shot(page, "huddle"))
         child = child_with_a_plan(page, base)
         page.goto(f"{base}/children/{child}/")
         taken.append(shot(page, "chart"))
