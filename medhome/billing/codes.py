@@ -73,6 +73,11 @@ _ALL = (
     # interop-codes §3.5 — Medicare G-codes (coverage for children per payer: unverified)
     Code(System.HCPCS, "G0019", _("Community health integration, first 60 min a month"), CY2024),
     Code(System.HCPCS, "G0022", _("Community health integration, each further 30 min"), CY2024),
+    # domain-reference §8 "Community health workers": state Medicaid CHW codes, where a state
+    # covers them (settings per payer); medhome's own labels, per 30 minutes.
+    Code(System.CPT, "98960", _("Self-management education by a CHW, one patient, 30 min")),
+    Code(System.CPT, "98961", _("Self-management education by a CHW, 2–4 patients, 30 min")),
+    Code(System.CPT, "98962", _("Self-management education by a CHW, 5–8 patients, 30 min")),
     # SDOH risk assessment 2024–2025 only; redefined from 2026-01-01 (never for SDOH after).
     Code(System.HCPCS, "G0136", _("Social needs risk assessment"), CY2024, END_2025),
     # interop-codes §4.1 — routine child health exams
@@ -115,6 +120,12 @@ def dates_of(code: Code) -> tuple[date | None, date | None]:
         return code.valid_from, code.valid_to
     start, end = override
     return _day(start), _day(end)
+
+
+def chw_cpt_payers() -> frozenset[str]:
+    """Payers whose state Medicaid covers the CHW education codes 98960–98962: none by default
+    (domain-reference §8: "where a state covers them — settings per payer")."""
+    return frozenset(_setting().get("chw_cpt_payers", ()))
 
 
 def g_code_payers() -> frozenset[str]:

@@ -199,8 +199,14 @@ def summaries(actor: Actor, visits: list[Visit]) -> list[Summary]:
         results=actor.can(Capability.SCREENING_RESULTS),
         confidential=actor.can(Capability.SCREENING_DETAIL),
     )
-    payers = codes.g_code_payers()
+    payers, chw_payers = codes.g_code_payers(), codes.chw_cpt_payers()
     return [
-        summarize(facts[visit.pk], calendar=calendar, viewer=viewer, g_code_payers=payers)
+        summarize(
+            facts[visit.pk],
+            calendar=calendar,
+            viewer=viewer,
+            g_code_payers=payers,
+            chw_cpt_payers=chw_payers,
+        )
         for visit in visits
     ]

@@ -131,7 +131,12 @@ def age_years(born: date, on: date) -> int:
 
 
 def summarize(
-    facts: Facts, *, calendar: Calendar, viewer: Viewer, g_code_payers: frozenset[str]
+    facts: Facts,
+    *,
+    calendar: Calendar,
+    viewer: Viewer,
+    g_code_payers: frozenset[str],
+    chw_cpt_payers: frozenset[str] = frozenset(),
 ) -> Summary:
     visit = facts.visit
     day = clock.local_date(visit.starts_at)
@@ -142,6 +147,8 @@ def summarize(
     _preventive(summary, facts)
     social_positive = _screens(summary, facts, viewer)
     _g_codes(summary, facts, viewer, social_positive, g_code_payers)
+    if social_positive and facts.visit.child.payer in chw_cpt_payers:
+        _chw_education(summary)
     _care_management(summary, facts)
     _transitional_care(summary, facts, calendar)
     if visit.confidential:
@@ -326,6 +333,17 @@ def _g_codes(
         )
         summary.lines.append(Line(System.HCPCS, "G0019", 1, why, Status.POSSIBLE))
         summary.lines.append(Line(System.HCPCS, "G0022", None, why, Status.POSSIBLE))
+
+
+def _chw_education(summary: Summary) -> None:
+    """State Medicaid's community health worker codes after a positive social-needs screen
+    (docs/clinical-rules.md#billing-summary): time and a standardized curriculum to document."""
+    why = _(
+        "Community health worker education for the social needs found at this visit, with a "
+        "standardized curriculum, per 30 minutes: 98960 with the family alone, 98961 or 98962 in "
+        "a group; medhome does not record the minutes."
+    )
+    summary.lines.append(Line(System.CPT, "98960", None, why, Status.POSSIBLE))
 
 
 def _care_management(summary: Summary, facts: Facts) -> None:

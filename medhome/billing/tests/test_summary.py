@@ -191,6 +191,28 @@ def test_g_codes_need_the_payer_setting():
     assert {"G0136", "G0019", "G0022"} <= set(found)
 
 
+def test_the_state_chw_code_needs_its_payer_setting_and_a_positive_social_screen():
+    positive = Facts(
+        visit=visit_on(date(2026, 3, 2)),
+        screens=[screen("ahc_hrsn", positive=True, domains=("food",))],
+    )
+    negative = Facts(visit=visit_on(date(2026, 3, 2)), screens=[screen("ahc_hrsn")])
+    medicaid = frozenset({"medicaid"})
+
+    def chw(facts, payers):
+        return summarize(
+            facts,
+            calendar=default_calendar(),
+            viewer=CLINICAL,
+            g_code_payers=NO_PAYERS,
+            chw_cpt_payers=payers,
+        )
+
+    assert "98960" not in codes_of(chw(positive, NO_PAYERS))
+    assert "98960" not in codes_of(chw(negative, medicaid))
+    assert codes_of(chw(positive, medicaid), Status.POSSIBLE)["98960"] is None
+
+
 def test_chi_needs_a_positive_social_needs_screen():
     facts = Facts(visit=visit_on(date(2026, 3, 2)), screens=[screen("ahc_hrsn", positive=False)])
 
