@@ -454,92 +454,6 @@ def care_event(child, user):
     )
 
 
-def care_plan(child, caregiver, user) -> dict:
-    """A plan with a staff team member, a team goal, an action and a family link."""
-    from medhome.accounts.roles import capabilities_of
-    from medhome.careplan import services as plans
-    from medhome.core import clock
-    from medhome.core.actor import Actor
-    from medhome.portal import links
-    from medhome.portal.models import Purpose
-
-    role = user.memberships.get(practice=child.practice).role
-    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
-    now = clock.now()
-    plan = plans.ensure_plan(actor=actor, child=child, at=now)
-    member = plans.add_team_member(
-        actor=actor,
-        plan=plan,
-        kind="staff",
-        role_label="Pediatrician",
-        user=user,
-        at=now,
-    )
-    goal = plans.add_goal(actor=actor, plan=plan, text="Sleep through the night", at=now)
-    action = plans.add_action(actor=actor, plan=plan, text="Call the sleep clinic", at=now)
-    link, _token = links.issue_link(
-        actor=actor, purpose=Purpose.CARE_PLAN, child=child, caregiver=caregiver, at=now
-    )
-    outside = plans.add_team_member(
-        actor=actor,
-        plan=plan,
-        kind="external",
-        name="Early Intervention",
-        external_role="early_intervention",
-        at=now,
-    )
-    return {
-        "plan": plan,
-        "member": member,
-        "outside_member": outside,
-        "goal": goal,
-        "action": action,
-        "plan_link": link,
-    }
-
-
-def outside_member(
-    child,
-    user,
-    organization_,
-    *,
-    email: str = "outside@example.org",
-    name: str = "Nadia Fairweather",
-    consent_by=None,
-    shared_items: tuple[str, ...] = (),
-):
-    """An outside member invited onto the child's team by `user` (a care-plan editor), with the
-    caregiver `consent_by`'s consent to share `shared_items` when given: (member, login)."""
-    from medhome.accounts.roles import capabilities_of
-    from medhome.careplan import services as plans
-    from medhome.core import clock
-    from medhome.core.actor import Actor
-
-    role = user.memberships.get(practice=child.practice).role
-    actor = Actor(user=user, practice=child.practice, role=role, capabilities=capabilities_of(role))
-    now = clock.now()
-    plan = plans.ensure_plan(actor=actor, child=child, at=now)
-    member, _created = plans.invite_outside_member(
-        actor=actor,
-        plan=plan,
-        name=name,
-        external_role="early_intervention",
-        email=email,
-        organization=organization_,
-        at=now,
-    )
-    if consent_by is not None:
-        plans.record_outside_consent(
-            actor=actor,
-            member=member,
-            caregiver=consent_by,
-            shared_items=list(shared_items),
-            method="verbal",
-            at=now,
-        )
-    return member, member.account
-
-
 def panel_run(practice):
     """A finished panel spreadsheet upload with one refused row."""
     from medhome.core import clock
@@ -626,14 +540,4 @@ def call_reminder(child, caregiver, visit):
         send_after=now,
         created_at=now,
         updated_at=now,
-    )
-
-
-def team_note(child, author, body: str = "Called the family about the visit."):
-    """A team note on the child's chart (medhome.notes), written by `author`."""
-    from medhome.core import clock
-    from medhome.notes.models import TeamNote
-
-    return TeamNote.objects.create(
-        practice=child.practice, child=child, author=author, body=body, created_at=clock.now()
     )

@@ -15,7 +15,7 @@ from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 
-from . import factories
+from . import care_factories, factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "child": child_a,
         "caregiver": caregiver_a,
         "membership": membership,
-        **factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
     }
 
 

@@ -14,7 +14,7 @@ from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.families.models import Caregiver, Child, Family
 
-from . import factories
+from . import care_factories, factories
 from .conftest import PHI_B
 from .url_matrix import ROUTES, url_for
 
@@ -300,12 +300,12 @@ def test_every_post_without_a_csrf_token_is_refused(
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(child_a, staff_a[Role.PEDIATRICIAN])
-    rows.update(factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]))
+    rows.update(care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]))
     rows["visit"] = factories.schedule_visit(child_a, at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(child_a.practice)
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
-    rows["note"] = factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
+    rows["note"] = care_factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

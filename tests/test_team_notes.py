@@ -16,7 +16,7 @@ from medhome.messaging.models import Message
 from medhome.portal import links
 from medhome.portal.models import Purpose
 
-from . import factories
+from . import care_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def noted(log_in, staff_a, practice_a, child_a, caregiver_a, caplog):
     caplog.set_level(logging.DEBUG)
     for name in ("django.request", "django.server"):
         caplog.set_level(logging.DEBUG, logger=name)
-    rows = factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN])
+    rows = care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN])
     client = log_in(staff_a[Role.NURSE], practice_a)
     response = client.post(
         reverse("notes:add", args=[child_a.pk]), {"body": f"{SECRET}. @a-coordinator"}

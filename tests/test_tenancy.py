@@ -28,7 +28,7 @@ from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 from medhome.visits.models import Visit
 
-from . import factories
+from . import care_factories, factories
 from .conftest import PHI_A, PHI_B
 from .url_matrix import (
     CLINICIAN_GET,
@@ -95,12 +95,12 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
-    rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows.update(care_factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
-    rows["note"] = factories.team_note(rows["child"], rows["membership"].user)
+    rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     return rows
 
 
@@ -122,12 +122,12 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(rows["child"], rows["membership"].user)
-    rows.update(factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
+    rows.update(care_factories.care_plan(rows["child"], rows["caregiver"], rows["membership"].user))
     rows["visit"] = factories.schedule_visit(rows["child"], at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(rows["child"].practice)
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
-    rows["note"] = factories.team_note(rows["child"], rows["membership"].user)
+    rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     return rows
 
 

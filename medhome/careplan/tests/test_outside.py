@@ -16,7 +16,7 @@ from medhome.careplan.models import OutsideConsent, PlanAction, ProgressNote
 from medhome.directory.models import PracticePartner
 from medhome.ehr.models import Immunization
 from medhome.referrals.models import PartnerMembership, Referral
-from tests import factories
+from tests import care_factories, factories
 
 from .conftest import MOMENT
 
@@ -41,13 +41,13 @@ def coordinator_client(log_in, coordinator_user, practice_a):
 @pytest.fixture
 def invited(child_a, coordinator_user, early_intervention):
     """An EI coordinator on Sofía's team, no consent yet: (member, login)."""
-    return factories.outside_member(child_a, coordinator_user, early_intervention)
+    return care_factories.outside_member(child_a, coordinator_user, early_intervention)
 
 
 @pytest.fixture
 def consented(child_a, caregiver_a, coordinator_user, early_intervention):
     """An EI coordinator with Marisol's consent to share the care plan only."""
-    return factories.outside_member(
+    return care_factories.outside_member(
         child_a, coordinator_user, early_intervention, consent_by=caregiver_a
     )
 
@@ -255,7 +255,7 @@ def test_only_the_consented_items_are_shown(
         display="Hep B, adolescent or pediatric",
         given_on=date(2023, 5, 18),
     )
-    member, user = factories.outside_member(
+    member, user = care_factories.outside_member(
         child_a,
         coordinator_user,
         early_intervention,
@@ -504,7 +504,7 @@ def test_another_practices_outside_member_cannot_reach_this_child(
     outside_client, consented, child_b, caregiver_b, clinician_b, early_intervention
 ):
     member_a, _user_a = consented
-    _member_b, user_b = factories.outside_member(
+    _member_b, user_b = care_factories.outside_member(
         child_b, clinician_b, early_intervention, email="b@example.org", consent_by=caregiver_b
     )
     client = outside_client(user_b)
@@ -536,7 +536,7 @@ def test_the_adolescents_consent_shares_their_own_items_and_a_caregivers_does_no
     plan = services.ensure_plan(actor=coordinator, child=teen, at=MOMENT)
     own = services.add_action(actor=coordinator, plan=plan, text="Teen clinic visit", at=MOMENT)
     PlanAction.objects.filter(pk=own.pk).update(confidential=True)
-    member, user = factories.outside_member(teen, coordinator_user, early_intervention)
+    member, user = care_factories.outside_member(teen, coordinator_user, early_intervention)
     client = outside_client(user)
 
     services.record_outside_consent(
@@ -573,7 +573,7 @@ def test_the_list_of_children_costs_the_same_with_more_children(
     login = None
     for number in range(5):
         child = factories.add_child(family_a, legal_given_name=f"Sib{number}", mrn=f"S-{number}")
-        member, login = factories.outside_member(
+        member, login = care_factories.outside_member(
             child, coordinator_user, early_intervention, consent_by=caregiver_a
         )
     client = outside_client(login)

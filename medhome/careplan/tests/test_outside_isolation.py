@@ -8,7 +8,7 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.careplan.models import ProgressNote
 from medhome.practices.models import Membership
-from tests import factories
+from tests import care_factories, factories
 from tests.conftest import PHI_A
 from tests.url_matrix import PARTNER_PAGES, PUBLIC, ROUTES, payload_for, url_for
 
@@ -44,13 +44,13 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
     rows["event"] = factories.care_event(child_a, pediatrician)
-    rows.update(factories.care_plan(child_a, caregiver_a, pediatrician))
+    rows.update(care_factories.care_plan(child_a, caregiver_a, pediatrician))
     rows["visit"] = factories.schedule_visit(child_a, at="2099-11-23 09:20:00-05:00")
     rows["panel_run"] = factories.panel_run(child_a.practice)
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(child_a, caregiver_a, rows["visit"])
-    rows["note"] = factories.team_note(child_a, pediatrician)
-    member, login = factories.outside_member(
+    rows["note"] = care_factories.team_note(child_a, pediatrician)
+    member, login = care_factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],
         factories.organization("Bay State Early Intervention"),
@@ -83,7 +83,7 @@ def test_an_outside_member_never_opens_a_practice_page(log_in, rows, name, param
 def test_another_outside_member_reaches_nothing_on_any_outside_url(
     log_in, rows, child_b, caregiver_b, clinician_b, name, params
 ):
-    _member_b, login_b = factories.outside_member(
+    _member_b, login_b = care_factories.outside_member(
         child_b,
         clinician_b,
         factories.organization("Riverbend Home Visiting"),
@@ -125,7 +125,7 @@ def test_the_organizations_staff_still_answer_referrals_and_read_their_care_team
     staff_user = factories.partner_user(
         "pat@pantry.example.org", pantry, first_name="Pat", last_name="Lee"
     )
-    member, login = factories.outside_member(
+    member, login = care_factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],
         pantry,

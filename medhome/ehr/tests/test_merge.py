@@ -19,7 +19,7 @@ from medhome.events.models import Sender
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier, Family, PanelMembership
 from medhome.periodicity.models import RowCompletion
 from medhome.visits.models import FamilyAgenda
-from tests import factories
+from tests import care_factories, factories
 
 AT = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)
 
@@ -94,10 +94,10 @@ def full_history(child, caregiver, user, tag, opened):
     factories.screening_with_alert(child, caregiver, user)
     factories.sent_referral(child, caregiver, user, factories.organization(f"Pantry {tag}"))
     factories.care_event(child, user)  # also a transition task
-    factories.care_plan(child, caregiver, user)  # plan, team member, goal, action, family link
+    care_factories.care_plan(child, caregiver, user)  # plan, team member, goal, action, family link
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
-    factories.team_note(child, user)
+    care_factories.team_note(child, user)
     FamilyAgenda.objects.create(
         practice=child.practice,
         child=child,

@@ -15,7 +15,7 @@ from medhome.families.models import Caregiver
 from medhome.practices.models import PracticeCalendar, Site
 from medhome.visits.agenda import write_agenda
 from medhome.visits.models import Visit
-from tests import factories
+from tests import care_factories, factories
 
 from .conftest import NOW, TODAY, TOMORROW, at, screen
 
@@ -307,7 +307,7 @@ def test_a_hospital_visit_before_the_last_visit_is_left_out(client_a, child_a, c
 
 def test_the_familys_priorities_in_their_words(client_a, child_a, caregiver_a, clinician_a):
     factories.schedule_visit(child_a, at=at(TOMORROW, 9))
-    plan = factories.care_plan(child_a, caregiver_a, clinician_a)["plan"]
+    plan = care_factories.care_plan(child_a, caregiver_a, clinician_a)["plan"]
     CarePlan.objects.filter(pk=plan.pk).update(family_priorities="Que Sofía duerma mejor")
 
     page = client_a.get(sheet_url())

@@ -9,7 +9,7 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import Action, AuditEvent
 from medhome.notes import services
 from medhome.notes.models import TeamNote
-from tests import factories
+from tests import care_factories
 from tests.budgets import CHART_QUERIES
 
 from .conftest import MOMENT
@@ -27,7 +27,7 @@ def chart(client, child) -> str:
 def write(child, author, count: int) -> list[TeamNote]:
     notes = []
     for number in range(count):
-        note = factories.team_note(child, author, body=f"Note number {number:02d}")
+        note = care_factories.team_note(child, author, body=f"Note number {number:02d}")
         TeamNote.objects.filter(pk=note.pk).update(created_at=MOMENT.replace(minute=number))
         notes.append(note)
     return notes
