@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "medhome.growth",
     "medhome.careplan",
     "medhome.nextsteps",
+    "medhome.programs",
     "medhome.timeline",
     "medhome.messaging",
     "medhome.measures",
@@ -407,6 +408,20 @@ MEDHOME_CASE_REVIEW = {
     "ed_visits_at_least": env_int("MEDHOME_CASE_REVIEW_ED_VISITS", 2),
     "ed_visit_months": env_int("MEDHOME_CASE_REVIEW_ED_MONTHS", 6),
     "unfollowed_screen_days": env_int("MEDHOME_CASE_REVIEW_UNFOLLOWED_SCREEN_DAYS", 14),
+}
+
+# The programs' values domain-reference §14 marks unverified, or is silent on (medhome.programs
+# .definitions reads them when a practice adds a program; a practice may then adjust its row):
+# how often a VIP family, a HealthySteps tier 2/3 family and a CHW's family are due for a
+# contact, how often the DULCE team reviews each family (§14: weekly, unverified), and the age
+# ranges of the partner programs (home visiting models and Help Me Grow vary by state).
+MEDHOME_PROGRAMS: dict[str, dict[str, int]] = {
+    "vip": {"contact_every_days": 92},
+    "healthysteps": {"tier2_contact_every_days": 30, "tier3_contact_every_days": 30},
+    "dulce": {"review_every_days": 7},
+    "chw": {"contact_every_days": 14},
+    "home_visiting": {"max_age_days": 1826},
+    "help_me_grow": {"max_age_days": 2922},
 }
 
 # --- medhome -------------------------------------------------------------------------------

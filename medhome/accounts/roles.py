@@ -70,6 +70,17 @@ class Capability:
     # family's legal needs from a partner organization and edits nothing; the front desk writes
     # notes because what a family says at the desk is often what the team needs to hear.
     NOTE_WRITE = "note.write"
+    # The practice's programs that nurture parents (medhome.programs; domain-reference §14):
+    # offer, enrol, change a tier, graduate, record a decline, and record a contact — a contact
+    # only for a program the person's role delivers (the program's own list of roles).
+    PROGRAM_WORK = "programs.work"
+    # Enrol a child outside a program's eligibility, with the reason (a clinician's judgement).
+    PROGRAM_OVERRIDE = "programs.override"
+    # Add the practice's programs from the catalogue or its own, adjust and stop them.
+    PROGRAM_MANAGE = "programs.manage"
+    # The caseload is this role's day: it is their landing page (community health workers and
+    # family specialists; domain-reference §14). It opens nothing by itself.
+    CASELOAD_HOME = "programs.caseload_home"
 
     ALL = frozenset(
         {
@@ -97,6 +108,10 @@ class Capability:
             CARE_TEAM_OUTSIDE,
             TASKS_HOME,
             NOTE_WRITE,
+            PROGRAM_WORK,
+            PROGRAM_OVERRIDE,
+            PROGRAM_MANAGE,
+            CASELOAD_HOME,
         }
     )
 
@@ -116,6 +131,7 @@ _CLINICAL_TEAM = frozenset(
         C.SCHEDULE_RECORD,
         C.MESSAGES_READ,
         C.NOTE_WRITE,
+        C.PROGRAM_WORK,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -123,13 +139,21 @@ _CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Practice leaders: the clinicians who lead quality work, the coordinator and the admin.
-    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ},
-    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ},
+    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE},
+    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE},
     Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM
-    | {C.DIRECTORY_CURATE, C.MEASURES_READ, C.ATTRIBUTION_MANAGE, C.BILLING_READ, C.TASKS_HOME},
+    | {
+        C.DIRECTORY_CURATE,
+        C.MEASURES_READ,
+        C.ATTRIBUTION_MANAGE,
+        C.BILLING_READ,
+        C.TASKS_HOME,
+        C.PROGRAM_MANAGE,
+    },
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
-    Role.FAMILY_SPECIALIST: _CLINICAL_TEAM,
+    # HealthySteps and DULCE family specialists work from their caseload (domain-reference §14).
+    Role.FAMILY_SPECIALIST: _CLINICAL_TEAM | {C.CASELOAD_HOME},
     # CHWs work social needs with the family: they see results (not confidential adolescent
     # ones) and send links; item-level clinical answers stay with the clinical team.
     Role.COMMUNITY_HEALTH_WORKER: frozenset(
@@ -143,8 +167,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.DIRECTORY_CURATE,
             C.VISIT_BOOK,
             C.MESSAGES_READ,
-            C.TASKS_HOME,
             C.NOTE_WRITE,
+            C.PROGRAM_WORK,
+            C.CASELOAD_HOME,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
@@ -180,6 +205,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MESSAGES_READ,
             C.BILLING_READ,
             C.NOTE_WRITE,
+            C.PROGRAM_MANAGE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

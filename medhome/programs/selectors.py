@@ -1,0 +1,154 @@
+"""Reads of the practice's programs, always through the practice scope (another practice's
+program, enrolment or contact is a 404): a child's enrolments and contacts, a caseload with who is
+due for a contact, and the eligible children a program has not reached — each one set-based
+query whatever the panel's size (bench/programs.py)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.families.models import Child, on_panel
+from medhome.practices.scoping import get_scoped, scoped
+
+from .models import OPEN_STATUSES, Contact, Enrolment, Program
+
+READ = Capability.CHART_READ
+
+
+def programs(actor: Actor, *, running_only: bool = True) -> QuerySet[Program]:
+    rows = scoped(actor, Program, need=READ).order_by("key")
+    return rows.filter(is_active=True) if running_only else rows
+
+
+def access_program(actor: Actor, program_id: UUID | str) -> Program:
+    try:
+        return get_scoped(actor, Program, need=READ, pk=program_id)
+    except ValidationError as malformed:
+        raise Http404 from malformed
+
+
+def access_enrolment(actor: Actor, enrolment_id: UUID | str) -> Enrolment:
+    try:
+        return (
+            scoped(actor, Enrolment, need=READ)
+            .select_related("program", "child", "staff", "agreed_by")
+            .get(pk=enrolment_id)
+        )
+    except (Enrolment.DoesNotExist, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def enrolments_of_child(actor: Actor, child: Child) -> QuerySet[Enrolment]:
+    """Every enrolment of the child, open ones first, with its program and staff (one query)."""
+    return (
+        scoped(actor, Enrolment, need=READ)
+        .filter(child=child)
+        .select_related("program", "staff", "agreed_by")
+        .order_by("program__key", "-offered_on")
+    )
+
+
+def contacts_of_child(actor: Actor, child: Child) -> QuerySet[Contact]:
+    return (
+        scoped(actor, Contact, need=READ)
+        .filter(child=child)
+        .select_related("program", "staff", "caregiver")
+        .order_by("-on", "-recorded_at")
+    )
+
+
+def _last_contact(program_field: str = "program") -> Subquery:
+    return Subquery(
+        Contact.objects.filter(program=OuterRef(program_field), child=OuterRef("child"))
+        .values("child")
+        .annotate(last=Max("on"))
+        .values("last")[:1],
+        output_field=DateField(),
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    enrolment: Enrolment
+    last_contact_on: date | None
+    due_on: date | None
+
+    @property
+    def is_due(self) -> bool:
+        return self.due_on is not None and self.due_on <= self._today
+
+    _today: date = date.min
+
+
+def caseload(actor: Actor, *, staff: Any, today: date) -> list[CaseloadRow]:
+    """The open enrolments on a person's caseload with their last contact and when the next is
+    due (the tier's interval, else the program's; never contacted: due from the enrolment or
+    offer), due first, then the oldest. One query."""
+    rows = (
+        scoped(actor, Enrolment, need=READ)
+        .filter(staff=staff, status__in=OPEN_STATUSES, program__is_active=True)
+        .select_related("program", "child", "child__family")
+        .annotate(last_contact_on=_last_contact())
+    )
+    result = []
+    for enrolment in rows:
+        every = enrolment.program.every_days(enrolment.tier)
+        start = enrolment.enrolled_on or enrolment.offered_on
+        last = enrolment.last_contact_on
+        if every is None:
+            due = None if last else start
+        else:
+            due = (last + timedelta(days=every)) if last else start
+        result.append(CaseloadRow(enrolment, last, due, _today=today))
+    result.sort(key=lambda row: (row.due_on is None, row.due_on or date.max, str(row.enrolment.pk)))
+    return result
+
+
+def eligible_not_reached(
+    actor: Actor,
+    program: Program,
+    *,
+    today: date,
+    min_age_days: int | None = None,
+    max_age_days: int | None = None,
+) -> QuerySet[Child]:
+    """Children on the panel within the program's ages (narrowed by the list's own bounds, e.g.
+    "under 2 months") the program has not reached: for a universal program, no contact within
+    its interval ("without a book this year"); otherwise never offered nor enrolled (a decline
+    counts as reached: the family was asked). Youngest first."""
+    low = max((v for v in (program.min_age_days, min_age_days) if v is not None), default=None)
+    high = min((v for v in (program.max_age_days, max_age_days) if v is not None), default=None)
+    children = scoped(actor, Child, need=READ).filter(on_panel(today))
+    if low is not None:
+        children = children.filter(date_of_birth__lte=today - timedelta(days=low))
+    if high is not None:
+        children = children.filter(date_of_birth__gt=today - timedelta(days=high))
+    reached: QuerySet[Any]
+    if program.universal:
+        since = today - timedelta(days=program.contact_every_days or 365)
+        reached = Contact.objects.filter(program=program, child=OuterRef("pk"), on__gt=since)
+    else:
+        reached = Enrolment.objects.filter(program=program, child=OuterRef("pk"))
+    return (
+        children.filter(~Exists(reached)).select_related("family").order_by("-date_of_birth", "pk")
+    )
+
+
+def strengths_for_family(child: Child, *, caregiver_id: object) -> QuerySet[Contact]:
+    """What the team saw the parent doing well, for the family's own page: contacts the team
+    marked to show the family, about this caregiver or about no one in particular — never what
+    was written about another caregiver (clinical-rules#programs). Newest first."""
+    return (
+        Contact.objects.filter(child=child, practice=child.practice, show_family=True)
+        .exclude(strengths="")
+        .filter(Q(caregiver__isnull=True) | Q(caregiver_id=caregiver_id))
+        .select_related("program")
+        .order_by("-on", "-recorded_at")
+    )
