@@ -23,12 +23,13 @@ from medhome.nextsteps.models import NextStep
 from medhome.notes.models import TeamNote
 from medhome.portal.models import FamilyLink
 from medhome.practices.models import Membership
+from medhome.programs.models import Contact, Enrolment, Program
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 from medhome.visits.models import Visit
 
-from . import care_factories, factories
+from . import care_factories, factories, program_factories
 from .conftest import PHI_A, PHI_B
 from .url_matrix import (
     CLINICIAN_GET,
@@ -101,6 +102,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
+    rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     return rows
 
 
@@ -128,6 +130,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
+    rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     return rows
 
 
@@ -227,6 +230,9 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "reminder": Message(pk=uuid.uuid4()),
         "step": NextStep(pk=uuid.uuid4()),
         "note": TeamNote(pk=uuid.uuid4()),
+        "program": Program(pk=uuid.uuid4()),
+        "enrolment": Enrolment(pk=uuid.uuid4()),
+        "contact": Contact(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -60,6 +60,9 @@ FILL = {
     "reminder_id": lambda rows: rows["reminder"].pk,
     "step_id": lambda rows: rows["step"].pk,
     "note_id": lambda rows: rows["note"].pk,
+    "program_id": lambda rows: rows["program"].pk,
+    "enrolment_id": lambda rows: rows["enrolment"].pk,
+    "contact_id": lambda rows: rows["contact"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).

@@ -19,7 +19,7 @@ from medhome.events.models import Sender
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier, Family, PanelMembership
 from medhome.periodicity.models import RowCompletion
 from medhome.visits.models import FamilyAgenda
-from tests import care_factories, factories
+from tests import care_factories, factories, program_factories
 
 AT = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)
 
@@ -106,7 +106,12 @@ def full_history(child, caregiver, user, tag, opened):
         text=f"Sleep {tag}",
         written_at=AT,
     )
-    # Apps above ehr that point at a child or a household, by name (ehr sits below them).
+    # Apps above ehr that point at a child or a household, by name (ehr sits below them). Each
+    # twin in its own program: one open enrolment per program and child.
+    contact = program_factories.program_rows(child, user, "chw" if tag == "a" else "vip")["contact"]
+    apps.get_model("programs", "ConcreteSupport").objects.create(
+        practice=child.practice, contact=contact, child=child, support="wic", noted_on=opened
+    )
     review = apps.get_model("casereview", "CaseReview").objects.create(
         practice=child.practice,
         family=child.family,
