@@ -7,7 +7,7 @@ user, and the child is the link's own.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.functional import Promise
 
@@ -17,6 +17,7 @@ from medhome.periodicity.engine import next_due
 from medhome.periodicity.schedule import current_schedule
 from medhome.periodicity.services import completions_for, facts_for
 from medhome.periodicity.windows import visit_for_day
+from medhome.portal.models import FamilyLink, Purpose
 from medhome.visits.models import Visit, VisitKind, VisitStatus
 from medhome.visits.selectors import day_bounds
 
@@ -79,4 +80,21 @@ def for_family(child: Child, language: str, at: datetime) -> FamilyGuidance | No
         visit_label=current_schedule(clock.local_date(at)).visit(key).label,
         topics=tuple(TOPICS[topic] for topic in topics),
         shown=materials_for(key, language),
+    )
+
+
+def family_saw_topics(child: Child, opens: date) -> datetime | None:
+    """When a pre-visit page of this child was last opened since the visit's window opened: the
+    page lists the visit's topics, so the chart's checklist can say the family saw them."""
+    start, _end = day_bounds(opens)
+    return (
+        FamilyLink.objects.filter(
+            practice_id=child.practice_id,
+            child_id=child.pk,
+            purpose=Purpose.SCREENING,
+            last_opened_at__gte=start,
+        )
+        .order_by("-last_opened_at")
+        .values_list("last_opened_at", flat=True)
+        .first()
     )

@@ -118,3 +118,19 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
 
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_the_visit_checklist_says_the_family_saw_the_topics(
+    client, log_in, clinician_a, practice_a, coordinator_a, infant_a, caregiver_a
+):
+    from django.urls import reverse
+
+    chart_url = reverse("families:chart", args=[infant_a.pk])
+    staff = log_in(clinician_a, practice_a)
+    note = "The family saw these topics and their reading on the pre-visit page (11/23/2026)."
+    assert 'id="visit-rows"' in staff.get(chart_url).content.decode()
+    assert "The family saw these topics" not in staff.get(chart_url).content.decode()
+
+    page_of(client, coordinator_a, infant_a, caregiver_a)
+
+    assert note in staff.get(chart_url).content.decode()
