@@ -205,11 +205,12 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # 1 for the navigation's count of open alerts, 2 for the referrals panel (referrals, open
     # tasks) and 1 for recent transitions of care, 1 for the care plan, 1 for the family's live
     # links, 6 for the EHR summary (problems, medications, allergies, immunizations, last
-    # visits, coverage: one per table), 1 for the growth measurements, 2 for "At this visit"
-    # (the visit's rows and their completions), 2 for the visits section (the open visits, the
-    # last few), 1 for the caregivers' consent to texts and email, 1 for the child's open tasks
-    # (tasks/chart.py), 1 for the positive screens waiting for follow-up (their steps only when
-    # there are some), 1 for the team notes (their authors joined) — none per family member.
+    # visits, coverage: one per table), 1 for the growth measurements, 3 for "At this visit"
+    # (the visit's rows, their completions, the family's last look at its topics), 2 for the
+    # visits section (the open visits, the last few), 1 for the caregivers' consent to texts and
+    # email, 1 for the child's open tasks (tasks/chart.py), 1 for the positive screens waiting for
+    # follow-up (their steps only when there are some), 1 for the team notes (their authors
+    # joined) — none per family member.
     with django_assert_num_queries(CHART_QUERIES):
         response = client_a.get(chart)
 

@@ -9,10 +9,11 @@ class EhrConfig(AppConfig):
         from medhome.events.handlers import register
         from medhome.events.models import Sender
 
-        from . import chart, siu, visit_chart
+        from . import chart, materials, siu, visit_chart
         from .adt import register_handlers
 
         chart.register_panels()
+        materials.register_checks()
         visit_chart.register_panels()
         # The feed (events) cannot import ehr: ehr tells it which HL7 messages from the
         # practice's own EHR are its own (events.handlers).

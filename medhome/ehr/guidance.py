@@ -71,3 +71,8 @@ def _by_visit() -> dict[str, tuple[str, ...]]:
 
 def topics_at(visit_key: str) -> tuple[str, ...]:
     return _by_visit().get(visit_key, ())
+
+
+def visit_keys() -> frozenset[str]:
+    """The visits the guidance data knows (the schedule's well-child visits)."""
+    return frozenset(_by_visit())

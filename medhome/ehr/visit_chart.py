@@ -11,6 +11,7 @@ from medhome.periodicity.models import RowCompletion
 from medhome.periodicity.services import completions_for, facts_for
 
 from . import visit_rows
+from .family_guidance import family_saw_topics
 from .guidance import TOPICS, topics_at
 
 
@@ -55,6 +56,7 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
         "current": current,
         "rows": [(s, sources.get(s.row.key, [])) for s in states],
         "topics": [(key, TOPICS[key], key in discussed) for key in topics_at(visit_key)],
+        "family_saw": family_saw_topics(child, current.window.opens),
         "elsewhere_rows": [s.row for s in states if s.row.key not in visit_rows.NOT_ELSEWHERE],
         "places": list(visit_rows.PLACES.items()),
         "addressed": list(visit_rows.ADDRESSED.items()),

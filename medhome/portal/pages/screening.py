@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from medhome.core import clock
+from medhome.ehr import family_guidance
 from medhome.families.languages import language_name
 from medhome.instruments import registry
 from medhome.instruments.scoring import InvalidAnswers
@@ -109,6 +110,7 @@ def _start_page(
     if written is None:
         own = agenda.written_through(link.pk)
         written = own.text if own else ""
+    wanted = wanted_language(request, link)
     return render(
         request,
         "portal/screening/start.html",
@@ -116,8 +118,10 @@ def _start_page(
             "link": link,
             "token": token,
             "language": language,
-            "rows": screener_rows(link, language, wanted_language(request, link)),
-            "wanted_name": language_name(wanted_language(request, link), in_language=language),
+            "rows": screener_rows(link, language, wanted),
+            "wanted_name": language_name(wanted, in_language=language),
+            # The topics of the coming well-child visit, and materials in the family's language.
+            "guidance": family_guidance.for_family(link.child, wanted, clock.now()),
             "child_name": link.child.display_name,
             "support": services.link_has_alert(link),
             "agenda": written,
