@@ -412,8 +412,8 @@ class Programs(Builder):
         }[state]
         last = max(last, start)
         days = [last]
-        while days[-1] - timedelta(days=8) > start:
-            days.append(days[-1] - timedelta(days=rng.randint(8, 18)))
+        while (earlier := days[-1] - timedelta(days=rng.randint(8, 18))) >= start:
+            days.append(earlier)
         for n, day in enumerate(reversed(days)):
             final = n == len(days) - 1
             if (final and state == "not_reached") or (
