@@ -134,7 +134,7 @@ def well_child_visits(
 
 def scheduled_visits(born: date, today: date, rng: Random) -> list[tuple[date, Any, int | None]]:
     """For a population without visit rows: the days of the windows it would have kept."""
-    days = []
+    days: list[tuple[date, Any, int | None]] = []
     for _key, opens, nominal, closes, months in _windows(born, today):
         if rng.random() < next(rate for upper, rate in H.ADHERENCE if months < upper):
             day = min(
