@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medhome.accounts.roles import capabilities_of
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice
@@ -116,7 +117,7 @@ def _story(
             starts_at__lt=timezone.make_aware(datetime.combine(today, time.min)),
         ).order_by("starts_at")
     )
-    start = timezone.localdate(past[0].starts_at) if past else child.date_of_birth
+    start = clock.local_date(past[0].starts_at) if past else child.date_of_birth
     dulce = Program.objects.get(practice=practice, key="dulce")
     for key in ("dulce", "healthysteps"):
         programs.enrol(
@@ -136,7 +137,7 @@ def _story(
             program=dulce,
             child=child,
             kind="dulce_visit",
-            on=timezone.localdate(visit.starts_at),
+            on=clock.local_date(visit.starts_at),
             at=now,
             visit=visit,
             setting="clinic",
