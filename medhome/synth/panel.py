@@ -77,6 +77,7 @@ def build_panel(
     history_years: int | None = 4,
     sick_years: int | None = 2,
     completions: bool = False,
+    programs: bool = False,
 ) -> Panel:
     """Write the panel and its histories; `history_years` None = well-child visits since birth."""
     seconds: dict[str, float] = {}
@@ -164,5 +165,35 @@ def build_panel(
     started = perf_counter()
     analyze([*people_tables, *HISTORY_TABLES])
     seconds["analyze"] = perf_counter() - started
+    if programs:  # every shipped program, a family specialist and a CHW per practice
+        started = perf_counter()
+        rows.update(_programs(plan, population, rng, tag, as_of, organizations))
+        seconds["programs"] = perf_counter() - started
     counts = population.counts()
     return Panel(plan, len(population.children), {**counts, **rows}, seconds)
+
+
+def _programs(
+    plan: Plan, population: Any, rng: Random, tag: str, as_of: date, organizations: dict
+) -> dict[str, int]:
+    from .programs import add_programs
+
+    written: dict[str, int] = {}
+    for index, place in enumerate(plan.places):
+        (specialist,) = _users(rng, f"specialist{index}.", 1, f"Programs {tag}")
+        (chw,) = _users(rng, f"chw{index}.", 1, f"Outreach {tag}")
+        Membership.objects.bulk_create(
+            Membership(id=new_id(rng), user_id=user.pk, practice_id=place.practice.pk, role=role)
+            for user, role in ((specialist, "family_specialist"), (chw, "community_health_worker"))
+        )
+        children = [c for c in population.children if c.practice_id == place.practice.pk]
+        more = add_programs(
+            place.practice,
+            children,
+            as_of,
+            Random(f"medhome-synth:programs:{place.practice.pk}"),
+            organizations={need: org.pk for need, org in organizations.items()},
+        )
+        for name, count in more.items():
+            written[name] = written.get(name, 0) + count
+    return written

@@ -13,6 +13,7 @@ from medhome.synth.demo_history import write_demo_screening_history
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.partners import load_demo_partners
 from medhome.synth.positive_screens import load_demo_next_steps, write_positive_screens
+from medhome.synth.program_demo import load_demo_programs
 from medhome.synth.visit_history import write_demo_histories
 
 
@@ -82,6 +83,15 @@ class Command(BaseCommand):
                 )  # what `sweep_referral_follow_ups` does on a schedule
             if outside_login is None:  # one outside member, on the first practice's story child
                 outside_login = load_demo_outside_member(practice, now=clock.now())
+        # The programs that nurture parents (Reach Out and Read, VIP, HealthySteps, DULCE, CHWs,
+        # home visiting, Help Me Grow) and one DULCE infant per practice for the walk-through.
+        for practice in demo.network.practices.all():
+            infant = load_demo_programs(practice, today=as_of, now=clock.now())
+            if infant is not None:
+                self.stdout.write(
+                    f"DULCE infant with an open benefits referral at {practice.name}: "
+                    f"{DEMO_URL}children/{infant.pk}/"
+                )
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
