@@ -213,6 +213,10 @@ class Contact(PracticeScopedModel):
     )
     show_family = models.BooleanField(_("show the strengths to the family"), default=True)
     note = models.TextField(_("note for the team"), max_length=TEXT_MAX_LENGTH, blank=True)
+    # A universal program's contact outside its ages (a book at 4 months), by a clinician, and why.
+    override_reason = models.CharField(
+        _("why outside the eligibility"), max_length=REASON_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         indexes = [

@@ -568,6 +568,15 @@ def record_contact(
     _require_program(actor, program, child)
     errors = _contact_errors(actor, program, child, kind, on, at, fields)
     enrolment, why_not = _enrolment_on(program, child, on)
+    override_reason = str(fields.get("override_reason", "")).strip()[:REASON_MAX_LENGTH]
+    if why_not and program.universal and override_reason:
+        # Outside a universal program's ages (a book at a 4-month visit): a clinician's call.
+        if actor.can(Capability.PROGRAM_OVERRIDE):
+            why_not = ""
+        else:
+            why_not += " " + _("Only a clinician can record it outside the eligibility.")
+    elif not why_not:
+        override_reason = ""
     if why_not:
         errors.setdefault("on", []).append(why_not)
     if visit is not None and visit.child_id != child.pk:
@@ -597,6 +606,7 @@ def record_contact(
         caregiver=fields.get("caregiver"),
         show_family=bool(fields.get("show_family", True)),
         note=fields.get("note", "").strip(),
+        override_reason=override_reason,
     )
     _audit(
         actor,

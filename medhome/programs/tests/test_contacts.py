@@ -143,3 +143,24 @@ def test_eligible_not_reached(programs_a, specialist, infant_a, child_a):
     assert list(selectors.eligible_not_reached(specialist, dulce, today=TODAY)) == [infant_a]
     services.offer(actor=specialist, program=dulce, child=infant_a, on=TODAY, at=MOMENT)
     assert list(selectors.eligible_not_reached(specialist, dulce, today=TODAY)) == []
+
+
+def test_a_book_before_6_months_needs_a_clinicians_override(
+    programs_a, pediatrician, chw, infant_a
+):
+    args = {
+        "program": programs_a["reach_out_and_read"],
+        "child": infant_a,
+        "kind": "book_given",
+        "on": TODAY,
+        "at": MOMENT,
+        "book_language": "es",
+    }
+    with pytest.raises(ValidationError, match="Reach Out and Read is for children from 6 months"):
+        services.record_contact(actor=pediatrician, **args)
+    with pytest.raises(ValidationError, match="Only a clinician"):
+        services.record_contact(actor=chw, override_reason="Older sibling's reading time", **args)
+    contact = services.record_contact(
+        actor=pediatrician, override_reason="Older sibling's reading time", **args
+    )
+    assert contact.override_reason == "Older sibling's reading time"
