@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from medhome.families.models import Caregiver, Child
 from medhome.practices.models import PracticeScopedModel
@@ -93,7 +94,8 @@ class Program(PracticeScopedModel):
 class EnrolmentStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
     ENROLLED = "enrolled", _("Enrolled")
-    DECLINED = "declined", _("Declined")
+    # Not the screening answer "Declined" (which the Spanish says as "preferred not to answer").
+    DECLINED = "declined", pgettext_lazy("enrolment", "Declined")
     GRADUATED = "graduated", _("Graduated")
     LEFT = "left", _("Left the program")
 

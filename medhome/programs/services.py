@@ -15,7 +15,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
@@ -67,10 +69,12 @@ def age_days(child: Child, on: date) -> int:
 
 def _age_words(days: int) -> str:
     if days < 61:
-        return _("%(n)s days") % {"n": days}
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     if days < 730:
-        return _("%(n)s months") % {"n": int(days / d.DAYS_PER_MONTH)}
-    return _("%(n)s years") % {"n": int(days / d.DAYS_PER_YEAR)}
+        n = int(days / d.DAYS_PER_MONTH)
+        return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+    n = int(days / d.DAYS_PER_YEAR)
+    return ngettext("%(n)s year", "%(n)s years", n) % {"n": n}
 
 
 def eligibility_words(program: Program) -> str:
@@ -419,11 +423,15 @@ def change_tier(
     return current
 
 
-# Which step ends which status, and whether it needs a reason.
-_ENDINGS: dict[str, tuple[set[EnrolmentStatus], str]] = {
-    S.DECLINED: ({S.OFFERED}, _("Say why the family declined, in their words if they gave one.")),
+# Which step ends which status, and whether it needs a reason (lazy: read in the request's
+# language, not the one active when the module was imported).
+_ENDINGS: dict[str, tuple[set[EnrolmentStatus], Promise | str]] = {
+    S.DECLINED: (
+        {S.OFFERED},
+        gettext_lazy("Say why the family declined, in their words if they gave one."),
+    ),
     S.GRADUATED: ({S.ENROLLED}, ""),
-    S.LEFT: ({S.ENROLLED}, _("Say why the family left the program.")),
+    S.LEFT: ({S.ENROLLED}, gettext_lazy("Say why the family left the program.")),
 }
 
 
