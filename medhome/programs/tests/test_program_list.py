@@ -257,3 +257,17 @@ def test_a_programs_ages_read_as_they_were_set(practice_a, key, words):
     from medhome.programs.services import eligibility_words
 
     assert eligibility_words(program_factories.program(practice_a, key)) == words
+
+
+def test_the_core_reads_in_spanish_with_singular_forms_and_its_own_declined(practice_a):
+    from django.utils import translation
+
+    from medhome.programs.models import EnrolmentStatus
+    from medhome.programs.services import _ENDINGS, eligibility_words
+
+    vip = program_factories.program(practice_a, "vip", min_age_days=1, max_age_days=366)
+    with translation.override("es"):
+        assert eligibility_words(vip) == "desde 1 día hasta antes de 12 meses"
+        # Not the screening answer's "Declined" ("Prefirió no responder").
+        assert str(EnrolmentStatus.DECLINED.label) == "No aceptó"
+        assert str(_ENDINGS["left"][1]) == "Indique por qué la familia dejó el programa."
