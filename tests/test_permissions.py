@@ -15,7 +15,7 @@ from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 
-from . import care_factories, factories
+from . import care_factories, factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,12 @@ PAGES = {
     # The morning huddle is the whole care team's; results on it follow screening.results.
     "huddle sheet": (Capability.CHART_READ, lambda r: reverse("huddle:sheet"), None),
     "huddle sheet PDF": (Capability.CHART_READ, lambda r: reverse("huddle:pdf"), None),
+    "programs": (Capability.CHART_READ, lambda r: reverse("programs:list"), None),
+    "a program": (
+        Capability.CHART_READ,
+        lambda r: reverse("programs:detail", kwargs={"program_id": r["program"].pk}),
+        None,
+    ),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
@@ -134,6 +140,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "caregiver": caregiver_a,
         "membership": membership,
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        "program": program_factories.program(family_a.practice, "dulce"),
     }
 
 

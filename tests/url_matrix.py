@@ -72,6 +72,7 @@ ROLE_FOR = {
     "ehr:panel_run": Role.FRONT_DESK,
     "families:panel_membership": Role.CARE_COORDINATOR,
     "ehr:merge": Role.CARE_COORDINATOR,
+    "programs:running": Role.PRACTICE_ADMIN,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -223,6 +224,10 @@ CLINICIAN_GET = {
     "portal:screening_form": (404, None),
     "portal:screening_done": (404, None),
     "portal:screening_agenda": (404, None),
+    # The programs page's forms post to them: programs.manage, which a pediatrician lacks.
+    "programs:add": (403, None),
+    "programs:add_own": (403, None),
+    "programs:running": (403, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -275,6 +280,8 @@ GET_ONLY = {
     "notes:open",
     "huddle:sheet",
     "huddle:pdf",
+    "programs:list",
+    "programs:detail",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -316,6 +323,9 @@ POST_ONLY = {
     "notes:add",
     "notes:retract",
     "notes:suggest",
+    "programs:add",
+    "programs:add_own",
+    "programs:running",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -411,6 +421,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"reason": "Intruder"}
     if name == "notes:suggest":
         return {"body": "ask @a"}
+    if name == "programs:running":
+        return {"running": "no"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -11,6 +11,7 @@ so a practice's adjustment holds.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from medhome.families.models import Caregiver, Child
@@ -75,8 +76,16 @@ class Program(PracticeScopedModel):
     def tier_name(self, key: str) -> str:
         for tier in self.tiers:
             if tier["key"] == key:
-                return str(tier["name"])
+                return gettext(tier["name"])
         return key
+
+    def tier_rows(self) -> list[dict[str, str]]:
+        """The tiers in the reader's language: a shipped tier's words were copied in English
+        (catalogue msgids), so they translate; words the practice changed show as written."""
+        return [
+            {"key": t["key"], "name": gettext(t["name"]), "criteria": gettext(t["criteria"])}
+            for t in self.tiers
+        ]
 
     def eligible_at(self, age_days: int) -> bool:
         if self.min_age_days is not None and age_days < self.min_age_days:
@@ -93,7 +102,8 @@ class Program(PracticeScopedModel):
 class EnrolmentStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
     ENROLLED = "enrolled", _("Enrolled")
-    DECLINED = "declined", _("Declined")
+    # Not the screening answer "Declined" (which the Spanish says as "preferred not to answer").
+    DECLINED = "declined", pgettext_lazy("enrolment", "Declined")
     GRADUATED = "graduated", _("Graduated")
     LEFT = "left", _("Left the program")
 

@@ -15,7 +15,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
@@ -65,12 +67,17 @@ def age_days(child: Child, on: date) -> int:
     return (on - child.date_of_birth).days
 
 
-def _age_words(days: int) -> str:
+def _age_words(days: int, *, bound: bool = False) -> str:
+    """A child's age is floored (4 years 11 months is "4 years"); a program's bound was set
+    in whole months or years and converted to days (years(5) is 1826), so it is rounded back."""
+    whole = round if bound else int
     if days < 61:
-        return _("%(n)s days") % {"n": days}
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     if days < 730:
-        return _("%(n)s months") % {"n": int(days / d.DAYS_PER_MONTH)}
-    return _("%(n)s years") % {"n": int(days / d.DAYS_PER_YEAR)}
+        n = whole(days / d.DAYS_PER_MONTH)
+        return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+    n = whole(days / d.DAYS_PER_YEAR)
+    return ngettext("%(n)s year", "%(n)s years", n) % {"n": n}
 
 
 def eligibility_words(program: Program) -> str:
@@ -78,10 +85,14 @@ def eligibility_words(program: Program) -> str:
     if low is None and high is None:
         return _("any age")
     if high is None:
-        return _("from %(low)s") % {"low": _age_words(low or 0)}
+        if not low:
+            return _("any age")
+        return _("from %(low)s") % {"low": _age_words(low, bound=True)}
+    if not low:
+        return _("from birth to under %(high)s") % {"high": _age_words(high, bound=True)}
     return _("from %(low)s to under %(high)s") % {
-        "low": _age_words(low or 0),
-        "high": _age_words(high),
+        "low": _age_words(low, bound=True),
+        "high": _age_words(high, bound=True),
     }
 
 
@@ -177,14 +188,14 @@ def _clean_own(fields: dict[str, Any]) -> dict[str, Any]:
 def add_own_program(*, actor: Actor, key: str, fields: dict[str, Any], at: datetime) -> Program:
     """The practice's own program (a fathers' circle, a diaper bank hour…), the same way."""
     _check(actor, actor.practice_id, Capability.PROGRAM_MANAGE)
+    # The fields first: a missing name is said as such, not as a bad short name made from it.
+    cleaned = _clean_own(fields)
     key = key.strip().lower()
     if not key or not key.replace("_", "").replace("-", "").isalnum() or len(key) > 40:
         raise ValidationError({"key": [_("A short name is letters, digits, - or _ (at most 40).")]})
     if key in d.catalogue() or Program.objects.filter(practice=actor.practice, key=key).exists():
         raise ValidationError({"key": [_("That short name is taken; choose another.")]})
-    program = Program.objects.create(
-        practice=actor.practice, key=key, created_at=at, **_clean_own(fields)
-    )
+    program = Program.objects.create(practice=actor.practice, key=key, created_at=at, **cleaned)
     _audit(actor, Action.CREATE, PROGRAM_OBJECT, program, at, fields=sorted(fields))
     return program
 
@@ -419,11 +430,15 @@ def change_tier(
     return current
 
 
-# Which step ends which status, and whether it needs a reason.
-_ENDINGS: dict[str, tuple[set[EnrolmentStatus], str]] = {
-    S.DECLINED: ({S.OFFERED}, _("Say why the family declined, in their words if they gave one.")),
+# Which step ends which status, and whether it needs a reason (lazy: read in the request's
+# language, not the one active when the module was imported).
+_ENDINGS: dict[str, tuple[set[EnrolmentStatus], Promise | str]] = {
+    S.DECLINED: (
+        {S.OFFERED},
+        gettext_lazy("Say why the family declined, in their words if they gave one."),
+    ),
     S.GRADUATED: ({S.ENROLLED}, ""),
-    S.LEFT: ({S.ENROLLED}, _("Say why the family left the program.")),
+    S.LEFT: ({S.ENROLLED}, gettext_lazy("Say why the family left the program.")),
 }
 
 

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (the pages add their paths here)
+from django.urls import path
+
+from . import views
 
 app_name = "programs"
-
-urlpatterns: list = []
+urlpatterns = [
+    path("programs/", views.program_list, name="list"),
+    path("programs/add/", views.add, name="add"),
+    path("programs/own/", views.add_own, name="add_own"),
+    path("programs/<uuid:program_id>/", views.detail, name="detail"),
+    path("programs/<uuid:program_id>/running/", views.running, name="running"),
+]
