@@ -42,7 +42,8 @@ def member_languages(request: AuthedRequest, membership_id: UUID) -> HttpRespons
 
 
 def _row(request: AuthedRequest, user: Any) -> StaffLanguage:
-    row = StaffLanguage.objects.filter(user=user, pk=optional_id(request.POST, "row")).first()
+    row_id = optional_id(request.POST, "row")
+    row = StaffLanguage.objects.filter(user=user, pk=row_id).first() if row_id else None
     if row is None:
         raise Http404
     return row

@@ -20,7 +20,9 @@ def test_each_family_shows_its_language_against_the_team(
     client_a, staff_a, practice_a, child_a, caregiver_a, clinician_b
 ):
     helpers.sent_referral(
-        child_a, caregiver_a, staff_a[Role.PEDIATRICIAN],
+        child_a,
+        caregiver_a,
+        staff_a[Role.PEDIATRICIAN],
         requested_at=timezone.now() - timedelta(days=21),
     )
     _family, child, caregiver = helpers.another_family(practice_a)

@@ -57,7 +57,9 @@ def test_no_speaker_says_book_an_interpreter_and_english_says_nothing(
     assert spanish.language.book_interpreter and smith.language is None
     assert "nobody fluent — book an interpreter" in page.content.decode()
     StaffLanguage.objects.all().delete()
-    assert "no speaker on the team — book an interpreter" in client_a.get(sheet_url()).content.decode()
+    assert (
+        "no speaker on the team — book an interpreter" in client_a.get(sheet_url()).content.decode()
+    )
 
 
 def test_another_practices_speaker_is_not_named(client_a, child_a, clinician_b):

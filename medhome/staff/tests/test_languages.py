@@ -1,5 +1,6 @@
 """The languages a colleague speaks: their own page, the practice admin's, the rules of the
-service, and who on a practice's team counts as a speaker (docs/clinical-rules.md#team-languages)."""
+service, and who on a practice's team counts as a speaker
+(docs/clinical-rules.md#team-languages)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -133,7 +134,7 @@ def test_an_admin_of_another_practice_is_refused(log_in, staff_a, practice_a, pr
 def test_a_speaker_is_conversational_or_better_on_the_practices_active_team(
     staff_a, practice_a, practice_b, clinician_b, nurse_of_both, django_assert_num_queries
 ):
-    assert SPEAKER_LEVELS == {"conversational", "fluent", "native"}
+    assert {"conversational", "fluent", "native"} == SPEAKER_LEVELS
     speaks(staff_a[Role.NURSE], "es", "conversational")
     speaks(staff_a[Role.PEDIATRICIAN], "es-MX", "native")
     speaks(staff_a[Role.FRONT_DESK], "es", "basic")  # a few words: not a speaker
