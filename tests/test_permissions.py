@@ -14,6 +14,7 @@ from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
+from medhome.staff.models import StaffLanguage
 
 from . import care_factories, factories, program_factories
 from .conftest import PHI_A, PHI_B
@@ -116,6 +117,16 @@ PAGES = {
             "role": Role.NURSE,
         },
     ),
+    "language coverage": (
+        Capability.MEASURES_READ,
+        lambda r: reverse("measures:language_coverage"),
+        None,
+    ),
+    "a team member's languages": (
+        Capability.USERS_MANAGE,
+        lambda r: reverse("staff:member_languages", kwargs={"membership_id": r["membership"].pk}),
+        lambda r: {"action": "add", "language": "vi", "proficiency": "fluent"},
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
@@ -126,7 +137,7 @@ PAGES = {
 
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
-    models += (CareTeamMember, OutsideConsent)
+    models += (CareTeamMember, OutsideConsent, StaffLanguage)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 

@@ -68,6 +68,7 @@ FILL = {
 # Who of practice A opens a page with ids (default: the pediatrician).
 ROLE_FOR = {
     "staff:member": Role.PRACTICE_ADMIN,
+    "staff:member_languages": Role.PRACTICE_ADMIN,
     "referrals:curate": Role.CARE_COORDINATOR,
     "ehr:panel_run": Role.FRONT_DESK,
     "families:panel_membership": Role.CARE_COORDINATOR,
@@ -159,6 +160,7 @@ CLINICIAN_GET = {
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
     "staff:calendar": (403, None),  # the practice admin's
+    "staff:member_languages": (403, None),  # a colleague's languages: the practice admin's
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
@@ -235,6 +237,7 @@ GET_ONLY = {
     "measures:dashboard",
     "measures:export",
     "measures:network",
+    "measures:language_coverage",
     "measures:detail",
     "measures:children",
     "timeline:child",
@@ -364,6 +367,8 @@ def payload_for(name: str, rows: dict) -> dict:
         return factories.preferences_form_data(rows["caregiver"], strengths="Changed")
     if name == "staff:member":
         return {"role": Role.NETWORK_ANALYST}  # no is_active: would remove the access
+    if name in ("staff:member_languages", "staff:my_languages"):
+        return {"action": "add", "language": "vi", "proficiency": "fluent"}
     if name == "families:panel_membership":
         return {"action": "end", "ends_on": "2026-01-02", "end_reason": "moved"}
     if name == "screening:start":

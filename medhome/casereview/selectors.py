@@ -21,10 +21,12 @@ from medhome.families.selectors import access_family
 from medhome.practices.models import Membership
 from medhome.practices.scoping import scoped
 from medhome.referrals.models import Referral
+from medhome.staff.speakers import Cover
 from medhome.tasks.models import TaskStatus
 from medhome.tasks.selectors import tasks_of_child
 from medhome.visits.models import Visit
 
+from .languages import covers_of
 from .models import CaseReview, Decision
 from .reasons import (
     REASONS,
@@ -86,6 +88,7 @@ class FamilyRow:
     children: list[Child]
     reasons: list[Shown]
     last_reviewed: date | None
+    languages: list[Cover] = field(default_factory=list)  # languages.covers_of
 
 
 def needing_attention(
@@ -112,7 +115,8 @@ def needing_attention(
 
 
 def rows_of(actor: Actor, attention: list[Attention]) -> list[FamilyRow]:
-    """The families of one page with their children and last review, in three queries."""
+    """The families of one page with their children, last review and languages against the
+    team's speakers, in five queries."""
     ids = [row.family_id for row in attention]
     children = Prefetch(
         "children",
@@ -131,12 +135,14 @@ def rows_of(actor: Actor, attention: list[Attention]) -> list[FamilyRow]:
         .annotate(last=Max("held_on"))
         .values_list("family_id", "last")
     )
+    languages = covers_of(actor, ids, need=NEED)
     return [
         FamilyRow(
             family=families[row.family_id],
             children=families[row.family_id].listed_children,
             reasons=shown(row.findings),
             last_reviewed=last.get(row.family_id),
+            languages=languages.get(row.family_id, []),
         )
         for row in attention
         if row.family_id in families

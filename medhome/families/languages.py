@@ -1,43 +1,11 @@
-"""Preferred languages: ISO 639 codes, BCP 47 tags where a region or script matters (US Core
-Patient.communication.language). Validated offline against the IANA registry by langcodes."""
+"""The language tags families use live in core.languages, so the staff app (beside families in the
+layers) validates a colleague's languages with the same rule; this name stays for its importers."""
 
-import langcodes
-from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from medhome.core.languages import (
+    COMMON_LANGUAGES,
+    language_choices,
+    language_name,
+    normalize_language,
+)
 
-# Offered first in pickers; any other valid tag may be typed.
-COMMON_LANGUAGES = ["en", "es", "vi", "ar", "ht", "zh", "so", "pt", "fr", "ru", "ko", "tl"]
-
-
-def normalize_language(tag: str) -> str:
-    """The canonical tag for `tag` ("SPA" → "es"), or ValidationError if it is not a language."""
-    cleaned = (tag or "").strip()
-    try:
-        language = langcodes.Language.get(cleaned)
-    except (ValueError, langcodes.LanguageTagError) as invalid:
-        raise ValidationError(
-            _("“%(tag)s” is not a language code. Use an ISO 639 code such as “es” or “vi”."),
-            code="unknown_language",
-            params={"tag": cleaned},
-        ) from invalid
-    if not language.language or not language.is_valid():
-        raise ValidationError(
-            _("“%(tag)s” is not a known language code. Use an ISO 639 code such as “es” or “vi”."),
-            code="unknown_language",
-            params={"tag": cleaned},
-        )
-    return language.simplify_script().to_tag()
-
-
-def language_name(tag: str, *, in_language: str | None = None) -> str:
-    if not tag:
-        return ""
-    try:
-        return langcodes.Language.get(tag).display_name(in_language or get_language() or "en")
-    except (ValueError, langcodes.LanguageTagError):
-        return tag
-
-
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in COMMON_LANGUAGES]
+__all__ = ["COMMON_LANGUAGES", "language_choices", "language_name", "normalize_language"]

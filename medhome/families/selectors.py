@@ -180,6 +180,7 @@ class WhomToCall:
     best_times: str
     transport_barrier: bool
     transport_note: str
+    language_code: str = ""  # the tag itself: the huddle matches it with the team's languages
 
 
 def whom_to_call(actor: Actor, children: Iterable[Child]) -> dict[UUID, WhomToCall]:
@@ -226,6 +227,7 @@ def whom_to_call(actor: Actor, children: Iterable[Child]) -> dict[UUID, WhomToCa
             relationship=str(relationships.get(first["relationship"], first["relationship"])),
             phone=_national(first["phone"]),
             language=language_name(first["preferred_language"]),
+            language_code=first["preferred_language"],
             needs_interpreter=first["needs_interpreter"],
             best_times=first["availability_note"],
             transport_barrier=bool(hard),

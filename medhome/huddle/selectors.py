@@ -41,6 +41,7 @@ from medhome.screening.alert_display import ShownAlert, present_alert
 from medhome.screening.models import Administration, CriticalAlert, Status
 from medhome.screening.panel import DueLine, visits_with_due
 from medhome.screening.selectors import may_see_result
+from medhome.staff.speakers import Cover, cover, needs_cover, speakers_of
 from medhome.tasks.selectors import open_source_ids
 from medhome.visits.agenda import agendas_since
 from medhome.visits.models import FamilyAgenda, Visit, VisitStatus
@@ -123,6 +124,8 @@ class HuddleRow:
     # What a caregiver wrote on the pre-visit page about this visit (visits.agenda).
     agendas: list[FamilyAgenda] = field(default_factory=list)
     first: list[str] = field(default_factory=list)
+    # The family's language against the team's speakers; None for an English-speaking family.
+    language: Cover | None = None
 
     @property
     def child(self) -> Any:
@@ -171,6 +174,7 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
     transitions = _transitions(actor, ids, since=earliest)
     priorities = _priorities(actor, ids)
     agendas = agendas_since(actor, ids, since=earliest)
+    speakers = _speakers(actor, lines, contacts)
 
     rows = []
     for line in lines:
@@ -204,6 +208,14 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
             own = referrals.get(child_id, [])
             row.referrals = [_referral(r) for r in own if may_see or not r.is_confidential]
             row.hidden_referrals = len(own) - len(row.referrals)
+        contact = row.contact
+        if contact is not None and needs_cover(contact.language_code, contact.needs_interpreter):
+            row.language = cover(
+                contact.language_code,
+                contact.needs_interpreter,
+                speakers,
+                first=visit.clinician_id,
+            )
         row.first = first.what_to_do_first(row)
         rows.append(row)
     return Sheet(
@@ -213,6 +225,21 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
         shows_results=actor.can(Capability.SCREENING_RESULTS),
         shows_referrals=referrals is not None,
     )
+
+
+def _speakers(actor: Actor, lines: list[DueLine], contacts: dict[UUID, WhomToCall]):
+    """Who on the team speaks the day's families' languages, in one query (none when every
+    family speaks English); the day's booked clinicians are named first
+    (docs/clinical-rules.md#team-languages)."""
+    wanted = {
+        c.language_code
+        for c in contacts.values()
+        if needs_cover(c.language_code, c.needs_interpreter)
+    }
+    if not wanted or actor.practice is None:
+        return {}
+    booked = {line.visit.clinician_id for line in lines if line.visit and line.visit.clinician_id}
+    return speakers_of(actor.practice, wanted, prefer=booked)
 
 
 def _last_visits(actor: Actor, ids: set[UUID], *, before: datetime) -> dict[UUID, datetime]:

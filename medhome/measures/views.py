@@ -16,7 +16,7 @@ from medhome.core.decorators import requires
 from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
 
-from . import definitions, periods, selectors, strata
+from . import coverage, definitions, periods, selectors, strata
 
 DEFAULT_DIMENSION = "language"
 EQUITY_DEFAULT = "dev"
@@ -223,3 +223,11 @@ def network(request: AuthedRequest) -> HttpResponse:
             **comparison,
         },
     )
+
+
+@requires(coverage.NEED)
+@require_GET
+def language_coverage(request: AuthedRequest) -> HttpResponse:
+    """The families' languages against the team's speakers (an aggregate: no child is named)."""
+    rows = coverage.language_coverage(request.actor, on=clock.today())
+    return render(request, "measures/coverage.html", {"rows": rows})

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class StaffConfig(AppConfig):
-    """The practice's team: who works here and in which role. Owns no tables (practices does)."""
+    """The practice's team: who works here and in which role (practices owns memberships), and the
+    languages each colleague speaks (StaffLanguage)."""
 
     name = "medhome.staff"

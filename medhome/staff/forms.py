@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medhome.accounts.roles import Role
 
+from .models import Proficiency
+
 
 class AddMemberForm(forms.Form):
     username = forms.CharField(
@@ -58,3 +60,24 @@ class CalendarForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+
+
+class AddLanguageForm(forms.Form):
+    """A language as a tag (a common one from the list, any other typed); the service validates
+    it with the families' own rule (core.languages.normalize_language)."""
+
+    language = forms.CharField(
+        label=_("Language"),
+        max_length=35,
+        help_text=_("An ISO 639 code such as “es” or “vi”, or pick one from the list."),
+        widget=forms.TextInput(attrs={"list": "common-languages", "autocomplete": "off"}),
+    )
+    proficiency = forms.ChoiceField(
+        label=_("How well you speak it"),
+        choices=[("", "—"), *Proficiency.choices],
+        required=False,  # the service says what is missing, with the language's own message
+    )
+
+
+class ChangeLanguageForm(forms.Form):
+    proficiency = forms.ChoiceField(label=_("How well you speak it"), choices=Proficiency.choices)

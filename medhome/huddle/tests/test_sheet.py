@@ -372,11 +372,12 @@ def test_the_sheets_queries_do_not_grow_with_the_visits(
     busy_day(family_a, caregiver_a, clinician_a, visits)
 
     # The login, session and base page (6), the visits and their due rows (2), one query per
-    # kind of fact (10: last visits, caregivers, links, screens, alerts, referrals, hospital
-    # stays, their open tasks, care plans, the family's words for the visit), one audit append
+    # kind of fact (11: last visits, caregivers, links, screens, alerts, referrals, hospital
+    # stays, their open tasks, care plans, the family's words for the visit, the team's speakers
+    # of the families' languages), one audit append
     # (7 with its savepoints), the session's update (2), the practice calendar for the next
     # clinic day (1): the same for 3 visits as for 30.
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(29):
         page = client_a.get(sheet_url())
 
     assert len(page.context["sheet"].rows) == visits
