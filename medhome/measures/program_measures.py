@@ -93,7 +93,7 @@ def offered(short: str, end: date) -> Exists:
 
 
 def split(key: str) -> tuple[str, str]:
-    """"prog_vip_offered" -> ("vip", "offered")."""
+    """ "prog_vip_offered" -> ("vip", "offered")."""
     _prog, short, what = key.split("_", 2)
     return short, what
 

@@ -142,7 +142,11 @@ class DaysBetween(Func):
 
     def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
         return super().as_sql(
-            compiler, connection, template="(CAST(%(expressions)s AS date))", arg_joiner=" AS date) - CAST(", **extra
+            compiler,
+            connection,
+            template="(CAST(%(expressions)s AS date))",
+            arg_joiner=" AS date) - CAST(",
+            **extra,
         )
 
     def as_sqlite(self, compiler, connection, **extra):

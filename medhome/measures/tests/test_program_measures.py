@@ -96,9 +96,7 @@ def test_books_per_eligible_visit_at_the_age_edges_and_the_visits_day(
 
 
 @pytest.mark.django_db
-def test_books_count_nothing_where_the_practice_does_not_run_the_program(
-    family_a, practice_a
-):
+def test_books_count_nothing_where_the_practice_does_not_run_the_program(family_a, practice_a):
     visit(child(family_a, date(2024, 1, 1)), date(2026, 3, 3))
     assert both("prog_ror_books", practice_a).denominator == 0
     ror = program(practice_a, "reach_out_and_read")
@@ -119,8 +117,12 @@ def test_reach_and_offer_among_the_eligible(family_a, practice_a, staff_a):
     enrol(enrolled, "dulce", offered=date(2026, 5, 5), enrolled=date(2026, 5, 6))
     enrol(declined, "dulce", offered=date(2026, 5, 5), status="declined")
     enrol(
-        ended_before, "dulce", offered=date(2025, 12, 2), enrolled=date(2025, 12, 2),
-        ended=date(2025, 12, 31), status="left",
+        ended_before,
+        "dulce",
+        offered=date(2025, 12, 2),
+        enrolled=date(2025, 12, 2),
+        ended=date(2025, 12, 31),
+        status="left",
     )
     enrol(old, "dulce", offered=date(2025, 7, 1), enrolled=date(2025, 7, 1))
 
@@ -134,9 +136,7 @@ def test_reach_and_offer_among_the_eligible(family_a, practice_a, staff_a):
 
 
 @pytest.mark.django_db
-def test_a_universal_program_reaches_with_a_contact_in_the_period(
-    family_a, practice_a, staff_a
-):
+def test_a_universal_program_reaches_with_a_contact_in_the_period(family_a, practice_a, staff_a):
     user = next(iter(staff_a.values()))
     program(practice_a, "reach_out_and_read")
     booked, before = child(family_a, date(2024, 1, 1)), child(family_a, date(2024, 1, 2))
@@ -236,3 +236,45 @@ def test_the_export_has_the_programs_rows(family_a, practice_a, staff_a):
 
     languages = [row for row in rows if row[4] == "Preferred language"]
     assert languages and all(row[0] == "prog_ror_books" for row in rows)
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_programs_and_its_queries_do_not_grow_with_them(
+    log_in, family_a, practice_a, staff_a
+):
+    import time_machine
+
+    user = next(iter(staff_a.values()))
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+    kid = child(family_a, date(2024, 1, 1), preferred_language="es")
+    hs = program(practice_a, "reach_out_and_read") and program(practice_a, "healthysteps")
+    enrolment = enrol(kid, "healthysteps", offered=date(2026, 2, 1), enrolled=date(2026, 2, 1))
+    from medhome.programs.models import EnrolmentChange
+
+    EnrolmentChange.objects.create(
+        practice=practice_a,
+        enrolment=enrolment,
+        on=date(2026, 2, 1),
+        recorded_at=at(date(2026, 2, 1)),
+        by=user,
+        to_status="enrolled",
+        to_tier="3",
+    )
+    visit(kid, date(2026, 3, 3))
+    book(kid, user, date(2026, 3, 3))
+
+    def queries() -> tuple[int, str]:
+        with time_machine.travel("2026-11-15 12:00:00+00:00", tick=False):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get("/measures/?period=2026")
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    few, body = queries()
+    assert "Reach Out and Read: books per eligible well-child visit" in body
+    assert hs.tier_name("3") in body
+    for key in ("vip", "dulce", "chw"):
+        program(practice_a, key)
+    more, body = queries()
+    assert more == few
+    assert "Video Interaction Project" in body
