@@ -9,13 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from medhome.accounts.roles import Role
 from medhome.measures import batches, engine, reference, selectors, strata
 from medhome.measures.definitions import PROGRAM_REACH_KEYS
 from medhome.measures.periods import Period
 from medhome.measures.suppression import suppress_rows
 from medhome.nextsteps.models import PositiveScreen
 from medhome.programs.models import Contact, Enrolment
-from medhome.accounts.roles import Role
 from tests.factories import actor_for
 from tests.program_factories import program
 
@@ -264,9 +264,11 @@ def test_dashboard_shows_the_programs_and_its_queries_do_not_grow_with_them(
     book(kid, user, date(2026, 3, 3))
 
     def queries() -> tuple[int, str]:
-        with time_machine.travel("2026-11-15 12:00:00+00:00", tick=False):
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get("/measures/?period=2026")
+        with (
+            time_machine.travel("2026-11-15 12:00:00+00:00", tick=False),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            response = client.get("/measures/?period=2026")
         assert response.status_code == 200
         return len(captured), response.content.decode()
 
@@ -276,5 +278,5 @@ def test_dashboard_shows_the_programs_and_its_queries_do_not_grow_with_them(
     for key in ("vip", "dulce", "chw"):
         program(practice_a, key)
     more, body = queries()
-    assert more == few
+    assert more == few, more
     assert "Video Interaction Project" in body
