@@ -1,6 +1,7 @@
 """The programs part of the measures dashboard beside the rates
-(docs/clinical-rules.md#program-reach): per running shipped program its contacts per enrolled family (a mean), and HealthySteps'
-tier mix (counts per tier, not a rate). A fixed number of queries whatever the programs."""
+(docs/clinical-rules.md#program-reach): per running shipped program its contacts per enrolled
+family (a mean), and HealthySteps' tier mix (counts per tier, not a rate). A fixed number of
+queries whatever the programs."""
 
 from dataclasses import dataclass
 

@@ -136,18 +136,12 @@ class DaysBetween(Func):
     measure stays one query."""
 
     output_field = IntegerField()
+    # PostgreSQL: date - date is an integer.
+    template = "(CAST(%(expressions)s AS date))"
+    arg_joiner = " AS date) - CAST("
 
     def __init__(self, later, earlier):
         super().__init__(later, earlier)
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(CAST(%(expressions)s AS date))",
-            arg_joiner=" AS date) - CAST(",
-            **extra,
-        )
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(
