@@ -268,12 +268,14 @@ def test_only_result_measures_withhold_their_children():
         "sns_housing_followup",
         "sns_transport_followup",
         *psf,
+        "prog_screen_contact",
     }
     # Those that may list an adolescent's confidential screen: only to the clinical team.
     assert {key for key, m in definitions.MEASURES.items() if m.lists_confidential} == {
         "psf_adolescent_depression",
         "psf_substance_use",
         "psf",
+        "prog_screen_contact",
     }
 
 

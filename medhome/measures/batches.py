@@ -27,6 +27,7 @@ from medhome.measures import (
     definitions,
     engine,
     followup_measures,
+    program_measures,
     referral_measures,
     screening_measures,
 )
@@ -180,6 +181,30 @@ def _followed_up(rules, practices, start: date, end: date) -> Batch:
     return Batch(screens.annotate(part=F("kind")), ("part", "in_numerator"), decide, {})
 
 
+def _programs(rules, practices, start: date, end: date) -> Batch:
+    """Every program's reach and offer over one pass of the panel's children: a row is a unit
+    of a program's measures when the child is within its ages (column elig_<program>)."""
+    columns, decide = {}, {}
+    eligible_any = []
+    for key in program_measures.REACH_KEYS:
+        short, what = program_measures.split(key)
+        eligible = program_measures.eligible(short)
+        if f"elig_{short}" not in columns:
+            columns[f"elig_{short}"] = flag(eligible)
+            eligible_any.append(eligible)
+        condition = (
+            program_measures.reached(short, start, end)
+            if what == "reach"
+            else program_measures.offered(short, end)
+        )
+        columns[f"met_{key}"] = flag(Q(eligible) & Q(condition))
+        decide[key] = _columns(f"met_{key}", f"elig_{short}")
+    children = program_measures.panel_children(practices, start, end).filter(
+        Q(*eligible_any, _connector=Q.OR)
+    )
+    return Batch(children.annotate(**columns), tuple(columns), decide, {})
+
+
 _REF_KEYS = tuple(referral_measures.STATES)
 # name -> (its measures, builder)
 BATCHES: dict[str, tuple[tuple[str, ...], Callable[..., Batch]]] = {
@@ -194,6 +219,7 @@ BATCHES: dict[str, tuple[tuple[str, ...], Callable[..., Batch]]] = {
     ),
     "referrals": (_REF_KEYS, _referrals),
     "followed_up": (tuple(followup_measures.KINDS), _followed_up),
+    "programs": (program_measures.REACH_KEYS, _programs),
 }
 
 

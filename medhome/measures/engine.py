@@ -45,6 +45,7 @@ from medhome.measures import (
     attribution,
     definitions,
     followup_measures,
+    program_measures,
     referral_measures,
     screening_measures,
     sql,
@@ -327,6 +328,7 @@ BUILDERS = {
     **screening_measures.BUILDERS,
     **referral_measures.BUILDERS,
     **followup_measures.BUILDERS,
+    **program_measures.BUILDERS,
 }
 
 

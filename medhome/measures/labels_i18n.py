@@ -63,6 +63,18 @@ LABELS = (
     gettext_noop("Positive screens followed up within 30 days: substance use"),
     gettext_noop("Positive screens followed up within 30 days: social needs"),
     gettext_noop("Positive screens followed up within 30 days: all kinds (total)"),
+    gettext_noop("Community health workers: eligible children enrolled"),
+    gettext_noop("Community health workers: eligible children offered"),
+    gettext_noop("DULCE: eligible children enrolled"),
+    gettext_noop("DULCE: eligible children offered"),
+    gettext_noop("HealthySteps: eligible children enrolled"),
+    gettext_noop("HealthySteps: eligible children offered"),
+    gettext_noop("Positive screens with a program contact within 30 days"),
+    gettext_noop("Programs"),
+    gettext_noop("Reach Out and Read: books per eligible well-child visit"),
+    gettext_noop("Reach Out and Read: eligible children reached with a contact"),
+    gettext_noop("Video Interaction Project: eligible children enrolled"),
+    gettext_noop("Video Interaction Project: eligible children offered"),
 )
 
 DEFINITIONS = (
@@ -380,4 +392,61 @@ DEFINITIONS = (
         "Positive screens (all kinds) found from the period's first day to its last day minus"
         " 30 days."
     ),
+    gettext_noop("A Reach Out and Read book given at the visit or on its day."),
+    gettext_noop(
+        "A book counts when its contact names the visit or is dated on the visit's day; a"
+        " book given on another day does not. domain-reference §14: 'Programs count books"
+        " given per eligible visit.'"
+    ),
+    gettext_noop(
+        "A contact of any of the practice's programs (its own included) on the day found "
+        "up to 30 days after it counts (day 30 counts, day 31 does not); a referral to a "
+        "partner program is not a contact."
+    ),
+    gettext_noop("A contact of any of the practice's programs within 30 days of the screen."),
+    gettext_noop(
+        "A contact of the program dated in the period (no enrolment: every eligible child"
+        " is in it)."
+    ),
+    gettext_noop(
+        "A local measure (domain-reference §14, no endorsed measure): eligibility is the "
+        "program's age range, as for enrolling (docs/clinical-rules.md#programs); risk "
+        "and tiers are the team's judgement and are not part of the denominator."
+    ),
+    gettext_noop(
+        "Children on the practice's panel on the period's last day who were within the "
+        "program's ages on some day of the period (the practice's own program row: from "
+        "its lower age, inclusive, to its upper age, exclusive), in a practice running "
+        "the program."
+    ),
+    gettext_noop(
+        "Counted only for a practice whose program row is running now (a program stopped "
+        "during the period counts nothing); the practice's own programs are not measured "
+        "here."
+    ),
+    gettext_noop(
+        "Enrolled on some day of the period (enrolled on or before its last day, not "
+        "ended before its first)."
+    ),
+    gettext_noop(
+        "Offered the program on or before the period's last day, whatever came of it "
+        "(enrolled, declined, graduated or left)."
+    ),
+    gettext_noop(
+        "Positive screens of children within a program's ages found from the period's "
+        "first day to its last day minus 30 days."
+    ),
+    gettext_noop(
+        "Unit: a completed well-child visit (as W30: type, status, counted telehealth) "
+        "dated in the period, of a child on the panel on the visit's day and within Reach"
+        " Out and Read's ages on that day (the practice's row, by default 6 months as 183"
+        " days, inclusive, to 5 years as 1826 days, exclusive)."
+    ),
+    gettext_noop(
+        "Unit: a positive screen (medhome.nextsteps) of a child on the practice's panel "
+        "on the day it was found and within the ages of a program the practice runs in "
+        "the clinic (not a partner program reached by referral), found from the period's "
+        "first day to its last day minus 30 days (setting program_contact_days)."
+    ),
+    gettext_noop("Well-child visits in the period of children from 6 months to 5 years."),
 )

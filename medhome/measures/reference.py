@@ -12,6 +12,7 @@ from medhome.measures import (
     definitions,
     reference_attribution,
     reference_followup,
+    reference_programs,
     reference_referrals,
     reference_screening,
 )
@@ -68,6 +69,11 @@ def compute(measure_key: str, *, practices, period_start: date, period_end: date
 
     elif measure_key in reference_followup.KINDS:
         numerator, denominator = reference_followup.compute(
+            measure_key, rules, practices, period_start, period_end
+        )
+
+    elif measure_key in reference_programs.KEYS:
+        numerator, denominator = reference_programs.compute(
             measure_key, rules, practices, period_start, period_end
         )
 

@@ -17,6 +17,8 @@ from django.db.models import (
     DateField,
     Expression,
     F,
+    Func,
+    IntegerField,
     Q,
     QuerySet,
     TextField,
@@ -126,3 +128,26 @@ def any_of(conditions: list) -> Q:
 
 def all_of(conditions: list) -> Q:
     return reduce(operator.and_, (Q(c) for c in conditions))
+
+
+class DaysBetween(Func):
+    """Whole days from `earlier` to `later` (two dates), as an integer, on SQLite and PostgreSQL:
+    a program's ages are day counts on its own row (medhome.programs), compared in SQL so a
+    measure stays one query."""
+
+    output_field = IntegerField()
+    # PostgreSQL: date - date is an integer.
+    template = "(CAST(%(expressions)s AS date))"
+    arg_joiner = " AS date) - CAST("
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS integer)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )

@@ -16,10 +16,11 @@ from medhome.core.decorators import requires
 from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
 
-from . import coverage, definitions, periods, selectors, strata
+from . import coverage, definitions, periods, program_summary, selectors, strata
 
 DEFAULT_DIMENSION = "language"
 EQUITY_DEFAULT = "dev"
+BOOKS = "prog_ror_books"
 
 
 def _period(request: AuthedRequest) -> periods.Period:
@@ -99,6 +100,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
                 "bars": _chart_rows(total, rows),
             }
         )
+    # The done-when of issue 18: Reach Out and Read's figure by preferred language.
+    books, book_rows = selectors.equity(request.actor, BOOKS, period, DEFAULT_DIMENSION)
     return render(
         request,
         "measures/dashboard.html",
@@ -107,6 +110,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "periods": periods.choices(today),
             "figures": figures,
             "headline": headline,
+            "programs": program_summary.summary(request.actor.practice_id, period),
+            "books": {"measure": definitions.get(BOOKS), "total": books, "rows": book_rows},
         },
     )
 

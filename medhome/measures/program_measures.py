@@ -1,0 +1,165 @@
+"""The reach of the practice's programs (medhome measures, docs/clinical-rules.md#program-reach):
+per shipped in-practice program, the eligible children it enrolled (a universal program: reached
+with a contact) and offered; Reach Out and Read books per eligible well-child visit; positive
+screens with a program contact within 30 days. Each builder returns (queryset, child_path) in the
+membership shape (engine.py): one query, the program's ages read from the practice's own row in
+SQL (sql.DaysBetween), so a practice's adjusted ages hold and no extra query is made.
+
+What each measure counts, and every simplification: definitions.py (PROGRAM_*).
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+
+from medhome.families.models import Child
+from medhome.measures import definitions
+from medhome.measures.attribution import on_panel
+from medhome.measures.sql import DaysBetween, flagged, local_days, shift, well_visits
+from medhome.nextsteps.models import PositiveScreen
+from medhome.programs.models import Contact, Enrolment, Program
+
+# short key -> the shipped definition (medhome.programs.definitions.catalogue)
+PROGRAMS = dict(definitions.PROGRAM_MEASURES_FOR)
+UNIVERSAL = definitions.PROGRAM_UNIVERSAL
+BOOK = "book_given"
+ROR = "reach_out_and_read"
+
+
+def _ages(first: str, last: str) -> Q:
+    """The program row's ages hold on some day from the outer row's age `first` to its age
+    `last` (in days): the lower bound inclusive, the upper exclusive (clinical-rules#programs)."""
+    return (Q(min_age_days__isnull=True) | Q(min_age_days__lte=OuterRef(last))) & (
+        Q(max_age_days__isnull=True) | Q(max_age_days__gt=OuterRef(first))
+    )
+
+
+def runs(definition: str, first: str, last: str, practice: str = "practice_id") -> Exists:
+    """The outer row's practice runs the program and the outer row is within its ages."""
+    return Exists(
+        Program.objects.filter(
+            _ages(first, last),
+            practice_id=OuterRef(practice),
+            definition=definition,
+            is_active=True,
+        )
+    )
+
+
+def panel_children(practices, start: date, end: date) -> QuerySet:
+    """Children on the practice's panel on the period's last day, born by then, with their age
+    in days on its first and last day (docs/clinical-rules.md#measure-attribution)."""
+    return (
+        Child.objects.filter(practice__in=practices, date_of_birth__lte=end)
+        .filter(on_panel(end))
+        .annotate(
+            age_first=DaysBetween(Value(start), F("date_of_birth")),
+            age_last=DaysBetween(Value(end), F("date_of_birth")),
+        )
+    )
+
+
+def eligible(short: str) -> Exists:
+    return runs(PROGRAMS[short], "age_first", "age_last")
+
+
+def reached(short: str, start: date, end: date) -> Exists:
+    """Enrolled on some day of the period; a universal program: a contact dated in it."""
+    definition = PROGRAMS[short]
+    if short in UNIVERSAL:
+        return Exists(
+            Contact.objects.filter(
+                child=OuterRef("pk"), program__definition=definition, on__range=(start, end)
+            )
+        )
+    return Exists(
+        Enrolment.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+            child=OuterRef("pk"),
+            program__definition=definition,
+            enrolled_on__isnull=False,
+            enrolled_on__lte=end,
+        )
+    )
+
+
+def offered(short: str, end: date) -> Exists:
+    """Offered on or before the period's last day, whatever came of it."""
+    return Exists(
+        Enrolment.objects.filter(
+            child=OuterRef("pk"), program__definition=PROGRAMS[short], offered_on__lte=end
+        )
+    )
+
+
+def split(key: str) -> tuple[str, str]:
+    """ "prog_vip_offered" -> ("vip", "offered")."""
+    _prog, short, what = key.split("_", 2)
+    return short, what
+
+
+def reach(key: str, rules, practices, start: date, end: date):
+    short, what = split(key)
+    condition = reached(short, start, end) if what == "reach" else offered(short, end)
+    children = panel_children(practices, start, end).filter(eligible(short))
+    return flagged(children, condition), ""
+
+
+def books(key: str, rules, practices, start: date, end: date):
+    """Well-child visits in the period of a child within Reach Out and Read's ages on the
+    visit's day, on the panel that day; in the numerator with a book given at that visit or on
+    its day."""
+    visits = (
+        well_visits(rules)
+        .filter(local_days("starts_at", start, end), practice__in=practices)
+        .annotate(age=DaysBetween(F("day"), F("child__date_of_birth")))
+        .filter(runs(ROR, "age", "age"), on_panel(OuterRef("day"), "child_id"))
+    )
+    book = Contact.objects.filter(
+        Q(visit=OuterRef("pk")) | Q(on=OuterRef("day")),
+        child=OuterRef("child_id"),
+        program__definition=ROR,
+        kind=BOOK,
+    )
+    return flagged(visits, Exists(book), "child_id"), "child__"
+
+
+def contact_window(rules: dict, start: date, end: date) -> tuple[date, date]:
+    """Found from the period's first day to its last minus the days, as the follow-up rates."""
+    return start, end - timedelta(days=int(rules["program_contact_days"]))
+
+
+def screens_contacted(key: str, rules, practices, start: date, end: date):
+    """Positive screens found in the window, of a child on the panel that day and within the
+    ages of a program the practice runs in the clinic (not a partner's); in the numerator with a
+    contact of any of the practice's programs from the day found to `program_contact_days`
+    after."""
+    first, last = contact_window(rules, start, end)
+    in_practice = Program.objects.filter(
+        _ages("age", "age"), practice_id=OuterRef("practice_id"), is_active=True, referral_need=""
+    )
+    screens = (
+        PositiveScreen.objects.filter(
+            practice__in=practices, found_on__gte=first, found_on__lte=last
+        )
+        .filter(on_panel(OuterRef("found_on"), "child_id"))
+        .annotate(
+            age=DaysBetween(F("found_on"), F("child__date_of_birth")),
+            contact_by=shift(F("found_on"), int(rules["program_contact_days"])),
+        )
+        .filter(Exists(in_practice))
+    )
+    contact = Contact.objects.filter(
+        child=OuterRef("child_id"),
+        on__gte=OuterRef("found_on"),
+        on__lte=OuterRef("contact_by"),
+    )
+    return flagged(screens, Exists(contact), "child_id"), "child__"
+
+
+REACH_KEYS = definitions.PROGRAM_REACH_KEYS
+BUILDERS = {
+    **dict.fromkeys(REACH_KEYS, reach),
+    "prog_ror_books": books,
+    "prog_screen_contact": screens_contacted,
+}
