@@ -10,6 +10,7 @@ seconds; none is an instrument's wording.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,15 @@ def months(n: float) -> int:
 
 def years(n: float) -> int:
     return round(n * DAYS_PER_YEAR)
+
+
+def fewest_days_in_months(n: int) -> int:
+    """The fewest days n calendar months can span (6 → 181): a lower age bound in days that
+    lets in every child who is n calendar months old, whatever month they were born in."""
+    def first_of(k: int) -> date:
+        return date(2024 + k // 12, k % 12 + 1, 1)
+
+    return min((first_of(k + n) - first_of(k)).days for k in range(48))
 
 
 # What happened at a contact (the kinds a program lists are the ones its form offers).
@@ -158,7 +168,8 @@ def catalogue() -> dict[str, Definition]:
                     "parent on reading aloud together."
                 ),
                 source="reachoutandread.org (domain-reference §14)",
-                min_age_days=months(6),
+                # The 6-month visit of a child born in the shortest six months is day 181.
+                min_age_days=fewest_days_in_months(6),
                 max_age_days=years(5),
                 roles=(
                     "pediatrician",

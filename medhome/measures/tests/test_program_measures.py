@@ -71,7 +71,7 @@ def test_books_per_eligible_visit_at_the_age_edges_and_the_visits_day(
 ):
     user = next(iter(staff_a.values()))
     ror = program(practice_a, "reach_out_and_read")
-    low, high = ror.min_age_days, ror.max_age_days  # 183 and 1826 days
+    low, high = ror.min_age_days, ror.max_age_days  # 181 and 1826 days
     day = date(2026, 6, 10)
     at_low = child(family_a, day - timedelta(days=low))
     under = child(family_a, day - timedelta(days=low - 1))
