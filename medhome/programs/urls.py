@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401  (the pages add their paths here)
+from django.urls import path
+
+from . import caseload_views
 
 app_name = "programs"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("programs/caseload/", caseload_views.caseload_page, name="caseload"),
+]
