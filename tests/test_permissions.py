@@ -100,6 +100,8 @@ PAGES = {
     # The morning huddle is the whole care team's; results on it follow screening.results.
     "huddle sheet": (Capability.CHART_READ, lambda r: reverse("huddle:sheet"), None),
     "huddle sheet PDF": (Capability.CHART_READ, lambda r: reverse("huddle:pdf"), None),
+    # A caseload is anyone's who reads charts (empty for most); a colleague's needs programs.manage.
+    "caseload": (Capability.CHART_READ, lambda r: reverse("programs:caseload"), None),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
