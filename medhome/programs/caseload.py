@@ -23,7 +23,7 @@ from medhome.practices.models import Membership
 
 from . import definitions as d
 from . import selectors
-from .models import Program
+from .models import Enrolment, Program
 from .selectors import CaseloadRow
 
 DUE_ALL = ""
@@ -97,7 +97,7 @@ class Line:
     chart_url: str
 
     @property
-    def enrolment(self):  # type: ignore[no-untyped-def]
+    def enrolment(self) -> Enrolment:
         return self.row.enrolment
 
     @property

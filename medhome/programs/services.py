@@ -619,7 +619,9 @@ def record_caseload_read(*, actor: Actor, child_ids: list[Any], at: datetime) ->
     outcome) and whom to call, so it is audited as a read of each child's record — one event per
     child, the chart's own object type, in one append (as the huddle sheet) — never the names."""
     entries = [
-        Entry(action=Action.VIEW, object_type="child", object_id=child_id, detail={"via": "caseload"})
+        Entry(
+            action=Action.VIEW, object_type="child", object_id=child_id, detail={"via": "caseload"}
+        )
         for child_id in dict.fromkeys(child_ids)
     ]
     with transaction.atomic():

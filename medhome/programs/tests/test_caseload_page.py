@@ -20,7 +20,9 @@ CASELOAD_QUERIES = 18
 
 
 def chw_actor(staff_a, practice_a):
-    return actor_for(staff_a[Role.COMMUNITY_HEALTH_WORKER], practice_a, Role.COMMUNITY_HEALTH_WORKER)
+    return actor_for(
+        staff_a[Role.COMMUNITY_HEALTH_WORKER], practice_a, Role.COMMUNITY_HEALTH_WORKER
+    )
 
 
 def on_caseload(actor, program, child, *, days_ago: int, staff=None):
@@ -156,9 +158,7 @@ def test_the_open_tasks_are_counted_and_linked(log_in, staff_a, practice_a, chil
     assert "My tasks: 2 open" in page.content.decode()
 
 
-def test_only_programs_manage_opens_a_colleagues_caseload(
-    log_in, staff_a, practice_a, caseload_a
-):
+def test_only_programs_manage_opens_a_colleagues_caseload(log_in, staff_a, practice_a, caseload_a):
     chw_membership = staff_a[Role.COMMUNITY_HEALTH_WORKER].memberships.get()
     coordinator = log_in(staff_a[Role.CARE_COORDINATOR], practice_a)
     own = coordinator.get(URL)
