@@ -107,6 +107,8 @@ PAGES = {
         lambda r: reverse("programs:detail", kwargs={"program_id": r["program"].pk}),
         None,
     ),
+    # A caseload is anyone's who reads charts (empty for most); a colleague's needs programs.manage.
+    "caseload": (Capability.CHART_READ, lambda r: reverse("programs:caseload"), None),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),

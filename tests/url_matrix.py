@@ -285,6 +285,7 @@ GET_ONLY = {
     "huddle:pdf",
     "programs:list",
     "programs:detail",
+    "programs:caseload",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -62,8 +62,9 @@ class Capability:
     # the items the family consented to share with them, and adds progress notes
     # (docs/clinical-rules.md#outside-care-team). Never a practice role.
     CARE_TEAM_OUTSIDE = "careteam.outside"
-    # Follow-up tasks are this role's day: My tasks is their landing page (coordinators and
-    # community health workers). It opens nothing; every role with chart.read works tasks.
+    # Follow-up tasks are this role's day: My tasks is their landing page (coordinators;
+    # community health workers land on their caseload, CASELOAD_HOME). It opens nothing; every
+    # role with chart.read works tasks.
     TASKS_HOME = "tasks.home"
     # Write a team note on a child's chart and mention colleagues in it (medhome.notes). Every
     # practice role that opens charts except the legal partner, who reads the chart for the

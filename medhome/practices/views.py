@@ -15,11 +15,14 @@ def home_for(role_capabilities: frozenset[str]) -> str:
 
     Clinicians (who acknowledge alerts) go to screening's landing, which sends them to the open
     alerts when the practice has any, else to today's clinic: practices sits below screening,
-    so it names that page rather than counting alerts itself. Those whose day is follow-up work
-    land on My tasks.
+    so it names that page rather than counting alerts itself. Those whose day is their caseload
+    (community health workers and family specialists) land on it, named here for the same
+    reason (practices sits below programs); those whose day is follow-up work land on My tasks.
     """
     if Capability.ALERT_ACKNOWLEDGE in role_capabilities:
         return "screening:landing"
+    if Capability.CASELOAD_HOME in role_capabilities:
+        return "programs:caseload"
     if Capability.TASKS_HOME in role_capabilities:
         return "tasks:list"
     if Capability.CHART_READ in role_capabilities:

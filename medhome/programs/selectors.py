@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, DateField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from medhome.accounts.roles import Capability
@@ -64,13 +64,16 @@ def contacts_of_child(actor: Actor, child: Child) -> QuerySet[Contact]:
     )
 
 
-def _last_contact(program_field: str = "program") -> Subquery:
+def _latest_contact(field: str, output: Any) -> Subquery:
+    """A column of the child's latest contact in the enrolment's program (the practice named
+    too, so the (practice, program, child, -on) index answers it)."""
     return Subquery(
-        Contact.objects.filter(program=OuterRef(program_field), child=OuterRef("child"))
-        .values("child")
-        .annotate(last=Max("on"))
-        .values("last")[:1],
-        output_field=DateField(),
+        Contact.objects.filter(
+            practice=OuterRef("practice"), program=OuterRef("program"), child=OuterRef("child")
+        )
+        .order_by("-on", "-recorded_at")
+        .values(field)[:1],
+        output_field=output,
     )
 
 
@@ -79,24 +82,43 @@ class CaseloadRow:
     enrolment: Enrolment
     last_contact_on: date | None
     due_on: date | None
+    _today: date = date.min
+    # What the latest contact was (a contact kind) and an outreach attempt's outcome.
+    last_kind: str = ""
+    last_outcome: str = ""
 
     @property
     def is_due(self) -> bool:
         return self.due_on is not None and self.due_on <= self._today
 
-    _today: date = date.min
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < self._today
+
+    @property
+    def days_from_today(self) -> int | None:
+        """Days until the contact is due (negative: overdue by that many)."""
+        return None if self.due_on is None else (self.due_on - self._today).days
 
 
-def caseload(actor: Actor, *, staff: Any, today: date) -> list[CaseloadRow]:
-    """The open enrolments on a person's caseload with their last contact and when the next is
-    due (the tier's interval, else the program's; never contacted: due from the enrolment or
-    offer), due first, then the oldest. One query."""
+def caseload(
+    actor: Actor, *, staff: Any, today: date, program: Program | None = None
+) -> list[CaseloadRow]:
+    """The open enrolments on a person's caseload (of one program, or all) with their last
+    contact and when the next is due (the tier's interval, else the program's; never contacted:
+    due from the enrolment or offer), due first, then the oldest. One query."""
     rows = (
         scoped(actor, Enrolment, need=READ)
         .filter(staff=staff, status__in=OPEN_STATUSES, program__is_active=True)
         .select_related("program", "child", "child__family")
-        .annotate(last_contact_on=_last_contact())
+        .annotate(
+            last_contact_on=_latest_contact("on", DateField()),
+            last_kind=_latest_contact("kind", CharField()),
+            last_outcome=_latest_contact("outcome", CharField()),
+        )
     )
+    if program is not None:
+        rows = rows.filter(program=program)
     result = []
     for enrolment in rows:
         every = enrolment.program.every_days(enrolment.tier)
@@ -106,7 +128,16 @@ def caseload(actor: Actor, *, staff: Any, today: date) -> list[CaseloadRow]:
             due = None if last else start
         else:
             due = (last + timedelta(days=every)) if last else start
-        result.append(CaseloadRow(enrolment, last, due, _today=today))
+        result.append(
+            CaseloadRow(
+                enrolment,
+                last,
+                due,
+                _today=today,
+                last_kind=enrolment.last_kind or "",
+                last_outcome=enrolment.last_outcome or "",
+            )
+        )
     result.sort(key=lambda row: (row.due_on is None, row.due_on or date.max, str(row.enrolment.pk)))
     return result
 
@@ -133,7 +164,10 @@ def eligible_not_reached(
     reached: QuerySet[Any]
     if program.universal:
         since = today - timedelta(days=program.contact_every_days or 365)
-        reached = Contact.objects.filter(program=program, child=OuterRef("pk"), on__gt=since)
+        # The practice named too, so the (practice, program, child, -on) index answers it.
+        reached = Contact.objects.filter(
+            practice=program.practice_id, program=program, child=OuterRef("pk"), on__gt=since
+        )
     else:
         reached = Enrolment.objects.filter(program=program, child=OuterRef("pk"))
     return (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
-from medhome.audit.services import record
+from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
 from medhome.core.clock import local_date
 from medhome.families.languages import language_choices, normalize_language
@@ -634,3 +634,20 @@ def record_contact(
         fields=sorted(key for key, value in fields.items() if value),
     )
     return contact
+
+
+# --- reading a caseload -----------------------------------------------------------------------
+
+
+def record_caseload_read(*, actor: Actor, child_ids: list[Any], at: datetime) -> int:
+    """The caseload page shows each child's program record (enrolment, last contact and its
+    outcome) and whom to call, so it is audited as a read of each child's record — one event per
+    child, the chart's own object type, in one append (as the huddle sheet) — never the names."""
+    entries = [
+        Entry(
+            action=Action.VIEW, object_type="child", object_id=child_id, detail={"via": "caseload"}
+        )
+        for child_id in dict.fromkeys(child_ids)
+    ]
+    with transaction.atomic():
+        return record_many(actor=actor, entries=entries, at=at)

@@ -272,7 +272,8 @@ def test_another_practice_cannot_add_a_task_to_a_child(log_in, clinician_b, prac
     ("role", "lands_on"),
     [
         (Role.CARE_COORDINATOR, "/tasks/"),
-        (Role.COMMUNITY_HEALTH_WORKER, "/tasks/"),
+        (Role.COMMUNITY_HEALTH_WORKER, "/programs/caseload/"),
+        (Role.FAMILY_SPECIALIST, "/programs/caseload/"),
         (Role.PEDIATRICIAN, "/screening/start-of-day/"),
         (Role.NURSE, "/screening/start-of-day/"),
         (Role.FRONT_DESK, "/children/"),
