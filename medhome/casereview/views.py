@@ -106,8 +106,7 @@ def _page(
             "roles": roles,
             "children": [(str(child.pk), child) for child in data.children],
             "program": program,
-            "records_contact": program is not None
-            and program_review.holds_review_contact(program),
+            "records_contact": program is not None and program_review.holds_review_contact(program),
         },
         status=status,
     )

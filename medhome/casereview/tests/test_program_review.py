@@ -226,4 +226,3 @@ def test_the_review_in_spanish(client_a, dulce):
 
     assert "Revisión de casos de DULCE" in page
     assert "Apoyos concretos" in page
-
