@@ -15,7 +15,7 @@ from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 
-from . import care_factories, factories
+from . import care_factories, factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,12 @@ PAGES = {
         lambda r: reverse("casereview:family", kwargs={"family_id": r["family"].pk}),
         None,
     ),
+    # DULCE's weekly review: the legal partner sits in the meeting and reads it.
+    "program's case review": (
+        Capability.CASE_REVIEW_READ,
+        lambda r: reverse("casereview:program", kwargs={"program_id": r["program"].pk}),
+        None,
+    ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "outside members of the care team": (
         Capability.PLAN_EDIT,
@@ -134,6 +140,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "caregiver": caregiver_a,
         "membership": membership,
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        "program": program_factories.program(family_a.practice, "dulce"),
     }
 
 

@@ -275,6 +275,7 @@ GET_ONLY = {
     "notes:open",
     "huddle:sheet",
     "huddle:pdf",
+    "casereview:program",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -90,7 +90,9 @@ def _program_children(program: Program, family: Family, held_on: date) -> tuple[
     """The family's children enrolled in the program on the review's day (whose case-review
     contact the review records), or why the review cannot be the program's."""
     if not program.is_active:
-        return [], _("%(program)s is not running.") % {"program": program.display_name}
+        return [], _("%(program)s is not running: its review cannot be recorded.") % {
+            "program": program.display_name
+        }
     enrolments = Enrolment.objects.filter(
         practice=family.practice, program=program, child__family=family
     )

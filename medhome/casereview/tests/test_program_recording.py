@@ -158,7 +158,7 @@ def test_a_stopped_program_refuses_the_whole_review(dulce, clinician_a_actor):
             program=dulce.program,
         )
 
-    assert refused.value.messages == ["DULCE is not running."]
+    assert refused.value.messages == ["DULCE is not running: its review cannot be recorded."]
     assert counts() == before
 
 
