@@ -16,7 +16,6 @@ from medhome.casereview.models import CaseReview, Decision
 from medhome.core import clock
 from medhome.programs.models import Contact
 from medhome.referrals.models import Referral
-from medhome.tasks.kinds import TaskKind
 from medhome.tasks.models import Task
 from tests import program_factories
 from tests.conftest import PHI_B
