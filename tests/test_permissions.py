@@ -80,6 +80,12 @@ PAGES = {
         lambda r: reverse("casereview:family", kwargs={"family_id": r["family"].pk}),
         None,
     ),
+    # DULCE's weekly review: the legal partner sits in the meeting and reads it.
+    "program's case review": (
+        Capability.CASE_REVIEW_READ,
+        lambda r: reverse("casereview:program", kwargs={"program_id": r["program"].pk}),
+        None,
+    ),
     "network": (Capability.NETWORK_AGGREGATES, lambda r: reverse("families:network"), None),
     "outside members of the care team": (
         Capability.PLAN_EDIT,

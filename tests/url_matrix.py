@@ -286,6 +286,7 @@ GET_ONLY = {
     "programs:list",
     "programs:detail",
     "programs:caseload",
+    "casereview:program",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {

@@ -82,6 +82,11 @@ class Capability:
     # The caseload is this role's day: it is their landing page (community health workers and
     # family specialists; domain-reference §14). It opens nothing by itself.
     CASELOAD_HOME = "programs.caseload_home"
+    # Read a program's case review (medhome.casereview: DULCE's weekly review of every enrolled
+    # family): the roles that plan care, and the legal partner who sits in DULCE's weekly
+    # interdisciplinary meeting (domain-reference §14) — reading only; recording the review's
+    # decisions stays with plan.edit.
+    CASE_REVIEW_READ = "casereview.read"
 
     ALL = frozenset(
         {
@@ -113,6 +118,7 @@ class Capability:
             PROGRAM_OVERRIDE,
             PROGRAM_MANAGE,
             CASELOAD_HOME,
+            CASE_REVIEW_READ,
         }
     )
 
@@ -133,6 +139,7 @@ _CLINICAL_TEAM = frozenset(
         C.MESSAGES_READ,
         C.NOTE_WRITE,
         C.PROGRAM_WORK,
+        C.CASE_REVIEW_READ,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -171,10 +178,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.NOTE_WRITE,
             C.PROGRAM_WORK,
             C.CASELOAD_HOME,
+            C.CASE_REVIEW_READ,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
-    Role.LEGAL_PARTNER: frozenset({C.CHART_READ}),
+    # It reads a program's case review too: it sits in DULCE's weekly meeting.
+    Role.LEGAL_PARTNER: frozenset({C.CHART_READ, C.CASE_REVIEW_READ}),
     # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
     # over; it never sees results. It also keeps the panel: who joined, who left and why, the
     # primary care clinician.

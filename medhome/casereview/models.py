@@ -2,8 +2,9 @@
 
 Each decision ("who does what by when") is also a follow-up task in the one task room
 (medhome.tasks); the decision keeps the task's id, not a foreign key, because tasks are read only
-through tasks.selectors. The review belongs to the practice; a later program (issue 18: DULCE's
-weekly review with a legal partner) can add a nullable link here without changing the rest.
+through tasks.selectors. The review belongs to the practice; a review held in a program's
+meeting (DULCE's weekly review with a legal partner, issue 18) names the program, and records
+that program's case-review contact for each enrolled child in the same transaction.
 """
 
 import uuid
@@ -31,11 +32,21 @@ class CaseReview(PracticeScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    # The program whose review meeting this was (blank: the practice's general case review).
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("program"),
+    )
 
     class Meta:
         ordering = ["-held_on", "-recorded_at"]
         indexes = [
             models.Index(fields=["practice", "family", "held_on"], name="casereview_family_idx"),
+            models.Index(fields=["practice", "program", "held_on"], name="casereview_program_idx"),
         ]
 
     def __str__(self) -> str:

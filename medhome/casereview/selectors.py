@@ -183,7 +183,7 @@ def family_page(actor: Actor, family: Family, *, now: datetime) -> FamilyPage:
     reviews = list(
         scoped(actor, CaseReview, need=NEED)
         .filter(family=family)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "program")
         .prefetch_related(
             "attendees",
             Prefetch(

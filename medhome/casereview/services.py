@@ -3,7 +3,9 @@
 `record_review` writes the review, its decisions and one follow-up task per decision
 (tasks.services.open_task, kind CASE_REVIEW_DECISION) in one transaction: every check runs
 before the first row is written, so a refused review leaves nothing behind
-(docs/clinical-rules.md#case-review).
+(docs/clinical-rules.md#case-review). A review held in a program's meeting (DULCE's weekly
+review) also records that program's case-review contact for each child enrolled on the day
+(programs.services.record_contact), in the same transaction (docs/clinical-rules.md#programs).
 """
 
 from collections.abc import Iterable, Sequence
@@ -22,6 +24,9 @@ from medhome.core.clock import local_date
 from medhome.families.models import Child, Family
 from medhome.practices.calendar import calendar_of
 from medhome.practices.models import Membership
+from medhome.programs import definitions as program_definitions
+from medhome.programs.models import TEXT_MAX_LENGTH, Enrolment, EnrolmentStatus, Program
+from medhome.programs.services import record_contact
 from medhome.tasks.kinds import TaskKind
 from medhome.tasks.services import open_task
 
@@ -30,6 +35,7 @@ from .selectors import NEED, FamilyRow, colleagues, team_roles
 
 REVIEW_OBJECT = "case_review"
 LIST_OBJECT = "case_review_list"
+PROGRAM_LIST_OBJECT = "case_review_program"
 FAMILY_PAGE_OBJECT = "case_review_family"
 TASK_SOURCE = "case_review"
 PERSON = "user:"
@@ -80,6 +86,44 @@ def _check_decision(
     return errors
 
 
+def _program_children(program: Program, family: Family, held_on: date) -> tuple[list[Child], str]:
+    """The family's children enrolled in the program on the review's day (whose case-review
+    contact the review records), or why the review cannot be the program's."""
+    if not program.is_active:
+        return [], _("%(program)s is not running: its review cannot be recorded.") % {
+            "program": program.display_name
+        }
+    enrolments = Enrolment.objects.filter(
+        practice=family.practice, program=program, child__family=family
+    )
+    if program_definitions.CASE_REVIEW_KIND not in (program.contact_kinds or []):
+        open_ones = enrolments.filter(
+            status__in=[EnrolmentStatus.OFFERED, EnrolmentStatus.ENROLLED]
+        )
+        if not open_ones.exists():
+            return [], _("This family has no open enrolment in %(program)s.") % {
+                "program": program.display_name
+            }
+        return [], ""
+    enrolled = [
+        enrolment.child
+        for enrolment in enrolments.filter(
+            status=EnrolmentStatus.ENROLLED, enrolled_on__lte=held_on
+        ).select_related("child")
+    ]
+    if not enrolled:
+        return [], _(
+            "No child of this family was enrolled in %(program)s on the day of the review."
+        ) % {"program": program.display_name}
+    return enrolled, ""
+
+
+def _decisions_for(child: Child, decisions: Sequence[DecisionInput]) -> str:
+    """The contact's `goals`: the decisions about that child, one a line, as written."""
+    lines = [each.text.strip() for each in decisions if each.child_id == str(child.pk)]
+    return "\n".join(lines)[:TEXT_MAX_LENGTH]
+
+
 @transaction.atomic
 def record_review(
     *,
@@ -90,8 +134,11 @@ def record_review(
     summary: str,
     decisions: Sequence[DecisionInput],
     at: datetime,
+    program: Program | None = None,
 ) -> CaseReview:
-    """Record a case review of `family` and open a task for each decision, all or nothing."""
+    """Record a case review of `family` and open a task for each decision, all or nothing;
+    held in `program`'s meeting, with the program's case-review contact for each child
+    enrolled on the day."""
     if not actor.can(NEED) or family.practice_id != actor.practice_id:
         raise PermissionDenied(_("You cannot record a case review for this family."))
     today = local_date(at)
@@ -113,6 +160,13 @@ def record_review(
         errors.append(_("Write a summary or at least one decision."))
     for number, decision in enumerate(decisions, start=1):
         errors += _check_decision(number, decision, children=children, members=members, today=today)
+    enrolled: list[Child] = []
+    if program is not None:
+        if program.practice_id != actor.practice_id:
+            raise PermissionDenied(_("You cannot record a case review for this family."))
+        enrolled, why_not = _program_children(program, family, held_on)
+        if why_not:
+            errors.append(why_not)
     if errors:
         raise ValidationError(errors)
 
@@ -123,6 +177,7 @@ def record_review(
         summary=summary,
         recorded_by=actor.user,
         recorded_at=at,
+        program=program,
     )
     review.attendees.set([members[each].user for each in dict.fromkeys(attendees)])
     calendar = calendar_of(actor.practice)
@@ -157,6 +212,18 @@ def record_review(
             due_on=due_on,
             task_id=task.pk,
         )
+    # Refused here (a rule of the program's contacts), the whole review rolls back with it.
+    for child in enrolled:
+        assert program is not None
+        record_contact(
+            actor=actor,
+            program=program,
+            child=child,
+            kind=program_definitions.CASE_REVIEW_KIND,
+            on=held_on,
+            at=at,
+            goals=_decisions_for(child, decisions),
+        )
     record(
         actor=actor,
         action=Action.CREATE,
@@ -168,6 +235,8 @@ def record_review(
             "family": str(family.pk),
             "attendees": len(review.attendees.all()),
             "decisions": len(decisions),
+            "program": str(program.pk) if program else "",
+            "contacts": len(enrolled),
         },
     )
     return review
@@ -185,6 +254,29 @@ def record_list_read(*, actor: Actor, rows: Sequence[FamilyRow], at: datetime) -
                 detail={
                     "children": [str(child.pk) for child in row.children],
                     "reasons": [reason.key for reason in row.reasons],
+                },
+            )
+            for row in rows
+        ],
+        at=at,
+        practice=actor.practice,
+    )
+
+
+def record_program_read(
+    *, actor: Actor, program: Program, rows: Sequence[Any], at: datetime
+) -> None:
+    """A program's review shows children's names, supports and referrals: one read per family."""
+    record_many(
+        actor=actor,
+        entries=[
+            Entry(
+                action=Action.VIEW,
+                object_type=PROGRAM_LIST_OBJECT,
+                object_id=row.family.pk,
+                detail={
+                    "program": str(program.pk),
+                    "children": [str(infant.child.pk) for infant in row.infants],
                 },
             )
             for row in rows

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods
 from medhome.accounts.roles import Role
 from medhome.core import clock
 from medhome.core.decorators import requires
+from medhome.core.params import optional_id
 from medhome.core.requests import AuthedRequest
+from medhome.programs.models import Program
 
-from . import selectors, services
+from . import program_review, selectors, services
 from .forms import ReviewForm, blank_rows, read_review
 from .reasons import REASON_KEYS, REASONS
 
@@ -36,11 +38,46 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "casereview/list.html",
-        {"rows": rows, "page": page, "reasons": REASONS, "reason": reason},
+        {
+            "rows": rows,
+            "page": page,
+            "reasons": REASONS,
+            "reason": reason,
+            "review_programs": list(program_review.review_programs(request.actor)),
+        },
     )
 
 
-def _page(request: AuthedRequest, family_id: UUID, form: ReviewForm, status: int = 200):
+@requires(program_review.READ)
+@require_http_methods(["GET"])
+def program(request: AuthedRequest, program_id: UUID) -> HttpResponse:
+    """A program's review: every family enrolled in it (DULCE: weekly)."""
+    now = clock.now()
+    chosen = program_review.access_review_program(request.actor, program_id)
+    review = program_review.program_review(request.actor, chosen, now=now)
+    services.record_program_read(actor=request.actor, program=chosen, rows=review.families, at=now)
+    return render(
+        request,
+        "casereview/program.html",
+        {"review": review, "may_record": request.actor.can(selectors.NEED)},
+    )
+
+
+def _program_of(request: AuthedRequest) -> Program | None:
+    """The program whose meeting the family's review is held in (?program=<id>), or None."""
+    program_id = optional_id(request.GET, "program") or optional_id(request.POST, "program")
+    if program_id is None:
+        return None
+    return program_review.access_review_program(request.actor, program_id)
+
+
+def _page(
+    request: AuthedRequest,
+    family_id: UUID,
+    form: ReviewForm,
+    status: int = 200,
+    program: Program | None = None,
+):
     now = clock.now()
     family = selectors.access_review_family(request.actor, family_id)
     data = selectors.family_page(request.actor, family, now=now)
@@ -68,6 +105,8 @@ def _page(request: AuthedRequest, family_id: UUID, form: ReviewForm, status: int
             "people": people,
             "roles": roles,
             "children": [(str(child.pk), child) for child in data.children],
+            "program": program,
+            "records_contact": program is not None and program_review.holds_review_contact(program),
         },
         status=status,
     )
@@ -76,8 +115,9 @@ def _page(request: AuthedRequest, family_id: UUID, form: ReviewForm, status: int
 @requires(selectors.NEED)
 @require_http_methods(["GET", "POST"])
 def family(request: AuthedRequest, family_id: UUID) -> HttpResponse:
+    program = _program_of(request)
     if request.method == "GET":
-        return _page(request, family_id, ReviewForm())
+        return _page(request, family_id, ReviewForm(), program=program)
     family = selectors.access_review_family(request.actor, family_id)
     form = read_review(request.POST)
     if not form.errors and form.held_on is not None:
@@ -90,10 +130,13 @@ def family(request: AuthedRequest, family_id: UUID) -> HttpResponse:
                 summary=form.summary,
                 decisions=form.decisions,
                 at=clock.now(),
+                program=program,
             )
         except ValidationError as refused:
             form.errors = list(refused.messages)
         else:
             messages.success(request, _("Case review recorded."))
+            if program is not None:
+                return redirect("casereview:program", program_id=program.pk)
             return redirect("casereview:family", family_id=family.pk)
-    return _page(request, family_id, form, status=400)
+    return _page(request, family_id, form, status=400, program=program)

@@ -50,6 +50,11 @@ CONTACT_KINDS: dict[str, Promise] = {
     "chw_visit": _("Community health worker visit"),
     "contact": _("Contact"),
 }
+# DULCE's weekly interdisciplinary case review (§14) is the team's meeting, not one
+# specialist's contact: whoever records the review (a role with plan.edit) records its contact,
+# attributed to their own role, whatever roles the program lists (clinical-rules#programs).
+CASE_REVIEW_KIND = "dulce_case_review"
+TEAM_KINDS = frozenset({CASE_REVIEW_KIND})
 
 # Where the contact happened (HealthySteps: "in clinic, by phone, at home").
 SETTINGS: dict[str, Promise] = {

@@ -497,7 +497,7 @@ def _contact_errors(
     actor: Actor, program: Program, child: Child, kind: str, on: date, at: datetime, f: dict
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if program.roles and actor.role not in program.roles:
+    if program.roles and actor.role not in program.roles and kind not in d.TEAM_KINDS:
         errors["kind"] = [
             _("Your role (%(role)s) does not deliver %(program)s; its contacts are recorded by: ")
             % {

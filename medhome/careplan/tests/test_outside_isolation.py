@@ -8,7 +8,7 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.careplan.models import ProgressNote
 from medhome.practices.models import Membership
-from tests import care_factories, factories
+from tests import care_factories, factories, program_factories
 from tests.conftest import PHI_A
 from tests.url_matrix import PARTNER_PAGES, PUBLIC, ROUTES, payload_for, url_for
 
@@ -50,6 +50,7 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(child_a, caregiver_a, rows["visit"])
     rows["note"] = care_factories.team_note(child_a, pediatrician)
+    rows.update(program_factories.program_rows(child_a, pediatrician))
     member, login = care_factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],

@@ -15,6 +15,7 @@ from medhome.careplan.models import CarePlan, MemberKind
 from medhome.core import clock
 from medhome.portal import links
 from medhome.portal.models import FamilyLink, Purpose
+from medhome.programs.selectors import strengths_for_family
 
 from .door import family_page
 
@@ -46,6 +47,8 @@ def _context(link: FamilyLink, plan: CarePlan, token: str, language: str) -> dic
         ],
         "goals": list(selectors.goals_of(plan)),
         "actions": selectors.family_visible_actions(plan, caregiver=link.caregiver),
+        # What the team saw this caregiver doing well (docs/clinical-rules.md#programs).
+        "strengths": list(strengths_for_family(link.child, caregiver_id=link.caregiver_id)),
         "goal_form": forms.FamilyGoalForm(),
         "note_form": forms.FamilyNoteForm(),
     }
