@@ -14,8 +14,9 @@ from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
+from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 
-from . import care_factories, factories
+from . import care_factories, factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,23 @@ PAGES = {
     # The morning huddle is the whole care team's; results on it follow screening.results.
     "huddle sheet": (Capability.CHART_READ, lambda r: reverse("huddle:sheet"), None),
     "huddle sheet PDF": (Capability.CHART_READ, lambda r: reverse("huddle:pdf"), None),
+    # The chart's Programs forms are for those who work programs (programs.work); the offer
+    # button (POST only) is swept by tests/test_tenancy.py and medhome/programs/tests.
+    "enrol in a program": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:enrol", kwargs=_child_program(r)),
+        lambda r: {"on": "2026-01-02", "agreement": "spoken"},
+    ),
+    "record a program contact": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:contact", kwargs=_child_program(r)),
+        lambda r: {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"},
+    ),
+    "an enrolment's steps": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:enrolment_action", kwargs={"enrolment_id": r["enrolment"].pk}),
+        lambda r: {"action": "left", "on": "2026-01-02", "reason": "Moved away"},
+    ),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
@@ -118,9 +136,13 @@ PAGES = {
 }
 
 
+def _child_program(rows: dict) -> dict:
+    return {"child_id": rows["child"].pk, "program_id": rows["program"].pk}
+
+
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
-    models += (CareTeamMember, OutsideConsent)
+    models += (CareTeamMember, OutsideConsent, Enrolment, EnrolmentChange, Contact)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -134,6 +156,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "caregiver": caregiver_a,
         "membership": membership,
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
+        **program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]),
     }
 
 
