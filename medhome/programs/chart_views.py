@@ -149,7 +149,10 @@ def _action_forms(
     """The forms an enrolment's status allows; the posted one bound to what was typed."""
     today = {"on": clock.today()}
     program = enrolment.program
-    data = lambda key: bound if key == action else None
+
+    def data(key: str) -> Any:
+        return bound if key == action else None
+
     result: dict[str, Any] = {}
     if enrolment.status == EnrolmentStatus.OFFERED:
         result[EnrolmentStatus.DECLINED] = forms.EndForm(data("declined"), initial=today)
