@@ -14,7 +14,7 @@ from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.families.models import Caregiver, Child, Family
 
-from . import care_factories, factories
+from . import care_factories, factories, program_factories
 from .conftest import PHI_B
 from .url_matrix import ROUTES, url_for
 
@@ -306,6 +306,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
+    rows.update(program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]))
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})
