@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
@@ -35,7 +36,7 @@ class Offerable:
 def _book_language(child: Any) -> str:
     try:
         return normalize_language(child.preferred_language)
-    except Exception:  # an unknown code: the person chooses
+    except ValidationError:  # an unknown code: the person chooses
         return ""
 
 

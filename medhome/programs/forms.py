@@ -6,6 +6,7 @@ field it names (medhome.core.forms.attach_errors)."""
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medhome.families.languages import language_choices, normalize_language
@@ -32,7 +33,7 @@ class _StaffChoice(forms.Form):
         self.colleagues = {str(user.pk): user for user in colleagues}
         self.fields["staff"] = forms.ChoiceField(
             label=label,
-            choices=[("", _("No one yet"))] + _people(colleagues),
+            choices=[("", _("No one yet")), *_people(colleagues)],
             required=False,
         )
 
@@ -137,7 +138,7 @@ class ContactForm(forms.Form):
         if "book_given" in self.kinds:
             try:
                 family_language = normalize_language(child.preferred_language)
-            except Exception:  # an unknown code: the person chooses
+            except ValidationError:  # an unknown code: the person chooses
                 family_language = ""
             self.fields["book_language"] = forms.ChoiceField(
                 label=_("Language of the book"),
