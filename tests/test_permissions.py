@@ -14,6 +14,7 @@ from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
+from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 from medhome.staff.models import StaffLanguage
 
 from . import care_factories, factories, program_factories
@@ -115,6 +116,23 @@ PAGES = {
     ),
     # A caseload is anyone's who reads charts (empty for most); a colleague's needs programs.manage.
     "caseload": (Capability.CHART_READ, lambda r: reverse("programs:caseload"), None),
+    # The chart's Programs forms are for those who work programs (programs.work); the offer
+    # button (POST only) is swept by tests/test_tenancy.py and medhome/programs/tests.
+    "enrol in a program": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:enrol", kwargs=_child_program(r)),
+        lambda r: {"on": "2026-01-02", "agreement": "spoken"},
+    ),
+    "record a program contact": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:contact", kwargs=_child_program(r)),
+        lambda r: {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"},
+    ),
+    "an enrolment's steps": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:enrolment_action", kwargs={"enrolment_id": r["enrolment"].pk}),
+        lambda r: {"action": "left", "on": "2026-01-02", "reason": "Moved away"},
+    ),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
@@ -143,9 +161,13 @@ PAGES = {
 }
 
 
+def _child_program(rows: dict) -> dict:
+    return {"child_id": rows["child"].pk, "program_id": rows["program"].pk}
+
+
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
-    models += (CareTeamMember, OutsideConsent, StaffLanguage)
+    models += (CareTeamMember, OutsideConsent, StaffLanguage, Enrolment, EnrolmentChange, Contact)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -160,6 +182,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "membership": membership,
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
         "program": program_factories.program(family_a.practice, "dulce"),
+        **program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]),
     }
 
 

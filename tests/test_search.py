@@ -210,7 +210,8 @@ def test_chart_query_count_does_not_grow_with_the_family(
     # visits section (the open visits, the last few), 1 for the caregivers' consent to texts and
     # email, 1 for the child's open tasks (tasks/chart.py), 1 for the positive screens waiting for
     # follow-up (their steps only when there are some), 1 for the team notes (their authors
-    # joined) — none per family member.
+    # joined), 2 for the programs (the child's enrolments with their last contact, the running
+    # programs with the child's last contact in each) — none per family member.
     with django_assert_num_queries(CHART_QUERIES):
         response = client_a.get(chart)
 

@@ -207,6 +207,7 @@ CLINICIAN_GET = {
     "notes:retract": (405, None),
     "notes:open": (302, None),  # a mention's task opens the chart at the notes
     "notes:suggest": (405, None),  # the note's box posts what is typed (htmx)
+    "programs:offer": (405, None),  # a button in the chart's Programs section posts to it
     "portal:plan": (404, None),
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
@@ -331,6 +332,7 @@ POST_ONLY = {
     "programs:add",
     "programs:add_own",
     "programs:running",
+    "programs:offer",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -430,6 +432,12 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"body": "ask @a"}
     if name == "programs:running":
         return {"running": "no"}
+    if name == "programs:enrol":
+        return {"on": "2026-01-02", "agreement": "spoken"}
+    if name == "programs:contact":
+        return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
+    if name == "programs:enrolment_action":
+        return {"action": "left", "on": "2026-01-02", "reason": "Intruder"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

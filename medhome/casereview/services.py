@@ -5,7 +5,7 @@
 before the first row is written, so a refused review leaves nothing behind
 (docs/clinical-rules.md#case-review). A review held in a program's meeting (DULCE's weekly
 review) also records that program's case-review contact for each child enrolled on the day
-(programs.services.record_contact), in the same transaction (docs/clinical-rules.md#programs).
+(programs.contacts.record_contact), in the same transaction (docs/clinical-rules.md#programs).
 """
 
 from collections.abc import Iterable, Sequence
@@ -25,8 +25,8 @@ from medhome.families.models import Child, Family
 from medhome.practices.calendar import calendar_of
 from medhome.practices.models import Membership
 from medhome.programs import definitions as program_definitions
+from medhome.programs.contacts import record_contact
 from medhome.programs.models import TEXT_MAX_LENGTH, Enrolment, EnrolmentStatus, Program
-from medhome.programs.services import record_contact
 from medhome.tasks.kinds import TaskKind
 from medhome.tasks.services import open_task
 

@@ -32,6 +32,7 @@ def years(n: float) -> int:
 def fewest_days_in_months(n: int) -> int:
     """The fewest days n calendar months can span (6 → 181): a lower age bound in days that
     lets in every child who is n calendar months old, whatever month they were born in."""
+
     def first_of(k: int) -> date:
         return date(2024 + k // 12, k % 12 + 1, 1)
 

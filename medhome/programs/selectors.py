@@ -186,3 +186,40 @@ def strengths_for_family(child: Child, *, caregiver_id: object) -> QuerySet[Cont
         .select_related("program")
         .order_by("-on", "-recorded_at")
     )
+
+
+# --- the chart's Programs section ----------------------------------------------------------
+
+
+def chart_enrolments(actor: Actor, child: Child) -> QuerySet[Enrolment]:
+    """The child's enrolments with their program, staff and last contact: one query."""
+    return enrolments_of_child(actor, child).annotate(
+        last_contact_on=_latest_contact("on", DateField())
+    )
+
+
+def chart_programs(actor: Actor, child: Child) -> QuerySet[Program]:
+    """The practice's running programs, each with the child's last contact in it (a universal
+    program's last book): one query."""
+    last = Subquery(
+        Contact.objects.filter(practice=child.practice_id, program=OuterRef("pk"), child=child)
+        .order_by("-on")
+        .values("on")[:1],
+        output_field=DateField(),
+    )
+    return programs(actor).annotate(last_contact_on=last)
+
+
+def colleagues_for(actor: Actor, program: Program) -> list[Any]:
+    """The practice's active colleagues whose role delivers the program (a caseload's owner)."""
+    from medhome.practices.models import Membership
+
+    memberships = Membership.objects.active().filter(practice=actor.practice)
+    if program.roles:
+        memberships = memberships.filter(role__in=program.roles)
+    users = {m.user_id: m.user for m in memberships.select_related("user").order_by("user_id")}
+    return sorted(users.values(), key=lambda user: (user.get_full_name() or user.username).lower())
+
+
+def enrolment_history(enrolment: Enrolment) -> QuerySet[Any]:
+    return enrolment.changes.select_related("by", "enrolment__program").order_by("recorded_at")

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import caseload_views, views
+from . import caseload_views, chart_views, views
 
 app_name = "programs"
+
+_CHILD = "children/<uuid:child_id>/programs/<uuid:program_id>/"
 urlpatterns = [
     path("programs/", views.program_list, name="list"),
     path("programs/caseload/", caseload_views.caseload_page, name="caseload"),
@@ -10,4 +12,8 @@ urlpatterns = [
     path("programs/own/", views.add_own, name="add_own"),
     path("programs/<uuid:program_id>/", views.detail, name="detail"),
     path("programs/<uuid:program_id>/running/", views.running, name="running"),
+    path(_CHILD + "offer/", chart_views.offer, name="offer"),
+    path(_CHILD + "enrol/", chart_views.enrol, name="enrol"),
+    path(_CHILD + "contact/", chart_views.contact, name="contact"),
+    path("enrolments/<uuid:enrolment_id>/", chart_views.enrolment_action, name="enrolment_action"),
 ]

@@ -18,6 +18,7 @@ from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.practices.models import Membership, Practice
+from medhome.programs import contacts as program_contacts
 from medhome.programs import services as programs
 from medhome.programs import supports
 from medhome.programs.models import Enrolment, Program
@@ -132,7 +133,7 @@ def _story(
         )
     contact = None
     for visit in past:
-        contact = programs.record_contact(
+        contact = program_contacts.record_contact(
             actor=specialist,
             program=dulce,
             child=child,

@@ -1,8 +1,9 @@
 """The rows of the synthetic programs (synth/programs.py), gathered as plain tuples and written
 together (rows.Table: COPY on PostgreSQL, executemany on SQLite): enrolments and their steps,
 contacts, concrete supports and the referrals that carry them. Each helper writes what the matching
-service writes (programs/services.py: offer, enrol, end; record_contact; supports.note_supports and
-the referral loop), without the per-row audit and checks — the generator keeps the rules itself.
+service writes (programs/services.py: offer, enrol, end; programs/contacts.py: record_contact;
+supports.note_supports and the referral loop), without the per-row audit and checks — the
+generator keeps the rules itself.
 """
 
 import json

@@ -5,11 +5,11 @@ the tenancy scope; screening results respect who may see them
 docs/clinical-rules.md#adolescent-confidentiality)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -20,6 +20,10 @@ from medhome.events.selectors import events_of_child
 from medhome.families.models import Child
 from medhome.instruments import registry
 from medhome.practices.scoping import scoped
+from medhome.programs import definitions as program_words
+from medhome.programs.chart import step_words
+from medhome.programs.models import EnrolmentChange
+from medhome.programs.selectors import contacts_of_child
 from medhome.referrals.models import ReferralEvent
 from medhome.screening.models import Administration, Status
 from medhome.visits.models import Visit
@@ -28,7 +32,7 @@ from medhome.visits.models import Visit
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # visit, screening, referral, event, plan
+    kind: str  # visit, screening, referral, event, plan, program
     title: str
     detail: str = ""
     url: str = ""
@@ -169,7 +173,59 @@ def _plan(actor: Actor, child: Child) -> list[Entry]:
     ]
 
 
-SOURCES: list[Any] = [_visits, _screenings, _referrals, _events, _plan]
+def _on_day(day: Any, recorded_at: datetime) -> datetime:
+    """A step dated by the person: when it was recorded if that was the same day, else noon."""
+    if timezone.localtime(recorded_at).date() == day:
+        return recorded_at
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _programs(actor: Actor, child: Child) -> list[Entry]:
+    """Program contacts (with what the parent is doing well) and enrolment steps: two queries."""
+    url = reverse("families:chart", args=[child.pk]) + "#programs"
+    entries = []
+    for contact in contacts_of_child(actor, child):
+        kind = program_words.CONTACT_KINDS.get(contact.kind, contact.kind)
+        detail = " · ".join(
+            part
+            for part in (
+                str(program_words.SETTINGS.get(contact.setting, "")),
+                str(program_words.OUTREACH_OUTCOMES.get(contact.outcome, "")),
+                _("Doing well: %(words)s") % {"words": contact.strengths}
+                if contact.strengths
+                else "",
+            )
+            if part
+        )
+        entries.append(
+            Entry(
+                _on_day(contact.on, contact.recorded_at),
+                "program",
+                f"{contact.program.display_name} · {kind}",
+                detail,
+                url,
+            )
+        )
+    changes = (
+        scoped(actor, EnrolmentChange, need=Capability.CHART_READ)
+        .filter(enrolment__child=child)
+        .select_related("by", "enrolment__program")
+    )
+    for change in changes:
+        words = step_words(change)
+        entries.append(
+            Entry(
+                _on_day(change.on, change.recorded_at),
+                "program",
+                f"{change.enrolment.program.display_name} · {words['step']}",
+                words["reason"],
+                url,
+            )
+        )
+    return entries
+
+
+SOURCES: list[Any] = [_visits, _screenings, _referrals, _events, _plan, _programs]
 
 
 def timeline_of(actor: Actor, child: Child) -> list[Entry]:

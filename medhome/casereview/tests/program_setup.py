@@ -8,6 +8,7 @@ from medhome.accounts.roles import Role
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child, Family
+from medhome.programs import contacts as program_contacts
 from medhome.programs import services as programs
 from medhome.programs.models import Program
 from medhome.programs.supports import note_supports
@@ -50,7 +51,7 @@ def dulce_family(practice_a, family_a, staff_a, *, mrn: str = "LUNA-4M") -> Dulc
     program = program_factories.program(practice_a, "dulce")
     specialist = specialist_of(staff_a, practice_a)
     infant = enrol_infant(program, family_a, specialist, mrn=mrn)
-    contact = programs.record_contact(
+    contact = program_contacts.record_contact(
         actor=specialist,
         program=program,
         child=infant,

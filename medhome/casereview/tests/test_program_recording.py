@@ -13,7 +13,8 @@ from medhome.casereview import services
 from medhome.casereview.models import CaseReview, Decision
 from medhome.casereview.services import DecisionInput
 from medhome.core import clock
-from medhome.programs import services as programs
+from medhome.programs import contacts as programs
+from medhome.programs import services as program_services
 from medhome.programs.models import Contact
 from medhome.tasks.kinds import TaskKind
 from medhome.tasks.models import Task
@@ -238,7 +239,7 @@ def test_a_program_without_the_review_contact_links_the_review_only(
     actor = factories.actor_for(
         staff_a[Role.COMMUNITY_HEALTH_WORKER], practice_a, Role.COMMUNITY_HEALTH_WORKER
     )
-    programs.enrol(
+    program_services.enrol(
         actor=actor,
         program=chw,
         child=dulce.infant,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.core import clock
-from medhome.programs import services
+from medhome.programs import contacts, services
 from medhome.programs.caseload import due_words
 from medhome.programs.selectors import CaseloadRow
 from tests import factories
@@ -38,7 +38,7 @@ def on_caseload(actor, program, child, *, days_ago: int, staff=None):
 
 
 def outreach(actor, program, child, *, days_ago: int, outcome: str = "reached"):
-    return services.record_contact(
+    return contacts.record_contact(
         actor=actor,
         program=program,
         child=child,

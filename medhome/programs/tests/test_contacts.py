@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from medhome.programs import selectors, services
+from medhome.programs import contacts, selectors, services
 
 from .conftest import MOMENT, TODAY
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_book_in_spanish_needs_no_enrolment(programs_a, pediatrician, child_a):
-    contact = services.record_contact(
+    contact = contacts.record_contact(
         actor=pediatrician,
         program=programs_a["reach_out_and_read"],
         child=child_a,
@@ -26,7 +26,7 @@ def test_a_book_in_spanish_needs_no_enrolment(programs_a, pediatrician, child_a)
 
 def test_a_book_needs_its_language(programs_a, pediatrician, child_a):
     with pytest.raises(ValidationError, match="language of the book"):
-        services.record_contact(
+        contacts.record_contact(
             actor=pediatrician,
             program=programs_a["reach_out_and_read"],
             child=child_a,
@@ -48,7 +48,7 @@ def test_a_role_that_does_not_deliver_the_program_is_refused(
         agreement="spoken",
     )
     with pytest.raises(ValidationError, match="does not deliver DULCE"):
-        services.record_contact(
+        contacts.record_contact(
             actor=nurse,
             program=programs_a["dulce"],
             child=infant_a,
@@ -75,15 +75,15 @@ def test_contact_before_enrolment_or_in_future_is_refused(programs_a, specialist
         "at": MOMENT,
     }
     with pytest.raises(ValidationError, match="before the enrolment"):
-        services.record_contact(on=TODAY - timedelta(days=1), **args)
+        contacts.record_contact(on=TODAY - timedelta(days=1), **args)
     with pytest.raises(ValidationError, match="future"):
-        services.record_contact(on=TODAY + timedelta(days=1), **args)
-    assert services.record_contact(on=TODAY, **args).enrolment is not None
+        contacts.record_contact(on=TODAY + timedelta(days=1), **args)
+    assert contacts.record_contact(on=TODAY, **args).enrolment is not None
 
 
 def test_not_enrolled_is_refused(programs_a, specialist, infant_a):
     with pytest.raises(ValidationError, match="not enrolled"):
-        services.record_contact(
+        contacts.record_contact(
             actor=specialist,
             program=programs_a["dulce"],
             child=infant_a,
@@ -98,7 +98,7 @@ def test_outreach_needs_an_outcome_and_a_setting(programs_a, chw, child_a):
         actor=chw, program=programs_a["chw"], child=child_a, on=TODAY, at=MOMENT, agreement="spoken"
     )
     with pytest.raises(ValidationError) as refused:
-        services.record_contact(
+        contacts.record_contact(
             actor=chw,
             program=programs_a["chw"],
             child=child_a,
@@ -121,7 +121,7 @@ def test_caseload_shows_who_is_due(programs_a, chw, child_a, infant_a, staff_a):
             agreement="spoken",
             staff=user,
         )
-    services.record_contact(
+    contacts.record_contact(
         actor=chw,
         program=programs_a["chw"],
         child=infant_a,
@@ -157,10 +157,10 @@ def test_a_book_before_6_months_needs_a_clinicians_override(
         "book_language": "es",
     }
     with pytest.raises(ValidationError, match="Reach Out and Read is for children from 6 months"):
-        services.record_contact(actor=pediatrician, **args)
+        contacts.record_contact(actor=pediatrician, **args)
     with pytest.raises(ValidationError, match="Only a clinician"):
-        services.record_contact(actor=chw, override_reason="Older sibling's reading time", **args)
-    contact = services.record_contact(
+        contacts.record_contact(actor=chw, override_reason="Older sibling's reading time", **args)
+    contact = contacts.record_contact(
         actor=pediatrician, override_reason="Older sibling's reading time", **args
     )
     assert contact.override_reason == "Older sibling's reading time"

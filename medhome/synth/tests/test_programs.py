@@ -14,6 +14,7 @@ from medhome.core.actor import Actor
 from medhome.families.languages import COMMON_LANGUAGES
 from medhome.families.models import Child
 from medhome.practices.models import Membership
+from medhome.programs import contacts as program_contacts
 from medhome.programs import selectors
 from medhome.programs import services as program_services
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange, Program
@@ -103,7 +104,7 @@ def test_a_sample_of_contacts_passes_the_services_validation(panel):
             capabilities=capabilities_of(c.role),
         )  # fmt: skip
         with transaction.atomic():
-            program_services.record_contact(
+            program_contacts.record_contact(
                 actor=actor, program=c.program, child=c.child, kind=c.kind, on=c.on, at=at,
                 setting=c.setting, outcome=c.outcome, topics=c.topics,
                 book_language=c.book_language, goals=c.goals, strengths=c.strengths,
