@@ -31,6 +31,8 @@ class Offerable:
     last_contact_on: date | None
     may_contact: bool  # the reader's role delivers it (a universal program's book)
     eligibility: str
+    # Outside a universal program's ages: only a clinician records it, with the reason.
+    outside: bool = False
 
 
 def _book_language(child: Any) -> str:
@@ -47,22 +49,26 @@ def section_context(
     enrolments: list[Enrolment] = list(selectors.chart_enrolments(actor, child))
     open_programs = {e.program_id for e in enrolments if e.is_open}
     age = age_days(child, today)
+    may_override = actor.can(Capability.PROGRAM_OVERRIDE)
     offerable = [
         Offerable(
             program,
             program.last_contact_on,  # type: ignore[attr-defined]
             not program.roles or actor.role in program.roles,
             eligibility_words(program),
+            outside=not program.eligible_at(age),
         )
         for program in selectors.chart_programs(actor, child)
-        if not program.is_partner and program.pk not in open_programs and program.eligible_at(age)
+        if not program.is_partner
+        and program.pk not in open_programs
+        and (program.eligible_at(age) or (program.universal and may_override))
     ]
     return {
         "child": child,
         "enrolments": enrolments,
         "offerable": offerable,
         "may_work": actor.can(Capability.PROGRAM_WORK),
-        "may_override": actor.can(Capability.PROGRAM_OVERRIDE),
+        "may_override": may_override,
         "role": actor.role,
         "languages": language_choices(),
         "book_language": _book_language(child),

@@ -123,10 +123,19 @@ class ContactForm(forms.Form):
         program: Program,
         child: Child,
         organizations: list[Any],
+        may_override: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         kinds = list(program.contact_kinds or ["contact"])
+        if program.universal and may_override:
+            # A book before 6 months (an older sibling's reading time, a parent's request): the
+            # clinician's reason, only needed when the child is outside the ages.
+            self.fields["override_reason"] = forms.CharField(
+                label=_("If the child is outside the program's ages, why"),
+                max_length=REASON_MAX_LENGTH,
+                required=False,
+            )
         self.kinds = set(kinds)
         choices = [(kind, d.CONTACT_KINDS.get(kind, kind)) for kind in kinds]
         self.fields["kind"] = forms.ChoiceField(
@@ -238,6 +247,7 @@ class ContactForm(forms.Form):
             "caregiver",
             "show_family",
             "note",
+            "override_reason",
         )
         return {key: data[key] for key in keys if key in data}
 

@@ -249,6 +249,7 @@ def contact(request: AuthedRequest, child_id: UUID, program_id: UUID) -> HttpRes
         program=program,
         child=child,
         organizations=[partner.organization for partner in practice_partners(actor.practice)],
+        may_override=actor.can(Capability.PROGRAM_OVERRIDE),
         initial={"on": clock.today()},
     )
     if request.method == "POST" and form.is_valid():
