@@ -245,3 +245,21 @@ def test_a_refused_support_saves_nothing_of_the_contact(
     assert "does not take referrals" in str(response.context["form"].errors["organization"])
     assert not Contact.objects.exists()
     assert not ConcreteSupport.objects.exists()
+
+
+def test_a_book_at_the_4_month_visit_needs_the_clinicians_reason(client_a, programs_a, baby):
+    url = contact_url(baby, programs_a["reach_out_and_read"])
+    book = {"kind": "book_given", "book_language": "es", "show_family": "on"}
+
+    refused = client_a.post(url, book, **HTMX)
+    given = client_a.post(url, book | {"override_reason": "Reads with her big sister"}, **HTMX)
+
+    assert "Reach Out and Read is for children from" in refused.content.decode()
+    assert given.status_code == 200
+    assert Contact.objects.get().override_reason == "Reads with her big sister"
+
+
+def test_the_chart_offers_a_clinician_the_book_outside_the_ages(client_a, programs_a, baby):
+    chart = client_a.get(reverse("families:chart", args=[baby.pk])).content.decode()
+
+    assert "Record it outside the ages, with the reason" in chart

@@ -99,7 +99,7 @@ def test_a_second_offer_is_refused_with_its_reason(specialist_client, programs_a
 def test_an_offer_outside_the_ages_is_refused(specialist_client, programs_a, toddler):
     response = specialist_client.post(url("offer", toddler, programs_a["dulce"]), **HTMX)
 
-    assert "DULCE is for children from 0 days to under 6 months" in response.content.decode()
+    assert "DULCE is for children from birth to under 6 months" in response.content.decode()
     assert not Enrolment.objects.exists()
 
 
