@@ -1,8 +1,9 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from medhome.accounts.roles import Role
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.programs import services
 from tests.conftest import *  # noqa: F403  (the project's cast of fixtures)
@@ -58,3 +59,32 @@ def infant_a(family_a):
     return add_child(
         family_a, legal_given_name="Luna", mrn="LUNA-4M", date_of_birth=date(2025, 11, 4)
     )
+
+
+@pytest.fixture
+def baby(family_a):
+    """Four months old on the real clock's today (the pages date things today), in a
+    Spanish-speaking family."""
+    return add_child(
+        family_a,
+        legal_given_name="Nube",
+        mrn="NUBE-4M",
+        date_of_birth=clock.today() - timedelta(days=122),
+        preferred_language="es",
+    )
+
+
+@pytest.fixture
+def toddler(family_a):
+    return add_child(
+        family_a,
+        legal_given_name="Sol",
+        mrn="SOL-1",
+        date_of_birth=clock.today() - timedelta(days=400),
+        preferred_language="es",
+    )
+
+
+@pytest.fixture
+def specialist_client(log_in, staff_a, practice_a):
+    return log_in(staff_a[Role.FAMILY_SPECIALIST], practice_a)

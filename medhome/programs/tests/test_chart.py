@@ -18,17 +18,6 @@ from .conftest import MOMENT
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def baby(family_a):
-    """Four months old on the real clock's today (the pages date things today)."""
-    return add_child(
-        family_a,
-        legal_given_name="Nube",
-        mrn="NUBE-4M",
-        date_of_birth=clock.today() - timedelta(days=122),
-    )
-
-
 def chart(client, child) -> str:
     response = client.get(reverse("families:chart", args=[child.pk]))
     assert response.status_code == 200

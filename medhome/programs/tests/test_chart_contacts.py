@@ -16,42 +16,10 @@ from medhome.programs import services
 from medhome.programs.models import ConcreteSupport, Contact
 from medhome.referrals.models import Referral
 from tests import factories
-from tests.factories import actor_for, add_child
+from tests.factories import actor_for
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def baby(family_a):
-    return add_child(
-        family_a,
-        legal_given_name="Nube",
-        mrn="NUBE-4M",
-        date_of_birth=clock.today() - timedelta(days=122),
-        preferred_language="es",
-    )
-
-
-@pytest.fixture
-def toddler(family_a):
-    return add_child(
-        family_a,
-        legal_given_name="Sol",
-        mrn="SOL-1",
-        date_of_birth=clock.today() - timedelta(days=400),
-        preferred_language="es",
-    )
-
-
-@pytest.fixture
-def specialist(staff_a, practice_a):
-    return actor_for(staff_a[Role.FAMILY_SPECIALIST], practice_a, Role.FAMILY_SPECIALIST)
-
-
-@pytest.fixture
-def specialist_client(log_in, staff_a, practice_a):
-    return log_in(staff_a[Role.FAMILY_SPECIALIST], practice_a)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ an enrolment's steps, a contact in seconds with its concrete supports — every 
 action, its message next to its field, nothing half-saved, 403 without programs.work and 404 for
 another practice's rows."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 
@@ -12,41 +10,10 @@ from medhome.accounts.roles import Role
 from medhome.core import clock
 from medhome.programs import services
 from medhome.programs.models import Enrolment, EnrolmentChange
-from tests.factories import actor_for, add_child
+from tests.factories import actor_for
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def baby(family_a):
-    return add_child(
-        family_a,
-        legal_given_name="Nube",
-        mrn="NUBE-4M",
-        date_of_birth=clock.today() - timedelta(days=122),
-    )
-
-
-@pytest.fixture
-def toddler(family_a):
-    return add_child(
-        family_a,
-        legal_given_name="Sol",
-        mrn="SOL-1",
-        date_of_birth=clock.today() - timedelta(days=400),
-        preferred_language="es",
-    )
-
-
-@pytest.fixture
-def specialist_client(log_in, staff_a, practice_a):
-    return log_in(staff_a[Role.FAMILY_SPECIALIST], practice_a)
-
-
-@pytest.fixture
-def specialist(staff_a, practice_a):
-    return actor_for(staff_a[Role.FAMILY_SPECIALIST], practice_a, Role.FAMILY_SPECIALIST)
 
 
 def url(name: str, child, program) -> str:
