@@ -24,13 +24,13 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from time import perf_counter
 
-REPO = Path(__file__).resolve().parent.parent
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import drop_database, fresh_database, percentile  # noqa: E402 - bench is no package
+
 CHWS = 10
 FAMILIES_PER_CHW = 80
 SPECIALISTS = 3
@@ -46,53 +46,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
-
-
-def configure(args: argparse.Namespace) -> str:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "medhome.settings"
-    os.environ["MEDHOME_ENV"] = "bench"
-    if args.db == "sqlite":
-        path = Path(tempfile.gettempdir()) / f"medhome-bench-programs-{args.children}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["MEDHOME_SQLITE_PATH"] = str(path)
-        os.environ.pop("DATABASE_URL", None)
-        name = str(path)
-    else:
-        import psycopg
-
-        name = f"medhome_bench_programs_{args.children}_{os.getpid()}"
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{name}"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    return name
-
-
-def drop(args: argparse.Namespace, name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if args.keep:
-        print(f"Kept database {name}")
-        return
-    if args.db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def staff_of(practice, role: str, count: int):  # type: ignore[no-untyped-def]
@@ -263,11 +216,11 @@ def timed(label: str, runs: int, call) -> tuple[str, list[float]]:  # type: igno
 
 def main() -> None:
     args = parse_args()
-    name = configure(args)
+    name = fresh_database("programs", args.children, args.db)
     try:
         run(args)
     finally:
-        drop(args, name)
+        drop_database(args.db, name, keep=args.keep)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -4,19 +4,10 @@ marked as good, and the front desk marks the child arrived on the site's day."""
 import re
 
 import pytest
-from django.conf import settings
+
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(browser, demo_url, username, width=1280):
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.goto(f"{demo_url}/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def test_a_coordinator_books_a_good_time_and_the_front_desk_checks_in(browser, demo_url):

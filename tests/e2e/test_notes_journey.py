@@ -4,21 +4,12 @@ the chart, and the CHW reads it there. (The task's sentence and its link to the 
 checked in medhome/notes/tests: the demo's shared task list holds 200 older tasks first.)"""
 
 import pytest
-from django.conf import settings
+
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
 
 NOTE = "Grandmother asked for a call back about the food pantry"
-
-
-def log_in(browser, demo_url, username, width=1280):
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.goto(f"{demo_url}/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def test_a_mention_becomes_the_colleagues_task_and_opens_the_notes(browser, demo_url):

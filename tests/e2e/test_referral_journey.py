@@ -5,19 +5,10 @@ view; the practice sees the loop closed and its figures."""
 import re
 
 import pytest
-from django.conf import settings
+
+from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(browser, demo_url, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{demo_url}/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def test_food_screen_to_food_bank_and_back(browser, demo_url):

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests.e2e.pages import fits, log_in
 from tests.pdf_pages import page_count
 
 pytestmark = pytest.mark.e2e
@@ -29,16 +29,6 @@ FIND_TODDLER = (
 DECLINE = "Family prefers to wait for the Early Intervention evaluation first"
 
 
-def log_in(browser, demo_url, username, width):
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.goto(f"{demo_url}/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", settings.MEDHOME_DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 @pytest.fixture(scope="module")
 def toddler(demo_url, demo_env) -> str:
     found = subprocess.run(
@@ -49,10 +39,6 @@ def toddler(demo_url, demo_env) -> str:
         text=True,
     )
     return found.stdout.strip().splitlines()[-1]
-
-
-def fits(page, width: int) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -231,3 +231,13 @@ def test_the_chart_offers_a_clinician_the_book_outside_the_ages(client_a, progra
     chart = client_a.get(reverse("families:chart", args=[baby.pk])).content.decode()
 
     assert "Record it outside the ages, with the reason" in chart
+
+
+def test_the_contact_page_of_its_own_posts_without_htmx(client_a, programs_a, toddler):
+    """On its own page (no JavaScript, or a link opened in a new tab) the form posts as a page:
+    htmx would swap the answer into a chart section that page does not have."""
+    alone = client_a.get(contact_url(toddler, programs_a["reach_out_and_read"])).content.decode()
+    in_slot = client_a.get(contact_url(toddler, programs_a["reach_out_and_read"]), **HTMX)
+
+    assert "hx-post" not in alone.split("<main", 1)[1]
+    assert "hx-post" in in_slot.content.decode()

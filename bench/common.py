@@ -1,0 +1,60 @@
+"""What the benchmarks on a fresh database share: make it (a SQLite file in the temporary folder,
+or a new PostgreSQL database on the local server), set Django up on it, drop it afterwards, and
+the percentile of a list of timings."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def fresh_database(bench: str, children: int, db: str) -> str:
+    """A new, empty database for `bench` ("huddle", "programs") and Django set up on it; returns
+    its name (the SQLite path or the PostgreSQL database) for `drop_database`."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "medhome.settings"
+    os.environ["MEDHOME_ENV"] = "bench"
+    if db == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"medhome-bench-{bench}-{children}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["MEDHOME_SQLITE_PATH"] = str(path)
+        os.environ.pop("DATABASE_URL", None)
+        name = str(path)
+    else:
+        import psycopg
+
+        name = f"medhome_bench_{bench}_{children}_{os.getpid()}"
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{name}"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    return name
+
+
+def drop_database(db: str, name: str, *, keep: bool = False) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    if keep:
+        print(f"Kept database {name}")
+        return
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
