@@ -30,6 +30,7 @@ SUPPORT_OBJECT = "concrete_support"
 # Where a support stands, from its referral (the loop's states; clinical-rules#programs).
 STATUS_LABELS = {
     "not_referred": gettext_lazy("Needed — not referred yet"),
+    "drafted": gettext_lazy("Referral drafted — waiting for the family's consent"),
     "in_progress": gettext_lazy("Referred — in progress"),
     "received": gettext_lazy("Received"),
     "not_received": gettext_lazy("Not received"),
@@ -47,6 +48,8 @@ CLOSED = {
 def status_of(referral: Referral | None) -> str:
     if referral is None:
         return "not_referred"
+    if referral.status == Status.DRAFT:
+        return "drafted"
     if referral.status not in CLOSED:
         return "in_progress"
     return "received" if referral.outcome in RECEIVED_OUTCOMES else "not_received"

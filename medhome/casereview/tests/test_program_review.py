@@ -69,8 +69,8 @@ def test_the_review_lists_the_infant_with_its_open_benefits_referral(client_a, d
     assert family_url(dulce.family, dulce.program) in page
     assert "Luna" in page and "4 months" in page and "Enrolled" in page
     assert "Review due this week" in page and "never reviewed" in page
-    assert "WIC · " in page and "Referred — in progress" in page
-    assert "legal partner's part: Referred — in progress" in page
+    assert "WIC · " in page and "Referral drafted — waiting for the family&#x27;s consent" in page
+    assert "legal partner's part: Referral drafted" in page
     assert "Benefits enrollment (WIC, SNAP, Medicaid/CHIP)" in page
     assert "Legal partner's part</strong> · Legal help" in page
     assert "Greater Boston Legal Services" in page

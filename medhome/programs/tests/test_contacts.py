@@ -164,3 +164,19 @@ def test_a_book_before_6_months_needs_a_clinicians_override(
         actor=pediatrician, override_reason="Older sibling's reading time", **args
     )
     assert contact.override_reason == "Older sibling's reading time"
+
+
+def test_a_support_stands_where_its_referral_stands():
+    from medhome.programs.supports import status_of
+    from medhome.referrals.models import Referral
+
+    def referral(status, outcome=""):
+        return Referral(status=status, outcome=outcome)
+
+    assert status_of(None) == "not_referred"
+    assert status_of(referral("draft")) == "drafted"
+    assert status_of(referral("requested")) == "in_progress"
+    assert status_of(referral("completed", "need_met")) == "received"
+    assert status_of(referral("completed", "partly_met")) == "received"
+    assert status_of(referral("completed", "not_met")) == "not_received"
+    assert status_of(referral("rejected")) == "not_received"
