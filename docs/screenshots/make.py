@@ -122,6 +122,15 @@ def main() -> int:
         phone.close()
         staff.close()
 
+        specialist = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
+        log_in(specialist, base, "family.specialist@eastside.demo")
+        taken.append(shot(specialist, "caseload"))  # where a family specialist lands
+        specialist.goto(f"{base}/programs/")
+        specialist.get_by_role("link", name="DULCE").first.click()
+        specialist.get_by_role("link", name="The weekly case review").click()
+        specialist.wait_for_load_state()
+        taken.append(shot(specialist, "dulce-review"))
+
         admin = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
         log_in(admin, base, ANALYST)
         admin.goto(f"{base}/measures/")

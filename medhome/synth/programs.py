@@ -272,6 +272,15 @@ class Programs(Builder):
                 strengths=self.rng.random() < 0.6,
                 caregiver=caregiver,
             )
+        done = day + timedelta(days=30)
+        if tier == "2" and done <= last:
+            # Short-term support ends: back to tier 1, off the specialist's caseload.
+            self.change(
+                enrolment, done, specialist, "enrolled", "enrolled", "2", "1", words.TIER_DONE
+            )
+            row = list(self.enrolments.rows[-1])
+            row[5], row[12] = "1", None
+            self.enrolments.rows[-1] = tuple(row)
         if tier == "3":
             for visit_day, visit, _clinician in visits:
                 if changed < visit_day <= last:
