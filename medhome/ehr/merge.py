@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
@@ -184,6 +184,9 @@ def _demote_conditional_uniques(
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is None:
             continue
+        if name in constraint.fields and len(constraint.fields) > 1:
+            _refuse_clashes(model, name, survivor, rows, constraint)
+            continue
         if tuple(constraint.fields) != (name,) or model is PanelMembership:
             continue
         flags = [c for c in constraint.condition.children if isinstance(c, tuple)]
@@ -193,6 +196,32 @@ def _demote_conditional_uniques(
         if len(flags) != 1 or flags[0][1] is not True:
             raise ValidationError(_("The merge could not move every record; nothing was changed."))
         rows.filter(condition).update(**{flags[0][0]: False})
+
+
+def _refuse_clashes(
+    model: type[models.Model],
+    name: str,
+    survivor: Child,
+    rows: models.QuerySet,
+    constraint: models.UniqueConstraint,
+) -> None:
+    """A "one open row per child and something" (one open enrolment per program and child) both
+    children hold for the same something: moving it would break the rule, so the whole merge is
+    refused with a message (a colleague closes one first) rather than failing in the database."""
+    assert constraint.condition is not None
+    others = [field for field in constraint.fields if field != name]
+    survivor_rows = model._default_manager.filter(constraint.condition, **{name: survivor})
+    clashing = rows.filter(constraint.condition).filter(
+        Exists(survivor_rows.filter(**{field: OuterRef(field) for field in others}))
+    )
+    if clashing.exists():
+        raise ValidationError(
+            _(
+                "Both records have an open %(what)s of the same kind; close one of them, then "
+                "merge. Nothing was changed."
+            )
+            % {"what": model._meta.verbose_name}
+        )
 
 
 def _move_one_to_one(model: type[models.Model], name: str, survivor: Child, retired: Child) -> int:

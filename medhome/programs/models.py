@@ -145,6 +145,7 @@ class Enrolment(PracticeScopedModel):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("program enrolment")
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "child"],

@@ -234,3 +234,13 @@ def test_relations_are_found_generically():
     labels = {r.related_model._meta.label for r in child_relations()}
     assert {"ehr.Coverage", "events.CareEvent", "careplan.CarePlan"} <= labels
     assert all(isinstance(r, models.ForeignObjectRel) for r in child_relations())
+
+
+def test_two_open_enrolments_in_one_program_refuse_the_merge(twins, editor, clinician_a):
+    survivor, retired = twins
+    program_factories.program_rows(retired, clinician_a, "chw")  # the survivor is in it too
+
+    with pytest.raises(ValidationError, match="close one of them, then merge"):
+        merge_children(actor=editor, survivor=survivor, retired=retired, at=AT)
+
+    assert Child.objects.filter(pk=retired.pk).exists()
