@@ -170,6 +170,11 @@ class Enrolment(PracticeScopedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def tier_label(self) -> str:
+        """The tier's name in the reader's language ("" without a tier)."""
+        return self.program.tier_name(self.tier) if self.tier else ""
+
 
 class EnrolmentChange(PracticeScopedModel):
     """Each step of an enrolment (offered, enrolled, tier changed, declined, graduated, left)."""

@@ -66,6 +66,9 @@ DECLINE_REASONS = {
 }
 
 # Staff words: why a HealthySteps family moves to tier 2 or 3 (EnrolmentChange.reason).
+# A VIP family that stopped coming to its sessions (staff words).
+VIP_STOPPED = "No VIP session at the visits for six months; the family stopped coming."
+
 # Tier 2 is short-term (1–3 consults): when it is done the family is back in tier 1.
 TIER_DONE = "Short-term support done; the family is back with universal support."
 

@@ -43,9 +43,12 @@ BOOK_IN_OTHER_LANGUAGE = 0.45
 DULCE_ENROL, DULCE_DECLINE, DULCE_LEAVE = 0.82, 0.07, 0.04
 HS_ENROL, HS_DECLINE, HS_TIER2, HS_TIER3 = 0.8, 0.04, 0.14, 0.05
 VIP_OFFER, VIP_DECLINE = 0.16, 0.15
+# A VIP family with no session at its visits for this long has left the program.
+VIP_QUIET_DAYS = 182
 SUPPORT_RATE = {"medicaid": 0.25, "chip": 0.2, "uninsured": 0.35}
 SUPPORT_RATE_OTHER = 0.06
 CASE_REVIEW_EVERY = 7  # DULCE's weekly case review (MEDHOME_PROGRAMS["dulce"] default)
+RECENT_REVIEWS, REVIEW_MISSED = 6, 0.1  # the open families' last six weekly reviews
 CHW_CASELOAD = 30  # families per community health worker
 # Of a CHW's families (cumulative shares): contact due today, overdue, never contacted yet
 # (overdue from the enrolment), reached lately, not reached at the last attempts, only offered.
@@ -190,6 +193,31 @@ class Programs(Builder):
                         goals=self.rng.choice(words.CASE_REVIEW_DECISIONS),
                         topics=("benefits",),
                     )
+        if status == "enrolled":
+            self.weekly_reviews(child, enrolment, start, specialist)
+
+    def weekly_reviews(
+        self, child: ChildLike, enrolment: Any, start: date, specialist: int
+    ) -> None:
+        """An open DULCE family's last weeks of the team's review (Wednesdays, a week missed now
+        and then), so the caseload and the review show a team that meets every week."""
+        wednesday = self.today - timedelta(days=(self.today.weekday() - 2) % 7 or 7)
+        for week in range(RECENT_REVIEWS):
+            day = wednesday - timedelta(days=7 * week)
+            if day < start:
+                break
+            if self.rng.random() < REVIEW_MISSED:
+                continue
+            self.contact(
+                "dulce",
+                child,
+                enrolment,
+                "dulce_case_review",
+                day,
+                specialist,
+                goals=self.rng.choice(words.CASE_REVIEW_DECISIONS),
+                topics=("family_needs",),
+            )
 
     # --- HealthySteps: tier 1 for most children 0–3, tiers 2 and 3 for some -------------------
 
@@ -348,6 +376,15 @@ class Programs(Builder):
                 strengths=True,
                 caregiver=caregiver,
             )
+        stopped = eligible[-1][0] + timedelta(days=VIP_QUIET_DAYS)
+        if stopped < self.today:
+            # No session at the visits for six months: the family stopped coming.
+            self.change(
+                enrolment, stopped, specialist, "enrolled", "left", "", "", words.VIP_STOPPED
+            )
+            row = list(self.enrolments.rows[-1])
+            row[4], row[8], row[9] = "left", stopped, words.VIP_STOPPED
+            self.enrolments.rows[-1] = tuple(row)
 
     # --- community health workers: each one's caseload, some due today, some overdue ----------
 
