@@ -88,3 +88,10 @@ def toddler(family_a):
 @pytest.fixture
 def specialist_client(log_in, staff_a, practice_a):
     return log_in(staff_a[Role.FAMILY_SPECIALIST], practice_a)
+
+
+def enrolled(actor: Actor, program, child, *, on: date = TODAY, **extra):
+    """The child enrolled in the program on `on` with the family's spoken agreement."""
+    return services.enrol(
+        actor=actor, program=program, child=child, on=on, at=MOMENT, agreement="spoken", **extra
+    )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from medhome.programs import contacts, selectors, services
 
-from .conftest import MOMENT, TODAY
+from .conftest import MOMENT, TODAY, enrolled
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,7 @@ def test_a_book_needs_its_language(programs_a, pediatrician, child_a):
 def test_a_role_that_does_not_deliver_the_program_is_refused(
     programs_a, nurse, specialist, infant_a
 ):
-    services.enrol(
-        actor=specialist,
-        program=programs_a["dulce"],
-        child=infant_a,
-        on=TODAY,
-        at=MOMENT,
-        agreement="spoken",
-    )
+    enrolled(specialist, programs_a["dulce"], infant_a)
     with pytest.raises(ValidationError, match="does not deliver DULCE"):
         contacts.record_contact(
             actor=nurse,
@@ -59,14 +52,7 @@ def test_a_role_that_does_not_deliver_the_program_is_refused(
 
 
 def test_contact_before_enrolment_or_in_future_is_refused(programs_a, specialist, infant_a):
-    services.enrol(
-        actor=specialist,
-        program=programs_a["dulce"],
-        child=infant_a,
-        on=TODAY,
-        at=MOMENT,
-        agreement="spoken",
-    )
+    enrolled(specialist, programs_a["dulce"], infant_a)
     args = {
         "actor": specialist,
         "program": programs_a["dulce"],
@@ -94,9 +80,7 @@ def test_not_enrolled_is_refused(programs_a, specialist, infant_a):
 
 
 def test_outreach_needs_an_outcome_and_a_setting(programs_a, chw, child_a):
-    services.enrol(
-        actor=chw, program=programs_a["chw"], child=child_a, on=TODAY, at=MOMENT, agreement="spoken"
-    )
+    enrolled(chw, programs_a["chw"], child_a)
     with pytest.raises(ValidationError) as refused:
         contacts.record_contact(
             actor=chw,
