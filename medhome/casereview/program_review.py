@@ -25,7 +25,7 @@ from medhome.families.models import Child, Family
 from medhome.periodicity.corrected_age import age_label
 from medhome.practices.scoping import get_scoped, scoped
 from medhome.programs import definitions as d
-from medhome.programs.models import OPEN_STATUSES, ConcreteSupport, Enrolment, Program
+from medhome.programs.models import OPEN_STATUSES, ConcreteSupport, Contact, Enrolment, Program
 from medhome.programs.supports import CLOSED, STATUS_LABELS, status_of
 from medhome.referrals.models import Referral
 
@@ -207,6 +207,17 @@ def program_review(actor: Actor, program: Program, *, now: datetime) -> ProgramR
         .annotate(last=Max("held_on"))
         .values_list("family_id", "last")
     )
+    # A review contact counts as the family's review too (the team's record of the meeting for
+    # each child, written with every review recorded here, and by the demo's history).
+    for family_id, reviewed in (
+        scoped(actor, Contact, need=READ)
+        .filter(program=program, kind__in=d.TEAM_KINDS, child__family_id__in=ids)
+        .order_by()
+        .values("child__family_id")
+        .annotate(last=Max("on"))
+        .values_list("child__family_id", "last")
+    ):
+        last[family_id] = max(reviewed, last.get(family_id, reviewed))
     supports = _supports(actor, ids) if ids else {}
     referrals = _referrals(actor, ids) if ids else {}
     reasons = _reasons(actor, ids, now) if ids else {}

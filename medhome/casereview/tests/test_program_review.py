@@ -225,3 +225,24 @@ def test_the_review_in_spanish(client_a, dulce):
 
     assert "Revisión de casos de DULCE" in page
     assert "Apoyos concretos" in page
+
+
+def test_a_review_contact_counts_as_the_familys_last_review(client_a, dulce):
+    """The team's review is recorded per child as a contact too (and the demo's history has
+    only those): the family is not shown as never reviewed."""
+    reviewed_on = clock.today() - timedelta(days=2)
+    Contact.objects.create(
+        practice=dulce.program.practice,
+        program=dulce.program,
+        child=dulce.infant,
+        kind="dulce_case_review",
+        on=reviewed_on,
+        recorded_at=clock.now(),
+        staff=dulce.specialist.user,
+        role=Role.FAMILY_SPECIALIST,
+    )
+
+    page = client_a.get(program_url(dulce.program)).content.decode()
+
+    assert "never reviewed" not in page
+    assert reviewed_on.strftime("%m/%d/%Y") in page
