@@ -5,7 +5,7 @@ screens with a program contact within 30 days. Each builder returns (queryset, c
 membership shape (engine.py): one query, the program's ages read from the practice's own row in
 SQL (sql.DaysBetween), so a practice's adjusted ages hold and no extra query is made.
 
-What each measure counts, and every simplification: definitions.py (PROGRAM_*).
+What each measure counts, and every simplification: program_definitions.py.
 """
 
 from datetime import date, timedelta
@@ -13,15 +13,15 @@ from datetime import date, timedelta
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
 from medhome.families.models import Child
-from medhome.measures import definitions
+from medhome.measures import program_definitions
 from medhome.measures.attribution import on_panel
 from medhome.measures.sql import DaysBetween, flagged, local_days, shift, well_visits
 from medhome.nextsteps.models import PositiveScreen
 from medhome.programs.models import Contact, Enrolment, Program
 
 # short key -> the shipped definition (medhome.programs.definitions.catalogue)
-PROGRAMS = dict(definitions.PROGRAM_MEASURES_FOR)
-UNIVERSAL = definitions.PROGRAM_UNIVERSAL
+PROGRAMS = dict(program_definitions.PROGRAM_MEASURES_FOR)
+UNIVERSAL = program_definitions.PROGRAM_UNIVERSAL
 BOOK = "book_given"
 ROR = "reach_out_and_read"
 
@@ -157,7 +157,7 @@ def screens_contacted(key: str, rules, practices, start: date, end: date):
     return flagged(screens, Exists(contact), "child_id"), "child__"
 
 
-REACH_KEYS = definitions.PROGRAM_REACH_KEYS
+REACH_KEYS = program_definitions.PROGRAM_REACH_KEYS
 BUILDERS = {
     **dict.fromkeys(REACH_KEYS, reach),
     "prog_ror_books": books,

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from medhome.measures import definitions
+from medhome.measures import program_definitions
 from medhome.measures.periods import Period
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange, Program
 
 HEALTHYSTEPS = "healthysteps"
-SHIPPED = {definition: name for _short, definition, name in definitions.PROGRAM_MEASURES}
-UNIVERSAL = {dict(definitions.PROGRAM_MEASURES_FOR)[s] for s in definitions.PROGRAM_UNIVERSAL}
+SHIPPED = {definition: name for _short, definition, name in program_definitions.PROGRAM_MEASURES}
+UNIVERSAL = {
+    dict(program_definitions.PROGRAM_MEASURES_FOR)[s] for s in program_definitions.PROGRAM_UNIVERSAL
+}
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from medhome.accounts.roles import Role
 from medhome.measures import batches, engine, reference, selectors, strata
-from medhome.measures.definitions import PROGRAM_REACH_KEYS
 from medhome.measures.periods import Period
+from medhome.measures.program_definitions import PROGRAM_REACH_KEYS
 from medhome.measures.suppression import suppress_rows
 from medhome.nextsteps.models import PositiveScreen
 from medhome.programs.models import Contact, Enrolment
