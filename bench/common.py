@@ -5,7 +5,9 @@ the percentile of a list of timings."""
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -58,3 +60,13 @@ def drop_database(db: str, name: str, *, keep: bool = False) -> None:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run_on_fresh_database(bench: str, args: Any, run: Callable[[Any], None]) -> None:
+    """`run(args)` on a new database made for it (args.children, args.db), dropped afterwards
+    unless args.keep."""
+    name = fresh_database(bench, args.children, args.db)
+    try:
+        run(args)
+    finally:
+        drop_database(args.db, name, keep=args.keep)

@@ -27,7 +27,7 @@ from pathlib import Path
 from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import drop_database, fresh_database, percentile  # noqa: E402 - bench is no package
+from common import percentile, run_on_fresh_database  # noqa: E402 - bench is no package
 
 
 def parse_args() -> argparse.Namespace:
@@ -179,12 +179,7 @@ def book_the_day(practice_id, day: date, visits: int, seed: int):  # type: ignor
 
 
 def main() -> None:
-    args = parse_args()
-    name = fresh_database("huddle", args.children, args.db)
-    try:
-        run(args)
-    finally:
-        drop_database(args.db, name, keep=args.keep)
+    run_on_fresh_database("huddle", parse_args(), run)
 
 
 def run(args: argparse.Namespace) -> None:

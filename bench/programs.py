@@ -29,7 +29,7 @@ from pathlib import Path
 from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import drop_database, fresh_database, percentile  # noqa: E402 - bench is no package
+from common import percentile, run_on_fresh_database  # noqa: E402 - bench is no package
 
 CHWS = 10
 FAMILIES_PER_CHW = 80
@@ -215,12 +215,7 @@ def timed(label: str, runs: int, call) -> tuple[str, list[float]]:  # type: igno
 
 
 def main() -> None:
-    args = parse_args()
-    name = fresh_database("programs", args.children, args.db)
-    try:
-        run(args)
-    finally:
-        drop_database(args.db, name, keep=args.keep)
+    run_on_fresh_database("programs", parse_args(), run)
 
 
 def run(args: argparse.Namespace) -> None:

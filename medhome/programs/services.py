@@ -25,6 +25,7 @@ from medhome.audit.services import Entry, record, record_many
 from medhome.core.actor import Actor
 from medhome.core.clock import local_date
 from medhome.families.models import Caregiver, Child
+from medhome.practices.models import Membership
 
 from . import definitions as d
 from .models import (
@@ -252,8 +253,6 @@ def _check_tier(program: Program, tier: str) -> str:
 def _check_staff(program: Program, staff: Any) -> None:
     if staff is None:
         return
-    from medhome.practices.models import Membership
-
     membership = Membership.objects.active().filter(practice=program.practice, user=staff).first()
     if membership is None or (program.roles and membership.role not in program.roles):
         raise ValidationError(
