@@ -99,6 +99,7 @@ STAFF_A = {
     Role.FRONT_DESK: ("a-front-desk", "Marcello", "Bellinzona"),
     Role.PRACTICE_ADMIN: ("a-admin", "Grace", "Hollowell"),
     Role.NETWORK_ANALYST: ("a-analyst", "Oskar", "Lindqvist"),
+    Role.PARENT_PARTNER: ("a-parent-partner", "Lucía", "Arboleda"),
 }
 
 

@@ -20,6 +20,10 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", _("Front desk")
     PRACTICE_ADMIN = "practice_admin", _("Practice admin")
     NETWORK_ANALYST = "network_analyst", _("Network analyst")
+    # A paid member of the team with lived experience as a parent of the practice's families
+    # (issue 19): runs parent groups and the family advisory council with the practice; sees no
+    # clinical result beyond what a family shares with them.
+    PARENT_PARTNER = "parent_partner", _("Parent partner")
 
 
 class Capability:
@@ -87,6 +91,19 @@ class Capability:
     # interdisciplinary meeting (domain-reference §14) — reading only; recording the review's
     # decisions stays with plan.edit.
     CASE_REVIEW_READ = "casereview.read"
+    # Group well-child care (medhome.groupcare; domain-reference §14 CenteringParenting): form
+    # cohorts, plan their sessions, record attendance — each child's visit in the session is a
+    # well-child visit, so the roles that run visits run groups.
+    GROUPCARE_RUN = "groupcare.run"
+    # Parent groups (medhome.parentgroups): a parent circle, a reading group, a fathers' group —
+    # schedule, sign-ups, attendance, topics; nothing clinical is recorded there.
+    PARENT_GROUPS_RUN = "parentgroups.run"
+    # The family advisory council (medhome.council): members and their consent, meetings,
+    # compensation, recommendations and the practice's answer ("you said, we did").
+    COUNCIL_MANAGE = "council.manage"
+    # Improvement cycles (medhome.improvement: plan–do–study–act) linked to a measure and to the
+    # council's recommendation they answer; the practice's quality leaders write them.
+    IMPROVEMENT_EDIT = "improvement.edit"
 
     ALL = frozenset(
         {
@@ -119,6 +136,10 @@ class Capability:
             PROGRAM_MANAGE,
             CASELOAD_HOME,
             CASE_REVIEW_READ,
+            GROUPCARE_RUN,
+            PARENT_GROUPS_RUN,
+            COUNCIL_MANAGE,
+            IMPROVEMENT_EDIT,
         }
     )
 
@@ -140,6 +161,8 @@ _CLINICAL_TEAM = frozenset(
         C.NOTE_WRITE,
         C.PROGRAM_WORK,
         C.CASE_REVIEW_READ,
+        C.GROUPCARE_RUN,
+        C.PARENT_GROUPS_RUN,
     }
 )
 # Only licensed clinicians close a critical-answer alert (docs/clinical-rules.md#critical-answers).
@@ -147,8 +170,10 @@ _CLINICIANS = _CLINICAL_TEAM | {C.ALERT_ACKNOWLEDGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Practice leaders: the clinicians who lead quality work, the coordinator and the admin.
-    Role.PEDIATRICIAN: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE},
-    Role.NURSE_PRACTITIONER: _CLINICIANS | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE},
+    Role.PEDIATRICIAN: _CLINICIANS
+    | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE, C.IMPROVEMENT_EDIT},
+    Role.NURSE_PRACTITIONER: _CLINICIANS
+    | {C.MEASURES_READ, C.BILLING_READ, C.PROGRAM_OVERRIDE, C.IMPROVEMENT_EDIT},
     Role.NURSE: _CLINICIANS,
     Role.CARE_COORDINATOR: _CLINICAL_TEAM
     | {
@@ -158,6 +183,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         C.BILLING_READ,
         C.TASKS_HOME,
         C.PROGRAM_MANAGE,
+        C.COUNCIL_MANAGE,
+        C.IMPROVEMENT_EDIT,
     },
     Role.BEHAVIORAL_HEALTH: _CLINICIANS,
     # HealthySteps and DULCE family specialists work from their caseload (domain-reference §14).
@@ -179,6 +206,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PROGRAM_WORK,
             C.CASELOAD_HOME,
             C.CASE_REVIEW_READ,
+            C.PARENT_GROUPS_RUN,
         }
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
@@ -216,9 +244,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.BILLING_READ,
             C.NOTE_WRITE,
             C.PROGRAM_MANAGE,
+            C.PARENT_GROUPS_RUN,
+            C.COUNCIL_MANAGE,
+            C.IMPROVEMENT_EDIT,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
+    # Parent partners run parent groups and the family council with the practice; they open no
+    # chart and see no screening result (what a family shares with them is what it tells them).
+    Role.PARENT_PARTNER: frozenset({C.PARENT_GROUPS_RUN, C.COUNCIL_MANAGE}),
 }
 
 CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})

@@ -1,0 +1,3 @@
+"""Tables of medhome.experience."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class GroupcareConfig(AppConfig):
+    name = "medhome.groupcare"

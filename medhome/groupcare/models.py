@@ -1,0 +1,3 @@
+"""Tables of medhome.groupcare."""
+
+from django.db import models  # noqa: F401
