@@ -42,12 +42,18 @@ LIFETIME_DAYS = {
     Purpose.SCREENING: 7,
     Purpose.CARE_PLAN: 90,
     Purpose.REFERRAL_STATUS: 60,
+    # The experience survey asks about one visit: answered within two weeks or not at all.
+    Purpose.EXPERIENCE: 14,
+    Purpose.PARENT_GROUPS: 60,
 }
 # Who may issue a purpose's links may also revoke them.
 ISSUER = {
     Purpose.SCREENING: Capability.SCREENING_SEND,
     Purpose.CARE_PLAN: Capability.PLAN_EDIT,
     Purpose.REFERRAL_STATUS: Capability.REFERRAL_SEND,
+    # The survey goes out by itself after a visit (medhome.experience); staff may send it again.
+    Purpose.EXPERIENCE: Capability.SCREENING_SEND,
+    Purpose.PARENT_GROUPS: Capability.PARENT_GROUPS_RUN,
 }
 
 

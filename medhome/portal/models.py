@@ -21,11 +21,13 @@ class Purpose(models.TextChoices):
     SCREENING = "screening", _("Pre-visit questions")
     CARE_PLAN = "care_plan", _("Care plan")
     REFERRAL_STATUS = "referral_status", _("Referral status")
+    EXPERIENCE = "experience", _("How was your visit?")
+    PARENT_GROUPS = "parent_groups", _("Parent groups")
 
 
 # A screening link is finished once every screener on it is sent; the plan and the referral
 # status are pages a family comes back to until the link expires or is revoked.
-SINGLE_USE = frozenset({Purpose.SCREENING})
+SINGLE_USE = frozenset({Purpose.SCREENING, Purpose.EXPERIENCE})
 
 
 class FamilyLink(PracticeScopedModel):
