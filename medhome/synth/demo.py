@@ -55,6 +55,7 @@ ROLE_LOGINS = {
     Role.LEGAL_PARTNER: "legal",
     Role.FRONT_DESK: "frontdesk",
     Role.PRACTICE_ADMIN: "admin",
+    Role.PARENT_PARTNER: "parent.partner",
 }
 # (first name, last name, credentials) per role, in ROLE_LOGINS order.
 STAFF = {
@@ -69,6 +70,7 @@ STAFF = {
         ("Rebecca", "Shah", "JD"),
         ("Tony", "Medeiros", ""),
         ("Patricia", "Nolan", "MBA"),
+        ("Yesenia", "Morales", ""),
     ),
     "eastside": (
         ("Wei", "Chen", "MD"),
@@ -81,6 +83,7 @@ STAFF = {
         ("Michael", "Russo", "JD"),
         ("Linh", "Tran", ""),
         ("Sarah", "Whitman", "MBA"),
+        ("Ana", "Quispe", ""),
     ),
 }
 # Network-wide people: (login, first, last, credentials, role, practice keys).
