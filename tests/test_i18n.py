@@ -317,8 +317,11 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, settings, monkey
     missing = [
         entry.msgid
         for entry in parse_po(copy)
-        if entry.msgid and not all(text.strip() for text in entry.msgstr.values())
+        # makemessages fills a new string from a similar one and marks it fuzzy: a guess, which
+        # gettext never shows, so it is as missing as an empty one.
+        if entry.msgid
+        and ("fuzzy" in entry.flags or not all(text.strip() for text in entry.msgstr.values()))
     ]
     assert PO_FILE.read_bytes() == before
     assert len(parse_po(copy)) > 100
-    assert missing == []
+    assert missing == [], missing
