@@ -439,8 +439,9 @@ DEFINITIONS = (
     gettext_noop(
         "Unit: a completed well-child visit (as W30: type, status, counted telehealth) "
         "dated in the period, of a child on the panel on the visit's day and within Reach"
-        " Out and Read's ages on that day (the practice's row, by default 6 months as 183"
-        " days, inclusive, to 5 years as 1826 days, exclusive)."
+        " Out and Read's ages on that day (the practice's row, by default 6 months as 181"
+        " days, the fewest six calendar months span, inclusive, to 5 years as 1826 days,"
+        " exclusive)."
     ),
     gettext_noop(
         "Unit: a positive screen (medhome.nextsteps) of a child on the practice's panel "
