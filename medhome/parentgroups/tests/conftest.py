@@ -23,3 +23,8 @@ def circle(staff_a, practice_a):
 @pytest.fixture
 def circle_b(practice_b, clinician_b):
     return pg.group(practice_b, clinician_b, name="Riverbend readers")
+
+
+@pytest.fixture
+def coordinator(staff_a, practice_a) -> Actor:
+    return actor_for(staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR)
