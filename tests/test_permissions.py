@@ -12,12 +12,13 @@ from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CareTeamMember, OutsideConsent
 from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
+from medhome.parentgroups.models import Meeting, MeetingAttendance, ParentGroup, SignUp
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 from medhome.staff.models import StaffLanguage
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, parentgroup_factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,33 @@ PAGES = {
         lambda r: reverse("programs:enrolment_action", kwargs={"enrolment_id": r["enrolment"].pk}),
         lambda r: {"action": "left", "on": "2026-01-02", "reason": "Moved away"},
     ),
+    # Parent groups are run without chart.read: the parent partner opens every one of them.
+    "parent groups": (Capability.PARENT_GROUPS_RUN, lambda r: reverse("parentgroups:list"), None),
+    "add a parent group": (
+        Capability.PARENT_GROUPS_RUN,
+        lambda r: reverse("parentgroups:create"),
+        lambda r: _group_payload(r, "Story time"),
+    ),
+    "a parent group": (
+        Capability.PARENT_GROUPS_RUN,
+        lambda r: reverse("parentgroups:detail", kwargs={"group_id": r["parent_group"].pk}),
+        None,
+    ),
+    "change a parent group": (
+        Capability.PARENT_GROUPS_RUN,
+        lambda r: reverse("parentgroups:edit", kwargs={"group_id": r["parent_group"].pk}),
+        lambda r: _group_payload(r, "Renamed"),
+    ),
+    "sign a caregiver up for a group": (
+        Capability.PARENT_GROUPS_RUN,
+        lambda r: reverse("parentgroups:sign_up", kwargs={"group_id": r["parent_group"].pk}),
+        lambda r: {"caregiver": r["free_caregiver"].pk},
+    ),
+    "a group meeting's attendance": (
+        Capability.PARENT_GROUPS_RUN,
+        lambda r: reverse("parentgroups:attendance", kwargs={"meeting_id": r["meeting"].pk}),
+        lambda r: {f"came-{r['caregiver'].pk}": "yes"},
+    ),
     "team": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:team"),
@@ -161,6 +189,17 @@ PAGES = {
 }
 
 
+def _group_payload(rows: dict, name: str) -> dict:
+    return {
+        "kind": "reading_group",
+        "name": name,
+        "languages": ["en"],
+        "leader": rows["parent_group"].leader_id,
+        "capacity": 5,
+        "is_active": "on",
+    }
+
+
 def _child_program(rows: dict) -> dict:
     return {"child_id": rows["child"].pk, "program_id": rows["program"].pk}
 
@@ -168,6 +207,7 @@ def _child_program(rows: dict) -> dict:
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
     models += (CareTeamMember, OutsideConsent, StaffLanguage, Enrolment, EnrolmentChange, Contact)
+    models += (ParentGroup, Meeting, SignUp, MeetingAttendance)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -183,6 +223,9 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
         "program": program_factories.program(family_a.practice, "dulce"),
         **program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]),
+        **parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]),
+        # A caregiver of practice A not yet in the group, for the sign-up POST.
+        "free_caregiver": factories.add_caregiver(family_a, given_name="Rafael"),
     }
 
 

@@ -21,6 +21,7 @@ from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.messaging.models import Message
 from medhome.nextsteps.models import NextStep
 from medhome.notes.models import TeamNote
+from medhome.parentgroups.models import Meeting, MeetingAttendance, ParentGroup, SignUp
 from medhome.portal.models import FamilyLink
 from medhome.practices.models import Membership
 from medhome.programs.models import Contact, Enrolment, Program
@@ -29,7 +30,7 @@ from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 from medhome.visits.models import Visit
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, parentgroup_factories, program_factories
 from .conftest import PHI_A, PHI_B
 from .url_matrix import (
     CLINICIAN_GET,
@@ -66,6 +67,10 @@ def practice_row_counts(practice) -> dict[str, int]:
             Task,
             Visit,
             TeamNote,
+            ParentGroup,
+            Meeting,
+            SignUp,
+            MeetingAttendance,
         )
     }
 
@@ -103,6 +108,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
+    rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     return rows
 
 
@@ -131,6 +137,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
+    rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     return rows
 
 
@@ -233,6 +240,9 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "program": Program(pk=uuid.uuid4()),
         "enrolment": Enrolment(pk=uuid.uuid4()),
         "contact": Contact(pk=uuid.uuid4()),
+        "parent_group": ParentGroup(pk=uuid.uuid4()),
+        "meeting": Meeting(pk=uuid.uuid4()),
+        "signup": SignUp(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

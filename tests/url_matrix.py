@@ -63,6 +63,9 @@ FILL = {
     "program_id": lambda rows: rows["program"].pk,
     "enrolment_id": lambda rows: rows["enrolment"].pk,
     "contact_id": lambda rows: rows["contact"].pk,
+    "group_id": lambda rows: rows["parent_group"].pk,
+    "meeting_id": lambda rows: rows["meeting"].pk,
+    "signup_id": lambda rows: rows["signup"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -121,6 +124,7 @@ PUBLIC = {
     "portal:plan": (404, 404, None),
     "portal:plan_goal": (404, 404, None),
     "portal:plan_print": (404, 405, None),
+    "portal:parent_groups": (404, 404, None),  # the family signs up on the page (POST)
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -231,6 +235,12 @@ CLINICIAN_GET = {
     "programs:add": (403, None),
     "programs:add_own": (403, None),
     "programs:running": (403, None),
+    "portal:parent_groups": (404, None),
+    # A group's page's forms post to them.
+    "parentgroups:add_meeting": (405, None),
+    "parentgroups:cancel_meeting": (405, None),
+    "parentgroups:withdraw": (405, None),
+    "parentgroups:send_link": (405, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -288,6 +298,8 @@ GET_ONLY = {
     "programs:detail",
     "programs:caseload",
     "casereview:program",
+    "parentgroups:list",
+    "parentgroups:detail",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -333,6 +345,10 @@ POST_ONLY = {
     "programs:add_own",
     "programs:running",
     "programs:offer",
+    "parentgroups:add_meeting",
+    "parentgroups:cancel_meeting",
+    "parentgroups:withdraw",
+    "parentgroups:send_link",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -438,6 +454,21 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
     if name == "programs:enrolment_action":
         return {"action": "left", "on": "2026-01-02", "reason": "Intruder"}
+    if name in ("parentgroups:create", "parentgroups:edit"):
+        return {
+            "kind": "reading_group",
+            "name": "Intruder",
+            "languages": ["en"],
+            "leader": rows["parent_group"].leader_id,
+            "capacity": 5,
+            "is_active": "on",
+        }
+    if name == "parentgroups:add_meeting":
+        return {"on": "2026-01-02", "starts": "10:00", "duration_minutes": 60, "topics": "x"}
+    if name == "parentgroups:sign_up":
+        return {"caregiver": rows["caregiver"].pk}
+    if name == "parentgroups:attendance":
+        return {f"came-{rows['caregiver'].pk}": "no"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",
