@@ -12,12 +12,13 @@ from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CareTeamMember, OutsideConsent
 from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
+from medhome.improvement.models import Cycle, CycleChange
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 from medhome.staff.models import StaffLanguage
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, improvement_factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -153,12 +154,39 @@ PAGES = {
         lambda r: reverse("staff:member_languages", kwargs={"membership_id": r["membership"].pk}),
         lambda r: {"action": "add", "language": "vi", "proficiency": "fluent"},
     ),
+    "improvement cycles": (Capability.MEASURES_READ, lambda r: reverse("improvement:list"), None),
+    "an improvement cycle": (
+        Capability.MEASURES_READ,
+        lambda r: reverse("improvement:detail", kwargs={"cycle_id": r["cycle"].pk}),
+        None,
+    ),
+    "start an improvement cycle": (
+        Capability.IMPROVEMENT_EDIT,
+        lambda r: reverse("improvement:new"),
+        lambda r: _cycle_form(r),
+    ),
+    "edit an improvement cycle": (
+        Capability.IMPROVEMENT_EDIT,
+        lambda r: reverse("improvement:edit", kwargs={"cycle_id": r["cycle"].pk}),
+        lambda r: _cycle_form(r),
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
         lambda r: {"role": Role.NETWORK_ANALYST, "is_active": "on"},
     ),
 }
+
+
+def _cycle_form(rows: dict) -> dict:
+    return {
+        "title": "Changed",
+        "aim_what": "More visits",
+        "aim_how_much": "10 points",
+        "aim_by": "2027-01-02",
+        "measure_key": "w30_1",
+        "owner": str(rows["membership"].user_id),
+    }
 
 
 def _child_program(rows: dict) -> dict:
@@ -168,6 +196,7 @@ def _child_program(rows: dict) -> dict:
 def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
     models += (CareTeamMember, OutsideConsent, StaffLanguage, Enrolment, EnrolmentChange, Contact)
+    models += (Cycle, CycleChange)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -183,6 +212,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
         "program": program_factories.program(family_a.practice, "dulce"),
         **program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]),
+        **improvement_factories.cycle_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
     }
 
 

@@ -63,6 +63,7 @@ FILL = {
     "program_id": lambda rows: rows["program"].pk,
     "enrolment_id": lambda rows: rows["enrolment"].pk,
     "contact_id": lambda rows: rows["contact"].pk,
+    "cycle_id": lambda rows: rows["cycle"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -231,6 +232,8 @@ CLINICIAN_GET = {
     "programs:add": (403, None),
     "programs:add_own": (403, None),
     "programs:running": (403, None),
+    "improvement:stage": (405, None),  # the cycle page's form posts to it
+    "improvement:adopt": (405, None),  # a button on the network's cycles posts to it
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -288,6 +291,9 @@ GET_ONLY = {
     "programs:detail",
     "programs:caseload",
     "casereview:program",
+    "improvement:list",
+    "improvement:detail",
+    "improvement:network",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -333,6 +339,8 @@ POST_ONLY = {
     "programs:add_own",
     "programs:running",
     "programs:offer",
+    "improvement:stage",
+    "improvement:adopt",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -438,6 +446,17 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
     if name == "programs:enrolment_action":
         return {"action": "left", "on": "2026-01-02", "reason": "Intruder"}
+    if name in ("improvement:new", "improvement:edit"):
+        return {
+            "title": "Intruder",
+            "aim_what": "Intruder",
+            "aim_how_much": "10",
+            "aim_by": "2027-01-02",
+            "measure_key": "w30_1",
+            "owner": str(rows["membership"].user_id),
+        }
+    if name == "improvement:stage":
+        return {"to_stage": "do"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",
