@@ -65,9 +65,7 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args: Any, practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        measures = [
-            (key, definitions.get(key).title) for key in definitions.MEASURE_ORDER
-        ]
+        measures = [(key, definitions.get(key).title) for key in definitions.MEASURE_ORDER]
         self.fields["measure_key"].widget.choices = [("", "—"), *measures]
         self.fields["stratum_dimension"].widget.choices = [
             ("", gettext_lazy("Every child")),

@@ -64,7 +64,10 @@ class Cycle(PracticeScopedModel):
         verbose_name=_("adopted from"),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -13,8 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet, Value
 from django.db.models import CharField as CharOutput
+from django.db.models import Count, Q, QuerySet, Value
 from django.http import Http404
 from django.urls import reverse
 
@@ -137,7 +137,8 @@ def _part(cycle: Cycle, tag: str, window: Window) -> QuerySet | None:
 def _figures(parts: list[QuerySet]) -> dict[str, tuple[int, int]]:
     if not parts:
         return {}
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    # No ORDER BY on the whole (the model's default ordering names no column of the union).
+    combined = (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]).order_by()
     return {tag: (numerator, denominator) for tag, numerator, denominator in combined}
 
 

@@ -14,7 +14,6 @@ from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.params import parse_id
 from medhome.core.requests import AuthedRequest
-
 from medhome.measures import definitions
 
 from . import forms, selectors, services
@@ -147,7 +146,9 @@ def network(request: AuthedRequest) -> HttpResponse:
 @requires(EDIT)
 @require_POST
 def adopt(request: AuthedRequest) -> HttpResponse:
-    source = selectors.access_network_cycle(request.actor, parse_id(request.POST.get("cycle", ""), name="cycle"))
+    source = selectors.access_network_cycle(
+        request.actor, parse_id(request.POST.get("cycle", ""), name="cycle")
+    )
     try:
         cycle = services.adopt(request.actor, source)
     except ValidationError as error:

@@ -95,7 +95,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         headline.append(
             {
                 "measure": definitions.get(key),
-                "chart": selectors.run_chart(request.actor, key, today) | {"annotations": marks[key]},
+                "chart": selectors.run_chart(request.actor, key, today)
+                | {"annotations": marks[key]},
                 "total": total,
                 "rows": rows,
                 "bars": _chart_rows(total, rows),
