@@ -12,13 +12,20 @@ from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CareTeamMember, OutsideConsent
 from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
+from medhome.improvement.models import Cycle, CycleChange
 from medhome.parentgroups.models import Meeting, MeetingAttendance, ParentGroup, SignUp
 from medhome.practices.middleware import SESSION_PRACTICE_KEY
 from medhome.practices.models import Membership
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 from medhome.staff.models import StaffLanguage
 
-from . import care_factories, factories, parentgroup_factories, program_factories
+from . import (
+    care_factories,
+    factories,
+    improvement_factories,
+    parentgroup_factories,
+    program_factories,
+)
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +188,22 @@ PAGES = {
         lambda r: reverse("staff:member_languages", kwargs={"membership_id": r["membership"].pk}),
         lambda r: {"action": "add", "language": "vi", "proficiency": "fluent"},
     ),
+    "improvement cycles": (Capability.MEASURES_READ, lambda r: reverse("improvement:list"), None),
+    "an improvement cycle": (
+        Capability.MEASURES_READ,
+        lambda r: reverse("improvement:detail", kwargs={"cycle_id": r["cycle"].pk}),
+        None,
+    ),
+    "start an improvement cycle": (
+        Capability.IMPROVEMENT_EDIT,
+        lambda r: reverse("improvement:new"),
+        lambda r: _cycle_form(r),
+    ),
+    "edit an improvement cycle": (
+        Capability.IMPROVEMENT_EDIT,
+        lambda r: reverse("improvement:edit", kwargs={"cycle_id": r["cycle"].pk}),
+        lambda r: _cycle_form(r),
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
@@ -200,6 +223,17 @@ def _group_payload(rows: dict, name: str) -> dict:
     }
 
 
+def _cycle_form(rows: dict) -> dict:
+    return {
+        "title": "Changed",
+        "aim_what": "More visits",
+        "aim_how_much": "10 points",
+        "aim_by": "2027-01-02",
+        "measure_key": "w30_1",
+        "owner": str(rows["membership"].user_id),
+    }
+
+
 def _child_program(rows: dict) -> dict:
     return {"child_id": rows["child"].pk, "program_id": rows["program"].pk}
 
@@ -208,6 +242,7 @@ def record_counts() -> tuple[int, ...]:
     models = (Family, Child, Caregiver, AuditEvent, Membership, User)
     models += (CareTeamMember, OutsideConsent, StaffLanguage, Enrolment, EnrolmentChange, Contact)
     models += (ParentGroup, Meeting, SignUp, MeetingAttendance)
+    models += (Cycle, CycleChange)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -226,6 +261,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]),
         # A caregiver of practice A not yet in the group, for the sign-up POST.
         "free_caregiver": factories.add_caregiver(family_a, given_name="Rafael"),
+        **improvement_factories.cycle_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
     }
 
 

@@ -14,7 +14,13 @@ from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.families.models import Caregiver, Child, Family
 
-from . import care_factories, factories, parentgroup_factories, program_factories
+from . import (
+    care_factories,
+    factories,
+    improvement_factories,
+    parentgroup_factories,
+    program_factories,
+)
 from .conftest import PHI_B
 from .url_matrix import ROUTES, url_for
 
@@ -309,6 +315,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["note"] = care_factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
     rows.update(program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]))
     rows.update(parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]))
+    rows.update(improvement_factories.cycle_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

@@ -18,6 +18,7 @@ from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.improvement.models import Cycle
 from medhome.messaging.models import Message
 from medhome.nextsteps.models import NextStep
 from medhome.notes.models import TeamNote
@@ -30,7 +31,13 @@ from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 from medhome.visits.models import Visit
 
-from . import care_factories, factories, parentgroup_factories, program_factories
+from . import (
+    care_factories,
+    factories,
+    improvement_factories,
+    parentgroup_factories,
+    program_factories,
+)
 from .conftest import PHI_A, PHI_B
 from .url_matrix import (
     CLINICIAN_GET,
@@ -71,6 +78,7 @@ def practice_row_counts(practice) -> dict[str, int]:
             Meeting,
             SignUp,
             MeetingAttendance,
+            Cycle,
         )
     }
 
@@ -109,6 +117,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
+    rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     return rows
 
 
@@ -138,6 +147,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
+    rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     return rows
 
 
@@ -243,6 +253,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "parent_group": ParentGroup(pk=uuid.uuid4()),
         "meeting": Meeting(pk=uuid.uuid4()),
         "signup": SignUp(pk=uuid.uuid4()),
+        "cycle": Cycle(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -66,6 +66,7 @@ FILL = {
     "group_id": lambda rows: rows["parent_group"].pk,
     "meeting_id": lambda rows: rows["meeting"].pk,
     "signup_id": lambda rows: rows["signup"].pk,
+    "cycle_id": lambda rows: rows["cycle"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -241,6 +242,8 @@ CLINICIAN_GET = {
     "parentgroups:cancel_meeting": (405, None),
     "parentgroups:withdraw": (405, None),
     "parentgroups:send_link": (405, None),
+    "improvement:stage": (405, None),  # the cycle page's form posts to it
+    "improvement:adopt": (405, None),  # a button on the network's cycles posts to it
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -300,6 +303,9 @@ GET_ONLY = {
     "casereview:program",
     "parentgroups:list",
     "parentgroups:detail",
+    "improvement:list",
+    "improvement:detail",
+    "improvement:network",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -349,6 +355,8 @@ POST_ONLY = {
     "parentgroups:cancel_meeting",
     "parentgroups:withdraw",
     "parentgroups:send_link",
+    "improvement:stage",
+    "improvement:adopt",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -469,6 +477,17 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"caregiver": rows["caregiver"].pk}
     if name == "parentgroups:attendance":
         return {f"came-{rows['caregiver'].pk}": "no"}
+    if name in ("improvement:new", "improvement:edit"):
+        return {
+            "title": "Intruder",
+            "aim_what": "Intruder",
+            "aim_how_much": "10",
+            "aim_by": "2027-01-02",
+            "measure_key": "w30_1",
+            "owner": str(rows["membership"].user_id),
+        }
+    if name == "improvement:stage":
+        return {"to_stage": "do"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -18,7 +18,7 @@ from medhome.audit.services import record
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.models import Child
-from medhome.measures import definitions, engine, strata
+from medhome.measures import annotations, definitions, engine, strata
 from medhome.measures.figures import all_figures
 from medhome.measures.periods import Period, months_behind, rolling_points
 from medhome.measures.suppression import Cell, suppress_rows, suppress_total
@@ -123,6 +123,14 @@ def run_chart(actor: Actor, key: str, today: date) -> dict:
         "points": points,
         "median": round(statistics.median(rates), 1) if rates else None,
     }
+
+
+def chart_annotations(actor: Actor, keys, today: date) -> dict:
+    """The marks of the run charts of `keys` (measures.annotations: when each of the practice's
+    changes started), for the charts' 24 months: one query per registered provider, all charts
+    at once."""
+    _own(actor)
+    return annotations.annotations_for(actor, keys, rolling_points(today))
 
 
 def stratified(

@@ -89,12 +89,14 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     figures = selectors.overview(request.actor, period)
     headline = []
+    marks = selectors.chart_annotations(request.actor, selectors.HEADLINE, today)
     for key in selectors.HEADLINE:
         total, rows = selectors.equity(request.actor, key, period, DEFAULT_DIMENSION)
         headline.append(
             {
                 "measure": definitions.get(key),
-                "chart": selectors.run_chart(request.actor, key, today),
+                "chart": selectors.run_chart(request.actor, key, today)
+                | {"annotations": marks[key]},
                 "total": total,
                 "rows": rows,
                 "bars": _chart_rows(total, rows),
@@ -123,6 +125,7 @@ def detail(request: AuthedRequest, measure_key: str) -> HttpResponse:
     period = _period(request)
     dimension = _dimension(request)
     total, rows = selectors.equity(request.actor, measure_key, period, dimension)
+    marks = selectors.chart_annotations(request.actor, [measure_key], clock.today())
     return render(
         request,
         "measures/detail.html",
@@ -135,7 +138,8 @@ def detail(request: AuthedRequest, measure_key: str) -> HttpResponse:
             "total": total,
             "rows": rows,
             "bars": _chart_rows(total, rows),
-            "chart": selectors.run_chart(request.actor, measure_key, clock.today()),
+            "chart": selectors.run_chart(request.actor, measure_key, clock.today())
+            | {"annotations": marks[measure_key]},
         },
     )
 

@@ -10,12 +10,38 @@
     min: 0, max: 100,
     ticks: { callback: function (value) { return value + "%"; } },
   };
+  // The month each change started (measures.annotations): a dotted vertical line at that
+  // month's point with the change's title beside it, drawn by a small inline plugin (no
+  // annotation library). The same marks are listed under the chart as text.
+  var changeMarks = {
+    id: "changeMarks",
+    afterDatasetsDraw: function (chart, args, options) {
+      var marks = options.marks || [];
+      if (!marks.length) { return; }
+      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = "#5a2d82"; ctx.fillStyle = "#5a2d82";
+      ctx.setLineDash([2, 3]); ctx.lineWidth = 2; ctx.font = "12px sans-serif";
+      marks.forEach(function (mark, i) {
+        var index = chart.data.labels.indexOf(mark.month);
+        if (index < 0) { return; }
+        var px = x.getPixelForValue(index);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        var text = options.prefix + ": " + mark.label;
+        var width = ctx.measureText(text).width;
+        var tx = px + 4 + width > area.right ? px - 4 - width : px + 4;
+        ctx.fillText(text, tx, area.top + 12 + 14 * i);
+      });
+      ctx.restore();
+    },
+  };
   function runChart(canvas, spec) {
     var labels = spec.points.map(function (p) { return p.month; });
     var rates = spec.points.map(function (p) { return p.rate; });
     var median = spec.points.map(function () { return spec.median; });
     new window.Chart(canvas, {
       type: "line",
+      plugins: [changeMarks],
       data: {
         labels: labels,
         datasets: [
@@ -33,6 +59,7 @@
         },
         plugins: {
           legend: { position: "bottom" },
+          changeMarks: { marks: spec.annotations || [], prefix: canvas.dataset.changeLabel },
           tooltip: { callbacks: { afterLabel: function (ctx) {
             var p = spec.points[ctx.dataIndex];
             return ctx.datasetIndex === 0 && p.d ? p.n + " / " + p.d : "";
