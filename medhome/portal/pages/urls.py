@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import careplan, referrals, screening, staff
+from . import careplan, experience, referrals, screening, staff
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("p/<str:token>/goals/<uuid:goal_id>/", careplan.family_goal, name="plan_goal"),
     path("p/<str:token>/print/", careplan.family_print, name="plan_print"),
     path("r/<str:token>/", referrals.family_status, name="referral_status"),
+    path("e/<str:token>/", experience.family_survey, name="experience"),
 ]
