@@ -190,6 +190,7 @@ def test_the_walk_finds_every_family_page():
         "portal:plan_goal",
         "portal:plan_print",
         "portal:referral_status",
+        "portal:experience",
     }
 
 
