@@ -15,8 +15,8 @@ from .request_context import request_id_var
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
 # A family link's token is a credential: it must not outlive the request in a log. The one rule
 # for every family page (medhome.portal.pages.urls: /f/ screening, /p/ care plan, /r/ referral
-# status, /e/ experience survey); tests/test_privacy.py walks every URL pattern that takes a token and fails when a new
-# family page's prefix is missing here.
+# status, /e/ experience survey); tests/test_privacy.py walks every URL pattern that takes a
+# token and fails when a new family page's prefix is missing here.
 FAMILY_PAGE_PREFIXES = ("f", "p", "r", "e")
 FAMILY_TOKEN = re.compile(rf"/({'|'.join(FAMILY_PAGE_PREFIXES)})/[^/\s\"'?]+")
 # Staff credentials in a path are as sensitive: a new colleague's set-password link and

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -82,7 +83,7 @@ class ItemResult:
         )
 
 
-def _answers(practice_ids: list[object], survey_key: str, start: date, end: date):
+def _answers(practice_ids: list[UUID], survey_key: str, start: date, end: date):
     return Answer.objects.filter(
         practice_id__in=practice_ids,
         response__survey_key=survey_key,
@@ -94,7 +95,7 @@ def _top(survey: definitions.Survey) -> Q:
     return Q(value__in=sorted(survey.top_box))
 
 
-def _labeller(dimension: str, keys: list[object]):
+def _labeller(dimension: str, keys: list[Any]):
     if dimension == "language":
         return lambda tag: language_name(str(tag)) if tag else NOT_RECORDED
     if dimension == "race_ethnicity":
@@ -147,7 +148,7 @@ def _grouped(answers, survey: definitions.Survey, dimension: str) -> dict[str, l
 
 
 def results(
-    practice_ids: list[object],
+    practice_ids: list[UUID],
     start: date,
     end: date,
     dimension: str = DEFAULT_DIMENSION,
@@ -228,7 +229,7 @@ def network_results(actor: Actor, start: date, end: date, dimension: str) -> dic
 # --- Comments: the quality lead only --------------------------------------------------------
 
 
-def quality_lead_of(practice_id: object) -> QualityLead | None:
+def quality_lead_of(practice_id: UUID) -> QualityLead | None:
     return QualityLead.objects.filter(practice_id=practice_id).select_related("user").first()
 
 
@@ -298,3 +299,29 @@ def members_for_lead(actor: Actor):
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )
+
+
+def access_child_for_entry(actor: Actor, child_id: object, *, at: datetime):
+    """The child whose licensed form staff key (404 outside the actor's practice); the opening
+    is audited on the child's record, as every read of a child."""
+    from medhome.families.selectors import access_child
+    from medhome.families.services import CHILD_OBJECT
+
+    if not actor.can(Capability.MEASURES_READ):
+        raise Http404
+    child = access_child(actor, child_id)  # type: ignore[arg-type]
+    with transaction.atomic():
+        record_many(
+            actor=actor,
+            entries=[
+                Entry(
+                    action=Action.VIEW,
+                    object_type=CHILD_OBJECT,
+                    object_id=child.pk,
+                    detail={"page": "experience.staff_entry"},
+                )
+            ],
+            at=at,
+            practice=actor.practice,
+        )
+    return child

@@ -6,6 +6,7 @@ docs/clinical-rules.md#family-experience.
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,7 +75,7 @@ def _candidate_visits(practice: Practice, at: datetime) -> list[Visit]:
     )
 
 
-def _recently_invited(practice: Practice, family_ids: set[object], at: datetime) -> set[object]:
+def _recently_invited(practice: Practice, family_ids: set[UUID], at: datetime) -> set[UUID]:
     since = at - timedelta(days=setting("every_days"))
     return set(
         Invitation.objects.filter(

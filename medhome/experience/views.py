@@ -16,7 +16,6 @@ from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.requests import AuthedRequest
-from medhome.families.selectors import access_child
 
 from . import definitions, selectors, services
 
@@ -71,7 +70,7 @@ def quality_lead(request: AuthedRequest) -> HttpResponse:
 def staff_entry(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Key a family's answers from the practice's own fielded CAHPS form (item numbers and
     response options only: medhome ships none of its wording)."""
-    child = access_child(request.actor, child_id)
+    child = selectors.access_child_for_entry(request.actor, child_id, at=clock.now())
     survey = definitions.CAHPS_CG_CHILD_STAFF
     errors: dict[str, list[str]] = {}
     values = {item.key: request.POST.get(item.key, "") for item in survey.items}

@@ -56,7 +56,7 @@ def add_experience_demo(practice: Practice, today: date) -> int:
             "family_id", "-is_primary_contact", "pk"
         )
     }
-    sites = list(Site.objects.filter(practice=practice).order_by("name")) or [None]
+    sites: list[Site | None] = [*Site.objects.filter(practice=practice).order_by("name")] or [None]
     survey = definitions.MEDHOME_VISIT
     made = 0
     with transaction.atomic():
@@ -97,9 +97,7 @@ def add_experience_demo(practice: Practice, today: date) -> int:
                     practice=practice,
                     response=response,
                     item=item.key,
-                    value="definitely"
-                    if rng.random() < best
-                    else rng.choice(["somewhat", "no"]),
+                    value="definitely" if rng.random() < best else rng.choice(["somewhat", "no"]),
                 )
                 for item in survey.items
             )

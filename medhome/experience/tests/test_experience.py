@@ -146,9 +146,7 @@ def test_too_long_a_comment_is_refused_in_spanish(client, token, settings):
 
 
 def test_answered_once_then_thanked_in_spanish(client, token):
-    sent = client.post(
-        survey_url(token), {**ALL_BEST, "comment": "Muy amables", "lang": "es"}
-    )
+    sent = client.post(survey_url(token), {**ALL_BEST, "comment": "Muy amables", "lang": "es"})
     again = client.get(survey_url(token))
     twice = client.post(survey_url(token), {**ALL_BEST, "item-listen": "no"})
 
@@ -188,14 +186,14 @@ def test_another_link_of_an_answered_invitation_counts_once(client, token, child
 def test_the_service_refuses_a_second_answer(token):
     invitation = Invitation.objects.select_related("link", "visit").get()
     values = {k.removeprefix("item-"): v for k, v in ALL_BEST.items()}
-    kwargs = dict(
-        link=invitation.link,
-        invitation=invitation,
-        answers=values,
-        comment="",
-        may_show_name=False,
-        language="en",
-    )
+    kwargs = {
+        "link": invitation.link,
+        "invitation": invitation,
+        "answers": values,
+        "comment": "",
+        "may_show_name": False,
+        "language": "en",
+    }
     services.answer_by_family(**kwargs, at=timezone.now())
 
     with pytest.raises(services.AlreadyAnswered):
@@ -258,6 +256,10 @@ def test_staff_key_the_form_and_it_is_counted_apart(log_in, staff_a, practice_a,
     assert (bad.status_code, empty.status_code, good.status_code) == (400, 400, 302)
     assert "not one of the standard response options" in bad.content.decode()
     assert "Enter at least one answer" in empty.content.decode()
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(
+        object_type="child", object_id=str(child_a.pk), action="view"
+    ).exists()
     response = Response.objects.get()
     assert (response.survey_key, response.entered_by) == (definitions.STAFF_SURVEY, "staff")
     own = selectors.results([practice_a.pk], date(2026, 1, 1), date(2026, 12, 31))
@@ -313,9 +315,7 @@ def test_top_box_by_language_and_payer(practice_a, family_a, caregiver_a):
     answered(english, caregiver_a, values={"listen": "no"}, on=date(2025, 1, 1))  # outside
 
     by_language = selectors.results([practice_a.pk], date(2026, 1, 1), date(2026, 12, 31))
-    by_payer = selectors.results(
-        [practice_a.pk], date(2026, 1, 1), date(2026, 12, 31), "payer"
-    )
+    by_payer = selectors.results([practice_a.pk], date(2026, 1, 1), date(2026, 12, 31), "payer")
 
     listen = next(r for r in by_language if r.item.key == "listen")
     assert (listen.total.numerator, listen.total.denominator) == (3, 5)
@@ -340,9 +340,7 @@ def test_race_alone_or_in_combination_overlaps(practice_a, family_a, caregiver_a
 
 
 @pytest.mark.parametrize(("n", "hidden"), [(10, True), (11, False)])
-def test_network_counts_are_suppressed_at_the_cut_off(
-    practice_a, family_a, caregiver_a, n, hidden
-):
+def test_network_counts_are_suppressed_at_the_cut_off(practice_a, family_a, caregiver_a, n, hidden):
     english = factories.add_child(family_a, mrn="E2", preferred_language="en")
     for day in range(n):
         answered(english, caregiver_a, values={"listen": "definitely"}, on=date(2026, 4, day + 1))
@@ -352,9 +350,7 @@ def test_network_counts_are_suppressed_at_the_cut_off(
     for day in range(40):
         answered(spanish, caregiver_a, values={"listen": "no"}, on=date(2026, 6, day % 28 + 1))
 
-    rows = selectors.results(
-        [practice_a.pk], date(2026, 1, 1), date(2026, 12, 31), suppress=True
-    )
+    rows = selectors.results([practice_a.pk], date(2026, 1, 1), date(2026, 12, 31), suppress=True)
 
     listen = next(r for r in rows if r.item.key == "listen")
     cells = {c.key: c for c in listen.rows}
@@ -430,7 +426,9 @@ def test_only_the_quality_lead_reads_comments(log_in, staff_a, practice_a, comme
     assert AuditEvent.objects.filter(object_type="experience.comment").count() == 2
 
 
-def test_the_quality_lead_is_one_per_practice_and_a_member(log_in, staff_a, practice_a, clinician_b):
+def test_the_quality_lead_is_one_per_practice_and_a_member(
+    log_in, staff_a, practice_a, clinician_b
+):
     admin = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
     url = reverse("experience:quality_lead")
 
