@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
+from medhome.core.actor import Actor
 from medhome.core.suppression import Cell
 from medhome.experience import definitions, selectors, services
 from medhome.experience.models import Answer, Comment, EnteredBy, Invitation, QualityLead, Response
 from medhome.messaging.models import Message, MessageKind
 from medhome.portal.links import issue_link
 from medhome.portal.models import Purpose
-from medhome.synth.experience_demo import add_experience_demo, issue_demo_survey
 from medhome.visits.models import Visit, VisitKind, VisitStatus
 from tests import factories
 
@@ -46,7 +46,23 @@ def survey_url(token: str, lang: str = "") -> str:
 # --- planning ------------------------------------------------------------------------------
 
 
+def consent_to_texts(caregiver) -> None:
+    from medhome.messaging.models import ConsentMethod
+    from medhome.messaging.services.common import system_actor
+    from medhome.messaging.services.consents import record_consent
+
+    record_consent(
+        actor=system_actor(caregiver.practice),
+        caregiver=caregiver,
+        channel="text",
+        granted=True,
+        method=ConsentMethod.VERBAL,
+        at=AT - timedelta(days=30),
+    )
+
+
 def test_a_completed_visit_plans_one_survey_in_the_familys_language(child_a, caregiver_a):
+    consent_to_texts(caregiver_a)
     visit = completed(child_a, AT - timedelta(hours=5))
 
     made = services.plan_surveys(practice=child_a.practice, at=AT)
@@ -57,8 +73,24 @@ def test_a_completed_visit_plans_one_survey_in_the_familys_language(child_a, car
     assert (invitation.visit, invitation.caregiver) == (visit, caregiver_a)
     message = Message.objects.get(kind=MessageKind.EXPERIENCE_SURVEY)
     assert message.language == "es" and message.link_purpose == Purpose.EXPERIENCE
+    assert (message.status, message.channel) in (("planned", "text"), ("held", "text"))
     assert "¿cómo fue la visita" in message.body
     assert message.subject_id == str(invitation.pk)
+
+
+def test_an_opted_out_number_gets_no_survey_text(child_a, caregiver_a):
+    from medhome.messaging.models import MessageStatus
+    from medhome.messaging.services.common import phone_text
+    from medhome.messaging.services.consents import opt_out
+
+    consent_to_texts(caregiver_a)
+    opt_out(practice=child_a.practice, phone=phone_text(caregiver_a), at=AT - timedelta(days=1))
+    completed(child_a, AT - timedelta(hours=5))
+
+    services.plan_surveys(practice=child_a.practice, at=AT)
+
+    message = Message.objects.get(kind=MessageKind.EXPERIENCE_SURVEY)
+    assert (message.status, message.error_code) == (MessageStatus.SUPPRESSED, "no_channel")
 
 
 def test_one_invitation_per_family_in_every_days(child_a, family_a):
@@ -104,9 +136,36 @@ def test_a_visit_labelled_confidential_after_planning_gets_no_message(child_a):
 # --- the family page -----------------------------------------------------------------------
 
 
+SYSTEM = frozenset({"screening.send"})
+
+
+def live_token(child, caregiver) -> str:
+    """A survey link bound to an invitation about a completed visit, as the page finds it."""
+    at = timezone.now()
+    link, token = issue_link(
+        actor=Actor(user=None, practice=child.practice, role="system", capabilities=SYSTEM),
+        purpose=Purpose.EXPERIENCE,
+        child=child,
+        caregiver=caregiver,
+        at=at,
+        channel="text",
+    )
+    Invitation.objects.create(
+        practice=child.practice,
+        visit=completed(child, at - timedelta(hours=4)),
+        child=child,
+        caregiver=caregiver,
+        survey_key=definitions.FAMILY_SURVEY,
+        link=link,
+        created_at=at,
+        sent_at=at,
+    )
+    return token
+
+
 @pytest.fixture
 def token(child_a, caregiver_a):
-    return issue_demo_survey(child_a.practice, child_a, caregiver_a, timezone.now())
+    return live_token(child_a, caregiver_a)
 
 
 def test_the_page_opens_in_spanish_one_question_per_row(client, token):
@@ -163,12 +222,7 @@ def test_answered_once_then_thanked_in_spanish(client, token):
 def test_another_link_of_an_answered_invitation_counts_once(client, token, child_a, caregiver_a):
     client.post(survey_url(token), ALL_BEST)
     _link, second = issue_link(
-        actor=factories.registrar(child_a.practice).__class__(
-            user=None,
-            practice=child_a.practice,
-            role="system",
-            capabilities=frozenset({"screening.send"}),
-        ),
+        actor=Actor(user=None, practice=child_a.practice, role="system", capabilities=SYSTEM),
         purpose=Purpose.EXPERIENCE,
         child=child_a,
         caregiver=caregiver_a,
@@ -459,7 +513,7 @@ def test_comments_list_has_a_fixed_number_of_queries(
         assert client.get(reverse("experience:comments")).status_code == 200
 
 
-# --- tenancy and the demo ------------------------------------------------------------------
+# --- tenancy ------------------------------------------------------------------
 
 
 def test_another_practices_child_and_comments_stay_out(
@@ -484,15 +538,3 @@ def test_another_practices_child_and_comments_stay_out(
     assert entry.status_code == 404
     assert "B words" not in page
     assert all(r.total.denominator == 0 for r in own)
-
-
-def test_the_demo_answers_and_its_live_link(client, practice_a, child_a, caregiver_a):
-    made = add_experience_demo(practice_a, timezone.localdate())
-    token = issue_demo_survey(practice_a, child_a, caregiver_a, timezone.now())
-
-    assert made >= 1 and Answer.objects.count() == made * len(definitions.MEDHOME_VISIT.items)
-    assert client.post(survey_url(token), {**ALL_BEST, "lang": "es"}).status_code == 302
-    rows = selectors.results(
-        [practice_a.pk], timezone.localdate() - timedelta(days=400), timezone.localdate()
-    )
-    assert sum(c.denominator for c in rows[0].rows) == made + 1
