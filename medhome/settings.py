@@ -476,3 +476,23 @@ MEDHOME_FAMILY_MATERIALS = {
 
 # --- medhome -------------------------------------------------------------------------------
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only
+
+# The family experience survey after a visit (medhome.experience; docs/clinical-rules.md
+# #family-experience). medhome rules, none from a published source:
+MEDHOME_EXPERIENCE = {
+    # At most one invitation per family in this many days: a family with several children or
+    # visits in a month is asked once, not after each (survey fatigue). At least the family
+    # link's 14-day life, so a family holds one live survey link at a time.
+    "every_days": env_int("MEDHOME_EXPERIENCE_EVERY_DAYS", 30),
+    # Hours after the visit's start before the survey is planned (the visit is over, the
+    # family home); it then goes at the family's next allowed moment (messaging.rules).
+    "after_hours": env_int("MEDHOME_EXPERIENCE_AFTER_HOURS", 3),
+    # Completed visits looked back on by each sweep (a worker down for a day loses nothing).
+    "look_back_days": env_int("MEDHOME_EXPERIENCE_LOOK_BACK_DAYS", 3),
+    # Not for a child of this age or older: an adolescent's visit may hold confidential care
+    # even when not labelled so (docs/clinical-rules.md#adolescent-confidentiality; the same
+    # reason as messaging's check_in_below_age).
+    "below_age": env_int("MEDHOME_EXPERIENCE_BELOW_AGE", 12),
+    # Comments: at most this many characters (a short comment, readable on a phone).
+    "comment_max_chars": env_int("MEDHOME_EXPERIENCE_COMMENT_MAX", 1000),
+}

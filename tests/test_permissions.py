@@ -32,6 +32,18 @@ pytestmark = pytest.mark.django_db
 
 # page → (capability it needs, URL, a valid POST or None when the page takes no POST)
 PAGES = {
+    # The families' comments (experience:comments) are not here: beyond measures.read they are
+    # the practice's quality lead's only (medhome/experience/tests/test_experience.py).
+    "experience quality lead": (
+        Capability.USERS_MANAGE,
+        lambda r: reverse("experience:quality_lead"),
+        lambda r: {"user": r["membership"].user_id},
+    ),
+    "experience staff entry": (
+        Capability.MEASURES_READ,
+        lambda r: reverse("experience:staff_entry", kwargs={"child_id": r["child"].pk}),
+        lambda r: {"q1": "always", "answered_on": "2026-01-05"},
+    ),
     "search": (Capability.CHART_READ, lambda r: reverse("families:search"), lambda r: {"q": "ga"}),
     "chart": (
         Capability.CHART_READ,

@@ -197,6 +197,7 @@ def test_the_walk_finds_every_family_page():
         "portal:plan_print",
         "portal:referral_status",
         "portal:parent_groups",
+        "portal:experience",
     }
 
 

@@ -126,6 +126,7 @@ PUBLIC = {
     "portal:plan_goal": (404, 404, None),
     "portal:plan_print": (404, 405, None),
     "portal:parent_groups": (404, 404, None),  # the family signs up on the page (POST)
+    "portal:experience": (404, 404, None),  # the family answers the survey on the page (POST)
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -166,6 +167,9 @@ CLINICIAN_GET = {
     "staff:member": (403, None),
     "staff:calendar": (403, None),  # the practice admin's
     "staff:member_languages": (403, None),  # a colleague's languages: the practice admin's
+    "experience:quality_lead": (403, None),  # chosen by whoever manages the practice's users
+    # The families' comments: the practice's quality lead only (none chosen here: 404).
+    "experience:comments": (404, None),
     "screening:alert_settings": (403, None),  # the practice admin's
     "set_language": (302, "/"),
     "screening:start": (405, None),  # a button posts to it
@@ -217,6 +221,7 @@ CLINICIAN_GET = {
     "portal:plan_goal": (404, None),
     "portal:plan_print": (404, None),
     "portal:referral_status": (404, None),
+    "portal:experience": (404, None),
     "referrals:curate": (403, None),  # the care coordinator's and the practice admin's
     "referrals:settings": (403, None),
     "referrals:partner_message": (403, None),
@@ -248,6 +253,8 @@ CLINICIAN_GET = {
 
 # Pages that take no POST; every other page with ids answers POST too.
 GET_ONLY = {
+    "experience:comments",
+    "experience:network",
     "measures:dashboard",
     "measures:export",
     "measures:network",

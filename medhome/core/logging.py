@@ -15,9 +15,9 @@ from .request_context import request_id_var
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
 # A family link's token is a credential: it must not outlive the request in a log. The one rule
 # for every family page (medhome.portal.pages.urls: /f/ screening, /p/ care plan, /r/ referral
-# status, /g/ parent groups); tests/test_privacy.py walks every URL pattern that takes a token
-# and fails when a new family page's prefix is missing here.
-FAMILY_PAGE_PREFIXES = ("f", "p", "r", "g")
+# status, /g/ parent groups, /e/ experience survey); tests/test_privacy.py walks every URL
+# pattern that takes a token and fails when a new family page's prefix is missing here.
+FAMILY_PAGE_PREFIXES = ("f", "p", "r", "g", "e")
 FAMILY_TOKEN = re.compile(rf"/({'|'.join(FAMILY_PAGE_PREFIXES)})/[^/\s\"'?]+")
 # Staff credentials in a path are as sensitive: a new colleague's set-password link and
 # allauth's password-reset key.

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "experience"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("experience/comments/", views.comments, name="comments"),
+    path("experience/quality-lead/", views.quality_lead, name="quality_lead"),
+    path("experience/network/", views.network, name="network"),
+    path(
+        "children/<uuid:child_id>/experience/staff-entry/",
+        views.staff_entry,
+        name="staff_entry",
+    ),
+]

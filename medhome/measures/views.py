@@ -15,6 +15,7 @@ from medhome.core import clock, spreadsheet
 from medhome.core.decorators import requires
 from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
+from medhome.experience import selectors as experience
 
 from . import coverage, definitions, periods, program_summary, selectors, strata
 
@@ -82,6 +83,16 @@ def _chart_rows(total, rows) -> dict:
     }
 
 
+def _experience_dimension(request: AuthedRequest) -> str:
+    value = request.GET.get("experience_by") or experience.DEFAULT_DIMENSION
+    if value not in experience.DIMENSIONS:
+        messages.error(
+            request, _("That grouping is not one of the choices; showing preferred language.")
+        )
+        return experience.DEFAULT_DIMENSION
+    return value
+
+
 @requires(Capability.MEASURES_READ)
 @require_GET
 def dashboard(request: AuthedRequest) -> HttpResponse:
@@ -113,6 +124,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "figures": figures,
             "headline": headline,
             "programs": program_summary.summary(request.actor.practice_id, period),
+            "experience": experience.practice_results(
+                request.actor, period.start, period.end, _experience_dimension(request)
+            ),
             "books": {"measure": definitions.get(BOOKS), "total": books, "rows": book_rows},
         },
     )

@@ -90,6 +90,9 @@ class MessageKind(models.TextChoices):
     DISCHARGE_CHECK_IN = "discharge_check_in", _("Check-in after a hospital stay")
     # The shared care plan's review date is near: its link opens the plan.
     CARE_PLAN_REVIEW = "care_plan_review", _("Care plan review")
+    # After a completed visit, "How was your visit?": its link opens the experience survey
+    # (medhome.experience plans it; docs/clinical-rules.md#family-experience).
+    EXPERIENCE_SURVEY = "experience_survey", _("Experience survey")
 
 
 # For a family who prefers a call, these are phoned by staff (the call list); visit reminders

@@ -19,6 +19,7 @@ WHY_NOT_SENT = {
     "referral_not_visible": _("the family no longer sees this referral"),
     "too_late": _("the time to check in after the hospital stay had passed"),
     "review_changed": _("the care plan's review date changed"),
+    "survey_too_late": _("the visit was more than a week ago: the survey is not sent"),
 }
 
 

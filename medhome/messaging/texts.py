@@ -184,6 +184,20 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             ),
         },
     },
+    # Written for this project (not a validated instrument's wording): the survey is medhome's
+    # own (medhome.experience.definitions).
+    "experience_survey": {
+        "with_link": {
+            "en": (
+                "{practice}: how was your child's visit? Tell us in 6 short questions: {link} "
+                "Reply STOP to stop texts."
+            ),
+            "es": (
+                "{practice}: ¿cómo fue la visita de su hijo/a? Díganos en 6 preguntas cortas: "
+                "{link} Responda STOP para no recibir textos."
+            ),
+        },
+    },
 }
 
 SUBJECTS: dict[str, dict[str, str]] = {
@@ -198,6 +212,7 @@ SUBJECTS: dict[str, dict[str, str]] = {
     "referral_follow_up": {"en": "Did you get help?", "es": "¿Recibió ayuda?"},
     "discharge_check_in": {"en": "Checking in", "es": "Queremos saber de ustedes"},
     "care_plan_review": {"en": "Your child's care plan", "es": "El plan de cuidado de su hijo/a"},
+    "experience_survey": {"en": "How was your visit?", "es": "¿Cómo fue su visita?"},
 }
 
 # The wall-clock format of a visit in each language (Django's date format characters).

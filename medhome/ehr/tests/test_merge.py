@@ -128,6 +128,27 @@ def full_history(child, caregiver, user, tag, opened):
         due_on=opened,
         task_id=uuid.uuid4(),
     )
+    # The family experience survey: an invitation about a visit and its one response.
+    visit = factories.schedule_visit(child, at="2026-02-02T09:00:00+00:00")
+    invitation = apps.get_model("experience", "Invitation").objects.create(
+        practice=child.practice,
+        visit=visit,
+        child=child,
+        caregiver=caregiver,
+        survey_key="medhome_visit",
+        created_at=AT,
+    )
+    apps.get_model("experience", "Response").objects.create(
+        practice=child.practice,
+        invitation=invitation,
+        survey_key="medhome_visit",
+        child=child,
+        visit=visit,
+        language="es",
+        entered_by="family",
+        answered_on=opened,
+        created_at=AT,
+    )
 
 
 @pytest.fixture

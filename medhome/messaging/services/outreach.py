@@ -1,7 +1,7 @@
 """Planning any message to a family: the one place where a planned message gets its channel,
 its words, its moment and its status. Every kind's sweep (visit reminders, recalls, referral
-follow-ups, check-ins after a hospital stay, care-plan reviews) builds Outreach items and
-hands them here; staff sending from a worklist do the same.
+follow-ups, check-ins after a hospital stay, care-plan reviews, experience surveys) builds
+Outreach items and hands them here; staff sending from a worklist do the same.
 
 Set-based: a few queries for the whole batch (the keys already planned, consents, availability
 windows, opted-out numbers), then one bulk insert and one audit append. Idempotent on the key
@@ -51,6 +51,7 @@ LINK_PAGES = {
     "screening": "portal:screening_start",
     "care_plan": "portal:plan",
     "referral_status": "portal:referral_status",
+    "experience": "portal:experience",
 }
 # The link each kind carries when its text has one.
 KIND_LINKS = {
@@ -58,6 +59,7 @@ KIND_LINKS = {
     "recall": "screening",
     "referral_follow_up": "referral_status",
     "care_plan_review": "care_plan",
+    "experience_survey": "experience",
 }
 KEY_CHUNK = 5000
 # From this many rows a COPY (and its savepoint) beats an INSERT.

@@ -3,7 +3,7 @@ run at the last moment (a visit moved, a referral closed, a child left the panel
 without a check always goes. Returns the reason it should not ("" when it should)."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from medhome.families.models import Child
 from medhome.referrals.selectors import family_visible_referrals
@@ -14,6 +14,10 @@ from ..models import Message, MessageKind
 from .check_ins import why_not_check_in
 from .recall import visited_or_booked
 from .reviews import why_not_review
+
+# A survey not sent within a week of its visit is not sent (medhome rule,
+# docs/clinical-rules.md#family-experience).
+SURVEY_FRESH_DAYS = 7
 
 # The "still on the panel?" check: one query for a message alone, a set read once for a batch.
 Panel = Callable[[Message, datetime], str]
@@ -66,6 +70,20 @@ def _care_plan_review(message: Message, at: datetime, on_panel: Panel) -> str:
     return why_not_review(message, at) or on_panel(message, at)
 
 
+def _experience_survey(message: Message, at: datetime, on_panel: Panel) -> str:
+    """Never about a confidential visit (the adolescent's own care), even one labelled so after
+    the survey was planned; not once the visit is more than a week behind (the survey asks
+    about a visit the family still remembers)."""
+    visit = message.visit
+    if visit is None or visit.status != VisitStatus.COMPLETED:
+        return "visit_changed"
+    if visit.confidential:
+        return "confidential"
+    if at - visit.starts_at > timedelta(days=SURVEY_FRESH_DAYS):
+        return "survey_too_late"
+    return on_panel(message, at)
+
+
 def _recall(message: Message, at: datetime, on_panel: Panel) -> str:
     """A well-child visit booked (or come) since the recall was planned, or the child left the
     panel: the family has already answered, or is no longer the practice's to recall."""
@@ -82,6 +100,7 @@ CHECKS: dict[str, Callable[[Message, datetime, Panel], str]] = {
     MessageKind.DISCHARGE_CHECK_IN: _discharge_check_in,
     MessageKind.CARE_PLAN_REVIEW: _care_plan_review,
     MessageKind.RECALL: _recall,
+    MessageKind.EXPERIENCE_SURVEY: _experience_survey,
 }
 
 

@@ -238,9 +238,7 @@ def test_who_may_add_a_note_follows_the_capability_table(
     allowed = Capability.NOTE_WRITE in ROLE_CAPABILITIES[role]
     assert response.status_code == (302 if allowed else 403)
     assert TeamNote.objects.count() == (1 if allowed else 0)
-    assert allowed == (
-        role not in {Role.LEGAL_PARTNER, Role.NETWORK_ANALYST, Role.PARENT_PARTNER}
-    )
+    assert allowed == (role not in {Role.LEGAL_PARTNER, Role.NETWORK_ANALYST, Role.PARENT_PARTNER})
 
 
 def test_suggestions_list_the_colleagues_whose_handle_starts_as_typed(client_a):

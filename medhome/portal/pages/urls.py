@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import careplan, parentgroups, referrals, screening, staff
+from . import careplan, experience, parentgroups, referrals, screening, staff
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("p/<str:token>/print/", careplan.family_print, name="plan_print"),
     path("r/<str:token>/", referrals.family_status, name="referral_status"),
     path("g/<str:token>/", parentgroups.family_groups, name="parent_groups"),
+    path("e/<str:token>/", experience.family_survey, name="experience"),
 ]
