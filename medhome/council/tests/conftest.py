@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from tests import council_factories as cf
-from tests.conftest import *  # noqa: F403  (the project's cast of fixtures)
 from tests import factories
+from tests.conftest import *  # noqa: F403  (the project's cast of fixtures)
 
 TODAY = date(2026, 12, 5)
 AT = timezone.make_aware(datetime(2026, 12, 5, 10, 0))

@@ -119,7 +119,8 @@ def test_a_member_is_added_with_consent_and_how_to_reach_them(partner, council, 
             {"language": "zz-nope"},
             {
                 "language": [
-                    "“zz-nope” is not a known language code. Use an ISO 639 code such as “es” or “vi”."
+                    "“zz-nope” is not a known language code."
+                    " Use an ISO 639 code such as “es” or “vi”."
                 ]
             },
         ),
@@ -327,7 +328,8 @@ def test_a_recommendation_is_heard_with_its_texts_and_who_raised_it(partner, cou
             {},
             {
                 "asked_en": [
-                    "Write what families asked for in English: it is shown when a language is missing."
+                    "Write what families asked for in English:"
+                    " it is shown when a language is missing."
                 ]
             },
         ),
@@ -351,7 +353,8 @@ def test_a_recommendation_is_heard_with_its_texts_and_who_raised_it(partner, cou
             {},
             {
                 "__all__": [
-                    "Family pages never name a member: take Wilhelmina Thistlewood out of the texts."
+                    "Family pages never name a member:"
+                    " take Wilhelmina Thistlewood out of the texts."
                 ]
             },
         ),
