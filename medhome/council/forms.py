@@ -159,12 +159,13 @@ class RecommendationForm(ServiceErrors, forms.Form):
         recommendation: Recommendation | None = None,
         **kwargs: Any,
     ) -> None:
-        initial: dict[str, Any] = kwargs.pop("initial", {}) or {}
+        initial: dict[str, Any] = dict(kwargs.pop("initial", None) or {})
         if recommendation is not None:
             for text in recommendation.texts.all():
                 initial[f"asked_{text.language}"] = text.asked
                 initial[f"answer_{text.language}"] = text.answer
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.languages = languages
         self.creating = recommendation is None
         if self.creating:

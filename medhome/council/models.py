@@ -72,7 +72,7 @@ class Member(PracticeScopedModel):
     consent_method = models.CharField(_("how they agreed"), max_length=20, choices=ConsentMethod)
     withdrawn_on = models.DateField(_("withdrew on"), null=True, blank=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects = MemberQuerySet.as_manager()  # type: ignore[misc]  # narrows the base manager
 
     class Meta:
         ordering = ["consent_given_on", "pk"]

@@ -131,7 +131,7 @@ class YearTotal:
 def compensation_totals(council: Council) -> list[YearTotal]:
     """Compensation per member and per calendar year paid (one query), newest year first; a
     former member's payments stay in the totals under "a former member"."""
-    rows = (
+    rows = list(
         Compensation.objects.filter(
             practice_id=council.practice_id, attendance__meeting__council=council
         )
@@ -140,7 +140,6 @@ def compensation_totals(council: Council) -> list[YearTotal]:
         .annotate(total=Sum("amount"), count=Count("pk"))
         .order_by("-year", "attendance__member")
     )
-    rows = list(rows)
     members = Member.objects.in_bulk({row["attendance__member"] for row in rows})
     years: dict[int, list[tuple[Member, Decimal, int]]] = defaultdict(list)
     for row in rows:

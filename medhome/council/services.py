@@ -280,7 +280,7 @@ def record_meeting(
             attendance=attendance,
             amount=row.amount,
             form=row.form,
-            paid_on=row.paid_on,
+            paid_on=row.paid_on or held_on,  # checked above: a paid row has its day
             recorded_by=actor.user,
             recorded_at=at,
         )

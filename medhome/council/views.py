@@ -112,17 +112,17 @@ def add_member(request: AuthedRequest, council_id: UUID) -> HttpResponse:
         return render(request, "council/member_form.html", {"council": council, "form": form})
     form = forms.MemberForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         try:
             member = services.add_member(
                 actor=request.actor,
                 council=council,
-                name=data["name"],
-                language=data["language"],
-                reach_by=data["reach_by"],
-                contact_detail=data["contact_detail"],
-                consent_given_on=data["consent_given_on"],
-                consent_method=data["consent_method"],
+                name=cleaned["name"],
+                language=cleaned["language"],
+                reach_by=cleaned["reach_by"],
+                contact_detail=cleaned["contact_detail"],
+                consent_given_on=cleaned["consent_given_on"],
+                consent_method=cleaned["consent_method"],
                 caregiver=caregiver,
                 today=today,
                 at=clock.now(),
@@ -214,13 +214,17 @@ def add_recommendation(request: AuthedRequest, council_id: UUID) -> HttpResponse
     members = list(selectors.current_members(council))
     meetings = list(selectors.meetings_of(council))
     today = clock.local_date(clock.now())
-    options = {"languages": _languages(council), "members": members, "meetings": meetings}
+    languages = _languages(council)
     if request.method != "POST":
-        form = forms.RecommendationForm(initial={"raised_on": today}, **options)
+        form = forms.RecommendationForm(
+            initial={"raised_on": today}, languages=languages, members=members, meetings=meetings
+        )
         return render(
             request, "council/recommendation_form.html", {"council": council, "form": form}
         )
-    form = forms.RecommendationForm(request.POST, **options)
+    form = forms.RecommendationForm(
+        request.POST, languages=languages, members=members, meetings=meetings
+    )
     if form.is_valid():
         chosen = set(form.cleaned_data["raised_by"])
         meeting_key = form.cleaned_data["meeting"]

@@ -135,8 +135,9 @@ def summary_of(council: Council) -> str:
 def add_council_demo(practice: Practice, today: date) -> CouncilDemo:
     existing = Council.objects.filter(practice=practice, name=COUNCIL_NAME).first()
     if existing is not None:
-        story = existing.recommendations.get(title=STORY_TITLE)
-        return CouncilDemo(existing, story, summary_of(existing))
+        return CouncilDemo(
+            existing, existing.recommendations.get(title=STORY_TITLE), summary_of(existing)
+        )
     actor = _actor(practice)
     started = today - timedelta(days=120)
     council = services.start_council(
@@ -179,7 +180,7 @@ def add_council_demo(practice: Practice, today: date) -> CouncilDemo:
                 at=_at(held_on),
             )
         )
-    story = None
+    story: Recommendation | None = None
     for meeting_index, english, spanish, moves, answer_en, answer_es in RECOMMENDATIONS:
         meeting = meetings[meeting_index]
         recommendation = services.raise_recommendation(
