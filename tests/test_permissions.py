@@ -10,6 +10,7 @@ from medhome.accounts.models import User
 from medhome.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CareTeamMember, OutsideConsent
+from medhome.council import models as council
 from medhome.families import selectors
 from medhome.families.models import Caregiver, Child, Family
 from medhome.improvement.models import Cycle, CycleChange
@@ -21,6 +22,7 @@ from medhome.staff.models import StaffLanguage
 
 from . import (
     care_factories,
+    council_factories,
     factories,
     improvement_factories,
     parentgroup_factories,
@@ -216,6 +218,53 @@ PAGES = {
         lambda r: reverse("improvement:edit", kwargs={"cycle_id": r["cycle"].pk}),
         lambda r: _cycle_form(r),
     ),
+    # The family council: coordinators, admins and parent partners (who read no charts).
+    "family council": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse("council:list"),
+        lambda r: {"name": "Parents' voice", "started_on": "2026-01-05"},
+    ),
+    "a council": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse("council:detail", kwargs={"council_id": r["council"].pk}),
+        None,
+    ),
+    "add a council member": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse("council:add_member", kwargs={"council_id": r["council"].pk}),
+        lambda r: {
+            "name": "Odalys",
+            "language": "es",
+            "reach_by": "text",
+            "contact_detail": "+15555550111",
+            "consent_given_on": "2026-01-05",
+            "consent_method": "verbal",
+        },
+    ),
+    "a council member withdraws": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse(
+            "council:withdraw_member", kwargs={"council_member_id": r["council_member"].pk}
+        ),
+        lambda r: {"withdrawn_on": "2026-02-01"},
+    ),
+    "record a council meeting": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse("council:record_meeting", kwargs={"council_id": r["council"].pk}),
+        lambda r: {"held_on": "2026-02-01", "format": "video", "place": "Video", "agenda": "Hours"},
+    ),
+    "record a recommendation": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse("council:add_recommendation", kwargs={"council_id": r["council"].pk}),
+        lambda r: {"raised_on": "2026-02-01", "asked_en": "Evening hours"},
+    ),
+    "a recommendation": (
+        Capability.COUNCIL_MANAGE,
+        lambda r: reverse(
+            "council:recommendation", kwargs={"recommendation_id": r["recommendation"].pk}
+        ),
+        lambda r: {"asked_en": "Changed"},
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
@@ -255,6 +304,8 @@ def record_counts() -> tuple[int, ...]:
     models += (CareTeamMember, OutsideConsent, StaffLanguage, Enrolment, EnrolmentChange, Contact)
     models += (ParentGroup, Meeting, SignUp, MeetingAttendance)
     models += (Cycle, CycleChange)
+    models += (council.Council, council.Member, council.Meeting, council.Recommendation)
+    models += (council.RecommendationText, council.Compensation)
     roles = tuple(Membership.objects.order_by("pk").values_list("role", "is_active"))
     return (*(m.objects.count() for m in models), roles)
 
@@ -274,6 +325,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         # A caregiver of practice A not yet in the group, for the sign-up POST.
         "free_caregiver": factories.add_caregiver(family_a, given_name="Rafael"),
         **improvement_factories.cycle_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
+        **council_factories.council_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
+from medhome.council.models import Council, Member, Recommendation
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
@@ -33,6 +34,7 @@ from medhome.visits.models import Visit
 
 from . import (
     care_factories,
+    council_factories,
     factories,
     improvement_factories,
     parentgroup_factories,
@@ -47,6 +49,7 @@ from .url_matrix import (
     PARTNER_PAGES,
     POST_ONLY,
     PUBLIC,
+    PUBLIC_PER_PRACTICE,
     REDIRECTS,
     ROLE_FOR,
     ROUTES,
@@ -118,6 +121,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
+    rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     return rows
 
 
@@ -148,6 +152,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
+    rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     return rows
 
 
@@ -215,7 +220,7 @@ def test_other_practice_ids_answer_404_without_phi(
 PRACTICE_ROWS = [
     (n, p)
     for n, p in ROUTES_WITH_IDS
-    if n not in SHARED_REFERENCE and n not in OWN_PRACTICE_FIGURES
+    if n not in SHARED_REFERENCE and n not in OWN_PRACTICE_FIGURES and n not in PUBLIC_PER_PRACTICE
 ]
 
 
@@ -254,6 +259,9 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "meeting": Meeting(pk=uuid.uuid4()),
         "signup": SignUp(pk=uuid.uuid4()),
         "cycle": Cycle(pk=uuid.uuid4()),
+        "council": Council(pk=uuid.uuid4()),
+        "council_member": Member(pk=uuid.uuid4()),
+        "recommendation": Recommendation(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -67,6 +67,10 @@ FILL = {
     "meeting_id": lambda rows: rows["meeting"].pk,
     "signup_id": lambda rows: rows["signup"].pk,
     "cycle_id": lambda rows: rows["cycle"].pk,
+    "council_id": lambda rows: rows["council"].pk,
+    "council_member_id": lambda rows: rows["council_member"].pk,
+    "recommendation_id": lambda rows: rows["recommendation"].pk,
+    "practice_id": lambda rows: rows["child"].practice_id,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -78,6 +82,14 @@ ROLE_FOR = {
     "families:panel_membership": Role.CARE_COORDINATOR,
     "ehr:merge": Role.CARE_COORDINATOR,
     "programs:running": Role.PRACTICE_ADMIN,
+    # The family council's pages: council.manage (coordinators, admins, parent partners).
+    "council:detail": Role.CARE_COORDINATOR,
+    "council:add_member": Role.CARE_COORDINATOR,
+    "council:withdraw_member": Role.CARE_COORDINATOR,
+    "council:record_meeting": Role.CARE_COORDINATOR,
+    "council:add_recommendation": Role.CARE_COORDINATOR,
+    "council:recommendation": Role.CARE_COORDINATOR,
+    "council:recommendation_status": Role.CARE_COORDINATOR,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -90,6 +102,11 @@ OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
 # Pages that open their own practice's row with a redirect to another page (which does the
 # audited read): a task's link to a team note opens the child's chart at the notes.
 REDIRECTS = {"notes:open"}
+
+# Public pages named by a practice: every practice's page is open to anyone (it holds no personal
+# data), so another practice's opens like one's own, and an unknown practice is a 404
+# (medhome/council/tests/test_public.py).
+PUBLIC_PER_PRACTICE = {"council:you_said_we_did"}
 
 # Pages anonymous users may reach: (GET status, POST status, where a redirect goes).
 PUBLIC = {
@@ -127,6 +144,8 @@ PUBLIC = {
     "portal:plan_print": (404, 405, None),
     "portal:parent_groups": (404, 404, None),  # the family signs up on the page (POST)
     "portal:experience": (404, 404, None),  # the family answers the survey on the page (POST)
+    # "You said, we did": the council's recommendations and the practice's answers, no names.
+    "council:you_said_we_did": (200, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).
@@ -249,6 +268,15 @@ CLINICIAN_GET = {
     "parentgroups:send_link": (405, None),
     "improvement:stage": (405, None),  # the cycle page's form posts to it
     "improvement:adopt": (405, None),  # a button on the network's cycles posts to it
+    # The family council is council.manage's (coordinators, admins, parent partners).
+    "council:list": (403, None),
+    "council:detail": (403, None),
+    "council:add_member": (403, None),
+    "council:withdraw_member": (403, None),
+    "council:record_meeting": (403, None),
+    "council:add_recommendation": (403, None),
+    "council:recommendation": (403, None),
+    "council:recommendation_status": (403, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -313,6 +341,8 @@ GET_ONLY = {
     "improvement:list",
     "improvement:detail",
     "improvement:network",
+    "council:detail",
+    "council:you_said_we_did",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -364,6 +394,7 @@ POST_ONLY = {
     "parentgroups:send_link",
     "improvement:stage",
     "improvement:adopt",
+    "council:recommendation_status",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
