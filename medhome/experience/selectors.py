@@ -4,9 +4,11 @@ quality lead only (docs/clinical-rules.md#family-experience).
 
 Strata are the measures' (docs/clinical-rules.md#measure-strata): the child's preferred language,
 race and ethnicity both ways (mutually exclusive group; alone or in combination, overlapping),
-payer, and the site of the visit asked about. Inside the practice the counts are its own and
-shown; across the network (or anything leaving the practice) small counts are suppressed with
-medhome.core.suppression, complementary suppression for rows that sum to a total.
+payer, and the site of the visit asked about. Small counts are suppressed everywhere, inside the
+practice too (medhome.core.suppression, complementary suppression for rows that sum to a total):
+unlike a measure's count of visits, an answer is what a family said in confidence, and a stratum
+of one to ten answers (the practice's only Somali-speaking families) would show the team what
+those families said.
 """
 
 from collections import defaultdict
@@ -184,8 +186,8 @@ def results(
 def practice_results(
     actor: Actor, start: date, end: date, dimension: str = DEFAULT_DIMENSION
 ) -> dict[str, Any]:
-    """The dashboard section: the practice's own counts (not suppressed, as the measures'
-    dashboard), medhome's survey and the staff-entered CAHPS form apart."""
+    """The dashboard section: the practice's own answers, small counts suppressed (see the
+    module's docstring), medhome's survey and the staff-entered CAHPS form apart."""
     if not actor.can(Capability.MEASURES_READ):
         raise Http404
     ids = [actor.practice_id]
@@ -193,10 +195,12 @@ def practice_results(
         "dimension": DIMENSIONS[dimension],
         "dimensions": list(DIMENSIONS.values()),
         "survey": definitions.MEDHOME_VISIT,
-        "items": results(ids, start, end, dimension),
+        "items": results(ids, start, end, dimension, suppress=True),
         "is_quality_lead": is_quality_lead(actor),
         "staff_survey": definitions.CAHPS_CG_CHILD_STAFF,
-        "staff_items": results(ids, start, end, dimension, survey_key=definitions.STAFF_SURVEY),
+        "staff_items": results(
+            ids, start, end, dimension, survey_key=definitions.STAFF_SURVEY, suppress=True
+        ),
     }
 
 

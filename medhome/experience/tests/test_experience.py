@@ -433,6 +433,28 @@ def test_the_dashboard_shows_the_section(log_in, staff_a, practice_a, child_a, c
     assert wrong.status_code == 200
 
 
+def test_the_practice_dashboard_hides_one_familys_answers(
+    log_in, staff_a, practice_a, family_a, child_a, caregiver_a
+):
+    """An answer is said in confidence: inside the practice too, a stratum of 1–10 answers is
+    hidden, else the team would read what its one Somali-speaking family answered."""
+    somali = factories.add_child(family_a, mrn="SO1", preferred_language="so")
+    answered(somali, caregiver_a, values={"listen": "no"}, on=timezone.localdate())
+    client = log_in(staff_a[Role.PEDIATRICIAN], practice_a)
+
+    section = selectors.practice_results(
+        factories.actor_for(staff_a[Role.PEDIATRICIAN], practice_a, Role.PEDIATRICIAN),
+        timezone.localdate().replace(day=1),
+        timezone.localdate(),
+    )
+    this_year = f"?period={timezone.localdate().year}"
+    page = client.get(reverse("measures:dashboard") + this_year).content.decode()
+
+    listen = next(r for r in section["items"] if r.item.key == "listen")
+    assert listen.total.hidden and all(cell.hidden for cell in listen.rows)
+    assert "suppressed (small numbers)" in page
+
+
 def test_the_network_page_suppresses(log_in, staff_a, practice_a, child_a, caregiver_a):
     answered(child_a, caregiver_a, values={"listen": "definitely"}, on=timezone.localdate())
     client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
