@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from medhome.ehr.models import Condition, Medication
+from medhome.practices.models import Membership
 from medhome.screening.models import Administration
 
 from . import program_factories
@@ -160,3 +161,52 @@ def test_the_parent_partner_lands_on_the_caseload_which_opens_the_family_page(
     assert page in body
     assert reverse("families:chart", kwargs={"child_id": rows["child"].pk}) not in body
     assert reverse("tasks:list") not in body  # My tasks is for those who open charts
+
+
+# --- the team: an admin gives a colleague the role --------------------------------------------
+
+
+def test_an_admin_adds_a_parent_partner_who_lands_on_the_caseload(log_in, staff_a, practice_a):
+    admin = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    form = admin.get(reverse("staff:team")).content.decode()
+    added = admin.post(
+        reverse("staff:team"),
+        {
+            "username": "new-parent-partner",
+            "first_name": "Rosa",
+            "last_name": "Quintero",
+            "role": Role.PARENT_PARTNER,
+        },
+    )
+
+    assert 'value="parent_partner"' in form
+    assert added.status_code == 200
+    membership = Membership.objects.get(user__username="new-parent-partner", practice=practice_a)
+    assert membership.role == Role.PARENT_PARTNER
+    landing = log_in(membership.user).post(
+        reverse("practices:choose"), {"practice": str(practice_a.pk)}
+    )
+    assert landing["Location"] == reverse("programs:caseload")
+
+
+def test_an_admin_changes_a_colleagues_role_to_parent_partner_and_the_chart_closes(
+    log_in, staff_a, practice_a, child_a
+):
+    admin = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+    chw = staff_a[Role.COMMUNITY_HEALTH_WORKER]
+    colleague = log_in(chw, practice_a)
+    chart = reverse("families:chart", kwargs={"child_id": child_a.pk})
+    assert colleague.get(chart).status_code == 200
+    membership = Membership.objects.get(user=chw, practice=practice_a)
+
+    changed = admin.post(
+        reverse("staff:member", kwargs={"membership_id": membership.pk}),
+        {"role": Role.PARENT_PARTNER, "is_active": "on"},
+    )
+
+    assert changed.status_code in (200, 302)
+    membership.refresh_from_db()
+    assert membership.role == Role.PARENT_PARTNER
+    assert colleague.get(chart).status_code == 403
+    assert colleague.get(reverse("programs:caseload")).status_code == 200

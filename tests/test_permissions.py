@@ -328,9 +328,7 @@ def test_pages_a_role_opens_follow_the_capability_table(log_in, staff_a, practic
 
 
 ROLES_WITH_FORBIDDEN_POSTS = [
-    role
-    for role in Role
-    if any(post and not allowed(cap, role) for cap, _, post in PAGES.values())
+    role for role in Role if any(post and not allowed(cap, role) for cap, _, post in PAGES.values())
 ]
 
 

@@ -512,6 +512,6 @@ def record_family_page_read(*, actor: Actor, child: Child, at: datetime) -> None
         object_type="child",
         object_id=child.pk,
         at=at,
-        practice=child.practice,
+        practice=actor.practice,
         detail={"via": "program_family_page"},
     )
