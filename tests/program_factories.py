@@ -72,8 +72,8 @@ def program_rows(child, user, key: str = "chw") -> dict:
 
 
 def parent_partner_rows(child, user) -> dict:
-    """The practice's own program that parent partners deliver (docs/clinical-rules.md#parent-
-    partners), the child enrolled on `user`'s caseload, and one contact."""
+    """The practice's own program that parent partners deliver, the child enrolled on `user`'s
+    caseload, and one contact (docs/clinical-rules.md#parent-partners)."""
     from medhome.programs.models import Contact, Enrolment, Program
 
     chosen, _ = Program.objects.get_or_create(
