@@ -69,3 +69,49 @@ def program_rows(child, user, key: str = "chw") -> dict:
         strengths="Keeps every appointment.",
     )
     return {"program": chosen, "enrolment": enrolment, "contact": contact}
+
+
+def parent_partner_rows(child, user) -> dict:
+    """The practice's own program that parent partners deliver, the child enrolled on `user`'s
+    caseload, and one contact (docs/clinical-rules.md#parent-partners)."""
+    from medhome.programs.models import Contact, Enrolment, Program
+
+    chosen, _ = Program.objects.get_or_create(
+        practice=child.practice,
+        key="parent-to-parent",
+        defaults={
+            "definition": "",
+            "name": "Parent to parent",
+            "roles": ["parent_partner"],
+            "contact_kinds": ["contact"],
+            "contact_every_days": 30,
+            "created_at": clock.now(),
+        },
+    )
+    today = clock.today()
+    enrolment = Enrolment.objects.create(
+        practice=child.practice,
+        program=chosen,
+        child=child,
+        status="enrolled",
+        offered_on=today - timedelta(days=20),
+        enrolled_on=today - timedelta(days=20),
+        agreement="spoken",
+        staff=user,
+        updated_at=clock.now(),
+    )
+    contact = Contact.objects.create(
+        practice=child.practice,
+        program=chosen,
+        enrolment=enrolment,
+        child=child,
+        kind="contact",
+        on=today - timedelta(days=3),
+        recorded_at=clock.now(),
+        staff=user,
+        role="parent_partner",
+        setting="phone",
+        strengths="Reads to the baby every night.",
+        note="Team only: the mother mentioned feeling low.",
+    )
+    return {"pp_program": chosen, "pp_enrolment": enrolment, "pp_contact": contact}

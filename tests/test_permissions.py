@@ -1,5 +1,6 @@
 """What each role may open, derived from the one capability table (accounts.roles)."""
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
@@ -31,6 +32,34 @@ from . import (
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """A page that needs every one of these capabilities."""
+
+    capabilities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A page that opens with any one of these capabilities."""
+
+    capabilities: tuple[str, ...]
+
+
+def allowed(need: str | AllOf | AnyOf, role: str) -> bool:
+    held = ROLE_CAPABILITIES[role]
+    if isinstance(need, AllOf):
+        return all(capability in held for capability in need.capabilities)
+    if isinstance(need, AnyOf):
+        return any(capability in held for capability in need.capabilities)
+    return need in held
+
+
+# The chart's program forms: programs.work and the chart (a parent partner works programs from a
+# program's family page instead: docs/clinical-rules.md#parent-partners).
+CHART_PROGRAM_WORK = AllOf((Capability.PROGRAM_WORK, Capability.CHART_READ))
 
 # page → (capability it needs, URL, a valid POST or None when the page takes no POST)
 PAGES = {
@@ -136,22 +165,41 @@ PAGES = {
         lambda r: reverse("programs:detail", kwargs={"program_id": r["program"].pk}),
         None,
     ),
-    # A caseload is anyone's who reads charts (empty for most); a colleague's needs programs.manage.
-    "caseload": (Capability.CHART_READ, lambda r: reverse("programs:caseload"), None),
-    # The chart's Programs forms are for those who work programs (programs.work); the offer
+    # A caseload is anyone's who reads charts (empty for most) or works programs (a parent
+    # partner's); a colleague's needs programs.manage.
+    "caseload": (
+        AnyOf((Capability.CHART_READ, Capability.PROGRAM_WORK)),
+        lambda r: reverse("programs:caseload"),
+        None,
+    ),
+    # A program's family page and its contact form: programs.work, without the chart.
+    "a program's family page": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse("programs:family_page", kwargs={"child_id": r["child"].pk}),
+        None,
+    ),
+    "record a contact from the family page": (
+        Capability.PROGRAM_WORK,
+        lambda r: reverse(
+            "programs:family_contact",
+            kwargs={"child_id": r["child"].pk, "program_id": r["pp_program"].pk},
+        ),
+        lambda r: {"kind": "contact", "setting": "phone", "strengths": "Intruder"},
+    ),
+    # The chart's Programs forms are for those who work programs and open charts; the offer
     # button (POST only) is swept by tests/test_tenancy.py and medhome/programs/tests.
     "enrol in a program": (
-        Capability.PROGRAM_WORK,
+        CHART_PROGRAM_WORK,
         lambda r: reverse("programs:enrol", kwargs=_child_program(r)),
         lambda r: {"on": "2026-01-02", "agreement": "spoken"},
     ),
     "record a program contact": (
-        Capability.PROGRAM_WORK,
+        CHART_PROGRAM_WORK,
         lambda r: reverse("programs:contact", kwargs=_child_program(r)),
         lambda r: {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"},
     ),
     "an enrolment's steps": (
-        Capability.PROGRAM_WORK,
+        CHART_PROGRAM_WORK,
         lambda r: reverse("programs:enrolment_action", kwargs={"enrolment_id": r["enrolment"].pk}),
         lambda r: {"action": "left", "on": "2026-01-02", "reason": "Moved away"},
     ),
@@ -326,6 +374,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         "free_caregiver": factories.add_caregiver(family_a, given_name="Rafael"),
         **improvement_factories.cycle_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
         **council_factories.council_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
+        **program_factories.parent_partner_rows(child_a, staff_a[Role.PARENT_PARTNER]),
     }
 
 
@@ -333,7 +382,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
 def test_pages_a_role_opens_follow_the_capability_table(log_in, staff_a, practice_a, rows_a, role):
     client = log_in(staff_a[role], practice_a)
     expected = {
-        page: 200 if capability in ROLE_CAPABILITIES[role] else 403
+        page: 200 if allowed(capability, role) else 403
         for page, (capability, _, _) in PAGES.items()
     }
 
@@ -343,9 +392,7 @@ def test_pages_a_role_opens_follow_the_capability_table(log_in, staff_a, practic
 
 
 ROLES_WITH_FORBIDDEN_POSTS = [
-    role
-    for role in Role
-    if any(post and cap not in ROLE_CAPABILITIES[role] for cap, _, post in PAGES.values())
+    role for role in Role if any(post and not allowed(cap, role) for cap, _, post in PAGES.values())
 ]
 
 
@@ -355,7 +402,7 @@ def test_a_role_cannot_post_to_pages_it_may_not_open(log_in, staff_a, practice_a
     forbidden = {
         page: (url, payload)
         for page, (capability, url, payload) in PAGES.items()
-        if payload is not None and capability not in ROLE_CAPABILITIES[role]
+        if payload is not None and not allowed(capability, role)
     }
     before = record_counts()
 

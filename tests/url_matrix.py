@@ -335,6 +335,7 @@ GET_ONLY = {
     "programs:list",
     "programs:detail",
     "programs:caseload",
+    "programs:family_page",
     "casereview:program",
     "parentgroups:list",
     "parentgroups:detail",
@@ -497,6 +498,8 @@ def payload_for(name: str, rows: dict) -> dict:
     if name == "programs:enrol":
         return {"on": "2026-01-02", "agreement": "spoken"}
     if name == "programs:contact":
+        return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
+    if name == "programs:family_contact":
         return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
     if name == "programs:enrolment_action":
         return {"action": "left", "on": "2026-01-02", "reason": "Intruder"}

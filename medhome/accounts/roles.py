@@ -77,14 +77,16 @@ class Capability:
     NOTE_WRITE = "note.write"
     # The practice's programs that nurture parents (medhome.programs; domain-reference §14):
     # offer, enrol, change a tier, graduate, record a decline, and record a contact — a contact
-    # only for a program the person's role delivers (the program's own list of roles).
+    # only for a program the person's role delivers (the program's own list of roles). The chart's
+    # forms need chart.read too; without it (a parent partner) only the caseload, a program's
+    # family page and its contact form open, for the programs that name the role.
     PROGRAM_WORK = "programs.work"
     # Enrol a child outside a program's eligibility, with the reason (a clinician's judgement).
     PROGRAM_OVERRIDE = "programs.override"
     # Add the practice's programs from the catalogue or its own, adjust and stop them.
     PROGRAM_MANAGE = "programs.manage"
-    # The caseload is this role's day: it is their landing page (community health workers and
-    # family specialists; domain-reference §14). It opens nothing by itself.
+    # The caseload is this role's day: it is their landing page (community health workers,
+    # family specialists and parent partners; domain-reference §14). It opens nothing by itself.
     CASELOAD_HOME = "programs.caseload_home"
     # Read a program's case review (medhome.casereview: DULCE's weekly review of every enrolled
     # family): the roles that plan care, and the legal partner who sits in DULCE's weekly
@@ -252,7 +254,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
     # Parent partners run parent groups and the family council with the practice; they open no
     # chart and see no screening result (what a family shares with them is what it tells them).
-    Role.PARENT_PARTNER: frozenset({C.PARENT_GROUPS_RUN, C.COUNCIL_MANAGE}),
+    # They work the families enrolled in the programs their role delivers from their caseload,
+    # which is their day, and a program's family page — never the chart
+    # (docs/clinical-rules.md#parent-partners).
+    Role.PARENT_PARTNER: frozenset(
+        {C.PARENT_GROUPS_RUN, C.COUNCIL_MANAGE, C.PROGRAM_WORK, C.CASELOAD_HOME}
+    ),
 }
 
 CLINICIAN_ROLES = frozenset({Role.PEDIATRICIAN, Role.NURSE_PRACTITIONER})

@@ -183,17 +183,20 @@ class WhomToCall:
     language_code: str = ""  # the tag itself: the huddle matches it with the team's languages
 
 
-def whom_to_call(actor: Actor, children: Iterable[Child]) -> dict[UUID, WhomToCall]:
+def whom_to_call(
+    actor: Actor, children: Iterable[Child], *, need: str = Capability.CHART_READ
+) -> dict[UUID, WhomToCall]:
     """For each child (by id) the caregiver to call, in one query whatever the number of
     children; a child whose family has no caregiver is left out. The alerts list, an alert's
-    acknowledge page and the huddle sheet all read it here."""
+    acknowledge page and the huddle sheet all read it here; a caseload read without the chart
+    (programs.work: a parent partner's, of children it already reached) names its own need."""
     family_of = {child.pk: child.family_id for child in children}
     if not family_of:
         return {}
     # Plain values, not model instances: a day's caregivers each parse their phone number when
     # loaded, which costs more than the query; only the chosen one's is formatted.
     caregivers = (
-        scoped(actor, Caregiver, need=Capability.CHART_READ)
+        scoped(actor, Caregiver, need=need)
         .filter(family_id__in=set(family_of.values()))
         .order_by("-is_primary_contact", "family_name", "given_name")  # the model's ordering
         .values(

@@ -16,8 +16,9 @@ def home_for(role_capabilities: frozenset[str]) -> str:
     Clinicians (who acknowledge alerts) go to screening's landing, which sends them to the open
     alerts when the practice has any, else to today's clinic: practices sits below screening,
     so it names that page rather than counting alerts itself. Those whose day is their caseload
-    (community health workers and family specialists) land on it, named here for the same
-    reason (practices sits below programs); those whose day is follow-up work land on My tasks.
+    (community health workers, family specialists and parent partners) land on it, named here
+    for the same reason (practices sits below programs); those whose day is follow-up work land
+    on My tasks.
     """
     if Capability.ALERT_ACKNOWLEDGE in role_capabilities:
         return "screening:landing"

@@ -1,6 +1,7 @@
-"""The caseload page's reads: a community health worker's or a family specialist's day — the
-families on a caseload, who is due for a contact first, the last contact and its outcome, and
-whom to call — in a fixed number of queries whatever the caseload's size (bench/programs.py).
+"""The caseload page's reads: a community health worker's, a family specialist's or a parent
+partner's day — the families on a caseload, who is due for a contact first, the last contact and
+its outcome, and whom to call — in a fixed number of queries whatever the caseload's size
+(bench/programs.py).
 
 Whose caseload: one's own; roles that manage the practice's programs (`programs.manage`: the
 coordinator and the practice admin, who assign families to caseloads) may open any colleague's
@@ -35,6 +36,23 @@ DUES = (DUE_ALL, DUE_TODAY, DUE_OVERDUE)
 HOLDER_ROLES = tuple(
     sorted(role for role, caps in ROLE_CAPABILITIES.items() if Capability.PROGRAM_WORK in caps)
 )
+
+
+def may_open(actor: Actor) -> bool:
+    """Anyone who reads charts opens their own caseload (empty for most); a parent partner, who
+    does not, opens theirs through programs.work."""
+    return actor.can(Capability.CHART_READ) or actor.can(Capability.PROGRAM_WORK)
+
+
+def program_choices(actor: Actor) -> list[Program]:
+    """The programs the caseload's filter offers: the running ones the reader works."""
+    return selectors.work_programs(actor)
+
+
+def program_of(actor: Actor, program_id: object) -> Program:
+    if selectors.reads_charts(actor):
+        return selectors.access_program(actor, program_id)  # type: ignore[arg-type]
+    return selectors.access_work_program(actor, program_id)  # type: ignore[arg-type]
 
 
 def may_open_others(actor: Actor) -> bool:
@@ -94,7 +112,9 @@ class Line:
     last: str
     # The latest attempt did not reach the family (no answer, a message left, a wrong number).
     not_reached: bool
-    chart_url: str
+    # The chart's Programs section, or, for a reader who does not open charts (a parent
+    # partner), the program's family page (docs/clinical-rules.md#parent-partners).
+    url: str
 
     @property
     def enrolment(self) -> Enrolment:
@@ -115,7 +135,12 @@ def lines(
         rows = [row for row in rows if row.is_due]
     elif due == DUE_OVERDUE:
         rows = [row for row in rows if row.is_overdue]
-    callers = whom_to_call(actor, [row.enrolment.child for row in rows])
+    charts = selectors.reads_charts(actor)
+    callers = whom_to_call(
+        actor,
+        [row.enrolment.child for row in rows],
+        need=Capability.CHART_READ if charts else Capability.PROGRAM_WORK,
+    )
     return [
         Line(
             row=row,
@@ -123,8 +148,9 @@ def lines(
             due=due_words(row),
             last=last_contact_words(row),
             not_reached=bool(row.last_outcome) and row.last_outcome != d.REACHED,
-            chart_url=reverse("families:chart", kwargs={"child_id": row.enrolment.child_id})
-            + "#programs",
+            url=reverse("families:chart", kwargs={"child_id": row.enrolment.child_id}) + "#programs"
+            if charts
+            else reverse("programs:family_page", kwargs={"child_id": row.enrolment.child_id}),
         )
         for row in rows
     ]

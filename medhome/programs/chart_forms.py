@@ -124,6 +124,8 @@ class ContactForm(forms.Form):
         child: Child,
         organizations: list[Any],
         may_override: bool = False,
+        # Without it (a program's family page) supports are named, never referred from here.
+        may_refer: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -189,6 +191,7 @@ class ContactForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+        if self.kinds & SUPPORT_KINDS and may_refer:
             self.organizations = {str(org.pk): org for org in organizations}
             partner_choices = [("", _("None yet"))] + [
                 (key, org.name) for key, org in self.organizations.items()

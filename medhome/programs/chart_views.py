@@ -2,6 +2,10 @@
 the chart's Programs section back (retargeted to it) and a refusal gives the form back with each
 message next to its field; without JavaScript a form is its own page (a refusal is a 400 with
 what was typed) and a success goes back to the chart's Programs section.
+
+Every one needs chart.read as well as programs.work: they answer with the chart's section and
+show an enrolment's history, so a parent partner (programs.work without the chart) is refused
+here (403) and works from a program's family page (`work_views.py`).
 """
 
 from typing import Any
@@ -9,7 +13,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,13 +24,11 @@ from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.forms import attach_errors
 from medhome.core.requests import AuthedRequest
-from medhome.directory.selectors import practice_partners
 from medhome.families.models import Child
 from medhome.families.selectors import access_child
-from medhome.visits.selectors import visits_on
 
 from . import chart_forms as forms
-from . import contacts, selectors, services, supports
+from . import recording, selectors, services
 from .chart import ANCHOR, section_context, step_words
 from .models import Enrolment, EnrolmentStatus, Program
 
@@ -78,6 +79,7 @@ def _delivers(actor: Any, program: Program) -> Any:
 # --- offer and enrol ---------------------------------------------------------------------------
 
 
+@requires(Capability.CHART_READ)
 @requires(Capability.PROGRAM_WORK)
 @require_POST
 def offer(request: AuthedRequest, child_id: UUID, program_id: UUID) -> HttpResponse:
@@ -101,6 +103,7 @@ def offer(request: AuthedRequest, child_id: UUID, program_id: UUID) -> HttpRespo
     return _done(request, child, _("%(program)s offered.") % {"program": program.display_name})
 
 
+@requires(Capability.CHART_READ)
 @requires(Capability.PROGRAM_WORK)
 @require_http_methods(["GET", "POST"])
 def enrol(request: AuthedRequest, child_id: UUID, program_id: UUID) -> HttpResponse:
@@ -195,6 +198,7 @@ def _apply(request: AuthedRequest, enrolment: Enrolment, action: str, form: Any)
         )
 
 
+@requires(Capability.CHART_READ)
 @requires(Capability.PROGRAM_WORK)
 @require_http_methods(["GET", "POST"])
 def enrolment_action(request: AuthedRequest, enrolment_id: UUID) -> HttpResponse:
@@ -233,58 +237,21 @@ def enrolment_action(request: AuthedRequest, enrolment_id: UUID) -> HttpResponse
 # --- a contact, in seconds ---------------------------------------------------------------------
 
 
-def _today_visit(request: AuthedRequest, child: Child) -> Any:
-    return visits_on(request.actor, clock.today()).filter(child=child).first()
-
-
+@requires(Capability.CHART_READ)
 @requires(Capability.PROGRAM_WORK)
 @require_http_methods(["GET", "POST"])
 def contact(request: AuthedRequest, child_id: UUID, program_id: UUID) -> HttpResponse:
     """Record a contact: the program's few fields, dated today, linked to today's visit. The
-    concrete supports it names (and their draft referrals) are written with it, all or nothing."""
+    concrete supports it names (and their draft referrals) are written with it, all or nothing
+    (`recording.save`, shared with a program's family page)."""
     child, program = _child_and_program(request, child_id, program_id)
     actor = request.actor
-    form = forms.ContactForm(
-        request.POST or None,
-        program=program,
-        child=child,
-        organizations=[partner.organization for partner in practice_partners(actor.practice)],
-        may_override=actor.can(Capability.PROGRAM_OVERRIDE),
-        initial={"on": clock.today()},
+    form = recording.contact_form(
+        actor, request.POST or None, program=program, child=child, may_refer=True
     )
     if request.method == "POST" and form.is_valid():
-        at = clock.now()
-        try:
-            with transaction.atomic():
-                recorded = contacts.record_contact(
-                    actor=actor,
-                    program=program,
-                    child=child,
-                    kind=form.cleaned_data["kind"],
-                    on=form.cleaned_data["on"] or clock.today(),
-                    at=at,
-                    visit=_today_visit(request, child),
-                    **form.contact_fields(),
-                )
-                noted = []
-                if form.supports():
-                    noted = supports.note_supports(
-                        actor=actor,
-                        contact=recorded,
-                        supports=form.supports(),
-                        organization=form.organization(),
-                        legal_organization=form.organization("legal_organization"),
-                        at=at,
-                    )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            referrals = [
-                referral
-                for row in noted
-                for referral in (row.referral, row.legal_referral)
-                if referral is not None
-            ]
+        referrals = recording.save(actor, form, program=program, child=child)
+        if referrals is not None:
             if request.htmx:
                 return _section(request, child, saved=referrals)
             if referrals:

@@ -27,6 +27,10 @@ DELIVERING_ROLES = [
     Role.CARE_COORDINATOR,
     Role.FAMILY_SPECIALIST,
     Role.COMMUNITY_HEALTH_WORKER,
+    # Parent-to-parent support, navigation and groups: a practice names them on its own program
+    # and works its families from a family page without the chart
+    # (docs/clinical-rules.md#parent-partners).
+    Role.PARENT_PARTNER,
 ]
 # The service's field names on the form's.
 _FIELD_OF = {"min_age_days": "min_age", "max_age_days": "max_age", "key": "name"}

@@ -9,15 +9,25 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, DateField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.families.models import Child, on_panel
+from medhome.families.models import AvailabilityWindow, Caregiver, Child, on_panel
 from medhome.practices.scoping import get_scoped, scoped
+from medhome.referrals.models import Referral
 
-from .models import OPEN_STATUSES, Contact, Enrolment, Program
+from .models import OPEN_STATUSES, ConcreteSupport, Contact, Enrolment, Program
 
 READ = Capability.CHART_READ
 
@@ -107,9 +117,14 @@ def caseload(
     """The open enrolments on a person's caseload (of one program, or all) with their last
     contact and when the next is due (the tier's interval, else the program's; never contacted:
     due from the enrolment or offer), due first, then the oldest. One query."""
-    rows = (
+    # Without chart.read, only the programs that name the reader's role (see work_programs).
+    enrolments = (
         scoped(actor, Enrolment, need=READ)
-        .filter(staff=staff, status__in=OPEN_STATUSES, program__is_active=True)
+        if reads_charts(actor)
+        else _work_enrolments(actor, [p.pk for p in work_programs(actor)])
+    )
+    rows = (
+        enrolments.filter(staff=staff, status__in=OPEN_STATUSES, program__is_active=True)
         .select_related("program", "child", "child__family")
         .annotate(
             last_contact_on=_latest_contact("on", DateField()),
@@ -223,3 +238,103 @@ def colleagues_for(actor: Actor, program: Program) -> list[Any]:
 
 def enrolment_history(enrolment: Enrolment) -> QuerySet[Any]:
     return enrolment.changes.select_related("by", "enrolment__program").order_by("recorded_at")
+
+
+# --- program work without the chart (docs/clinical-rules.md#parent-partners) ---------------
+#
+# A reader who works programs but does not open charts (a parent partner) reaches only the
+# families with an open enrolment in a running program that names their role — never a program
+# open to every role (a practice's own program with no roles), never a universal program's whole
+# panel. Readers with chart.read reach every program, as on the chart.
+
+WORK = Capability.PROGRAM_WORK
+
+
+def reads_charts(actor: Actor) -> bool:
+    return actor.can(READ)
+
+
+def work_programs(actor: Actor) -> list[Program]:
+    """The running programs whose families the actor works (one query): every non-partner one
+    with chart.read; without it, those naming the actor's role."""
+    if reads_charts(actor):
+        return [p for p in programs(actor) if not p.is_partner]
+    rows = scoped(actor, Program, need=WORK).filter(is_active=True).order_by("key")
+    return [p for p in rows if not p.is_partner and actor.role in (p.roles or [])]
+
+
+def _work_enrolments(actor: Actor, program_ids: list[Any]) -> QuerySet[Enrolment]:
+    return scoped(actor, Enrolment, need=WORK).filter(
+        program_id__in=program_ids, status__in=OPEN_STATUSES
+    )
+
+
+def access_work_child(actor: Actor, child_id: UUID | str) -> Child:
+    """The child of a program's family page: any child of the practice with chart.read (and
+    programs.work); without chart.read, only one with an open enrolment in a program the actor
+    works. Anything else, another practice's child included, is a 404."""
+    children = scoped(actor, Child, need=WORK).select_related("family")
+    if not reads_charts(actor):
+        ids = [p.pk for p in work_programs(actor)]
+        enrolled = _work_enrolments(actor, ids).filter(child=OuterRef("pk"))
+        children = children.filter(Exists(enrolled))
+    try:
+        return children.get(pk=child_id)
+    except (Child.DoesNotExist, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def access_work_program(actor: Actor, program_id: UUID | str) -> Program:
+    for program in work_programs(actor):
+        if str(program.pk) == str(program_id):
+            return program
+    raise Http404
+
+
+def work_enrolments(actor: Actor, child: Child, program_ids: list[Any]) -> QuerySet[Enrolment]:
+    """The child's enrolments (open or past) in the programs the actor works, with the last
+    contact: one query."""
+    return (
+        scoped(actor, Enrolment, need=WORK)
+        .filter(child=child, program_id__in=program_ids)
+        .select_related("program", "staff")
+        .annotate(last_contact_on=_latest_contact("on", DateField()))
+        .order_by("program__key", "-offered_on")
+    )
+
+
+def work_contacts(actor: Actor, child: Child, program_ids: list[Any]) -> QuerySet[Contact]:
+    """The child's contacts in the programs the actor works, newest first: one query."""
+    return (
+        scoped(actor, Contact, need=WORK)
+        .filter(child=child, program_id__in=program_ids)
+        .select_related("program", "staff", "caregiver")
+        .order_by("-on", "-recorded_at")
+    )
+
+
+def work_supports(actor: Actor, child: Child) -> QuerySet[ConcreteSupport]:
+    """The concrete supports named for the child, with the referral that carries each (its
+    status and outcome are all the family page reads): one query. A support carried by a
+    referral the family's own pages may not show (an adolescent's own, consented by the
+    adolescent: docs/clinical-rules.md#adolescent-confidentiality) is left out."""
+    shareable = Referral.objects.shareable_with_family()
+    return (
+        scoped(actor, ConcreteSupport, need=WORK)
+        .filter(child=child)
+        .filter(Q(referral__isnull=True) | Q(referral__in=shareable))
+        .select_related("referral")
+        .order_by("-noted_on", "support")
+    )
+
+
+def family_caregivers(actor: Actor, child: Child) -> QuerySet[Caregiver]:
+    """The child's family's caregivers with their good times (two queries): what the family
+    told the team about itself, in its own words."""
+    windows = Prefetch("availability", queryset=AvailabilityWindow.objects.order_by("weekday"))
+    return (
+        scoped(actor, Caregiver, need=WORK)
+        .filter(family_id=child.family_id)
+        .prefetch_related(windows)
+        .order_by("-is_primary_contact", "family_name", "given_name")
+    )

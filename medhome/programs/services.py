@@ -500,3 +500,18 @@ def record_caseload_read(*, actor: Actor, child_ids: list[Any], at: datetime) ->
     ]
     with transaction.atomic():
         return record_many(actor=actor, entries=entries, at=at)
+
+
+def record_family_page_read(*, actor: Actor, child: Child, at: datetime) -> None:
+    """A program's family page shows part of the child's record (the family's own words, the
+    program's enrolments and contacts): a read of the child, audited as the chart is, naming
+    the page (docs/clinical-rules.md#parent-partners)."""
+    record(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="child",
+        object_id=child.pk,
+        at=at,
+        practice=actor.practice,
+        detail={"via": "program_family_page"},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import caseload_views, chart_views, views
+from . import caseload_views, chart_views, views, work_views
 
 app_name = "programs"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path(_CHILD + "enrol/", chart_views.enrol, name="enrol"),
     path(_CHILD + "contact/", chart_views.contact, name="contact"),
     path("enrolments/<uuid:enrolment_id>/", chart_views.enrolment_action, name="enrolment_action"),
+    # A program's family page, without the chart (docs/clinical-rules.md#parent-partners).
+    path("programs/families/<uuid:child_id>/", work_views.family_page, name="family_page"),
+    path(
+        "programs/families/<uuid:child_id>/<uuid:program_id>/contact/",
+        work_views.family_contact,
+        name="family_contact",
+    ),
 ]
