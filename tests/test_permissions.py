@@ -17,7 +17,7 @@ from medhome.practices.models import Membership
 from medhome.programs.models import Contact, Enrolment, EnrolmentChange
 from medhome.staff.models import StaffLanguage
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, groupcare_factories, program_factories
 from .conftest import PHI_A, PHI_B
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +153,17 @@ PAGES = {
         lambda r: reverse("staff:member_languages", kwargs={"membership_id": r["membership"].pk}),
         lambda r: {"action": "add", "language": "vi", "proficiency": "fluent"},
     ),
+    "group care": (Capability.GROUPCARE_RUN, lambda r: reverse("groupcare:list"), None),
+    "a group": (
+        Capability.GROUPCARE_RUN,
+        lambda r: reverse("groupcare:cohort", kwargs={"cohort_id": r["cohort"].pk}),
+        None,
+    ),
+    "a group session": (
+        Capability.GROUPCARE_RUN,
+        lambda r: reverse("groupcare:session", kwargs={"session_id": r["session"].pk}),
+        None,
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
@@ -183,6 +194,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]),
         "program": program_factories.program(family_a.practice, "dulce"),
         **program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]),
+        **groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]),
     }
 
 

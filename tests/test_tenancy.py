@@ -29,7 +29,7 @@ from medhome.screening.models import Administration, CriticalAlert
 from medhome.tasks.models import Task
 from medhome.visits.models import Visit
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, groupcare_factories, program_factories
 from .conftest import PHI_A, PHI_B
 from .url_matrix import (
     CLINICIAN_GET,
@@ -103,6 +103,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
+    rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     return rows
 
 
@@ -131,6 +132,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
+    rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     return rows
 
 

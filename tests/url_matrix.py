@@ -63,6 +63,10 @@ FILL = {
     "program_id": lambda rows: rows["program"].pk,
     "enrolment_id": lambda rows: rows["enrolment"].pk,
     "contact_id": lambda rows: rows["contact"].pk,
+    "cohort_id": lambda rows: rows["cohort"].pk,
+    "cohort_member_id": lambda rows: rows["cohort_member"].pk,
+    "session_id": lambda rows: rows["session"].pk,
+    "attendance_id": lambda rows: rows["attendance"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -231,6 +235,15 @@ CLINICIAN_GET = {
     "programs:add": (403, None),
     "programs:add_own": (403, None),
     "programs:running": (403, None),
+    # The group pages' forms post to them (groupcare.run).
+    "groupcare:form": (405, None),
+    "groupcare:add_member": (405, None),
+    "groupcare:schedule": (405, None),
+    "groupcare:status": (405, None),
+    "groupcare:leave": (405, None),
+    "groupcare:book_member": (405, None),
+    "groupcare:mark": (405, None),
+    "groupcare:makeup": (405, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -288,6 +301,9 @@ GET_ONLY = {
     "programs:detail",
     "programs:caseload",
     "casereview:program",
+    "groupcare:list",
+    "groupcare:cohort",
+    "groupcare:session",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -333,6 +349,14 @@ POST_ONLY = {
     "programs:add_own",
     "programs:running",
     "programs:offer",
+    "groupcare:form",
+    "groupcare:add_member",
+    "groupcare:schedule",
+    "groupcare:status",
+    "groupcare:leave",
+    "groupcare:book_member",
+    "groupcare:mark",
+    "groupcare:makeup",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -438,6 +462,16 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"kind": "chw_outreach", "setting": "phone", "outcome": "reached"}
     if name == "programs:enrolment_action":
         return {"action": "left", "on": "2026-01-02", "reason": "Intruder"}
+    if name == "groupcare:add_member":
+        return {"mrn": rows["child"].mrn}
+    if name == "groupcare:schedule":
+        return {"visit_key": "4mo", "day": "2099-12-01", "time": "10:00", "place": "Intruder"}
+    if name == "groupcare:status":
+        return {"status": "closed"}
+    if name == "groupcare:leave":
+        return {"reason": "individual"}
+    if name == "groupcare:mark":
+        return {"action": "missed"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -10,7 +10,7 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from django.db.models import CharField, Exists, OuterRef, Subquery, UUIDField
+from django.db.models import CharField, Exists, OuterRef, Subquery, UUIDField, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from medhome.accounts.roles import Capability
@@ -94,7 +94,7 @@ def candidates(actor: Actor, today: date) -> list[Child]:
         .annotate(
             site_key=Subquery(latest_site, output_field=UUIDField()),
             family_language=Coalesce(
-                NullIf(Subquery(family_language, output_field=CharField()), ""),
+                NullIf(Subquery(family_language, output_field=CharField()), Value("")),
                 "preferred_language",
             ),
         )

@@ -220,8 +220,8 @@ def add_member(request: AuthedRequest, cohort_id: UUID) -> HttpResponse:
 
 @requires(RUN)
 @require_POST
-def leave(request: AuthedRequest, member_id: UUID) -> HttpResponse:
-    member = selectors.access_member(request.actor, member_id)
+def leave(request: AuthedRequest, cohort_member_id: UUID) -> HttpResponse:
+    member = selectors.access_member(request.actor, cohort_member_id)
     try:
         services.leave(
             actor=request.actor,

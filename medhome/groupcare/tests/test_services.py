@@ -24,7 +24,6 @@ from medhome.visits.models import Visit, VisitKind, VisitStatus
 from tests import factories
 
 from .support import AFTER, FIRST_BIRTH, NOW, SESSION, baby, schedule
-from .support import babies, cohort, runner, site_a  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
