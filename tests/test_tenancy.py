@@ -18,6 +18,7 @@ from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.groupcare.models import Attendance, Cohort, CohortMember, Session
 from medhome.messaging.models import Message
 from medhome.nextsteps.models import NextStep
 from medhome.notes.models import TeamNote
@@ -235,6 +236,10 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "program": Program(pk=uuid.uuid4()),
         "enrolment": Enrolment(pk=uuid.uuid4()),
         "contact": Contact(pk=uuid.uuid4()),
+        "cohort": Cohort(pk=uuid.uuid4()),
+        "cohort_member": CohortMember(pk=uuid.uuid4()),
+        "session": Session(pk=uuid.uuid4()),
+        "attendance": Attendance(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

@@ -43,7 +43,9 @@ def _get(queryset: QuerySet, pk: UUID | str) -> Any:
 
 def access_cohort(actor: Actor, cohort_id: UUID | str) -> Cohort:
     return _get(
-        scoped(actor, Cohort, need=NEED).select_related("site", "facilitator", "co_facilitator"),
+        scoped(actor, Cohort, need=NEED).select_related(
+            "practice", "site", "facilitator", "co_facilitator"
+        ),
         cohort_id,
     )
 
@@ -51,7 +53,11 @@ def access_cohort(actor: Actor, cohort_id: UUID | str) -> Cohort:
 def access_session(actor: Actor, session_id: UUID | str) -> Session:
     return _get(
         scoped(actor, Session, need=NEED).select_related(
-            "cohort", "cohort__site", "cohort__facilitator", "cohort__co_facilitator"
+            "cohort",
+            "cohort__practice",
+            "cohort__site",
+            "cohort__facilitator",
+            "cohort__co_facilitator",
         ),
         session_id,
     )
@@ -118,7 +124,9 @@ def _windows(births: list[date], key: str, on: date) -> list[Window]:
     return [window_of(born, visit, schedule=schedule, rules=applied) for born in births]
 
 
-def suggest_day(births: list[date], key: str, *, practice: Any, on: date) -> tuple[date, bool]:
+def suggest_day(
+    births: list[date], key: str, *, practice: Any, on: date, calendar: Any = None
+) -> tuple[date, bool]:
     """A working day for the session of visit `key`: the middle baby's nominal age, moved into
     every member's window when the windows share a day (False when they do not: then the
     middle baby's window), then to the nearest working day of the practice inside it."""
@@ -129,7 +137,7 @@ def suggest_day(births: list[date], key: str, *, practice: Any, on: date) -> tup
     if not shared:
         low, high = middle.opens, middle.closes
     day = min(max(middle.nominal, low), date.fromordinal(high.toordinal() - 1))
-    calendar = calendar_of(practice)
+    calendar = calendar or calendar_of(practice)
     for step in range(0, 15):
         later, earlier = day + timedelta(days=step), day - timedelta(days=step)
         for candidate in (later, earlier):
@@ -143,8 +151,9 @@ def plan_series(cohort: Cohort, births: list[date], scheduled: list[Session], *,
     by_key = {s.visit_key: s for s in scheduled}
     births = births or [cohort.born_from, cohort.born_to]
     planned = []
+    calendar = calendar_of(cohort.practice)
     for visit in rules.aligned_visits(on):
-        day, shared = suggest_day(births, visit.key, practice=cohort.practice, on=on)
+        day, shared = suggest_day(births, visit.key, practice=None, on=on, calendar=calendar)
         planned.append(PlannedSession(visit.key, visit.label, day, shared, by_key.get(visit.key)))
     return planned
 
