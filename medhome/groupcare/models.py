@@ -74,10 +74,12 @@ class CohortMember(PracticeScopedModel):
 
     class Meta:
         constraints = [
-            # A child is in one group at a time (docs/clinical-rules.md#group-care).
+            # A child is in one group at a time (docs/clinical-rules.md#group-care). Written
+            # `left_on=None` so a merge of two records both in a group refuses cleanly
+            # (ehr.merge: only a boolean "open" flag can be folded).
             models.UniqueConstraint(
                 fields=["child"],
-                condition=Q(left_on__isnull=True),
+                condition=Q(left_on=None),
                 name="groupcare_one_open_membership",
             ),
             models.CheckConstraint(
