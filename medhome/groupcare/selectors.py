@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
+from medhome.accounts.models import User
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.actor import Actor
-from medhome.families.models import Caregiver
+from medhome.families.models import Caregiver, Child
 from medhome.periodicity.rules import current_rules
 from medhome.periodicity.schedule import current_schedule
 from medhome.periodicity.windows import Window, window_of
 from medhome.portal.models import FamilyLink, Purpose
 from medhome.practices.calendar import calendar_of
+from medhome.practices.models import Membership, Site
 from medhome.practices.scoping import scoped
 from medhome.screening.models import Administration, Status
 from medhome.visits.models import Visit, VisitStatus
@@ -241,3 +243,29 @@ def other_visits_that_day(child_ids: list[UUID], day_start: Any, day_end: Any, *
         .exclude(pk__in=list(skip))
         .order_by("starts_at")
     )
+
+
+def staff_of(actor: Actor) -> list[Any]:
+    """The practice's active colleagues (a co-facilitator may be any of them), by name."""
+    ids = Membership.objects.filter(practice=actor.practice, is_active=True).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name"))
+
+
+def sites_of(actor: Actor) -> list[Site]:
+    return list(Site.objects.filter(practice=actor.practice).order_by("name"))
+
+
+def site_of(actor: Actor, site_id: UUID | None) -> Site | None:
+    return Site.objects.filter(practice=actor.practice, pk=site_id).first() if site_id else None
+
+
+def children_by_ids(actor: Actor, ids: list[UUID]) -> list[Child]:
+    return list(scoped(actor, Child, need=NEED).filter(pk__in=ids).order_by("date_of_birth"))
+
+
+def child_by_mrn(actor: Actor, mrn: str) -> Child | None:
+    return scoped(actor, Child, need=NEED).filter(mrn=mrn).first() if mrn else None
+
+
+def child_by_id(actor: Actor, child_id: UUID | None) -> Child | None:
+    return scoped(actor, Child, need=NEED).filter(pk=child_id).first() if child_id else None

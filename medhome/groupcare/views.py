@@ -13,17 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from medhome.accounts.models import User
 from medhome.accounts.roles import Capability
 from medhome.core import clock
 from medhome.core.decorators import requires
 from medhome.core.languages import language_name
 from medhome.core.params import optional_id
 from medhome.core.requests import AuthedRequest
-from medhome.families.models import Child
 from medhome.practices.calendar import calendar_of
-from medhome.practices.models import Membership, Site
-from medhome.practices.scoping import scoped
 from medhome.screening.rules import preferred
 from medhome.visits.selectors import clinicians_of
 
@@ -63,15 +59,6 @@ def _refused(request: AuthedRequest, refused: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _staff(actor: Any) -> list[User]:
-    ids = Membership.objects.filter(practice=actor.practice, is_active=True).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name"))
-
-
-def _sites(actor: Any) -> list[Site]:
-    return list(Site.objects.filter(practice=actor.practice).order_by("name"))
-
-
 # --- the cohorts and the proposals ------------------------------------------------------------
 
 
@@ -81,7 +68,7 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
     now = clock.now()
     today = clock.local_date(now)
     proposals = formation.proposals(request.actor, today)
-    sites = {site.pk: site for site in _sites(request.actor)}
+    sites = {site.pk: site for site in selectors.sites_of(request.actor)}
     services.record_children_read(
         actor=request.actor,
         child_ids=[pk for p in proposals for pk in p.child_ids],
@@ -103,7 +90,7 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
             ],
             "sites": list(sites.values()),
             "clinicians": clinicians_of(request.actor),
-            "staff": _staff(request.actor),
+            "staff": selectors.staff_of(request.actor),
             "settings": {
                 "span": rules.setting("birth_span_days"),
                 "min": rules.setting("min_families"),
@@ -117,12 +104,9 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def form(request: AuthedRequest) -> HttpResponse:
     """Form a cohort, from a proposal (its children posted) or by hand (none)."""
-    site_id = optional_id(request.POST, "site")
-    site = Site.objects.filter(practice=request.actor.practice, pk=site_id).first()
+    site = selectors.site_of(request.actor, optional_id(request.POST, "site"))
     ids = [v for v in request.POST.getlist("child") if v]
-    children = list(
-        scoped(request.actor, Child, need=RUN).filter(pk__in=_uuids(ids)).order_by("date_of_birth")
-    )
+    children = selectors.children_by_ids(request.actor, _uuids(ids))
     try:
         cohort = services.form_cohort(
             actor=request.actor,
@@ -205,7 +189,7 @@ def cohort(request: AuthedRequest, cohort_id: UUID) -> HttpResponse:
 def add_member(request: AuthedRequest, cohort_id: UUID) -> HttpResponse:
     cohort = selectors.access_cohort(request.actor, cohort_id)
     mrn = request.POST.get("mrn", "").strip()
-    child = scoped(request.actor, Child, need=RUN).filter(mrn=mrn).first() if mrn else None
+    child = selectors.child_by_mrn(request.actor, mrn)
     if child is None:
         messages.error(request, _("No child of this practice has that MRN."))
         return redirect("groupcare:cohort", cohort_id=cohort.pk)
@@ -368,7 +352,7 @@ def makeup(request: AuthedRequest, attendance_id: UUID) -> HttpResponse:
 def book_member(request: AuthedRequest, session_id: UUID) -> HttpResponse:
     found = selectors.access_session(request.actor, session_id)
     child_id = optional_id(request.POST, "child")
-    child = scoped(request.actor, Child, need=RUN).filter(pk=child_id).first()
+    child = selectors.child_by_id(request.actor, child_id)
     if child is None:
         messages.error(request, _("Choose a child of the group."))
         return redirect("groupcare:session", session_id=found.pk)
