@@ -14,7 +14,7 @@ from medhome.audit.models import AuditEvent
 from medhome.core.logging import NoPhiFilter
 from medhome.families.models import Caregiver, Child, Family
 
-from . import care_factories, factories, program_factories
+from . import care_factories, factories, groupcare_factories, program_factories
 from .conftest import PHI_B
 from .url_matrix import ROUTES, url_for
 
@@ -307,6 +307,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
     rows.update(program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]))
+    rows.update(groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]))
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})
