@@ -429,6 +429,22 @@ MEDHOME_PROGRAMS: dict[str, dict[str, int]] = {
     "help_me_grow": {"max_age_days": 2922},
 }
 
+# Group well-child care (medhome.groupcare; docs/clinical-rules.md#group-care, domain-reference
+# §14 CenteringParenting). A cohort's babies are born "within a few weeks" of each other: 42 days
+# (6 weeks) is medhome's reading of that, not a published figure. 6–8 families per group is §14's
+# figure, marked unverified there: a proposal needs `min_families` and holds at most
+# `max_families` (a family counts once, twins included). Sessions last about 2 hours (§14) and
+# run "from the first weeks to about 2 years, aligned with the well-child schedule": the 1-month
+# to the 24-month Bright Futures visits by default (schedule keys of medhome.periodicity).
+MEDHOME_GROUPCARE = {
+    "birth_span_days": env_int("MEDHOME_GROUPCARE_BIRTH_SPAN_DAYS", 42),
+    "min_families": env_int("MEDHOME_GROUPCARE_MIN_FAMILIES", 6),
+    "max_families": env_int("MEDHOME_GROUPCARE_MAX_FAMILIES", 8),
+    "session_minutes": env_int("MEDHOME_GROUPCARE_SESSION_MINUTES", 120),
+    "first_visit": os.environ.get("MEDHOME_GROUPCARE_FIRST_VISIT", "1mo"),
+    "last_visit": os.environ.get("MEDHOME_GROUPCARE_LAST_VISIT", "24mo"),
+}
+
 # Public family materials the pre-visit page links to, per well-child visit (the schedule's keys)
 # and language code: {"4mo": {"en": [{"title", "url", "source", "license"}, ...], "es": [...]}}
 # (docs/clinical-rules.md#anticipatory-guidance; checked at start-up by medhome.ehr.materials).

@@ -25,6 +25,7 @@ from . import (
     care_factories,
     council_factories,
     factories,
+    groupcare_factories,
     improvement_factories,
     parentgroup_factories,
     program_factories,
@@ -313,6 +314,17 @@ PAGES = {
         ),
         lambda r: {"asked_en": "Changed"},
     ),
+    "group care": (Capability.GROUPCARE_RUN, lambda r: reverse("groupcare:list"), None),
+    "a group": (
+        Capability.GROUPCARE_RUN,
+        lambda r: reverse("groupcare:cohort", kwargs={"cohort_id": r["cohort"].pk}),
+        None,
+    ),
+    "a group session": (
+        Capability.GROUPCARE_RUN,
+        lambda r: reverse("groupcare:session", kwargs={"session_id": r["session"].pk}),
+        None,
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
@@ -375,6 +387,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **improvement_factories.cycle_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
         **council_factories.council_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
         **program_factories.parent_partner_rows(child_a, staff_a[Role.PARENT_PARTNER]),
+        **groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]),
     }
 
 

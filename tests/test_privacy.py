@@ -18,6 +18,7 @@ from . import (
     care_factories,
     council_factories,
     factories,
+    groupcare_factories,
     improvement_factories,
     parentgroup_factories,
     program_factories,
@@ -319,6 +320,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows.update(parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]))
     rows.update(improvement_factories.cycle_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))
     rows.update(council_factories.council_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))
+    rows.update(groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]))
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

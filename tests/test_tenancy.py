@@ -19,6 +19,7 @@ from medhome.council.models import Council, Member, Recommendation
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
+from medhome.groupcare.models import Attendance, Cohort, CohortMember, Session
 from medhome.improvement.models import Cycle
 from medhome.messaging.models import Message
 from medhome.nextsteps.models import NextStep
@@ -36,6 +37,7 @@ from . import (
     care_factories,
     council_factories,
     factories,
+    groupcare_factories,
     improvement_factories,
     parentgroup_factories,
     program_factories,
@@ -122,6 +124,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
+    rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     return rows
 
 
@@ -153,6 +156,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
+    rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     return rows
 
 
@@ -262,6 +266,10 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "council": Council(pk=uuid.uuid4()),
         "council_member": Member(pk=uuid.uuid4()),
         "recommendation": Recommendation(pk=uuid.uuid4()),
+        "cohort": Cohort(pk=uuid.uuid4()),
+        "cohort_member": CohortMember(pk=uuid.uuid4()),
+        "session": Session(pk=uuid.uuid4()),
+        "attendance": Attendance(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

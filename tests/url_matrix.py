@@ -71,6 +71,10 @@ FILL = {
     "council_member_id": lambda rows: rows["council_member"].pk,
     "recommendation_id": lambda rows: rows["recommendation"].pk,
     "practice_id": lambda rows: rows["child"].practice_id,
+    "cohort_id": lambda rows: rows["cohort"].pk,
+    "cohort_member_id": lambda rows: rows["cohort_member"].pk,
+    "session_id": lambda rows: rows["session"].pk,
+    "attendance_id": lambda rows: rows["attendance"].pk,
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -277,6 +281,15 @@ CLINICIAN_GET = {
     "council:add_recommendation": (403, None),
     "council:recommendation": (403, None),
     "council:recommendation_status": (403, None),
+    # The group pages' forms post to them (groupcare.run).
+    "groupcare:form": (405, None),
+    "groupcare:add_member": (405, None),
+    "groupcare:schedule": (405, None),
+    "groupcare:status": (405, None),
+    "groupcare:leave": (405, None),
+    "groupcare:book_member": (405, None),
+    "groupcare:mark": (405, None),
+    "groupcare:makeup": (405, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -344,6 +357,9 @@ GET_ONLY = {
     "improvement:network",
     "council:detail",
     "council:you_said_we_did",
+    "groupcare:list",
+    "groupcare:cohort",
+    "groupcare:session",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -396,6 +412,14 @@ POST_ONLY = {
     "improvement:stage",
     "improvement:adopt",
     "council:recommendation_status",
+    "groupcare:form",
+    "groupcare:add_member",
+    "groupcare:schedule",
+    "groupcare:status",
+    "groupcare:leave",
+    "groupcare:book_member",
+    "groupcare:mark",
+    "groupcare:makeup",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -529,6 +553,16 @@ def payload_for(name: str, rows: dict) -> dict:
         }
     if name == "improvement:stage":
         return {"to_stage": "do"}
+    if name == "groupcare:add_member":
+        return {"mrn": rows["child"].mrn}
+    if name == "groupcare:schedule":
+        return {"visit_key": "4mo", "day": "2099-12-01", "time": "10:00", "place": "Intruder"}
+    if name == "groupcare:status":
+        return {"status": "closed"}
+    if name == "groupcare:leave":
+        return {"reason": "individual"}
+    if name == "groupcare:mark":
+        return {"action": "missed"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",

@@ -7,7 +7,9 @@ change goes through `_move` — checked, saved, audited in one transaction.
 
 A booking respects the one practice calendar (working days, opening hours, holidays:
 practices.calendar) and never puts one clinician in two rooms: an overlapping visit of the same
-clinician that is still expected (booked or arrived) refuses it.
+clinician that is still expected (booked or arrived) refuses it — except the group well-child
+visits of one session (medhome.groupcare): the children of a group are seen together, so group
+visits at the same moment and of the same length share the clinician's time.
 """
 
 from collections.abc import Callable
@@ -72,8 +74,11 @@ def clinician_conflict(
     starts_at: datetime,
     minutes: int,
     skip: UUID | None,
+    kind: str = "",
 ) -> Visit | None:
-    """The clinician's expected visit that overlaps [starts_at, starts_at + minutes), if any."""
+    """The clinician's expected visit that overlaps [starts_at, starts_at + minutes), if any;
+    for a group visit, the other group visits of the same session (same start, same length) do
+    not count."""
     ends_at = starts_at + timedelta(minutes=minutes)
     # A visit overlaps when it starts before this one ends and ends after it starts; visits are
     # at most MAX_MINUTES long, so the candidates start after (starts_at - MAX_MINUTES).
@@ -86,6 +91,10 @@ def clinician_conflict(
     )
     if skip is not None:
         candidates = candidates.exclude(pk=skip)
+    if kind == VisitKind.GROUP:
+        candidates = candidates.exclude(
+            kind=VisitKind.GROUP, starts_at=starts_at, duration_minutes=minutes
+        )
     for visit in candidates.order_by("starts_at"):
         if visit.starts_at + timedelta(minutes=visit.duration_minutes) > starts_at:
             return visit
@@ -101,6 +110,7 @@ def _slot_errors(
     clinician_id: int | None,
     at: datetime,
     skip: UUID | None = None,
+    kind: str = "",
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
@@ -124,6 +134,7 @@ def _slot_errors(
             starts_at=starts_at,
             minutes=minutes,
             skip=skip,
+            kind=kind,
         )
         if other is not None:
             local = other.starts_at.astimezone(calendar_of(practice).zone)
@@ -199,6 +210,7 @@ def book_visit(
                     minutes=duration_minutes,
                     clinician_id=clinician_id,
                     at=at,
+                    kind=kind,
                 )
             )
         if errors:
@@ -265,6 +277,7 @@ def move_visit(
                 clinician_id=new_clinician,
                 at=at,
                 skip=visit.pk,
+                kind=visit.kind,
             )
         if errors:
             raise ValidationError(errors)

@@ -19,7 +19,7 @@ from medhome.events.models import Sender
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier, Family, PanelMembership
 from medhome.periodicity.models import RowCompletion
 from medhome.visits.models import FamilyAgenda
-from tests import care_factories, factories, program_factories
+from tests import care_factories, factories, groupcare_factories, program_factories
 
 AT = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)
 
@@ -112,6 +112,8 @@ def full_history(child, caregiver, user, tag, opened):
     apps.get_model("programs", "ConcreteSupport").objects.create(
         practice=child.practice, contact=contact, child=child, support="wic", noted_on=opened
     )
+    if tag == "d":  # one twin in a group: one open group membership per child
+        groupcare_factories.groupcare_rows(child, user)
     review = apps.get_model("casereview", "CaseReview").objects.create(
         practice=child.practice,
         family=child.family,

@@ -8,9 +8,15 @@ from medhome.referrals.services import sweep_follow_ups
 from medhome.screening.alerts import escalate_overdue_alerts
 from medhome.synth.care_demo import load_demo_care, load_demo_outside_member
 from medhome.synth.clinic import schedule_clinic, write_booked_screening_histories
-from medhome.synth.demo import DEMO_URL, RIVERSIDE, load_demo
+from medhome.synth.council_demo import add_council_demo
+from medhome.synth.demo import DEMO_URL, EASTSIDE, RIVERSIDE, load_demo
 from medhome.synth.demo_history import write_demo_screening_history
+from medhome.synth.experience_demo import add_experience_demo
+from medhome.synth.groupcare_demo import add_groupcare_demo
+from medhome.synth.improvement_demo import add_improvement_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
+from medhome.synth.parent_partner_demo import add_parent_partner_demo
+from medhome.synth.parentgroups_demo import add_parentgroups_demo
 from medhome.synth.partners import load_demo_partners
 from medhome.synth.positive_screens import load_demo_next_steps, write_positive_screens
 from medhome.synth.program_demo import load_demo_programs
@@ -92,6 +98,7 @@ class Command(BaseCommand):
                     f"DULCE infant with an open benefits referral at {practice.name}: "
                     f"{DEMO_URL}children/{infant.pk}/"
                 )
+        self._circles_of_support(demo, as_of)
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
@@ -125,3 +132,25 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {outside_login[0]:<{width_user}}  {outside_login[1]}")
         self.stdout.write(f"\nPassword for every login: {settings.MEDHOME_DEMO_PASSWORD}")
+
+    def _circles_of_support(self, demo, as_of) -> None:
+        """Issue 19: every practice's parent partner caseload, parent groups and experience
+        answers; at Eastside the walk-through — a Spanish group of six babies born in September
+        at its 2-month session, the family council's recommendation and the W30 improvement
+        cycle that answers it, marked on the run chart."""
+        for practice in demo.network.practices.all():
+            add_parent_partner_demo(practice, as_of)
+            add_parentgroups_demo(practice, as_of)
+            add_experience_demo(practice, as_of)
+        eastside = demo.network.practices.filter(name=EASTSIDE.name).first()
+        if eastside is None:
+            return
+        self.stdout.write(
+            f"Group well-child care at {eastside.name}: " + add_groupcare_demo(eastside, as_of)
+        )
+        council = add_council_demo(eastside, as_of)
+        add_improvement_demo(eastside, as_of, recommendation=council.recommendation)
+        self.stdout.write(
+            f"Family council at {eastside.name}: '{council.recommendation.title}', answered by an "
+            f"improvement cycle on W30 ({DEMO_URL}improvement/)."
+        )
