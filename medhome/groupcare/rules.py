@@ -31,5 +31,11 @@ def aligned_visits(on: date, schedule: Schedule | None = None) -> tuple[Visit, .
     return tuple(v for v in (schedule.visit(k) for k in keys) if v.nominal is not None)
 
 
+def visit_label(key: str, on: date) -> str:
+    """The schedule's name of the visit a session stands for ("2 months"), else its key."""
+    visit = next((v for v in aligned_visits(on) if v.key == key), None)
+    return str(visit.label) if visit is not None else key
+
+
 def aligned_keys(on: date) -> tuple[str, ...]:
     return tuple(v.key for v in aligned_visits(on))

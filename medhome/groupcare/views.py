@@ -298,6 +298,7 @@ def session(request: AuthedRequest, session_id: UUID) -> HttpResponse:
         "groupcare/session.html",
         {
             "session": found,
+            "visit_label": rules.visit_label(found.visit_key, clock.local_date(found.starts_at)),
             "cohort": found.cohort,
             "roster": roster,
             "unbooked": unbooked,

@@ -43,6 +43,8 @@ def add_experience_demo(practice: Practice, today: date) -> int:
     """About DEMO_ANSWERS answered surveys over the last year (a completed visit, an invitation,
     a response and its answers each); returns how many. Answers lean best, with a gap by
     language so the strata show something."""
+    if Invitation.objects.filter(practice=practice, survey_key=definitions.FAMILY_SURVEY).exists():
+        return 0  # loaded before: the demo is loaded once, whatever runs it again
     rng = Random(19)
     zone = timezone.get_current_timezone()
     children = list(

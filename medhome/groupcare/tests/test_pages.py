@@ -146,6 +146,7 @@ def test_the_session_roster_links_each_part_and_marks(
         response = client.get(reverse("groupcare:session", args=[session.pk]))
     body = response.content.decode()
     assert response.status_code == 200
+    assert "<dd>2 months</dd>" in body  # the schedule's name of the visit, not its key
     assert reverse("screening:child", args=[babies[0].pk]) in body
     assert reverse("screening:start", args=[babies[0].pk]) in body  # the mother's screen at 2mo
     assert reverse("screening:send", args=[babies[0].pk]) in body

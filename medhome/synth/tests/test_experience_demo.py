@@ -29,6 +29,14 @@ def test_the_demo_answers_and_its_live_link(client, practice_a, child_a, caregiv
     assert sum(c.denominator for c in rows[0].rows) == made + 1
 
 
+def test_loading_the_demo_again_adds_no_answers(practice_a, child_a, caregiver_a):
+    first = add_experience_demo(practice_a, timezone.localdate())
+
+    again = add_experience_demo(practice_a, timezone.localdate())
+
+    assert first >= 1 and again == 0 and Response.objects.count() == first
+
+
 def test_the_demo_link_opens_in_spanish_and_counts_once(client, practice_a, child_a, caregiver_a):
     token = issue_demo_survey(practice_a, child_a, caregiver_a, timezone.now())
 
