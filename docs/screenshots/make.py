@@ -131,6 +131,17 @@ def main() -> int:
         specialist.wait_for_load_state()
         taken.append(shot(specialist, "dulce-review"))
 
+        clinician = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
+        log_in(clinician, base, "pediatrician@eastside.demo")
+        clinician.goto(f"{base}/group-care/")
+        clinician.get_by_role("link", name="Grupo de bebés de septiembre").first.click()
+        clinician.get_by_role("link", name="11/16/2026 10:00").first.click()
+        clinician.wait_for_load_state()
+        taken.append(shot(clinician, "group-session"))  # the September babies' 2-month session
+        clinician.goto(f"{base}/measures/?experience_by=language")
+        clinician.locator("#experience").screenshot(path=HERE / "family-experience.png")
+        taken.append(HERE / "family-experience.png")
+
         admin = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
         log_in(admin, base, ANALYST)
         admin.goto(f"{base}/measures/")
