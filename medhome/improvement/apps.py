@@ -12,3 +12,9 @@ class ImprovementConfig(AppConfig):
         from . import selectors
 
         annotations.register(selectors.chart_annotations)
+        # The demo's cycle, loaded by load_demo (synth sits below improvement).
+        from medhome.synth import demo_hooks
+
+        from . import demo
+
+        demo_hooks.register(demo.load)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from medhome.accounts.roles import Role
 from medhome.core.clock import today
+from medhome.improvement.demo import W30_TITLE, add_improvement_demo
 from medhome.measures import annotations, selectors
-from medhome.synth.improvement_demo import W30_TITLE, add_improvement_demo
 from tests import factories, improvement_factories
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,20 @@ def test_a_provider_registers_once(monkeypatch):
         "w30_1": [{"month": "10/2026", "on": date(2026, 10, 1), "label": "Mark", "url": ""}],
         "dev": [],
     }
+
+
+def test_load_demo_reaches_the_demo_cycle_through_synths_hooks(practice_a, staff_a):
+    from medhome.improvement.models import Cycle
+    from medhome.synth import demo_hooks
+    from medhome.synth.council_demo import STORY_TITLE, add_council_demo
+    from medhome.synth.demo import EASTSIDE
+
+    assert demo_hooks.run(practice_a.network, date(2026, 12, 5)) == []  # no Eastside: nothing
+    practice_a.name = EASTSIDE.name
+    practice_a.save()
+    add_council_demo(practice_a, date(2026, 12, 5))
+
+    lines = demo_hooks.run(practice_a.network, date(2026, 12, 5))
+
+    assert len(lines) == 1 and W30_TITLE in lines[0]
+    assert Cycle.objects.get(title=W30_TITLE).recommendation.title == STORY_TITLE

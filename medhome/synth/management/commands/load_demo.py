@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from medhome.core import clock
 from medhome.referrals.services import sweep_follow_ups
 from medhome.screening.alerts import escalate_overdue_alerts
+from medhome.synth import demo_hooks
 from medhome.synth.care_demo import load_demo_care, load_demo_outside_member
 from medhome.synth.clinic import schedule_clinic, write_booked_screening_histories
 from medhome.synth.council_demo import add_council_demo
@@ -13,7 +14,6 @@ from medhome.synth.demo import DEMO_URL, EASTSIDE, RIVERSIDE, load_demo
 from medhome.synth.demo_history import write_demo_screening_history
 from medhome.synth.experience_demo import add_experience_demo
 from medhome.synth.groupcare_demo import add_groupcare_demo
-from medhome.synth.improvement_demo import add_improvement_demo
 from medhome.synth.management.commands.synth import parse_date, refuse_production
 from medhome.synth.parent_partner_demo import add_parent_partner_demo
 from medhome.synth.parentgroups_demo import add_parentgroups_demo
@@ -149,7 +149,8 @@ class Command(BaseCommand):
             f"Group well-child care at {eastside.name}: " + add_groupcare_demo(eastside, as_of)
         )
         council = add_council_demo(eastside, as_of)
-        add_improvement_demo(eastside, as_of, recommendation=council.recommendation)
+        for line in demo_hooks.run(demo.network, as_of):  # the apps above synth: improvement
+            self.stdout.write(line)
         self.stdout.write(
             f"Family council at {eastside.name}: '{council.recommendation.title}', answered by an "
             f"improvement cycle on W30 ({DEMO_URL}improvement/)."

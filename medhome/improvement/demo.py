@@ -4,21 +4,23 @@ practice, a W30 cycle testing Spanish group well-child visits on weekday evening
 recommendation when one is given — so the dashboard's W30 run chart marks it; at another
 practice of the network, a caregiver depression screening cycle the first practice could adopt
 from the network page. Idempotent: a practice that has a cycle of that title is left alone.
-All of it invented.
-
-medhome.improvement sits above synth in the layers, so its models are reached by name
-(apps.get_model) rather than imported; the rows are the ones its services would write.
+All of it invented. load_demo runs it through medhome.synth.demo_hooks (improvement sits above
+synth in the layers); the rows are the ones its services would write, with past dates.
 """
 
 from datetime import date, datetime, time
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from medhome.accounts.roles import Capability, capabilities_of
-from medhome.practices.models import Membership, Practice
+from medhome.council.models import Recommendation
+from medhome.practices.models import Membership, Network, Practice
+from medhome.synth.council_demo import STORY_TITLE
+from medhome.synth.demo import EASTSIDE
+
+from .models import Cycle, CycleChange
 
 W30_TITLE = "Spanish group well-child visits on weekday evenings"
 W30_STARTED = date(2026, 10, 1)
@@ -45,8 +47,6 @@ def _at(day: date) -> datetime:
 
 
 def _cycle(practice: Practice, owner: Any, stages: list[tuple[str, date]], **values) -> Any:
-    Cycle = apps.get_model("improvement", "Cycle")
-    CycleChange = apps.get_model("improvement", "CycleChange")
     existing = Cycle.objects.filter(practice=practice, title=values["title"]).first()
     if existing is not None:
         return existing
@@ -133,3 +133,12 @@ def add_improvement_demo(
             f"{cycle.started_on:%m/%d/%Y}, at {cycle.stage}{answers})"
         )
     return cycles, "\n".join(lines)
+
+
+def load(network: Network, today: date) -> str:
+    """The demo hook: Eastside's W30 cycle answering its council's story recommendation."""
+    practice = network.practices.filter(name=EASTSIDE.name).first()
+    if practice is None:
+        return ""
+    recommendation = Recommendation.objects.filter(practice=practice, title=STORY_TITLE).first()
+    return add_improvement_demo(practice, today, recommendation)[1]
