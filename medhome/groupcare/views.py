@@ -23,7 +23,7 @@ from medhome.practices.calendar import calendar_of
 from medhome.screening.rules import preferred
 from medhome.visits.selectors import clinicians_of
 
-from . import formation, rules, selectors, services
+from . import attendance, formation, rules, selectors, services
 from .models import DoubleBooking, LeftReason
 
 RUN = Capability.GROUPCARE_RUN
@@ -316,27 +316,27 @@ def session(request: AuthedRequest, session_id: UUID) -> HttpResponse:
 @requires(RUN)
 @require_POST
 def mark(request: AuthedRequest, attendance_id: UUID) -> HttpResponse:
-    attendance = selectors.access_attendance(request.actor, attendance_id)
+    row = selectors.access_attendance(request.actor, attendance_id)
     action = request.POST.get("action", "")
-    move = {"attended": services.mark_attended, "missed": services.mark_missed}.get(action)
+    move = {"attended": attendance.mark_attended, "missed": attendance.mark_missed}.get(action)
     if move is None:
         messages.error(request, _("Choose attended or missed."))
     else:
         try:
-            move(actor=request.actor, attendance=attendance, at=clock.now())
+            move(actor=request.actor, attendance=row, at=clock.now())
         except ValidationError as refused:
             _refused(request, refused)
-    return redirect("groupcare:session", session_id=attendance.session_id)
+    return redirect("groupcare:session", session_id=row.session_id)
 
 
 @requires(RUN)
 @require_POST
 def makeup(request: AuthedRequest, attendance_id: UUID) -> HttpResponse:
-    attendance = selectors.access_attendance(request.actor, attendance_id)
+    row = selectors.access_attendance(request.actor, attendance_id)
     try:
-        services.book_makeup(
+        attendance.book_makeup(
             actor=request.actor,
-            attendance=attendance,
+            attendance=row,
             starts_at=_moment(request, "day", "time"),
             clinician_id=_int(request.POST.get("clinician")),
             at=clock.now(),
@@ -345,7 +345,7 @@ def makeup(request: AuthedRequest, attendance_id: UUID) -> HttpResponse:
         _refused(request, refused)
     else:
         messages.success(request, _("Make-up well-child visit booked."))
-    return redirect("groupcare:session", session_id=attendance.session_id)
+    return redirect("groupcare:session", session_id=row.session_id)
 
 
 @requires(RUN)

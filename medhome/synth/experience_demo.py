@@ -9,6 +9,7 @@ from random import Random
 from django.db import transaction
 from django.utils import timezone
 
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.experience import definitions
 from medhome.experience.models import Answer, Comment, EnteredBy, Invitation, Response
@@ -47,8 +48,18 @@ def add_experience_demo(practice: Practice, today: date) -> int:
         return 0  # loaded before: the demo is loaded once, whatever runs it again
     rng = Random(19)
     zone = timezone.get_current_timezone()
+    # The child's latest completed visit of the last year, from the demo's EHR history: the
+    # survey asks about a visit that happened.
+    last_visit: dict = {}
+    for visit in Visit.objects.filter(
+        practice=practice,
+        status=VisitStatus.COMPLETED,
+        starts_at__gte=datetime.combine(today - timedelta(days=360), time(0), tzinfo=zone),
+        starts_at__lt=datetime.combine(today - timedelta(days=2), time(0), tzinfo=zone),
+    ).order_by("starts_at"):
+        last_visit[visit.child_id] = visit
     children = list(
-        Child.objects.filter(practice=practice)
+        Child.objects.filter(practice=practice, pk__in=list(last_visit))
         .select_related("family")
         .order_by("pk")[:DEMO_ANSWERS]
     )
@@ -58,17 +69,16 @@ def add_experience_demo(practice: Practice, today: date) -> int:
             "family_id", "-is_primary_contact", "pk"
         )
     }
-    sites: list[Site | None] = [*Site.objects.filter(practice=practice).order_by("name")] or [None]
     survey = definitions.MEDHOME_VISIT
     made = 0
     with transaction.atomic():
-        for n, child in enumerate(children):
+        for child in children:
             caregiver = caregivers.get(child.family_id)
-            if caregiver is None:
+            visit = last_visit.get(child.pk)
+            if caregiver is None or visit is None:
                 continue
-            day = today - timedelta(days=rng.randint(2, 360))
-            at = datetime.combine(day, time(10, 0), tzinfo=zone)
-            visit = _visit(practice, child, sites[n % len(sites)], at)
+            at = visit.starts_at
+            day = clock.local_date(at)
             invitation = Invitation.objects.create(
                 practice=practice,
                 visit=visit,

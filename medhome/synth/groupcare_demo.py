@@ -15,8 +15,10 @@ from django.db import transaction
 
 from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.core.actor import Actor
+from medhome.ehr.patients import PatientData, upsert_patients
 from medhome.families import services as families
 from medhome.families.models import Caregiver, Child
+from medhome.groupcare import attendance as groupcare_attendance
 from medhome.groupcare import selectors as groupcare_selectors
 from medhome.groupcare import services as groupcare
 from medhome.groupcare.models import Cohort, Session
@@ -25,6 +27,7 @@ from medhome.practices.models import Membership, Practice, Site
 from medhome.screening import services as screening
 from medhome.screening.models import Mode
 from medhome.screening.rules import preferred
+from medhome.synth.ehr.codes import MRN_SYSTEM
 
 STORY_NAME = "Grupo de bebés de septiembre"
 FAMILIES = (
@@ -72,7 +75,7 @@ def _registrar(practice: Practice) -> Actor:
     )
 
 
-def _babies(practice: Practice, first_birth: date, at: datetime) -> list[Child]:
+def _babies(practice: Practice, first_birth: date, at: datetime, clinician: Any) -> list[Child]:
     babies = []
     for n, (mother, surname, child) in enumerate(FAMILIES):
         _family, baby = families.register_family(
@@ -117,7 +120,7 @@ def _babies(practice: Practice, first_birth: date, at: datetime) -> list[Child]:
                 "state": "MA",
                 "zip_code": "02128",
                 "has_special_health_care_needs": False,
-                "primary_clinician": None,
+                "primary_clinician": clinician,  # the group's clinician facilitator
                 "gestational_age_weeks": None,
                 "gestational_age_days": None,
             },
@@ -125,7 +128,30 @@ def _babies(practice: Practice, first_birth: date, at: datetime) -> list[Child]:
             panel_from=first_birth + timedelta(days=n),
         )
         babies.append(baby)
+    _from_the_ehr(practice, babies, at)
     return babies
+
+
+def _from_the_ehr(practice: Practice, babies: list[Child], at: datetime) -> None:
+    """The EHR's registration of the newborns follows the front desk's, as every demo child's
+    record comes: upsert_patients finds each baby by MRN and attaches the EHR's identifier."""
+    records = [
+        PatientData(
+            identifiers=((MRN_SYSTEM, baby.mrn),),
+            mrn=baby.mrn,
+            legal_given_name=baby.legal_given_name,
+            legal_family_name=baby.legal_family_name,
+            date_of_birth=baby.date_of_birth,
+            sex_at_birth=baby.sex_at_birth,
+            preferred_language=baby.preferred_language,
+        )
+        for baby in babies
+    ]
+    for outcome in upsert_patients(
+        practice=practice, records=records, actor=_registrar(practice), at=at
+    ):
+        if isinstance(outcome, ValidationError):
+            raise outcome
 
 
 def _schedule(runner: Actor, cohort: Cohort, key: str, day: date, *, at: datetime) -> Session:
@@ -185,7 +211,7 @@ def add_groupcare_demo(practice: Practice, today: date) -> str:
     registered = datetime.combine(first_birth + timedelta(days=12), time(9), tzinfo=zone)
     now = datetime.combine(today, time(8), tzinfo=zone)
     with transaction.atomic():
-        babies = _babies(practice, first_birth, registered)
+        babies = _babies(practice, first_birth, registered, clinician.user)
         cohort = groupcare.form_cohort(
             actor=helper,
             name=STORY_NAME,
@@ -240,4 +266,4 @@ def _hold(clinician: Actor, session: Session, babies: list[Child]) -> None:
         )
     end = start + timedelta(minutes=session.duration_minutes - 5)
     for attendance in session.attendances.select_related("visit", "child"):
-        groupcare.mark_attended(actor=clinician, attendance=attendance, at=end)
+        groupcare_attendance.mark_attended(actor=clinician, attendance=attendance, at=end)

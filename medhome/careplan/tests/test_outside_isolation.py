@@ -8,7 +8,15 @@ from django.urls import reverse
 from medhome.accounts.roles import Role
 from medhome.careplan.models import ProgressNote
 from medhome.practices.models import Membership
-from tests import care_factories, factories, program_factories
+from tests import (
+    care_factories,
+    council_factories,
+    factories,
+    groupcare_factories,
+    improvement_factories,
+    parentgroup_factories,
+    program_factories,
+)
 from tests.conftest import PHI_A
 from tests.url_matrix import PARTNER_PAGES, PUBLIC, ROUTES, payload_for, url_for
 
@@ -51,6 +59,12 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     rows["reminder"] = factories.call_reminder(child_a, caregiver_a, rows["visit"])
     rows["note"] = care_factories.team_note(child_a, pediatrician)
     rows.update(program_factories.program_rows(child_a, pediatrician))
+    # Issue 19's rows: group care, parent groups, the council, improvement cycles.
+    rows.update(groupcare_factories.groupcare_rows(child_a, pediatrician))
+    rows.update(parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]))
+    rows.update(council_factories.council_rows(child_a.practice, pediatrician))
+    rows.update(improvement_factories.cycle_rows(child_a.practice, pediatrician))
+    rows.update(program_factories.parent_partner_rows(child_a, staff_a[Role.PARENT_PARTNER]))
     member, login = care_factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],

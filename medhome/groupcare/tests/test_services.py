@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
-from medhome.groupcare import services
+from medhome.groupcare import attendance, services
 from medhome.groupcare.models import (
     Attendance,
     AttendanceStatus,
@@ -236,7 +236,7 @@ def test_attending_completes_the_visit_and_its_schedule_row(runner, cohort):
     session = schedule(runner, cohort)
     row = session.attendances.select_related("visit", "child").first()
 
-    services.mark_attended(actor=runner, attendance=row, at=AFTER)
+    attendance.mark_attended(actor=runner, attendance=row, at=AFTER)
 
     row.visit.refresh_from_db()
     assert (row.status, row.visit.status) == (AttendanceStatus.ATTENDED, VisitStatus.COMPLETED)
@@ -250,7 +250,7 @@ def test_a_session_not_started_cannot_be_marked(runner, cohort):
     row = session.attendances.select_related("visit").first()
 
     with pytest.raises(ValidationError) as refused:
-        services.mark_attended(actor=runner, attendance=row, at=NOW)
+        attendance.mark_attended(actor=runner, attendance=row, at=NOW)
 
     assert refused.value.messages == ["The session has not started yet."]
     row.visit.refresh_from_db()
@@ -261,10 +261,10 @@ def test_missed_then_a_make_up_visit(runner, cohort, clinician_a):
     session = schedule(runner, cohort)
     row = session.attendances.select_related("visit", "child", "session__cohort").first()
 
-    services.mark_missed(actor=runner, attendance=row, at=AFTER)
+    attendance.mark_missed(actor=runner, attendance=row, at=AFTER)
     with pytest.raises(ValidationError) as twice:
-        services.mark_attended(actor=runner, attendance=row, at=AFTER)
-    makeup = services.book_makeup(
+        attendance.mark_attended(actor=runner, attendance=row, at=AFTER)
+    makeup = attendance.book_makeup(
         actor=runner,
         attendance=row,
         starts_at=SESSION + timedelta(days=3, hours=1),
@@ -278,7 +278,7 @@ def test_missed_then_a_make_up_visit(runner, cohort, clinician_a):
     assert (row.status, row.makeup_visit_id) == (AttendanceStatus.MISSED, makeup.pk)
     assert (makeup.kind, makeup.child_id) == (VisitKind.WELL_CHILD, row.child_id)
     with pytest.raises(ValidationError) as again:
-        services.book_makeup(
+        attendance.book_makeup(
             actor=runner,
             attendance=row,
             starts_at=SESSION + timedelta(days=4),
@@ -291,7 +291,7 @@ def test_missed_then_a_make_up_visit(runner, cohort, clinician_a):
 def test_only_a_missed_session_is_made_up(runner, cohort, clinician_a):
     row = schedule(runner, cohort).attendances.first()
     with pytest.raises(ValidationError) as refused:
-        services.book_makeup(
+        attendance.book_makeup(
             actor=runner, attendance=row, starts_at=SESSION, clinician_id=clinician_a.pk, at=NOW
         )
     assert refused.value.messages == ["Only a missed session is made up."]
@@ -304,7 +304,7 @@ def test_switching_back_cancels_the_future_group_visits(runner, cohort, babies):
     )
     member = CohortMember.objects.get(cohort=cohort, child=babies[0])
     done = first.attendances.select_related("visit").get(child=babies[0])
-    services.mark_attended(actor=runner, attendance=done, at=AFTER)
+    attendance.mark_attended(actor=runner, attendance=done, at=AFTER)
 
     services.leave(actor=runner, member=member, reason="individual", at=AFTER)
 

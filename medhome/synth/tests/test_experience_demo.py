@@ -3,18 +3,30 @@ link the end-to-end test answers in Spanish."""
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from medhome.experience import definitions, selectors
 from medhome.experience.models import Answer, Response
 from medhome.synth.experience_demo import add_experience_demo, issue_demo_survey
+from medhome.visits.models import Visit
+from tests import factories
 
 ALL_BEST = {f"item-{i.key}": "definitely" for i in definitions.MEDHOME_VISIT.items}
 
 
 def survey_url(token: str) -> str:
     return reverse("portal:experience", args=[token])
+
+
+@pytest.fixture(autouse=True)
+def visited(child_a):
+    """The demo asks about a visit that happened: child_a's completed visit a month ago."""
+    visit = factories.schedule_visit(
+        child_a, at=(timezone.now() - timedelta(days=30)).isoformat(), kind="sick"
+    )
+    Visit.objects.filter(pk=visit.pk).update(status="completed")
 
 
 def test_the_demo_answers_and_its_live_link(client, practice_a, child_a, caregiver_a):
