@@ -212,10 +212,10 @@ def roster(actor: Actor, session: Session) -> list[RosterRow]:
     )
     for row in rows:
         row.mother = mothers.get(row.child.family_id)
-        link = links.get(row.child.pk)
-        if link is not None:
-            answered = any(s[0] == row.child.pk and s[1] == link.pk for s in screens)
-            row.previsit = "done" if answered else ("opened" if link.last_opened_at else "sent")
+        sent = links.get(row.child.pk)
+        if sent is not None:
+            answered = any(s[0] == row.child.pk and s[1] == sent.pk for s in screens)
+            row.previsit = "done" if answered else ("opened" if sent.last_opened_at else "sent")
         row.screened = any(
             s[0] == row.child.pk and s[2] in CAREGIVER_INSTRUMENTS and s[3] == day for s in screens
         )

@@ -68,7 +68,7 @@ def _staff_errors(
         ).values_list("user_id", "role")
     )
     # The facilitator sees each child: a role of the clinical team (groupcare.run).
-    role = roles.get(_as_int(facilitator_id))
+    role = roles.get(_as_int(facilitator_id) or 0)
     if role is None or Capability.GROUPCARE_RUN not in ROLE_CAPABILITIES.get(role, ()):
         errors["facilitator"] = [_("Choose a clinician of this practice to facilitate.")]
     if co_facilitator_id:
@@ -133,7 +133,7 @@ def form_cohort(
     errors.update(_staff_errors(actor.practice_id, facilitator_id, co_facilitator_id))
     if errors:
         raise ValidationError(errors)
-    assert born_from is not None and born_to is not None
+    assert born_from is not None and born_to is not None and site is not None
     with transaction.atomic():
         cohort = Cohort.objects.create(
             practice=actor.practice,
@@ -420,7 +420,7 @@ def book_children(
     choices = choices or {}
     start, end = _day_bounds(session)
     others: dict[UUID, Visit] = {}
-    for visit in (
+    for that_day in (
         Visit.objects.filter(
             child_id__in=[c.pk for c in children],
             starts_at__gte=start,
@@ -430,7 +430,7 @@ def book_children(
         .select_related("practice")
         .order_by("starts_at")
     ):
-        others.setdefault(visit.child_id, visit)
+        others.setdefault(that_day.child_id, that_day)
     clashes = [
         (child, others[child.pk])
         for child in children
@@ -443,7 +443,7 @@ def book_children(
         for child in children:
             other = others.get(child.pk)
             choice = choices.get(str(child.pk), "") if other else ""
-            visit = None
+            visit: Visit | None = None
             if choice == DoubleBooking.CANCEL_INDIVIDUAL:
                 assert other is not None
                 booking.cancel_visit(

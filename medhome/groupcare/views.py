@@ -83,7 +83,7 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
             "proposals": [
                 {
                     "proposal": p,
-                    "site": sites.get(p.site_id),
+                    "site": sites.get(p.site_id) if p.site_id else None,
                     "language": language_name(p.language) if p.language else "",
                 }
                 for p in proposals
@@ -227,7 +227,7 @@ def leave(request: AuthedRequest, cohort_member_id: UUID) -> HttpResponse:
 def schedule(request: AuthedRequest, cohort_id: UUID) -> HttpResponse:
     cohort = selectors.access_cohort(request.actor, cohort_id)
     choices = {
-        key.removeprefix("choice-"): value
+        key.removeprefix("choice-"): str(value)
         for key, value in request.POST.items()
         if key.startswith("choice-") and value
     }

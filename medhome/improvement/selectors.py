@@ -149,12 +149,12 @@ def network_cycles(actor: Actor, today: date) -> list[NetworkRow]:
         .order_by("practice__name", "-started_on", "-created_at")[:NETWORK_LIMIT]
     )
     spans = {cycle.pk: windows(cycle.started_on, today) for cycle in cycles_}
-    parts = []
+    parts: list[QuerySet] = []
     for cycle in cycles_:
         if cycle.measure_key not in definitions.MEASURES:
             continue
         for tag, window in zip(("before", "after"), spans[cycle.pk], strict=True):
-            part = window and _part(cycle, f"{cycle.pk}:{tag}", window)
+            part = _part(cycle, f"{cycle.pk}:{tag}", window) if window is not None else None
             if part is not None:
                 parts.append(part)
     counts = _figures(parts)
@@ -193,4 +193,5 @@ def chart_annotations(actor: Actor, keys, first: date, last: date) -> list[Annot
     return [
         Annotation(key, on, title, reverse("improvement:detail", kwargs={"cycle_id": pk}))
         for pk, key, on, title in rows
+        if on is not None  # the range filter already excludes a cycle not yet started
     ]

@@ -17,6 +17,13 @@ from .models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, GroupKind, ParentGr
 from .services import GroupValues
 
 
+class LeaderField(forms.ModelChoiceField):
+    """A colleague by name, not by login."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or str(obj)
+
+
 class GroupForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=GroupKind.choices)
     other_kind = forms.CharField(
@@ -35,7 +42,7 @@ class GroupForm(forms.Form):
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    leader = forms.ModelChoiceField(label=gettext_lazy("Led by"), queryset=None)
+    leader = LeaderField(label=gettext_lazy("Led by"), queryset=None)
     place = forms.CharField(label=gettext_lazy("Where"), required=False, max_length=200)
     video_link = forms.URLField(label=gettext_lazy("Video link"), required=False)
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=500)
@@ -46,8 +53,9 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = selectors.leaders(actor)
-        self.fields["leader"].label_from_instance = lambda user: user.get_full_name() or str(user)
+        leader = self.fields["leader"]
+        assert isinstance(leader, forms.ModelChoiceField)
+        leader.queryset = selectors.leaders(actor)
 
     @staticmethod
     def initial_of(group: ParentGroup | None) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def leaders(actor: Actor) -> QuerySet:
     )
 
 
-def _live_count(group_ref: str = "pk") -> Subquery:
+def _live_count(group_ref: str = "pk") -> Coalesce:
     return Coalesce(
         Subquery(
             SignUp.objects.filter(group=OuterRef(group_ref), withdrawn_at__isnull=True)
@@ -115,7 +115,7 @@ class GroupPage:
 def group_page(actor: Actor, group: ParentGroup) -> GroupPage:
     """A group's meetings (each with `came` and `marked`) and its live sign-ups with their
     caregivers: three queries whatever the group's size."""
-    meetings = list(
+    meetings: list[Meeting] = list(
         scoped(actor, Meeting, need=RUN)
         .filter(group=group)
         .annotate(
@@ -220,7 +220,7 @@ def open_groups_for(link: FamilyLink, *, at: datetime) -> list[ParentGroup]:
         queryset=Meeting.objects.filter(cancelled=False, starts_at__gte=at).order_by("starts_at"),
         to_attr="upcoming_all",
     )
-    rows = list(
+    rows: list[Any] = list(
         _family_groups(link)
         .annotate(signed_up=_live_count(), mine=Exists(mine))
         .filter(Q(open_for_sign_up=True) | Q(mine=True))

@@ -50,7 +50,7 @@ def add_experience_demo(practice: Practice, today: date) -> int:
     zone = timezone.get_current_timezone()
     # The child's latest completed visit of the last year, from the demo's EHR history: the
     # survey asks about a visit that happened.
-    last_visit: dict = {}
+    last_visit: dict[object, Visit] = {}
     for visit in Visit.objects.filter(
         practice=practice,
         status=VisitStatus.COMPLETED,
@@ -74,9 +74,10 @@ def add_experience_demo(practice: Practice, today: date) -> int:
     with transaction.atomic():
         for child in children:
             caregiver = caregivers.get(child.family_id)
-            visit = last_visit.get(child.pk)
-            if caregiver is None or visit is None:
+            asked_about = last_visit.get(child.pk)
+            if caregiver is None or asked_about is None:
                 continue
+            visit = asked_about
             at = visit.starts_at
             day = clock.local_date(at)
             invitation = Invitation.objects.create(

@@ -219,8 +219,8 @@ def add_groupcare_demo(practice: Practice, today: date) -> str:
             language="es",
             born_from=first_birth,
             born_to=first_birth + timedelta(days=len(babies) - 1),
-            facilitator_id=clinician.user.pk,  # type: ignore[union-attr]
-            co_facilitator_id=helper.user.pk,  # type: ignore[union-attr]
+            facilitator_id=clinician.user.pk,
+            co_facilitator_id=helper.user.pk,
             children=babies,
             at=registered,
         )

@@ -8,6 +8,7 @@ Idempotent: a practice that already has parent groups is only summarised.
 
 from datetime import date, datetime, time, timedelta
 from random import Random
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ PARTNER_LOGIN = "parent.partner"
 PARTNER_NAMES = {"riverside.demo": ("Yesenia", "Morales"), "eastside.demo": ("Darnell", "Brooks")}
 # Meetings relative to the demo's today (days) at the local hour: three held, two to come.
 MEETING_DAYS = (-21, -14, -7, 7, 14)
-GROUPS = (
+GROUPS: tuple[dict[str, Any], ...] = (
     {
         "kind": "parent_circle",
         "name": "Círculo de mamás y papás",
