@@ -149,9 +149,13 @@ def test_the_session_roster_links_each_part_and_marks(
     assert "<dd>2 months</dd>" in body  # the schedule's name of the visit, not its key
     assert reverse("screening:child", args=[babies[0].pk]) in body
     assert reverse("screening:start", args=[babies[0].pk]) in body  # the mother's screen at 2mo
-    assert reverse("screening:send", args=[babies[0].pk]) in body
+    # Once the session has begun, the pre-visit questions are too late to send.
+    assert reverse("screening:send", args=[babies[0].pk]) not in body
     assert f"{reverse('families:chart', args=[babies[0].pk])}#visit-rows" in body
     assert child_reads("groupcare_session") == 6
+    with at(NOW):
+        before = client.get(reverse("groupcare:session", args=[session.pk])).content.decode()
+    assert reverse("screening:send", args=[babies[0].pk]) in before
 
     rows = {a.child_id: a for a in Attendance.objects.filter(session=session)}
     with at(AFTER):
