@@ -498,7 +498,8 @@ MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make dem
 MEDHOME_EXPERIENCE = {
     # At most one invitation per family in this many days: a family with several children or
     # visits in a month is asked once, not after each (survey fatigue). At least the family
-    # link's 14-day life, so a family holds one live survey link at a time.
+    # link's 14-day life, so a family holds one live survey link at a time (start-up check
+    # medhome.E102, medhome/experience/checks.py).
     "every_days": env_int("MEDHOME_EXPERIENCE_EVERY_DAYS", 30),
     # Hours after the visit's start before the survey is planned (the visit is over, the
     # family home); it then goes at the family's next allowed moment (messaging.rules).

@@ -560,3 +560,14 @@ def test_another_practices_child_and_comments_stay_out(
     assert entry.status_code == 404
     assert "B words" not in page
     assert all(r.total.denominator == 0 for r in own)
+
+
+def test_a_survey_spacing_shorter_than_its_link_stops_the_server(settings):
+    from medhome.experience.checks import check_spacing
+
+    settings.MEDHOME_EXPERIENCE = {"every_days": 13}
+    too_short = check_spacing()
+    settings.MEDHOME_EXPERIENCE = {"every_days": 14}
+
+    assert [error.id for error in too_short] == ["medhome.E102"]
+    assert check_spacing() == []
