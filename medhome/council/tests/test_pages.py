@@ -174,7 +174,11 @@ def test_the_pages_link_to_nothing_clinical(client_partner, council, member, par
 
 
 def test_opening_a_council_is_audited(client_partner, council):
-    client_partner.get(reverse("council:detail", args=[council.pk]))
+    cf.member(council, "Renata Solís", language="es")
+
+    page = client_partner.get(reverse("council:detail", args=[council.pk])).content.decode()
+
+    assert "Spanish" in page  # the member's language by name, not its tag
 
     assert AuditEvent.objects.filter(object_type="council", action="view").count() == 1
 
