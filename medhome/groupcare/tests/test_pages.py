@@ -54,7 +54,7 @@ def test_the_list_shows_groups_and_proposals_in_fixed_queries(client, cohort, pr
         baby(practice_a, n, born=FIRST_BIRTH + timedelta(days=n - 20))
     many, _body = _list_queries(client)
 
-    assert "Grupo de septiembre" in body and "Bebe20" in body
+    assert "Grupo de septiembre" in body and "Bebe20" in body and "· Spanish" in body
     assert few == many <= 20
     assert child_reads("groupcare_proposals") == 3 + 20
 
