@@ -70,3 +70,47 @@ def run_on_fresh_database(bench: str, args: Any, run: Callable[[Any], None]) -> 
         run(args)
     finally:
         drop_database(args.db, name, keep=args.keep)
+
+
+def one_practice_panel(args: Any, network_name: str, day: Any) -> Any:
+    """Migrate, build a one-practice synthetic panel of args.children (one year of history, as of
+    the day before `day`) and print how long it took; returns the panel."""
+    from datetime import timedelta
+    from time import perf_counter
+
+    from django.core.management import call_command
+
+    from medhome.synth.panel import build_panel
+
+    call_command("migrate", verbosity=0)
+    started = perf_counter()
+    panel = build_panel(
+        seed=args.seed,
+        children=args.children,
+        practice_count=1,
+        network_name=f"{network_name} {args.seed}",
+        as_of=day - timedelta(days=1),
+        history_years=1,
+        sick_years=1,
+    )
+    print(f"Panel: {args.children:,} children, 1 practice, {perf_counter() - started:.1f} s")
+    return panel
+
+
+def analyze_and_describe() -> None:
+    """ANALYZE the tables the bench wrote, then print the Python, the database and the machine
+    (with its load: a loaded machine's figures say so)."""
+    import platform
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+    print(f"Python {platform.python_version()}, {version}, {os.cpu_count()} CPUs")
+    print(platform.platform(), f"load {os.getloadavg()[0]:.1f}")

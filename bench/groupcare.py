@@ -13,16 +13,19 @@ Synthetic data only.
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentile, run_on_fresh_database  # noqa: E402 - bench is no package
+from common import (  # noqa: E402 - bench is no package
+    analyze_and_describe,
+    one_practice_panel,
+    percentile,
+    run_on_fresh_database,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,38 +44,14 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
     from medhome.accounts.roles import capabilities_of
     from medhome.core.actor import Actor
     from medhome.groupcare import formation
     from medhome.practices.models import Practice
-    from medhome.synth.panel import build_panel
 
     day = date.fromisoformat(args.day)
-    call_command("migrate", verbosity=0)
-    started = perf_counter()
-    panel = build_panel(
-        seed=args.seed,
-        children=args.children,
-        practice_count=1,
-        network_name=f"Group care bench {args.seed}",
-        as_of=day - timedelta(days=1),
-        history_years=1,
-        sick_years=1,
-    )
-    print(f"Panel: {args.children:,} children, 1 practice, {perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
-    print(f"Python {platform.python_version()}, {version}, {os.cpu_count()} CPUs")
-    print(platform.platform(), f"load {os.getloadavg()[0]:.1f}")
+    panel = one_practice_panel(args, "Group care bench", day)
+    analyze_and_describe()
 
     practice = Practice.objects.get(pk=panel.practice_ids[0])
     actor = Actor(user=None, practice=practice, role="nurse", capabilities=capabilities_of("nurse"))

@@ -20,8 +20,6 @@ Results: docs/benchmarks.md "Programs". Synthetic data only.
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 from datetime import date, timedelta
@@ -29,7 +27,12 @@ from pathlib import Path
 from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentile, run_on_fresh_database  # noqa: E402 - bench is no package
+from common import (  # noqa: E402 - bench is no package
+    analyze_and_describe,
+    one_practice_panel,
+    percentile,
+    run_on_fresh_database,
+)
 
 CHWS = 10
 FAMILIES_PER_CHW = 80
@@ -221,8 +224,6 @@ def main() -> None:
 def run(args: argparse.Namespace) -> None:
     from unittest import mock
 
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -233,21 +234,9 @@ def run(args: argparse.Namespace) -> None:
     from medhome.practices.models import Practice
     from medhome.programs import selectors
     from medhome.programs.definitions import months
-    from medhome.synth.panel import build_panel
 
     day = date.fromisoformat(args.day)
-    call_command("migrate", verbosity=0)
-    started = perf_counter()
-    panel = build_panel(
-        seed=args.seed,
-        children=args.children,
-        practice_count=1,
-        network_name=f"Programs bench {args.seed}",
-        as_of=day - timedelta(days=1),
-        history_years=1,
-        sick_years=1,
-    )
-    print(f"Panel: {args.children:,} children, 1 practice, {perf_counter() - started:.1f} s")
+    panel = one_practice_panel(args, "Programs bench", day)
     practice_id = panel.practice_ids[0]
     started = perf_counter()
     program, chw_user, counts = programs_of(practice_id, day, args.seed)
@@ -255,17 +244,7 @@ def run(args: argparse.Namespace) -> None:
         f"Programs ({perf_counter() - started:.1f} s): "
         + ", ".join(f"{k} {n:,}" for k, n in counts.items())
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
-    print(f"Python {platform.python_version()}, {version}, {os.cpu_count()} CPUs")
-    print(platform.platform(), f"load {os.getloadavg()[0]:.1f}")
+    analyze_and_describe()
 
     practice = Practice.objects.get(pk=practice_id)
     actor = Actor(
