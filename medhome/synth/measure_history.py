@@ -176,33 +176,8 @@ class Writer:
                 "source": "screening",
             },
         )
-        self.consents = Table(
-            ReferralConsent,
-            (
-                "id",
-                "practice_id",
-                "referral_id",
-                "given_by_caregiver_id",
-                "organization_id",
-                "recorded_by_id",
-                "given_at",
-            ),
-            {"shared_items": ["name", "contact", "language", "need"], "method": "verbal"},
-        )
-        self.events = Table(
-            ReferralEvent,
-            (
-                "id",
-                "referral_id",
-                "from_status",
-                "to_status",
-                "at",
-                "actor_id",
-                "actor_label",
-                "side",
-                "version",
-            ),
-        )
+        self.consents = consent_table()
+        self.events = event_table()
 
     def tables(self) -> list[Table]:
         return [
@@ -533,3 +508,38 @@ def practice_choices(practice_ids: list[uuid.UUID], rng: Random) -> tuple[frozen
 
 def position(sorted_days: list[date], day: date) -> int:
     return bisect_left(sorted_days, day)
+
+
+def consent_table() -> Table:
+    """The verbal consent every synthetic referral carries (the history's and the programs')."""
+    return Table(
+        ReferralConsent,
+        (
+            "id",
+            "practice_id",
+            "referral_id",
+            "given_by_caregiver_id",
+            "organization_id",
+            "recorded_by_id",
+            "given_at",
+        ),
+        {"shared_items": ["name", "contact", "language", "need"], "method": "verbal"},
+    )
+
+
+def event_table() -> Table:
+    """A synthetic referral's steps, one row per status change."""
+    return Table(
+        ReferralEvent,
+        (
+            "id",
+            "referral_id",
+            "from_status",
+            "to_status",
+            "at",
+            "actor_id",
+            "actor_label",
+            "side",
+            "version",
+        ),
+    )

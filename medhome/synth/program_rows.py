@@ -28,13 +28,13 @@ from medhome.programs.models import (
     EnrolmentChange,
     Program,
 )
-from medhome.referrals.models import Referral, ReferralConsent, ReferralEvent
+from medhome.referrals.models import Referral
 from medhome.visits.models import Visit
 
 from . import history_parameters as H
 from . import program_phrases as words
 from .bulk import new_id
-from .measure_history import History, _windows
+from .measure_history import History, _windows, consent_table, event_table
 from .rows import Table
 
 SHOW_FAMILY = 0.9  # INVENTED: most strengths are shown to the family
@@ -256,33 +256,8 @@ class Builder:
             ),
             {"priority": "routine", "source": "manual"},
         )
-        self.consents = Table(
-            ReferralConsent,
-            (
-                "id",
-                "practice_id",
-                "referral_id",
-                "given_by_caregiver_id",
-                "organization_id",
-                "recorded_by_id",
-                "given_at",
-            ),
-            {"shared_items": ["name", "contact", "language", "need"], "method": "verbal"},
-        )
-        self.events = Table(
-            ReferralEvent,
-            (
-                "id",
-                "referral_id",
-                "from_status",
-                "to_status",
-                "at",
-                "actor_id",
-                "actor_label",
-                "side",
-                "version",
-            ),
-        )
+        self.consents = consent_table()
+        self.events = event_table()
 
     # --- small pieces --------------------------------------------------------------------
 
