@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "oauth2_provider",
+    "ninja",
     "medhome.core",
     "medhome.jobs",
     "medhome.accounts",
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "medhome.screening",
     "medhome.directory",
     "medhome.tasks",
+    "medhome.smart",
     "medhome.referrals",
     "medhome.events",
     "medhome.notes",
@@ -111,6 +114,8 @@ INSTALLED_APPS = [
     "medhome.huddle",
     "medhome.casereview",
     "medhome.billing",
+    "medhome.fhir",
+    "medhome.exchange",
     "medhome.synth",
 ]
 
@@ -513,3 +518,20 @@ MEDHOME_EXPERIENCE = {
     # Comments: at most this many characters (a short comment, readable on a phone).
     "comment_max_chars": env_int("MEDHOME_EXPERIENCE_COMMENT_MAX", 1000),
 }
+
+# OAuth 2 / OpenID Connect under SMART App Launch (medhome.smart; decisions/0019-fhir-and-smart.md).
+# The toolkit's own models (model names, not secrets).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+}
+
+# The FHIR API (medhome.fhir): the most entries a search page may hold (`_count` is capped here).
+MEDHOME_FHIR = {"default_count": 50, "max_count": 200}

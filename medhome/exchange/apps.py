@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "medhome.exchange"
+    verbose_name = "Gravity referral exchange"

@@ -1,0 +1,5 @@
+"""Gravity referral exchange: the subscription notification endpoint partners call."""
+
+app_name = "exchange"
+
+urlpatterns: list = []

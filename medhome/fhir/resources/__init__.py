@@ -1,0 +1,1 @@
+"""One module per FHIR resource type; importing it registers the type (registry.register)."""
