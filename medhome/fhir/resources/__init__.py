@@ -1,3 +1,3 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
-from . import organization, patient, practitioner  # noqa: F401
+from . import organization, patient, practitioner, related_person  # noqa: F401
