@@ -186,6 +186,8 @@ def nested(
         for obj in objects:
             for service in obj.get("services", []):
                 service.pop("organization", None)
+            if obj.get("services"):
+                obj["services"].sort(key=lambda service: (service["name"], service["id"]))
     if table == "organization" and services == "simple":
         by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)
         found = Service.objects.filter(status=ACTIVE, organization_id__in=[r["id"] for r in roots])

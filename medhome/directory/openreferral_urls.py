@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import NinjaAPI
 
 from . import openreferral
@@ -36,7 +37,7 @@ def _error(status: int, message: str) -> JsonResponse:
     return response
 
 
-def _guarded(request: HttpRequest, practice_id: str, answer: Callable[[], Any]) -> HttpResponse:
+def _guarded(request: HttpRequest, practice_id: str, answer: Callable[[], Any]) -> HttpResponseBase:
     refused = check_access(practice_id, request.headers.get("Authorization", ""))
     if refused is not None:
         return _error(refused.status, refused.message)
@@ -46,20 +47,20 @@ def _guarded(request: HttpRequest, practice_id: str, answer: Callable[[], Any]) 
         return _error(400, str(error))
     if result is None:
         return _error(404, "No published record has this id.")
-    if isinstance(result, HttpResponse):
+    if isinstance(result, HttpResponseBase):
         return result
     return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
 
 
 @api.get("/{practice_id}/", url_name="info")
-def info(request: HttpRequest, practice_id: str) -> HttpResponse:
+def info(request: HttpRequest, practice_id: str) -> HttpResponseBase:
     return _guarded(request, practice_id, openreferral.info)
 
 
 def _collection(name: str) -> None:
     endpoint = openreferral.ENDPOINTS[name]
 
-    def listing(request: HttpRequest, practice_id: str) -> HttpResponse:
+    def listing(request: HttpRequest, practice_id: str) -> HttpResponseBase:
         def answer() -> Any:
             if request.GET.get("format") == "ndjson":
                 lines = openreferral.stream(endpoint, request.GET)
@@ -76,7 +77,7 @@ def _collection(name: str) -> None:
 
         return _guarded(request, practice_id, answer)
 
-    def detail(request: HttpRequest, practice_id: str, record_id: str) -> HttpResponse:
+    def detail(request: HttpRequest, practice_id: str, record_id: str) -> HttpResponseBase:
         return _guarded(
             request, practice_id, lambda: openreferral.one(endpoint, record_id, request.GET)
         )
