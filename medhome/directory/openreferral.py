@@ -132,6 +132,13 @@ def _rows(table: str, records: Any) -> list[dict[str, Any]]:
     return [record_to_row(spec, r) for r in records]
 
 
+def _published(table: str) -> QuerySet[Any]:
+    """A table's rows that may appear nested: only active services, every row of the rest."""
+    if table == "service":
+        return Service.objects.filter(status=ACTIVE)
+    return tables()[table].model._default_manager.all()
+
+
 def gather(
     table: str, roots: list[dict[str, Any]], *, services_of_roots: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
@@ -161,9 +168,7 @@ def gather(
         first = False
         frontier = {}
         for child, conditions in wanted.items():
-            found = tables()[child].model._default_manager.filter(reduce(or_, conditions))
-            if child == "service":
-                found = found.filter(status=ACTIVE)
+            found = _published(child).filter(reduce(or_, conditions))
             new = [r for r in _rows(child, found.order_by("pk")) if r["id"] not in have[child]]
             have[child].update((r["id"], r) for r in new)
             if new:
@@ -210,9 +215,7 @@ def with_singles(table: str, records: list[HsdsRecord]) -> list[dict[str, Any]]:
     targets: dict[str, dict[str, dict[str, Any]]] = {}
     for _key, child, column in links:
         ids = {r[column] for r in roots if r.get(column)}
-        found = tables()[child].model._default_manager.filter(pk__in=ids)
-        if child == "service":
-            found = found.filter(status=ACTIVE)
+        found = _published(child).filter(pk__in=ids)
         targets[column] = {r["id"]: r for r in _rows(child, found)}
     for row in roots:
         for key, _child, column in links:

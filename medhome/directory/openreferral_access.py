@@ -13,6 +13,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -34,7 +35,7 @@ def _curator(actor: Actor) -> None:
         raise PermissionDenied("directory.curate")
 
 
-def mode_of(practice: object) -> str:
+def mode_of(practice: Any) -> str:
     row = OpenReferralAccess.objects.for_practice(practice).first()
     return row.mode if row is not None else PublishMode.OFF
 
@@ -103,7 +104,7 @@ def revoke_token(actor: Actor, token_id: uuid.UUID | str, at: datetime) -> OpenR
     return row
 
 
-def tokens_of(practice: object) -> list[OpenReferralToken]:
+def tokens_of(practice: Any) -> list[OpenReferralToken]:
     return list(OpenReferralToken.objects.for_practice(practice).order_by("-created_at", "pk"))
 
 
