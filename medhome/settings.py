@@ -535,3 +535,10 @@ OAUTH2_PROVIDER = {
 
 # The FHIR API (medhome.fhir): the most entries a search page may hold (`_count` is capped here).
 MEDHOME_FHIR = {"default_count": 50, "max_count": 200}
+
+# The Open Referral API (medhome.directory.openreferral): items a page holds unless `per_page`
+# says otherwise, and the most it may hold (a larger `per_page` is lowered to it).
+MEDHOME_OPENREFERRAL = {
+    "default_per_page": env_int("MEDHOME_OPENREFERRAL_PER_PAGE", 50),
+    "max_per_page": env_int("MEDHOME_OPENREFERRAL_MAX_PER_PAGE", 200),
+}

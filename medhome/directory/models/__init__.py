@@ -23,6 +23,7 @@ from .hsds import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .openreferral import OpenReferralAccess, OpenReferralToken, PublishMode
 from .search import SearchHours, SearchLanguage, SearchNeed, ServiceSearch
 
 __all__ = [
@@ -37,11 +38,14 @@ __all__ = [
     "Location",
     "MetaTableDescription",
     "Metadata",
+    "OpenReferralAccess",
+    "OpenReferralToken",
     "Organization",
     "OrganizationIdentifier",
     "Phone",
     "PracticePartner",
     "Program",
+    "PublishMode",
     "RequiredDocument",
     "Schedule",
     "SearchHours",

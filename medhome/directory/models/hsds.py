@@ -146,6 +146,12 @@ class Service(HsdsRecord):
     alert = models.TextField(blank=True, default="")
     last_modified = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # The Open Referral API's /services?modified_after=… over active services.
+            models.Index(fields=["status", "last_modified"], name="dir_service_modified_idx"),
+        ]
+
     def __str__(self) -> str:
         return self.name or str(self.id)
 
@@ -348,6 +354,12 @@ class Attribute(HsdsRecord):
     link_type = models.TextField(blank=True, default="")
     link_entity = models.TextField(blank=True, default="")
     value = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            # The Open Referral API's taxonomy_term_id filter: which records carry a term.
+            models.Index(fields=["taxonomy_term", "link_id"], name="dir_attribute_term_link_idx"),
+        ]
 
 
 class Metadata(HsdsRecord):
