@@ -1,3 +1,10 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
-from . import observation, questionnaire, questionnaire_response  # noqa: F401, E402
+from . import (  # noqa: F401
+    observation,
+    organization,
+    patient,
+    practitioner,
+    questionnaire,
+    questionnaire_response,
+)

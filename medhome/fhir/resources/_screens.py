@@ -21,12 +21,11 @@ Rules and their sources:
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
+from medhome.fhir.params import parse_token, reference_ids
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Item, Option, TextLicense
 
@@ -104,102 +103,11 @@ def keys_for_codes(values: Iterable[str]) -> tuple[set[str], set[str]]:
 
 
 def split_token(value: str) -> tuple[str | None, str]:
-    if "|" in value:
-        system, _sep, code = value.partition("|")
-        return system, code
-    return None, value
+    return parse_token(value)
 
 
-class SearchError(ValueError):
-    """A value the search cannot read; the API answers 400 with this message."""
-
-
-def _bad(message: str) -> Exception:
-    try:
-        from medhome.fhir.errors import BadRequest  # type: ignore[import-not-found,unused-ignore]
-
-        return BadRequest(message)  # type: ignore[no-any-return,unused-ignore]
-    except ImportError:  # before the REST layer's errors exist
-        return SearchError(message)
-
-
-PREFIXES = ("eq", "gt", "ge", "lt", "le")
-
-
-def _range(name: str, value: str) -> tuple[str, datetime, datetime]:
-    """A `date` search value → (prefix, start, end): the instants its precision spans, in the
-    practice's time zone when it names none (R4 search §3.1.1.4.2; ne/sa/eb/ap not served)."""
-    prefix = value[:2] if value[:2].isalpha() else "eq"
-    text = value[2:] if value[:2].isalpha() else value
-    if prefix not in PREFIXES:
-        raise _bad(f"Parameter '{name}': the prefix '{prefix}' is not supported.")
-    zone = timezone.get_current_timezone()
-    try:
-        if len(text) == 4:
-            start = datetime(int(text), 1, 1, tzinfo=zone)
-            end = datetime(int(text) + 1, 1, 1, tzinfo=zone)
-        elif len(text) == 7 and text[4] == "-":
-            year, month = int(text[:4]), int(text[5:7])
-            start = datetime(year, month, 1, tzinfo=zone)
-            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
-        elif len(text) == 10:
-            start = datetime.combine(date.fromisoformat(text), time(), tzinfo=zone)
-            end = start + timedelta(days=1)
-        elif len(text) > 10:
-            start = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            start = start if start.tzinfo else start.replace(tzinfo=zone)
-            end = start + timedelta(seconds=1)
-        else:
-            raise ValueError(text)
-    except ValueError:
-        raise _bad(f"Parameter '{name}': '{value[:40]}' is not a FHIR date.") from None
-    return prefix, start, end
-
-
-def date_q(name: str, field: str, value: str, *, is_date: bool) -> Q:
-    """One dated value's condition on a DateField (`is_date`) or a DateTimeField."""
-    prefix, start, end = _range(name, value)
-    low: date | datetime = timezone.localtime(start).date() if is_date else start
-    high: date | datetime = low if is_date else end
-    if is_date:
-        last = timezone.localtime(end - timedelta(microseconds=1)).date()
-        high = last + timedelta(days=1)
-    return {
-        "eq": Q(**{f"{field}__gte": low, f"{field}__lt": high}),
-        "gt": Q(**{f"{field}__gte": high}),
-        "ge": Q(**{f"{field}__gte": low}),
-        "lt": Q(**{f"{field}__lt": low}),
-        "le": Q(**{f"{field}__lt": high}),
-    }[prefix]
-
-
-def any_of(conditions: Iterable[Q]) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions:
-        combined |= condition
-    return combined
-
-
-def ids_of(values: Iterable[str], target: str) -> list[str]:
-    """The ids in `Target/<id>` or `<id>` references (another target type names nothing)."""
-    found = []
-    for value in values:
-        kind, _sep, rest = value.rpartition("/")
-        if kind and kind.rsplit("/", 1)[-1] != target:
-            raise _bad(f"A reference to {target} is expected, not {kind}.")
-        found.append(rest)
-    return [v for v in found if _is_uuid(v)]
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def by_ids(qs: QuerySet[Any], field: str, values: Iterable[str], target: str) -> QuerySet[Any]:
-    return qs.filter(**{f"{field}__in": ids_of(values, target)})
+def by_ids(
+    qs: QuerySet[Any], field: str, name: str, values: Iterable[str], target: str
+) -> QuerySet[Any]:
+    """`Target/<uuid>` or `<uuid>` references (params.reference_ids: another type is a 400)."""
+    return qs.filter(**{f"{field}__in": reference_ids(name, values, target)})

@@ -245,7 +245,11 @@ def _ehr(row: ObservationRow) -> dict[str, Any]:
         }
     if observation.interpretation in CODED_RESULTS:
         resource["interpretation"] = [
-            {"coding": [{"system": INTERPRETATION, "code": CODED_RESULTS[observation.interpretation]}]}
+            {
+                "coding": [
+                    {"system": INTERPRETATION, "code": CODED_RESULTS[observation.interpretation]}
+                ]
+            }
         ]
     return resource
 
@@ -259,12 +263,8 @@ def to_resource(row: ObservationRow, principal: FhirPrincipal) -> dict[str, Any]
 # --- search ---------------------------------------------------------------------------------
 
 
-def _id(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return s.by_ids(qs, "pk", values, "Observation")
-
-
 def _patient(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return s.by_ids(qs, "child_id", values, "Patient")
+    return s.by_ids(qs, "child_id", "patient", values, "Patient")
 
 
 def _social_keys() -> list[str]:
@@ -325,8 +325,9 @@ OBSERVATION = register(
         to_resource=to_resource,
         patient_path="child",
         params={
-            "_id": SearchParam("_id", "token", _id, f"{SP}Resource-id"),
-            "patient": SearchParam("patient", "reference", _patient, f"{SP}clinical-patient"),
+            "patient": SearchParam(
+                "patient", "reference", _patient, f"{SP}clinical-patient", modifiers=("Patient",)
+            ),
             "subject": SearchParam("subject", "reference", _patient, f"{SP}Observation-subject"),
             "category": SearchParam(
                 "category", "token", _category_param, f"{SP}Observation-category"
@@ -335,7 +336,11 @@ OBSERVATION = register(
             "date": SearchParam("date", "date", _date, f"{SP}clinical-date"),
             "status": SearchParam("status", "token", _status, f"{SP}Observation-status"),
         },
-        profiles=(SCREENING_RESPONSE, *PROFILE_BY_CODE.values(), f"{US_CORE}us-core-observation-lab"),
+        profiles=(
+            SCREENING_RESPONSE,
+            *PROFILE_BY_CODE.values(),
+            f"{US_CORE}us-core-observation-lab",
+        ),
         sorts={"date": "effective_on", "_lastUpdated": "updated_at"},
         default_order=("-effective_on", "pk"),
         prepare=prepare,

@@ -172,10 +172,6 @@ def _status(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any
     return qs.filter(wanted)
 
 
-def _id(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return s.by_ids(qs, "pk", values, "Questionnaire")
-
-
 SP = "http://hl7.org/fhir/SearchParameter/"
 QUESTIONNAIRE = register(
     ResourceType(
@@ -185,9 +181,10 @@ QUESTIONNAIRE = register(
         to_resource=to_resource,
         patient_path=None,
         params={
-            "_id": SearchParam("_id", "token", _id, f"{SP}Resource-id"),
             "url": SearchParam("url", "uri", _url, f"{SP}Questionnaire-url"),
-            "name": SearchParam("name", "string", _name, f"{SP}Questionnaire-name"),
+            "name": SearchParam(
+                "name", "string", _name, f"{SP}Questionnaire-name", modifiers=("exact", "contains")
+            ),
             "code": SearchParam("code", "token", _code, f"{SP}Questionnaire-code"),
             "status": SearchParam("status", "token", _status, f"{SP}Questionnaire-status"),
         },

@@ -9,11 +9,11 @@ the Questionnaire declares.
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from medhome.accounts.roles import Capability
-from medhome.fhir.registry import Include, ResourceType, SearchParam, register
 from medhome.fhir.models import QuestionnaireEntry, questionnaire_id
+from medhome.fhir.registry import Include, ResourceType, SearchParam, register
 from medhome.instruments.definitions import Respondent
 from medhome.instruments.results import Answers
 from medhome.practices.scoping import scoped
@@ -61,7 +61,9 @@ def _answers(administration: Administration) -> list[dict[str, Any]]:
         if values:
             items.append({"linkId": item.link_id, "answer": values})
     if administration.total is not None:
-        items.append({"linkId": s.TOTAL_LINK_ID, "answer": [{"valueInteger": administration.total}]})
+        items.append(
+            {"linkId": s.TOTAL_LINK_ID, "answer": [{"valueInteger": administration.total}]}
+        )
     return items
 
 
@@ -89,11 +91,7 @@ def to_resource(row: Administration, principal: FhirPrincipal) -> dict[str, Any]
 
 
 def _patient(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return s.by_ids(qs, "child_id", values, "Patient")
-
-
-def _id(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return s.by_ids(qs, "pk", values, "QuestionnaireResponse")
+    return s.by_ids(qs, "child_id", "patient", values, "Patient")
 
 
 def _questionnaire(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
@@ -101,19 +99,21 @@ def _questionnaire(qs: QuerySet[Any], values: list[str], modifier: str) -> Query
     for value in values:
         if value.startswith(s.CANONICAL_BASE):
             url, _sep, version = value.partition("|")
-            condition = s.Q(instrument_key=url.removeprefix(s.CANONICAL_BASE))
+            condition = Q(instrument_key=url.removeprefix(s.CANONICAL_BASE))
             if version:
-                condition &= s.Q(instrument_version=version)
+                condition &= Q(instrument_version=version)
             wanted |= condition
         else:  # Questionnaire/<id>
-            ids = s.ids_of([value], "Questionnaire")
+            ids = s.reference_ids("questionnaire", [value], "Questionnaire")
             for entry in QuestionnaireEntry.objects.filter(pk__in=ids):
-                wanted |= s.Q(instrument_key=entry.key, instrument_version=entry.version)
+                wanted |= Q(instrument_key=entry.key, instrument_version=entry.version)
     return qs.filter(wanted)
 
 
 def _authored(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return qs.filter(s.any_of(s.date_q("authored", "submitted_at", v, is_date=False) for v in values))
+    return qs.filter(
+        s.any_of(s.date_q("authored", "submitted_at", v, is_date=False) for v in values)
+    )
 
 
 def _status(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
@@ -136,8 +136,9 @@ QUESTIONNAIRE_RESPONSE = register(
         to_resource=to_resource,
         patient_path="child",
         params={
-            "_id": SearchParam("_id", "token", _id, f"{SP}Resource-id"),
-            "patient": SearchParam("patient", "reference", _patient, f"{SP}clinical-patient"),
+            "patient": SearchParam(
+                "patient", "reference", _patient, f"{SP}clinical-patient", modifiers=("Patient",)
+            ),
             "subject": SearchParam(
                 "subject", "reference", _patient, f"{SP}QuestionnaireResponse-subject"
             ),
