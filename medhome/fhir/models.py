@@ -84,3 +84,6 @@ class ObservationRow(models.Model):
     class Meta:
         managed = False
         db_table = "fhir_observation_row"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pk}"

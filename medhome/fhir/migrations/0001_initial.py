@@ -25,7 +25,6 @@ SELECT o.id, o.practice_id, o.child_id,
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -36,35 +35,44 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(VIEW, "DROP VIEW IF EXISTS fhir_observation_row"),
         migrations.CreateModel(
-            name='ObservationRow',
+            name="ObservationRow",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('source', models.CharField(choices=[('screening', 'Screening'), ('ehr', 'Ehr')], max_length=10)),
-                ('instrument_key', models.CharField(max_length=40)),
-                ('code', models.CharField(max_length=20)),
-                ('kind', models.CharField(max_length=20)),
-                ('effective_on', models.DateField(null=True)),
-                ('confidential', models.BooleanField()),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("screening", "Screening"), ("ehr", "Ehr")], max_length=10
+                    ),
+                ),
+                ("instrument_key", models.CharField(max_length=40)),
+                ("code", models.CharField(max_length=20)),
+                ("kind", models.CharField(max_length=20)),
+                ("effective_on", models.DateField(null=True)),
+                ("confidential", models.BooleanField()),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'db_table': 'fhir_observation_row',
-                'managed': False,
+                "db_table": "fhir_observation_row",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='QuestionnaireEntry',
+            name="QuestionnaireEntry",
             fields=[
-                ('id', models.UUIDField(editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(max_length=40)),
-                ('version', models.CharField(max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('loinc_panel', models.CharField(blank=True, max_length=20)),
-                ('current', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.UUIDField(editable=False, primary_key=True, serialize=False)),
+                ("key", models.CharField(max_length=40)),
+                ("version", models.CharField(max_length=20)),
+                ("name", models.CharField(max_length=200)),
+                ("loinc_panel", models.CharField(blank=True, max_length=20)),
+                ("current", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('key', 'version'), name='one_questionnaire_per_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "version"), name="one_questionnaire_per_version"
+                    )
+                ],
             },
         ),
     ]

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from medhome.accounts.roles import Capability
 from medhome.ehr.fhir_in import codes as ehr_codes
 from medhome.fhir.models import ObservationRow, ObservationSource
+from medhome.fhir.params import any_of, date_q
 from medhome.fhir.registry import ResourceType, SearchParam, register
 from medhome.instruments import registry as instruments
 from medhome.instruments.definitions import Instrument
@@ -295,7 +296,7 @@ def _category_q(system: str | None, code: str) -> Q:
 
 
 def _category_param(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return qs.filter(s.any_of(_category_q(*s.split_token(v)) for v in values))
+    return qs.filter(any_of(_category_q(*s.split_token(v)) for v in values))
 
 
 def _code(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
@@ -307,7 +308,7 @@ def _code(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
 
 
 def _date(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return qs.filter(s.any_of(s.date_q("date", "effective_on", v, is_date=True) for v in values))
+    return qs.filter(any_of(date_q("date", "effective_on", v, is_date=True) for v in values))
 
 
 def _status(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from medhome.fhir.models import QuestionnaireEntry, questionnaire_id
+from medhome.fhir.params import any_of
 from medhome.fhir.registry import ResourceType, SearchParam, register
 from medhome.instruments import registry as instruments
 from medhome.instruments.definitions import Instrument, Item
@@ -154,7 +155,7 @@ def _url(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
 
 def _name(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
     lookup = {"exact": "exact", "contains": "icontains"}.get(modifier, "istartswith")
-    return qs.filter(s.any_of(Q(**{f"name__{lookup}": v}) for v in values if v))
+    return qs.filter(any_of(Q(**{f"name__{lookup}": v}) for v in values if v))
 
 
 def _code(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:

@@ -12,8 +12,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from medhome.accounts.roles import Capability
-from medhome.fhir.models import QuestionnaireEntry, questionnaire_id
+from medhome.fhir.models import questionnaire_id
+from medhome.fhir.params import any_of, date_q, reference_ids
 from medhome.fhir.registry import Include, ResourceType, SearchParam, register
+from medhome.instruments import registry as instruments
 from medhome.instruments.definitions import Respondent
 from medhome.instruments.results import Answers
 from medhome.practices.scoping import scoped
@@ -95,7 +97,7 @@ def _patient(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[An
 
 
 def _questionnaire(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    wanted = s.any_of([])
+    wanted = any_of([])
     for value in values:
         if value.startswith(s.CANONICAL_BASE):
             url, _sep, version = value.partition("|")
@@ -104,16 +106,16 @@ def _questionnaire(qs: QuerySet[Any], values: list[str], modifier: str) -> Query
                 condition &= Q(instrument_version=version)
             wanted |= condition
         else:  # Questionnaire/<id>
-            ids = s.reference_ids("questionnaire", [value], "Questionnaire")
-            for entry in QuestionnaireEntry.objects.filter(pk__in=ids):
-                wanted |= Q(instrument_key=entry.key, instrument_version=entry.version)
+            ids = set(reference_ids("questionnaire", [value], "Questionnaire"))
+            for instrument in instruments.all_instruments():
+                if questionnaire_id(instrument.key, instrument.version) in ids:
+                    key, version = instrument.key, instrument.version
+                    wanted |= Q(instrument_key=key, instrument_version=version)
     return qs.filter(wanted)
 
 
 def _authored(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    return qs.filter(
-        s.any_of(s.date_q("authored", "submitted_at", v, is_date=False) for v in values)
-    )
+    return qs.filter(any_of(date_q("authored", "submitted_at", v, is_date=False) for v in values))
 
 
 def _status(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
