@@ -11,8 +11,8 @@ Questionnaire reads them all.
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from medhome.core import clock
 from medhome.fhir.models import QuestionnaireEntry, questionnaire_id
 from medhome.fhir.params import any_of
 from medhome.fhir.registry import ResourceType, SearchParam, register
@@ -27,7 +27,7 @@ def sync() -> int:
     """Mirror the registry into QuestionnaireEntry (idempotent); the rows created."""
     current = {(i.key, i.version): i for i in instruments.all_instruments()}
     rows = {(r.key, r.version): r for r in QuestionnaireEntry.objects.all()}
-    now = timezone.now()
+    now = clock.now()
     created = [
         QuestionnaireEntry(
             id=questionnaire_id(key, version),

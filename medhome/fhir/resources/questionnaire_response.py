@@ -26,7 +26,7 @@ from . import _screens as s
 
 # Scored → completed; submitted incomplete (not scored) → stopped ("partially filled out with
 # answers but ... not continued": http://hl7.org/fhir/R4/codesystem-questionnaire-answers-status).
-STATUS = {Status.SCORED: "completed", Status.PARTIAL: "stopped"}
+STATUS: dict[str, str] = {Status.SCORED: "completed", Status.PARTIAL: "stopped"}
 
 
 def rows(principal: FhirPrincipal) -> QuerySet[Administration]:
