@@ -1,3 +1,11 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
-from . import organization, patient, practitioner, related_person  # noqa: F401
+from . import (  # noqa: F401
+    observation,
+    organization,
+    patient,
+    practitioner,
+    questionnaire,
+    questionnaire_response,
+    related_person,
+)
