@@ -187,7 +187,9 @@ def constant_param(
     CareTeam's status): one of `codes` matches all, any other none."""
     return coded_param(
         name,
-        lambda given, code: Q(pk__isnull=False) if given in (None, system) and code in codes else None,
+        lambda given, code: (
+            Q(pk__isnull=False) if given in (None, system) and code in codes else None
+        ),
         definition=definition,
         documentation=documentation,
     )

@@ -60,7 +60,9 @@ def role(member: CareTeamMember) -> dict[str, Any]:
     codings = [{"system": ROLE_SYSTEM, "code": kind.value, "display": str(kind.label)}]
     if member.external_role:
         outside = ExternalRole(member.external_role)
-        codings.append({"system": ROLE_SYSTEM, "code": outside.value, "display": str(outside.label)})
+        codings.append(
+            {"system": ROLE_SYSTEM, "code": outside.value, "display": str(outside.label)}
+        )
     if member.is_lead_coordinator:
         codings.append({"system": ROLE_SYSTEM, "code": LEAD[0], "display": LEAD[1]})
     found: dict[str, Any] = {"coding": codings}

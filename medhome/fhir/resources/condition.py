@@ -17,12 +17,21 @@ from django.db.models import Q, QuerySet
 from medhome.ehr.models import Condition
 from medhome.smart.principal import FhirPrincipal
 
-from ..care import CONDITION_CATEGORY, code_table, coded_param, concept, meta, patient_ref
-from ..care import practice_rows
+from ..care import (
+    CONDITION_CATEGORY,
+    code_table,
+    coded_param,
+    concept,
+    meta,
+    patient_ref,
+    practice_rows,
+)
 from ..params import date_param, reference_param
 from ..registry import ResourceType, register
 
-PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns"
+PROFILE = (
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns"
+)
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 # condition-clinical (http://hl7.org/fhir/R4/codesystem-condition-clinical.html): the import
 # keeps one of these (ehr/fhir_in/condition.py CLINICAL_STATUSES).
