@@ -183,3 +183,14 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     with django_assert_max_num_queries(len(small.captured_queries)):
         answer = client.get(url, **bearer(token_a))
     assert len([e for e in _bundle(answer)["entry"] if e["search"]["mode"] == "match"]) == 5
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_last_updated_and_history(client, token_a, care_a, type_name):
+    row = care_a[type_name]
+    since = _bundle(client.get(f"/fhir/{type_name}?_lastUpdated=ge2000-01-01", **bearer(token_a)))
+    assert str(row.pk) in {e["resource"]["id"] for e in since["entry"]}
+    future = _bundle(client.get(f"/fhir/{type_name}?_lastUpdated=gt2100-01-01", **bearer(token_a)))
+    assert future.get("entry", []) == []
+    history = _bundle(client.get(f"/fhir/{type_name}/{row.pk}/_history", **bearer(token_a)))
+    assert [e["resource"]["id"] for e in history["entry"]] == [str(row.pk)]
