@@ -2,9 +2,11 @@
 CareTeam): the rows a principal may read, references, identifiers and dates in FHIR form.
 
 Rows: the practice's rows through `practices.scoping.scoped` with chart.read (tenancy and the
-role), and nothing for a partner organization's client (its actor has no practice): a partner
-reads a child's shared plan on its outside-member pages under careplan.OutsideConsent, not
-through this API yet. The adolescent's own items follow the chart's rule
+role), and nothing for a partner organization's client (its actor has no practice). The
+family's consent to share the plan outside (careplan.OutsideConsent) is given to one named
+outside member — a person with a login, read on their own pages — not to their organization:
+an organization-wide token is not that person, so serving the plan to it would widen the
+consent (docs/clinical-rules.md#outside-care-team). The adolescent's own items follow the chart's rule
 (`careplan.selectors.may_see_confidential`: the clinical team sees them, other roles do not;
 docs/clinical-rules.md#adolescent-confidentiality)."""
 
