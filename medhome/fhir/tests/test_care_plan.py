@@ -1,0 +1,255 @@
+"""Goal, CarePlan and CareTeam: valid R4B, every status mapping, each search parameter, the
+adolescent's own and partner-violence actions only where the chart shows them, another
+practice's plan never, partners none, a page in a fixed number of queries."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from fhir.resources.R4B.careplan import CarePlan as FhirCarePlan
+from fhir.resources.R4B.careteam import CareTeam
+from fhir.resources.R4B.goal import Goal as FhirGoal
+
+from medhome.accounts.roles import Capability, Role, capabilities_of
+from medhome.careplan import services as plans
+from medhome.careplan.models import ActionStatus, GoalStatus, PlanAction
+from medhome.core.actor import Actor
+from medhome.fhir.resources.careplan import ACTIVITY_STATUS
+from medhome.fhir.resources.goal import LIFECYCLE_STATUS
+from medhome.practices.models import Membership
+from medhome.referrals import services as referrals
+from tests import care_factories, factories
+
+from .care_support import ids, one, page, partner, search, staff, system
+
+pytestmark = pytest.mark.django_db
+
+SAFETY_TEXT = "Safety planning call"
+CONFIDENTIAL_TEXT = "Adolescent clinic follow-up"
+
+
+@pytest.fixture
+def plan_a(child_a, caregiver_a, clinician_a, practice_a):
+    made = care_factories.care_plan(child_a, caregiver_a, clinician_a)
+    plan = made["plan"]
+    actor = Actor(
+        user=clinician_a,
+        practice=practice_a,
+        role=Role.PEDIATRICIAN,
+        capabilities=capabilities_of(Role.PEDIATRICIAN),
+    )
+    now = timezone.now()
+    plans.update_plan(
+        actor=actor,
+        plan=plan,
+        version=plan.version,
+        family_priorities="<b>Sleep</b> & school",
+        family_strengths="Grandma helps",
+        at=now,
+    )
+    family_goal = plans.add_goal(
+        actor=actor,
+        plan=plan,
+        text="Read together every night",
+        owner_caregiver=caregiver_a,
+        target_on=date(2026, 6, 1),
+        at=now,
+    )
+    family_goal.created_by_family = True
+    family_goal.status = GoalStatus.MET
+    family_goal.save(update_fields=["created_by_family", "status"])
+    plans.add_team_member(actor=actor, plan=plan, kind="caregiver", caregiver=caregiver_a, at=now)
+    safety = referrals.start_referral(
+        actor=actor,
+        child=child_a,
+        need="safety",
+        organization=factories.organization("Harbor Safe Homes"),
+        priority="routine",
+        reason="Safety",
+        at=now,
+    )
+
+    def action(text: str, **values):
+        return PlanAction.objects.create(
+            practice=practice_a, plan=plan, text=text, created_at=now, updated_at=now, **values
+        )
+
+    made.update(
+        family_goal=family_goal,
+        confidential=action(CONFIDENTIAL_TEXT, confidential=True),
+        safety=action(SAFETY_TEXT, referral=safety),
+        done=action("Book the dentist", status=ActionStatus.DONE, goal=made["goal"]),
+    )
+    plan.refresh_from_db()
+    return made
+
+
+@pytest.fixture
+def plan_b(child_b, caregiver_b, clinician_b):
+    return care_factories.care_plan(child_b, caregiver_b, clinician_b)
+
+
+def _texts(resource: dict) -> list[str]:
+    return [a["detail"]["description"] for a in resource.get("activity", [])]
+
+
+def test_careplan_is_valid_us_core_with_escaped_narrative(plan_a, plan_b, clinician_a, practice_a):
+    principal = staff(clinician_a, practice_a)
+    resources, queries = page("CarePlan", principal)
+    assert queries == 3  # the plans, their goals, their actions
+    assert [r["id"] for r in resources] == [str(plan_a["plan"].pk)]
+    resource = resources[0]
+    FhirCarePlan.model_validate(resource)
+    assert (resource["status"], resource["intent"]) == ("active", "plan")
+    assert resource["category"][0]["coding"][0]["code"] == "assess-plan"
+    assert resource["careTeam"] == [{"reference": f"CareTeam/{plan_a['plan'].child_id}"}]
+    assert {g["reference"] for g in resource["goal"]} == {
+        f"Goal/{plan_a['goal'].pk}",
+        f"Goal/{plan_a['family_goal'].pk}",
+    }
+    div = resource["text"]["div"]
+    assert "&lt;b&gt;Sleep&lt;/b&gt; &amp; school" in div and "<b>" not in div
+    assert resource["text"]["status"] == "generated"
+    done = next(a for a in resource["activity"] if a["detail"]["description"] == "Book the dentist")
+    assert done["detail"]["status"] == "completed"
+    assert done["detail"]["goal"] == [{"reference": f"Goal/{plan_a['goal'].pk}"}]
+
+
+@pytest.mark.parametrize("status", list(ActionStatus))
+def test_every_action_status_maps(plan_a, clinician_a, practice_a, status):
+    PlanAction.objects.filter(pk=plan_a["action"].pk).update(status=status)
+    resource = one("CarePlan", staff(clinician_a, practice_a), plan_a["plan"].pk)
+    FhirCarePlan.model_validate(resource)
+    activity = next(
+        a for a in resource["activity"] if a["detail"]["description"] == "Call the sleep clinic"
+    )
+    assert activity["detail"]["status"] == ACTIVITY_STATUS[status]
+
+
+def test_confidential_and_safety_actions_only_where_the_chart_shows_them(
+    plan_a, clinician_a, practice_a, staff_a
+):
+    clinician = one("CarePlan", staff(clinician_a, practice_a), plan_a["plan"].pk)
+    assert {CONFIDENTIAL_TEXT, SAFETY_TEXT} <= set(_texts(clinician))
+    front_desk = staff(staff_a[Role.FRONT_DESK], practice_a, Role.FRONT_DESK)
+    resource = one("CarePlan", front_desk, plan_a["plan"].pk)
+    assert CONFIDENTIAL_TEXT not in _texts(resource)
+    assert CONFIDENTIAL_TEXT not in resource["text"]["div"]
+    assert SAFETY_TEXT in _texts(resource)  # shown on the chart to the practice's staff
+    backend = system(practice_a, capabilities_of(Role.PEDIATRICIAN))
+    exported = one("CarePlan", backend, plan_a["plan"].pk)
+    assert CONFIDENTIAL_TEXT in _texts(exported)
+    assert SAFETY_TEXT not in _texts(exported)
+    assert SAFETY_TEXT not in exported["text"]["div"]
+    plain = system(practice_a, frozenset({Capability.CHART_READ}))
+    assert set(_texts(one("CarePlan", plain, plan_a["plan"].pk))) == {
+        "Call the sleep clinic",
+        "Book the dentist",
+    }
+
+
+def test_careplan_search_and_include(plan_a, plan_b, clinician_a, practice_a, child_b):
+    p = staff(clinician_a, practice_a)
+    mine = {str(plan_a["plan"].pk)}
+    assert ids("CarePlan", p, ("patient", str(plan_a["plan"].child_id))) == mine
+    assert ids("CarePlan", p, ("patient", str(child_b.pk))) == set()
+    assert ids("CarePlan", p, ("category", "assess-plan")) == mine
+    assert (
+        ids(
+            "CarePlan",
+            p,
+            ("category", "http://hl7.org/fhir/us/core/CodeSystem/careplan-category|assess-plan"),
+        )
+        == mine
+    )
+    assert ids("CarePlan", p, ("category", "http://other|assess-plan")) == set()
+    assert ids("CarePlan", p, ("category", "encounter")) == set()
+    assert ids("CarePlan", p, ("status", "active")) == mine
+    assert ids("CarePlan", p, ("status", "completed")) == set()
+    assert ids("CarePlan", p, ("status:not", "active")) == set()
+    from medhome.fhir.registry import REGISTRY
+
+    include = REGISTRY["CarePlan"].includes["CarePlan:goal"]
+    goals = include.related(REGISTRY["Goal"].rows(p), search("CarePlan", p))
+    assert {str(g.pk) for g in goals} == {str(plan_a["goal"].pk), str(plan_a["family_goal"].pk)}
+
+
+def test_goal_mapping_every_status_and_search(plan_a, plan_b, clinician_a, practice_a, caregiver_a):
+    p = staff(clinician_a, practice_a)
+    resources, queries = page("Goal", p)
+    assert queries == 1
+    for resource in resources:
+        FhirGoal.model_validate(resource)
+    by_id = {r["id"]: r for r in resources}
+    assert set(by_id) == {str(plan_a["goal"].pk), str(plan_a["family_goal"].pk)}
+    family = by_id[str(plan_a["family_goal"].pk)]
+    assert family["lifecycleStatus"] == "completed"
+    assert family["achievementStatus"]["coding"][0]["code"] == "achieved"
+    assert family["description"] == {"text": "Read together every night"}
+    assert family["target"] == [{"dueDate": "2026-06-01"}]
+    assert family["expressedBy"]["reference"] == f"RelatedPerson/{caregiver_a.pk}"
+    team = by_id[str(plan_a["goal"].pk)]
+    assert team["expressedBy"] == {"display": "Care team"}
+    assert team["lifecycleStatus"] == "planned"
+    goal = plan_a["goal"]
+    for status in GoalStatus:
+        goal.status = status
+        goal.save(update_fields=["status"])
+        resource = one("Goal", p, goal.pk)
+        FhirGoal.model_validate(resource)
+        assert resource["lifecycleStatus"] == LIFECYCLE_STATUS[status]
+        also_met = {str(plan_a["family_goal"].pk)} if status == GoalStatus.MET else set()
+        assert (
+            ids("Goal", p, ("lifecycle-status", LIFECYCLE_STATUS[status]))
+            == {str(goal.pk)} | also_met
+        )
+    assert ids("Goal", p, ("lifecycle-status", "completed")) == {str(plan_a["family_goal"].pk)}
+    assert ids("Goal", p, ("lifecycle-status", "on-hold")) == set()
+    assert ids("Goal", p, ("target-date", "2026-06")) == {str(plan_a["family_goal"].pk)}
+    assert ids("Goal", p, ("target-date", "gt2026-06-01")) == set()
+    assert ids("Goal", p, ("patient", str(plan_a["plan"].child_id))) == set(by_id)
+    assert ids("Goal", p, ("patient", str(plan_b["plan"].child_id))) == set()
+
+
+def test_careteam_one_per_child_with_every_kind_of_member(
+    plan_a, plan_b, clinician_a, practice_a, caregiver_a, child_a, child_b
+):
+    p = staff(clinician_a, practice_a)
+    resources, queries = page("CareTeam", p)
+    assert queries == 2  # the children, their members
+    assert [r["id"] for r in resources] == [str(child_a.pk)]
+    team = resources[0]
+    CareTeam.model_validate(team)
+    membership = Membership.objects.get(user=clinician_a, practice=practice_a)
+    members = {
+        p["member"].get("reference", p["member"]["display"]): p["role"][0]
+        for p in team["participant"]
+    }
+    assert set(members) == {
+        f"Practitioner/{membership.pk}",
+        f"RelatedPerson/{caregiver_a.pk}",
+        "Early Intervention",
+    }
+    staff_role = members[f"Practitioner/{membership.pk}"]
+    assert staff_role["text"] == "Pediatrician"
+    assert staff_role["coding"][0] == {
+        "system": "urn:medhome:care-team-role",
+        "code": "staff",
+        "display": "Practice staff",
+    }
+    outside = members["Early Intervention"]
+    assert [c["code"] for c in outside["coding"]] == ["external", "early_intervention"]
+    assert team["status"] == "active"
+    assert ids("CareTeam", p, ("patient", str(child_a.pk))) == {str(child_a.pk)}
+    assert ids("CareTeam", p, ("patient", str(child_b.pk))) == set()
+    assert ids("CareTeam", p, ("status", "active")) == {str(child_a.pk)}
+    assert ids("CareTeam", p, ("status", "inactive")) == set()
+
+
+def test_partners_and_roles_without_the_chart_get_nothing(plan_a, practice_a, staff_a):
+    organization = factories.organization("Eastside Early Intervention")
+    outside = partner(None, organization)
+    analyst = staff(staff_a[Role.NETWORK_ANALYST], practice_a, Role.NETWORK_ANALYST)
+    for type_name in ("CarePlan", "Goal", "CareTeam"):
+        assert ids(type_name, outside) == set()
+        assert ids(type_name, analyst) == set()
