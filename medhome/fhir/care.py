@@ -6,9 +6,9 @@ role), and nothing for a partner organization's client (its actor has no practic
 family's consent to share the plan outside (careplan.OutsideConsent) is given to one named
 outside member — a person with a login, read on their own pages — not to their organization:
 an organization-wide token is not that person, so serving the plan to it would widen the
-consent (docs/clinical-rules.md#outside-care-team). The adolescent's own items follow the chart's rule
-(`careplan.selectors.may_see_confidential`: the clinical team sees them, other roles do not;
-docs/clinical-rules.md#adolescent-confidentiality)."""
+consent (docs/clinical-rules.md#outside-care-team). The adolescent's own items follow the
+chart's rule (`careplan.selectors.may_see_confidential`: the clinical team sees them, other
+roles do not; docs/clinical-rules.md#adolescent-confidentiality)."""
 
 from collections.abc import Callable
 from datetime import date, datetime

@@ -72,6 +72,9 @@ class ResourceType:
     # When the row last changed (meta.lastUpdated, `_lastUpdated`, `_since`); None: unknown.
     updated_field: str | None = "updated_at"
     version_field: str | None = None  # meta.versionId
+    # Reference data every practice reads alike (Questionnaire: the instruments), not a
+    # practice's rows: the tenancy sweep expects it in every practice's answers.
+    shared_reference: bool = False
 
 
 REGISTRY: dict[str, ResourceType] = {}

@@ -47,7 +47,9 @@ class FhirPrincipal:
         contexts = self.scopes.contexts_for(resource_type, interaction)
         if self.patient_id is None:
             contexts.discard("patient")
-        if self.kind != "system":
+        if self.actor.user is not None:
+            # system/ scopes belong to clients acting without a user: a practice's backend
+            # service, or a community organization's own system (kind "partner").
             contexts.discard("system")
         return contexts
 

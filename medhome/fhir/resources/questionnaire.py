@@ -191,5 +191,6 @@ QUESTIONNAIRE = register(
         },
         sorts={"name": "name", "_lastUpdated": "updated_at"},
         default_order=("key", "version"),
+        shared_reference=True,
     )
 )
