@@ -108,7 +108,7 @@ def targets(practice, seed: int) -> dict[str, list[str]]:  # type: ignore[no-unt
     children = list(Child.objects.filter(practice=practice).values_list("pk", "legal_family_name"))
     sample = rng.sample(children, min(2000, len(children)))
     screens = list(
-        Administration.objects.filter(practice=practice, status="completed").values_list(
+        Administration.objects.filter(practice=practice, status="scored").values_list(
             "pk", flat=True
         )[:20000]
     )

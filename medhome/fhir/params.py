@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from medhome.families.names import name_key
+
 from .errors import BadRequest
 from .registry import ParamKind, SearchParam
 
@@ -149,6 +151,36 @@ def string_param(
     def apply(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
         lookup = {"": "istartswith", "exact": "exact", "contains": "icontains"}[modifier]
         return qs.filter(any_of(Q(**{f"{f}__{lookup}": v}) for v in values if v for f in fields))
+
+    return _param(name, "string", apply, definition, documentation, ("exact", "contains"))
+
+
+def name_key_param(
+    name: str,
+    key_fields: tuple[str, ...],
+    exact_fields: tuple[str, ...],
+    *,
+    definition: str = "",
+    documentation: str = "",
+) -> SearchParam:
+    """FHIR string search over people's names (case- and accent-insensitive, as the spec asks):
+    a prefix of the names' search keys (`families.names.name_key`) as a range, so the
+    (practice, *_name_key) indexes answer it; `:exact` compares the names as written."""
+
+    def apply(qs: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
+        if modifier == "exact":
+            return qs.filter(any_of(Q(**{f: v}) for v in values if v for f in exact_fields))
+        branches = []
+        for value in values:
+            key = name_key(value)
+            if not key:
+                continue
+            successor = key[:-1] + chr(ord(key[-1]) + 1)
+            if modifier == "contains":
+                branches += [Q(**{f"{f}__contains": key}) for f in key_fields]
+            else:
+                branches += [Q(**{f"{f}__gte": key, f"{f}__lt": successor}) for f in key_fields]
+        return qs.filter(any_of(branches)) if branches else qs.none()
 
     return _param(name, "string", apply, definition, documentation, ("exact", "contains"))
 

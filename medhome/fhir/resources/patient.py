@@ -27,10 +27,10 @@ from ..params import (
     US_CORE_SP,
     any_of,
     date_param,
+    name_key_param,
     parse_token,
     reference_ids,
     related_by,
-    string_param,
     token_param,
 )
 from ..registry import Include, ResourceType, SearchParam, register
@@ -200,18 +200,28 @@ PATIENT = register(
                     definition=US_CORE_SP + "us-core-patient-identifier",
                     documentation=f"The MRN (system {MRN_SYSTEM}) or any identifier held.",
                 ),
-                string_param(
+                name_key_param(
                     "name",
-                    "legal_given_name",
-                    "legal_family_name",
-                    "preferred_name",
+                    (
+                        "given_name_key",
+                        "family_name_key",
+                        "second_family_name_key",
+                        "preferred_name_key",
+                    ),
+                    ("legal_given_name", "legal_family_name", "preferred_name"),
                     definition=US_CORE_SP + "us-core-patient-name",
                 ),
-                string_param(
-                    "family", "legal_family_name", definition=US_CORE_SP + "us-core-patient-family"
+                name_key_param(
+                    "family",
+                    ("family_name_key", "second_family_name_key"),
+                    ("legal_family_name",),
+                    definition=US_CORE_SP + "us-core-patient-family",
                 ),
-                string_param(
-                    "given", "legal_given_name", definition=US_CORE_SP + "us-core-patient-given"
+                name_key_param(
+                    "given",
+                    ("given_name_key", "preferred_name_key"),
+                    ("legal_given_name",),
+                    definition=US_CORE_SP + "us-core-patient-given",
                 ),
                 date_param(
                     "birthdate",
