@@ -150,10 +150,7 @@ def _find_or_create(endpoint: PartnerEndpoint, resource: dict[str, Any], referra
     kind = resource["resourceType"]
     token = f"{sdohcc.REFERRAL_IDENTIFIER_SYSTEM}|{referral.pk}"
     found = client.search(endpoint, kind, identifier=token)
-    if found:
-        created = found[0]
-    else:
-        created = client.request(endpoint, "POST", kind, body=resource)
+    created = found[0] if found else client.request(endpoint, "POST", kind, body=resource)
     resource_id = str(created.get("id") or "")
     if not FHIR_ID.match(resource_id):
         raise client.ExchangeError(f"{kind} created without a valid id")

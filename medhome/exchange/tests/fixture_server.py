@@ -17,7 +17,7 @@ TYPES = ("Task", "ServiceRequest")
 
 
 class FhirFixture:
-    def __init__(self, token: str = "partner-token") -> None:
+    def __init__(self, token: str = "partner-token") -> None:  # noqa: S107  # a test value
         self.token = token
         self.store: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TYPES}
         self.requests: list[tuple[str, str, dict[str, Any] | None]] = []
