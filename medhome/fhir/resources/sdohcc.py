@@ -99,6 +99,28 @@ def minimum_patient(referral: Referral, view: PartnerView, *, resource_id: str) 
     return patient
 
 
+# ServiceRequest.status is the requester's (interop-codes §1.7): open while the organization
+# works on it, `revoked` when it ended without being done.
+_SR_STATUS = {
+    "draft": "draft",
+    "entered_in_error": "entered-in-error",
+    "completed": "completed",
+    "cancelled": "revoked",
+    "rejected": "revoked",
+    "failed": "revoked",
+}
+
+
+def service_request_status(status: str) -> str:
+    return _SR_STATUS.get(status, "active")
+
+
+def statuses_for_service_request_status(code: str) -> list[str]:
+    from medhome.referrals.states import Status
+
+    return [s for s in Status.values if service_request_status(s) == code]
+
+
 def service_request(
     referral: Referral,
     view: PartnerView | None,
@@ -111,22 +133,13 @@ def service_request(
     """SDOHCC ServiceRequest. `view` None: the practice's own reading (the team's reason);
     a PartnerView: only what the organization may see (the family's own words, if consented).
     The need's category is always sent (the organization must know what it is asked for)."""
-    status = referral.status
-    sr_status = {
-        "draft": "draft",
-        "entered_in_error": "entered-in-error",
-        "completed": "completed",
-        "cancelled": "revoked",
-        "rejected": "revoked",
-        "failed": "revoked",
-    }.get(status, "active")
     text = referral.get_need_display()
     resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": str(referral.pk),
         "meta": {"profile": [PROFILE_SERVICE_REQUEST]},
         "identifier": [identifier(referral)],
-        "status": sr_status,
+        "status": service_request_status(referral.status),
         "intent": "order",
         "category": [_category(referral.need)],
         "priority": referral.priority,

@@ -1,0 +1,54 @@
+"""Task: a referral's life as the SDOHCC TaskForReferralManagement (sdohcc.task); the Task's
+id is the referral's, so `Task.focus` → `ServiceRequest/<same id>`. The IG's polling searches
+(interop-codes §1.8): `_id`, `owner`, `requester`, `status`, `_lastUpdated=gt…`, `code`,
+`focus`, `patient`, and `_include=Task:focus` (task-7)."""
+
+from typing import Any
+
+from medhome.referrals.models import Referral
+from medhome.smart.principal import FhirPrincipal
+
+from ..registry import Include, ResourceType, register
+from . import referral_rows as r
+from . import sdohcc
+from .servicerequest import prepare, references
+
+
+def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
+    refs = references(referral)
+    return sdohcc.task(
+        referral,
+        resource_id=str(referral.pk),
+        focus={"reference": f"ServiceRequest/{referral.pk}"},
+        patient=refs["patient"],
+        requester=refs["requester"],
+        owner=refs["organization"],
+        # The team's own words on a status stay with the team.
+        with_reason=not r.is_partner(principal),
+    )
+
+
+TASK = register(
+    ResourceType(
+        name="Task",
+        model=Referral,
+        rows=r.referrals,
+        to_resource=to_resource,
+        patient_path="child",
+        params=dict(
+            [r.ID, r.PATIENT, r.OWNER, r.REQUESTER, r.STATUS, r.LAST_UPDATED, r.CODE, r.FOCUS]
+        ),
+        includes={
+            "Task:focus": Include(
+                param="Task:focus",
+                target="ServiceRequest",
+                related=lambda targets, rows: targets.filter(pk__in=[row.pk for row in rows]),
+            )
+        },
+        profiles=(sdohcc.PROFILE_TASK,),
+        sorts={"authored-on": "requested_at", "_lastUpdated": "last_updated"},
+        prepare=prepare,
+        updated_field="last_updated",
+        version_field="version",
+    )
+)
