@@ -341,9 +341,9 @@ def poll(*, now: datetime, endpoint: PartnerEndpoint | None = None, task_ids: An
                     _problem(remote, str(error), now, failure=True)
                 continue
             for task in tasks:
-                remote = batch.get(str(task.get("id")))
-                if remote is not None:
-                    apply_task(remote, task, now)
+                known = batch.get(str(task.get("id")))
+                if known is not None:
+                    apply_task(known, task, now)
                     read += 1
         group[0].endpoint.polled_at = now
         group[0].endpoint.save(update_fields=["polled_at"])

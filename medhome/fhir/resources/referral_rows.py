@@ -33,7 +33,7 @@ def referrals(principal: FhirPrincipal) -> QuerySet[Referral]:
     if principal.kind == "partner":
         if principal.organization_id is None:
             return Referral.objects.none()
-        rows = Referral.objects.filter(
+        rows: QuerySet[Referral] = Referral.objects.filter(
             organization_id=principal.organization_id,
             consent__organization_id=principal.organization_id,
             consent__revoked_at__isnull=True,
