@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from medhome.core import clock
 
 from .client import secret
-from .models import PartnerEndpoint
+from .selectors import active_endpoint
 from .sync import poll
 
 SECRET_HEADER = "X-Medhome-Exchange-Secret"  # noqa: S105  # a header name
@@ -51,7 +51,7 @@ def task_ids(payload: object) -> list[str]:
 @csrf_exempt
 @require_POST
 def notify(request: HttpRequest, endpoint_id: UUID) -> HttpResponse:
-    endpoint = PartnerEndpoint.objects.filter(pk=endpoint_id, is_active=True).first()
+    endpoint = active_endpoint(endpoint_id)
     if endpoint is None:
         return HttpResponse(status=404)
     expected = secret(endpoint.notify_secret_env)
