@@ -7,15 +7,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from medhome.referrals.models import ReferralConsent
+from medhome.referrals.selectors import partner_view
 from medhome.smart.principal import FhirPrincipal
 
 from ..registry import ResourceType, register
 from . import referral_rows as r
 from . import sdohcc
+from .servicerequest import with_minimum_patient
 
 
 def to_resource(consent: ReferralConsent, principal: FhirPrincipal) -> dict[str, Any]:
-    return sdohcc.consent(
+    resource = sdohcc.consent(
         consent,
         patient={"reference": f"Patient/{consent.referral.child_id}"},
         organization={
@@ -23,10 +25,14 @@ def to_resource(consent: ReferralConsent, principal: FhirPrincipal) -> dict[str,
             "display": str(consent.organization.name),
         },
     )
+    if r.is_partner(principal):
+        referral = consent.referral
+        with_minimum_patient(resource, referral, partner_view(referral), "patient")
+    return resource
 
 
 def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
-    return rows.select_related("referral", "organization")
+    return rows.select_related("referral", "referral__child", "organization", "given_by_caregiver")
 
 
 CONSENT = register(
@@ -36,7 +42,7 @@ CONSENT = register(
         rows=r.consents,
         to_resource=to_resource,
         patient_path="referral__child",
-        params=dict([r.ID, r.CONSENT_PATIENT, r.CONSENT_STATUS]),
+        params=dict([r.CONSENT_PATIENT, r.CONSENT_STATUS]),
         profiles=(sdohcc.PROFILE_CONSENT,),
         sorts={"date": "given_at"},
         prepare=prepare,

@@ -11,9 +11,6 @@ and Consent share (the IG's polling queries, interop-codes §1.8).
   revoked consent removes the referral at once.
 """
 
-import uuid
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
@@ -25,7 +22,9 @@ from medhome.referrals.selectors import READ, may_see_confidential
 from medhome.referrals.states import Status, from_fhir_task_status
 from medhome.smart.principal import FhirPrincipal
 
-from ..registry import SearchParam
+from ..errors import BadRequest
+from ..params import SEARCH_BASE, parse_token, reference_param
+from ..registry import ParamKind, SearchParam
 from . import sdohcc
 
 
@@ -54,77 +53,55 @@ def is_partner(principal: FhirPrincipal) -> bool:
     return principal.kind == "partner"
 
 
-# --- search parameters ----------------------------------------------------------------------
+# --- search parameters (fhir.params; `_id` and `_lastUpdated` are served for every type) ------
 
 
-def _ids(values: list[str], prefix: str = "") -> list[uuid.UUID]:
-    found = []
-    for raw in values:
-        for value in raw.split(","):
-            value = value.strip().removeprefix(prefix) if prefix else value.strip()
-            value = value.rsplit("/", 1)[-1] if "/" in value and not prefix else value
-            try:
-                found.append(uuid.UUID(value))
-            except ValueError:
-                continue  # an id medhome never issued matches nothing
-    return found
-
-
-def _by_ids(
-    field: str, prefix: str = ""
-) -> Callable[[QuerySet[Any], list[str], str], QuerySet[Any]]:
-    def apply(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-        return rows.filter(**{f"{field}__in": _ids(values, prefix)})
-
-    return apply
+def _codes(values: list[str]) -> list[tuple[str | None, str]]:
+    return [parse_token(value) for value in values]
 
 
 def _task_status(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
+    """Task.status: `requested` is medhome's requested and received (domain-reference §7)."""
     wanted: set[str] = set()
-    for raw in values:
-        for code in raw.split(","):
-            code = code.strip()
-            if code == "requested":
-                wanted |= {Status.REQUESTED, Status.RECEIVED}
-                continue
-            try:
-                wanted.add(from_fhir_task_status(code))
-            except ValueError:
-                continue
+    for system, code in _codes(values):
+        if system not in (None, TASK_STATUS_SYSTEM):
+            continue
+        if code == "requested":
+            wanted |= {Status.REQUESTED, Status.RECEIVED}
+            continue
+        try:
+            wanted.add(from_fhir_task_status(code))
+        except ValueError:
+            raise BadRequest(f"Parameter 'status': '{code[:30]}' is not a Task status.") from None
     return rows.filter(status__in=wanted)
 
 
 def _sr_status(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    codes = {c.strip() for raw in values for c in raw.split(",")}
-    return rows.filter(
-        status__in=[s for code in codes for s in sdohcc.statuses_for_service_request_status(code)]
-    )
+    wanted = [
+        state
+        for system, code in _codes(values)
+        if system in (None, SR_STATUS_SYSTEM)
+        for state in sdohcc.statuses_for_service_request_status(code)
+    ]
+    return rows.filter(status__in=wanted)
 
 
 def _category(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    codes = {c.strip().split("|")[-1] for raw in values for c in raw.split(",")}
+    codes = {code for system, code in _codes(values) if system in (None, sdohcc.SDOHCC_CODES)}
     needs = [need for need in SDOHCC_CATEGORY if sdohcc.category_code(need) in codes]
     return rows.filter(need__in=needs)
 
 
 def _code(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    codes = {c.strip() for raw in values for c in raw.split(",")}
-    fulfill = {"fulfill", f"{sdohcc.TASK_CODE}|fulfill"}
-    return rows if codes & fulfill else rows.none()
-
-
-def _last_updated(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    """`gt`/`ge`/`lt`/`le` + an ISO instant (the IG's polling: `_lastUpdated=gt…`)."""
-    lookups = {"gt": "gt", "ge": "gte", "lt": "lt", "le": "lte", "eq": "exact"}
-    for value in values:
-        prefix = value[:2] if value[:2] in lookups else "eq"
-        moment = datetime.fromisoformat(value[2:] if value[:2] in lookups else value)
-        rows = rows.filter(**{f"last_updated__{lookups[prefix]}": moment})
-    return rows
+    """Every referral Task is `task-code#fulfill` (the profile fixes it)."""
+    fulfill = any(
+        code == "fulfill" and system in (None, sdohcc.TASK_CODE) for system, code in _codes(values)
+    )
+    return rows if fulfill else rows.none()
 
 
 def _consent_status(rows: QuerySet[Any], values: list[str], modifier: str) -> QuerySet[Any]:
-    codes = {c.strip() for raw in values for c in raw.split(",")}
+    codes = {code for system, code in _codes(values) if system in (None, CONSENT_STATUS_SYSTEM)}
     condition = Q(pk__in=[])
     if "active" in codes:
         condition |= Q(revoked_at__isnull=True)
@@ -133,20 +110,28 @@ def _consent_status(rows: QuerySet[Any], values: list[str], modifier: str) -> Qu
     return rows.filter(condition)
 
 
-def param(name: str, kind: Any, apply: Any) -> tuple[str, SearchParam]:
-    return name, SearchParam(name=name, kind=kind, apply=apply)
+def _param(name: str, kind: ParamKind, apply: Any, definition: str) -> tuple[str, SearchParam]:
+    return name, SearchParam(name=name, kind=kind, apply=apply, definition=SEARCH_BASE + definition)
 
 
-ID = param("_id", "token", _by_ids("pk"))
-PATIENT = param("patient", "reference", _by_ids("child_id"))
-STATUS = param("status", "token", _task_status)
-LAST_UPDATED = param("_lastUpdated", "date", _last_updated)
-OWNER = param("owner", "reference", _by_ids("organization_id"))
-PERFORMER = param("performer", "reference", _by_ids("organization_id"))
-REQUESTER = param("requester", "reference", _by_ids("practice_id"))
-FOCUS = param("focus", "reference", _by_ids("pk"))
-CODE = param("code", "token", _code)
-SR_STATUS = param("status", "token", _sr_status)
-CATEGORY = param("category", "token", _category)
-CONSENT_PATIENT = param("patient", "reference", _by_ids("referral__child_id"))
-CONSENT_STATUS = param("status", "token", _consent_status)
+TASK_STATUS_SYSTEM = "http://hl7.org/fhir/task-status"
+SR_STATUS_SYSTEM = "http://hl7.org/fhir/request-status"
+CONSENT_STATUS_SYSTEM = "http://hl7.org/fhir/consent-state-codes"
+
+
+def _ref(name: str, field: str, target: str, definition: str) -> tuple[str, SearchParam]:
+    return name, reference_param(name, field, target, definition=SEARCH_BASE + definition)
+
+
+PATIENT = _ref("patient", "child_id", "Patient", "clinical-patient")
+TASK_PATIENT = _ref("patient", "child_id", "Patient", "Task-patient")
+OWNER = _ref("owner", "organization_id", "Organization", "Task-owner")
+REQUESTER = _ref("requester", "practice_id", "Organization", "Task-requester")
+FOCUS = _ref("focus", "pk", "ServiceRequest", "Task-focus")
+PERFORMER = _ref("performer", "organization_id", "Organization", "ServiceRequest-performer")
+STATUS = _param("status", "token", _task_status, "Task-status")
+CODE = _param("code", "token", _code, "Task-code")
+SR_STATUS = _param("status", "token", _sr_status, "ServiceRequest-status")
+CATEGORY = _param("category", "token", _category, "ServiceRequest-category")
+CONSENT_PATIENT = _ref("patient", "referral__child_id", "Patient", "clinical-patient")
+CONSENT_STATUS = _param("status", "token", _consent_status, "Consent-status")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from medhome.referrals.models import Referral
-from medhome.referrals.selectors import partner_view
+from medhome.referrals.selectors import PartnerView, partner_view
 from medhome.smart.principal import FhirPrincipal
 
 from ..registry import ResourceType, register
@@ -18,12 +18,12 @@ from . import sdohcc
 
 
 def references(referral: Referral) -> dict[str, dict[str, Any]]:
-    practice = referral.practice
     return {
         "patient": {"reference": f"Patient/{referral.child_id}"},
+        # The practice is an Organization (fhir/resources/organization.py).
         "requester": {
-            "identifier": {"system": "urn:medhome:practice", "value": str(practice.pk)},
-            "display": str(practice.name),
+            "reference": f"Organization/{referral.practice_id}",
+            "display": str(referral.practice.name),
         },
         "organization": {
             "reference": f"Organization/{referral.organization_id}",
@@ -32,11 +32,21 @@ def references(referral: Referral) -> dict[str, dict[str, Any]]:
     }
 
 
+def with_minimum_patient(
+    resource: dict[str, Any], referral: Referral, view: PartnerView, element: str
+) -> dict[str, Any]:
+    """A partner reads no Patient resource (fhir/resources/patient.py): the child reaches it as
+    the consented minimum (sdohcc.minimum_patient), contained — what the exchange sends."""
+    resource["contained"] = [sdohcc.minimum_patient(referral, view, resource_id="patient")]
+    resource[element] = {"reference": "#patient"}
+    return resource
+
+
 def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
     refs = references(referral)
     view = partner_view(referral) if r.is_partner(principal) else None
     consent = getattr(referral, "consent", None)
-    return sdohcc.service_request(
+    resource = sdohcc.service_request(
         referral,
         view,
         patient=refs["patient"],
@@ -44,6 +54,9 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
         performer=refs["organization"],
         consent={"reference": f"Consent/{consent.pk}"} if consent is not None else None,
     )
+    if view is not None:
+        with_minimum_patient(resource, referral, view, "subject")
+    return resource
 
 
 def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
@@ -59,7 +72,7 @@ SERVICE_REQUEST = register(
         rows=r.referrals,
         to_resource=to_resource,
         patient_path="child",
-        params=dict([r.ID, r.PATIENT, r.SR_STATUS, r.CATEGORY, r.PERFORMER, r.LAST_UPDATED]),
+        params=dict([r.PATIENT, r.SR_STATUS, r.CATEGORY, r.PERFORMER]),
         profiles=(sdohcc.PROFILE_SERVICE_REQUEST,),
         sorts={"authored": "requested_at", "_lastUpdated": "last_updated"},
         prepare=prepare,

@@ -6,17 +6,20 @@ id is the referral's, so `Task.focus` → `ServiceRequest/<same id>`. The IG's p
 from typing import Any
 
 from medhome.referrals.models import Referral
+from medhome.referrals.selectors import partner_view
 from medhome.smart.principal import FhirPrincipal
 
+from ..params import related_by
 from ..registry import Include, ResourceType, register
 from . import referral_rows as r
 from . import sdohcc
-from .servicerequest import prepare, references
+from .servicerequest import prepare, references, with_minimum_patient
 
 
 def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
     refs = references(referral)
-    return sdohcc.task(
+    partner = r.is_partner(principal)
+    resource = sdohcc.task(
         referral,
         resource_id=str(referral.pk),
         focus={"reference": f"ServiceRequest/{referral.pk}"},
@@ -24,8 +27,11 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
         requester=refs["requester"],
         owner=refs["organization"],
         # The team's own words on a status stay with the team.
-        with_reason=not r.is_partner(principal),
+        with_reason=not partner,
     )
+    if partner:
+        with_minimum_patient(resource, referral, partner_view(referral), "for")
+    return resource
 
 
 TASK = register(
@@ -35,14 +41,12 @@ TASK = register(
         rows=r.referrals,
         to_resource=to_resource,
         patient_path="child",
-        params=dict(
-            [r.ID, r.PATIENT, r.OWNER, r.REQUESTER, r.STATUS, r.LAST_UPDATED, r.CODE, r.FOCUS]
-        ),
+        params=dict([r.TASK_PATIENT, r.OWNER, r.REQUESTER, r.STATUS, r.CODE, r.FOCUS]),
         includes={
             "Task:focus": Include(
                 param="Task:focus",
                 target="ServiceRequest",
-                related=lambda targets, rows: targets.filter(pk__in=[row.pk for row in rows]),
+                related=related_by("pk", "pk"),
             )
         },
         profiles=(sdohcc.PROFILE_TASK,),

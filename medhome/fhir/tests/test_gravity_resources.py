@@ -1,7 +1,10 @@
 """ServiceRequest, Task and Consent: valid R4B, the rows each principal may read, the IG's
 polling searches."""
 
+import json
+import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from fhir.resources.R4B.consent import Consent
@@ -16,6 +19,9 @@ from medhome.referrals import services as referrals
 from medhome.smart.principal import FhirPrincipal
 from medhome.smart.scopes import parse_scopes
 from tests import factories
+from tests.fhir_support import bearer, issue_token
+
+from .support import valid
 
 pytestmark = pytest.mark.django_db
 
@@ -118,22 +124,85 @@ def test_a_partner_never_reads_a_draft(child_a, pantry, coordinator_actor):
     assert read("Task", principal(Actor(user=None, organization=pantry), "partner", pantry)) == []
 
 
-def test_the_polling_searches(referral, coordinator_actor, pantry):
-    who = principal(coordinator_actor)
-    before = (clock.now() - timedelta(minutes=1)).isoformat()
-    after = (clock.now() + timedelta(minutes=1)).isoformat()
-    assert len(read("Task", who, _lastUpdated=f"gt{before}")) == 1
-    assert read("Task", who, _lastUpdated=f"gt{after}") == []
-    assert len(read("Task", who, status="requested")) == 1
-    assert read("Task", who, status="accepted") == []
-    assert len(read("Task", who, owner=f"Organization/{pantry.pk}")) == 1
-    assert len(read("Task", who, code="http://hl7.org/fhir/CodeSystem/task-code|fulfill")) == 1
-    assert len(read("ServiceRequest", who, category="food-insecurity")) == 1
-    assert read("ServiceRequest", who, category="housing-instability") == []
-    assert len(read("ServiceRequest", who, status="active")) == 1
-    assert len(read("Consent", who, status="active")) == 1
-    assert read("Consent", who, status="inactive") == []
-    assert read("Task", who, _id="not-a-uuid") == []
+@pytest.fixture
+def token_a(practice_a, staff_a):
+    return issue_token(scope="user/*.rs", practice=practice_a, user=staff_a[Role.CARE_COORDINATOR])
+
+
+def search(client, token, query):
+    answer = client.get(f"/fhir/{query}", **bearer(token))
+    assert answer.status_code == 200, answer.content
+    return valid(answer.json())
+
+
+def matches(bundle):
+    return [e["resource"]["id"] for e in bundle.get("entry", []) if e["search"]["mode"] == "match"]
+
+
+def test_the_polling_searches_through_the_api(client, referral, token_a, pantry, practice_a):
+    rid = str(referral.pk)
+    before = quote((clock.now() - timedelta(minutes=1)).isoformat())
+    after = quote((clock.now() + timedelta(minutes=1)).isoformat())
+    found = {
+        "Task?_lastUpdated=gt" + before: [rid],
+        "Task?_lastUpdated=gt" + after: [],
+        "Task?status=requested": [rid],
+        "Task?status=accepted": [],
+        f"Task?owner=Organization/{pantry.pk}": [rid],
+        f"Task?requester=Organization/{practice_a.pk}": [rid],
+        f"Task?patient=Patient/{referral.child_id}": [rid],
+        f"Task?focus=ServiceRequest/{rid}": [rid],
+        "Task?code=http://hl7.org/fhir/CodeSystem/task-code|fulfill": [rid],
+        "Task?code=other": [],
+        f"Task?_id={rid}": [rid],
+        "ServiceRequest?category=food-insecurity": [rid],
+        "ServiceRequest?category=housing-instability": [],
+        "ServiceRequest?status=active": [rid],
+        f"ServiceRequest?performer=Organization/{pantry.pk}": [rid],
+        "Consent?status=active": [str(referral.consent.pk)],
+        "Consent?status=inactive": [],
+        f"Consent?patient={referral.child_id}": [str(referral.consent.pk)],
+    }
+    for query, expected in found.items():
+        assert matches(search(client, token_a, query)) == expected, query
+
+
+def test_task_includes_its_focus(client, referral, token_a):
+    bundle = search(client, token_a, f"Task?_id={referral.pk}&_include=Task:focus")
+    assert [(e["resource"]["resourceType"], e["search"]["mode"]) for e in bundle["entry"]] == [
+        ("Task", "match"),
+        ("ServiceRequest", "include"),
+    ]
+
+
+@pytest.mark.parametrize("query", ["Task?status=ready", "Task?owner=Patient/1", "Task?focus.x=1"])
+def test_bad_searches_are_refused(client, referral, token_a, query):
+    answer = client.get(f"/fhir/{query}", **bearer(token_a))
+    assert answer.status_code == 400
+    assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+def test_a_partners_token_reads_only_the_consented_minimum(
+    client, referral, pantry, coordinator_actor, child_a
+):
+    token = issue_token(scope="user/*.rs", organization=pantry)
+    bundle = search(client, token, "Task?_include=Task:focus")
+    task, sr = (e["resource"] for e in bundle["entry"])
+    assert task["for"] == {"reference": "#patient"}
+    assert task["contained"] == [{"resourceType": "Patient", "id": "patient"}]
+    assert "note" not in sr
+    assert child_a.legal_family_name not in json.dumps(bundle)
+    assert client.get(f"/fhir/Patient/{child_a.pk}", **bearer(token)).status_code == 404
+    other = factories.organization("Westside Shelter")
+    stranger = issue_token(scope="user/*.rs", organization=other)
+    assert matches(search(client, stranger, "Task")) == []
+    assert client.get(f"/fhir/Task/{referral.pk}", **bearer(stranger)).status_code == 404
+    referrals.revoke_consent(
+        actor=coordinator_actor, referral=referral, reason="Family asked", at=clock.now()
+    )
+    for type_name in ("Task", "ServiceRequest", "Consent"):
+        assert matches(search(client, token, type_name)) == []
+    assert client.get(f"/fhir/Task/{referral.pk}", **bearer(token)).status_code == 404
 
 
 def test_received_is_requested_with_business_status(referral, pantry):
@@ -148,6 +217,31 @@ def test_received_is_requested_with_business_status(referral, pantry):
         side=Side.ORGANIZATION,
         at=clock.now(),
     )
-    (task,) = read("Task", partner, status="requested")
+    (task,) = read("Task", partner)
     Task.model_validate(task)
     assert (task["status"], task["businessStatus"]) == ("requested", {"text": "received"})
+
+
+def test_another_practices_referral_is_the_same_404_and_never_matches(
+    client, token_a, child_b, caregiver_b, clinician_b, pantry, practice_b
+):
+    b = factories.sent_referral(child_b, caregiver_b, clinician_b, pantry)
+    b_ids = {"Task": b.pk, "ServiceRequest": b.pk, "Consent": b.consent.pk}
+    for name, resource_id in b_ids.items():
+        unknown = client.get(f"/fhir/{name}/{uuid.uuid4()}", **bearer(token_a))
+        assert unknown.status_code == 404
+        for suffix in ("", "/_history", "/_history/1"):
+            answer = client.get(f"/fhir/{name}/{resource_id}{suffix}", **bearer(token_a))
+            assert (answer.status_code, answer.content) == (404, unknown.content), name
+    for query in (
+        f"Task?_id={b.pk}",
+        f"Task?patient={child_b.pk}",
+        f"Task?requester=Organization/{practice_b.pk}",
+        f"Task?owner=Organization/{pantry.pk}",
+        f"ServiceRequest?patient={child_b.pk}",
+        f"Consent?patient={child_b.pk}",
+        f"Task?_id={b.pk}&_include=Task:focus",
+    ):
+        assert search(client, token_a, query).get("entry", []) == [], query
+    assert client.get("/fhir/Task", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+    assert client.get(f"/fhir/Task/{b.pk}").status_code == 401
