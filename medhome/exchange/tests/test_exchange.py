@@ -123,6 +123,39 @@ def test_name_and_contact_go_only_when_consented(
     assert patient["contact"][0]["name"]["text"] == str(caregiver_a)
 
 
+def test_a_safety_referral_sends_no_contact_and_forbids_contacting(
+    endpoint, fixture_server, child_a, caregiver_a, coordinator_actor
+):
+    referral = referrals.start_referral(
+        actor=coordinator_actor,
+        child=child_a,
+        need="safety",
+        organization=endpoint.organization,
+        priority="urgent",
+        reason="Team notes",
+        at=clock.now(),
+    )
+    referrals.record_consent(
+        actor=coordinator_actor,
+        referral=referral,
+        caregiver=caregiver_a,
+        shared_items=["need"],
+        method="verbal",
+        at=clock.now(),
+    )
+    referrals.send(actor=coordinator_actor, referral=referral, at=clock.now())
+    sync.sweep(now=clock.now())
+    sr = fixture_server.only("ServiceRequest")
+    ServiceRequest.model_validate(sr)
+    assert sr["priority"] == "urgent"
+    assert sr["category"][0]["coding"][0]["code"] == "intimate-partner-violence"
+    assert sr["orderDetail"][0]["coding"][0]["code"] == "contacting-subject-prohibited"
+    assert sr["contained"][0] == {"resourceType": "Patient", "id": "patient"}
+    sent = json.dumps(fixture_server.requests)
+    assert caregiver_a.phone
+    assert str(caregiver_a.phone) not in sent
+
+
 def test_accept_then_complete_closes_the_loop_as_the_portal_does(
     endpoint, fixture_server, child_a, caregiver_a, coordinator, pantry
 ):

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from medhome.directory.vocabulary import SDOHCC_CATEGORY
+from medhome.directory.vocabulary import SDOHCC_CATEGORY, Need
 from medhome.referrals.models import Referral, ReferralConsent, SharedItem
 from medhome.referrals.selectors import PartnerView
 from medhome.referrals.states import to_fhir_task_status
@@ -152,6 +152,13 @@ def service_request(
         resource["authoredOn"] = iso(referral.requested_at)
     if consent is not None:
         resource["supportingInfo"] = [consent]
+    if referral.need == Need.SAFETY:
+        # "Do not contact the patient" (interop-codes §1.10, SDOHCCServiceRequest.fsh
+        # orderDetail): a partner-violence referral reaches the family only through a channel
+        # it marked safe (domain-reference §7), and partner_view shares none.
+        resource["orderDetail"] = [
+            {"coding": [{"system": SDOHCC_CODES, "code": "contacting-subject-prohibited"}]}
+        ]
     words = referral.reason if view is None else view.notes_to_share
     if words:
         resource["note"] = [{"text": words}]
