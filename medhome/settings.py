@@ -542,3 +542,14 @@ MEDHOME_OPENREFERRAL = {
     "default_per_page": env_int("MEDHOME_OPENREFERRAL_PER_PAGE", 50),
     "max_per_page": env_int("MEDHOME_OPENREFERRAL_MAX_PER_PAGE", 200),
 }
+
+# --- Gravity referral exchange (issue 20, medhome.exchange) -----------------------------------
+# Partners' FHIR servers: how often their Tasks are read back (minutes; the IG's floor is 15,
+# interop-codes §1.8 task-12), the request timeout (seconds), and the secrets by the names a
+# PartnerEndpoint stores (token_env / notify_secret_env); a name not here is read from the
+# environment. Secrets never go into the database or a log.
+MEDHOME_EXCHANGE = {
+    "poll_every_minutes": env_int("MEDHOME_EXCHANGE_POLL_MINUTES", 15),
+    "timeout": 10,
+    "secrets": {},
+}

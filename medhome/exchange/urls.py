@@ -1,5 +1,11 @@
 """Gravity referral exchange: the subscription notification endpoint partners call."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("exchange/notify/<uuid:endpoint_id>", views.notify, name="notify"),
+]

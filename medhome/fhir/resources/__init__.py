@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     careplan,
     careteam,
     condition,
+    consent,
     encounter,
     goal,
     observation,
@@ -14,4 +15,6 @@ from . import (  # noqa: F401
     questionnaire,
     questionnaire_response,
     related_person,
+    servicerequest,
+    task,
 )

@@ -1,0 +1,120 @@
+"""HTTP to a partner's FHIR server, only ever under its configured base URL.
+
+shared/docs/security.md (SSRF): medhome never fetches a URL a partner supplied — a Task's
+absolute reference, a `Location` header, a bundle's `fullUrl` or `next` link — unless it lies
+under the endpoint's own base URL (same scheme, host, port and path prefix). Redirects are not
+followed. The bearer token is read from settings/env by name at the moment of the request and
+never logged or stored on a row.
+"""
+
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+
+from .models import PartnerEndpoint
+
+FHIR_JSON = "application/fhir+json"
+
+
+class ExchangeError(Exception):
+    """A request to a partner failed; the message is machine text without PHI."""
+
+
+class RefusedUrl(ExchangeError):
+    """A URL outside the endpoint's base URL (SSRF rule)."""
+
+
+def exchange_settings() -> dict[str, Any]:
+    return {
+        "timeout": 10,
+        "poll_every_minutes": 15,
+        "secrets": {},
+        **getattr(settings, "MEDHOME_EXCHANGE", {}),
+    }
+
+
+def secret(name: str) -> str:
+    """A secret by name: settings.MEDHOME_EXCHANGE["secrets"], else the environment."""
+    if not name:
+        return ""
+    return str(exchange_settings()["secrets"].get(name) or os.environ.get(name, ""))
+
+
+def _base(endpoint: PartnerEndpoint) -> str:
+    return endpoint.base_url.rstrip("/") + "/"
+
+
+def url_under_base(endpoint: PartnerEndpoint, url: str) -> str:
+    """`url` (absolute, or relative to the base) if it lies under the base URL, else
+    RefusedUrl."""
+    base = _base(endpoint)
+    target = url if "://" in url else base + url.lstrip("/")
+    b, t = urlsplit(base), urlsplit(target)
+    if (
+        t.scheme != b.scheme
+        or t.hostname != b.hostname
+        or t.port != b.port
+        or t.username
+        or t.password
+        or not (t.path + "/").startswith(b.path)
+        or "/../" in t.path + "/"
+    ):
+        raise RefusedUrl("refused: URL outside the partner's configured base URL")
+    return target
+
+
+def request(
+    endpoint: PartnerEndpoint,
+    method: str,
+    url: str,
+    *,
+    body: dict[str, Any] | None = None,
+    params: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One FHIR interaction; the JSON answer. ExchangeError on a transport error, a non-2xx
+    answer or a non-JSON body."""
+    target = url_under_base(endpoint, url)
+    headers = {"Accept": FHIR_JSON}
+    token = secret(endpoint.token_env)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        headers["Content-Type"] = FHIR_JSON
+    try:
+        response = requests.request(
+            method,
+            target,
+            json=body,
+            params=params,
+            headers=headers,
+            timeout=exchange_settings()["timeout"],
+            allow_redirects=False,
+        )
+    except requests.RequestException as error:
+        raise ExchangeError(f"{method} {type(error).__name__}") from None
+    if not 200 <= response.status_code < 300:
+        raise ExchangeError(f"{method} answered {response.status_code}")
+    try:
+        answer = response.json()
+    except ValueError:
+        raise ExchangeError(f"{method} answered no JSON") from None
+    if not isinstance(answer, dict):
+        raise ExchangeError(f"{method} answered no FHIR resource")
+    return answer
+
+
+def search(endpoint: PartnerEndpoint, resource_type: str, **params: str) -> list[dict[str, Any]]:
+    """The matching resources of one search page (`entry[].resource` of that type)."""
+    bundle = request(endpoint, "GET", resource_type, params=params)
+    if bundle.get("resourceType") != "Bundle":
+        raise ExchangeError("search answered no Bundle")
+    return [
+        entry["resource"]
+        for entry in bundle.get("entry") or []
+        if isinstance(entry, dict)
+        and isinstance(entry.get("resource"), dict)
+        and entry["resource"].get("resourceType") == resource_type
+    ]

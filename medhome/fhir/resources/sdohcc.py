@@ -1,0 +1,264 @@
+"""The Gravity SDOH Clinical Care referral as FHIR JSON: ServiceRequest, Task, Consent, and the
+consented-minimum Patient a community organization receives.
+
+One builder per resource, used both by the API (servicerequest.py, task.py, consent.py) and by
+the exchange that sends referrals to partners' FHIR servers (medhome.exchange), so what medhome
+serves and what it sends are the same mapping.
+
+Sources (shared/docs/domain/interop-codes.md §1, HL7/fhir-sdoh-clinicalcare):
+- SDOHCC ServiceRequest: category from SDOHCC-ValueSetSDOHCategory (required), supportingInfo →
+  SDOHCC Consent (§1.2, `SDOHCCServiceRequest.fsh`); priority routine|urgent.
+- SDOHCC TaskForReferralManagement: intent fixed `order`, code fixed
+  `http://hl7.org/fhir/CodeSystem/task-code#fulfill`, focus → ServiceRequest, for → Patient,
+  authoredOn and requester 1..1, owner → the organization; status from SDOHCC Referral Task Status
+  (§1.3, §1.4); medhome's `received` = `requested` + businessStatus "received"
+  (referrals.states.to_fhir_task_status, domain-reference §7).
+- SDOHCC Consent: category fixed `v3-ActCode#IDSCL`; patient, dateTime, organization required
+  (§1.2, `SDOHCCConsent.fsh`).
+
+What an organization sees is `referrals.selectors.partner_view` — the same consented minimum its
+staff see on medhome's organization portal: the child's name only with consent to share it, the
+caregiver's contact only when consented and never for a safety referral, the family's own words
+(`notes_to_share`) only when consented, never the team's `reason`.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+
+from medhome.directory.vocabulary import SDOHCC_CATEGORY, Need
+from medhome.referrals.models import Referral, ReferralConsent, SharedItem
+from medhome.referrals.selectors import PartnerView
+from medhome.referrals.states import to_fhir_task_status
+
+SDOHCC = "http://hl7.org/fhir/us/sdoh-clinicalcare"
+SDOHCC_CODES = f"{SDOHCC}/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+PROFILE_SERVICE_REQUEST = f"{SDOHCC}/StructureDefinition/SDOHCC-ServiceRequest"
+PROFILE_TASK = f"{SDOHCC}/StructureDefinition/SDOHCC-TaskForReferralManagement"
+PROFILE_CONSENT = f"{SDOHCC}/StructureDefinition/SDOHCC-Consent"
+TASK_CODE = "http://hl7.org/fhir/CodeSystem/task-code"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+# The referral's business identifier on both sides (how a retried send finds what it already
+# created on the partner's server instead of creating it twice).
+REFERRAL_IDENTIFIER_SYSTEM = "urn:medhome:referral"
+UNSPECIFIED = "sdoh-category-unspecified"
+SHARED_ITEM_SYSTEM = "urn:medhome:referral-shared-item"
+
+
+def iso(moment: Any) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def category_code(need: str) -> str:
+    """The SDOHCC category of a directory need (directory.vocabulary.SDOHCC_CATEGORY, the one
+    mapping of the need taxonomy); a need the IG has no category for is
+    `sdoh-category-unspecified` (interop-codes §1.9)."""
+    return SDOHCC_CATEGORY.get(need) or UNSPECIFIED
+
+
+def _category(need: str) -> dict[str, Any]:
+    return {"coding": [{"system": SDOHCC_CODES, "code": category_code(need)}]}
+
+
+def identifier(referral: Referral) -> dict[str, str]:
+    return {"system": REFERRAL_IDENTIFIER_SYSTEM, "value": str(referral.pk)}
+
+
+def minimum_patient(referral: Referral, view: PartnerView, *, resource_id: str) -> dict[str, Any]:
+    """The Patient an organization may see: the consented minimum of partner_view, nothing
+    else. Without consent to the name the child is named by the referral's number only;
+    birthDate is the year alone and only with consent to the child's age."""
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": resource_id}
+    items = set(view.shared_items)
+    if SharedItem.NAME in items:
+        child = referral.child
+        patient["name"] = [
+            {
+                "text": view.child_name,
+                "family": child.legal_family_name,
+                "given": [child.display_name],
+            }
+        ]
+    if SharedItem.CHILD_AGE in items:
+        patient["birthDate"] = str(referral.child.date_of_birth.year)
+    if view.language:
+        patient["communication"] = [
+            {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": view.language}]}}
+        ]
+    telecom = [
+        {"system": system, "value": value}
+        for system, value in (("phone", view.contact_phone), ("email", view.contact_email))
+        if value
+    ]
+    if view.contact_name or telecom:
+        contact: dict[str, Any] = {"name": {"text": view.contact_name}}
+        if telecom:
+            contact["telecom"] = telecom
+        patient["contact"] = [contact]
+    return patient
+
+
+# ServiceRequest.status is the requester's (interop-codes §1.7): open while the organization
+# works on it, `revoked` when it ended without being done.
+_SR_STATUS = {
+    "draft": "draft",
+    "entered_in_error": "entered-in-error",
+    "completed": "completed",
+    "cancelled": "revoked",
+    "rejected": "revoked",
+    "failed": "revoked",
+}
+
+
+def service_request_status(status: str) -> str:
+    return _SR_STATUS.get(status, "active")
+
+
+def statuses_for_service_request_status(code: str) -> list[str]:
+    from medhome.referrals.states import Status
+
+    return [s for s in Status.values if service_request_status(s) == code]
+
+
+def service_request(
+    referral: Referral,
+    view: PartnerView | None,
+    *,
+    patient: dict[str, Any],
+    requester: dict[str, Any],
+    performer: dict[str, Any],
+    consent: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """SDOHCC ServiceRequest. `view` None: the practice's own reading (the team's reason);
+    a PartnerView: only what the organization may see (the family's own words, if consented).
+    The need's category is always sent (the organization must know what it is asked for)."""
+    text = referral.get_need_display()
+    resource: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "id": str(referral.pk),
+        "meta": {"profile": [PROFILE_SERVICE_REQUEST]},
+        "identifier": [identifier(referral)],
+        "status": service_request_status(referral.status),
+        "intent": "order",
+        "category": [_category(referral.need)],
+        "priority": referral.priority,
+        "code": {"text": str(text)},
+        "subject": patient,
+        "requester": requester,
+        "performer": [performer],
+    }
+    if referral.requested_at:
+        resource["authoredOn"] = iso(referral.requested_at)
+    if consent is not None:
+        resource["supportingInfo"] = [consent]
+    if referral.need == Need.SAFETY:
+        # "Do not contact the patient" (interop-codes §1.10, SDOHCCServiceRequest.fsh
+        # orderDetail): a partner-violence referral reaches the family only through a channel
+        # it marked safe (domain-reference §7), and partner_view shares none.
+        resource["orderDetail"] = [
+            {"coding": [{"system": SDOHCC_CODES, "code": "contacting-subject-prohibited"}]}
+        ]
+    words = referral.reason if view is None else view.notes_to_share
+    if words:
+        resource["note"] = [{"text": words}]
+    return resource
+
+
+def task(
+    referral: Referral,
+    *,
+    resource_id: str,
+    focus: dict[str, Any],
+    patient: dict[str, Any],
+    requester: dict[str, Any],
+    owner: dict[str, Any],
+    with_reason: bool = True,
+) -> dict[str, Any]:
+    """SDOHCC TaskForReferralManagement for the referral's current state. `with_reason`: the
+    statusReason text is the practice's words, withheld from an organization's reading."""
+    status, business = to_fhir_task_status(referral.status)
+    resource: dict[str, Any] = {
+        "resourceType": "Task",
+        "id": resource_id,
+        "meta": {"profile": [PROFILE_TASK]},
+        "identifier": [identifier(referral)],
+        "status": status,
+        "intent": "order",
+        "priority": referral.priority,
+        "code": {"coding": [{"system": TASK_CODE, "code": "fulfill"}]},
+        "focus": focus,
+        "for": patient,
+        "authoredOn": iso(referral.requested_at or referral.created_at),
+        "requester": requester,
+        "owner": owner,
+    }
+    if business:
+        resource["businessStatus"] = {"text": business}
+    if with_reason and referral.status_reason:
+        resource["statusReason"] = {"text": referral.status_reason}
+    if referral.status == "completed" and referral.outcome:
+        resource["output"] = [
+            {
+                "type": {"coding": [{"system": SDOHCC_CODES, "code": "resulting-activity"}]},
+                "valueCodeableConcept": {"text": str(referral.get_outcome_display())},
+            }
+        ]
+    return resource
+
+
+def consent(
+    row: ReferralConsent, *, patient: dict[str, Any], organization: dict[str, Any]
+) -> dict[str, Any]:
+    """SDOHCC Consent: what the family agreed to disclose to the named organization; revoked
+    consent is `inactive` (the provision's period ends at the revocation)."""
+    period: dict[str, Any] = {"start": iso(row.given_at)}
+    if row.revoked_at:
+        period["end"] = iso(row.revoked_at)
+    resource: dict[str, Any] = {
+        "resourceType": "Consent",
+        "id": str(row.pk),
+        "meta": {"profile": [PROFILE_CONSENT]},
+        "status": "active" if row.is_active else "inactive",
+        "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy"}]},
+        "category": [{"coding": [{"system": ACT_CODE, "code": "IDSCL"}]}],
+        "patient": patient,
+        "dateTime": iso(row.given_at),
+        "organization": [organization],
+        "sourceReference": {"reference": f"ServiceRequest/{row.referral_id}"},
+        "provision": {
+            "type": "permit",
+            "period": period,
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                "code": "IRCP",
+                            }
+                        ]
+                    },
+                    "reference": organization,
+                }
+            ],
+            # What is shared, in medhome's own words (referrals.models.SharedItem): no standard
+            # code system names these items.
+            "code": [
+                {
+                    "coding": [
+                        {
+                            "system": SHARED_ITEM_SYSTEM,
+                            "code": item,
+                            "display": str(SharedItem(item).label),
+                        }
+                    ]
+                }
+                for item in sorted(row.shared_items)
+                if item in SharedItem.values
+            ],
+        },
+    }
+    if not resource["provision"]["code"]:
+        del resource["provision"]["code"]
+    return resource

@@ -1,0 +1,82 @@
+"""ServiceRequest: a referral as the SDOHCC ServiceRequest (sdohcc.service_request).
+
+A practice reads the team's reason; a partner's client reads the consented minimum
+(referrals.selectors.partner_view: the family's own words only when consented).
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from medhome.referrals.models import Referral
+from medhome.referrals.selectors import PartnerView, partner_view
+from medhome.smart.principal import FhirPrincipal
+
+from ..registry import ResourceType, register
+from . import referral_rows as r
+from . import sdohcc
+
+
+def references(referral: Referral) -> dict[str, dict[str, Any]]:
+    return {
+        "patient": {"reference": f"Patient/{referral.child_id}"},
+        # The practice is an Organization (fhir/resources/organization.py).
+        "requester": {
+            "reference": f"Organization/{referral.practice_id}",
+            "display": str(referral.practice.name),
+        },
+        "organization": {
+            "reference": f"Organization/{referral.organization_id}",
+            "display": str(referral.organization.name),
+        },
+    }
+
+
+def with_minimum_patient(
+    resource: dict[str, Any], referral: Referral, view: PartnerView, element: str
+) -> dict[str, Any]:
+    """A partner reads no Patient resource (fhir/resources/patient.py): the child reaches it as
+    the consented minimum (sdohcc.minimum_patient), contained — what the exchange sends."""
+    resource["contained"] = [sdohcc.minimum_patient(referral, view, resource_id="patient")]
+    resource[element] = {"reference": "#patient"}
+    return resource
+
+
+def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
+    refs = references(referral)
+    view = partner_view(referral) if r.is_partner(principal) else None
+    consent = getattr(referral, "consent", None)
+    resource = sdohcc.service_request(
+        referral,
+        view,
+        patient=refs["patient"],
+        requester=refs["requester"],
+        performer=refs["organization"],
+        consent={"reference": f"Consent/{consent.pk}"} if consent is not None else None,
+    )
+    if view is not None:
+        with_minimum_patient(resource, referral, view, "subject")
+    return resource
+
+
+def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
+    return rows.select_related(
+        "practice", "organization", "child", "consent", "consent__given_by_caregiver"
+    )
+
+
+SERVICE_REQUEST = register(
+    ResourceType(
+        name="ServiceRequest",
+        model=Referral,
+        rows=r.referrals,
+        to_resource=to_resource,
+        patient_path="child",
+        params=dict([r.PATIENT, r.SR_STATUS, r.CATEGORY, r.PERFORMER]),
+        profiles=(sdohcc.PROFILE_SERVICE_REQUEST,),
+        sorts={"authored": "requested_at", "_lastUpdated": "last_updated"},
+        prepare=prepare,
+        updated_field="last_updated",
+        version_field="version",
+    )
+)
