@@ -1,1 +1,3 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
+
+from . import immunization  # noqa: F401
