@@ -1,3 +1,3 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
-from . import immunization  # noqa: F401
+from . import immunization, organization, patient, practitioner  # noqa: F401
