@@ -1,14 +1,94 @@
-"""The FHIR app's own rows: Bulk Data export jobs (bulk.py kicks them off, export.py runs them).
+"""Tables the FHIR API reads or keeps that no other app keeps.
 
-No PHI here: a job holds the client's id, the resource types asked for, the `_since` instant,
-counts and the random names of its files, never a row's content (the files hold that, under
-settings.MEDHOME_FHIR_EXPORT["directory"], removed after the retention)."""
+- `ExportJob`: one Bulk Data `$export` request (bulk.py kicks it off, export.py runs it on the
+  worker); no PHI: the client's id, the types, `_since`, counts and the random names of its files.
+
+- `QuestionnaireEntry`: one row per instrument version medhome carries (the instruments'
+  registry is the source of truth; `questionnaires.sync` mirrors it), so the generic search,
+  paging and history of the API work on Questionnaire like on every other type.
+- `ObservationRow`: a database view (migration 0001) over the two kinds of rows served as FHIR
+  Observation — a scored screening (screening.Administration) and a measurement the EHR sent
+  (ehr.Observation) — so one query pages, counts and sorts both; the page's rows are read with
+  select_related through the two nullable links.
+"""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medhome.practices.models import PracticeScopedModel
+from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
+
+QUESTIONNAIRE_NAMESPACE = uuid.UUID("6f1d3c52-4c1e-4b59-9d0a-3c6f2b0a9e11")
+
+
+def questionnaire_id(key: str, version: str) -> uuid.UUID:
+    """The Questionnaire's id: the same on every install for the same instrument version."""
+    return uuid.uuid5(QUESTIONNAIRE_NAMESPACE, f"{key}|{version}")
+
+
+class QuestionnaireEntry(models.Model):
+    id = models.UUIDField(primary_key=True, editable=False)
+    key = models.CharField(max_length=40)
+    version = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    loinc_panel = models.CharField(max_length=20, blank=True)
+    # False once the registry no longer carries this version (Questionnaire.status retired).
+    current = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="one_questionnaire_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.version}"
+
+
+class ObservationSource(models.TextChoices):
+    SCREENING = "screening"
+    EHR = "ehr"
+
+
+class ObservationRow(models.Model):
+    """One row of the view `fhir_observation_row` (read only)."""
+
+    id = models.UUIDField(primary_key=True)
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    child = models.ForeignKey(
+        "families.Child", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    source = models.CharField(max_length=10, choices=ObservationSource)
+    administration = models.ForeignKey(
+        "screening.Administration",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    ehr_observation = models.ForeignKey(
+        "ehr.Observation",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    instrument_key = models.CharField(max_length=40)  # "" for the EHR's rows
+    code = models.CharField(max_length=20)  # the EHR's code; "" for screenings
+    kind = models.CharField(max_length=20)  # the EHR's ObservationKind; "" for screenings
+    effective_on = models.DateField(null=True)
+    confidential = models.BooleanField()
+    updated_at = models.DateTimeField()
+
+    objects = PracticeScopedQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "fhir_observation_row"
 
 
 class ExportStatus(models.TextChoices):

@@ -54,6 +54,7 @@ SHARED_ITEMS = [
     ("need", _("The need")),
     ("child_age", _("The child's age")),
     ("notes", _("The note below, in the family's words")),
+    ("screening_result", _("The result of the screen behind the referral (no answers)")),
 ]
 METHODS = [
     ("verbal", _("Verbally, with staff")),

@@ -42,6 +42,10 @@ class SharedItem(models.TextChoices):
     NEED = "need", _("The need")
     NOTES = "notes", _("The notes the family agreed to")
     CHILD_AGE = "child_age", _("The child's age")
+    # The result (score and positive/negative) of the screen the referral started from, read by
+    # the organization's FHIR client as an Observation (medhome.fhir); never the item answers,
+    # never an adolescent's confidential screen, never the safety domain (issue 20).
+    SCREENING_RESULT = "screening_result", _("The result of the screen behind the referral")
 
 
 class ConsentMethod(models.TextChoices):

@@ -1,3 +1,11 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
-from . import immunization, organization, patient, practitioner  # noqa: F401
+from . import (  # noqa: F401
+    immunization,
+    observation,
+    organization,
+    patient,
+    practitioner,
+    questionnaire,
+    questionnaire_response,
+)
