@@ -22,47 +22,32 @@ from medhome.core import clock
 from medhome.smart.principal import FhirPrincipal, principal_for
 
 from . import export, registry
+from .errors import BadRequest, FhirError, Forbidden, NotFound, NotSupported, Unauthorized
 from .models import ExportStatus
+from .outcomes import error_response, fhir_response, operation_outcome
 
 router = Router()
-FHIR_JSON = "application/fhir+json; charset=utf-8"
 ALLOWED_PARAMS = frozenset({"_type", "_since", "_outputFormat"})
 
 
-class Refusal(Exception):  # noqa: N818 - an answer, not a program error
-    def __init__(self, status: int, code: str, diagnostics: str, **headers: str) -> None:
-        super().__init__(diagnostics)
-        self.status, self.code, self.diagnostics, self.headers = status, code, diagnostics, headers
+class Busy(FhirError):
+    """429: the client's previous export is still queued or running."""
+
+    status = 429
+    code = "too-costly"
 
 
-def outcome(status: int, code: str, diagnostics: str, severity: str = "error") -> HttpResponse:
-    body = {
-        "resourceType": "OperationOutcome",
-        "issue": [{"severity": severity, "code": code, "diagnostics": diagnostics}],
-    }
-    return HttpResponse(orjson.dumps(body), status=status, content_type=FHIR_JSON)
-
-
-def refusal_response(refusal: Refusal) -> HttpResponse:
-    response = outcome(refusal.status, refusal.code, refusal.diagnostics)
-    for name, value in refusal.headers.items():
-        response[name] = value
-    if refusal.status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="medhome FHIR", error="invalid_token"'
-    return response
-
-
-NOT_FOUND = Refusal(404, "not-found", "The resource was not found.")
+def accepted(diagnostics: str) -> HttpResponse:
+    body = operation_outcome(diagnostics, code="informational", severity="information")
+    return fhir_response(body, status=202)
 
 
 def exporter(request: HttpRequest) -> FhirPrincipal:
     principal = principal_for(request)
     if principal is None:
-        raise Refusal(401, "login", "A valid bearer token is required.")
+        raise Unauthorized("A valid bearer token is required.")
     if principal.kind != "system" or principal.actor.practice is None:
-        raise Refusal(
-            403,
-            "forbidden",
+        raise Forbidden(
             "Bulk export is for a Backend Services client of the practice (system/ scopes).",
         )
     return principal
@@ -85,17 +70,16 @@ def _kick_off(request: HttpRequest, *, level: str, group_id: str) -> HttpRespons
     try:
         principal = exporter(request)
         if level == "group" and group_id != str(principal.actor.practice.pk):
-            raise NOT_FOUND
+            raise NotFound("group")
         types, since = read_kick_off(request, principal)
         if export.active_job(principal) is not None:
-            raise Refusal(
-                429,
-                "too-costly",
-                "This client already has an export in progress; wait for it or cancel it.",
-                **{"Retry-After": str(export.conf("retry_after_seconds"))},
-            )
-    except Refusal as refusal:
-        return refusal_response(refusal)
+            raise Busy("This client already has an export in progress; wait for it or cancel it.")
+    except Busy as busy:
+        response = error_response(busy)
+        response["Retry-After"] = str(export.conf("retry_after_seconds"))
+        return response
+    except FhirError as error:
+        return error_response(error)
     job = export.create_job(
         principal=principal,
         level=level,
@@ -105,7 +89,7 @@ def _kick_off(request: HttpRequest, *, level: str, group_id: str) -> HttpRespons
         request_url=request.build_absolute_uri(),
         now=clock.now(),
     )
-    response = outcome(202, "informational", "The export was accepted.", severity="information")
+    response = accepted("The export was accepted.")
     response["Content-Location"] = request.build_absolute_uri(
         reverse("fhir:export_status", kwargs={"job_id": str(job.pk)})
     )
@@ -117,24 +101,20 @@ def read_kick_off(
 ) -> tuple[list[str], datetime | None]:
     """The kick-off's headers and parameters, each refused with its own message (400)."""
     if "respond-async" not in request.headers.get("Prefer", ""):
-        raise Refusal(400, "invalid", "The kick-off needs the header 'Prefer: respond-async'.")
+        raise BadRequest("The kick-off needs the header 'Prefer: respond-async'.")
     if "application/fhir+json" not in request.headers.get("Accept", ""):
-        raise Refusal(
-            400, "invalid", "The kick-off needs the header 'Accept: application/fhir+json'."
-        )
+        raise BadRequest("The kick-off needs the header 'Accept: application/fhir+json'.")
     unknown = sorted(set(request.GET) - ALLOWED_PARAMS)
     if unknown:
-        raise Refusal(400, "not-supported", f"Parameter '{unknown[0][:40]}' is not supported.")
+        raise NotSupported(f"Parameter '{unknown[0][:40]}' is not supported.")
     output_format = request.GET.get("_outputFormat")
     if output_format is not None and output_format not in export.NDJSON_FORMATS:
-        raise Refusal(400, "not-supported", "Only _outputFormat=application/fhir+ndjson is served.")
+        raise NotSupported("Only _outputFormat=application/fhir+ndjson is served.")
     since = None
     if "_since" in request.GET:
         since = parse_instant(request.GET["_since"])
         if since is None:
-            raise Refusal(
-                400, "invalid", "Parameter '_since' must be a FHIR instant with a time zone."
-            )
+            raise BadRequest("Parameter '_since' must be a FHIR instant with a time zone.")
     return read_types(request, principal), since
 
 
@@ -145,13 +125,13 @@ def read_types(request: HttpRequest, principal: FhirPrincipal) -> list[str]:
     for value in request.GET.getlist("_type"):
         for name in (v.strip() for v in value.split(",") if v.strip()):
             if name not in registry.REGISTRY:
-                raise Refusal(400, "not-supported", f"Resource type '{name[:40]}' is not served.")
+                raise NotSupported(f"Resource type '{name[:40]}' is not served.")
             if not principal.allows(name, "r"):
-                raise Refusal(403, "forbidden", f"The token's scopes do not allow reading {name}.")
+                raise Forbidden(f"The token's scopes do not allow reading {name}.")
             if name not in asked:
                 asked.append(name)
     if not asked:
-        raise Refusal(400, "invalid", "Parameter '_type' names no resource type.")
+        raise BadRequest("Parameter '_type' names no resource type.")
     return asked
 
 
@@ -171,18 +151,19 @@ def export_status(request: HttpRequest, job_id: str) -> HttpResponse:
     try:
         principal = exporter(request)
         job = _own_job(principal, job_id)
-    except Refusal as refusal:
-        return refusal_response(refusal)
+    except FhirError as error:
+        return error_response(error)
     if request.method == "DELETE":
         export.cancel(job)
-        return outcome(202, "informational", "The export was cancelled.", severity="information")
+        return accepted("The export was cancelled.")
     if job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         response = HttpResponse(status=202)
         response["X-Progress"] = job.progress or str(job.status)
         response["Retry-After"] = str(export.conf("retry_after_seconds"))
         return response
     if job.status == ExportStatus.FAILED:
-        return outcome(500, "exception", job.error or "The export failed.")
+        body = operation_outcome(job.error or "The export failed.", code="exception")
+        return fhir_response(body, status=500)
 
     def file_url(file_id: str) -> str:
         path = reverse("fhir:export_file", kwargs={"job_id": str(job.pk), "file_id": file_id})
@@ -195,10 +176,10 @@ def export_status(request: HttpRequest, job_id: str) -> HttpResponse:
 def _own_job(principal: FhirPrincipal, job_id: str) -> Any:
     """The client's job, still there: anyone else's, a cancelled or an expired one → 404."""
     if export.valid_id(job_id) is None:
-        raise NOT_FOUND
+        raise NotFound("export")
     job = export.job_for(principal, job_id)
     if job is None or job.status in (ExportStatus.CANCELLED, ExportStatus.EXPIRED):
-        raise NOT_FOUND
+        raise NotFound("export")
     return job
 
 
@@ -212,7 +193,7 @@ def export_file(request: HttpRequest, job_id: str, file_id: str) -> HttpResponse
         job = _own_job(principal, job_id)
         path = export.file_path(job, file_id) if job.status == ExportStatus.DONE else None
         if path is None or not path.is_file():
-            raise NOT_FOUND
-    except Refusal as refusal:
-        return refusal_response(refusal)
+            raise NotFound("group")
+    except FhirError as error:
+        return error_response(error)
     return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")

@@ -34,10 +34,12 @@ from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
 from medhome.core import clock
 from medhome.core.actor import Actor
+from medhome.families.services import CHILD_OBJECT
 from medhome.smart.principal import FhirPrincipal
 from medhome.smart.scopes import parse_scopes
 
 from . import registry
+from .bundles import resource_of
 from .models import ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -298,10 +300,10 @@ def write_type(
     child_of = _child_reader(kind.patient_path)
     count = 0
     dumps = orjson.dumps
-    to_resource = kind.to_resource
+    newline = orjson.OPT_APPEND_NEWLINE
     with part.open("wb", buffering=1 << 20) as out:
         for row in type_rows(principal, name, members, job.since).iterator(chunk_size=chunk):
-            out.write(dumps(to_resource(row, principal), option=orjson.OPT_APPEND_NEWLINE))
+            out.write(dumps(resource_of(kind, row, principal), option=newline))
             if child_of is not None:
                 children.add(child_of(row))
             count += 1
@@ -352,7 +354,7 @@ def _audit(job: ExportJob, principal: FhirPrincipal, children: Iterable[Any]) ->
         record_many(
             actor=principal.actor,
             entries=[
-                Entry(action=Action.EXPORT, object_type="child", object_id=c, detail=detail)
+                Entry(action=Action.EXPORT, object_type=CHILD_OBJECT, object_id=c, detail=detail)
                 for c in ids[start : start + AUDIT_BATCH]
             ],
             at=at,

@@ -34,14 +34,8 @@ def to_resource(row: Immunization, principal: FhirPrincipal) -> dict[str, Any]:
     coding = {"system": CVX, "code": row.cvx}
     if row.display:
         coding["display"] = row.display
-    resource: dict[str, Any] = {
-        "resourceType": "Immunization",
-        "id": str(row.pk),
-        "meta": {
-            "lastUpdated": row.imported_at.isoformat().replace("+00:00", "Z"),
-            "profile": [PROFILE],
-        },
-    }
+    # id, meta.lastUpdated (imported_at) and meta.profile: the framework's (bundles.resource_of).
+    resource: dict[str, Any] = {"resourceType": "Immunization"}
     system, sep, value = row.source_key.partition("|")
     if sep and system and value:
         resource["identifier"] = [{"system": system, "value": value}]
