@@ -29,7 +29,7 @@ def children_of(resource_type: ResourceType, rows: list[Model]) -> set[Any]:
     if path == "":
         return {row.pk for row in rows}
     if "__" not in path:
-        attname = resource_type.model._meta.get_field(path).attname
+        attname = getattr(resource_type.model._meta.get_field(path), "attname", f"{path}_id")
         return {getattr(row, attname) for row in rows} - {None}
     return set(
         resource_type.model._default_manager.filter(pk__in=[row.pk for row in rows])

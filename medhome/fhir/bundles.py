@@ -1,6 +1,6 @@
 """Resources with their meta, and the Bundles of search and history answers."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,11 +35,7 @@ def updated_of(resource_type: ResourceType, row: Model) -> datetime | None:
 
 
 def instant(moment: datetime) -> str:
-    return (
-        timezone.localtime(moment, timezone.UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
+    return timezone.localtime(moment, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def resource_of(

@@ -13,10 +13,12 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 NOT_FOUND = "The resource was not found."
 
 
-def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
+def fhir_response(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> HttpResponse:
     response = HttpResponse(orjson.dumps(body), status=status, content_type=FHIR_JSON)
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
+    for name, value in (headers or {}).items():
+        response[name] = value
     return response
 
 

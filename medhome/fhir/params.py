@@ -202,3 +202,16 @@ def reference_param(
         return qs.filter(**{f"{field}__in": reference_ids(name, values, target)})
 
     return _param(name, "reference", apply, definition, documentation, (target,))
+
+
+def related_by(
+    target_field: str, row_attribute: str
+) -> Callable[[QuerySet[Any], Any], QuerySet[Any]]:
+    """An `Include.related` for the common case: the target rows whose `target_field` is one of
+    the page rows' `row_attribute` values (e.g. related_by("pk", "practice_id"))."""
+
+    def related(target: QuerySet[Any], page: Any) -> QuerySet[Any]:
+        values = {getattr(row, row_attribute) for row in page} - {None}
+        return target.filter(**{f"{target_field}__in": values})
+
+    return related

@@ -115,7 +115,7 @@ def history_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     if not kind.updated_field:
         raise BadRequest(f"History of {kind.name} is not supported.")
     since, count, page = "", count_of(None), ""
-    for name, value in request.GET.items():
+    for name, value in _items(request.GET):
         if name == "_since":
             date_q("_since", "x", value, is_date=False)
             since = value
@@ -179,7 +179,7 @@ def vread(
     if version_of(kind, row) != version_id:
         raise NotFound("version")  # past versions are not kept
     audit_answer(principal, resource_type=kind, interaction="vread", answered=[(kind, [row])])
-    return fhir_response(resource_of(kind, row, principal), **_read_headers(kind, row))
+    return fhir_response(resource_of(kind, row, principal), headers=_read_headers(kind, row))
 
 
 @router.post("/{resource_type}/_search", url_name="search-post")
@@ -198,7 +198,7 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
     principal, kind = _allowed(request, resource_type, "r")
     row = _one(principal, kind, resource_id)
     audit_answer(principal, resource_type=kind, interaction="read", answered=[(kind, [row])])
-    return fhir_response(resource_of(kind, row, principal), **_read_headers(kind, row))
+    return fhir_response(resource_of(kind, row, principal), headers=_read_headers(kind, row))
 
 
 @router.get("/{resource_type}", url_name="search")

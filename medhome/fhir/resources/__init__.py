@@ -8,4 +8,5 @@ from . import (  # noqa: F401
     practitioner,
     questionnaire,
     questionnaire_response,
+    related_person,
 )

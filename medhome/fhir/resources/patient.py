@@ -29,6 +29,7 @@ from ..params import (
     date_param,
     parse_token,
     reference_ids,
+    related_by,
     string_param,
     token_param,
 )
@@ -241,7 +242,7 @@ PATIENT = register(
             "Patient:organization": Include(
                 "Patient:organization",
                 "Organization",
-                lambda target, page: target.filter(pk__in={c.practice_id for c in page}),
+                related_by("pk", "practice_id"),
             ),
         },
         revincludes={},

@@ -12,20 +12,19 @@ Spec: https://hl7.org/fhir/us/core/STU7/StructureDefinition-us-core-practitioner
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.expressions import Expression
 
 from medhome.accounts.roles import Role
 from medhome.practices.models import Membership
 from medhome.smart.principal import FhirPrincipal
 
-from ..params import SEARCH_BASE, US_CORE_SP, reference_ids, string_param, token_param
+from ..params import SEARCH_BASE, US_CORE_SP, reference_ids, related_by, string_param, token_param
 from ..registry import Include, ResourceType, SearchParam, register
 
 US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
 ROLE_SYSTEM = "urn:medhome:role"
 
 
-def practitioner_id(user_field: str, practice_field: str = "practice") -> Expression:
+def practitioner_id(user_field: str, practice_field: str = "practice") -> Any:
     """The Practitioner id of the user in `user_field` of the outer row, within the outer row's
     practice (an annotation for a resource's `prepare`: no query per row). Other resource modules
     use it for their performer/author/participant references."""
@@ -167,12 +166,12 @@ PRACTITIONER_ROLE = register(
             "PractitionerRole:practitioner": Include(
                 "PractitionerRole:practitioner",
                 "Practitioner",
-                lambda target, page: target.filter(pk__in=[m.pk for m in page]),
+                related_by("pk", "pk"),
             ),
             "PractitionerRole:organization": Include(
                 "PractitionerRole:organization",
                 "Organization",
-                lambda target, page: target.filter(pk__in={m.practice_id for m in page}),
+                related_by("pk", "practice_id"),
             ),
         },
         profiles=(US_CORE + "us-core-practitionerrole",),
