@@ -1,6 +1,12 @@
 """One module per FHIR resource type; importing it registers the type (registry.register)."""
 
 from . import (  # noqa: F401
+    appointment,
+    careplan,
+    careteam,
+    condition,
+    encounter,
+    goal,
     immunization,
     observation,
     organization,

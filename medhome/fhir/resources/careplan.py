@@ -1,0 +1,178 @@
+"""CarePlan (US Core 7 CarePlan): the child's one shared care plan (careplan.CarePlan) — the
+family's priorities and strengths, its goals, and its actions as activities.
+
+The adolescent's own actions (PlanAction.is_confidential) and those linked to a partner-violence
+referral or screen reach only the clinical team, in the activities and the narrative alike
+(care.action_visible; docs/clinical-rules.md#adolescent-confidentiality, #safety-referrals)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Model, Prefetch, QuerySet
+from django.utils.html import escape
+
+from medhome.careplan.models import ActionStatus, CarePlan, Goal, PlanAction
+from medhome.smart.principal import FhirPrincipal
+
+from ..care import action_visible, concept, constant_param, meta, patient_ref, practice_rows, ref
+from ..params import reference_param
+from ..registry import Include, ResourceType, register
+
+PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careplan"
+SP = "http://hl7.org/fhir/SearchParameter/"
+US_CORE_SP = "http://hl7.org/fhir/us/core/SearchParameter/"
+# US Core's CarePlan category (http://hl7.org/fhir/us/core/CodeSystem/careplan-category):
+# assess-plan "Assessment and Plan of Treatment", required by the US Core CarePlan profile.
+CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
+STATUS_SYSTEM = "http://hl7.org/fhir/request-status"
+# CarePlanActivityStatus (http://hl7.org/fhir/R4/valueset-care-plan-activity-status.html).
+ACTIVITY_STATUS = {
+    ActionStatus.TO_DO: "not-started",
+    ActionStatus.IN_PROGRESS: "in-progress",
+    ActionStatus.DONE: "completed",
+    ActionStatus.CANCELLED: "cancelled",
+}
+
+
+def rows(principal: FhirPrincipal) -> QuerySet[CarePlan]:
+    return practice_rows(principal, CarePlan)
+
+
+def prepare(qs: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
+    """Three queries a page: the plans, their goals, their actions (with what decides whether
+    an action may be shown)."""
+    return qs.prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk"), to_attr="fhir_goals"),
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related("referral", "screening").order_by(
+                "created_at", "pk"
+            ),
+            to_attr="fhir_actions",
+        ),
+    )
+
+
+def _goals(plan: CarePlan) -> list[Goal]:
+    found = getattr(plan, "fhir_goals", None)
+    return list(found) if found is not None else list(prepare_one(plan, "goals"))
+
+
+def _actions(plan: CarePlan, principal: FhirPrincipal) -> list[PlanAction]:
+    found = getattr(plan, "fhir_actions", None)
+    actions = list(found) if found is not None else list(prepare_one(plan, "actions"))
+    return [action for action in actions if action_visible(action, principal)]
+
+
+def prepare_one(plan: CarePlan, name: str) -> QuerySet[Any]:
+    """A plan read without `prepare` (a test, a single read the caller did not prepare)."""
+    if name == "goals":
+        return Goal.objects.filter(plan=plan).order_by("created_at", "pk")
+    return (
+        PlanAction.objects.filter(plan=plan)
+        .select_related("referral", "screening")
+        .order_by("created_at", "pk")
+    )
+
+
+def narrative(plan: CarePlan, goals: list[Goal], actions: list[PlanAction]) -> str:
+    """The plan as XHTML (US Core requires CarePlan.text): every word written by a person is
+    escaped, so a priority or goal cannot inject markup."""
+    parts = ['<div xmlns="http://www.w3.org/1999/xhtml">']
+    if plan.family_priorities:
+        parts.append(f"<p>What matters most to our family: {escape(plan.family_priorities)}</p>")
+    if plan.family_strengths:
+        parts.append(f"<p>Our family's strengths: {escape(plan.family_strengths)}</p>")
+    if goals:
+        items = "".join(f"<li>{escape(goal.text)}</li>" for goal in goals)
+        parts.append(f"<p>Goals</p><ul>{items}</ul>")
+    if actions:
+        items = "".join(
+            f"<li>{escape(action.text)} ({ACTIVITY_STATUS[ActionStatus(action.status)]})</li>"
+            for action in actions
+        )
+        parts.append(f"<p>Actions</p><ul>{items}</ul>")
+    if len(parts) == 1:
+        parts.append("<p>Shared care plan</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def activity(action: PlanAction) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "status": ACTIVITY_STATUS[ActionStatus(action.status)],
+        "description": action.text,
+    }
+    if action.goal_id is not None:
+        detail["goal"] = [ref("Goal", action.goal_id)]
+    if action.due_on is not None:
+        detail["scheduledString"] = f"Due {action.due_on.isoformat()}"
+    return {"detail": detail}
+
+
+def to_resource(plan: CarePlan, principal: FhirPrincipal) -> dict[str, Any]:
+    goals = _goals(plan)
+    actions = _actions(plan, principal)
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": str(plan.pk),
+        "meta": meta(plan.updated_at, PROFILE),
+        "text": {"status": "generated", "div": narrative(plan, goals, actions)},
+        "status": "active",
+        "intent": "plan",
+        "category": [concept(CATEGORY, "assess-plan", "Assessment and Plan of Treatment")],
+        "title": "Shared care plan",
+        "subject": patient_ref(plan.child_id),
+        "period": {"start": plan.created_at.date().isoformat()},
+        "created": plan.created_at.date().isoformat(),
+        # The child's care team is served as CareTeam/<child id> (resources/careteam.py).
+        "careTeam": [ref("CareTeam", plan.child_id)],
+    }
+    if plan.family_priorities:
+        resource["description"] = plan.family_priorities
+    if goals:
+        resource["goal"] = [ref("Goal", goal.pk) for goal in goals]
+    if actions:
+        resource["activity"] = [activity(action) for action in actions]
+    if plan.review_on is not None:
+        resource["note"] = [{"text": f"Review the plan on {plan.review_on.isoformat()}"}]
+    return resource
+
+
+def _plan_goals(goals: QuerySet[Any], plans: Sequence[Model]) -> QuerySet[Any]:
+    return goals.filter(plan_id__in=[plan.pk for plan in plans])
+
+
+CAREPLAN = register(
+    ResourceType(
+        name="CarePlan",
+        model=CarePlan,
+        rows=rows,
+        to_resource=to_resource,
+        patient_path="child",
+        params={
+            "patient": reference_param(
+                "patient", "child_id", "Patient", definition=f"{SP}clinical-patient"
+            ),
+            "category": constant_param(
+                "category",
+                CATEGORY,
+                frozenset({"assess-plan"}),
+                definition=f"{US_CORE_SP}us-core-careplan-category",
+            ),
+            "status": constant_param(
+                "status",
+                STATUS_SYSTEM,
+                frozenset({"active"}),
+                definition=f"{US_CORE_SP}us-core-careplan-status",
+            ),
+        },
+        includes={
+            "CarePlan:goal": Include(param="CarePlan:goal", target="Goal", related=_plan_goals)
+        },
+        profiles=(PROFILE,),
+        default_order=("created_at", "pk"),
+        prepare=prepare,
+        updated_field="updated_at",
+    )
+)
