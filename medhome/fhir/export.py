@@ -39,6 +39,7 @@ from medhome.smart.principal import FhirPrincipal
 from medhome.smart.scopes import parse_scopes
 
 from . import registry
+from .audit import children_of
 from .bundles import resource_of
 from .models import ExportJob, ExportStatus
 
@@ -276,7 +277,13 @@ def type_rows(
     kind = registry.REGISTRY[name]
     rows = kind.rows(principal)
     if kind.patient_path and members is not None:
-        rows = rows.filter(**{f"{kind.patient_path}__in": members})
+        if "__" in kind.patient_path:
+            # A path through a to-many link (RelatedPerson: family__children) would repeat a
+            # row per child: select the rows by id instead.
+            about = kind.model._default_manager.filter(**{f"{kind.patient_path}__in": members})
+            rows = rows.filter(pk__in=about.values("pk"))
+        else:
+            rows = rows.filter(**{f"{kind.patient_path}__in": members})
     if since is not None and kind.updated_field:
         rows = rows.filter(**{f"{kind.updated_field}__gt": since})
     if kind.prepare is not None:
@@ -297,36 +304,23 @@ def write_type(
     final = job_dir(job) / f"{file_id}.ndjson"
     part = final.with_suffix(".part")
     chunk = conf("chunk_rows")
-    child_of = _child_reader(kind.patient_path)
     count = 0
+    batch: list[Any] = []
     dumps = orjson.dumps
     newline = orjson.OPT_APPEND_NEWLINE
     with part.open("wb", buffering=1 << 20) as out:
         for row in type_rows(principal, name, members, job.since).iterator(chunk_size=chunk):
             out.write(dumps(resource_of(kind, row, principal), option=newline))
-            if child_of is not None:
-                children.add(child_of(row))
+            batch.append(row)
             count += 1
+            if len(batch) >= chunk:
+                children |= children_of(kind, batch)
+                batch.clear()
             if count % (chunk * 10) == 0:
                 _heartbeat(job, progress=f"{name}: {count} resources")
+        children |= children_of(kind, batch)
     part.rename(final)
     return {"type": name, "id": file_id, "count": count}
-
-
-def _child_reader(path: str | None) -> Any:
-    """The child id of a row from its patient path (row.pk for Patient, row.<path>_id)."""
-    if path is None:
-        return None
-    if path == "":
-        return lambda row: row.pk
-    *hops, last = path.split("__")
-
-    def read(row: Any) -> Any:
-        for hop in hops:
-            row = getattr(row, hop)
-        return getattr(row, f"{last}_id")
-
-    return read
 
 
 def _heartbeat(job: ExportJob, *, progress: str) -> None:

@@ -274,3 +274,23 @@ def test_the_export_is_audited_per_child_with_the_client(client, practice_a, chi
     assert child_event.detail == {"client": job.client_id, "export": str(job.pk)}
     job_event = events.get(object_type="fhir_export")
     assert job_event.detail["counts"] == {"Immunization": 1}
+
+
+def test_never_another_practices_rows(
+    client, practice_a, child_a, caregiver_a, child_b, caregiver_b
+):
+    shot(child_a)
+    shot(child_b)
+    token = backend_token(practice_a)
+    manifest = export_all(client, token, f"/fhir/Group/{practice_a.pk}/$export")
+    assert {o["type"] for o in manifest["output"]} >= {"Patient", "RelatedPerson", "Immunization"}
+    files = download(client, token, manifest)
+    text = orjson.dumps(files).decode()
+    assert str(child_a.pk) in text
+    assert str(child_b.pk) not in text
+    assert str(caregiver_b.pk) not in text
+    assert str(practice_b_id(child_b)) not in text
+
+
+def practice_b_id(child: Any) -> Any:
+    return child.practice_id

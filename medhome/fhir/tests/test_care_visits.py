@@ -92,7 +92,9 @@ def test_encounters_are_the_visits_that_took_place_and_valid(visits, clinician_a
     video = by_id[str(visits["video"].pk)]
     assert (video["status"], video["class"]["code"]) == ("arrived", "VR")
     assert "end" not in video["period"]
-    assert video["identifier"] == [{"system": "urn:medhome:visit", "value": str(visits["video"].pk)}]
+    assert video["identifier"] == [
+        {"system": "urn:medhome:visit", "value": str(visits["video"].pk)}
+    ]
     audio = by_id[str(visits["audio"].pk)]
     assert audio["class"]["code"] == "VR"
     assert audio["meta"]["security"][0]["code"] == "R"
@@ -174,7 +176,9 @@ def test_visit_search_parameters(visits, clinician_a, practice_a, child_a, child
     assert ids("Encounter", p, ("status", "planned")) == set()
     assert ids("Encounter", p, ("status:not", "finished")) == {v["video"]}
     assert ids("Encounter", p, ("class", "VR")) == {v["video"], v["audio"]}
-    assert ids("Encounter", p, ("class", "http://terminology.hl7.org/CodeSystem/v3-ActCode|AMB")) == {
+    assert ids(
+        "Encounter", p, ("class", "http://terminology.hl7.org/CodeSystem/v3-ActCode|AMB")
+    ) == {
         v["well"],
         v["group"],
     }
