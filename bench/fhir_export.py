@@ -40,6 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--chunk-rows", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the export, stats to FILE")
     return parser.parse_args()
 
 
@@ -112,7 +113,14 @@ def run(args: argparse.Namespace) -> None:
             now=clock.now(),
         )
         started, cpu = perf_counter(), process_time()
-        export.run_pending(now=clock.now())
+        if args.profile:
+            import cProfile
+
+            cProfile.runctx(
+                "export.run_pending(now=clock.now())", globals(), locals(), args.profile
+            )
+        else:
+            export.run_pending(now=clock.now())
         seconds, cpu_seconds = perf_counter() - started, process_time() - cpu
         job = ExportJob.objects.get(pk=job.pk)
         total = sum(f["count"] for f in job.files)
