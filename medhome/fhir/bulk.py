@@ -14,14 +14,18 @@ from typing import Any
 
 import orjson
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from ninja import Router
 
+from medhome.audit.models import Action
+from medhome.audit.services import record
 from medhome.core import clock
 from medhome.smart.principal import FhirPrincipal, principal_for
 
 from . import export, registry
+from .audit import REQUEST_OBJECT
 from .errors import BadRequest, FhirError, Forbidden, NotFound, NotSupported, Unauthorized
 from .models import ExportStatus
 from .outcomes import error_response, fhir_response, operation_outcome
@@ -51,6 +55,37 @@ def exporter(request: HttpRequest) -> FhirPrincipal:
             "Bulk export is for a Backend Services client of the practice (system/ scopes).",
         )
     return principal
+
+
+# -- the Group: the practice panel ---------------------------------------------------------------
+
+
+@router.get("/Group/{group_id}", url_name="group_read")
+def group_read(request: HttpRequest, group_id: str) -> HttpResponse:
+    """The practice panel as a Group (R4 Group: actual, type person): its name and how many
+    members the client would export, never the members themselves (no PHI)."""
+    try:
+        principal = exporter(request)
+        practice = principal.actor.practice
+        if group_id != str(practice.pk) or not principal.allows("Group", "r"):
+            raise NotFound("group")
+    except FhirError as error:
+        return error_response(error)
+    members = export.member_count(principal)
+    record(
+        actor=principal.actor,
+        action=Action.VIEW,
+        object_type=REQUEST_OBJECT,
+        object_id=practice.pk,
+        at=clock.now(),
+        detail={
+            "client": principal.client_id,
+            "via": "fhir",
+            "type": "Group",
+            "interaction": "read",
+        },
+    )
+    return fhir_response(export.panel_group(practice, members))
 
 
 # -- kick-off ---------------------------------------------------------------------------------
@@ -187,7 +222,7 @@ def _own_job(principal: FhirPrincipal, job_id: str) -> Any:
 
 
 @router.get("/$export-file/{job_id}/{file_id}", url_name="export_file")
-def export_file(request: HttpRequest, job_id: str, file_id: str) -> HttpResponse:
+def export_file(request: HttpRequest, job_id: str, file_id: str) -> HttpResponseBase:
     try:
         principal = exporter(request)
         job = _own_job(principal, job_id)

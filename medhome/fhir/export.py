@@ -81,6 +81,28 @@ def default_types(principal: FhirPrincipal) -> list[str]:
     return sorted(names, key=lambda name: (name != "Patient", name))
 
 
+# -- the Group -------------------------------------------------------------------------------
+
+
+def member_count(principal: FhirPrincipal) -> int:
+    members = _members(principal)
+    return 0 if members is None else members.count()
+
+
+def panel_group(practice: Any, members: int) -> dict[str, Any]:
+    """The practice panel as an R4 Group (http://hl7.org/fhir/R4/group.html): id = the
+    practice's id, the members counted, not listed."""
+    return {
+        "resourceType": "Group",
+        "id": str(practice.pk),
+        "type": "person",
+        "actual": True,
+        "name": practice.name,
+        "quantity": members,
+        "managingEntity": {"reference": f"Organization/{practice.pk}"},
+    }
+
+
 # -- kick-off ---------------------------------------------------------------------------------
 
 

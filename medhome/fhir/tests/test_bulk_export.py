@@ -294,3 +294,18 @@ def test_never_another_practices_rows(
 
 def practice_b_id(child: Any) -> Any:
     return child.practice_id
+
+
+def test_the_group_is_the_practice_panel(client, practice_a, practice_b, child_a, child_b):
+    from fhir.resources.R4B.group import Group
+
+    token = backend_token(practice_a)
+    response = client.get(f"/fhir/Group/{practice_a.pk}", **bearer(token))
+    assert response.status_code == 200
+    body = orjson.loads(response.content)
+    Group.model_validate(body)
+    assert (body["id"], body["quantity"], body["actual"]) == (str(practice_a.pk), 1, True)
+    assert client.get(f"/fhir/Group/{practice_b.pk}", **bearer(token)).status_code == 404
+    assert client.get(f"/fhir/Group/{practice_a.pk}").status_code == 401
+    narrow = backend_token(practice_a, scope="system/Patient.rs")
+    assert client.get(f"/fhir/Group/{practice_a.pk}", **bearer(narrow)).status_code == 404
