@@ -20,6 +20,7 @@ from medhome.ehr.models import Immunization
 from medhome.practices.scoping import scoped
 from medhome.smart.principal import FhirPrincipal
 
+from ..params import SEARCH_BASE, US_CORE_SP, date_param, reference_param, token_param
 from ..registry import ResourceType, register
 
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization"
@@ -58,6 +59,38 @@ IMMUNIZATION = register(
         rows=rows,
         to_resource=to_resource,
         patient_path="child",
+        # US Core Immunization's parameters (patient; patient+date; patient+status) and the
+        # base vaccine-code (http://hl7.org/fhir/R4/immunization.html#search).
+        params={
+            p.name: p
+            for p in (
+                reference_param(
+                    "patient",
+                    "child_id",
+                    "Patient",
+                    definition=US_CORE_SP + "us-core-immunization-patient",
+                ),
+                date_param(
+                    "date",
+                    "given_on",
+                    is_date=True,
+                    definition=US_CORE_SP + "us-core-immunization-date",
+                ),
+                token_param(
+                    "status",
+                    "status",
+                    system="http://hl7.org/fhir/event-status",
+                    codes={"completed": "completed", "not-done": "not-done"},
+                    definition=US_CORE_SP + "us-core-immunization-status",
+                ),
+                token_param(
+                    "vaccine-code",
+                    "cvx",
+                    system=CVX,
+                    definition=SEARCH_BASE + "Immunization-vaccine-code",
+                ),
+            )
+        },
         profiles=(PROFILE,),
         sorts={"date": "given_on"},
         default_order=("given_on", "pk"),
