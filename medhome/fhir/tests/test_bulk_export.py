@@ -249,7 +249,30 @@ def test_a_revoked_client_stops_its_export(client, practice_a, child_a):
     run_worker()
     job.refresh_from_db()
     assert (job.status, job.error) == (ExportStatus.FAILED, "The client was revoked.")
-    assert path
+    failed = client.get(path, **bearer(token))
+    assert failed.status_code == 500
+    assert error_of(failed) == "The client was revoked."
+
+
+def test_a_cancel_while_writing_stops_at_the_next_chunk(
+    client, practice_a, child_a, export_dir, settings, monkeypatch
+):
+    settings.MEDHOME_FHIR_EXPORT = {**settings.MEDHOME_FHIR_EXPORT, "chunk_rows": 1}
+    for day in range(1, 13):
+        shot(child_a, given=date(2025, 3, day))
+    token = backend_token(practice_a)
+    path = status_path(kick_off(client, token, "/fhir/Patient/$export?_type=Immunization"))
+    original = export.children_of
+
+    def cancel_then_read(kind, rows):
+        client.delete(path, **bearer(token))  # the client's DELETE, while the worker writes
+        return original(kind, rows)
+
+    monkeypatch.setattr(export, "children_of", cancel_then_read)
+    assert run_worker() == 0
+    assert ExportJob.objects.get().status == ExportStatus.CANCELLED
+    assert not any(export_dir.iterdir())
+    assert not AuditEvent.objects.filter(object_type="fhir_export").exists()
 
 
 def test_expired_exports_lose_their_files(client, practice_a, child_a, export_dir):
