@@ -553,3 +553,17 @@ MEDHOME_EXCHANGE = {
     "timeout": 10,
     "secrets": {},
 }
+
+# FHIR Bulk Data export (medhome.fhir.export; https://hl7.org/fhir/uv/bulkdata/STU2/): where the
+# NDJSON files are written (one directory per job, files named by random ids), how long a
+# finished export's files are kept, how often a client is told to poll, rows read per query,
+# how long a worker's claim on a job lasts without news (a dead worker's job is taken again
+# after it) and how many times a job is tried.
+MEDHOME_FHIR_EXPORT = {
+    "directory": os.environ.get("MEDHOME_FHIR_EXPORT_DIR", str(BASE_DIR / "var" / "exports")),
+    "keep_hours": env_int("MEDHOME_FHIR_EXPORT_KEEP_HOURS", 24),
+    "retry_after_seconds": env_int("MEDHOME_FHIR_EXPORT_RETRY_AFTER", 10),
+    "chunk_rows": env_int("MEDHOME_FHIR_EXPORT_CHUNK_ROWS", 2000),
+    "lease_seconds": env_int("MEDHOME_FHIR_EXPORT_LEASE_SECONDS", 600),
+    "max_attempts": env_int("MEDHOME_FHIR_EXPORT_MAX_ATTEMPTS", 3),
+}

@@ -1,4 +1,7 @@
-"""Tables the FHIR API reads that no other app keeps.
+"""Tables the FHIR API reads or keeps that no other app keeps.
+
+- `ExportJob`: one Bulk Data `$export` request (bulk.py kicks it off, export.py runs it on the
+  worker); no PHI: the client's id, the types, `_since`, counts and the random names of its files.
 
 - `QuestionnaireEntry`: one row per instrument version medhome carries (the instruments'
   registry is the source of truth; `questionnaires.sync` mirrors it), so the generic search,
@@ -11,9 +14,11 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from medhome.practices.models import PracticeScopedQuerySet
+from medhome.practices.models import PracticeScopedModel, PracticeScopedQuerySet
 
 QUESTIONNAIRE_NAMESPACE = uuid.UUID("6f1d3c52-4c1e-4b59-9d0a-3c6f2b0a9e11")
 
@@ -87,3 +92,50 @@ class ObservationRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.pk}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")  # finished, its files removed after the retention
+
+
+class ExportJob(PracticeScopedModel):
+    """One `$export` request (https://hl7.org/fhir/uv/bulkdata/STU2/export.html).
+
+    The worker's sweep (export.run_pending) claims a queued job by setting `lease_until`; a
+    running job whose lease ran out belongs to a worker that died, and the next sweep takes it
+    again: the types already written (`files`) are kept, the one that was being written is
+    written again from its start, so a killed export ends with the same files."""
+
+    client_id = models.CharField(max_length=100)  # the OAuth client (oauth2_provider)
+    # Who the export runs as, re-read when it runs (a revoked client stops it).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.TextField()
+    capabilities = models.JSONField(default=list)
+    level = models.CharField(max_length=10)  # "patient" | "group"
+    group_id = models.CharField(max_length=64, blank=True)
+    request_url = models.CharField(max_length=2000)  # the kick-off URL, as the manifest repeats
+    types = models.JSONField(default=list)  # in export order
+    since = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ExportStatus, default=ExportStatus.QUEUED)
+    progress = models.CharField(max_length=100, blank=True)  # "Immunization (3 of 7 types)"
+    # [{"type": "Patient", "id": "<random>", "count": n}], one entry per type written.
+    files = models.JSONField(default=list)
+    requested_at = models.DateTimeField()
+    transaction_time = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)  # medhome's words, never row content
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "requested_at"], name="fhir_export_status_idx")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.status}"

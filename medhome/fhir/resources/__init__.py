@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     consent,
     encounter,
     goal,
+    immunization,
     observation,
     organization,
     patient,

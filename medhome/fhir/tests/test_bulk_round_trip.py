@@ -1,0 +1,197 @@
+"""The done-when of issue 20 item 4: a Backend Services client exports a practice's panel and
+the files re-import through the EHR bulk import (ehr.bulk.import_export, issue 8) into an empty
+practice with identical counts and the same key fields. Every exported line is valid R4B.
+
+The source panel is made the way a practice gets one: an EHR export imported (ehr.tests.support
+builds it: children, caregivers, appointments and encounters, immunizations, measurements),
+plus the cast's registered family (child_a and caregiver_a, made through the pages' services)."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+
+from medhome.ehr.models import Immunization, ImportStatus
+from medhome.ehr.models import Observation as EhrObservation
+from medhome.ehr.tests.support import observation, patient, run_import, write_export
+from medhome.families.models import Caregiver, Child
+from medhome.visits.models import Visit
+
+from .bulk_support import backend_token, download, export_all
+
+pytestmark = pytest.mark.django_db
+
+BORN = ["2023-02-01", "2021-07-15", "2019-11-30"]
+ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.MEDHOME_FHIR_EXPORT = {
+        **settings.MEDHOME_FHIR_EXPORT,
+        "directory": str(tmp_path / "exports"),
+    }
+
+
+def ehr_export(directory: Path) -> Path:
+    """Three children, each with a mother, a well visit booked and finished, two shots and two
+    measurements (weight, height)."""
+    files: dict[str, list[Any]] = {
+        "Patient": [],
+        "RelatedPerson": [],
+        "Appointment": [],
+        "Encounter": [],
+        "Immunization": [],
+        "Observation": [],
+    }
+    for n, born in enumerate(BORN, start=1):
+        pid = f"p{n}"
+        ref = {"reference": f"Patient/{pid}"}
+        files["Patient"].append(
+            patient(
+                pid,
+                birthDate=born,
+                name=[{"use": "official", "family": f"Fam{n}", "given": [f"Kid{n}"]}],
+            )
+        )
+        files["RelatedPerson"].append(
+            {
+                "resourceType": "RelatedPerson",
+                "id": f"rp{n}",
+                "patient": ref,
+                "relationship": [{"coding": [{"system": ROLE, "code": "MTH"}]}],
+                "name": [{"family": f"Fam{n}", "given": [f"Mom{n}"]}],
+                "telecom": [{"system": "phone", "value": f"617555010{n}"}],
+            }
+        )
+        start = f"2026-0{n + 1}-10T14:00:00Z"
+        files["Appointment"].append(
+            {
+                "resourceType": "Appointment",
+                "id": f"a{n}",
+                "status": "fulfilled",
+                "serviceType": [{"text": "Well child check"}],
+                "start": start,
+                "end": f"2026-0{n + 1}-10T14:30:00Z",
+                "participant": [{"actor": ref, "status": "accepted"}],
+            }
+        )
+        files["Encounter"].append(
+            {
+                "resourceType": "Encounter",
+                "id": f"e{n}",
+                "status": "finished",
+                "class": {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "AMB",
+                },
+                "type": [{"text": "Well child check"}],
+                "subject": ref,
+                "appointment": [{"reference": f"Appointment/a{n}"}],
+                "period": {"start": start, "end": f"2026-0{n + 1}-10T14:30:00Z"},
+            }
+        )
+        for cvx, given in (("08", born), ("20", f"2026-0{n + 1}-10")):
+            files["Immunization"].append(
+                {
+                    "resourceType": "Immunization",
+                    "id": f"i{n}-{cvx}",
+                    "status": "completed",
+                    "vaccineCode": {
+                        "coding": [
+                            {
+                                "system": "http://hl7.org/fhir/sid/cvx",
+                                "code": cvx,
+                                "display": f"vaccine {cvx}",
+                            }
+                        ]
+                    },
+                    "patient": ref,
+                    "occurrenceDateTime": given,
+                    "primarySource": True,
+                }
+            )
+        files["Observation"].append(
+            observation(
+                f"w{n}",
+                "29463-7",
+                10.5 + n,
+                "kg",
+                subject=ref,
+                effectiveDateTime=f"2026-0{n + 1}-10",
+            )
+        )
+        files["Observation"].append(
+            observation(
+                f"h{n}", "8302-2", 80 + n, "cm", subject=ref, effectiveDateTime=f"2026-0{n + 1}-10"
+            )
+        )
+    return write_export(directory, files)
+
+
+def snapshot(practice: Any) -> dict[str, Any]:
+    """What must survive the round trip, without the ids (they differ by design)."""
+    children = Child.objects.filter(practice=practice)
+    return {
+        "children": sorted(
+            (c.mrn, c.legal_given_name, c.legal_family_name, c.date_of_birth, c.sex_at_birth)
+            for c in children
+        ),
+        "caregivers": sorted(
+            (c.given_name, c.family_name, c.relationship, c.phone)
+            for c in Caregiver.objects.filter(practice=practice)
+        ),
+        "visits": sorted(
+            (v.child.mrn, v.starts_at, v.kind, v.status, v.duration_minutes)
+            for v in Visit.objects.filter(practice=practice).select_related("child")
+        ),
+        "immunizations": sorted(
+            (i.child.mrn, i.cvx, i.given_on, i.status)
+            for i in Immunization.objects.filter(practice=practice).select_related("child")
+        ),
+        "observations": sorted(
+            (o.child.mrn, o.kind, o.code, o.value, o.unit, o.effective_on)
+            for o in EhrObservation.objects.filter(practice=practice).select_related("child")
+        ),
+    }
+
+
+def test_an_exported_panel_reimports_into_an_empty_practice(
+    client, practice_a, practice_b, child_a, caregiver_a, tmp_path
+):
+    imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
+    assert imported.run.status == ImportStatus.DONE
+    assert imported.run.counts["refused"] == {}
+    source = snapshot(practice_a)
+    assert len(source["children"]) == 4  # three from the EHR, child_a from the pages
+    assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
+    assert len(source["observations"]) == 6
+
+    token = backend_token(practice_a)
+    manifest = export_all(client, token, f"/fhir/Group/{practice_a.pk}/$export")
+    files = download(client, token, manifest)
+    for kind, resources in files.items():
+        model = get_fhir_model_class(kind)
+        for resource in resources:
+            model.model_validate(resource)  # every line valid R4B
+    # Tenancy: nothing of practice_b (whose panel is empty until the re-import) and no id
+    # that is not practice_a's.
+    assert {r["id"] for r in files["Patient"]} == {
+        str(pk) for pk in Child.objects.filter(practice=practice_a).values_list("pk", flat=True)
+    }
+
+    directory = tmp_path / "downloaded"
+    directory.mkdir()
+    for kind, resources in files.items():
+        (directory / f"{kind}.ndjson").write_bytes(
+            b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in resources)
+        )
+    assert not Child.objects.filter(practice=practice_b).exists()
+    again = run_import(practice_b, directory)
+    assert again.run.status == ImportStatus.DONE
+    assert again.run.counts["refused"] == {}, list(again.run.problems.values_list("file", "reason"))
+    assert snapshot(practice_b) == source
+    assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
