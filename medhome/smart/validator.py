@@ -49,9 +49,14 @@ def origin_of(request: Any) -> str:
     return request.headers.get(ORIGIN_HEADER, "")
 
 
-def practitioner_url(origin: str, user: Any) -> str:
-    """The staff member's FHIR identity (`fhirUser`): medhome's Practitioner id is the user's id."""
-    return f"{origin}/fhir/Practitioner/{user.pk}"
+def practitioner_url(origin: str, user: Any, practice_id: Any) -> str | None:
+    """The staff member's FHIR identity (`fhirUser`): medhome's Practitioner is one membership
+    (medhome/fhir/resources/practitioner.py), so its id is the membership's in the token's
+    practice."""
+    from medhome.practices.selectors import active_membership
+
+    membership = active_membership(user, practice_id)
+    return f"{origin}/fhir/Practitioner/{membership.pk}" if membership else None
 
 
 def smart_client_of(application: Any) -> SmartClient | None:
@@ -190,4 +195,6 @@ class SmartValidator(OAuth2Validator):
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         if request.user is None or "fhirUser" not in (request.scopes or ()):
             return {}
-        return {"fhirUser": practitioner_url(origin_of(request), request.user)}
+        context, _extra = self._context_for(request)
+        url = practitioner_url(origin_of(request), request.user, context["practice_id"])
+        return {"fhirUser": url} if url else {}
