@@ -34,6 +34,9 @@ class SearchParam:
     apply: Callable[[QuerySet[Any], list[str], str], QuerySet[Any]]
     definition: str = ""  # the SearchParameter canonical, for the CapabilityStatement
     documentation: str = ""
+    # The modifiers `apply` reads ("exact", "not", a reference's target type...); any other
+    # modifier is refused with 400 before any query runs.
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
