@@ -105,5 +105,7 @@ def revoke(request: HttpRequest, client_id: UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     client = services.access_client(actor, client_id)
     services.revoke_client(actor, client)
-    messages.success(request, _("%(name)s is revoked: its tokens no longer work.") % {"name": client.name})
+    messages.success(
+        request, _("%(name)s is revoked: its tokens no longer work.") % {"name": client.name}
+    )
     return redirect("smart:apps")

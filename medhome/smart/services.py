@@ -77,7 +77,9 @@ def clean_jwks(text: str) -> dict[str, Any]:
         if not isinstance(key, dict) or key.get("kty") not in ("RSA", "EC") or not key.get("kid"):
             raise ValidationError(_("Each key needs a kid and kty RSA or EC."))
         if "d" in key:
-            raise ValidationError(_("Paste the public keys only: this key set holds a private key."))
+            raise ValidationError(
+                _("Paste the public keys only: this key set holds a private key.")
+            )
     return jwks
 
 

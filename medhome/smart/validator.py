@@ -19,6 +19,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from .assertions import ASSERTION_TYPE, AssertionRefused, verify_assertion
 from .models import ClientKind, GrantContext, SmartClient, TokenContext
+from .scopes import CONTEXTS, ResourceScope, parse_scope
 
 FIXED_SCOPES = {
     "openid": "Your identity (OpenID Connect)",
@@ -66,20 +67,49 @@ def smart_client_of(application: Any) -> SmartClient | None:
         return None
 
 
+def _letters(asked: str, allowed: str) -> str:
+    return "".join(letter for letter in "cruds" if letter in asked and letter in allowed)
+
+
+def narrowed(requested: str, allowed: list[ResourceScope]) -> list[str]:
+    """A requested resource scope as the client's registration allows it: itself when covered
+    (`patient/Patient.rs` under `patient/*.rs`), else only the interactions and types allowed
+    (`patient/*.cruds` under `patient/Observation.rs` → `patient/Observation.rs`)."""
+    asked = parse_scope(requested)
+    if asked is None:
+        return []
+    granted: list[str] = []
+    for scope in allowed:
+        if scope.context != asked.context:
+            continue
+        if scope.resource_type in ("*", asked.resource_type):
+            letters = _letters(asked.interactions, scope.interactions)
+            if letters == asked.interactions:
+                return [requested]
+            if letters:
+                granted.append(f"{asked.context}/{asked.resource_type}.{letters}")
+        elif asked.resource_type == "*":
+            letters = _letters(asked.interactions, scope.interactions)
+            if letters:
+                granted.append(f"{asked.context}/{scope.resource_type}.{letters}")
+    return granted
+
+
 def grantable(requested: list[str], client: SmartClient) -> list[str]:
     """requested ∩ allowed, in the order asked; `system/` only for a backend or partner client,
     `patient/`, `user/` and the launch scopes only for an app a user launches."""
-    allowed = set(client.allowed_scopes.split())
+    words = client.allowed_scopes.split()
+    allowed = [scope for scope in map(parse_scope, words) if scope is not None]
     is_app = client.kind == ClientKind.APP
-    granted = []
-    for scope in requested:
-        if scope not in allowed or scope in granted:
-            continue
-        if scope.startswith("system/") == is_app:
-            continue
-        if not is_app and scope in FIXED_SCOPES:
-            continue
-        granted.append(scope)
+    granted: list[str] = []
+    for word in requested:
+        if word.split("/", 1)[0] in CONTEXTS:
+            if (word.startswith("system/")) == is_app:
+                continue
+            candidates = narrowed(word, allowed)
+        else:
+            candidates = [word] if is_app and word in words and word in FIXED_SCOPES else []
+        granted.extend(c for c in candidates if c not in granted)
     return granted
 
 
@@ -98,6 +128,9 @@ class SmartScopes(BaseScopes):
 
 
 class SmartValidator(OAuth2Validator):
+    # The id_token carries fhirUser when the `fhirUser` scope is granted (SMART App Launch 2.x).
+    oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "fhirUser": "fhirUser"}
+
     def _load_application(self, client_id: str, request: Any) -> Any:
         application = super()._load_application(client_id, request)
         if application is None:

@@ -179,7 +179,9 @@ class AuthorizeView(OAuthLibMixin, View):
         pending = request.session.get(SESSION_KEY, {})
         stored = pending.pop(request.POST.get("key", ""), None)
         if stored is None:
-            return _refuse(request, _("This sign-in request has expired. Start again from the app."))
+            return _refuse(
+                request, _("This sign-in request has expired. Start again from the app.")
+            )
         request.session[SESSION_KEY] = pending
         credentials = dict(stored["credentials"])
         scopes: list[str] = stored["scopes"]
@@ -240,4 +242,3 @@ def launch(request: HttpRequest, child_id: UUID) -> HttpResponse:
         query = urlencode({"iss": fhir_base(request), "launch": context.pk})
         return HttpResponseRedirect(client.launch_url + separator + query)
     return render(request, "smart/launch.html", {"child": child, "clients": clients})
-

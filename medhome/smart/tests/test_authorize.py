@@ -37,7 +37,7 @@ def authorize_params(app, *, scope="launch/patient patient/*.rs openid fhirUser"
 
 def exchange(client, app, code, verifier):
     return client.post(
-        "/oauth/token/",
+        "/oauth/token",
         {
             "grant_type": "authorization_code",
             "code": code,
@@ -51,20 +51,20 @@ def exchange(client, app, code, verifier):
 
 def test_anonymous_is_sent_to_sign_in(client, app):
     params, _ = authorize_params(app)
-    response = client.get("/oauth/authorize/", params)
+    response = client.get("/oauth/authorize", params)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/oauth/authorize/")
+    assert response["Location"].startswith("/accounts/login/?next=/oauth/authorize")
 
 
 def test_standalone_launch_binds_the_chosen_child(log_in, app, clinician_a, practice_a, child_a):
     browser = log_in(clinician_a, practice_a)
     params, verifier = authorize_params(app)
-    page = browser.get("/oauth/authorize/", {**params, "q": child_a.legal_family_name})
+    page = browser.get("/oauth/authorize", {**params, "q": child_a.legal_family_name})
     assert page.status_code == 200
     html = page.content.decode()
     assert f'value="{child_a.pk}"' in html
     response = browser.post(
-        "/oauth/authorize/", {"key": form_value(html, "key"), "allow": "1", "patient": child_a.pk}
+        "/oauth/authorize", {"key": form_value(html, "key"), "allow": "1", "patient": child_a.pk}
     )
     assert response.status_code == 302
     answer = query_of(response["Location"])
@@ -80,7 +80,7 @@ def test_standalone_launch_binds_the_chosen_child(log_in, app, clinician_a, prac
     assert (context.practice, context.patient) == (practice_a, child_a)
 
     refreshed = browser.post(
-        "/oauth/token/",
+        "/oauth/token",
         {
             "grant_type": "refresh_token",
             "refresh_token": body["refresh_token"],
@@ -97,10 +97,10 @@ def test_standalone_launch_binds_the_chosen_child(log_in, app, clinician_a, prac
 def test_another_practices_child_cannot_be_chosen(log_in, app, clinician_a, practice_a, child_b):
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(app)
-    html = browser.get("/oauth/authorize/", {**params, "q": child_b.legal_family_name})
+    html = browser.get("/oauth/authorize", {**params, "q": child_b.legal_family_name})
     assert f'value="{child_b.pk}"' not in html.content.decode()
     response = browser.post(
-        "/oauth/authorize/",
+        "/oauth/authorize",
         {"key": form_value(html.content.decode(), "key"), "allow": "1", "patient": child_b.pk},
     )
     assert response.status_code == 404
@@ -115,13 +115,13 @@ def test_ehr_launch_binds_the_launched_child_once(log_in, app, clinician_a, prac
     launch = query_of(launched["Location"])
     assert launch["iss"] == AUD
     params, verifier = authorize_params(app, scope="launch patient/*.rs", launch=launch["launch"])
-    html = browser.get("/oauth/authorize/", params).content.decode()
-    response = browser.post("/oauth/authorize/", {"key": form_value(html, "key"), "allow": "1"})
+    html = browser.get("/oauth/authorize", params).content.decode()
+    response = browser.post("/oauth/authorize", {"key": form_value(html, "key"), "allow": "1"})
     body = exchange(browser, app, query_of(response["Location"])["code"], verifier).json()
     assert body["patient"] == str(child_a.pk)
     assert LaunchContext.objects.get(pk=launch["launch"]).used_at is not None
 
-    again = browser.get("/oauth/authorize/", params)
+    again = browser.get("/oauth/authorize", params)
     assert query_of(again["Location"]) == {
         "error": "invalid_request",
         "error_description": "unknown or used launch",
@@ -137,11 +137,11 @@ def test_a_launch_is_the_launching_users_and_expires(
     launch_id = query_of(launched["Location"])["launch"]
     params, _ = authorize_params(app, scope="launch patient/*.rs", launch=launch_id)
     other = log_in(staff_a[Role.NURSE], practice_a)
-    assert query_of(other.get("/oauth/authorize/", params)["Location"])["error"] == (
+    assert query_of(other.get("/oauth/authorize", params)["Location"])["error"] == (
         "invalid_request"
     )
     LaunchContext.objects.filter(pk=launch_id).update(expires_at=timezone.now())
-    assert "error" in query_of(browser.get("/oauth/authorize/", params)["Location"])
+    assert "error" in query_of(browser.get("/oauth/authorize", params)["Location"])
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_a_launch_is_the_launching_users_and_expires(
 def test_smart_request_rules(log_in, app, clinician_a, practice_a, change, description):
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(app, **change)
-    answer = query_of(browser.get("/oauth/authorize/", params)["Location"])
+    answer = query_of(browser.get("/oauth/authorize", params)["Location"])
     assert answer["error"] == "invalid_request"
     assert answer["error_description"] == description
 
@@ -164,11 +164,11 @@ def test_no_pkce_and_no_allowed_scope_are_refused(log_in, app, clinician_a, prac
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(app)
     del params["code_challenge"]
-    assert query_of(browser.get("/oauth/authorize/", params)["Location"])["error"] == (
+    assert query_of(browser.get("/oauth/authorize", params)["Location"])["error"] == (
         "invalid_request"
     )
     params, _ = authorize_params(app, scope="system/*.rs user/*.cruds")
-    assert query_of(browser.get("/oauth/authorize/", params)["Location"])["error"] == (
+    assert query_of(browser.get("/oauth/authorize", params)["Location"])["error"] == (
         "invalid_scope"
     )
 
@@ -182,7 +182,7 @@ def test_an_app_of_another_practice_is_refused_without_redirect(
     other = register_app(practice_b, admin_b)
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(other)
-    response = browser.get("/oauth/authorize/", params)
+    response = browser.get("/oauth/authorize", params)
     assert response.status_code == 400
     assert "not registered with the practice you work in" in response.content.decode()
 
@@ -190,17 +190,17 @@ def test_an_app_of_another_practice_is_refused_without_redirect(
 def test_deny_answers_access_denied(log_in, app, clinician_a, practice_a):
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(app)
-    html = browser.get("/oauth/authorize/", params).content.decode()
-    response = browser.post("/oauth/authorize/", {"key": form_value(html, "key"), "deny": "1"})
+    html = browser.get("/oauth/authorize", params).content.decode()
+    response = browser.post("/oauth/authorize", {"key": form_value(html, "key"), "deny": "1"})
     assert query_of(response["Location"])["error"] == "access_denied"
 
 
 def test_the_wrong_verifier_gets_no_token(log_in, app, clinician_a, practice_a, child_a):
     browser = log_in(clinician_a, practice_a)
     params, _ = authorize_params(app)
-    html = browser.get("/oauth/authorize/", {**params, "q": child_a.legal_family_name})
+    html = browser.get("/oauth/authorize", {**params, "q": child_a.legal_family_name})
     response = browser.post(
-        "/oauth/authorize/",
+        "/oauth/authorize",
         {"key": form_value(html.content.decode(), "key"), "allow": "1", "patient": child_a.pk},
     )
     code = query_of(response["Location"])["code"]

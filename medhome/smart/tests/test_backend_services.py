@@ -16,7 +16,7 @@ from medhome.smart.models import ClientKind, TokenContext, UsedAssertion
 from medhome.smart.services import register_client, revoke_client
 from tests import factories
 
-TOKEN_URL = "http://testserver/oauth/token/"
+TOKEN_URL = "http://testserver/oauth/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
@@ -58,7 +58,7 @@ def assertion(client, key, *, kid="k1", alg="RS384", aud=TOKEN_URL, exp_in=240, 
 
 def ask(client_, signed, scope="system/Patient.rs"):
     return client_.post(
-        "/oauth/token/",
+        "/oauth/token",
         {
             "grant_type": "client_credentials",
             "scope": scope,
@@ -143,7 +143,7 @@ def test_scopes_outside_the_registration_are_invalid_scope(client, backend, rsa_
 
 def test_a_wrong_assertion_type_and_a_secret_are_refused(client, backend, rsa_key):
     response = client.post(
-        "/oauth/token/",
+        "/oauth/token",
         {
             "grant_type": "client_credentials",
             "client_assertion_type": "urn:other",
@@ -153,7 +153,7 @@ def test_a_wrong_assertion_type_and_a_secret_are_refused(client, backend, rsa_ke
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     response = client.post(
-        "/oauth/token/",
+        "/oauth/token",
         {
             "grant_type": "client_credentials",
             "client_id": backend.application.client_id,
