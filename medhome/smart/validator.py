@@ -92,7 +92,13 @@ def narrowed(requested: str, allowed: list[ResourceScope]) -> list[str]:
             letters = _letters(asked.interactions, scope.interactions)
             if letters:
                 granted.append(f"{asked.context}/{scope.resource_type}.{letters}")
-    return granted
+    wide = [parse_scope(text) for text in granted if "/*." in text]
+    return [
+        text
+        for text in granted
+        if "/*." in text
+        or not any(w and set(text.rsplit(".", 1)[1]) <= set(w.interactions) for w in wide)
+    ]
 
 
 def grantable(requested: list[str], client: SmartClient) -> list[str]:

@@ -167,7 +167,7 @@ def test_no_pkce_and_no_allowed_scope_are_refused(log_in, app, clinician_a, prac
     assert query_of(browser.get("/oauth/authorize", params)["Location"])["error"] == (
         "invalid_request"
     )
-    params, _ = authorize_params(app, scope="system/*.rs user/*.cruds")
+    params, _ = authorize_params(app, scope="system/*.rs user/Task.c")
     assert query_of(browser.get("/oauth/authorize", params)["Location"])["error"] == (
         "invalid_scope"
     )
@@ -207,3 +207,21 @@ def test_the_wrong_verifier_gets_no_token(log_in, app, clinician_a, practice_a, 
     answer = exchange(browser, app, code, "x" * 50)
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_grant"
+
+
+def test_granted_scopes_are_requested_narrowed_to_the_registration(app):
+    from medhome.smart.validator import grantable
+
+    app.client.allowed_scopes = "launch openid patient/*.rs patient/Observation.rs user/Patient.rs"
+    assert grantable(
+        [
+            "patient/Patient.read",
+            "patient/*.cruds",
+            "user/*.rs",
+            "user/Task.c",
+            "profile",
+            "launch",
+        ],
+        app.client,
+    ) == ["patient/Patient.read", "patient/*.rs", "user/Patient.rs", "launch"]
+    assert grantable(["system/*.rs", "launch/patient"], app.client) == []
