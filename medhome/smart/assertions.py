@@ -14,7 +14,8 @@ from typing import Any
 import jwt
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+
+from medhome.core import clock
 
 from .models import SmartClient, UsedAssertion
 
@@ -38,7 +39,7 @@ def _key_for(client: SmartClient, kid: str | None, alg: str) -> Any:
 
 def verify_assertion(assertion: str, *, token_url: str, now: datetime | None = None) -> SmartClient:
     """The client the assertion proves, or AssertionRefused with the reason. Records the jti."""
-    now = now or timezone.now()
+    now = now or clock.now()
     try:
         header = jwt.get_unverified_header(assertion)
         unverified = jwt.decode(assertion, options={"verify_signature": False})

@@ -11,13 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
 from medhome.audit.services import record
+from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.families.selectors import access_child
 
@@ -101,7 +101,7 @@ def register_client(
     jwks: dict[str, Any] | None = None,
     capabilities: tuple[str, ...] = (),
 ) -> Registered:
-    now = timezone.now()
+    now = clock.now()
     secret = "" if kind == ClientKind.BACKEND else secrets.token_urlsafe(32)
     application = Application(
         name=name,
@@ -145,7 +145,7 @@ def register_client(
 @transaction.atomic
 def revoke_client(actor: Actor, client: SmartClient) -> int:
     """The client can no longer get a token, and every token it holds stops working now."""
-    now = timezone.now()
+    now = clock.now()
     if client.revoked_at is None:
         client.revoked_at = now
         client.save(update_fields=["revoked_at"])
@@ -166,6 +166,10 @@ def revoke_client(actor: Actor, client: SmartClient) -> int:
     return count
 
 
+def client_by_client_id(client_id: str) -> SmartClient:
+    return SmartClient.objects.select_related("application").get(application__client_id=client_id)
+
+
 def launchable_clients(actor: Actor) -> list[SmartClient]:
     return [
         client
@@ -179,7 +183,7 @@ def start_launch(actor: Actor, client: SmartClient, child_id: UUID) -> LaunchCon
     child = access_child(actor, child_id, need=Capability.CHART_READ)
     if client.kind != ClientKind.APP or client.revoked_at is not None or not client.launch_url:
         raise Http404
-    now = timezone.now()
+    now = clock.now()
     return LaunchContext.objects.create(
         id=secrets.token_urlsafe(24),
         client=client,
@@ -201,7 +205,7 @@ def find_launch(actor: Actor, client: SmartClient, launch_id: str) -> LaunchCont
             user=actor.user,
             practice=actor.practice,
             used_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .select_related("patient")
         .first()
@@ -210,7 +214,7 @@ def find_launch(actor: Actor, client: SmartClient, launch_id: str) -> LaunchCont
 
 def use_launch(launch: LaunchContext) -> bool:
     """Mark the launch used; False when it was used meanwhile (or has expired)."""
-    now = timezone.now()
+    now = clock.now()
     return (
         LaunchContext.objects.filter(pk=launch.pk, used_at__isnull=True, expires_at__gt=now).update(
             used_at=now

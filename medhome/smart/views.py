@@ -25,15 +25,23 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 
 from medhome.accounts.roles import Capability
 from medhome.core.decorators import requires
+from medhome.core.params import optional_id, parse_id
 from medhome.families.selectors import access_child, search_children
 
 from . import services
-from .models import ClientKind, SmartClient
+from .models import ClientKind
 from .validator import FIXED_SCOPES, smart_client_of
 
 SESSION_KEY = "smart_authorize"
-KEPT = ("client_id", "redirect_uri", "response_type", "state", "code_challenge")
-KEPT += ("code_challenge_method", "nonce")
+KEPT = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+)
 
 
 def fhir_base(request: HttpRequest) -> str:
@@ -44,6 +52,21 @@ def smart_configuration(request: HttpRequest) -> JsonResponse:
     """SMART App Launch 2.x discovery (conformance.html#metadata)."""
     origin = request.build_absolute_uri("/").rstrip("/")
     scopes = sorted(FIXED_SCOPES) + ["patient/*.rs", "user/*.rs", "user/*.cruds", "system/*.rs"]
+    capabilities = [
+        "launch-ehr",
+        "launch-standalone",
+        "client-confidential-symmetric",
+        "client-confidential-asymmetric",
+        "context-ehr-patient",
+        "context-standalone-patient",
+        "context-banner",
+        "permission-v2",
+        "permission-patient",
+        "permission-user",
+        "permission-offline",
+    ]
+    if settings.OAUTH2_PROVIDER.get("OIDC_ENABLED"):
+        capabilities.append("sso-openid-connect")
     body = {
         "issuer": f"{origin}/fhir",
         "jwks_uri": origin + reverse("smart:jwks"),
@@ -58,24 +81,8 @@ def smart_configuration(request: HttpRequest) -> JsonResponse:
         "revocation_endpoint": origin + reverse("smart:revoke"),
         "introspection_endpoint": origin + reverse("smart:introspect"),
         "userinfo_endpoint": origin + reverse("smart:userinfo"),
-        "capabilities": [
-            "launch-ehr",
-            "launch-standalone",
-            "client-public",
-            "client-confidential-symmetric",
-            "client-confidential-asymmetric",
-            "context-ehr-patient",
-            "context-standalone-patient",
-            "context-banner",
-            "permission-v2",
-            "permission-patient",
-            "permission-user",
-            "permission-offline",
-            "sso-openid-connect",
-        ],
+        "capabilities": capabilities,
     }
-    if not settings.OAUTH2_PROVIDER.get("OIDC_ENABLED"):
-        body["capabilities"].remove("sso-openid-connect")
     return JsonResponse(body)
 
 
@@ -188,16 +195,14 @@ class AuthorizeView(OAuthLibMixin, View):
         patient_id = None
         if "allow" in request.POST:
             if stored["launch"]:
-                launch = services.find_launch(
-                    actor, smart_client_of_id(credentials["client_id"]), stored["launch"]
-                )
+                client = services.client_by_client_id(credentials["client_id"])
+                launch = services.find_launch(actor, client, stored["launch"])
                 if launch is None or not services.use_launch(launch):
                     return _redirect_error(credentials, "invalid_request", "unknown or used launch")
                 patient_id = launch.patient_id
             elif "launch/patient" in scopes:
-                try:
-                    chosen = UUID(request.POST.get("patient", ""))
-                except ValueError:
+                chosen = optional_id(request.POST, "patient")
+                if chosen is None:
                     return _redirect_error(credentials, "access_denied", "no patient chosen")
                 patient_id = access_child(actor, chosen, need=Capability.CHART_READ).pk
             credentials["smart_practice_id"] = actor.practice.pk
@@ -213,10 +218,6 @@ class AuthorizeView(OAuthLibMixin, View):
         return OAuth2ResponseRedirect(uri, ["http", "https"])
 
 
-def smart_client_of_id(client_id: str) -> SmartClient:
-    return SmartClient.objects.select_related("application").get(application__client_id=client_id)
-
-
 class SmartTokenView(TokenView):
     """DOT's token endpoint; the SMART additions (patient, need_patient_banner, Backend
     Services' signed JWT) come from the validator (validator.py)."""
@@ -230,10 +231,7 @@ def launch(request: HttpRequest, child_id: UUID) -> HttpResponse:
     child = access_child(actor, child_id, need=Capability.CHART_READ)
     clients = services.launchable_clients(actor)
     if request.method == "POST":
-        try:
-            chosen = UUID(request.POST.get("client", ""))
-        except ValueError:
-            raise Http404 from None
+        chosen = parse_id(request.POST.get("client", ""), name="client")
         client = next((c for c in clients if c.pk == chosen), None)
         if client is None:
             raise Http404
