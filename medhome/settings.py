@@ -568,13 +568,16 @@ def _oidc_private_key() -> str:
 
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(
             private.private_bytes(
                 serialization.Encoding.PEM,
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
         )
+        partial.chmod(0o600)
+        partial.replace(path)  # atomic: parallel test workers never read half a key
     return path.read_text()
 
 

@@ -178,13 +178,14 @@ def launchable_clients(actor: Actor) -> list[SmartClient]:
     ]
 
 
+@transaction.atomic
 def start_launch(actor: Actor, client: SmartClient, child_id: UUID) -> LaunchContext:
     """An EHR launch of `client` for one child the actor may open (404 otherwise)."""
     child = access_child(actor, child_id, need=Capability.CHART_READ)
     if client.kind != ClientKind.APP or client.revoked_at is not None or not client.launch_url:
         raise Http404
     now = clock.now()
-    return LaunchContext.objects.create(
+    launch = LaunchContext.objects.create(
         id=secrets.token_urlsafe(24),
         client=client,
         user=actor.user,
@@ -193,6 +194,16 @@ def start_launch(actor: Actor, client: SmartClient, child_id: UUID) -> LaunchCon
         created_at=now,
         expires_at=now + timedelta(seconds=settings.MEDHOME_SMART["launch_seconds"]),
     )
+    # Who handed which child to which app: audited like opening the chart (no PHI in detail).
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="smart_launch",
+        object_id=child.pk,
+        at=now,
+        detail={"client": client.application.client_id},
+    )
+    return launch
 
 
 def find_launch(actor: Actor, client: SmartClient, launch_id: str) -> LaunchContext | None:

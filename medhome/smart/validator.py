@@ -234,6 +234,16 @@ class SmartValidator(OAuth2Validator):
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         if request.user is None or "fhirUser" not in (request.scopes or ()):
             return {}
-        context, _extra = self._context_for(request)
-        url = practitioner_url(origin_of(request), request.user, context["practice_id"])
+        url = practitioner_url(origin_of(request), request.user, self._claims_practice(request))
         return {"fhirUser": url} if url else {}
+
+    def _claims_practice(self, request: Any) -> Any:
+        """The practice of the token the claims are about: the code's or the refreshed token's
+        (the id_token), or the bearer token's (the userinfo endpoint)."""
+        if request.grant_type in ("authorization_code", "refresh_token"):
+            return self._context_for(request)[0]["practice_id"]
+        token = getattr(request, "access_token", None)
+        if not isinstance(token, AccessToken):
+            return None
+        context = TokenContext.objects.filter(access_token=token).first()
+        return context.practice_id if context else None

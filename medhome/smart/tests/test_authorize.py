@@ -6,6 +6,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from medhome.accounts.roles import Role
+from medhome.audit.models import AuditEvent
 from medhome.smart.models import LaunchContext, TokenContext
 from tests import factories
 
@@ -120,6 +121,8 @@ def test_ehr_launch_binds_the_launched_child_once(log_in, app, clinician_a, prac
     body = exchange(browser, app, query_of(response["Location"])["code"], verifier).json()
     assert body["patient"] == str(child_a.pk)
     assert LaunchContext.objects.get(pk=launch["launch"]).used_at is not None
+    event = AuditEvent.objects.get(object_type="smart_launch")
+    assert (event.object_id, event.detail) == (str(child_a.pk), {"client": app.client_id})
 
     again = browser.get("/oauth/authorize", params)
     assert query_of(again["Location"]) == {

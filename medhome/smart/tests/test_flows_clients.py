@@ -94,6 +94,8 @@ def test_standalone_launch_with_requests_oauthlib(
     membership = clinician_a.memberships.get(practice=practice_a)
     assert claims["fhirUser"] == f"{base}/fhir/Practitioner/{membership.pk}"
     assert claims["iss"] == f"{base}/fhir"
+    userinfo = oauth.get(f"{base}/oauth/userinfo").json()
+    assert userinfo == {"sub": str(clinician_a.pk), "fhirUser": claims["fhirUser"]}
 
     patient = oauth.get(f"{base}/fhir/Patient/{child_a.pk}")
     assert patient.status_code == 200
