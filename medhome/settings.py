@@ -531,6 +531,18 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
     "ROTATE_REFRESH_TOKEN": True,
+    # SMART App Launch (medhome.smart): the validator binds every token to its practice and
+    # launch child, authenticates Backend Services by signed JWT, and grants requested ∩ allowed.
+    "OAUTH2_VALIDATOR_CLASS": "medhome.smart.validator.SmartValidator",
+    "SCOPES_BACKEND_CLASS": "medhome.smart.validator.SmartScopes",
+    "OAUTH2_BACKEND_CLASS": "medhome.smart.validator.SmartOAuthLibCore",
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": "",  # set below (SMART block), from MEDHOME_OIDC_RSA_PRIVATE_KEY
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    # RFC 9700 (OAuth security BCP): no "plain" PKCE, no implicit grant, no password grant.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
 }
 
 # The FHIR API (medhome.fhir): the most entries a search page may hold (`_count` is capped here).
@@ -567,3 +579,40 @@ MEDHOME_FHIR_EXPORT = {
     "lease_seconds": env_int("MEDHOME_FHIR_EXPORT_LEASE_SECONDS", 600),
     "max_attempts": env_int("MEDHOME_FHIR_EXPORT_MAX_ATTEMPTS", 3),
 }
+
+# SMART on FHIR (medhome.smart): the OpenID Connect signing key (RS256; its public half is served
+# at /oauth/jwks/). Production reads it from MEDHOME_OIDC_RSA_PRIVATE_KEY (PEM); a local
+# environment makes one under var/ on first use (never committed: var/ is ignored).
+MEDHOME_SMART = {
+    "launch_seconds": 300,  # an EHR launch context is usable once, within this time
+    "assertion_max_seconds": 300,  # Backend Services: a client assertion expires within 5 min
+}
+
+
+def _oidc_private_key() -> str:
+    key = os.environ.get("MEDHOME_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n")
+    if key or not IS_LOCAL:
+        return key
+    path = BASE_DIR / "var" / "oidc-rsa-local.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(
+            private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        partial.chmod(0o600)
+        partial.replace(path)  # atomic: parallel test workers never read half a key
+    return path.read_text()
+
+
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = _oidc_private_key()
+if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
+    OAUTH2_PROVIDER["OIDC_ENABLED"] = False  # production without a key: no id_token, no fhirUser

@@ -106,6 +106,9 @@ class Capability:
     # Improvement cycles (medhome.improvement: plan–do–study–act) linked to a measure and to the
     # council's recommendation they answer; the practice's quality leaders write them.
     IMPROVEMENT_EDIT = "improvement.edit"
+    # Register the practice's SMART on FHIR apps and backend services, and revoke them (every
+    # token of a revoked app stops working at once; medhome.smart).
+    APPS_MANAGE = "apps.manage"
 
     ALL = frozenset(
         {
@@ -142,6 +145,7 @@ class Capability:
             PARENT_GROUPS_RUN,
             COUNCIL_MANAGE,
             IMPROVEMENT_EDIT,
+            APPS_MANAGE,
         }
     )
 
@@ -249,6 +253,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PARENT_GROUPS_RUN,
             C.COUNCIL_MANAGE,
             C.IMPROVEMENT_EDIT,
+            C.APPS_MANAGE,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),

@@ -74,3 +74,54 @@ class TokenContext(models.Model):
 
     def __str__(self) -> str:
         return f"token context {self.pk}"
+
+
+class LaunchContext(models.Model):
+    """An EHR launch (SMART App Launch §EHR launch): the opaque `launch` value handed to an app,
+    bound to who launched it, where, for which child; short-lived and usable once."""
+
+    id = models.CharField(primary_key=True, max_length=64, editable=False)
+    client = models.ForeignKey(SmartClient, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("families.Child", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"launch {self.pk[:6]}…"
+
+
+class GrantContext(models.Model):
+    """What an authorization code was granted in: the practice and the chosen/launched child,
+    carried from the authorize step to the token it is exchanged for."""
+
+    grant = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_GRANT_MODEL, on_delete=models.CASCADE, related_name="smart_context"
+    )
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(
+        "families.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    need_patient_banner = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"grant context {self.pk}"
+
+
+class UsedAssertion(models.Model):
+    """A Backend Services client assertion's `jti`, kept until the assertion expires so that it
+    cannot be replayed (SMART Backend Services: "jti ... must not be reused")."""
+
+    client = models.ForeignKey(SmartClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "jti"], name="smart_assertion_jti_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"assertion {self.jti[:8]}…"

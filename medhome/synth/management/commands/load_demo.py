@@ -20,6 +20,7 @@ from medhome.synth.parentgroups_demo import add_parentgroups_demo
 from medhome.synth.partners import load_demo_partners
 from medhome.synth.positive_screens import load_demo_next_steps, write_positive_screens
 from medhome.synth.program_demo import load_demo_programs
+from medhome.synth.smart_demo import DEMO_SECRET, add_smart_demo_app
 from medhome.synth.visit_history import write_demo_histories
 
 
@@ -99,6 +100,15 @@ class Command(BaseCommand):
                     f"{DEMO_URL}children/{infant.pk}/"
                 )
         self._circles_of_support(demo, as_of)
+        # A SMART on FHIR app per practice, for the chart's "Launch app" (medhome.smart).
+        for practice in demo.network.practices.all():
+            app = add_smart_demo_app(practice)
+            if app is not None:
+                self.stdout.write(
+                    f"SMART app at {practice.name}: client id {app.application.client_id}, "
+                    f"secret {DEMO_SECRET}, discovery "
+                    f"{DEMO_URL}fhir/.well-known/smart-configuration"
+                )
         practices = sorted({login.practice for login in demo.logins})
         verb = "Created" if demo.created else "Already loaded:"
         self.stdout.write(
