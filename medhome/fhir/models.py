@@ -10,6 +10,10 @@
   Observation — a scored screening (screening.Administration) and a measurement the EHR sent
   (ehr.Observation) — so one query pages, counts and sorts both; the page's rows are read with
   select_related through the two nullable links.
+- `EncounterRow`: a database view (migration 0002) over the two kinds of rows served as FHIR
+  Encounter — a visit to the practice that took place (visits.Visit) and an event between
+  visits a hospital, urgent care or the practice's staff reported (events.CareEvent) — with
+  the FHIR status and class each maps to, so search, paging and sorting run as one query.
 """
 
 import uuid
@@ -139,3 +143,63 @@ class ExportJob(PracticeScopedModel):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.status}"
+
+
+class EncounterSource(models.TextChoices):
+    VISIT = "visit"
+    EVENT = "event"
+
+
+class EncounterRow(models.Model):
+    """One row of the view `fhir_encounter_row` (read only): its id is the visit's or the
+    care event's. `fhir_status` and `fhir_class` are the R4 Encounter.status and the v3
+    ActCode class the row is served with (the view computes them so search filters on them;
+    resources/encounter.py and care_event.py write the same values, a test holds them equal)."""
+
+    id = models.UUIDField(primary_key=True)
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    child = models.ForeignKey(
+        "families.Child", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    source = models.CharField(max_length=10, choices=EncounterSource)
+    visit = models.ForeignKey(
+        "visits.Visit",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    care_event = models.ForeignKey(
+        "events.CareEvent",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    fhir_status = models.CharField(max_length=20)
+    fhir_class = models.CharField(max_length=10)
+    kind = models.CharField(max_length=20)  # visits.VisitKind or events.EventKind, by source
+    starts_at = models.DateTimeField()
+    # The sender's identifier `system|value` (a visit's external_id; an event's sending
+    # facility|visit number), "" when medhome's own id is the identifier.
+    external_id = models.CharField(max_length=400)
+    confidential = models.BooleanField()
+    last_updated = models.DateTimeField()
+
+    objects = PracticeScopedQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "fhir_encounter_row"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pk}"

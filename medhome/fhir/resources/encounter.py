@@ -1,14 +1,18 @@
 """Encounter (US Core 7 Encounter): a visit to the practice that took place (arrived or
-completed, visits.Visit).
+completed, visits.Visit) under Encounter/<visit id>, and an event between visits (ED visit,
+hospital stay, urgent care..., events.CareEvent; resources/care_event.py) under
+Encounter/<care event id>. Both come from one view, fhir_encounter_row (fhir.models.
+EncounterRow, migration fhir/0002), so one query searches, pages and sorts both.
 
-Written to round-trip through the EHR import (ehr/fhir_in/visits.py `encounter_visit`): the
-identifier the visit was imported with, class AMB / VR, the visit kind as a type coding the
-import reads back (WELL_CODES, FOLLOW_UP_CODES, or the words of its text), the Location's
-display (a Site's name), `appointment` naming the Appointment of the same visit, and the
-restricted label (v3 Confidentiality R) on the adolescent's own visit.
+A visit's Encounter is written to round-trip through the EHR import (ehr/fhir_in/visits.py
+`encounter_visit`): the identifier the visit was imported with, class AMB / VR, the visit
+kind as a type coding the import reads back (WELL_CODES, FOLLOW_UP_CODES, or the words of its
+text), the Location's display (a Site's name), `appointment` naming the Appointment of the
+same visit, and the restricted label (v3 Confidentiality R) on the adolescent's own visit.
 
-Not served yet: events between visits (events.CareEvent: ED, inpatient, urgent care) — the
-registry serves one model per type; see the report of issue 20 item 1."""
+Events follow the chart's timeline (events.selectors.events_of_child): with chart.read, only
+those filed to a child, never a retracted one; CareEvent has no confidential flag. A partner
+organization's client reads neither."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +20,8 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from medhome.events.models import EventKind
+from medhome.fhir.models import EncounterRow, EncounterSource
 from medhome.smart.principal import FhirPrincipal
 from medhome.visits.models import Modality, Visit, VisitKind, VisitStatus
 
@@ -37,6 +43,7 @@ from ..care import (
 )
 from ..params import date_param, parse_uuid, reference_param
 from ..registry import ResourceType, register
+from . import care_event
 from .practitioner import practitioner_id
 
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter"
@@ -63,7 +70,6 @@ KIND_SYSTEM = "urn:medhome:visit-kind"  # medhome's own: visits.models.VisitKind
 CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 SP = "http://hl7.org/fhir/SearchParameter/"
-HELD = (VisitStatus.ARRIVED, VisitStatus.COMPLETED)
 
 
 def visit_rows(principal: FhirPrincipal) -> QuerySet[Visit]:
@@ -75,10 +81,6 @@ def visit_rows(principal: FhirPrincipal) -> QuerySet[Visit]:
         last_updated=Coalesce(F("updated_at"), F("created_at"))
     )
     return visits
-
-
-def rows(principal: FhirPrincipal) -> QuerySet[Visit]:
-    return visit_rows(principal).filter(status__in=HELD)
 
 
 def prepare(qs: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -128,7 +130,7 @@ def ends_at(visit: Visit) -> datetime:
     return visit.starts_at + timedelta(minutes=visit.duration_minutes)
 
 
-def to_resource(visit: Visit, principal: FhirPrincipal) -> dict[str, Any]:
+def visit_resource(visit: Visit, principal: FhirPrincipal) -> dict[str, Any]:
     code, display = CLASS[Modality(visit.modality)]
     period = {"start": instant(visit.starts_at)}
     if visit.status == VisitStatus.COMPLETED:
@@ -159,32 +161,11 @@ def to_resource(visit: Visit, principal: FhirPrincipal) -> dict[str, Any]:
     return resource
 
 
-def _statuses(given: str | None, code: str) -> Q | None:
-    if given not in (None, "http://hl7.org/fhir/encounter-status"):
-        return None
-    stored = [value for value, fhir in STATUS.items() if fhir == code]
-    return Q(status__in=stored) if stored else None
-
-
-def _classes(given: str | None, code: str) -> Q | None:
-    if given not in (None, ACT_CODE):
-        return None
-    stored = [value for value, (fhir, _d) in CLASS.items() if fhir == code]
-    return Q(modality__in=stored) if stored else None
-
-
 def _kind_tables() -> dict[str, Q]:
     by_snomed: dict[str, list[str]] = {}
     for kind, (code, _display) in SNOMED_KIND.items():
         by_snomed.setdefault(code, []).append(kind)
     return {code: Q(kind__in=kinds) for code, kinds in by_snomed.items()}
-
-
-_types = code_table(
-    SNOMED,
-    _kind_tables(),
-    also={KIND_SYSTEM: {kind.value: Q(kind=kind) for kind in VisitKind}},
-)
 
 
 def _identifiers(given: str | None, code: str) -> Q | None:
@@ -232,38 +213,98 @@ def visit_params(status_param: Any, definitions: dict[str, str]) -> dict[str, An
     }
 
 
+# --- The Encounter type: visits and events through the view ---------------------------------
+
+
+def rows(principal: FhirPrincipal) -> QuerySet[EncounterRow]:
+    """The practice's visits that took place and its children's events, with chart.read (the
+    chart's timeline and schedule); none for a partner organization's client."""
+    return practice_rows(principal, EncounterRow)
+
+
+def prepare_rows(qs: QuerySet[EncounterRow]) -> QuerySet[EncounterRow]:
+    return qs.select_related("visit__clinician", "visit__site", "care_event__child").annotate(
+        fhir_practitioner=practitioner_id("clinician")
+    )
+
+
+def to_resource(row: EncounterRow, principal: FhirPrincipal) -> dict[str, Any]:
+    if row.source == EncounterSource.EVENT:
+        assert row.care_event is not None
+        return care_event.event_resource(row.care_event, row.last_updated)
+    visit = row.visit
+    assert visit is not None
+    if hasattr(row, "fhir_practitioner"):
+        visit.fhir_practitioner = row.fhir_practitioner  # type: ignore[attr-defined]
+    return visit_resource(visit, principal)
+
+
+VISIT, EVENT = Q(source=EncounterSource.VISIT), Q(source=EncounterSource.EVENT)
+FHIR_STATUSES = frozenset({*STATUS.values(), "in-progress"})
+FHIR_CLASSES = frozenset({code for code, _d in CLASS.values()} | set(care_event.CLASS_DISPLAY))
+
+
+def _row_statuses(given: str | None, code: str) -> Q | None:
+    if given not in (None, "http://hl7.org/fhir/encounter-status") or code not in FHIR_STATUSES:
+        return None
+    return Q(fhir_status=code)
+
+
+def _row_classes(given: str | None, code: str) -> Q | None:
+    if given not in (None, ACT_CODE) or code not in FHIR_CLASSES:
+        return None
+    return Q(fhir_class=code)
+
+
+_row_types = code_table(
+    SNOMED,
+    {code: VISIT & q for code, q in _kind_tables().items()},
+    also={
+        KIND_SYSTEM: {kind.value: VISIT & Q(kind=kind) for kind in VisitKind},
+        care_event.KIND_SYSTEM: {kind.value: EVENT & Q(kind=kind) for kind in EventKind},
+    },
+)
+
+
+def _row_identifiers(given: str | None, code: str) -> Q | None:
+    """The sender's identifier (`system|value`; a value alone matches any system), or
+    medhome's own id of a visit or event that has none."""
+    if given == "":
+        return None
+    if given is None:
+        return Q(external_id__endswith=f"|{code}") | Q(external_id=code)
+    if given in ("urn:medhome:visit", care_event.EVENT_ID_SYSTEM):
+        source = VISIT if given == "urn:medhome:visit" else EVENT
+        return source & Q(pk=code, external_id="") if _is_uuid(code) else None
+    return Q(external_id=f"{given}|{code}")
+
+
 ENCOUNTER = register(
     ResourceType(
         name="Encounter",
-        model=Visit,
+        model=EncounterRow,
         rows=rows,
         to_resource=to_resource,
         patient_path="child",
         params={
-            **visit_params(
-                coded_param(
-                    "status",
-                    _statuses,
-                    definition="http://hl7.org/fhir/SearchParameter/Encounter-status",
-                ),
-                {
-                    "patient": f"{SP}clinical-patient",
-                    "date": f"{SP}clinical-date",
-                    "identifier": f"{SP}clinical-identifier",
-                    "practitioner": f"{SP}Encounter-practitioner",
-                },
+            "patient": reference_param(
+                "patient", "child_id", "Patient", definition=f"{SP}clinical-patient"
             ),
-            "class": coded_param(
-                "class", _classes, definition="http://hl7.org/fhir/SearchParameter/Encounter-class"
+            "date": date_param("date", "starts_at", is_date=False, definition=f"{SP}clinical-date"),
+            "status": coded_param("status", _row_statuses, definition=f"{SP}Encounter-status"),
+            "identifier": coded_param(
+                "identifier", _row_identifiers, definition=f"{SP}clinical-identifier"
             ),
-            "type": coded_param(
-                "type", _types, definition="http://hl7.org/fhir/SearchParameter/clinical-type"
+            "practitioner": practitioner_param(
+                "practitioner", "clinician_id", definition=f"{SP}Encounter-practitioner"
             ),
+            "class": coded_param("class", _row_classes, definition=f"{SP}Encounter-class"),
+            "type": coded_param("type", _row_types, definition=f"{SP}clinical-type"),
         },
         profiles=(PROFILE,),
         sorts={"date": "starts_at"},
         default_order=("-starts_at", "pk"),
-        prepare=prepare,
+        prepare=prepare_rows,
         updated_field="last_updated",
     )
 )
