@@ -74,22 +74,21 @@ def principal_for(request: HttpRequest) -> FhirPrincipal | None:
     raw = bearer_token(request)
     if raw is None:
         return None
-    from oauth2_provider.models import AccessToken
-
     from .models import TokenContext
 
     checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    token = (
-        AccessToken.objects.select_related("application", "user")
-        .filter(token_checksum=checksum)
+    # The token, its client, its user and what it is bound to in one query (every API request
+    # pays it); a revoked access token is deleted, so it is simply not found.
+    context = (
+        TokenContext.objects.select_related(
+            "access_token__application", "access_token__user", "practice", "organization"
+        )
+        .filter(access_token__token_checksum=checksum)
         .first()
     )
-    if token is None or token.is_expired():
+    if context is None or context.access_token.is_expired():
         return None
-    context = TokenContext.objects.select_related("practice").filter(access_token=token).first()
-    if context is None:
-        return None
-    return _principal(token, context, getattr(request, "request_id", ""))
+    return _principal(context.access_token, context, getattr(request, "request_id", ""))
 
 
 def _principal(token: Any, context: Any, request_id: str) -> FhirPrincipal | None:
