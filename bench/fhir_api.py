@@ -174,11 +174,23 @@ def load(args: argparse.Namespace, port: int, token: str, paths: dict[str, list[
             if args.think_ms:
                 time.sleep(args.think_ms / 1000)
 
-    # Warm both workers (imports, connections) before timing.
-    warm = requests.Session()
-    warm.headers["Authorization"] = f"Bearer {token}"
-    for path in paths["read"][:20] + paths["search"][:20]:
-        warm.get(f"http://127.0.0.1:{port}{path}", timeout=30)
+    # Warm every worker thread (imports, pooled connections) with the same load for a few
+    # seconds before timing: a thread's first request opens its connection.
+    warm_until = time.perf_counter() + 5
+
+    def warm(number: int) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        rng = random.Random(1000 + number)
+        while time.perf_counter() < warm_until:
+            session.get(f"http://127.0.0.1:{port}{rng.choice(paths['read'])}", timeout=30)
+
+    warmers = [threading.Thread(target=warm, args=(n,)) for n in range(args.clients)]
+    for thread in warmers:
+        thread.start()
+    for thread in warmers:
+        thread.join()
+    stop_at = time.perf_counter() + args.seconds
     threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
     started = time.perf_counter()
     for thread in threads:
