@@ -51,13 +51,9 @@ class QuestionnaireEntry(models.Model):
         return f"{self.key} {self.version}"
 
 
-class ObservationSource(models.TextChoices):
-    SCREENING = "screening"
-    EHR = "ehr"
-
-
-class ObservationRow(models.Model):
-    """One row of the view `fhir_observation_row` (read only)."""
+class ViewRow(models.Model):
+    """A row of a read-only SQL view that serves one FHIR type from two tables: its id is the
+    source row's, and it belongs to one practice and one child like the rows it reads."""
 
     id = models.UUIDField(primary_key=True)
     practice = models.ForeignKey(
@@ -66,6 +62,21 @@ class ObservationRow(models.Model):
     child = models.ForeignKey(
         "families.Child", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
+
+    objects = PracticeScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ObservationSource(models.TextChoices):
+    SCREENING = "screening"
+    EHR = "ehr"
+
+
+class ObservationRow(ViewRow):
+    """One row of the view `fhir_observation_row` (read only)."""
+
     source = models.CharField(max_length=10, choices=ObservationSource)
     administration = models.ForeignKey(
         "screening.Administration",
@@ -87,8 +98,6 @@ class ObservationRow(models.Model):
     effective_on = models.DateField(null=True)
     confidential = models.BooleanField()
     updated_at = models.DateTimeField()
-
-    objects = PracticeScopedQuerySet.as_manager()
 
     class Meta:
         managed = False
@@ -150,19 +159,12 @@ class EncounterSource(models.TextChoices):
     EVENT = "event"
 
 
-class EncounterRow(models.Model):
+class EncounterRow(ViewRow):
     """One row of the view `fhir_encounter_row` (read only): its id is the visit's or the
     care event's. `fhir_status` and `fhir_class` are the R4 Encounter.status and the v3
     ActCode class the row is served with (the view computes them so search filters on them;
     resources/encounter.py and care_event.py write the same values, a test holds them equal)."""
 
-    id = models.UUIDField(primary_key=True)
-    practice = models.ForeignKey(
-        "practices.Practice", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    child = models.ForeignKey(
-        "families.Child", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
     source = models.CharField(max_length=10, choices=EncounterSource)
     visit = models.ForeignKey(
         "visits.Visit",
@@ -194,8 +196,6 @@ class EncounterRow(models.Model):
     external_id = models.CharField(max_length=400)
     confidential = models.BooleanField()
     last_updated = models.DateTimeField()
-
-    objects = PracticeScopedQuerySet.as_manager()
 
     class Meta:
         managed = False
