@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from medhome.smart.keys import oidc_private_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ.get("MEDHOME_ENV", "production")
 LOCAL_ENVS = {"demo", "test", "bench", "dev"}
@@ -589,30 +591,6 @@ MEDHOME_SMART = {
 }
 
 
-def _oidc_private_key() -> str:
-    key = os.environ.get("MEDHOME_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n")
-    if key or not IS_LOCAL:
-        return key
-    path = BASE_DIR / "var" / "oidc-rsa-local.pem"
-    if not path.exists():
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(
-            private.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        partial.chmod(0o600)
-        partial.replace(path)  # atomic: parallel test workers never read half a key
-    return path.read_text()
-
-
-OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = _oidc_private_key()
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = oidc_private_key(BASE_DIR / "var", local=IS_LOCAL)
 if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
     OAUTH2_PROVIDER["OIDC_ENABLED"] = False  # production without a key: no id_token, no fhirUser
