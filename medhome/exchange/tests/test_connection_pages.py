@@ -103,7 +103,10 @@ def test_roles_without_directory_curate_are_refused(log_in, staff_a, practice_a,
 
 def connection_rows_token(practice):
     return OpenReferralToken.objects.create(
-        practice=practice, partner="Mass 211", token_digest=token_digest("x"), created_at=clock.now()
+        practice=practice,
+        partner="Mass 211",
+        token_digest=token_digest("x"),
+        created_at=clock.now(),
     )
 
 
@@ -241,10 +244,13 @@ def test_a_configured_secret_name_may_be_named(admin_a, referral_a, settings):
     response = add(admin_a, referral_a.organization, token_env="PANTRY")
 
     assert response.status_code == 302
-    assert endpoints.status_of(
-        endpoints.Actor(user=None, practice=referral_a.practice, role="x"),
-        PartnerEndpoint.objects.get(),
-    ).token_set is True
+    assert (
+        endpoints.status_of(
+            endpoints.Actor(user=None, practice=referral_a.practice, role="x"),
+            PartnerEndpoint.objects.get(),
+        ).token_set
+        is True
+    )
 
 
 def test_an_organization_of_another_practice_cannot_be_added(admin_a, referral_b):
@@ -384,7 +390,10 @@ def test_the_status_counts_only_the_practices_own_referrals(
         last_problem_at=now,
     )
     RemoteTask.objects.create(
-        referral=referral_b, endpoint=endpoint, last_problem="POST answered 500", last_problem_at=now
+        referral=referral_b,
+        endpoint=endpoint,
+        last_problem="POST answered 500",
+        last_problem_at=now,
     )
 
     response = admin_a.get(ENDPOINTS)
