@@ -40,12 +40,6 @@ class TokenForm(forms.Form):
         help_text=gettext_lazy("Who will read with the token, for example the 211 line."),
     )
 
-    def clean_partner(self) -> str:
-        name = self.cleaned_data["partner"].strip()
-        if not name:
-            raise forms.ValidationError(_("Name the partner who will use the token."))
-        return name
-
 
 def _page(
     request: AuthedRequest,
