@@ -38,4 +38,6 @@ class EndpointForm(forms.Form):
         if organizations is None:
             del self.fields["organization"]
         else:
-            self.fields["organization"].queryset = organizations
+            field = self.fields["organization"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = organizations
