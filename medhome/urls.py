@@ -12,6 +12,7 @@ urlpatterns = [
     path("fhir/", include("medhome.fhir.urls")),
     path("", include("medhome.exchange.urls")),
     path("openreferral/", include("medhome.directory.openreferral_urls")),
+    path("practice/connections/", include("medhome.exchange.urls_staff")),
     path("practice/", include("medhome.practices.urls")),
     path("team/", include("medhome.staff.urls")),
     path("", include("medhome.screening.urls")),

@@ -301,6 +301,26 @@ PAGES = {
         lambda r: reverse("groupcare:session", kwargs={"session_id": r["session"].pk}),
         None,
     ),
+    # The practice's connections (medhome/exchange/urls_staff.py).
+    "Open Referral API": (
+        Capability.DIRECTORY_CURATE,
+        lambda r: reverse("connections:openreferral"),
+        lambda r: {"mode": "public"},
+    ),
+    "partner FHIR endpoints": (
+        Capability.USERS_MANAGE,
+        lambda r: reverse("connections:endpoints"),
+        lambda r: {
+            "organization": r["endpoint"].organization_id,
+            "base_url": "https://intruder.example/fhir",
+            "token_env": "MEDHOME_PARTNER_X",
+        },
+    ),
+    "a partner FHIR endpoint": (
+        Capability.USERS_MANAGE,
+        lambda r: reverse("connections:endpoint", kwargs={"endpoint_id": r["endpoint"].pk}),
+        lambda r: {"base_url": "https://intruder.example/fhir", "token_env": "MEDHOME_PARTNER_X"},
+    ),
     "team member": (
         Capability.USERS_MANAGE,
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),

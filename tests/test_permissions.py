@@ -22,6 +22,7 @@ from medhome.staff.models import StaffLanguage
 
 from . import (
     care_factories,
+    connection_factories,
     council_factories,
     factories,
     groupcare_factories,
@@ -64,6 +65,14 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
         **council_factories.council_rows(family_a.practice, staff_a[Role.PEDIATRICIAN]),
         **program_factories.parent_partner_rows(child_a, staff_a[Role.PARENT_PARTNER]),
         **groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]),
+        **connection_factories.connection_rows(
+            factories.sent_referral(
+                child_a,
+                caregiver_a,
+                staff_a[Role.PEDIATRICIAN],
+                factories.organization("Harbor Pantry"),
+            )
+        ),
     }
 
 

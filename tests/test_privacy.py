@@ -16,6 +16,7 @@ from medhome.families.models import Caregiver, Child, Family
 
 from . import (
     care_factories,
+    connection_factories,
     council_factories,
     factories,
     groupcare_factories,
@@ -321,6 +322,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows.update(improvement_factories.cycle_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))
     rows.update(council_factories.council_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))
     rows.update(groupcare_factories.groupcare_rows(child_a, staff_a[Role.PEDIATRICIAN]))
+    rows.update(connection_factories.connection_rows(rows["referral"]))
     before = record_counts()
 
     response = csrf_client.post(url_for(name, params, rows), {"q": "garcia"})

@@ -16,8 +16,10 @@ from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.council.models import Council, Member, Recommendation
+from medhome.directory.models import OpenReferralToken
 from medhome.ehr.models import ImportRun
 from medhome.events.models import CareEvent, InboundMessage
+from medhome.exchange.models import PartnerEndpoint
 from medhome.families.models import AvailabilityWindow, Caregiver, Child, Family
 from medhome.groupcare.models import Attendance, Cohort, CohortMember, Session
 from medhome.improvement.models import Cycle
@@ -35,6 +37,7 @@ from medhome.visits.models import Visit
 
 from . import (
     care_factories,
+    connection_factories,
     council_factories,
     factories,
     groupcare_factories,
@@ -125,6 +128,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
+    rows.update(connection_factories.connection_rows(rows["referral"]))
     return rows
 
 
@@ -157,6 +161,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
+    rows.update(connection_factories.connection_rows(rows["referral"]))
     return rows
 
 
@@ -270,6 +275,8 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "cohort_member": CohortMember(pk=uuid.uuid4()),
         "session": Session(pk=uuid.uuid4()),
         "attendance": Attendance(pk=uuid.uuid4()),
+        "or_token": OpenReferralToken(pk=uuid.uuid4()),
+        "endpoint": PartnerEndpoint(pk=uuid.uuid4()),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get

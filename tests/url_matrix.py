@@ -33,7 +33,9 @@ def walk(patterns, namespace: str = "", params: tuple[str, ...] = ()) -> Iterato
 # medhome/directory/tests/test_openreferral*.py), so the page sweeps leave them out.
 MACHINE_APIS = ("fhir:", "smart:", "exchange:", "openreferral:")
 ROUTES = sorted(
-    route for route in set(walk(get_resolver().url_patterns)) if not route[0].startswith(MACHINE_APIS)
+    route
+    for route in set(walk(get_resolver().url_patterns))
+    if not route[0].startswith(MACHINE_APIS)
 )
 ROUTES_WITH_IDS = [(name, params) for name, params in ROUTES if params]
 
@@ -82,6 +84,8 @@ FILL = {
     "cohort_member_id": lambda rows: rows["cohort_member"].pk,
     "session_id": lambda rows: rows["session"].pk,
     "attendance_id": lambda rows: rows["attendance"].pk,
+    "token_id": lambda rows: rows["or_token"].pk,  # an Open Referral partner token
+    "endpoint_id": lambda rows: rows["endpoint"].pk,  # a partner's FHIR endpoint
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -101,6 +105,11 @@ ROLE_FOR = {
     "council:add_recommendation": Role.CARE_COORDINATOR,
     "council:recommendation": Role.CARE_COORDINATOR,
     "council:recommendation_status": Role.CARE_COORDINATOR,
+    # The practice's connections: the Open Referral API is directory.curate's, the partners'
+    # FHIR endpoints users.manage's (medhome/exchange/endpoints.py).
+    "connections:openreferral_revoke": Role.PRACTICE_ADMIN,
+    "connections:endpoint": Role.PRACTICE_ADMIN,
+    "connections:endpoint_active": Role.PRACTICE_ADMIN,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -297,6 +306,14 @@ CLINICIAN_GET = {
     "groupcare:book_member": (405, None),
     "groupcare:mark": (405, None),
     "groupcare:makeup": (405, None),
+    # The practice's connections: directory.curate (Open Referral) and users.manage (FHIR
+    # endpoints), neither of which a pediatrician holds.
+    "connections:openreferral": (403, None),
+    "connections:openreferral_issue": (403, None),
+    "connections:openreferral_revoke": (403, None),
+    "connections:endpoints": (403, None),
+    "connections:endpoint": (403, None),
+    "connections:endpoint_active": (403, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -427,6 +444,9 @@ POST_ONLY = {
     "groupcare:book_member",
     "groupcare:mark",
     "groupcare:makeup",
+    "connections:openreferral_issue",
+    "connections:openreferral_revoke",
+    "connections:endpoint_active",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and
@@ -570,6 +590,10 @@ def payload_for(name: str, rows: dict) -> dict:
         return {"reason": "individual"}
     if name == "groupcare:mark":
         return {"action": "missed"}
+    if name == "connections:endpoint":
+        return {"base_url": "https://intruder.example/fhir", "token_env": "MEDHOME_PARTNER_X"}
+    if name == "connections:endpoint_active":
+        return {"active": "no"}
     if name == "accounts:set_password":
         return {
             "new_password1": "an-attacker-passphrase",
