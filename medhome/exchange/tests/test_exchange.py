@@ -8,12 +8,10 @@ from django.urls import reverse
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
-from medhome.accounts.roles import Role, capabilities_of
 from medhome.audit.models import AuditEvent
 from medhome.core import clock
-from medhome.core.actor import Actor
 from medhome.exchange import client, sync
-from medhome.exchange.models import PartnerEndpoint, RemoteState, RemoteTask
+from medhome.exchange.models import RemoteState, RemoteTask
 from medhome.exchange.views import SECRET_HEADER
 from medhome.referrals import services as referrals
 from medhome.referrals.models import ReferralEvent
@@ -21,50 +19,7 @@ from medhome.referrals.selectors import partner_actor
 from medhome.tasks.models import Task as WorkTask
 from tests import factories
 
-from .fixture_server import FhirFixture
-
 pytestmark = pytest.mark.django_db
-SECRETS = {"PARTNER_TOKEN": "partner-token", "PARTNER_NOTIFY": "notify-secret"}
-
-
-@pytest.fixture
-def fixture_server():
-    server = FhirFixture().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def secrets(settings):
-    settings.MEDHOME_EXCHANGE = {"secrets": SECRETS, "timeout": 5, "poll_every_minutes": 15}
-
-
-@pytest.fixture
-def pantry():
-    return factories.organization("Eastside Food Pantry")
-
-
-@pytest.fixture
-def endpoint(pantry, fixture_server):
-    return PartnerEndpoint.objects.create(
-        organization=pantry,
-        base_url=fixture_server.base_url,
-        token_env="PARTNER_TOKEN",
-        notify_secret_env="PARTNER_NOTIFY",
-    )
-
-
-@pytest.fixture
-def coordinator(staff_a):
-    return staff_a[Role.CARE_COORDINATOR]
-
-
-@pytest.fixture
-def coordinator_actor(coordinator, practice_a):
-    role = Role.CARE_COORDINATOR
-    return Actor(
-        user=coordinator, practice=practice_a, role=role, capabilities=capabilities_of(role)
-    )
 
 
 def _sent(child, caregiver, user, organization, **kwargs):
