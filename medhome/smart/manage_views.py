@@ -26,21 +26,26 @@ class RegisterForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=KINDS)
     launch_url = forms.URLField(label=gettext_lazy("Launch URL"), required=False)
     redirect_uris = forms.CharField(
-        label=gettext_lazy("Redirect URIs (one per line)"), widget=forms.Textarea, required=False
+        label=gettext_lazy("Redirect URIs (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     allowed_scopes = forms.CharField(
         label=gettext_lazy("Allowed scopes (space-separated SMART scopes)"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 2}),
         initial="launch launch/patient openid fhirUser patient/*.rs",
     )
     jwks = forms.CharField(
         label=gettext_lazy("Public key set (JWKS), backend services only"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     capabilities = forms.MultipleChoiceField(
         label=gettext_lazy("What a backend service may do (no user, no role)"),
-        choices=[(c, c) for c in (Capability.CHART_READ, Capability.SCREENING_RESULTS)],
+        choices=[
+            (Capability.CHART_READ, gettext_lazy("Read the panel's charts")),
+            (Capability.SCREENING_RESULTS, gettext_lazy("Read screening results")),
+        ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

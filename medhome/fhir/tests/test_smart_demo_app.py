@@ -6,12 +6,13 @@ from fhirclient.models.careplan import CarePlan
 from fhirclient.models.goal import Goal
 from fhirclient.models.observation import Observation
 
-from medhome.fhir.tests.test_screen_resources import PHQ, _admin
 from medhome.smart.tests import wsgi_transport
 from medhome.smart.tests.support import form_value, query_of
 from medhome.smart.tests.test_flows_clients import BASE, browser_for, consent
 from medhome.synth.smart_demo import DEMO_SECRET, add_smart_demo_app, demo_client_id
 from tests import care_factories
+
+from .test_screen_resources import PHQ, _admin
 
 
 def test_the_demo_app_launches_from_a_chart_with_fhirclient(
