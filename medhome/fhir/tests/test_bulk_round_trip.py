@@ -1,10 +1,12 @@
-"""The done-when of issue 20 item 4: a Backend Services client exports a practice's panel and
-the files re-import through the EHR bulk import (ehr.bulk.import_export, issue 8) into an empty
-practice with identical counts and the same key fields. Every exported line is valid R4B.
+"""The done-when of issue 20 item 4: a Backend Services client (its token got by a signed
+assertion, bulk_support.backend_services_token) exports a practice's panel and the files
+re-import through the EHR bulk import (ehr.bulk.import_export, issue 8) into an empty practice
+with identical counts and the same key fields. Every exported line is valid R4B.
 
 The source panel is made the way a practice gets one: an EHR export imported (ehr.tests.support
 builds it: children, caregivers, appointments and encounters, immunizations, measurements),
-plus the cast's registered family (child_a and caregiver_a, made through the pages' services)."""
+plus the cast's registered family (child_a and caregiver_a, made through the pages' services).
+The same drill across two real databases is bench/fhir_round_trip.py."""
 
 from datetime import date
 from pathlib import Path
@@ -14,13 +16,15 @@ import orjson
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
+from medhome.accounts.roles import Role
 from medhome.ehr.models import Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
 from medhome.visits.models import Visit
+from tests import factories
 
-from .bulk_support import backend_token, download, export_all
+from .bulk_support import backend_services_token, download, export_all
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +164,7 @@ def snapshot(practice: Any) -> dict[str, Any]:
 
 
 def test_an_exported_panel_reimports_into_an_empty_practice(
-    client, practice_a, practice_b, child_a, caregiver_a, tmp_path
+    client, practice_a, practice_b, child_a, caregiver_a, staff_a, tmp_path
 ):
     imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
     assert imported.run.status == ImportStatus.DONE
@@ -170,7 +174,8 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
     assert len(source["observations"]) == 6
 
-    token = backend_token(practice_a)
+    admin = factories.actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
+    token = backend_services_token(client, admin)
     manifest = export_all(client, token, f"/fhir/Group/{practice_a.pk}/$export")
     files = download(client, token, manifest)
     for kind, resources in files.items():
