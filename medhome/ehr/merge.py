@@ -65,11 +65,12 @@ FILLABLE = (
 
 
 def child_relations() -> list[models.ForeignObjectRel]:
-    """Every relation from another table to Child, hidden ones (related_name="+") included."""
+    """Every relation from another table to Child, hidden ones (related_name="+") included; not
+    the read-only SQL views over those tables (the FHIR API's `fhir_*_row`), which follow them."""
     return [
         field
         for field in Child._meta.get_fields(include_hidden=True)
-        if isinstance(field, models.ForeignObjectRel)
+        if isinstance(field, models.ForeignObjectRel) and field.related_model._meta.managed
     ]
 
 

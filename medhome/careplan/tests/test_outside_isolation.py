@@ -10,6 +10,7 @@ from medhome.careplan.models import ProgressNote
 from medhome.practices.models import Membership
 from tests import (
     care_factories,
+    connection_factories,
     council_factories,
     factories,
     groupcare_factories,
@@ -65,6 +66,8 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     rows.update(council_factories.council_rows(child_a.practice, pediatrician))
     rows.update(improvement_factories.cycle_rows(child_a.practice, pediatrician))
     rows.update(program_factories.parent_partner_rows(child_a, staff_a[Role.PARENT_PARTNER]))
+    # Issue 20's rows: an Open Referral partner token and a partner's FHIR endpoint.
+    rows.update(connection_factories.connection_rows(rows["referral"]))
     member, login = care_factories.outside_member(
         child_a,
         staff_a[Role.CARE_COORDINATOR],

@@ -63,6 +63,39 @@ def ehr_records(child, tag):
     ehr.Medication.objects.create(**common, source_key=f"med-{tag}", display="Albuterol")
 
 
+def smart_contexts(child, user, tag):
+    """A SMART app's token, launch and authorization code bound to the child (issue 20)."""
+    from datetime import timedelta
+
+    from oauth2_provider.models import Grant
+
+    from medhome.smart.models import GrantContext, LaunchContext
+    from tests.fhir_support import issue_token, smart_client
+
+    client = smart_client(practice=child.practice, name=f"App {tag}")
+    issue_token(
+        scope="patient/*.rs", practice=child.practice, user=user, patient=child, client=client
+    )
+    LaunchContext.objects.create(
+        id=f"launch-{tag}",
+        client=client,
+        user=user,
+        practice=child.practice,
+        patient=child,
+        created_at=AT,
+        expires_at=AT + timedelta(minutes=5),
+    )
+    grant = Grant.objects.create(
+        user=user,
+        application=client.application,
+        code=f"code-{tag}",
+        expires=AT + timedelta(minutes=1),
+        redirect_uri="http://127.0.0.1:9999/callback",
+        scope="patient/*.rs",
+    )
+    GrantContext.objects.create(grant=grant, practice=child.practice, patient=child)
+
+
 def full_history(child, caregiver, user, tag, opened):
     """A row in every table that points at a child."""
     ChildIdentifier.objects.create(
@@ -98,6 +131,7 @@ def full_history(child, caregiver, user, tag, opened):
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
     care_factories.team_note(child, user)
+    smart_contexts(child, user, tag)
     FamilyAgenda.objects.create(
         practice=child.practice,
         child=child,
