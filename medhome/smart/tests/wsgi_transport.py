@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -71,11 +73,19 @@ class WsgiAdapter(BaseAdapter):
         def start_response(status: str, headers: list, exc_info: Any = None) -> None:
             started["status"], started["headers"] = status, headers
 
-        result = self.handler(environ, start_response)
+        # As Django's test client does: a request's start and end must not close the database
+        # connection that holds the test's transaction (PostgreSQL would lose it mid-test).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(result)
+            result = self.handler(environ, start_response)
+            try:
+                content = b"".join(result)
+            finally:
+                getattr(result, "close", lambda: None)()
         finally:
-            getattr(result, "close", lambda: None)()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         response = requests.Response()
         response.status_code = int(started["status"].split(" ", 1)[0])
         response.reason = started["status"].split(" ", 1)[-1]
