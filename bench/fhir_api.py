@@ -5,10 +5,10 @@
 Makes a fresh database (a SQLite file, or a new PostgreSQL database on
 postgres://postgres@127.0.0.1:5432, dropped at the end unless --keep), migrates it and builds a
 one-practice synthetic panel (medhome.synth.panel: people, visits, screens, referrals). It mints
-a SMART user token (`user/*.rs`) for the practice's pediatrician, starts gunicorn (2 workers,
-gthread) on loopback against that database, and runs --clients client threads for --seconds,
-each alternating a read (`GET /fhir/Patient/<id>`, `GET /fhir/Observation/<id>`) and a search
-page (`GET /fhir/Observation?patient=<id>`, `GET /fhir/Encounter?patient=<id>&_count=50`,
+a SMART user token (`user/*.rs`) for the practice's pediatrician, starts gunicorn (gthread, 4
+workers of 2 threads) on loopback against that database, and runs --clients client threads for
+--seconds, each alternating a read (`GET /fhir/Patient/<id>`, `GET /fhir/Observation/<id>`) and
+a search page (`GET /fhir/Observation?patient=<id>`, `GET /fhir/Encounter?patient=<id>&_count=50`,
 `GET /fhir/Patient?family=<name>`) over random children, with no think time (`--think-ms` adds
 it). It prints p50/p95/p99 of reads and search pages, requests per second and every non-200.
 Every request goes through the whole stack: the token, the role re-read, the tenancy scope, the
@@ -44,8 +44,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think-ms", type=float, default=0, help="pause between requests")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
