@@ -11,13 +11,16 @@ Every FHIR answer is the intersection of four things (docs/decisions/0019-fhir-a
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 from uuid import UUID
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
 from medhome.core.actor import Actor
+from medhome.core.joined import Joined
 
 from .scopes import ScopeSet, parse_scopes
 
@@ -74,50 +77,94 @@ def principal_for(request: HttpRequest) -> FhirPrincipal | None:
     raw = bearer_token(request)
     if raw is None:
         return None
+    checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    # The token, its client, its user, what it is bound to and the user's active role there in
+    # one query (every API request pays it); a revoked access token is deleted, so it is simply
+    # not found.
+    joined, sql = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, checksum])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = joined.instances(row[:-1])
+    token = found["t"]
+    if token.is_expired():
+        return None
+    token.application, token.user = found["a"], found["u"]
+    return _principal(token, found, row[-1], getattr(request, "request_id", ""))
+
+
+@cache
+def _token_query() -> tuple[Joined, str]:
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    from medhome.accounts.models import User
+    from medhome.directory.models import Organization
+    from medhome.practices.models import Membership, Practice
+
     from .models import TokenContext
 
-    checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    # The token, its client, its user and what it is bound to in one query (every API request
-    # pays it); a revoked access token is deleted, so it is simply not found.
-    context = (
-        TokenContext.objects.select_related(
-            "access_token__application", "access_token__user", "practice", "organization"
-        )
-        .filter(access_token__token_checksum=checksum)
-        .first()
+    joined = Joined(
+        [
+            ("tc", TokenContext),
+            ("t", get_access_token_model()),
+            ("a", get_application_model()),
+            ("u", User),
+            ("p", Practice),
+            ("o", Organization),
+        ]
     )
-    if context is None or context.access_token.is_expired():
-        return None
-    return _principal(context.access_token, context, getattr(request, "request_id", ""))
+
+    def table(model: Any) -> str:
+        return str(connection.ops.quote_name(model._meta.db_table))
+
+    # Names from the models' meta; the token's checksum a parameter.
+    sql = (
+        # The role as a subquery rather than a seventh join: PostgreSQL plans each added join
+        # (≈ 0.1 ms apiece here), on every request.
+        f"SELECT {joined.columns}, (SELECT m.role FROM {table(Membership)} m"  # noqa: S608
+        " WHERE m.user_id = t.user_id AND m.practice_id = tc.practice_id AND m.is_active = %s)"
+        f" FROM {table(TokenContext)} tc"
+        f" JOIN {table(get_access_token_model())} t ON t.id = tc.access_token_id"
+        f" JOIN {table(get_application_model())} a ON a.id = t.application_id"
+        f" LEFT JOIN {table(User)} u ON u.id = t.user_id"
+        f" LEFT JOIN {table(Practice)} p ON p.id = tc.practice_id"
+        f" LEFT JOIN {table(Organization)} o ON o.id = tc.organization_id"
+        " WHERE t.token_checksum = %s"
+    )
+    return joined, sql
 
 
-def _principal(token: Any, context: Any, request_id: str) -> FhirPrincipal | None:
+def _principal(
+    token: Any, found: dict[str, Any], role: str | None, request_id: str
+) -> FhirPrincipal | None:
     from medhome.accounts.roles import capabilities_of
-    from medhome.practices.selectors import active_membership
 
+    context = found["tc"]
     scopes = parse_scopes(token.scope)
     client_id = token.application.client_id
     if context.organization_id is not None:
-        actor = Actor(user=token.user, organization=context.organization, request_id=request_id)
+        actor = Actor(user=token.user, organization=found["o"], request_id=request_id)
         kind: Kind = "partner"
     elif token.user_id is None:
         actor = Actor(
             user=None,
-            practice=context.practice,
+            practice=found["p"],
             role="system",
             capabilities=frozenset(context.capabilities or ()),
             request_id=request_id,
         )
         kind = "system"
     else:
-        membership = active_membership(token.user, context.practice_id)
-        if membership is None:
+        # The role is re-read on every request: an active membership of an active user.
+        if role is None or not token.user.is_active:
             return None
         actor = Actor(
             user=token.user,
-            practice=membership.practice,
-            role=membership.role,
-            capabilities=capabilities_of(membership.role),
+            practice=found["p"],
+            role=role,
+            capabilities=capabilities_of(role),
             request_id=request_id,
         )
         kind = "user"

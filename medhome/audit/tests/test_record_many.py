@@ -67,3 +67,46 @@ def test_a_batch_is_stored_as_given():
         ("update", "c2", {}, AT, "r2"),
     ]
     assert verify_chain(practice) == []
+
+
+def test_few_and_many_rows_link_the_same_chain():
+    """A few rows go in as one INSERT, more by COPY on PostgreSQL (core.copy.FEW_ROWS): one
+    chain either way, and the practice's first event makes its head."""
+    from medhome.core.copy import FEW_ROWS
+
+    practice = Practice.objects.create(name="Sizes", state="MA")
+    actor = Actor(user=None, practice=practice, role="ehr_import", request_id="r3")
+    assert not AuditChainHead.objects.filter(practice=practice).exists()
+    for size in (1, FEW_ROWS, FEW_ROWS + 1, 3 * FEW_ROWS):
+        record_many(
+            actor=actor,
+            entries=[Entry(Action.VIEW, "child", f"{size}-{n}", {"n": n}) for n in range(size)],
+            at=AT,
+        )
+    total = 1 + FEW_ROWS + FEW_ROWS + 1 + 3 * FEW_ROWS
+    head = AuditChainHead.objects.get(practice=practice)
+    assert head.sequence == total
+    assert AuditEvent.objects.filter(practice=practice).count() == total
+    assert verify_chain(practice) == []
+    last = AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
+    assert last is not None and (last.detail, head.hash) == ({"n": 3 * FEW_ROWS - 1}, last.hash)
+
+
+def test_a_chain_head_of_another_practice_is_not_moved():
+    first = Practice.objects.create(name="First", state="MA")
+    second = Practice.objects.create(name="Second", state="MA")
+    for practice in (first, second):
+        record(
+            actor=Actor(user=None, practice=practice, role="x"),
+            action=Action.VIEW,
+            object_type="child",
+            at=AT,
+        )
+    record_many(
+        actor=Actor(user=None, practice=first, role="x"),
+        entries=[Entry(Action.VIEW, "child", "a"), Entry(Action.VIEW, "child", "b")],
+        at=AT,
+    )
+    heads = dict(AuditChainHead.objects.values_list("practice_id", "sequence"))
+    assert (heads[first.pk], heads[second.pk]) == (3, 1)
+    assert verify_chain(first) == [] and verify_chain(second) == []

@@ -67,3 +67,60 @@ def test_a_backend_token_has_no_user_and_only_its_capabilities(practice_a):
     assert principal.actor.user is None
     assert principal.actor.capabilities == {"chart.read"}
     assert principal.only_patient("Patient", "s") is None
+
+
+@pytest.mark.django_db
+def test_the_principal_is_one_query_with_loaded_user_and_practice(
+    clinician_a, practice_a, django_assert_num_queries
+):
+    token = issue_token(scope="user/*.rs", user=clinician_a, practice=practice_a)
+    role = clinician_a.memberships.get(practice=practice_a).role
+    with django_assert_num_queries(1):
+        principal = principal_for(request_with(token))
+        assert principal is not None
+        # Loaded as the ORM loads them: no query for a field, values converted.
+        assert principal.actor.user == clinician_a
+        assert principal.actor.user.date_joined == clinician_a.date_joined
+        assert str(principal.actor.user) == str(clinician_a)
+        assert principal.actor.practice == practice_a
+        assert principal.actor.practice.name == practice_a.name
+        assert principal.actor.role == role
+        assert principal.client_id
+
+
+@pytest.mark.django_db
+def test_a_role_change_or_an_inactive_user_takes_effect_on_the_next_request(
+    clinician_a, practice_a, practice_b
+):
+    from medhome.accounts.roles import Role, capabilities_of
+
+    token = issue_token(scope="user/*.rs", user=clinician_a, practice=practice_a)
+    Membership.objects.filter(user=clinician_a, practice=practice_a).update(role=Role.FRONT_DESK)
+    principal = principal_for(request_with(token))
+    assert principal is not None and principal.actor.role == Role.FRONT_DESK
+    assert principal.actor.capabilities == capabilities_of(Role.FRONT_DESK)
+
+    # An active membership in another practice is not one in the token's practice.
+    Membership.objects.filter(user=clinician_a, practice=practice_a).update(is_active=False)
+    Membership.objects.get_or_create(
+        user=clinician_a, practice=practice_b, defaults={"role": Role.PEDIATRICIAN}
+    )
+    assert principal_for(request_with(token)) is None
+
+    Membership.objects.filter(user=clinician_a, practice=practice_a).update(is_active=True)
+    assert principal_for(request_with(token)) is not None
+    type(clinician_a).objects.filter(pk=clinician_a.pk).update(is_active=False)
+    assert principal_for(request_with(token)) is None
+
+
+@pytest.mark.django_db
+def test_a_partner_token_acts_for_its_organization(practice_a):
+    from medhome.directory.models import Organization
+
+    organization = Organization.objects.create(name="Food Bank")
+    token = issue_token(scope="system/Task.rs", organization=organization)
+    principal = principal_for(request_with(token))
+    assert principal is not None and principal.kind == "partner"
+    assert principal.actor.organization == organization
+    assert principal.actor.organization.name == "Food Bank"
+    assert principal.actor.practice is None
