@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "medhome.billing",
     "medhome.fhir",
     "medhome.exchange",
+    "medhome.ops",
     "medhome.synth",
 ]
 
