@@ -62,26 +62,65 @@ def test_leader_sees_own_figures_and_drills_into_missing_children(
     assert sorted(event.detail["children"]) == sorted(str(c.pk) for c in a[1:])
 
 
-@pytest.mark.django_db
-def test_export_is_suppressed_and_audited(log_in, staff_a, practice_a, dev_children):
-    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
-
-    response = client.get(f"/measures/export.csv?period={PERIOD}&measure=dev_2")
-
+def export(client, query: str) -> list[dict[str, str]]:
+    response = client.get(f"/measures/export.csv?period={PERIOD}&{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows and {row["measure"] for row in rows} == {"dev_2"}
-    for row in rows:
-        for column in ("numerator", "denominator"):
-            assert row[column] == "" or row[column] == "0" or int(row[column]) >= 11
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+@pytest.mark.django_db
+def test_export_for_sharing_is_suppressed_and_audited(
+    log_in, staff_a, practice_a, dev_children
+):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    # The shared form is also what an export link without `use` gives.
+    for query in ("measure=dev_2&use=shared", "measure=dev_2"):
+        rows = export(client, query)
+        assert rows and {row["measure"] for row in rows} == {"dev_2"}
+        for row in rows:
+            for column in ("numerator", "denominator"):
+                assert row[column] == "" or row[column] == "0" or int(row[column]) >= 11
+        total = next(row for row in rows if row["group"] == "All children")
+        assert total["note"] == "suppressed" and total["rate_percent"] == ""
+        assert {row["simplifications"] for row in rows} == {
+            " | ".join(definitions.get("dev_2").simplifications)
+        }
+        assert "Continuous enrollment is approximated" in total["simplifications"]
+    events = AuditEvent.objects.filter(action=Action.EXPORT, object_type="measure_table")
+    assert [event.detail["form"] for event in events.order_by("sequence")] == ["shared"] * 2
+
+
+@pytest.mark.django_db
+def test_export_for_the_practices_own_work_shows_its_dashboards_figures(
+    log_in, staff_a, practice_a, dev_children
+):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    rows = export(client, "measure=dev_2&use=internal")
+
     total = next(row for row in rows if row["group"] == "All children")
-    assert total["note"] == "suppressed" and total["rate_percent"] == ""
-    assert {row["simplifications"] for row in rows} == {
-        " | ".join(definitions.get("dev_2").simplifications)
-    }
-    assert "Continuous enrollment is approximated" in total["simplifications"]
-    assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="measure_table").count() == 1
+    # 1 of 3: a small count, which the dashboard shows the practice and the shared form hides.
+    assert (total["numerator"], total["denominator"], total["rate_percent"]) == ("1", "3", "33.3")
+    assert {row["note"] for row in rows} == {""}
+    assert "1 of 3" in client.get(f"/measures/dev_2/?period={PERIOD}").content.decode()
+    event = AuditEvent.objects.get(action=Action.EXPORT, object_type="measure_table")
+    assert event.detail == {"period": PERIOD, "measures": ["dev_2"], "form": "internal"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_export_form_is_refused_and_not_audited(
+    log_in, staff_a, practice_a, dev_children
+):
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    response = client.get(f"/measures/export.csv?period={PERIOD}&use=everything")
+
+    assert response.status_code == 400
+    assert "internal or the shared" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
 
 @pytest.mark.django_db
@@ -103,6 +142,7 @@ def test_network_analyst_sees_aggregates_only(
         "/measures/dev_2/",
         f"/measures/dev_2/children/?period={PERIOD}",
         "/measures/export.csv",
+        "/measures/export.csv?use=internal",
     ):
         assert client.get(url).status_code == 403
 

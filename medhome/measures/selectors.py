@@ -4,6 +4,7 @@ leaders; anything beyond the practice (network comparison) or exported is suppre
 practice, and every such list is audited."""
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -151,44 +152,58 @@ def equity(actor: Actor, key: str, period: Period, dimension: str):
     return stratified(key, _own(actor), period, dimension, suppress=False)
 
 
-def export_rows(actor: Actor, keys: list[str], period: Period) -> list[list]:
-    """The stratified table for export: every measure × every dimension, suppressed."""
-    practices = _own(actor)
-    rows: list[list] = []
-    for key in keys:
-        measure = definitions.get(key)
-        # On every row, so a row copied out of the table still says what the figure leaves out.
-        simplifications = " | ".join(measure.simplifications)
-        for dimension in strata.DIMENSIONS:
-            total, cells = stratified(key, practices, period, dimension, suppress=True)
-            for row in [StratumRow(total, total.shown_rate), *cells]:
-                cell = row.cell
-                rate = cell.shown_rate
-                rows.append(
-                    [
-                        key,
-                        str(measure.title),
-                        f"{period.start:%Y-%m-%d}",
-                        f"{period.end:%Y-%m-%d}",
-                        str(strata.DIMENSIONS[dimension].title),
-                        cell.label,
-                        _blank(cell.shown_numerator),
-                        _blank(cell.shown_denominator),
-                        "" if rate is None else f"{rate * 100:.1f}",
-                        "" if cell.key == "total" else _blank(row.gap_points),
-                        "suppressed" if cell.hidden else "",
-                        simplifications,
-                    ]
-                )
+class ExportForm:
+    """The export's two labelled forms (issue 21): the practice's own quality work sees its
+    figures as its dashboard does; a table shared beyond the practice hides counts of 1–10 and
+    what would give them back."""
+
+    INTERNAL = "internal"
+    SHARED = "shared"
+    ALL = (INTERNAL, SHARED)
+
+
+def export_rows(actor: Actor, keys: list[str], period: Period, form: str) -> Iterator[list]:
+    """The stratified table for export: every measure × every dimension, unsuppressed for the
+    practice's own use or suppressed for sharing. Audited when asked for (before the first row:
+    a download cut short is still on the record); rows come one measure at a time."""
+    if form not in ExportForm.ALL:
+        raise ValueError(form)
     record(
         actor=actor,
         action=Action.EXPORT,
         object_type="measure_table",
         object_id=keys[0] if len(keys) == 1 else "all",  # the list is in the detail
         at=clock.now(),
-        detail={"period": period.key, "measures": keys, "rows": len(rows)},
+        detail={"period": period.key, "measures": keys, "form": form},
     )
-    return rows
+    return _export_rows(_own(actor), keys, period, suppress=form == ExportForm.SHARED)
+
+
+def _export_rows(practices, keys: list[str], period: Period, *, suppress: bool) -> Iterator[list]:
+    for key in keys:
+        measure = definitions.get(key)
+        # On every row, so a row copied out of the table still says what the figure leaves out.
+        simplifications = " | ".join(measure.simplifications)
+        for dimension in strata.DIMENSIONS:
+            # Unsuppressed, no cell is hidden: what is shown is every count.
+            total, cells = stratified(key, practices, period, dimension, suppress=suppress)
+            for row in [StratumRow(total, total.shown_rate), *cells]:
+                cell = row.cell
+                rate = cell.shown_rate
+                yield [
+                    key,
+                    str(measure.title),
+                    f"{period.start:%Y-%m-%d}",
+                    f"{period.end:%Y-%m-%d}",
+                    str(strata.DIMENSIONS[dimension].title),
+                    cell.label,
+                    _blank(cell.shown_numerator),
+                    _blank(cell.shown_denominator),
+                    "" if rate is None else f"{rate * 100:.1f}",
+                    "" if cell.key == "total" else _blank(row.gap_points),
+                    "suppressed" if cell.hidden else "",
+                    simplifications,
+                ]
 
 
 def _blank(value) -> str:

@@ -5,7 +5,7 @@ Thin: parse, one selector call, render."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -205,18 +205,24 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
 @requires(Capability.MEASURES_READ)
 @require_GET
 def export(request: AuthedRequest) -> HttpResponse:
+    """The stratified table as CSV, streamed, in the form asked for: `use=internal` for the
+    practice's own quality work (its figures as its dashboard shows them), `use=shared` (the
+    default) for sharing beyond the practice, small counts suppressed."""
     period = _period(request)
     key = request.GET.get("measure")
     if key:
         _measure(key)
+    form = request.GET.get("use", selectors.ExportForm.SHARED)
+    if form not in selectors.ExportForm.ALL:
+        return HttpResponseBadRequest(_("Choose the internal or the shared form of the table."))
     keys = [key] if key else list(definitions.MEASURES)
-    rows = selectors.export_rows(request.actor, keys, period)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"medhome-measures-{key or 'all'}-{period.key}.csv"
+    rows = selectors.export_rows(request.actor, keys, period, form)
+    response = StreamingHttpResponse(
+        spreadsheet.streamed(selectors.EXPORT_HEADER, rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"medhome-measures-{key or 'all'}-{period.key}-{form}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = spreadsheet.writer(response)
-    writer.writerow(selectors.EXPORT_HEADER)
-    writer.writerows(rows)
     return response
 
 

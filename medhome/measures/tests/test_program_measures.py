@@ -232,7 +232,7 @@ def test_the_export_has_the_programs_rows(family_a, practice_a, staff_a):
     period = Period("2026", START, END, "2026")
     actor_a = actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
 
-    rows = selectors.export_rows(actor_a, ["prog_ror_books"], period)
+    rows = list(selectors.export_rows(actor_a, ["prog_ror_books"], period, "internal"))
 
     languages = [row for row in rows if row[4] == "Preferred language"]
     assert languages and all(row[0] == "prog_ror_books" for row in rows)

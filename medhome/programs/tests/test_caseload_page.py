@@ -4,7 +4,6 @@ whom to call, the filters, whose caseload, the audit and a fixed number of queri
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from medhome.accounts.roles import Role
@@ -17,9 +16,7 @@ from tests import factories
 from tests.factories import actor_for, add_child
 
 URL = reverse("programs:caseload")
-# The audit append is an INSERT on SQLite and a COPY on PostgreSQL, which the query capture does
-# not see (audit.services.record_many).
-CASELOAD_QUERIES = 18 if connection.vendor == "sqlite" else 17
+CASELOAD_QUERIES = 18
 
 
 def chw_actor(staff_a, practice_a):
