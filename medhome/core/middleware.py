@@ -29,6 +29,22 @@ class RequestIdMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """Pages are not kept by the browser or a proxy (OWASP ASVS V8.2.1): a chart, a huddle sheet
+    or a family's link page left in a shared computer's cache would be read by the next person.
+    Static files are answered before this middleware (whitenoise) and keep their long caching; a
+    view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class HtmxLoginRedirectMiddleware:
     """An htmx request from an expired session is sent to the login page as a whole page."""
 
