@@ -63,7 +63,8 @@ def test_the_dev_lock_pins_runtime_and_dev_with_the_runtime_versions():
     runtime, dev = declared()
     pinned = lock("dev.txt")
     assert lock_problems(runtime + dev, pinned) == [], "pyproject.toml changed: run `make lock`"
-    differing = {n: (v, pinned.get(n)) for n, v in lock("runtime.txt").items() if pinned.get(n) != v}
+    runtime_pins = lock("runtime.txt")
+    differing = {n: (v, pinned.get(n)) for n, v in runtime_pins.items() if pinned.get(n) != v}
     assert differing == {}, "requirements/dev.txt must carry requirements/runtime.txt's pins"
 
 
