@@ -11,15 +11,37 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: demo test test-fast e2e lint bench clean venv screenshots
+.PHONY: demo test test-fast e2e lint bench clean venv screenshots lock
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock (requirements/dev.txt: runtime + dev, every file's hash checked);
+# the project itself goes in without dependencies so nothing unlocked slips in beside it.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
 	  echo "medhome needs Python 3.12 or newer: install python3.12/python3.13 (or a pyenv version) and retry." >&2; exit 1; fi
 	@[ -x $(PY) ] || $(BASE_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# The lock: requirements/runtime.txt (pyproject's dependencies) and requirements/dev.txt (those
+# same pins plus the dev extra), with hashes. After editing pyproject.toml: `make lock`, review the
+# diff, commit pyproject.toml and both files. Pins already in the lock are kept unless asked:
+# `make lock UPGRADE="django requests"` moves those packages, `make lock UPGRADE=all` moves all.
+# pip-tools runs in its own venv (.venv-lock), pinned, so the lock does not depend on .venv.
+LOCK_VENV := .venv-lock
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+LOCK_UPGRADE := $(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+
+lock: export CUSTOM_COMPILE_COMMAND = make lock
+lock:
+	@[ -x $(LOCK_VENV)/bin/pip-compile ] || { $(BASE_PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet pip==26.3 pip-tools==7.7.0; }
+	@mkdir -p requirements
+	$(PIP_COMPILE) $(LOCK_UPGRADE) $(LOCK_ARGS) -o requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) $(LOCK_UPGRADE) $(LOCK_ARGS) --extra dev -c requirements/runtime.txt \
+	  -o requirements/dev.txt pyproject.toml
 
 venv: $(VENV)/.installed
 
@@ -64,4 +86,4 @@ bench: venv
 	MEDHOME_ENV=bench $(PY) bench/measures.py --children 100000 --db sqlite
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) $(LOCK_VENV) var staticfiles
