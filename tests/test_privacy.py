@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.http import HttpRequest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import include, path, reverse
 
 from medhome.accounts.roles import Role
@@ -254,6 +254,39 @@ def test_responses_carry_a_strict_content_security_policy(client, client_a, chil
     assert policy["style-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
     assert policy["object-src"] == "'none'"
+
+
+@pytest.mark.parametrize("page", ["login", "search", "chart", "not found", "family link"])
+def test_pages_are_not_kept_by_browsers_or_proxies(client, client_a, child_a, page):
+    urls = {
+        "login": (client, reverse("account_login")),
+        "search": (client_a, reverse("families:search")),
+        "chart": (client_a, reverse("families:chart", kwargs={"child_id": child_a.pk})),
+        "not found": (client_a, "/children/00000000-0000-0000-0000-000000000000/"),
+        "family link": (client, "/f/not-a-real-token/"),
+    }
+    visitor, url = urls[page]
+
+    # Ours, or Django's never_cache (login, family links): no-store either way.
+    assert "no-store" in visitor.get(url)["Cache-Control"].split(", ")
+
+
+def test_a_view_that_sets_its_own_caching_keeps_it(client):
+    from django.http import HttpResponse
+
+    from medhome.core.middleware import NoStoreMiddleware
+
+    def view(request):
+        response = HttpResponse("public")
+        response["Cache-Control"] = "max-age=60"
+        return response
+
+    answer = NoStoreMiddleware(view)(RequestFactory().get("/"))
+    assert answer["Cache-Control"] == "max-age=60"
+    assert (
+        NoStoreMiddleware(lambda r: HttpResponse())(RequestFactory().get("/"))["Cache-Control"]
+        == "no-store"
+    )
 
 
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"|\shx-on")
