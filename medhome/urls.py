@@ -1,12 +1,11 @@
 from django.urls import include, path
 
 from medhome.core import views as core_views
-from medhome.ops import views as ops_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", ops_views.readyz, name="readyz"),
+    path("", include("medhome.ops.urls")),  # readyz: by name, so no app imports ops
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("medhome.accounts.urls")),
     path("accounts/", include("allauth.urls")),
