@@ -56,8 +56,10 @@ def database() -> Check:
 
 
 def worker(*, now: datetime) -> Check:
-    """A worker that has not stopped beat within MEDHOME_READY_WORKER_SECONDS."""
-    newest = WorkerHeartbeat.objects.filter(stopped_at__isnull=True).aggregate(
+    """A scheduling worker that has not stopped beat within MEDHOME_READY_WORKER_SECONDS. It
+    also takes tasks; workers started with --no-scheduler alone would run the queue but never
+    fill it with the periodic jobs (reminders, escalations)."""
+    newest = WorkerHeartbeat.objects.filter(stopped_at__isnull=True, runs_schedule=True).aggregate(
         newest=Max("last_seen_at")
     )["newest"]
     if newest is None:

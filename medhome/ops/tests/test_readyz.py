@@ -23,7 +23,9 @@ from tests.conftest import CAREGIVER_A, CHILD_A
 pytestmark = pytest.mark.django_db
 
 
-def beat(*, seconds_ago: float, worker_id: str = "w1", stopped: bool = False) -> None:
+def beat(
+    *, seconds_ago: float, worker_id: str = "w1", stopped: bool = False, schedules: bool = True
+) -> None:
     seen = timezone.now() - timedelta(seconds=seconds_ago)
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
@@ -33,6 +35,7 @@ def beat(*, seconds_ago: float, worker_id: str = "w1", stopped: bool = False) ->
             "started_at": seen - timedelta(hours=1),
             "last_seen_at": seen,
             "stopped_at": seen if stopped else None,
+            "runs_schedule": schedules,
         },
     )
 
@@ -120,6 +123,16 @@ def test_no_worker_ever_and_a_stopped_worker_are_not_ready(client, all_well):
 
     assert status == 503
     assert body["checks"]["worker"] == {"ok": False}
+
+
+def test_workers_that_do_not_schedule_are_not_enough(client, all_well):
+    beat(seconds_ago=3600)  # the scheduling worker is gone
+    beat(seconds_ago=1, worker_id="extra", schedules=False)
+
+    status, body = ready(client)
+
+    assert status == 503
+    assert body["checks"]["worker"]["ok"] is False
 
 
 def test_one_live_worker_among_dead_ones_is_enough(client, all_well):
