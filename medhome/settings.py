@@ -596,3 +596,16 @@ MEDHOME_SMART = {
 OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = oidc_private_key(BASE_DIR / "var", local=IS_LOCAL)
 if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
     OAUTH2_PROVIDER["OIDC_ENABLED"] = False  # production without a key: no id_token, no fhirUser
+
+# --- Running it for real (issue 21, part 1: deploy; docs/deploy.md) ---------------------------
+# /readyz fails when no worker beat for this many seconds (3 ticks) or a due task waited longer.
+_THREE_TICKS = 3 * MEDHOME_WORKER_TICK_SECONDS
+MEDHOME_READY_WORKER_SECONDS = env_int("MEDHOME_READY_WORKER_SECONDS", _THREE_TICKS)
+MEDHOME_READY_QUEUE_SECONDS = env_int("MEDHOME_READY_QUEUE_SECONDS", 10 * 60)
+# Probes may reach gunicorn over plain HTTP on a private address: no redirect to https for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Failed logins (allauth) and wrong family-link tokens per address are counted in Django's
+# cache: per process unless several processes share it through Redis.
+if MEDHOME_REDIS_URL := os.environ.get("MEDHOME_REDIS_URL", ""):
+    _REDIS = "django.core.cache.backends.redis.RedisCache"
+    CACHES = {"default": {"BACKEND": _REDIS, "LOCATION": MEDHOME_REDIS_URL}}

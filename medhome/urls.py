@@ -5,6 +5,7 @@ from medhome.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("medhome.ops.urls")),  # readyz: by name, so no app imports ops
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("medhome.accounts.urls")),
     path("accounts/", include("allauth.urls")),

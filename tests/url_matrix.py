@@ -30,8 +30,10 @@ def walk(patterns, namespace: str = "", params: tuple[str, ...] = ()) -> Iterato
 # The machine interfaces answer bearer tokens, not sessions: the FHIR API, the SMART/OAuth
 # endpoints, the Gravity exchange's notification hook and the Open Referral API have their own
 # sweeps over every interaction (medhome/fhir/tests, medhome/smart/tests, medhome/exchange/tests,
-# medhome/directory/tests/test_openreferral*.py), so the page sweeps leave them out.
-MACHINE_APIS = ("fhir:", "smart:", "exchange:", "openreferral:")
+# medhome/directory/tests/test_openreferral*.py), so the page sweeps leave them out. So is the
+# readiness check for monitoring (`readyz`, JSON, no session): its answer depends on the worker
+# and the queue, and medhome/ops/tests/test_readyz.py covers it, GET only and anonymous.
+MACHINE_APIS = ("fhir:", "smart:", "exchange:", "openreferral:", "readyz")
 ROUTES = sorted(
     route
     for route in set(walk(get_resolver().url_patterns))

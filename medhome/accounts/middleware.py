@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 # Where a logged-in user without a second factor may still go: the account pages (to set it up,
-# or to log out), language switching, static files and the health check.
-OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+# or to log out), language switching, static files and the health and readiness checks.
+OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/readyz")
 
 
 class RequireMfaMiddleware:

@@ -1,0 +1,3 @@
+"""The project's cast of actors (tests/conftest.py)."""
+
+from tests.conftest import *  # noqa: F403  (the project's cast of fixtures)
