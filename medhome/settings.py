@@ -123,6 +123,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "medhome.core.middleware.TrustedProxyMiddleware",
     "medhome.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -602,6 +603,9 @@ if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
 _THREE_TICKS = 3 * MEDHOME_WORKER_TICK_SECONDS
 MEDHOME_READY_WORKER_SECONDS = env_int("MEDHOME_READY_WORKER_SECONDS", _THREE_TICKS)
 MEDHOME_READY_QUEUE_SECONDS = env_int("MEDHOME_READY_QUEUE_SECONDS", 10 * 60)
+# The deployment's own proxies (addresses or networks, comma-separated): behind them the client's
+# address is read from X-Forwarded-For (core.middleware.TrustedProxyMiddleware).
+MEDHOME_TRUSTED_PROXIES = env_list("MEDHOME_TRUSTED_PROXIES", [])
 # Probes may reach gunicorn over plain HTTP on a private address: no redirect to https for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Failed logins (allauth) and wrong family-link tokens per address are counted in Django's

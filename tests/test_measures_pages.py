@@ -71,9 +71,7 @@ def export(client, query: str) -> list[dict[str, str]]:
 
 
 @pytest.mark.django_db
-def test_export_for_sharing_is_suppressed_and_audited(
-    log_in, staff_a, practice_a, dev_children
-):
+def test_export_for_sharing_is_suppressed_and_audited(log_in, staff_a, practice_a, dev_children):
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     # The shared form is also what an export link without `use` gives.

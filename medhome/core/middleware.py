@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Callable
+from ipaddress import ip_address, ip_network
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -9,6 +10,50 @@ from django.shortcuts import resolve_url
 
 from . import clock
 from .request_context import request_id_var
+
+
+class TrustedProxyMiddleware:
+    """The client's own address in REMOTE_ADDR behind the deployment's proxies, so the limits
+    counted per address (failed logins with django-axes and allauth, wrong family-link tokens)
+    count each client, not the proxy. Only when the direct peer is one of
+    MEDHOME_TRUSTED_PROXIES is X-Forwarded-For read, from the right (the entry the nearest
+    proxy added) past the trusted proxies; entries further left are the client's to forge and
+    are never used. Without the setting nothing is read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.proxies = [
+            ip_network(n.strip(), strict=False) for n in settings.MEDHOME_TRUSTED_PROXIES
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.proxies:
+            request.META["REMOTE_ADDR"] = self.client_address(request.META)
+        return self.get_response(request)
+
+    def client_address(self, meta: dict) -> str:
+        peer = str(meta.get("REMOTE_ADDR", ""))
+        if not self._trusted(peer):
+            return peer
+        hops = [hop.strip() for hop in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+        for hop in reversed([hop for hop in hops if hop]):
+            if not self._trusted(hop):
+                return hop if _is_address(hop) else peer
+        return peer
+
+    def _trusted(self, address: str) -> bool:
+        if not _is_address(address):
+            return False
+        found = ip_address(address)
+        return any(found in network for network in self.proxies)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class RequestIdMiddleware:

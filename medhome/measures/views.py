@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -204,7 +205,7 @@ def children(request: AuthedRequest, measure_key: str) -> HttpResponse:
 
 @requires(Capability.MEASURES_READ)
 @require_GET
-def export(request: AuthedRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponseBase:
     """The stratified table as CSV, streamed, in the form asked for: `use=internal` for the
     practice's own quality work (its figures as its dashboard shows them), `use=shared` (the
     default) for sharing beyond the practice, small counts suppressed."""

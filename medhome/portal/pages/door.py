@@ -34,8 +34,8 @@ def _guess_limit() -> int:
 
 def _guess_key(request: HttpRequest) -> tuple[str, int]:
     window = int(clock.now().timestamp()) // WINDOW_SECONDS
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge. Behind a proxy the
-    # proxy must set REMOTE_ADDR (e.g. gunicorn's forwarded_allow_ips), not this code.
+    # REMOTE_ADDR only: a forwarded-for header is the client's to forge. Behind the deployment's
+    # own proxies core.middleware.TrustedProxyMiddleware has put the client's address there.
     address = request.META.get("REMOTE_ADDR", "")
     return f"portal:guesses:{address}:{window}", (window + 1) * WINDOW_SECONDS
 
