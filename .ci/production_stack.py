@@ -17,6 +17,7 @@ so the families' quiet hours (20:00-08:00 practice time) never hold the text bac
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -54,6 +55,12 @@ class SmokeFailure(Exception):
 def check(ok: object, what: str) -> None:
     if not ok:
         raise SmokeFailure(what)
+
+
+def must[T](value: T | None, what: str) -> T:
+    if value is None:
+        raise SmokeFailure(what)
+    return value
 
 
 def free_port() -> int:
@@ -131,15 +138,15 @@ class Stack:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     def stop(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        """TERM each group (the worker finishes its task, gunicorn its requests), then KILL
+        whatever of the group is left: a gunicorn worker or a task outliving its parent."""
+        for how in (signal.SIGTERM, signal.SIGKILL):
+            for proc in self.procs.values():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, how)
+            for proc in self.procs.values():
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=15 if how == signal.SIGTERM else 5)
 
 
 def wait_for(what: str, probe: Callable[[], bool], timeout: float, every: float = 0.5) -> None:
@@ -188,17 +195,14 @@ class Browser:
             method, data = "GET", None
         raise SmokeFailure(f"too many redirects at {path}")
 
-    def post_form(self, path: str, fields: dict[str, object]) -> requests.Response:
-        """GET the page, then POST its form with the page's CSRF token."""
-        page = self.go("GET", path)
-        check(page.status_code == 200, f"GET {path} answered {page.status_code}")
-        return self.go("POST", path, {"csrfmiddlewaretoken": csrf_of(page.text), **fields})
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    check(found, "no CSRF token on the page")
-    return found.group(1)  # type: ignore[union-attr]
+    def submit(self, page: requests.Response, fields: dict[str, object]) -> requests.Response:
+        """POST the form of `page` (at its address) with the page's CSRF token."""
+        check(page.status_code == 200, f"{page.url} answered {page.status_code}")
+        token = must(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text), "no CSRF token"
+        )
+        path = urlsplit(page.url).path
+        return self.go("POST", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
 
 def totp_now(secret: str) -> str:
@@ -215,27 +219,21 @@ def sign_in(port: int, password: str, secret: str | None) -> tuple[Browser, str]
     activation page (production sends a user without one there), else answer the TOTP step.
     Returns the signed-in browser and the TOTP secret."""
     browser = Browser(port)
-    landed = browser.post_form("/accounts/login/", {"login": USERNAME, "password": password})
-    check(landed.status_code == 200, f"the login answered {landed.status_code}")
+    login = browser.go("GET", "/accounts/login/")
+    landed = browser.submit(login, {"login": USERNAME, "password": password})
     url = urlsplit(landed.url).path
     if secret is None:
         check(url == "/accounts/2fa/totp/activate/", f"no second factor yet, but landed on {url}")
-        found = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', landed.text)
-        found = found or re.search(
-            r'value="([A-Z2-7]{32})"[^>]*id="authenticator_secret"', landed.text
+        field = must(
+            re.search(r'<input[^>]*id="authenticator_secret"[^>]*>', landed.text), "no secret"
         )
-        check(found, "the activation page shows no authenticator secret")
-        secret = found.group(1)  # type: ignore[union-attr]
-        done = browser.go(
-            "POST", url, {"csrfmiddlewaretoken": csrf_of(landed.text), "code": totp_now(secret)}
-        )
+        secret = must(re.search(r'value="([A-Z2-7]+)"', field.group(0)), "no secret").group(1)
+        done = browser.submit(landed, {"code": totp_now(secret)})
         check(done.status_code == 200, f"activating TOTP answered {done.status_code}")
         check("/2fa/totp/activate/" not in done.url, "the TOTP code was refused at activation")
         return browser, secret
     check(url == "/accounts/2fa/authenticate/", f"the password alone landed on {url}")
-    done = browser.go(
-        "POST", url, {"csrfmiddlewaretoken": csrf_of(landed.text), "code": totp_now(secret)}
-    )
+    done = browser.submit(landed, {"code": totp_now(secret)})
     check(done.status_code == 200, f"the TOTP step answered {done.status_code}")
     check("/accounts/" not in done.url, f"the TOTP step did not sign in (at {done.url})")
     return browser, secret
@@ -259,15 +257,12 @@ def open_pages(browser: Browser) -> str:
     from medhome.families.models import Child
 
     ids = re.findall(r'href="/children/([0-9a-f-]{36})/"', today.text)
-    child = (
-        Child.objects.filter(pk__in=ids).first()
-        or Child.objects.filter(practice__name=PRACTICE).order_by("mrn").first()
-    )
-    check(child is not None, "no child to open")
-    chart = browser.go("GET", f"/children/{child.pk}/")  # type: ignore[union-attr]
+    check(ids, "Today links no child's chart")
+    child = must(Child.objects.filter(pk__in=ids).first(), "Today's children are not in the db")
+    chart = browser.go("GET", f"/children/{child.pk}/")
     check(chart.status_code == 200, f"the chart answered {chart.status_code}")
-    check(child.mrn in chart.text, "the chart page does not show the child's MRN")  # type: ignore[union-attr]
-    return str(child.pk)  # type: ignore[union-attr]
+    check(child.mrn in chart.text, "the chart page does not show the child's MRN")
+    return str(child.pk)
 
 
 def post_feed(env: dict[str, str], port: int, child_id: str) -> None:
@@ -278,8 +273,7 @@ def post_feed(env: dict[str, str], port: int, child_id: str) -> None:
     from medhome.synth.management.commands.demo_adt import adt
 
     out = manage(env, "issue_feed_token", "--practice", PRACTICE, "--name", "CI smoke hospital")
-    token = re.search(r"\(shown once\): (\S+)", out)
-    check(token, "issue_feed_token printed no token")
+    token = must(re.search(r"\(shown once\): (\S+)", out), "issue_feed_token printed no token")
     child = Child.objects.get(pk=child_id)
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     control = f"SMOKE-{secrets.token_hex(4)}"
@@ -289,16 +283,18 @@ def post_feed(env: dict[str, str], port: int, child_id: str) -> None:
         headers={
             "X-Forwarded-Proto": "https",
             "Content-Type": "text/plain",
-            "Authorization": f"Bearer {token.group(1)}",  # type: ignore[union-attr]
+            "Authorization": f"Bearer {token.group(1)}",
         },
         timeout=60,
     )
     check(answer.status_code == 200, f"the feed answered {answer.status_code}: {answer.text[:300]}")
     check("MSA|AA" in answer.text, f"the feed did not accept the message: {answer.text[:300]}")
-    stored = InboundMessage.objects.filter(practice=child.practice, raw__contains=control).first()
-    check(stored is not None, "the feed's message was not stored")
-    check(stored.status == "processed", f"the feed's message is {stored.status}, not processed")  # type: ignore[union-attr]
-    check(stored.event is not None, "the admission was not recorded for the child")  # type: ignore[union-attr]
+    stored = must(
+        InboundMessage.objects.filter(practice=child.practice, raw__contains=control).first(),
+        "the feed's message was not stored",
+    )
+    check(stored.status == "processed", f"the feed's message is {stored.status}, not processed")
+    check(stored.event_id is not None, "the admission was not recorded for the child")
 
 
 def recall_families(browser: Browser) -> list[tuple[str, str]]:
@@ -311,11 +307,7 @@ def recall_families(browser: Browser) -> list[tuple[str, str]]:
     families = sorted(set(re.findall(r'name="family" value="([0-9a-f-]{36})"', page.text)))
     check(families, "the recall list has no family to recall")
     started = datetime.now(UTC)
-    done = browser.go(
-        "POST",
-        "/messages/recall/",
-        {"csrfmiddlewaretoken": csrf_of(page.text), "family": families},
-    )
+    done = browser.submit(page, {"family": families})
     check(done.status_code == 200, f"recalling answered {done.status_code}")
     planned = Message.objects.filter(
         kind=MessageKind.RECALL,
