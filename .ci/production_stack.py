@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -172,13 +173,12 @@ class Browser:
         self.http = requests.Session()
         self.http.trust_env = False
 
-    def go(self, method: str, path: str, data: object = None, **headers: str) -> requests.Response:
+    def go(self, method: str, path: str, data: dict[str, Any] | None = None) -> requests.Response:
         for _hop in range(10):
             sent = {
                 "X-Forwarded-Proto": "https",
                 "Referer": f"https://{self.origin}{path}",
                 "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-                **headers,
             }
             answer = self.http.request(
                 method, f"http://{self.origin}{path}", data=data, headers=sent,
@@ -195,7 +195,7 @@ class Browser:
             method, data = "GET", None
         raise SmokeFailure(f"too many redirects at {path}")
 
-    def submit(self, page: requests.Response, fields: dict[str, object]) -> requests.Response:
+    def submit(self, page: requests.Response, fields: dict[str, Any]) -> requests.Response:
         """POST the form of `page` (at its address) with the page's CSRF token."""
         check(page.status_code == 200, f"{page.url} answered {page.status_code}")
         token = must(
