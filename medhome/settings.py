@@ -335,16 +335,20 @@ LOGGING = {
 }
 
 # --- E-mail (password resets) --------------------------------------------------------------
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "MEDHOME_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if IS_LOCAL
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAILER = os.environ.get(
+    "MEDHOME_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if IS_LOCAL else _SMTP
+)
+MAILERS: dict[str, dict] = {"default": {"BACKEND": _MAILER}}
+if _MAILER == _SMTP:  # the relay, STARTTLS unless MEDHOME_EMAIL_TLS=false
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("MEDHOME_EMAIL_HOST", "localhost"),
+        "port": env_int("MEDHOME_EMAIL_PORT", 587),
+        "username": os.environ.get("MEDHOME_EMAIL_USER", ""),
+        "password": os.environ.get("MEDHOME_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("MEDHOME_EMAIL_TLS", True),
+        "timeout": 20,
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("MEDHOME_FROM_EMAIL", "medhome@localhost")
 
 # --- Background work (docs/architecture.md, "Background work") -------------------------------

@@ -93,3 +93,46 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: MEDHOME_ALLOWED_HOSTS must name the host(s)" in result.stderr
+
+
+MAILER_PROBE = (
+    "import django, json; django.setup(); from django.core import mail; m = mail.mailers['default'];"
+    " print(json.dumps([type(m).__name__, m.host, m.port, m.username, m.use_tls]))"
+)
+
+
+def test_production_email_goes_to_the_configured_relay():
+    """Password resets and families' e-mail need a relay: production reads it from the
+    environment (Django's SMTP mailer refuses to start without a host)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDHOME_")}
+    clean.pop("DATABASE_URL", None)
+    base = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "medhome.settings",
+        "MEDHOME_SECRET_KEY": STRONG_KEY,
+        "MEDHOME_ALLOWED_HOSTS": "medhome.example.org",
+    }
+    runs = [
+        subprocess.run(  # noqa: S603 - our own interpreter and settings module
+            [sys.executable, "-c", MAILER_PROBE],
+            env={**base, **extra},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        for extra in (
+            {},
+            {
+                "MEDHOME_EMAIL_HOST": "smtp.example.org",
+                "MEDHOME_EMAIL_PORT": "2525",
+                "MEDHOME_EMAIL_USER": "medhome",
+                "MEDHOME_EMAIL_PASSWORD": "secret",
+                "MEDHOME_EMAIL_TLS": "false",
+            },
+        )
+    ]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    assert [json.loads(run.stdout) for run in runs] == [
+        ["EmailBackend", "localhost", 587, "", True],
+        ["EmailBackend", "smtp.example.org", 2525, "medhome", False],
+    ]
