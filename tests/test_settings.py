@@ -97,7 +97,8 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 MAILER_PROBE = (
     "import django, json; django.setup(); from django.core import mail;"
-    " m = mail.mailers['default']; print(json.dumps([type(m).__name__, m.host, m.port, m.username, m.use_tls]))"
+    " m = mail.mailers['default'];"
+    " print(json.dumps([type(m).__name__, m.host, m.port, m.username, m.use_tls]))"
 )
 
 
