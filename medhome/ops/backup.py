@@ -245,10 +245,12 @@ def _sqlite_backup(path: Path, settings_dict: dict[str, Any]) -> dict[str, Any]:
     state that writers (WAL) are not blocked by; the copy is then one self-contained file."""
     name = str(settings_dict["NAME"])
     uri = name.startswith("file:")
-    with closing(sqlite3.connect(name, uri=uri, timeout=20)) as source:
-        with closing(sqlite3.connect(path)) as target:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
+    with (
+        closing(sqlite3.connect(name, uri=uri, timeout=20)) as source,
+        closing(sqlite3.connect(path)) as target,
+    ):
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
     with database_alias(_sqlite_file({**settings_dict, "NAME": str(path)})) as copy_alias:
         return inventory(copy_alias)
 
@@ -365,11 +367,16 @@ def restore_backup(source: Path | str, *, into: dict[str, Any] | None = None) ->
         connections[alias].close()
         if vendor == "postgresql":
             arguments, env = _pg_command("pg_restore", target)
-            _run([*arguments, "--no-owner", "--exit-on-error", "--single-transaction", str(path)], env)
+            _run(
+                [*arguments, "--no-owner", "--exit-on-error", "--single-transaction", str(path)],
+                env,
+            )
         else:
-            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup:
-                with closing(sqlite3.connect(target["NAME"], timeout=20)) as restored:
-                    backup.backup(restored)
+            with (
+                closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup,
+                closing(sqlite3.connect(target["NAME"], timeout=20)) as restored,
+            ):
+                backup.backup(restored)
         # A connection opened before the restore would not see the restored schema.
         for connection in connections.all(initialized_only=True):
             if connection.settings_dict["NAME"] == target["NAME"]:

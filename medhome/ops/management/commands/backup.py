@@ -1,4 +1,5 @@
-"""`manage.py backup --to PATH`: a consistent backup of the database and its manifest (ops.backup)."""
+"""`manage.py backup --to PATH`: a consistent backup of the database and its manifest beside it
+(ops.backup)."""
 
 from pathlib import Path
 
@@ -8,7 +9,9 @@ from medhome.ops.backup import BackupError, manifest_path, take_backup
 
 
 class Command(BaseCommand):
-    help = "Back the database up to PATH (pg_dump or SQLite's online backup) with PATH.json beside it."
+    help = (
+        "Back the database up to PATH (pg_dump or SQLite's online backup) with PATH.json beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--to", required=True, type=Path, help="the backup file to write")
