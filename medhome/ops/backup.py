@@ -26,7 +26,7 @@ from typing import Any
 
 import dj_database_url
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.utils import load_backend
 from django.utils import timezone
 
@@ -162,11 +162,21 @@ def _pg_command(program: str, settings_dict: dict[str, Any]) -> tuple[list[str],
     return arguments, env
 
 
-def _run(arguments: list[str], env: dict[str, str]) -> None:
+# PostgreSQL's DETAIL and CONTEXT lines may quote a row (a duplicate key, a COPY line): a
+# child's name or MRN must not reach an operator's terminal or a log through an error.
+QUOTES_ROWS = ("DETAIL:", "CONTEXT:")
+
+
+def run_client(arguments: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(arguments, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         program = Path(arguments[0]).name
-        raise BackupError(f"{program} failed (exit {result.returncode}): {result.stderr.strip()}")
+        said = [
+            line.strip()
+            for line in result.stderr.splitlines()
+            if line.strip() and not line.strip().startswith(QUOTES_ROWS)
+        ]
+        raise BackupError(f"{program} failed (exit {result.returncode}): {' '.join(said[:3])}")
 
 
 def _create_owner_only(path: Path) -> None:
@@ -175,6 +185,8 @@ def _create_owner_only(path: Path) -> None:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
     except FileExistsError:
         raise BackupError(f"{path} already exists; choose a new name") from None
+    except OSError as error:
+        raise BackupError(f"cannot write {path}: {error.strerror}") from None
     os.close(descriptor)
 
 
@@ -236,7 +248,7 @@ def _pg_dump(path: Path, alias: str) -> dict[str, Any]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         arguments, env = _pg_command("pg_dump", connection.settings_dict)
-        _run([*arguments, "--format=custom", f"--snapshot={snapshot}", f"--file={path}"], env)
+        run_client([*arguments, "--format=custom", f"--snapshot={snapshot}", f"--file={path}"], env)
         return inventory(alias)
 
 
@@ -363,11 +375,14 @@ def restore_backup(source: Path | str, *, into: dict[str, Any] | None = None) ->
     if vendor == "sqlite":
         target = _sqlite_file(target)
     with database_alias(target) as alias:
-        refuse_unless_empty(alias)
+        try:
+            refuse_unless_empty(alias)
+        except DatabaseError as error:
+            raise BackupError(f"cannot read the target database: {error}") from None
         connections[alias].close()
         if vendor == "postgresql":
             arguments, env = _pg_command("pg_restore", target)
-            _run(
+            run_client(
                 [*arguments, "--no-owner", "--exit-on-error", "--single-transaction", str(path)],
                 env,
             )

@@ -30,6 +30,7 @@ from medhome.ops.backup import (
     database_settings,
     read_manifest,
     restore_backup,
+    run_client,
     take_backup,
     verify_restore,
 )
@@ -301,6 +302,26 @@ def test_a_backup_taken_while_a_write_is_open_holds_the_committed_state(scratch,
     assert backup.manifest["row_counts"]["practices_network"] == 1
     target = scratch("target", migrated=False)
     assert restore_backup(backup.path, into=target).ok
+
+
+def test_a_failing_client_program_is_reported_without_the_rows_it_quotes(tmp_path):
+    script = tmp_path / "pg_restore"
+    script.write_text(
+        "#!/bin/sh\necho 'pg_restore: error: COPY failed for table \"families_child\"' >&2\n"
+        "echo 'DETAIL:  Key (mrn)=(SG-100234) already exists.' >&2\n"
+        "echo 'CONTEXT:  COPY families_child, line 1: \"Sofía García\"' >&2\nexit 1\n"
+    )
+    script.chmod(0o700)
+    with pytest.raises(BackupError) as refused:
+        run_client([str(script)], {})
+    message = str(refused.value)
+    assert "COPY failed" in message and "exit 1" in message
+    assert "SG-100234" not in message and "Sofía" not in message
+
+
+def test_a_backup_into_a_missing_directory_says_so(tmp_path):
+    with pytest.raises(BackupError, match="cannot write"):
+        take_backup(tmp_path / "no such directory" / "medhome.backup")
 
 
 def _url(settings_dict: dict[str, Any]) -> str:
