@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ import dj_database_url
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.utils import load_backend
-from django.utils import timezone
 
 from medhome.audit.models import AuditChainHead
 from medhome.audit.services import verify_chain
@@ -207,8 +207,9 @@ class Backup:
     manifest: dict[str, Any]
 
 
-def take_backup(to: Path | str, *, alias: str = DEFAULT_DB_ALIAS) -> Backup:
-    """Back the database up to `to` and write its manifest beside it, both owner-only."""
+def take_backup(to: Path | str, *, at: datetime, alias: str = DEFAULT_DB_ALIAS) -> Backup:
+    """Back the database up to `to` and write its manifest beside it, both owner-only; `at` is
+    when the backup was taken, as the manifest records it."""
     path = Path(to)
     settings_dict = connections[alias].settings_dict
     vendor = vendor_of(settings_dict)
@@ -226,7 +227,7 @@ def take_backup(to: Path | str, *, alias: str = DEFAULT_DB_ALIAS) -> Backup:
         raise
     manifest = {
         "format": MANIFEST_FORMAT,
-        "created_at": timezone.now().isoformat(),
+        "created_at": at.isoformat(),
         "vendor": vendor,
         "backup_file": path.name,
         "sha256": _sha256(path),

@@ -180,7 +180,7 @@ def backed_up(scratch, tmp_path) -> tuple[Path, dict[str, Any]]:
     source = scratch("source")
     populate(source)
     with database_alias(source) as alias:
-        backup = take_backup(tmp_path / "medhome.backup", alias=alias)
+        backup = take_backup(tmp_path / "medhome.backup", alias=alias, at=timezone.now())
     return backup.path, source
 
 
@@ -193,6 +193,7 @@ def test_backup_writes_an_owner_only_file_and_a_manifest_of_what_it_holds(backed
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(Path(f"{path}.json").stat().st_mode) == 0o600
     assert manifest["vendor"] == connections[DEFAULT_DB_ALIAS].vendor
+    assert manifest["created_at"].startswith(str(timezone.now().year))
     counts = manifest["row_counts"]
     assert counts["practices_practice"] == 2 and counts["families_child"] == 4
     assert counts["audit_auditevent"] == sum(h["sequence"] for h in manifest["heads"].values())
@@ -268,11 +269,17 @@ def test_restore_refuses_a_database_that_holds_data_and_leaves_it_untouched(back
         assert after.fetchone()[0] == events_before
 
 
-def test_the_commands_run_the_drill_and_exit_non_zero_on_a_refusal(backed_up, scratch, capsys):
+def test_the_commands_run_the_drill_and_exit_non_zero_on_a_refusal(
+    backed_up, scratch, tmp_path, capsys
+):
     path, source = backed_up
-    target = scratch("target", migrated=False)
-    url = _url(target)
-    call_command("restore", "--from", str(path), "--into-url", url)
+    by_command = tmp_path / "by-command.backup"
+    with database_alias(source) as alias:
+        call_command("backup", "--to", str(by_command), "--database", alias)
+    assert "2 audit chains" in capsys.readouterr().out
+    call_command(
+        "restore", "--from", str(by_command), "--into-url", _url(scratch("target", migrated=False))
+    )
     assert "restore verified" in capsys.readouterr().out
     with pytest.raises(CommandError, match="never overwrites"):
         call_command("restore", "--from", str(path), "--into-url", _url(source))
@@ -298,7 +305,7 @@ def test_a_backup_taken_while_a_write_is_open_holds_the_committed_state(scratch,
     populate(source)
     with database_alias(source) as alias, as_default(source), transaction.atomic():
         factories.make_network("Not yet committed")
-        backup = take_backup(tmp_path / "during.backup", alias=alias)
+        backup = take_backup(tmp_path / "during.backup", alias=alias, at=timezone.now())
     assert backup.manifest["row_counts"]["practices_network"] == 1
     target = scratch("target", migrated=False)
     assert restore_backup(backup.path, into=target).ok
@@ -321,7 +328,7 @@ def test_a_failing_client_program_is_reported_without_the_rows_it_quotes(tmp_pat
 
 def test_a_backup_into_a_missing_directory_says_so(tmp_path):
     with pytest.raises(BackupError, match="cannot write"):
-        take_backup(tmp_path / "no such directory" / "medhome.backup")
+        take_backup(tmp_path / "no such directory" / "medhome.backup", at=timezone.now())
 
 
 def _url(settings_dict: dict[str, Any]) -> str:

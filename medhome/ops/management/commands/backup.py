@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from medhome.core import clock
 from medhome.ops.backup import BackupError, manifest_path, take_backup
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, to: Path, database: str, **options) -> None:
         try:
-            backup = take_backup(to, alias=database)
+            backup = take_backup(to, at=clock.now(), alias=database)
         except BackupError as error:
             raise CommandError(str(error)) from None
         manifest = backup.manifest
