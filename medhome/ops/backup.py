@@ -103,11 +103,12 @@ def database_settings(url: str | None = None, *, alias: str = DEFAULT_DB_ALIAS) 
     """A complete DATABASES entry: the configured one, or the one a DATABASE_URL names (with the
     configured entry's options when the engine is the same, never its connection pool)."""
     base = copy.deepcopy(connections[alias].settings_dict)
+    # One connection for one restore: a pool would outlive the alias that opened it.
+    base["OPTIONS"].pop("pool", None)
     if url is None:
         return base
     parsed = dj_database_url.parse(url)
-    same_engine = parsed["ENGINE"] == base["ENGINE"]
-    options = {k: v for k, v in base["OPTIONS"].items() if k != "pool"} if same_engine else {}
+    options = base["OPTIONS"] if parsed["ENGINE"] == base["ENGINE"] else {}
     base.update({key: parsed.get(key) or "" for key in ("ENGINE", "NAME", "USER", "PASSWORD")})
     base.update(HOST=parsed.get("HOST") or "", PORT=str(parsed.get("PORT") or ""))
     base["OPTIONS"] = {**options, **parsed.get("OPTIONS", {})}
@@ -258,6 +259,8 @@ def _sqlite_backup(path: Path, settings_dict: dict[str, Any]) -> dict[str, Any]:
     state that writers (WAL) are not blocked by; the copy is then one self-contained file."""
     name = str(settings_dict["NAME"])
     uri = name.startswith("file:")
+    if not uri and not Path(name).is_file():  # sqlite3 would create an empty one and copy that
+        raise BackupError(f"no database file at {name}")
     with (
         closing(sqlite3.connect(name, uri=uri, timeout=20)) as source,
         closing(sqlite3.connect(path)) as target,

@@ -269,6 +269,20 @@ def test_restore_refuses_a_database_that_holds_data_and_leaves_it_untouched(back
         assert after.fetchone()[0] == events_before
 
 
+def test_a_migrated_but_empty_target_is_replaced_on_sqlite_and_refused_on_postgresql(
+    backed_up, scratch
+):
+    """pg_restore builds the schema itself and would fail on an existing one; SQLite's copy
+    replaces the whole file, which holds no row to lose."""
+    path, _ = backed_up
+    target = scratch("schema_only", migrated=True)
+    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+        assert restore_backup(path, into=target).ok
+    else:
+        with pytest.raises(RestoreRefused, match="fresh from createdb"):
+            restore_backup(path, into=target)
+
+
 def test_the_commands_run_the_drill_and_exit_non_zero_on_a_refusal(
     backed_up, scratch, tmp_path, capsys
 ):
@@ -329,6 +343,18 @@ def test_a_failing_client_program_is_reported_without_the_rows_it_quotes(tmp_pat
 def test_a_backup_into_a_missing_directory_says_so(tmp_path):
     with pytest.raises(BackupError, match="cannot write"):
         take_backup(tmp_path / "no such directory" / "medhome.backup", at=timezone.now())
+
+
+def test_a_missing_sqlite_file_is_not_backed_up_as_an_empty_database(tmp_path):
+    missing = {
+        **database_settings(),
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "typo.sqlite3"),
+        "OPTIONS": {},
+    }
+    with database_alias(missing) as alias, pytest.raises(BackupError, match="no database file"):
+        take_backup(tmp_path / "medhome.backup", alias=alias, at=timezone.now())
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def _url(settings_dict: dict[str, Any]) -> str:
