@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from medhome.core.actor import Actor
 from medhome.core.copy import insert_values
@@ -177,22 +177,24 @@ def _head_key(practice: Practice) -> Any:
     return key.get_db_prep_value(practice.pk, connection)
 
 
-def verify_chain(practice: Practice) -> list[int]:
+def verify_chain(practice: Practice, *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
     """The sequence numbers whose link is broken (empty when the chain is intact).
 
     The rows alone cannot show that the newest ones were deleted: what is left still links. So
     the chain is also compared with its stored head (the sequence and hash of the last event
     appended): rows missing at the end are reported from the first missing sequence, a last row
     that is not the head's as that row, and rows past the head (appended without it) as
-    themselves. `truncation` says the same in words.
+    themselves. `truncation` says the same in words. `using` names another database (a restored
+    backup's, ops.backup).
     """
     broken: list[int] = []
     previous = "0" * 64
     expected_sequence = 1
     last: AuditEvent | None = None
-    head = AuditChainHead.objects.filter(practice=practice).first()
+    head = AuditChainHead.objects.using(using).filter(practice=practice).first()
     head_sequence = head.sequence if head else 0
-    for event in AuditEvent.objects.filter(practice=practice).order_by("sequence").iterator():
+    events = AuditEvent.objects.using(using).filter(practice=practice).order_by("sequence")
+    for event in events.iterator():
         recomputed = event_hash(previous_hash=previous, fields=hashed_fields(event))
         if (
             event.sequence != expected_sequence
