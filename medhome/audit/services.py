@@ -2,7 +2,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
@@ -90,6 +90,9 @@ def _chained(
     practice = practice or actor.practice
     if practice is None:
         raise ValueError("an audit event needs a practice")
+    # Hashed as the database gives it back (UTC): a caller's local time (a practice's zone) would
+    # hash one offset and `verify_chain` recompute another, and the chain would read as broken.
+    at = at.astimezone(UTC)
     sequence, previous = _locked_head(practice)
     user = actor.user if getattr(actor.user, "pk", None) else None
     # The same for every event of the batch, as `hashed_fields` reads them back.

@@ -110,3 +110,19 @@ def test_a_chain_head_of_another_practice_is_not_moved():
     heads = dict(AuditChainHead.objects.values_list("practice_id", "sequence"))
     assert (heads[first.pk], heads[second.pk]) == (3, 1)
     assert verify_chain(first) == [] and verify_chain(second) == []
+
+
+def test_an_event_stamped_in_a_practices_local_time_still_verifies():
+    """The demo's steps stamp some events in America/New_York: hashed as stored (UTC)."""
+    from zoneinfo import ZoneInfo
+
+    practice = Practice.objects.create(name="Local", state="MA")
+    actor = Actor(user=None, practice=practice, role="x")
+    local = AT.astimezone(ZoneInfo("America/New_York"))
+    record(actor=actor, action=Action.VIEW, object_type="child", object_id="1", at=local)
+    record_many(actor=actor, entries=[Entry(Action.VIEW, "child", "2")], at=local)
+    assert verify_chain(practice) == []
+    assert list(AuditEvent.objects.filter(practice=practice).values_list("at", flat=True)) == [
+        AT,
+        AT,
+    ]
