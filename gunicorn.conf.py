@@ -3,8 +3,9 @@
     gunicorn -c gunicorn.conf.py medhome.wsgi:application
 
 Sync workers behind a buffering proxy (nginx): the FHIR API benchmark measured read p99 34–77 ms
-across runs with sync workers and 68–85 ms with threaded ones at the same load (docs/benchmarks.md, "FHIR
-API"); the proxy absorbs slow clients, so a sync worker is never held by one.
+across runs with sync workers and 68–85 ms with threaded ones at the same load
+(docs/benchmarks.md, "FHIR API"); the proxy absorbs slow clients, so a sync worker is never held
+by one.
 
 Environment: MEDHOME_WEB_WORKERS (default 2 × cores + 2, at most 12), MEDHOME_WEB_BIND (default
 127.0.0.1:8000), MEDHOME_FORWARDED_ALLOW_IPS (the proxy's addresses, default the loopback).
