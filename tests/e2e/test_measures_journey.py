@@ -46,7 +46,8 @@ def test_leader_sees_w30_and_dev_by_month_and_language_drills_in_and_exports(bro
 
     page.goto(f"{demo_url}/measures/")
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("Export the stratified table")).click()
+        page.get_by_role("link", name=re.compile("Export for sharing beyond the practice")).click()
+    assert download.value.suggested_filename.endswith("-shared.csv")
     content = Path(download.value.path()).read_text(encoding="utf-8")
     table = list(csv.DictReader(io.StringIO(content)))
     assert {"w30_1", "w30_2", "dev"} <= {row["measure"] for row in table}
@@ -56,3 +57,10 @@ def test_leader_sees_w30_and_dev_by_month_and_language_drills_in_and_exports(bro
     for row in table:
         for column in ("numerator", "denominator"):
             assert row[column] in ("", "0") or int(row[column]) >= 11
+    # The practice's own form: every count its dashboard shows, small ones included.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Export for our own quality work")).click()
+    assert download.value.suggested_filename.endswith("-internal.csv")
+    own = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert {row["note"] for row in own} == {""}
+    assert any(row["numerator"] not in ("", "0") and int(row["numerator"]) < 11 for row in own)
