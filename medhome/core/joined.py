@@ -6,16 +6,16 @@ Every concrete column of each model is selected and converted exactly as the ORM
 (`from_db_value`, the backend's converters), so the instances behave as loaded ones; a model
 whose primary key is NULL in the row (an outer join that found nothing) comes back as None."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
 
-Converter = Callable[[Any, Any, Any], Any]
-
 
 class Joined:
+    """The columns of several models for one SELECT, and their instances from its row."""
+
     def __init__(self, parts: Sequence[tuple[str, type[Model]]]) -> None:
         self.parts = list(parts)
         quote = connection.ops.quote_name

@@ -1,6 +1,6 @@
 """Issue 6's demo in a real browser: a practice leader opens the measures dashboard, sees W30 and
 DEV-CH by month (run charts drawn by Chart.js) and by language, drills into the children
-missing a developmental screen, and exports the stratified table."""
+missing a developmental screen, and exports the stratified table in both forms."""
 
 import csv
 import io
