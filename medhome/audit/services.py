@@ -1,6 +1,7 @@
 import hashlib
 import json
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from medhome.core.actor import Actor
-from medhome.core.copy import insert_values
+from medhome.core.copy import FEW_ROWS, insert_statement, insert_values, logged
 from medhome.practices.models import Practice
 
 from .models import Action, AuditChainHead, AuditEvent
@@ -54,13 +55,10 @@ def record(
     at: datetime,
     practice: Practice | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event to the practice's chain, inside the caller's transaction."""
     entry = Entry(action=action, object_type=object_type, object_id=object_id, detail=detail or {})
-    with transaction.atomic():
-        event = AuditEvent(**_chained(actor, [entry], at, practice)[0])
-        event.save()
-    return event
+    record_many(actor=actor, entries=[entry], at=at, practice=practice)
 
 
 def record_many(
@@ -77,23 +75,74 @@ def record_many(
     by link (`verify_chain` cannot tell them apart)."""
     if not entries:
         return 0
-    with transaction.atomic():
-        insert_values(AuditEvent, _chained(actor, entries, at, practice))
-    return len(entries)
-
-
-def _chained(
-    actor: Actor, entries: Sequence[Entry], at: datetime, practice: Practice | None
-) -> list[dict[str, Any]]:
-    """The events' rows, linked to the head of the chain, which is locked and moved past them
-    (the caller writes the rows in the same transaction)."""
     practice = practice or actor.practice
     if practice is None:
         raise ValueError("an audit event needs a practice")
+    few = connection.vendor == "postgresql" and len(entries) <= FEW_ROWS
+    if few and _append_few(actor, entries, at, practice):
+        return len(entries)
+    with transaction.atomic():
+        sequence, previous = _locked_head(practice)
+        rows = _linked(actor, entries, at, practice, sequence, previous)
+        _move_head(practice, rows[-1]["sequence"], rows[-1]["hash"])
+        insert_values(AuditEvent, rows)
+    return len(entries)
+
+
+def _append_few(actor: Actor, entries: Sequence[Entry], at: datetime, practice: Practice) -> bool:
+    """A request's few events on PostgreSQL in two round trips, where the same statements one
+    by one take five (BEGIN, lock, move, insert, COMMIT): every audited page waits on them, and
+    its practice's other requests wait on the lock (docs/benchmarks.md, "FHIR API"). Outside
+    the caller's transaction (a read), the append is its own: BEGIN goes with the lock, COMMIT
+    with the writes. False when the practice has no head yet (its first event takes the
+    ordinary path)."""
+    own = not connection.in_atomic_block
+    key = _head_key(practice)
+    lock = f"SELECT sequence, hash FROM {_head_table()} WHERE practice_id = %s FOR UPDATE"  # noqa: S608
+    move = f"UPDATE {_head_table()} SET sequence = %s, hash = %s WHERE practice_id = %s"  # noqa: S608
+    with connection.cursor() as wrapper, connection.wrap_database_errors:
+        # psycopg's own cursor binds on the client and sends several statements as one
+        # message; `logged` puts each in Django's query log as Django would, and its errors
+        # are raised as Django's.
+        cursor = wrapper.cursor
+        try:
+            with logged(lock):
+                cursor.execute(f"BEGIN; {lock}" if own else lock, [key])
+                if own:
+                    cursor.nextset()
+                head = cursor.fetchone()
+            if head is None:
+                if own:
+                    cursor.execute("ROLLBACK")
+                return False
+            rows = _linked(actor, entries, at, practice, int(head[0]), str(head[1]))
+            insert, values = insert_statement(AuditEvent, rows)
+            with logged(move, insert):
+                cursor.execute(
+                    f"{move}; {insert}; COMMIT" if own else f"{move}; {insert}",
+                    [rows[-1]["sequence"], rows[-1]["hash"], key, *values],
+                )
+        except BaseException:
+            if own:
+                with suppress(Exception):  # a broken connection: the server has rolled back
+                    cursor.execute("ROLLBACK")
+            raise
+    return True
+
+
+def _linked(
+    actor: Actor,
+    entries: Sequence[Entry],
+    at: datetime,
+    practice: Practice,
+    sequence: int,
+    previous: str,
+) -> list[dict[str, Any]]:
+    """The events' rows, linked to the head of the chain (`sequence`, `previous`), which the
+    caller has locked and moves to the last row, in the transaction that writes them."""
     # Hashed as the database gives it back (UTC): a caller's local time (a practice's zone) would
     # hash one offset and `verify_chain` recompute another, and the chain would read as broken.
     at = at.astimezone(UTC)
-    sequence, previous = _locked_head(practice)
     user = actor.user if getattr(actor.user, "pk", None) else None
     # The same for every event of the batch, as `hashed_fields` reads them back.
     shared = {
@@ -140,7 +189,6 @@ def _chained(
             }
         )
         previous = digest
-    _move_head(practice, sequence, previous)
     return rows
 
 

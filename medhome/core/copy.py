@@ -50,11 +50,7 @@ def insert_rows[M: Model](model: type[M], rows: Sequence[M], *, batch_size: int 
     if connection.vendor != "postgresql":
         model.objects.bulk_create(rows, batch_size=batch_size)  # type: ignore[attr-defined]
         return
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not isinstance(field, AutoField | BigAutoField | SmallAutoField)
-    ]
+    fields = _insertable(model)
     converters = [(field.attname, _converter(field)) for field in fields]
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -152,17 +148,53 @@ def insert_values[M: Model](model: type[M], rows: Sequence[dict[str, Any]]) -> N
     its default. Same conditions as `insert_rows`."""
     if not rows:
         return
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not isinstance(field, AutoField | BigAutoField | SmallAutoField)
-    ]
+    fields = _insertable(model)
     unknown = set().union(*(row.keys() for row in rows)) - {field.attname for field in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no field {sorted(unknown)[0]}")
     if connection.vendor != "postgresql":
         insert_rows(model, [model(**row) for row in rows])
         return
+    if len(rows) <= FEW_ROWS:
+        # A few rows (a request's audit events) in one INSERT: one round trip, where COPY
+        # takes two and more of psycopg's set-up.
+        with connection.cursor() as cursor:
+            cursor.execute(*insert_statement(model, rows))
+        return
+    table, columns, values_of = _columns(model, fields)
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with logged(sql), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(values_of(row))
+
+
+def insert_statement[M: Model](
+    model: type[M], rows: Sequence[dict[str, Any]]
+) -> tuple[str, list[Any]]:
+    """One PostgreSQL INSERT of these rows (as `insert_values` takes them) and its parameters,
+    for a caller that sends it with other statements (`audit.services`)."""
+    fields = _insertable(model)
+    table, columns, values_of = _columns(model, fields)
+    one = "({})".format(", ".join(["%s"] * len(fields)))
+    return (
+        # Names from the model's meta; every value a parameter.
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608
+        [value for row in rows for value in values_of(row)],
+    )
+
+
+def _insertable(model: type[Model]) -> list[Field]:
+    """The fields an INSERT names: all but an automatic primary key."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not isinstance(field, AutoField | BigAutoField | SmallAutoField)
+    ]
+
+
+def _columns(
+    model: type[Model], fields: list[Field]
+) -> tuple[str, str, Callable[[dict[str, Any]], list[Any]]]:
     converters = [(field, field.attname, _converter(field)) for field in fields]
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -174,28 +206,16 @@ def insert_values[M: Model](model: type[M], rows: Sequence[dict[str, Any]]) -> N
             values.append(value if convert is None else convert(value))
         return values
 
-    if len(rows) <= FEW_ROWS:
-        # A few rows (a request's audit events) in one INSERT: one round trip, where COPY
-        # takes two and more of psycopg's set-up.
-        one = "({})".format(", ".join(["%s"] * len(fields)))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Names from the model's meta; every value a parameter.
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608
-                [value for row in rows for value in values_of(row)],
-            )
-        return
-    sql = f"COPY {table} ({columns}) FROM STDIN"
-    with logged(sql), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(values_of(row))
+    return table, columns, values_of
 
 
 @contextmanager
-def logged(sql: str) -> Iterator[None]:
-    """A COPY in the query log, as Django logs every statement it runs itself: the query counts
-    the tests assert see a COPY as the one statement it is."""
+def logged(*statements: str) -> Iterator[None]:
+    """Statements Django did not run itself (a COPY, statements sent together in one message)
+    in its query log, one entry each, as Django logs every statement it runs: the query counts
+    the tests assert are the same on every database."""
     started = perf_counter()
     yield
     if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{perf_counter() - started:.3f}"})
+        took = f"{perf_counter() - started:.3f}"
+        connection.queries_log.extend({"sql": sql, "time": took} for sql in statements)

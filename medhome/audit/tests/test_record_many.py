@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import transaction
 
 from medhome.audit.models import Action, AuditChainHead, AuditEvent
 from medhome.audit.services import (
@@ -13,6 +14,7 @@ from medhome.audit.services import (
 )
 from medhome.core.actor import Actor
 from medhome.practices.models import Practice
+from tests.test_audit import delete_newest
 
 pytestmark = pytest.mark.django_db
 AT = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)
@@ -126,3 +128,78 @@ def test_an_event_stamped_in_a_practices_local_time_still_verifies():
         AT,
         AT,
     ]
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Tests whose rows are committed: the test database is emptied after them, which the
+    append-only trigger refuses on SQLite, so their practices' events go first, as
+    tests/test_audit.py deletes them (trigger off)."""
+    practices = []
+    yield practices.append
+    for practice in practices:
+        with transaction.atomic():  # its SET LOCAL lasts a transaction
+            delete_newest(practice, AuditEvent.objects.filter(practice=practice).count())
+
+
+def test_an_append_outside_any_transaction_is_its_own_and_is_committed(committed):
+    """A read's audit (no request transaction): on PostgreSQL BEGIN goes with the lock and COMMIT
+    with the writes; the query log counts the statements as every database runs them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    practice = Practice.objects.create(name="Own", state="MA")
+    committed(practice)
+    actor = Actor(user=None, practice=practice, role="pediatrician", request_id="r3")
+    record(actor=actor, action=Action.VIEW, object_type="child", object_id="1", at=AT)
+    with CaptureQueriesContext(connection) as queries:
+        record_many(
+            actor=actor,
+            entries=[Entry(Action.VIEW, "child", "2"), Entry(Action.VIEW, "child", "3")],
+            at=AT,
+        )
+    statements = [
+        q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN IMMEDIATE", "COMMIT")
+    ]
+    assert len(statements) == 3  # the head locked, the head moved, the rows
+    assert not connection.in_atomic_block
+    if connection.vendor == "postgresql":  # nothing left open on the connection
+        assert connection.connection.info.transaction_status == 0
+    assert verify_chain(practice) == []
+    head = AuditChainHead.objects.get(practice=practice)
+    assert head.sequence == 3
+
+
+def test_an_append_that_fails_moves_no_head_and_leaves_no_row(committed):
+    """A row already holding the next sequence (written around the chain) makes the insert
+    fail: the head's move, sent with it, is rolled back too, and the next append after the
+    stray row is removed goes on from the same head."""
+    from django.db import IntegrityError
+
+    practice = Practice.objects.create(name="Fails", state="MA")
+    committed(practice)
+    actor = Actor(user=None, practice=practice, role="pediatrician", request_id="r4")
+    record(actor=actor, action=Action.VIEW, object_type="child", object_id="1", at=AT)
+    head = AuditChainHead.objects.get(practice=practice)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                practice=practice,
+                sequence=2,
+                at=AT,
+                actor_label="x",
+                role="x",
+                action=Action.VIEW,
+                object_type="stray",
+                previous_hash="",
+                hash="",
+            )
+        ]
+    )
+    with pytest.raises(IntegrityError):
+        record_many(actor=actor, entries=[Entry(Action.VIEW, "child", "2")], at=AT)
+    assert AuditChainHead.objects.get(practice=practice).hash == head.hash
+    assert AuditChainHead.objects.get(practice=practice).sequence == 1
+    assert list(
+        AuditEvent.objects.filter(practice=practice).values_list("object_type", flat=True)
+    ) == ["child", "stray"]
