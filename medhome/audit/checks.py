@@ -16,7 +16,8 @@ def check_retention(app_configs: Any = None, **kwargs: Any) -> list[checks.Error
     errors = []
     if not isinstance(minimum, int) or minimum < 0:
         errors.append(
-            f"MEDHOME_AUDIT['legal_minimum_months'] must be a whole number of months, not {minimum!r}."
+            "MEDHOME_AUDIT['legal_minimum_months'] must be a whole number of months, "
+            f"not {minimum!r}."
         )
     elif retention is not None and (not isinstance(retention, int) or retention < minimum):
         errors.append(

@@ -208,8 +208,13 @@ def _drop_month(index: int, *, now: datetime) -> bool:
                 [practice_id, last],
             )
             moves.append((practice_id, last, count, cursor.fetchone()[0]))
+        # A foreign key check still deferred on the month's rows (moved there in the caller's
+        # transaction) would keep PostgreSQL from dropping it: run them now. Django's keys are
+        # all deferred by default, so deferring them again after is their normal state.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {quote(TABLE)} DETACH PARTITION {quote(name)}")
         cursor.execute(f"DROP TABLE {quote(name)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for practice_id, last, count, digest in moves:
             _anchor(practice_id, last, digest, index, count, now=now)
     return True

@@ -200,7 +200,7 @@ def test_backup_writes_an_owner_only_file_and_a_manifest_of_what_it_holds(backed
     assert len(manifest["heads"]) == 2 and all(
         h["sequence"] > 3 for h in manifest["heads"].values()
     )
-    assert manifest["migrations"]["audit"] == "0002_append_only_triggers"
+    assert manifest["migrations"]["audit"] == "0004_partition_by_month"
     assert "fhir_observation_row" not in counts  # an unmanaged SQL view is not a table to count
 
 
