@@ -46,6 +46,9 @@ def _rebuild(apps, schema_editor, *, partitioned: bool) -> None:
         run(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
         by = " PARTITION BY RANGE (at)" if partitioned else ""
         run(f"CREATE TABLE {TABLE} (LIKE {OLD} INCLUDING DEFAULTS INCLUDING CONSTRAINTS){by}")
+        # The key's numbering belongs to the old table (its identity, or its sequence when going
+        # back): the new one gets its own below, from the highest id.
+        run(f"ALTER TABLE {TABLE} ALTER id DROP DEFAULT")
         if partitioned:
             run(f"CREATE TABLE {TABLE}_default PARTITION OF {TABLE} DEFAULT")
             cursor.execute(

@@ -2,9 +2,12 @@
 checks what PostgreSQL does there and, on SQLite, that the one plain table and its rows stay as
 they are (the way tests/test_audit.py treats the two engines)."""
 
+import importlib
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
@@ -260,3 +263,47 @@ def test_the_chain_verifies_from_its_anchor_on_both_engines():
     assert verify_chain(practice) == [3]
     head = AuditChainHead.objects.get(practice=practice)
     assert head.sequence == 4
+
+
+def checks_now() -> None:
+    """The rows' deferred key checks, run now: PostgreSQL drops no table with checks pending (a
+    test writes and migrates in one transaction; a real migration finds them committed)."""
+    if connection.vendor == PG:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_migration_moves_existing_events_into_their_months_and_back():
+    """Migration 0004 on a trail that already holds events (the demo's, a deployment's): taken
+    back to one table and partitioned again, every row is kept, in its month, and the chain, the
+    numbering of new rows and the append-only trigger carry on."""
+    migration = importlib.import_module("medhome.audit.migrations.0004_partition_by_month")
+    practice = chain("Migrated", OLD[0], OLDER, timezone.now())
+    checks_now()
+    for step, partitioned in ((migration.unpartition, False), (migration.partition, True)):
+        if connection.vendor == PG:
+            with connection.schema_editor() as editor:
+                step(apps, editor)
+        else:  # nothing to do there (and SQLite's schema editor refuses a test's transaction)
+            step(apps, SimpleNamespace(connection=connection))
+        assert is_partitioned() == (partitioned and connection.vendor == PG)
+        record(
+            actor=Actor(user=None, practice=practice, role="system"),
+            action=Action.VIEW,
+            object_type="child",
+            at=timezone.now(),
+        )
+        checks_now()
+        assert verify_chain(practice) == []
+    events = list(AuditEvent.objects.filter(practice=practice).order_by("sequence"))
+    assert [event.sequence for event in events] == [1, 2, 3, 4, 5]
+    assert len({event.pk for event in events}) == 5
+    if connection.vendor == PG:
+        assert where_is(events[0]) == partition_name(month_index(OLD[0]))
+        assert where_is(events[1]) == partition_name(month_index(OLDER))
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"DELETE FROM {partition_name(month_index(OLD[0]))}")  # noqa: S608
