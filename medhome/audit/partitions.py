@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
 # One runner at a time: two workers creating the same month would collide (any constant works,
 # it only has to be this job's own).
 LOCK_KEY = 0x4D48_4155  # "MHAU"
-RETENTION_ROLE = "system"
+SYSTEM = "system"  # the role the audit trail names for the retention job
 
 
 def setting(name: str) -> Any:
@@ -167,20 +167,41 @@ def expired_months(*, now: datetime) -> list[int]:
 def drop_expired(*, now: datetime) -> int:
     """Drop the expired months, oldest first, each in its own transaction with the anchors it
     moves; stop at the first month that cannot go (its events are not the start of a practice's
-    chain: an event recorded later with an older time). The number of partitions dropped."""
+    chain: an event recorded later with an older time). The number of partitions dropped.
+
+    Each drop is then recorded in the practices' chains, in a transaction of its own: recording
+    locks a chain's head, and a request that holds its head while it waits for the audit table
+    (which DETACH locks) would otherwise deadlock with the drop."""
     dropped = 0
     for index in expired_months(now=now):
-        if not _drop_month(index, now=now):
+        moves = _drop_month(index)
+        if moves is None:
             break
         dropped += 1
+        for practice_id, last, count in moves:
+            with transaction.atomic():
+                record(
+                    actor=Actor(
+                        user=None, practice=Practice.objects.get(pk=practice_id), role=SYSTEM
+                    ),
+                    action=Action.DELETE,
+                    object_type="audit_month",
+                    object_id=partition_name(index).removeprefix(PREFIX),
+                    at=now,
+                    detail={"events": count, "through_sequence": last},
+                )
     return dropped
 
 
-def _drop_month(index: int, *, now: datetime) -> bool:
+def _drop_month(index: int) -> list[tuple[Any, int, int]] | None:
+    """Detach and drop the month's partition and move the anchors of the practices it held,
+    or None (and nothing done) when it is not the start of every one of their chains."""
     quote = connection.ops.quote_name
     name = partition_name(index)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # No event may reach the month between the checks below and the drop.
+        cursor.execute(f"LOCK TABLE {quote(name)} IN EXCLUSIVE MODE")
         cursor.execute(
             f"SELECT practice_id, MAX(sequence), COUNT(*) FROM {quote(name)} "  # noqa: S608
             "GROUP BY practice_id"
@@ -202,7 +223,7 @@ def _drop_month(index: int, *, now: datetime) -> bool:
             # The month's events must be exactly the chain's next links from the anchor, and
             # nothing older may stay behind: otherwise the chain would have a hole.
             if count != last - previous or (after is not None and after <= last):
-                return False
+                return None
             cursor.execute(
                 f"SELECT hash FROM {quote(name)} WHERE practice_id = %s AND sequence = %s",  # noqa: S608
                 [practice_id, last],
@@ -215,24 +236,13 @@ def _drop_month(index: int, *, now: datetime) -> bool:
         cursor.execute(f"ALTER TABLE {quote(TABLE)} DETACH PARTITION {quote(name)}")
         cursor.execute(f"DROP TABLE {quote(name)}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for practice_id, last, count, digest in moves:
-            _anchor(practice_id, last, digest, index, count, now=now)
-    return True
-
-
-def _anchor(
-    practice_id: Any, sequence: int, digest: str, index: int, count: int, *, now: datetime
-) -> None:
-    AuditChainAnchor.objects.update_or_create(
-        practice_id=practice_id,
-        defaults={"sequence": sequence, "hash": digest, "dropped_before": month_start(index + 1)},
-    )
-    practice = Practice.objects.get(pk=practice_id)
-    record(
-        actor=Actor(user=None, practice=practice, role=RETENTION_ROLE),
-        action=Action.DELETE,
-        object_type="audit_month",
-        object_id=partition_name(index).removeprefix(PREFIX),
-        at=now,
-        detail={"events": count, "through_sequence": sequence},
-    )
+        for practice_id, last, _count, digest in moves:
+            AuditChainAnchor.objects.update_or_create(
+                practice_id=practice_id,
+                defaults={
+                    "sequence": last,
+                    "hash": digest,
+                    "dropped_before": month_start(index + 1),
+                },
+            )
+    return [(practice_id, last, count) for practice_id, last, count, _ in moves]
