@@ -572,6 +572,23 @@ MEDHOME_READY_QUEUE_SECONDS = env_int("MEDHOME_READY_QUEUE_SECONDS", 10 * 60)
 # The deployment's own proxies (addresses or networks, comma-separated): behind them the client's
 # address is read from X-Forwarded-For (core.middleware.TrustedProxyMiddleware).
 MEDHOME_TRUSTED_PROXIES = env_list("MEDHOME_TRUSTED_PROXIES", [])
+# The audit trail's monthly partitions and retention (medhome.audit.partitions; docs/deploy.md,
+# "Audit trail retention"). Partitioning is PostgreSQL's; on SQLite the table stays one table.
+MEDHOME_AUDIT = {
+    # The daily job keeps a partition ready for this month and this many months ahead.
+    "partition_months_ahead": env_int("MEDHOME_AUDIT_PARTITION_MONTHS_AHEAD", 3),
+    # Whole months of events kept; None keeps them forever (the default). A value below the legal
+    # minimum stops the server from starting (system check medhome.E103).
+    "retention_months": (
+        env_int("MEDHOME_AUDIT_RETENTION_MONTHS", 0)
+        if os.environ.get("MEDHOME_AUDIT_RETENTION_MONTHS")
+        else None
+    ),
+    # Never drop an event younger than this: HIPAA keeps the documentation its policies require,
+    # audit records among them, for six years (45 CFR 164.316(b)(2)(i)); a state's or payer's
+    # longer rule raises it.
+    "legal_minimum_months": env_int("MEDHOME_AUDIT_LEGAL_MINIMUM_MONTHS", 72),
+}
 # Probes may reach gunicorn over plain HTTP on a private address: no redirect to https for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Failed logins (allauth) and wrong family-link tokens per address are counted in Django's

@@ -10,6 +10,8 @@ def test_the_apps_register_their_sweeps():
         "referrals.follow_ups",
         "screening.alert_escalation",
         "jobs.prune",
+        "audit.partitions",
+        "audit.retention",
         "messaging.plan_reminders",
         "messaging.plan_referral_follow_ups",
         "messaging.send_due",

@@ -3,6 +3,12 @@
 The application cannot change a row once written: save() refuses updates, delete() and the
 QuerySet's update()/delete() refuse, and a database trigger (migration 0002) refuses UPDATE and
 DELETE on both PostgreSQL and SQLite, so even raw SQL cannot rewrite history.
+
+On PostgreSQL the table is partitioned by month on `at` (migration 0004, `partitions.py`): the
+primary key there is (id, at) and the per-practice sequence is unique with `at`, as PostgreSQL
+requires the partition key in every unique index; Django still reads `id` as the key. Only the
+retention job removes events, a whole month's partition at a time, once older than both the
+retention and the legal minimum, leaving a chain anchor behind.
 """
 
 from django.conf import settings
@@ -23,6 +29,7 @@ class Action(models.TextChoices):
     UPDATE = "update", _("changed")
     EXPORT = "export", _("exported")
     PRINT = "print", _("printed")
+    DELETE = "delete", _("removed")  # only the retention job's record of the months it dropped
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -87,3 +94,21 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id}#{self.sequence}"
+
+
+class AuditChainAnchor(models.Model):
+    """Where a practice's chain starts once the retention job has dropped its oldest months: the
+    sequence and hash of the last event dropped, so `verify_chain` checks the rest from here
+    rather than from genesis. Moved forward only by `partitions.drop_expired`, which records each
+    move in the chain itself (an event with action "delete")."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    sequence = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    # Every event before this instant (UTC month start) has been dropped.
+    dropped_before = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} from #{self.sequence}"

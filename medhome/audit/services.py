@@ -12,7 +12,7 @@ from medhome.core.actor import Actor
 from medhome.core.copy import FEW_ROWS, insert_statement, insert_values, logged
 from medhome.practices.models import Practice
 
-from .models import Action, AuditChainHead, AuditEvent
+from .models import Action, AuditChainAnchor, AuditChainHead, AuditEvent
 
 
 def event_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
@@ -236,11 +236,14 @@ def verify_chain(practice: Practice, *, using: str = DEFAULT_DB_ALIAS) -> list[i
     appended): rows missing at the end are reported from the first missing sequence, a last row
     that is not the head's as that row, and rows past the head (appended without it) as
     themselves. `truncation` says the same in words. `using` names another database (a restored
-    backup's, ops.backup).
+    backup's, ops.backup). Once the retention job has dropped a practice's oldest months, the
+    chain is checked from its anchor (the last dropped event's sequence and hash), not genesis.
     """
     broken: list[int] = []
-    previous = "0" * 64
-    expected_sequence = 1
+    anchor = AuditChainAnchor.objects.using(using).filter(practice=practice).first()
+    previous = anchor.hash if anchor else "0" * 64
+    start = anchor.sequence if anchor else 0
+    expected_sequence = start + 1
     last: AuditEvent | None = None
     head = AuditChainHead.objects.using(using).filter(practice=practice).first()
     head_sequence = head.sequence if head else 0
@@ -257,11 +260,12 @@ def verify_chain(practice: Practice, *, using: str = DEFAULT_DB_ALIAS) -> list[i
         previous = event.hash
         expected_sequence = event.sequence + 1
         last = event
-    last_sequence = last.sequence if last else 0
+    last_sequence = last.sequence if last else start
+    last_hash = last.hash if last else previous
     if head is not None and head_sequence > last_sequence:
         broken.append(last_sequence + 1)
-    elif head and last and head.hash != last.hash and last.sequence not in broken:
-        broken.append(last.sequence)  # not the row the head recorded: deleted and rewritten
+    elif head and head.hash != last_hash and last_sequence not in broken:
+        broken.append(last_sequence)  # not the row the head recorded: deleted and rewritten
     return broken
 
 
@@ -269,7 +273,8 @@ def truncation(practice: Practice) -> str | None:
     """A sentence when the newest events are missing (the head is past the last row)."""
     head = AuditChainHead.objects.filter(practice=practice).first()
     last = AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
-    last_sequence = last.sequence if last else 0
+    anchor = AuditChainAnchor.objects.filter(practice=practice).first()
+    last_sequence = last.sequence if last else (anchor.sequence if anchor else 0)
     if head is None or head.sequence <= last_sequence:
         return None
     return (

@@ -5,8 +5,8 @@ A backup is one file and its manifest beside it (PATH + ".json"): on PostgreSQL 
 same state the backup holds — on PostgreSQL in the transaction whose snapshot pg_dump is given, on
 SQLite from the copy itself — so its row counts and audit chain heads are the backup's, even while
 the app writes. A restore goes only into an empty database and is then verified: the row count of
-every table medhome owns, every practice's audit chain, and each chain's head against the
-manifest's. Both files hold every child's record: owner-only on disk, and the operator stores them
+every table medhome owns, every practice's audit chain (from its retention anchor once old months
+were dropped: audit.partitions), and each chain's head against the manifest's. Both files hold every child's record: owner-only on disk, and the operator stores them
 encrypted (README, "Running it for real").
 """
 

@@ -18,11 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Case, F, IntegerField, Max, Min, OuterRef, Q, Subquery, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from medhome.audit.models import AuditChainHead, AuditEvent
+from medhome.audit.models import AuditChainAnchor, AuditChainHead, AuditEvent
 from medhome.jobs.models import WorkerHeartbeat
 from medhome.practices.models import Practice
 
@@ -101,14 +101,18 @@ def audit_chain() -> Check:
         .values("sequence")[:1]
     )
     head = AuditChainHead.objects.filter(practice=OuterRef("pk")).values("sequence")[:1]
+    # Retention may have dropped all of a quiet practice's events: its head then stands at the
+    # anchor the retention job left, not past missing rows.
+    anchor = AuditChainAnchor.objects.filter(practice=OuterRef("pk")).values("sequence")[:1]
     out_of_step = (
         Practice.objects.annotate(
             newest=Subquery(newest, output_field=IntegerField()),
             head=Subquery(head, output_field=IntegerField()),
+            anchor=Coalesce(Subquery(anchor, output_field=IntegerField()), 0),
         )
         .filter(
             (Q(newest__isnull=False) & (Q(head__isnull=True) | ~Q(head=F("newest"))))
-            | Q(newest__isnull=True, head__gt=0)  # events gone from under their head
+            | Q(newest__isnull=True, head__gt=F("anchor"))  # events gone from under their head
         )
         .count()
     )

@@ -9,6 +9,7 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.utils import load_backend
+from django.test import override_settings
 from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import Action
+from medhome.audit.partitions import drop_expired, ensure_partitions
 from medhome.audit.services import record
+from medhome.core.actor import Actor
 from medhome.ops.backup import (
     BackupError,
     RestoreRefused,
@@ -200,7 +204,7 @@ def test_backup_writes_an_owner_only_file_and_a_manifest_of_what_it_holds(backed
     assert len(manifest["heads"]) == 2 and all(
         h["sequence"] > 3 for h in manifest["heads"].values()
     )
-    assert manifest["migrations"]["audit"] == "0002_append_only_triggers"
+    assert manifest["migrations"]["audit"] == "0004_partition_by_month"
     assert "fhir_observation_row" not in counts  # an unmanaged SQL view is not a table to count
 
 
@@ -370,3 +374,31 @@ def _stored(practice_id: str, settings_dict: dict[str, Any]) -> str:
     return (
         practice_id.replace("-", "") if settings_dict["ENGINE"].endswith("sqlite3") else practice_id
     )
+
+
+def test_a_trail_whose_old_months_were_dropped_restores_and_verifies_from_its_anchors(
+    scratch, tmp_path
+):
+    """Retention on the source (PostgreSQL drops the old months; SQLite keeps every event), then
+    the drill: the restored chains verify from the anchors the backup carries."""
+    source = scratch("source")
+    old = [datetime(2018, 1, 10, tzinfo=UTC), datetime(2018, 2, 10, tzinfo=UTC)]
+    with as_default(source):
+        practice = factories.make_practice("Harborview Family Pediatrics")
+        actor = Actor(user=None, practice=practice, role="system")
+        for at in [*old, timezone.now()]:
+            record(actor=actor, action=Action.VIEW, object_type="child", object_id=1, at=at)
+        with override_settings(MEDHOME_AUDIT={"retention_months": 72}):
+            ensure_partitions(now=timezone.now())
+            dropped = drop_expired(now=timezone.now())
+    postgresql = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+    assert dropped == (2 if postgresql else 0)
+    with database_alias(source) as alias:
+        backup = take_backup(tmp_path / "medhome.backup", alias=alias, at=timezone.now())
+    assert backup.manifest["row_counts"]["audit_auditchainanchor"] == (1 if postgresql else 0)
+    # Three events; on PostgreSQL the two old ones gone and one event per dropped month added.
+    assert backup.manifest["row_counts"]["audit_auditevent"] == 3
+    assert backup.manifest["heads"][str(practice.pk)]["sequence"] == (5 if postgresql else 3)
+    result = restore_backup(backup.path, into=scratch("target", migrated=False))
+    assert result.ok, result.report()
+    assert result.practices_checked == 1 and result.broken_chains == {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from medhome.accounts.roles import Role
-from medhome.audit.models import Action, AuditChainHead, AuditEvent
+from medhome.audit.models import Action, AuditChainAnchor, AuditChainHead, AuditEvent
 from medhome.audit.services import record
 from medhome.core.actor import Actor
 from medhome.jobs.models import WorkerHeartbeat
@@ -194,6 +194,21 @@ def test_events_without_a_head_and_a_head_without_events_are_not_ready(
 
     empty = Practice.objects.create(name="Empty", state="MA")
     AuditChainHead.objects.create(practice=empty, sequence=3)
+    assert ready(client)[1]["checks"]["audit_chain"] == {"ok": False}
+
+
+def test_a_head_at_the_retention_anchor_with_every_event_dropped_is_ready(client, all_well):
+    """A quiet practice whose every event is older than the retention: the job dropped them and
+    left its chain's anchor where the head stands."""
+    from medhome.practices.models import Practice
+
+    quiet = Practice.objects.create(name="Quiet", state="MA")
+    AuditChainHead.objects.create(practice=quiet, sequence=3, hash="a" * 64)
+    AuditChainAnchor.objects.create(
+        practice=quiet, sequence=3, hash="a" * 64, dropped_before=timezone.now()
+    )
+    assert ready(client)[1]["checks"]["audit_chain"] == {"ok": True}
+    AuditChainAnchor.objects.filter(practice=quiet).update(sequence=2)
     assert ready(client)[1]["checks"]["audit_chain"] == {"ok": False}
 
 
