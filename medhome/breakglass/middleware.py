@@ -46,9 +46,7 @@ class BreakGlassMiddleware:
         if not lifted:
             return None
         now = clock.now()
-        grant = active_grant(
-            practice=actor.practice, user=actor.user, child_id=child_id, at=now
-        )
+        grant = active_grant(practice=actor.practice, user=actor.user, child_id=child_id, at=now)
         if grant is None:
             return None
         lift = Lift(

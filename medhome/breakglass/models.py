@@ -5,6 +5,8 @@ admin's review (who, when, a note) is written on it once. The reason is the pers
 shown only to the practice admin on the grants page (never in a log, a task or the audit trail).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,9 +32,7 @@ class BreakGlassGrant(PracticeScopedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     # The role held when the grant was opened: the review reads what was lifted for whom.
     role = models.CharField(max_length=40, choices=Role.choices)
-    reason_category = models.CharField(
-        _("reason"), max_length=20, choices=ReasonCategory.choices
-    )
+    reason_category = models.CharField(_("reason"), max_length=20, choices=ReasonCategory.choices)
     reason_text = models.TextField(_("why you need it now"), max_length=REASON_MAX_LENGTH)
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -53,10 +53,7 @@ class BreakGlassGrant(PracticeScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(reviewed_at__isnull=True, reviewed_by__isnull=True, review_note="")
-                | (
-                    Q(reviewed_at__isnull=False, reviewed_by__isnull=False)
-                    & ~Q(review_note="")
-                ),
+                | (Q(reviewed_at__isnull=False, reviewed_by__isnull=False) & ~Q(review_note="")),
                 name="break_glass_review_is_whole",
             ),
         ]
@@ -68,5 +65,5 @@ class BreakGlassGrant(PracticeScopedModel):
     def __str__(self) -> str:
         return f"break-glass grant {self.pk}"  # never the reason: it may reach a log line
 
-    def is_active(self, at) -> bool:  # type: ignore[no-untyped-def]
+    def is_active(self, at: datetime) -> bool:
         return self.ended_at is None and self.started_at <= at < self.expires_at

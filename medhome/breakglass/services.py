@@ -7,6 +7,7 @@ role in the one room for tasks, closed when the grant is reviewed.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from medhome.audit.services import record
 from medhome.core.actor import Actor
 from medhome.families.models import Child
 from medhome.practices.calendar import add_business_days, calendar_of
+from medhome.practices.models import Practice
 from medhome.tasks import services as tasks
 from medhome.tasks.kinds import TaskKind
 
@@ -44,7 +46,7 @@ def lifted_for(role: str) -> frozenset[str]:
 
 
 def active_grant(
-    *, practice: object, user: object, child_id: object, at: datetime
+    *, practice: Practice, user: Any, child_id: Any, at: datetime
 ) -> BreakGlassGrant | None:
     return (
         BreakGlassGrant.objects.filter(
@@ -168,7 +170,10 @@ def review_grant(
         raise ValidationError({"note": _("Write what you found, even a few words.")})
     if len(note) > REVIEW_NOTE_MAX_LENGTH:
         raise ValidationError(
-            {"note": _("Keep the note under %(count)d characters.") % {"count": REVIEW_NOTE_MAX_LENGTH}}
+            {
+                "note": _("Keep the note under %(count)d characters.")
+                % {"count": REVIEW_NOTE_MAX_LENGTH}
+            }
         )
     if grant.user_id == getattr(actor.user, "pk", None):
         raise ValidationError(_("Someone else must review your own emergency access."))

