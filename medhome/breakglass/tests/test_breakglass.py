@@ -277,3 +277,25 @@ def _lifted(actor, child, capabilities):
 
     lift = Lift(grant_id="g", child_id=child.pk, capabilities=capabilities, expires_at=clock.now())
     return replace(actor, capabilities=actor.capabilities | capabilities, break_glass=lift)
+
+
+def test_the_front_desk_is_offered_emergency_access_on_the_chart_then_sees_the_banner(
+    log_in, staff_a, practice_a, child_a
+):
+    client = log_in(staff_a[Role.FRONT_DESK], practice_a)
+    offer = reverse("breakglass:request", args=[child_a.pk])
+
+    before = client.get(chart_url(child_a)).content.decode()
+    ask(client, child_a)
+    after = client.get(chart_url(child_a)).content.decode()
+
+    assert offer in before and "End now" not in before
+    assert "End now" in after and "minutes left" in after
+    assert BreakGlassGrant.objects.get().role == Role.FRONT_DESK
+
+
+def test_the_clinical_team_is_not_offered_what_it_already_has(client_a, child_a):
+    page = client_a.get(chart_url(child_a)).content.decode()
+
+    assert reverse("breakglass:request", args=[child_a.pk]) not in page
+    assert client_a.get(reverse("breakglass:request", args=[child_a.pk])).status_code == 403
