@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "medhome.referrals",
     "medhome.events",
     "medhome.notes",
+    "medhome.breakglass",
     "medhome.ehr",
     "medhome.growth",
     "medhome.careplan",
@@ -144,6 +145,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medhome.practices.middleware.ActorMiddleware",
     "medhome.referrals.middleware.PartnerActorMiddleware",
+    "medhome.breakglass.middleware.BreakGlassMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -168,6 +170,7 @@ TEMPLATES = [
                 "medhome.practices.context_processors.actor",
                 "medhome.screening.context_processors.open_alerts",
                 "medhome.ehr.context_processors.waiting_messages",
+                "medhome.breakglass.context_processors.unreviewed_grants",
             ],
         },
     }
@@ -467,6 +470,11 @@ MEDHOME_GROUPCARE = {
 MEDHOME_FAMILY_MATERIALS = CDC_MILESTONE_MATERIALS
 
 # --- medhome -------------------------------------------------------------------------------
+# Break-glass access (medhome.breakglass): how long a grant lasts, the shortest reason accepted.
+MEDHOME_BREAK_GLASS = {
+    "minutes": env_int("MEDHOME_BREAK_GLASS_MINUTES", 60),
+    "reason_min_length": env_int("MEDHOME_BREAK_GLASS_REASON_MIN_LENGTH", 20),
+}
 MEDHOME_DEMO_PASSWORD = "medhome-demo-2026"  # noqa: S105 - printed by `make demo`, synthetic data only
 
 # The family experience survey after a visit (medhome.experience; docs/clinical-rules.md

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("medhome.ehr.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.notes.urls")),
+    path("", include("medhome.breakglass.urls")),
     path("", include("medhome.programs.urls")),
     path("", include("medhome.huddle.urls")),
     path("", include("medhome.measures.urls")),

@@ -98,3 +98,23 @@ def team_note(child, author, body: str = "Called the family about the visit."):
     return TeamNote.objects.create(
         practice=child.practice, child=child, author=author, body=body, created_at=clock.now()
     )
+
+
+def break_glass_grant(child, user):
+    """A break-glass grant of `user` to `child` (medhome.breakglass), open for the next hour."""
+    from datetime import timedelta
+
+    from medhome.breakglass.models import BreakGlassGrant
+    from medhome.core import clock
+
+    now = clock.now()
+    return BreakGlassGrant.objects.create(
+        practice=child.practice,
+        child=child,
+        user=user,
+        role=user.memberships.get(practice=child.practice).role,
+        reason_category="urgent_care",
+        reason_text="The family is at the desk and the child is unwell",
+        started_at=now,
+        expires_at=now + timedelta(hours=1),
+    )

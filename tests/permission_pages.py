@@ -326,6 +326,20 @@ PAGES = {
         lambda r: reverse("staff:member", kwargs={"membership_id": r["membership"].pk}),
         lambda r: {"role": Role.NETWORK_ANALYST, "is_active": "on"},
     ),
+    # Break-glass (medhome.breakglass): the roles it reaches beyond ask; the admin reviews.
+    "emergency access": (
+        Capability.BREAK_GLASS,
+        lambda r: reverse("breakglass:request", kwargs={"child_id": r["child"].pk}),
+        lambda r: {
+            "reason_category": "urgent_care",
+            "reason_text": "The child is unwell at the desk and the nurse is busy",
+        },
+    ),
+    "emergency access grants": (
+        Capability.BREAK_GLASS_REVIEW,
+        lambda r: reverse("breakglass:grants"),
+        None,
+    ),
 }
 
 

@@ -26,6 +26,8 @@ ALLOWED = {
     "programs:caseload",  # their caseload: the landing page
     "programs:family_page",  # the family's own words, the program's enrolments and contacts
     "programs:family_contact",  # recording a contact in a program their role delivers
+    "breakglass:request",  # asking for emergency access: a form, nothing of the child shown
+    "breakglass:end",  # ending one's own emergency access (none open here: back home)
 }
 # Their own account (django-allauth and its second factor): the login, the password, the
 # authenticator app; no practice's row.
@@ -121,6 +123,8 @@ def test_every_staff_url_is_refused_or_an_allowed_non_clinical_page(partner_clie
         "programs:family_contact": 200,
         "programs:family_page": 200,
         "staff:my_languages": 200,
+        "breakglass:request": 200,
+        "breakglass:end": 302,
     }
 
 

@@ -350,6 +350,7 @@ def test_every_post_without_a_csrf_token_is_refused(
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(child_a, staff_a[Role.PEDIATRICIAN])
+    rows["grant"] = care_factories.break_glass_grant(child_a, staff_a[Role.FRONT_DESK])
     rows.update(program_factories.program_rows(child_a, staff_a[Role.COMMUNITY_HEALTH_WORKER]))
     rows.update(parentgroup_factories.parent_group_rows(caregiver_a, staff_a[Role.PARENT_PARTNER]))
     rows.update(improvement_factories.cycle_rows(child_a.practice, staff_a[Role.PEDIATRICIAN]))

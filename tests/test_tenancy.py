@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
+from medhome.breakglass.models import BreakGlassGrant
 from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
 from medhome.council.models import Council, Member, Recommendation
 from medhome.directory.models import OpenReferralToken
@@ -123,6 +124,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
+    rows["grant"] = care_factories.break_glass_grant(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
@@ -156,6 +158,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows["ehr_message"] = factories.waiting_ehr_message(rows["child"].practice)
     rows["reminder"] = factories.call_reminder(rows["child"], rows["caregiver"], rows["visit"])
     rows["note"] = care_factories.team_note(rows["child"], rows["membership"].user)
+    rows["grant"] = care_factories.break_glass_grant(rows["child"], rows["membership"].user)
     rows.update(program_factories.program_rows(rows["child"], rows["membership"].user))
     rows.update(parentgroup_factories.parent_group_rows(rows["caregiver"], rows["membership"].user))
     rows.update(improvement_factories.cycle_rows(rows["child"].practice, rows["membership"].user))
@@ -261,6 +264,7 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "reminder": Message(pk=uuid.uuid4()),
         "step": NextStep(pk=uuid.uuid4()),
         "note": TeamNote(pk=uuid.uuid4()),
+        "grant": BreakGlassGrant(pk=uuid.uuid4()),
         "program": Program(pk=uuid.uuid4()),
         "enrolment": Enrolment(pk=uuid.uuid4()),
         "contact": Contact(pk=uuid.uuid4()),

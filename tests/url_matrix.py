@@ -71,6 +71,7 @@ FILL = {
     "reminder_id": lambda rows: rows["reminder"].pk,
     "step_id": lambda rows: rows["step"].pk,
     "note_id": lambda rows: rows["note"].pk,
+    "grant_id": lambda rows: rows["grant"].pk,  # a break-glass grant
     "program_id": lambda rows: rows["program"].pk,
     "enrolment_id": lambda rows: rows["enrolment"].pk,
     "contact_id": lambda rows: rows["contact"].pk,
@@ -112,6 +113,10 @@ ROLE_FOR = {
     "connections:openreferral_revoke": Role.PRACTICE_ADMIN,
     "connections:endpoint": Role.PRACTICE_ADMIN,
     "connections:endpoint_active": Role.PRACTICE_ADMIN,
+    # Break-glass: asked for by a role beyond whose rights it reaches, reviewed by the admin.
+    "breakglass:request": Role.FRONT_DESK,
+    "breakglass:end": Role.FRONT_DESK,
+    "breakglass:review": Role.PRACTICE_ADMIN,
 }
 # Directory organizations are public reference data shared by every practice: another
 # practice's partner opens (its page shows only the viewer's own notes) and posting changes only
@@ -316,6 +321,11 @@ CLINICIAN_GET = {
     "connections:endpoints": (403, None),
     "connections:endpoint": (403, None),
     "connections:endpoint_active": (403, None),
+    # Break-glass: a pediatrician's role already opens all it lifts; the grants are the admin's.
+    "breakglass:request": (403, None),
+    "breakglass:end": (403, None),
+    "breakglass:grants": (403, None),
+    "breakglass:review": (403, None),
 }
 
 # Pages that take no POST; every other page with ids answers POST too.
@@ -386,6 +396,7 @@ GET_ONLY = {
     "groupcare:list",
     "groupcare:cohort",
     "groupcare:session",
+    "breakglass:grants",
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
@@ -449,6 +460,8 @@ POST_ONLY = {
     "connections:openreferral_issue",
     "connections:openreferral_revoke",
     "connections:endpoint_active",
+    "breakglass:end",
+    "breakglass:review",
 }
 # A community organization's pages: practice staff are refused (403) before any row is read;
 # tests/test_partner_isolation.py sweeps them with organizations' own users, and

@@ -109,6 +109,13 @@ class Capability:
     # Register the practice's SMART on FHIR apps and backend services, and revoke them (every
     # token of a revoked app stops working at once; medhome.smart).
     APPS_MANAGE = "apps.manage"
+    # Break-glass (medhome.breakglass, docs/architecture.md#break-glass): open one child's
+    # record beyond the role's rights, with a reason, for a limited time, read only, audited and
+    # reported to the practice admin. Given to the practice roles that lack something it lifts
+    # (BREAK_GLASS_LIFTS); the clinical team holds all of it already.
+    BREAK_GLASS = "breakglass.request"
+    # Review the practice's break-glass grants and mark each reviewed with a note.
+    BREAK_GLASS_REVIEW = "breakglass.review"
 
     ALL = frozenset(
         {
@@ -146,11 +153,19 @@ class Capability:
             COUNCIL_MANAGE,
             IMPROVEMENT_EDIT,
             APPS_MANAGE,
+            BREAK_GLASS,
+            BREAK_GLASS_REVIEW,
         }
     )
 
 
 C = Capability
+
+# What a break-glass grant may lift, for one child: reading the chart and the screening results.
+# Never screening.detail: it is the clinical team's right that guards an adolescent's confidential
+# items and a caregiver's own answers, which the domain reference (section 11, "Who the answers
+# belong to") keeps with the clinical team absolutely; nor any right to change the record.
+BREAK_GLASS_LIFTS = frozenset({C.CHART_READ, C.SCREENING_RESULTS})
 _CLINICAL_TEAM = frozenset(
     {
         C.CHART_READ,
@@ -217,7 +232,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # The medical-legal partner reads the chart to help with the family's legal needs; no edits.
     # It reads a program's case review too: it sits in DULCE's weekly meeting.
-    Role.LEGAL_PARTNER: frozenset({C.CHART_READ, C.CASE_REVIEW_READ}),
+    Role.LEGAL_PARTNER: frozenset({C.CHART_READ, C.CASE_REVIEW_READ, C.BREAK_GLASS}),
     # The front desk books visits, checks families in, sends pre-visit links and hands the tablet
     # over; it never sees results. It also keeps the panel: who joined, who left and why, the
     # primary care clinician.
@@ -232,6 +247,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.ATTRIBUTION_MANAGE,
             C.MESSAGES_READ,
             C.NOTE_WRITE,
+            C.BREAK_GLASS,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -254,6 +270,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.COUNCIL_MANAGE,
             C.IMPROVEMENT_EDIT,
             C.APPS_MANAGE,
+            C.BREAK_GLASS,
+            # The admin is told of every grant and reviews it (never their own).
+            C.BREAK_GLASS_REVIEW,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({C.NETWORK_AGGREGATES}),
@@ -263,7 +282,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # which is their day, and a program's family page — never the chart
     # (docs/clinical-rules.md#parent-partners).
     Role.PARENT_PARTNER: frozenset(
-        {C.PARENT_GROUPS_RUN, C.COUNCIL_MANAGE, C.PROGRAM_WORK, C.CASELOAD_HOME}
+        {C.PARENT_GROUPS_RUN, C.COUNCIL_MANAGE, C.PROGRAM_WORK, C.CASELOAD_HOME, C.BREAK_GLASS}
     ),
 }
 

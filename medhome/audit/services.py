@@ -161,10 +161,14 @@ def _linked(
         "role": actor.role,
         "request_id": actor.request_id,
     }
+    # Whatever is read or written under a break-glass grant says so, on every row (the one
+    # place: no caller has to remember it).
+    lift = getattr(actor, "break_glass", None)
     rows = []
     for entry in entries:
         sequence += 1
         object_id = str(entry.object_id or "")
+        detail = {**entry.detail, "break_glass": str(lift.grant_id)} if lift else entry.detail
         digest = event_hash(
             previous_hash=previous,
             fields={
@@ -173,7 +177,7 @@ def _linked(
                 "action": entry.action,
                 "object_type": entry.object_type,
                 "object_id": object_id,
-                "detail": entry.detail,
+                "detail": detail,
             },
         )
         rows.append(
@@ -183,7 +187,7 @@ def _linked(
                 "action": entry.action,
                 "object_type": entry.object_type,
                 "object_id": object_id,
-                "detail": entry.detail,
+                "detail": detail,
                 "previous_hash": previous,
                 "hash": digest,
             }

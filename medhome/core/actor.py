@@ -9,6 +9,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Lift:
+    """Break-glass (medhome.breakglass): capabilities the role lacks, lifted for one child.
+
+    Set only for a read of a page that names that child while the user holds an active grant;
+    `capabilities` are the lifted ones alone, so the tenancy scope (practices.scoping) can narrow
+    every read that needs one of them to this child."""
+
+    grant_id: Any
+    child_id: Any
+    capabilities: frozenset[str]
+    expires_at: Any
+
+
+@dataclass(frozen=True)
 class Actor:
     user: Any
     practice: Any = None
@@ -17,6 +31,8 @@ class Actor:
     organization: Any = None
     capabilities: frozenset[str] = field(default_factory=frozenset)
     request_id: str = ""
+    # An active break-glass grant's lift for this request (None: the role's rights alone).
+    break_glass: Lift | None = None
 
     @property
     def practice_id(self) -> Any:

@@ -50,6 +50,8 @@ class TaskKind(models.TextChoices):
     MANUAL = "manual", gettext_lazy("Added by hand")
     NEXT_STEP = "next_step", gettext_lazy("A next step after a positive screen")
     MENTION = "mention", gettext_lazy("A colleague mentioned you in a team note")
+    # A colleague used break-glass access (medhome.breakglass): the practice admin reviews it.
+    BREAK_GLASS_REVIEW = "break_glass_review", gettext_lazy("Emergency access to review")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ SOURCES: dict[str, Source] = {
     # A team note (medhome.notes): its page checks access and opens the child's chart at the
     # notes section.
     "team_note": Source("notes:open"),
+    # A break-glass grant: the practice admin's grants page, where it is reviewed.
+    "break_glass": Source("breakglass:grants", by_id=False),
 }
 
 
@@ -232,6 +236,13 @@ def _mention(details: Mapping[str, Any]) -> str:
     }
 
 
+def _break_glass(details: Mapping[str, Any]) -> str:
+    # The person's name only: the reason stays on the grants page.
+    return _("%(user)s used emergency access to this child: review it") % {
+        "user": details.get("user", "")
+    }
+
+
 TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.REFERRAL_NO_RESPONSE: _no_response,
     TaskKind.REFERRAL_NOT_CLOSED: _not_closed,
@@ -246,6 +257,7 @@ TITLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     TaskKind.MANUAL: _manual,
     TaskKind.NEXT_STEP: _next_step,
     TaskKind.MENTION: _mention,
+    TaskKind.BREAK_GLASS_REVIEW: _break_glass,
 }
 
 SOURCE_LABELS: dict[str, Promise] = {
@@ -262,6 +274,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     TaskKind.MANUAL: gettext_lazy("Open the chart"),
     TaskKind.NEXT_STEP: gettext_lazy("Open the screen's result"),
     TaskKind.MENTION: gettext_lazy("Open the team notes"),
+    TaskKind.BREAK_GLASS_REVIEW: gettext_lazy("Open the emergency access grants"),
 }
 
 

@@ -59,6 +59,7 @@ def rows(child_a, caregiver_a, family_a, staff_a):
     rows["ehr_message"] = factories.waiting_ehr_message(child_a.practice)
     rows["reminder"] = factories.call_reminder(child_a, caregiver_a, rows["visit"])
     rows["note"] = care_factories.team_note(child_a, pediatrician)
+    rows["grant"] = care_factories.break_glass_grant(child_a, staff_a[Role.FRONT_DESK])
     rows.update(program_factories.program_rows(child_a, pediatrician))
     # Issue 19's rows: group care, parent groups, the council, improvement cycles.
     rows.update(groupcare_factories.groupcare_rows(child_a, pediatrician))
