@@ -214,6 +214,11 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
         return existing
     if existing is not None:
         changed: list[str] = []
+        # A03 before its A01 (a feed that reorders): the A03 alone made a discharge; the
+        # admission it ended is what A01 then A03 makes, whatever the order they came in.
+        if adt.message_type == "A01" and existing.kind == EventKind.DISCHARGE:
+            existing.kind = EventKind.ADMISSION
+            changed.append("kind")
         if adt.ended_at and existing.ended_at != adt.ended_at:
             existing.ended_at = adt.ended_at
             changed.append("ended_at")
@@ -351,37 +356,50 @@ def receive_hl7(
 
     `sender` is the feed credential's: a message type another app registered for that sender
     (events.handlers: the practice's EHR's ADT registrations and merges, SIU) goes to that
-    handler once stored and keyed; anything else takes the hospital ADT path below."""
+    handler once stored and keyed; anything else takes the hospital ADT path below.
+
+    The key is claimed in the transaction that applies the message: a request that dies before
+    the commit (its connection cut, its worker killed) leaves the message stored, unkeyed and
+    accepted, so the sender's retry is applied rather than taken for a duplicate of nothing. Two
+    messages about one hospital visit at the same moment (A01 and A03 on two connections) meet
+    at the visit's unique key; the loser is applied again, finding the winner's event."""
     message = _store(practice, MessageFormat.HL7V2, raw, at, sender)
+    for attempt in (1, 2):
+        try:
+            return _receive_stored_hl7(message, at=at)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("feed message %s met a concurrent write, applied again", message.pk)
+    raise AssertionError("unreachable")
+
+
+def _receive_stored_hl7(message: InboundMessage, *, at: datetime) -> tuple[str, InboundMessage]:
     parsed = None
     try:
-        parsed, key = parsing.parse_hl7(raw)
+        parsed, key = parsing.parse_hl7(message.raw)
         message.message_type = parsing._field(parsed, "MSH", 9, 2)[:20]
-        earlier = _claim_key(message, key)
-        if earlier is not None:
-            return message.response, message
-        handler = _handler(message, parsed)
-        adt = parsing.read_adt(parsed, key) if handler is None else None
+        control_id = parsing._field(parsed, "MSH", 10)
+        with transaction.atomic():
+            earlier = _claim_key(message, key)
+            if earlier is not None:
+                return message.response, message
+            handler = _handler(message, parsed)
+            adt = parsing.read_adt(parsed, key) if handler is None else None
+            reply = parsing.ack(parsed, code="AA", text="", control_id=control_id, at=at)
+            message.response = reply
+            message.save(update_fields=["response", "message_type"])
+            if handler is not None:
+                _run_handler(message, parsed, handler, at=at)
+            elif adt is not None and adt.message_type not in parsing.HANDLED_EVENTS:
+                message.status = MessageStatus.PROCESSED
+                message.save(update_fields=["status"])
+                logger.info("feed message %s stored, event type not handled", message.pk)
+            else:
+                assert adt is not None
+                _process(message, adt, source=Source.HL7V2, at=at)
     except Malformed as error:
         control_id = parsing._field(parsed, "MSH", 10) if parsed is not None else ""
-        reply = parsing.ack(parsed, code=error.code, text=error.text, control_id=control_id, at=at)
-        return reply, _refuse(message, error, reply)
-    control_id = parsing._field(parsed, "MSH", 10)
-    reply = parsing.ack(parsed, code="AA", text="", control_id=control_id, at=at)
-    message.response = reply
-    message.save(update_fields=["response", "message_type"])
-    try:
-        if handler is not None:
-            _run_handler(message, parsed, handler, at=at)
-            return reply, message
-        assert adt is not None
-        if adt.message_type not in parsing.HANDLED_EVENTS:
-            message.status = MessageStatus.PROCESSED
-            message.save(update_fields=["status"])
-            logger.info("feed message %s stored, event type not handled", message.pk)
-            return reply, message
-        _process(message, adt, source=Source.HL7V2, at=at)
-    except Malformed as error:
         reply = parsing.ack(parsed, code=error.code, text=error.text, control_id=control_id, at=at)
         return reply, _refuse(message, error, reply)
     return reply, message
