@@ -158,3 +158,19 @@ def test_the_measures_dashboard_does_not_grow_with_the_panel(
 
     assert page.status_code == 200
     assert queries <= MEASURES_DASHBOARD, queries
+
+
+def test_today_counts_the_open_alerts_once_for_its_banner_and_the_badge(
+    client_a, child_a, caregiver_a, clinician_a
+):
+    factories.screening_with_alert(child_a, caregiver_a, clinician_a)
+    today = reverse("screening:today")
+    client_a.get(today)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client_a.get(today).content.decode()
+
+    counts = [q["sql"] for q in captured if "screening_criticalalert" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert "1 critical answer is waiting for a clinician." in page
+    assert '<span class="count-badge">1<' in page
