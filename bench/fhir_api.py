@@ -20,9 +20,7 @@ PostgreSQL with 100k children. Results: docs/benchmarks.md "FHIR API". Synthetic
 
 import argparse
 import multiprocessing
-import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,12 +31,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402 - bench is no package
-    REPO,
     analyze_and_describe,
+    existing_database,
+    free_port,
     one_practice_panel,
     percentile,
     run_on_fresh_database,
+    server_timings,
 )
+from common import serve as common_serve  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,12 +61,6 @@ def parse_args() -> argparse.Namespace:
         "--reuse", help="a PostgreSQL database kept by an earlier --keep run: migrate it, no panel"
     )
     return parser.parse_args()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def mint_token(practice) -> str:  # type: ignore[no-untyped-def]
@@ -129,38 +124,15 @@ def targets(practice, seed: int) -> dict[str, list[str]]:  # type: ignore[no-unt
 
 
 def serve(args: argparse.Namespace, port: int, access_log: Path) -> subprocess.Popen:
-    env = dict(os.environ, MEDHOME_ENV="bench")
-    server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn on loopback
+    return common_serve(
+        port,
+        access_log,
         [
-            str(REPO / ".venv/bin/gunicorn"),
-            "medhome.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
             f"--workers={args.workers}",
             f"--worker-class={args.worker_class}",
             *([f"--threads={args.threads}"] if args.worker_class == "gthread" else []),
-            "--log-level=warning",
-            # The path and the time the server spent on each request (µs): what the request
-            # cost inside gunicorn, without the client's own waiting on these 2 cores.
-            f"--access-logfile={access_log}",
-            "--access-logformat=%(U)s %(D)s %({x-bench-warm-up}i)s",
         ],
-        cwd=REPO,
-        env=env,
     )
-    # Not --preload: workers forked from a loaded app measured slower (read p99 68–77 ms against
-    # 37 ms). Each worker loads the app itself; the clients start once one answers, and the
-    # warm-up gives the others time.
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
-                probe.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                if b" 200 " in probe.recv(64).split(b"\r\n", 1)[0]:
-                    return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def load(
@@ -201,14 +173,10 @@ def load(
                 f"p95 {percentile(values, 0.95):.1f} ms, p99 {percentile(values, 0.99):.1f} ms"
             )
     print(f"  not 200: {len(failures)} {sorted(set(failures))[:10]}")
-    time.sleep(1)  # gunicorn's access log is written after each answer
     server_side: dict[str, list[float]] = {"read": [], "search": []}
-    with access_log.open() as lines:
-        for line in lines:
-            path, micros, warm_up = line.split()
-            if path.startswith("/fhir/") and micros.isdigit() and warm_up == "-":
-                kind = "read" if path.count("/") == 3 else "search"
-                server_side[kind].append(int(micros) / 1000)
+    for path, millis in server_timings(access_log):
+        if path.startswith("/fhir/"):
+            server_side["read" if path.count("/") == 3 else "search"].append(millis)
     for kind, values in server_side.items():
         if values:
             print(
@@ -301,15 +269,7 @@ def run(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     arguments = parse_args()
     if arguments.reuse:
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="medhome.settings",
-            MEDHOME_ENV="bench",
-            DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{arguments.reuse}",
-        )
-        sys.path.insert(0, str(REPO))
-        import django
-
-        django.setup()
+        existing_database("postgres", arguments.reuse)
         run(arguments)
     else:
         run_on_fresh_database("fhir", arguments, run)

@@ -79,6 +79,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     services.record_list_opened(
         actor=request.actor, list_name="todays_visits", count=len(rows), at=clock.now()
     )
+    alerts = selectors.open_alerts(request.actor).count()
     return render(
         request,
         "screening/today.html",
@@ -88,7 +89,9 @@ def today(request: AuthedRequest) -> HttpResponse:
             "sites": sites,
             "site": site,
             "here": request.get_full_path(),
-            "alerts": selectors.open_alerts(request.actor).count(),
+            "alerts": alerts,
+            # The navigation's badge (context_processors.open_alerts) would count them again.
+            "open_alert_count": alerts,
             "previous_day": date.fromordinal(day.toordinal() - 1),
             "next_day": date.fromordinal(day.toordinal() + 1),
         },
