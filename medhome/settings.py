@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of passkeys says "last used 3 days ago" with it
     "django_tasks_db",
     "django_htmx",
     "phonenumber_field",

@@ -1,104 +1,29 @@
 """Passkeys (WebAuthn) as staff's second factor, next to the authenticator app (issue 21).
 
-The ceremonies run for real against allauth's pages: a software authenticator below (an EC P-256
-key from `cryptography`, "none" attestation) answers the options the page hands its script, the
-way a browser's navigator.credentials would, and fido2 on the server checks the challenge, the
-origin, the relying party and the signature.
+The ceremonies run for real against allauth's pages: a software authenticator
+(tests/passkey_support.py: an EC P-256 key, "none" attestation) answers the options the page
+hands its script, the way a browser's navigator.credentials would, and fido2 on the server checks
+the challenge, the origin, the relying party and the signature.
 """
 
-import hashlib
 import json
 import re
-import secrets
-import struct
 from urllib.parse import quote
 
 import pytest
 from allauth.mfa.models import Authenticator
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 from django.urls import reverse
-from fido2 import cbor
-from fido2.cose import ES256
-from fido2.utils import websafe_decode, websafe_encode
 
 from medhome.accounts.roles import Role
 
 from .factories import PASSWORD
+from .passkey_support import ORIGIN, SoftwareAuthenticator, passkey_for
 
 pytestmark = pytest.mark.django_db
 
-ORIGIN = "https://testserver"  # Django's test client's host; the relying party id follows it
 ADD = "/accounts/2fa/webauthn/add/"
 AUTHENTICATE = "/accounts/2fa/authenticate/"
-FLAG_UP, FLAG_UV, FLAG_AT = 0x01, 0x04, 0x40
-
-
-class SoftwareAuthenticator:
-    """One credential on a pretend security key: what a browser's WebAuthn call would return."""
-
-    def __init__(self) -> None:
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.credential_id = secrets.token_bytes(32)
-        self.counter = 0
-
-    def _auth_data(self, rp_id: str, flags: int, attested: bytes = b"") -> bytes:
-        self.counter += 1
-        rp_id_hash = hashlib.sha256(rp_id.encode()).digest()
-        return rp_id_hash + bytes([flags]) + struct.pack(">I", self.counter) + attested
-
-    @staticmethod
-    def _client_data(kind: str, challenge: str, origin: str) -> bytes:
-        return json.dumps({"type": kind, "challenge": challenge, "origin": origin}).encode()
-
-    def create(self, options: dict, origin: str = ORIGIN) -> dict:
-        public_key = options["publicKey"]
-        cose_key = ES256.from_cryptography_key(self.key.public_key())
-        attested = (
-            bytes(16)  # AAGUID: none, as "none" attestation allows
-            + struct.pack(">H", len(self.credential_id))
-            + self.credential_id
-            + cbor.encode(cose_key)
-        )
-        auth_data = self._auth_data(
-            public_key["rp"]["id"], FLAG_UP | FLAG_UV | FLAG_AT, attested
-        )
-        attestation = cbor.encode({"fmt": "none", "attStmt": {}, "authData": auth_data})
-        client_data = self._client_data("webauthn.create", public_key["challenge"], origin)
-        return {
-            "id": websafe_encode(self.credential_id),
-            "rawId": websafe_encode(self.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": websafe_encode(client_data),
-                "attestationObject": websafe_encode(attestation),
-            },
-            "clientExtensionResults": {},
-        }
-
-    def get(self, options: dict, origin: str = ORIGIN, tamper: bool = False) -> dict:
-        public_key = options["publicKey"]
-        allowed = [websafe_decode(c["id"]) for c in public_key.get("allowCredentials", [])]
-        assert self.credential_id in allowed  # the server asks for this user's keys only
-        auth_data = self._auth_data(public_key["rpId"], FLAG_UP | FLAG_UV)
-        client_data = self._client_data("webauthn.get", public_key["challenge"], origin)
-        signature = self.key.sign(
-            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
-        )
-        if tamper:
-            auth_data = auth_data[:-1] + bytes([auth_data[-1] ^ 1])  # a counter not signed
-        return {
-            "id": websafe_encode(self.credential_id),
-            "rawId": websafe_encode(self.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": websafe_encode(client_data),
-                "authenticatorData": websafe_encode(auth_data),
-                "signature": websafe_encode(signature),
-            },
-            "clientExtensionResults": {},
-        }
 
 
 def js_data(page) -> dict:
@@ -295,3 +220,20 @@ def test_the_passkey_pages_run_only_medhome_served_scripts(mfa_required, nurse_w
         assert "script-src 'self';" in page["Content-Security-Policy"] + ";"
         for src in sources:
             assert client.get(src).status_code == 200  # served from medhome's own static files
+
+
+def test_after_reauthenticating_only_ones_own_passkeys_open(log_in, staff_a, practice_a):
+    mine, theirs = passkey_for(staff_a[Role.NURSE]), passkey_for(staff_a[Role.PEDIATRICIAN])
+    client = log_in(staff_a[Role.NURSE], practice_a)
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+
+    listed = client.get("/accounts/2fa/webauthn/")
+    edit, remove = "/accounts/2fa/webauthn/keys/{}/edit/", "/accounts/2fa/webauthn/keys/{}/remove/"
+
+    assert listed.status_code == 200 and "Desk key" in listed.content.decode()
+    assert client.get(edit.format(theirs.pk)).status_code == 404
+    assert client.post(edit.format(theirs.pk), {"name": "Mine now"}).status_code == 404
+    assert client.post(remove.format(theirs.pk)).status_code == 404
+    assert Authenticator.objects.get(pk=theirs.pk).wrap().name == "Desk key"
+    assert client.post(remove.format(mine.pk)).status_code == 302
+    assert not Authenticator.objects.filter(pk=mine.pk).exists()
