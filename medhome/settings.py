@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of passkeys says "last used 3 days ago" with it
     "django_tasks_db",
     "django_htmx",
     "phonenumber_field",
@@ -243,8 +244,22 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # from elsewhere by typing wrong passwords for their username; allauth's own limit, which would
 # lock by username alone, is left to catch one address trying many usernames.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/5m/ip"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app (TOTP) or a passkey/security key (WebAuthn), and recovery
+# codes for a lost one. A passkey here is a second factor after the password, never a login of
+# its own (MFA_PASSKEY_LOGIN_ENABLED off): every staff login keeps the one password step that
+# django-axes counts, and a key registered without user verification stays a single factor.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "medhome"
+MFA_ADAPTER = "medhome.accounts.adapter.StaffMfaAdapter"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# WebAuthn's relying party: the site's domain, which every passkey is bound to. Empty: the
+# request's host (already checked against ALLOWED_HOSTS); set it when the site answers on more
+# than one name, or passkeys registered on one name fail on the other (docs/deploy.md).
+MEDHOME_WEBAUTHN_RP_ID = os.environ.get("MEDHOME_WEBAUTHN_RP_ID", "")
+# allauth's switch turns the origin check off altogether, which would let any site relay a
+# signature; fido2 already accepts http://localhost for the demo, so it stays off everywhere.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # Staff must set up a second factor before they reach any record (security.md: MFA for staff).
 # Off only in the local demo and tests, so the printed demo logins open a chart at once.
 MEDHOME_REQUIRE_MFA = env_bool("MEDHOME_REQUIRE_MFA", not IS_LOCAL)

@@ -25,6 +25,7 @@ from . import (
     program_factories,
 )
 from .conftest import PHI_B
+from .passkey_support import passkey_for
 from .url_matrix import ROUTES, url_for
 
 pytestmark = pytest.mark.django_db
@@ -343,6 +344,7 @@ def test_every_post_without_a_csrf_token_is_refused(
         ),
     }
     rows["task"] = factories.follow_up_task(rows["referral"])
+    rows["passkey"] = passkey_for(staff_a[Role.PRACTICE_ADMIN])
     rows["event"] = factories.care_event(child_a, staff_a[Role.PEDIATRICIAN])
     rows.update(care_factories.care_plan(child_a, caregiver_a, staff_a[Role.PEDIATRICIAN]))
     rows["visit"] = factories.schedule_visit(child_a, at="2099-11-23 09:20:00-05:00")

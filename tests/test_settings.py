@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json, medhome.settings as s; print(json.dumps({k: getattr(s, k) for k in ["
     "'DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', "
-    "'SECURE_HSTS_SECONDS', 'MEDHOME_REQUIRE_MFA', 'ALLOWED_HOSTS']}))"
+    "'SECURE_HSTS_SECONDS', 'MEDHOME_REQUIRE_MFA', 'ALLOWED_HOSTS', "
+    "'MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN']}))"
 )
 
 
@@ -50,6 +51,7 @@ def test_production_defaults_are_the_safe_ones():
         "SECURE_HSTS_SECONDS": 31536000,
         "MEDHOME_REQUIRE_MFA": True,
         "ALLOWED_HOSTS": ["medhome.example.org"],
+        "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN": False,  # passkeys check the site's origin
     }
 
 
@@ -64,6 +66,8 @@ def test_the_demo_runs_over_plain_http_on_this_machine_without_debug():
         "SECURE_HSTS_SECONDS": 0,
         "MEDHOME_REQUIRE_MFA": False,
         "ALLOWED_HOSTS": ["127.0.0.1", "localhost"],
+        # Not even the demo: fido2 already accepts http://localhost, the origin passkeys need.
+        "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN": False,
     }
 
 

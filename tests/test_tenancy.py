@@ -9,6 +9,7 @@ import uuid
 from urllib.parse import quote, unquote
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
@@ -47,10 +48,12 @@ from . import (
     program_factories,
 )
 from .conftest import PHI_A, PHI_B
+from .passkey_support import passkey_for
 from .url_matrix import (
     CLINICIAN_GET,
     CSRF_TOKEN,
     GET_ONLY,
+    OWN_ACCOUNT_ROWS,
     OWN_PRACTICE_FIGURES,
     PARTNER_PAGES,
     POST_ONLY,
@@ -131,6 +134,7 @@ def rows_b(family_b, child_b, caregiver_b, clinician_b) -> dict:
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     rows.update(connection_factories.connection_rows(rows["referral"]))
+    rows["passkey"] = passkey_for(clinician_b)
     return rows
 
 
@@ -165,6 +169,7 @@ def rows_a(family_a, child_a, caregiver_a, staff_a) -> dict:
     rows.update(council_factories.council_rows(rows["child"].practice, rows["membership"].user))
     rows.update(groupcare_factories.groupcare_rows(rows["child"], rows["membership"].user))
     rows.update(connection_factories.connection_rows(rows["referral"]))
+    rows["passkey"] = passkey_for(staff_a[Role.PEDIATRICIAN])  # the clinician the sweeps log in
     return rows
 
 
@@ -205,6 +210,10 @@ def test_other_practice_ids_answer_404_without_phi(
         assert (got.status_code, posted.status_code) == (own.status_code, PUBLIC[name][1])
     elif name in SHARED_REFERENCE:
         assert (own.status_code, got.status_code, posted.status_code) == (200, 200, 200)
+    elif name in OWN_ACCOUNT_ROWS:  # reauthentication first, for one's own and another's alike
+        assert (own.status_code, got.status_code, posted.status_code) == (302, 302, 302)
+        assert got["Location"].startswith("/accounts/reauthenticate/")
+        assert type(rows_b["passkey"]).objects.filter(pk=rows_b["passkey"].pk).exists()
     elif name in OWN_PRACTICE_FIGURES:
         assert (own.status_code, got.status_code, posted.status_code) == (200, 200, 405)
     elif name in PARTNER_PAGES:
@@ -281,12 +290,21 @@ def test_another_practices_row_and_a_missing_row_look_the_same(
         "attendance": Attendance(pk=uuid.uuid4()),
         "or_token": OpenReferralToken(pk=uuid.uuid4()),
         "endpoint": PartnerEndpoint(pk=uuid.uuid4()),
+        "passkey": Authenticator(pk=2**31 - 1),
     }
     other_url, missing_url = url_for(name, params, rows_b), url_for(name, params, missing)
     send = client.post if name in POST_ONLY else client.get
     other_practice, nonexistent = send(other_url), send(missing_url)
 
-    expected = PUBLIC[name][0] if name in PUBLIC else 403 if name in PARTNER_PAGES else 404
+    expected = (
+        PUBLIC[name][0]
+        if name in PUBLIC
+        else 403
+        if name in PARTNER_PAGES
+        else 302  # to reauthentication, before any lookup
+        if name in OWN_ACCOUNT_ROWS
+        else 404
+    )
     assert (other_practice.status_code, nonexistent.status_code) == (expected, expected)
     assert page_without(other_practice, other_url) == page_without(nonexistent, missing_url)
 

@@ -89,6 +89,7 @@ FILL = {
     "attendance_id": lambda rows: rows["attendance"].pk,
     "token_id": lambda rows: rows["or_token"].pk,  # an Open Referral partner token
     "endpoint_id": lambda rows: rows["endpoint"].pk,  # a partner's FHIR endpoint
+    "pk": lambda rows: rows["passkey"].pk,  # allauth's: a passkey (its owner's alone)
 }
 
 # Who of practice A opens a page with ids (default: the pediatrician).
@@ -125,6 +126,11 @@ SHARED_REFERENCE = {"referrals:curate"}
 # Pages named by a measure, not a row: every practice opens the same URL and sees only its own
 # figures and children (tests/test_measures_pages.py checks the figures are the viewer's own).
 OWN_PRACTICE_FIGURES = {"measures:detail", "measures:children"}
+
+# Rows of the logged-in person's own account, not of a practice: allauth's pages for a passkey ask
+# to reauthenticate first, with the same redirect whoever's id is in the URL, and then find only
+# the person's own (another's is a 404: tests/test_passkeys.py).
+OWN_ACCOUNT_ROWS = {"mfa_edit_webauthn", "mfa_remove_webauthn"}
 
 # Pages that open their own practice's row with a redirect to another page (which does the
 # audited read): a task's link to a team note opens the child's chart at the notes.
@@ -194,6 +200,13 @@ CLINICIAN_GET = {
         "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2Fgenerate%2F",
     ),
     "mfa_reauthenticate": (302, "/accounts/reauthenticate/"),
+    "mfa_add_webauthn": (
+        302,
+        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Fwebauthn%2Fadd%2F",
+    ),
+    # The passkey's own pages: to reauthentication too (the `next` carries the passkey's id).
+    "mfa_edit_webauthn": (302, None),
+    "mfa_remove_webauthn": (302, None),
     # allauth 65.22's reauthentication by e-mailed code: off here (staff confirm with their
     # password), so asking for a code goes to the password page, and confirming one with none
     # pending goes back to asking.

@@ -4,6 +4,8 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 from medhome.core import clock
@@ -32,3 +34,13 @@ class StaffAccountAdapter(DefaultAccountAdapter):
             ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class StaffMfaAdapter(DefaultMFAAdapter):
+    """Passkeys are bound to medhome's own domain, and named after medhome, not the host."""
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        # The request's host has passed ALLOWED_HOSTS; a pinned id keeps one passkey working
+        # under every name the site answers to (and under the subdomains of the id).
+        rp_id = settings.MEDHOME_WEBAUTHN_RP_ID or context.request.get_host().partition(":")[0]
+        return {"id": rp_id, "name": "medhome"}
