@@ -6,8 +6,9 @@ same state the backup holds — on PostgreSQL in the transaction whose snapshot 
 SQLite from the copy itself — so its row counts and audit chain heads are the backup's, even while
 the app writes. A restore goes only into an empty database and is then verified: the row count of
 every table medhome owns, every practice's audit chain (from its retention anchor once old months
-were dropped: audit.partitions), and each chain's head against the manifest's. Both files hold every child's record: owner-only on disk, and the operator stores them
-encrypted (README, "Running it for real").
+were dropped: audit.partitions), and each chain's head against the manifest's. Both files hold
+every child's record: owner-only on disk, and the operator stores them encrypted (README,
+"Running it for real").
 """
 
 import copy
