@@ -2,7 +2,7 @@
 
 MEDHOME_ENV selects the defaults: ``production`` (the default: HTTPS, secret key required),
 ``demo`` (local demo over plain HTTP), ``test`` and ``bench``. Everything else is an
-environment variable read through the small typed helpers below.
+environment variable read through small typed helpers (medhome/core/env.py).
 """
 
 import os
@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from medhome.core.env import env_bool, env_int, env_list
 from medhome.ehr.default_materials import CDC_MILESTONE_MATERIALS
 from medhome.smart.keys import oidc_private_key
 
@@ -24,22 +25,6 @@ if ENV not in LOCAL_ENVS | {"production"}:
         f"MEDHOME_ENV must be production, demo, dev, test or bench, not {ENV!r}"
     )
 IS_LOCAL = ENV in LOCAL_ENVS
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    return [v.strip() for v in value.split(",") if v.strip()] if value else default
 
 
 DEBUG = env_bool("MEDHOME_DEBUG", ENV == "dev")
