@@ -108,6 +108,12 @@ def run_chart(actor: Actor, key: str, today: date) -> dict:
         for point in rolling:
             cell = strata.total(_membership(key, practices, point))
             counts.append((cell.numerator, cell.denominator))
+    return chart(key, rolling, counts)
+
+
+def chart(key: str, rolling: list[Period], counts: list[tuple[int, int]]) -> dict:
+    """The run chart of `key` from its (numerator, denominator) at each rolling point: the
+    engine's (run_chart) and the summary table's (measures.summary) alike."""
     points: list[dict[str, Any]] = [
         {
             "month": point.label,
