@@ -273,7 +273,18 @@ def export(request: AuthedRequest) -> HttpResponseBase:
     if form not in selectors.ExportForm.ALL:
         return HttpResponseBadRequest(_("Choose the internal or the shared form of the table."))
     keys = [key] if key else list(definitions.MEASURES)
-    rows = selectors.export_rows(request.actor, keys, period, form)
+    # The summary's figures when the worker has computed this period (what the dashboard shows),
+    # else the engine's, computed now.
+    figures = summary.read(
+        request.actor,
+        period=period,
+        keys=keys,
+        dimensions=list(strata.DIMENSIONS),
+        today=clock.today(),
+    )
+    rows = selectors.export_rows(
+        request.actor, keys, period, form, figures if figures.has(period) else None
+    )
     response = StreamingHttpResponse(
         spreadsheet.streamed(selectors.EXPORT_HEADER, rows),
         content_type="text/csv; charset=utf-8",

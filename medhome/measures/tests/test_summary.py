@@ -140,6 +140,11 @@ def test_the_summary_gives_the_engines_figures(practice_a, panel, staff_a):
                 )
     for key in SAMPLE:
         assert figures.chart(key, rolling) == selectors.run_chart(leader, key, TODAY)
+    # The CSV export from the summary is the export from the engine, in both forms.
+    for form in selectors.ExportForm.ALL:
+        assert list(selectors.export_rows(leader, SAMPLE, period, form, figures)) == list(
+            selectors.export_rows(leader, SAMPLE, period, form)
+        )
     assert any(row[5] for row in rows_of(practice_a)), "the fixtures give some numerator"
 
 
