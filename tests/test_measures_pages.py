@@ -281,6 +281,7 @@ def test_the_social_needs_followup_list_is_withheld_from_a_practice_admin(
 ):
     """Being listed behind "social needs intervention" tells a positive screen: a practice
     admin (no screening.results) keeps the figures but not the named children (issue 14)."""
+    computed(practice_a, "sns_food_followup", "sns_food_screen")
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     listed = client.get(f"/measures/sns_food_followup/children/?period={PERIOD}&which={which}")
