@@ -208,6 +208,7 @@ CLINICIAN_GET = {
     "staff:member": (403, None),
     "staff:calendar": (403, None),  # the practice admin's
     "staff:measures_refresh": (403, None),  # the practice admin's
+    "measures:recompute": (405, None),  # "Recompute now" is a form's POST
     "staff:member_languages": (403, None),  # a colleague's languages: the practice admin's
     "experience:quality_lead": (403, None),  # chosen by whoever manages the practice's users
     # The families' comments: the practice's quality lead only (none chosen here: 404).
