@@ -6,9 +6,12 @@ from datetime import date
 from medhome.core import clock
 from medhome.measures import services
 from medhome.practices.models import Network
+from medhome.synth.demo import EASTSIDE
 
 
 def load(network: Network, today: date) -> str:
+    if not network.practices.filter(name=EASTSIDE.name).exists():
+        return ""  # not the demo's network (as improvement's demo hook)
     practices = list(network.practices.order_by("name"))
     for practice in practices:
         services.recompute(practice, at=clock.now(), today=today)
