@@ -44,6 +44,13 @@ def parse_args() -> argparse.Namespace:
         help="time only the measures together (compute_all; all_figures on 2, 1, 2 connections)",
     )
     parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="recompute the summary table of the largest practice (what the worker does), then "
+        "time the dashboard and measure pages reading it",
+    )
+    parser.add_argument("--page-runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument(
         "--reuse", default="", help="an existing database (kept by --keep): time, don't build"
     )
     return parser.parse_args()
@@ -251,6 +258,9 @@ def bench(args: argparse.Namespace) -> None:
         practice_ids = panel.practice_ids
     keys = list(MEASURES)
     print(f"\nMeasures in MEASURES ({len(keys)}): {', '.join(keys)}")
+    if args.summary:
+        run_summary(practice_ids, args.page_runs)
+        return
     from medhome.measures.batches import compute_all
     from medhome.measures.figures import all_figures
 
@@ -370,6 +380,61 @@ def bench(args: argparse.Namespace) -> None:
             if not mismatches
             else f"  MISMATCH in {', '.join(mismatches)}"
         )
+
+
+def run_summary(practice_ids, runs: int) -> None:  # type: ignore[no-untyped-def]
+    """The worker's recompute of one practice's summary (medhome.measures.services), then the
+    pages that read it, through the whole Django stack (middleware, session, template), as a
+    logged-in practice admin: each page `runs` times after one warm-up, median and worst."""
+    import statistics
+
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from medhome.accounts.roles import Role
+    from medhome.core import clock
+    from medhome.families.models import Child
+    from medhome.measures import services
+    from medhome.measures.models import MeasureFigure
+    from medhome.practices.middleware import SESSION_PRACTICE_KEY
+    from medhome.practices.models import Membership, Practice
+
+    sizes = dict(
+        Child.objects.filter(practice_id__in=practice_ids)
+        .values_list("practice_id")
+        .annotate(n=Count("pk"))
+        .values_list("practice_id", "n")
+    )
+    practice = Practice.objects.get(pk=max(sizes, key=sizes.__getitem__))
+    print(f"\nSummary of {practice.name}: {sizes[practice.pk]:,} children")
+    started = perf_counter()
+    done = services.recompute(practice, at=clock.now(), today=clock.today())
+    print(f"  recompute (all measures, periods, strata): {perf_counter() - started:.1f} s")
+    print(f"  {done.figures:,} rows; table holds {MeasureFigure.objects.count():,} rows")
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-summary-admin")
+    Membership.objects.get_or_create(user=user, practice=practice, role=Role.PRACTICE_ADMIN)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session[SESSION_PRACTICE_KEY] = str(practice.pk)
+    session.save()
+    pages = ("/measures/", "/measures/dev/?by=race_ethnicity_any", "/measures/w30_1/?by=site")
+    print(f"  {'page':<40} {'queries':>7} {'median ms':>10} {'worst ms':>9}")
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        times = []
+        for _run in range(runs):
+            begun = perf_counter()
+            response = client.get(url)
+            times.append((perf_counter() - begun) * 1000)
+            assert response.status_code == 200 and b"Figures computed at" in response.content
+        print(f"  {url:<40} {len(captured):7} {statistics.median(times):10.1f} {max(times):9.1f}")
 
 
 def _same_ids(got, expected) -> bool:  # type: ignore[no-untyped-def]

@@ -217,6 +217,11 @@ PAGES = {
             "role": Role.NURSE,
         },
     ),
+    "when the measures are computed": (
+        Capability.USERS_MANAGE,
+        lambda r: reverse("staff:measures_refresh"),
+        lambda r: {"measures_refresh": "on_change"},
+    ),
     "language coverage": (
         Capability.MEASURES_READ,
         lambda r: reverse("measures:language_coverage"),

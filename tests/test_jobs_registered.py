@@ -19,6 +19,8 @@ def test_the_apps_register_their_sweeps():
         "messaging.plan_discharge_check_ins",
         "messaging.plan_care_plan_reviews",
         "messaging.plan_recalls",
+        "measures.nightly",
+        "measures.refresh",
     } <= names
     from medhome.messaging.jobs import plan_recalls
     from medhome.referrals.services import sweep_follow_ups

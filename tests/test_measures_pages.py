@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from medhome.accounts.roles import Role
 from medhome.audit.models import Action, AuditEvent
-from medhome.measures import definitions
+from medhome.measures import definitions, services
 from medhome.measures.tests.helpers import child, screen
 from tests import factories
 
@@ -42,11 +42,19 @@ def dev_children(registered_a, registered_b):
     return a, b
 
 
+def computed(practice, *keys: str) -> None:
+    """What the worker does before a page shows figures (medhome.measures.services)."""
+    from django.utils import timezone
+
+    services.recompute(practice, at=timezone.now(), today=date(2026, 11, 15), keys=list(keys))
+
+
 @pytest.mark.django_db
 def test_leader_sees_own_figures_and_drills_into_missing_children(
     log_in, staff_a, practice_a, dev_children
 ):
     a, _ = dev_children
+    computed(practice_a, "dev_2")
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     page = client.get(f"/measures/dev_2/?period={PERIOD}")
@@ -95,6 +103,7 @@ def test_export_for_sharing_is_suppressed_and_audited(log_in, staff_a, practice_
 def test_export_for_the_practices_own_work_shows_its_dashboards_figures(
     log_in, staff_a, practice_a, dev_children
 ):
+    computed(practice_a, "dev_2")
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     rows = export(client, "measure=dev_2&use=internal")
@@ -241,6 +250,7 @@ def test_bars_carry_each_groups_counts(log_in, staff_a, practice_a, dev_children
     for kid, language in zip(a, ("en", "es", "es"), strict=True):
         kid.preferred_language = language
         kid.save()
+    computed(practice_a, "dev_2")
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     page = client.get(f"/measures/dev_2/?period={PERIOD}&by=language")
@@ -271,6 +281,7 @@ def test_the_social_needs_followup_list_is_withheld_from_a_practice_admin(
 ):
     """Being listed behind "social needs intervention" tells a positive screen: a practice
     admin (no screening.results) keeps the figures but not the named children (issue 14)."""
+    computed(practice_a, "sns_food_followup", "sns_food_screen")
     client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
 
     listed = client.get(f"/measures/sns_food_followup/children/?period={PERIOD}&which={which}")

@@ -225,6 +225,8 @@ CLINICIAN_GET = {
     "staff:team": (403, None),  # the practice admin's
     "staff:member": (403, None),
     "staff:calendar": (403, None),  # the practice admin's
+    "staff:measures_refresh": (403, None),  # the practice admin's
+    "measures:recompute": (405, None),  # "Recompute now" is a form's POST
     "staff:member_languages": (403, None),  # a colleague's languages: the practice admin's
     "experience:quality_lead": (403, None),  # chosen by whoever manages the practice's users
     # The families' comments: the practice's quality lead only (none chosen here: 404).
@@ -413,6 +415,7 @@ GET_ONLY = {
 }
 # Pages that take no GET (an action button posts to them).
 POST_ONLY = {
+    "measures:recompute",  # "Recompute now": the practice's own figures, whoever asks
     "families:panel_membership",
     "screening:start",
     "portal:revoke",

@@ -108,6 +108,12 @@ def run_chart(actor: Actor, key: str, today: date) -> dict:
         for point in rolling:
             cell = strata.total(_membership(key, practices, point))
             counts.append((cell.numerator, cell.denominator))
+    return chart(key, rolling, counts)
+
+
+def chart(key: str, rolling: list[Period], counts: list[tuple[int, int]]) -> dict:
+    """The run chart of `key` from its (numerator, denominator) at each rolling point: the
+    engine's (run_chart) and the summary table's (measures.summary) alike."""
     points: list[dict[str, Any]] = [
         {
             "month": point.label,
@@ -139,12 +145,8 @@ def stratified(
 ) -> tuple[Cell, list[StratumRow]]:
     membership = _membership(key, practices, period)
     total = strata.total(membership)
-    cells = strata.stratify(membership, dimension)
-    if suppress:
-        total = suppress_total(total)
-        cells = suppress_rows(cells, exclusive=strata.DIMENSIONS[dimension].exclusive)
-    overall = total.shown_rate if suppress else total.rate
-    return total, [StratumRow(cell, overall) for cell in cells]
+    rows = [StratumRow(cell, total.rate) for cell in strata.stratify(membership, dimension)]
+    return _suppressed(total, rows, dimension) if suppress else (total, rows)
 
 
 def equity(actor: Actor, key: str, period: Period, dimension: str):
@@ -162,10 +164,14 @@ class ExportForm:
     ALL = (INTERNAL, SHARED)
 
 
-def export_rows(actor: Actor, keys: list[str], period: Period, form: str) -> Iterator[list]:
+def export_rows(
+    actor: Actor, keys: list[str], period: Period, form: str, figures=None
+) -> Iterator[list]:
     """The stratified table for export: every measure × every dimension, unsuppressed for the
     practice's own use or suppressed for sharing. Audited when asked for (before the first row:
-    a download cut short is still on the record); rows come one measure at a time."""
+    a download cut short is still on the record); rows come one measure at a time. `figures`:
+    the summary table's rows for the period (measures.summary), which the export then reads,
+    as the dashboard does; without them the engine computes each figure."""
     if form not in ExportForm.ALL:
         raise ValueError(form)
     record(
@@ -176,17 +182,35 @@ def export_rows(actor: Actor, keys: list[str], period: Period, form: str) -> Ite
         at=clock.now(),
         detail={"period": period.key, "measures": keys, "form": form},
     )
-    return _export_rows(_own(actor), keys, period, suppress=form == ExportForm.SHARED)
+    practices = _own(actor)
+
+    def source(key: str, dimension: str) -> tuple[Cell, list[StratumRow]]:
+        if figures is not None:
+            return figures.equity(key, period, dimension)
+        return stratified(key, practices, period, dimension, suppress=False)
+
+    return _export_rows(source, keys, period, suppress=form == ExportForm.SHARED)
 
 
-def _export_rows(practices, keys: list[str], period: Period, *, suppress: bool) -> Iterator[list]:
+def _suppressed(total: Cell, rows: list[StratumRow], dimension: str):
+    """What leaves the practice: small counts hidden, and the gaps to the shown overall rate."""
+    total = suppress_total(total)
+    cells = suppress_rows(
+        [row.cell for row in rows], exclusive=strata.DIMENSIONS[dimension].exclusive
+    )
+    return total, [StratumRow(cell, total.shown_rate) for cell in cells]
+
+
+def _export_rows(source, keys: list[str], period: Period, *, suppress: bool) -> Iterator[list]:
     for key in keys:
         measure = definitions.get(key)
         # On every row, so a row copied out of the table still says what the figure leaves out.
         simplifications = " | ".join(measure.simplifications)
         for dimension in strata.DIMENSIONS:
             # Unsuppressed, no cell is hidden: what is shown is every count.
-            total, cells = stratified(key, practices, period, dimension, suppress=suppress)
+            total, cells = source(key, dimension)
+            if suppress:
+                total, cells = _suppressed(total, cells, dimension)
             for row in [StratumRow(total, total.shown_rate), *cells]:
                 cell = row.cell
                 rate = cell.shown_rate

@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from medhome.accounts.roles import Capability
 from medhome.core import clock, spreadsheet
@@ -18,7 +19,16 @@ from medhome.core.params import malformed
 from medhome.core.requests import AuthedRequest
 from medhome.experience import selectors as experience
 
-from . import coverage, definitions, periods, program_summary, selectors, strata
+from . import (
+    coverage,
+    definitions,
+    periods,
+    program_summary,
+    selectors,
+    services,
+    strata,
+    summary,
+)
 
 DEFAULT_DIMENSION = "language"
 EQUITY_DEFAULT = "dev"
@@ -97,32 +107,46 @@ def _experience_dimension(request: AuthedRequest) -> str:
 @requires(Capability.MEASURES_READ)
 @require_GET
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    """The practice's figures as the worker last computed them (measures.summary): a few
+    queries whatever the measures and months; programs and family experience read live (a
+    fixed handful of aggregate queries, not the engine)."""
     period = _period(request)
     today = clock.today()
-    figures = selectors.overview(request.actor, period)
+    figures = summary.read(
+        request.actor,
+        period=period,
+        keys=[*selectors.HEADLINE, BOOKS],
+        dimensions=[DEFAULT_DIMENSION],
+        chart_keys=selectors.HEADLINE,
+        today=today,
+    )
+    ready = figures.has(period)
     headline = []
-    marks = selectors.chart_annotations(request.actor, selectors.HEADLINE, today)
-    for key in selectors.HEADLINE:
-        total, rows = selectors.equity(request.actor, key, period, DEFAULT_DIMENSION)
-        headline.append(
-            {
-                "measure": definitions.get(key),
-                "chart": selectors.run_chart(request.actor, key, today)
-                | {"annotations": marks[key]},
-                "total": total,
-                "rows": rows,
-                "bars": _chart_rows(total, rows),
-            }
-        )
+    if ready:
+        marks = selectors.chart_annotations(request.actor, selectors.HEADLINE, today)
+        for key in selectors.HEADLINE:
+            total, rows = figures.equity(key, period, DEFAULT_DIMENSION)
+            headline.append(
+                {
+                    "measure": definitions.get(key),
+                    "chart": figures.chart(key, periods.rolling_points(today))
+                    | {"annotations": marks[key]},
+                    "total": total,
+                    "rows": rows,
+                    "bars": _chart_rows(total, rows),
+                }
+            )
     # The done-when of issue 18: Reach Out and Read's figure by preferred language.
-    books, book_rows = selectors.equity(request.actor, BOOKS, period, DEFAULT_DIMENSION)
+    books, book_rows = figures.equity(BOOKS, period, DEFAULT_DIMENSION)
     return render(
         request,
         "measures/dashboard.html",
         {
             "period": period,
             "periods": periods.choices(today),
-            "figures": figures,
+            "summary": summary.status(request.actor),
+            "ready": ready,
+            "figures": summary.overview(figures, period) if ready else [],
             "headline": headline,
             "programs": program_summary.summary(request.actor.practice_id, period),
             "experience": experience.practice_results(
@@ -139,24 +163,56 @@ def detail(request: AuthedRequest, measure_key: str) -> HttpResponse:
     measure = _measure(measure_key)
     period = _period(request)
     dimension = _dimension(request)
-    total, rows = selectors.equity(request.actor, measure_key, period, dimension)
-    marks = selectors.chart_annotations(request.actor, [measure_key], clock.today())
+    today = clock.today()
+    figures = summary.read(
+        request.actor,
+        period=period,
+        keys=[measure_key],
+        dimensions=[dimension],
+        chart_keys=[measure_key],
+        today=today,
+    )
+    ready = figures.has(period)
+    total, rows = figures.equity(measure_key, period, dimension)
+    marks = selectors.chart_annotations(request.actor, [measure_key], today) if ready else {}
     return render(
         request,
         "measures/detail.html",
         {
             "measure": measure,
             "period": period,
-            "periods": periods.choices(clock.today()),
+            "periods": periods.choices(today),
             "dimension": strata.DIMENSIONS[dimension],
             "dimensions": strata.DIMENSIONS.values(),
+            "summary": summary.status(request.actor),
+            "ready": ready,
             "total": total,
             "rows": rows,
             "bars": _chart_rows(total, rows),
-            "chart": selectors.run_chart(request.actor, measure_key, clock.today())
-            | {"annotations": marks[measure_key]},
+            "chart": figures.chart(measure_key, periods.rolling_points(today))
+            | {"annotations": marks.get(measure_key, [])},
         },
     )
+
+
+@requires(Capability.MEASURES_READ)
+@require_POST
+def recompute(request: AuthedRequest) -> HttpResponse:
+    """ "Recompute now": the worker's next sweep recomputes the practice's figures (minutes);
+    the page says so and goes back where it was asked from."""
+    key = request.POST.get("measure", "")
+    if key:
+        _measure(key)
+    services.request_recompute(actor=request.actor, at=clock.now())
+    messages.success(
+        request,
+        _("Recompute queued: the figures will be updated within a few minutes."),
+    )
+    target = reverse("measures:detail", args=[key]) if key else reverse("measures:dashboard")
+    period = request.POST.get("period", "")
+    if periods.parse(period, clock.today()) is not None and period:
+        target += "?" + urlencode({"period": period})
+    return redirect(target)
 
 
 @requires(Capability.MEASURES_READ)
@@ -217,7 +273,18 @@ def export(request: AuthedRequest) -> HttpResponseBase:
     if form not in selectors.ExportForm.ALL:
         return HttpResponseBadRequest(_("Choose the internal or the shared form of the table."))
     keys = [key] if key else list(definitions.MEASURES)
-    rows = selectors.export_rows(request.actor, keys, period, form)
+    # The summary's figures when the worker has computed this period (what the dashboard shows),
+    # else the engine's, computed now.
+    figures = summary.read(
+        request.actor,
+        period=period,
+        keys=keys,
+        dimensions=list(strata.DIMENSIONS),
+        today=clock.today(),
+    )
+    rows = selectors.export_rows(
+        request.actor, keys, period, form, figures if figures.has(period) else None
+    )
     response = StreamingHttpResponse(
         spreadsheet.streamed(selectors.EXPORT_HEADER, rows),
         content_type="text/csv; charset=utf-8",

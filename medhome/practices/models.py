@@ -17,6 +17,14 @@ class Network(models.Model):
         return self.name
 
 
+class MeasuresRefresh(models.TextChoices):
+    """When the worker recomputes the practice's measures (medhome.measures.services): every
+    night, or also within minutes of a change to the practice's record (and every night)."""
+
+    NIGHTLY = "nightly", _("Every night")
+    ON_CHANGE = "on_change", _("When the practice's data change (and every night)")
+
+
 class Practice(models.Model):
     """The tenant: every clinical row belongs to exactly one practice."""
 
@@ -29,6 +37,12 @@ class Practice(models.Model):
     # The number families call: printed on every family page, letter and care plan, where a
     # staff member's login email must never stand in for it.
     phone = models.CharField(_("phone number for families"), max_length=30, blank=True)
+    measures_refresh = models.CharField(
+        _("when the measures are computed"),
+        max_length=20,
+        choices=MeasuresRefresh.choices,
+        default=MeasuresRefresh.NIGHTLY,
+    )
 
     class Meta:
         ordering = ["name"]

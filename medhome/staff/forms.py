@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medhome.accounts.roles import Role
+from medhome.practices.models import MeasuresRefresh
 
 from .models import Proficiency
 
@@ -81,3 +82,16 @@ class AddLanguageForm(forms.Form):
 
 class ChangeLanguageForm(forms.Form):
     proficiency = forms.ChoiceField(label=_("How well you speak it"), choices=Proficiency.choices)
+
+
+class MeasuresRefreshForm(forms.Form):
+    measures_refresh = forms.ChoiceField(
+        label=_("When the worker recomputes the practice's quality measures"),
+        help_text=_(
+            "Every night, or also within minutes of a change to the practice's record (more "
+            "work for the server, figures closer to the moment). An analyst can always ask "
+            "for a recompute from the measures page."
+        ),
+        choices=MeasuresRefresh.choices,
+        widget=forms.RadioSelect,
+    )

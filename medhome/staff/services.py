@@ -12,10 +12,11 @@ from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
-from medhome.practices.models import Membership, Practice, PracticeCalendar
+from medhome.practices.models import MeasuresRefresh, Membership, Practice, PracticeCalendar
 
 MEMBERSHIP_OBJECT = "membership"
 CALENDAR_OBJECT = "practice_calendar"
+MEASURES_REFRESH_OBJECT = "practice_measures_refresh"
 
 
 def _require(actor: Actor) -> None:
@@ -167,3 +168,22 @@ def update_calendar(
         detail={"fields": fields},
     )
     return calendar
+
+
+def set_measures_refresh(*, actor: Actor, refresh: str, at: datetime) -> None:
+    """The practice admin chooses when the worker recomputes the practice's measures: every
+    night, or also within minutes of a change (medhome.measures.services)."""
+    _require(actor)
+    if refresh not in MeasuresRefresh.values:
+        raise ValidationError({"measures_refresh": [_("Choose one of the options.")]})
+    with transaction.atomic():
+        Practice.objects.filter(pk=actor.practice_id).update(measures_refresh=refresh)
+        actor.practice.measures_refresh = refresh
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=MEASURES_REFRESH_OBJECT,
+            object_id=actor.practice_id,
+            at=at,
+            detail={"measures_refresh": refresh},
+        )

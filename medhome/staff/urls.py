@@ -6,6 +6,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.team, name="team"),
     path("calendar/", views.calendar, name="calendar"),
+    path("measures/", views.measures_refresh, name="measures_refresh"),
     path("my-languages/", language_views.my_languages, name="my_languages"),
     path("<uuid:membership_id>/", views.member, name="member"),
     path(

@@ -19,7 +19,7 @@ from medhome.core.requests import AuthedRequest
 from medhome.practices.calendar import calendar_of
 
 from . import selectors, services
-from .forms import AddMemberForm, CalendarForm, ChangeMemberForm
+from .forms import AddMemberForm, CalendarForm, ChangeMemberForm, MeasuresRefreshForm
 
 
 def set_password_link(request: AuthedRequest, user) -> str:
@@ -129,6 +129,28 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "staff/calendar.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def measures_refresh(request: AuthedRequest) -> HttpResponse:
+    """When the worker recomputes the practice's measures (the summary the measures pages read)."""
+    form = MeasuresRefreshForm(
+        request.POST or None,
+        initial={"measures_refresh": request.actor.practice.measures_refresh},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_measures_refresh(
+            actor=request.actor, refresh=form.cleaned_data["measures_refresh"], at=clock.now()
+        )
+        messages.success(request, _("Saved."))
+        return redirect("staff:measures_refresh")
+    return render(
+        request,
+        "staff/measures_refresh.html",
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
