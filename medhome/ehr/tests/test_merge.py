@@ -131,6 +131,7 @@ def full_history(child, caregiver, user, tag, opened):
     factories.sent_message(child, caregiver, tag)
     ehr_records(child, tag)
     care_factories.team_note(child, user)
+    care_factories.break_glass_grant(child, user)
     smart_contexts(child, user, tag)
     FamilyAgenda.objects.create(
         practice=child.practice,

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # The page's reads whatever the family's history: session, user, membership, the reader's
 # programs (twice: the access, then the page), the child, enrolments, caregivers, their good
-# times, contacts, supports; the audit append (chain head, insert) in its savepoints.
-PAGE_QUERIES = 19
+# times, contacts, supports; the audit append (chain head, insert) in its savepoints; and, for a
+# role a break-glass grant could lift (the parent partner), whether one is open for this child.
+PAGE_QUERIES = 20
 
 
 def page(child) -> str:
