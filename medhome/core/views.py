@@ -1,3 +1,6 @@
+import sys
+
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -34,9 +37,29 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A full disk is not the app's fault and trying again does not help: say so (503), so the
+    # person tells IT rather than retyping. The transaction was rolled back either way.
+    full = storage_full(sys.exception())
     return render(
-        request, "errors/500.html", {"request_id": getattr(request, "request_id", "")}, status=500
+        request,
+        "errors/500.html",
+        {"request_id": getattr(request, "request_id", ""), "storage_full": full},
+        status=503 if full else 500,
     )
+
+
+# PostgreSQL's disk_full (SQLSTATE 53100, https://www.postgresql.org/docs/15/errcodes-appendix.html)
+# and SQLite's SQLITE_FULL ("database or disk is full", https://sqlite.org/rescode.html#full).
+DISK_FULL_SQLSTATE = "53100"
+SQLITE_FULL_TEXT = "database or disk is full"
+
+
+def storage_full(error: BaseException | None) -> bool:
+    """Whether the request failed because the database could not grow."""
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == DISK_FULL_SQLSTATE or SQLITE_FULL_TEXT in str(error)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
