@@ -182,8 +182,13 @@ def apply_adt(practice: Practice, adt: Adt, *, source: str, at: datetime) -> Car
     check_lengths(adt)
     existing = None
     if adt.visit_number:
+        # Locked until the message's transaction ends: two messages about one stay on two
+        # connections (an A01 and its A03, reordered) otherwise each apply their changes and
+        # the transition rules to the row as it was before the other's, and the follow-up is
+        # left as neither order makes it (the 10,000-message storm, docs/benchmarks.md).
         existing = (
             CareEvent.objects.for_practice(practice)
+            .select_for_update()
             .filter(sending_facility=adt.sending_facility, visit_number=adt.visit_number)
             .first()
         )
