@@ -78,8 +78,10 @@ def record_many(
     practice = practice or actor.practice
     if practice is None:
         raise ValueError("an audit event needs a practice")
-    few = connection.vendor == "postgresql" and len(entries) <= FEW_ROWS
-    if few and _append_few(actor, entries, at, practice):
+    # Only an append that is its own transaction (a read's): inside the caller's transaction the
+    # append keeps its savepoint, so a caller that catches a failure keeps a usable transaction.
+    own = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if own and len(entries) <= FEW_ROWS and _append_few(actor, entries, at, practice):
         return len(entries)
     with transaction.atomic():
         sequence, previous = _locked_head(practice)
@@ -90,13 +92,11 @@ def record_many(
 
 
 def _append_few(actor: Actor, entries: Sequence[Entry], at: datetime, practice: Practice) -> bool:
-    """A request's few events on PostgreSQL in two round trips, where the same statements one
-    by one take five (BEGIN, lock, move, insert, COMMIT): every audited page waits on them, and
-    its practice's other requests wait on the lock (docs/benchmarks.md, "FHIR API"). Outside
-    the caller's transaction (a read), the append is its own: BEGIN goes with the lock, COMMIT
-    with the writes. False when the practice has no head yet (its first event takes the
-    ordinary path)."""
-    own = not connection.in_atomic_block
+    """A request's few events on PostgreSQL, outside any transaction (a read), in two round
+    trips where the same statements one by one take five (BEGIN, lock, move, insert, COMMIT):
+    every audited read waits on them, and its practice's other requests wait on the lock
+    (docs/benchmarks.md, "FHIR API"). BEGIN goes with the lock, COMMIT with the writes. False
+    when the practice has no head yet (its first event takes the ordinary path)."""
     key = _head_key(practice)
     lock = f"SELECT sequence, hash FROM {_head_table()} WHERE practice_id = %s FOR UPDATE"  # noqa: S608
     move = f"UPDATE {_head_table()} SET sequence = %s, hash = %s WHERE practice_id = %s"  # noqa: S608
@@ -107,25 +107,22 @@ def _append_few(actor: Actor, entries: Sequence[Entry], at: datetime, practice: 
         cursor = wrapper.cursor
         try:
             with logged(lock):
-                cursor.execute(f"BEGIN; {lock}" if own else lock, [key])
-                if own:
-                    cursor.nextset()
+                cursor.execute(f"BEGIN; {lock}", [key])
+                cursor.nextset()
                 head = cursor.fetchone()
             if head is None:
-                if own:
-                    cursor.execute("ROLLBACK")
+                cursor.execute("ROLLBACK")
                 return False
             rows = _linked(actor, entries, at, practice, int(head[0]), str(head[1]))
             insert, values = insert_statement(AuditEvent, rows)
             with logged(move, insert):
                 cursor.execute(
-                    f"{move}; {insert}; COMMIT" if own else f"{move}; {insert}",
+                    f"{move}; {insert}; COMMIT",
                     [rows[-1]["sequence"], rows[-1]["hash"], key, *values],
                 )
         except BaseException:
-            if own:
-                with suppress(Exception):  # a broken connection: the server has rolled back
-                    cursor.execute("ROLLBACK")
+            with suppress(Exception):  # a broken connection: the server has rolled back
+                cursor.execute("ROLLBACK")
             raise
     return True
 
