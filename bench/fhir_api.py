@@ -48,7 +48,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think-ms", type=float, default=0, help="pause between requests")
+    parser.add_argument(
+        "--think-ms", type=float, default=0, help="mean pause between requests (uniform 0–2×)"
+    )
     parser.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--worker-class", choices=("gthread", "sync"), default="sync")
@@ -149,7 +151,7 @@ def load(
     groups = [list(range(args.clients))[n::processes] for n in range(processes)]
     # Warm every worker thread (imports, pooled connections) with the same load for a few
     # seconds before timing: a thread's first request opens its connection.
-    warm_until = time.time() + 5
+    warm_until = time.time() + 10
     stop_at = warm_until + args.seconds
     jobs = [(port, token, paths, group, warm_until, stop_at, args.think_ms) for group in groups]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
@@ -208,12 +210,17 @@ def client_process(
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         session.headers["Accept"] = "application/fhir+json"
-        while time.time() < warm_until:  # marked, so the server-side figures leave it out
+        # Every kind of request warms (a worker's first search of a kind loads what it needs),
+        # marked, so the server-side figures leave it out.
+        warm_paths = paths["read"] + paths["search"]
+        while time.time() < warm_until:
             session.get(
-                f"http://127.0.0.1:{port}{rng.choice(paths['read'])}",
+                f"http://127.0.0.1:{port}{rng.choice(warm_paths)}",
                 headers={"X-Bench-Warm-Up": "1"},
                 timeout=30,
             )
+            if think_ms:
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
         kind_cycle = ("read", "search")
         turn = number
         while time.time() < stop_at:
@@ -228,7 +235,9 @@ def client_process(
                 if answer.status_code != 200:
                     failures.append((path.split("?")[0].rsplit("/", 1)[0], answer.status_code))
             if think_ms:
-                time.sleep(think_ms / 1000)
+                # A random pause averaging --think-ms: with a fixed one, clients that started
+                # together keep sending together, in bursts no set of real clients makes.
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in numbers]
     for thread in threads:

@@ -13,7 +13,7 @@ North African" comes back as White (its 1997 code) and "declined" as not asked.
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from medhome.accounts.roles import Capability
 from medhome.ehr.fhir_in.patient import MRN_TYPE, US_CORE
@@ -22,6 +22,7 @@ from medhome.families.vocabulary import OMB_1997_CODES, RaceEthnicity
 from medhome.practices.scoping import scoped
 from medhome.smart.principal import FhirPrincipal
 
+from ..inline import decoded, inline_rows
 from ..params import (
     SEARCH_BASE,
     US_CORE_SP,
@@ -60,12 +61,13 @@ def patient_rows(principal: FhirPrincipal) -> QuerySet[Any]:
 
 def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.annotate(
-        general_practitioner_id=practitioner_id("primary_clinician", "practice")
-    ).prefetch_related(
-        Prefetch(
-            "identifiers",
-            queryset=ChildIdentifier.objects.filter(retired=False).order_by("created_at", "pk"),
-        )
+        general_practitioner_id=practitioner_id("primary_clinician", "practice"),
+        # In the row's own query, oldest first (`fhir.inline`): a prefetch was a second round trip.
+        identifier_rows=inline_rows(
+            ChildIdentifier.objects.filter(retired=False),
+            "child",
+            ("created_at", "id", "system", "value"),
+        ),
     )
 
 
@@ -79,9 +81,10 @@ def to_resource(child: Child, principal: FhirPrincipal) -> dict[str, Any]:
         }
     ]
     identifiers += [
-        {"system": i.system, "value": i.value}
-        for i in child.identifiers.all()
-        if (i.system, i.value) != (MRN_SYSTEM, child.mrn)
+        {"system": system, "value": value}
+        # `prepare` annotates them; a row read without it fails here rather than lose them.
+        for _, _, system, value in decoded(vars(child)["identifier_rows"])
+        if (system, value) != (MRN_SYSTEM, child.mrn)
     ]
     names: list[dict[str, Any]] = [
         {"use": "official", "family": child.legal_family_name, "given": [child.legal_given_name]}
