@@ -21,6 +21,7 @@ def test_the_apps_register_their_sweeps():
         "messaging.plan_recalls",
         "measures.nightly",
         "measures.refresh",
+        "smart.sweep",
     } <= names
     from medhome.messaging.jobs import plan_recalls
     from medhome.referrals.services import sweep_follow_ups
