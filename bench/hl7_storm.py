@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -155,7 +155,9 @@ def check_state(practice, stream, stays, eds, resends) -> list[str]:
             event is None
             or event.kind != "admission"
             or event.child_id != child.pk
-            or event.ended_at != end.replace(tzinfo=calendar.zone)  # HL7 times: local time
+            # HL7 times are local; compared in UTC, because Python never finds a wall-clock
+            # time in the spring-forward gap equal to a time in another zone (PEP 495).
+            or event.ended_at != end.replace(tzinfo=calendar.zone).astimezone(UTC)
             or due.get(str(event.pk)) != add_business_days(event.ended_at, 2, calendar=calendar)
         ):
             wrong += 1

@@ -120,9 +120,16 @@ def apply_transition_rules(event: CareEvent, *, at: datetime) -> None:
     )
     # The discharge after an admission (A01 then A03) moves the one task's clock: contact the
     # family within 2 business days of coming home, not of arriving
-    # (docs/clinical-rules.md#hospital-events).
-    if not created and task.status == "open" and task.due_at < due_at:
-        reschedule(task=task, due_at=due_at, at=at)
+    # (docs/clinical-rules.md#hospital-events). Not only later: from a weekend the count keeps
+    # the wall-clock time (Saturday 08:00 → Tuesday 08:00, Sunday 00:01 → Tuesday 00:01), so a
+    # discharge can make it earlier than the admission did. A due time a person moved past the
+    # discharge's is theirs and stays.
+    if not created and task.status == "open" and task.due_at != due_at:
+        set_by_admission = event.ended_at is not None and task.due_at == add_business_days(
+            event.started_at, FOLLOW_UP_BUSINESS_DAYS, calendar=calendar_of(event.practice)
+        )
+        if set_by_admission or task.due_at < due_at:
+            reschedule(task=task, due_at=due_at, at=at)
 
 
 def route_recommendations(event: CareEvent, *, at: datetime) -> None:

@@ -81,6 +81,41 @@ def test_a01_then_a03_one_task(practice_a, child_a):
     assert transition_tasks(practice_a).get().due_at > event.ended_at
 
 
+def test_a_weekend_discharge_counts_from_coming_home_even_when_that_is_earlier(practice_a, child_a):
+    # Admitted Saturday 08:01 (→ Tuesday 08:01), home Sunday 00:01: the rule counts from coming
+    # home, Tuesday 00:01, though that is earlier than the admission's count (the 10,000-message
+    # storm found 102 stays whose task kept the admission's).
+    from medhome.practices.calendar import calendar_of
+
+    zone = calendar_of(practice_a).zone
+    receive(practice_a, adt("A01", "M1", klass="I", visit="IP8", start="20260314080100"))
+    task = transition_tasks(practice_a).get()
+    assert task.due_at == datetime(2026, 3, 17, 8, 1, tzinfo=zone)
+    receive(
+        practice_a,
+        adt("A03", "M2", klass="I", visit="IP8", start="20260314080100", end="20260315000100"),
+    )
+    task.refresh_from_db()
+    assert task.due_at == datetime(2026, 3, 17, 0, 1, tzinfo=zone)
+
+
+def test_a_discharge_keeps_a_due_time_a_person_moved_later(practice_a, child_a, editor):
+    from datetime import timedelta
+
+    from medhome.tasks.services import reschedule
+
+    receive(practice_a, adt("A01", "M1", klass="I", visit="IP6", start="20260314080100"))
+    task = transition_tasks(practice_a).get()
+    later = task.due_at + timedelta(days=7)
+    reschedule(task=task, due_at=later, at=AT, actor=editor)
+    receive(
+        practice_a,
+        adt("A03", "M2", klass="I", visit="IP6", start="20260314080100", end="20260315000100"),
+    )
+    task.refresh_from_db()
+    assert task.due_at == later
+
+
 def test_a03_alone_is_a_discharge(practice_a, child_a):
     _ack, message = receive(practice_a, adt("A03", klass="I", visit="IP7"))
     assert message.event.kind == "discharge"
