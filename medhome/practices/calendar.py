@@ -11,7 +11,7 @@ sweep reads the row once.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,10 +102,17 @@ def _at(day: date, moment: time, calendar: Calendar) -> datetime:
     return datetime.combine(day, moment, tzinfo=calendar.zone)
 
 
+def _local(moment: datetime, calendar: Calendar) -> datetime:
+    """`moment` on the practice's clock. Through UTC: a time already in the practice's zone is
+    returned by `astimezone` as it is, so a wall-clock time that does not exist (an HL7 time in
+    the spring-forward gap, 02:10) would be counted from 02:10 instead of the instant's 03:10."""
+    return moment.astimezone(UTC).astimezone(calendar.zone)
+
+
 def add_business_days(moment: datetime, days: int, *, calendar: Calendar) -> datetime:
     """The same local time of day, `days` business days after `moment`'s local date (a
     referral sent Friday afternoon is due the Wednesday after for 3 days, not Monday)."""
-    local = moment.astimezone(calendar.zone)
+    local = _local(moment, calendar)
     day = local.date()
     for _counted in range(days):
         day = _next_business_day(day, calendar)
@@ -120,7 +127,7 @@ def add_business_hours(moment: datetime, hours: float, *, calendar: Calendar) ->
     8 to 5). Arithmetic runs in UTC so a DST change never adds or loses an hour.
     """
     remaining = timedelta(hours=hours)
-    current = moment.astimezone(calendar.zone)
+    current = _local(moment, calendar)
     day = current.date()
     if not calendar.is_business_day(day) or current.time() >= calendar.closes_at:
         day = _next_business_day(day, calendar)

@@ -47,6 +47,17 @@ def test_business_days_keep_the_wall_clock_time_over_a_dst_change():
     assert due.astimezone(UTC).hour == 15  # EST is UTC-5 (Friday was UTC-4)
 
 
+def test_a_time_in_the_spring_forward_gap_counts_from_the_instant_it_names():
+    # 8 March 2026, 02:10 does not exist in New York; read as EST it is 07:10 UTC = 03:10 EDT
+    # (the 10,000-message storm found 3 discharges whose follow-up was an hour early).
+    in_the_gap = local(2026, 3, 8, 2, 10)
+    same_instant = datetime(2026, 3, 8, 7, 10, tzinfo=UTC)
+    expected = local(2026, 3, 10, 3, 10)
+    assert add_business_days(in_the_gap, 2, calendar=CAL) == expected
+    assert add_business_days(same_instant, 2, calendar=CAL) == expected
+    assert add_business_hours(in_the_gap, 1, calendar=CAL) == local(2026, 3, 9, 9)
+
+
 def test_business_hours_inside_one_day():
     assert add_business_hours(local(2026, 6, 24, 9), 2, calendar=CAL) == local(2026, 6, 24, 11)
     assert add_business_hours(local(2026, 6, 24, 15), 2, calendar=CAL) == local(2026, 6, 24, 17)
