@@ -399,7 +399,8 @@ def enrol(
 
 def _lock(enrolment: Enrolment) -> Enrolment:
     return (
-        Enrolment.objects.select_for_update()
+        # Only the enrolment's row (see referrals.acting.locked).
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("program", "child")
         .get(pk=enrolment.pk)
     )

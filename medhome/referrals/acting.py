@@ -109,7 +109,10 @@ def consent_of(referral: Referral) -> ReferralConsent | None:
 
 def locked(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        # Only the referral's row: a lock on the joined practice row (FOR UPDATE locks every
+        # joined row) waited on by another request's audit insert, whose foreign-key check
+        # takes it after the audit head, made a deadlock under load (docs/benchmarks.md, Load).
+        Referral.objects.select_for_update(of=("self",))
         .select_related("organization", "practice", "child")
         .get(pk=referral.pk)
     )

@@ -208,7 +208,8 @@ def cancel_tasks_for(
     `actor` names who caused it in the audit trail (e.g. the organization's user who closed the
     referral); without one, the system.
     """
-    tasks = Task.objects.select_for_update().filter(
+    # Only the tasks' rows, not the practice joined below (see referrals.acting.locked).
+    tasks = Task.objects.select_for_update(of=("self",)).filter(
         source_type=source_type, source_id=str(source_id), status=TaskStatus.OPEN
     )
     if kind is not None:

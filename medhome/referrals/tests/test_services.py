@@ -528,3 +528,33 @@ def test_update_settings_rules(coordinator, front_desk, food_bank_staff):
             at=LATER,
         )
     assert set(refused.value.message_dict) == {"response_business_days", "urgent_response_hours"}
+
+
+def test_a_status_change_locks_only_its_own_rows(
+    coordinator, food_bank_staff, child_a, caregiver_a, food_bank
+):
+    """FOR UPDATE locks every row a query joins: a referral locked with its practice made a
+    deadlock with a concurrent audited read (its audit insert's foreign-key check takes the
+    practice row after the audit head; the status change takes them the other way round). Found
+    by the 50-user load test on PostgreSQL (docs/benchmarks.md, Load). SQLite takes no row
+    locks, so there the statements carry no FOR UPDATE and only the change itself is checked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    referral = sent(coordinator, child_a, caregiver_a, food_bank)
+    services.change_status(
+        actor=food_bank_staff, referral=referral, to_status=Status.ACCEPTED, at=LATER
+    )
+    services.sweep_follow_ups(now=MOMENT + timedelta(days=31))
+    with CaptureQueriesContext(connection) as queries:
+        referral = services.revoke_consent(
+            actor=coordinator, referral=referral, reason="Family asked us to stop", at=LATER
+        )
+    assert referral.status == Status.CANCELLED
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        joined = [sql for sql in locking if " JOIN " in sql]
+        assert joined, "the referral and the tasks are read with their joins"
+        assert all("FOR UPDATE OF" in sql for sql in joined), joined
+    else:
+        assert locking == []
