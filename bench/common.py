@@ -116,6 +116,28 @@ def one_practice_panel(args: Any, network_name: str, day: Any) -> Any:
     return panel
 
 
+def feed_panel(args: Any, network_name: str, day: Any) -> tuple[Any, str]:
+    """`one_practice_panel`, and a hospital feed token of its practice (the HL7 drills post to
+    /feed/events/ with it): the practice and the token."""
+    import secrets
+    from datetime import datetime
+
+    from medhome.events.credentials import token_digest
+    from medhome.events.models import FeedCredential
+    from medhome.practices.models import Practice
+
+    panel = one_practice_panel(args, network_name, day)
+    practice = Practice.objects.get(pk=panel.practice_ids[0])
+    token = secrets.token_urlsafe(32)
+    FeedCredential.objects.create(
+        practice=practice,
+        name=network_name,
+        token_digest=token_digest(token),
+        created_at=datetime.now().astimezone(),
+    )
+    return practice, token
+
+
 def analyze_and_describe() -> None:
     """ANALYZE the tables the bench wrote, then print the Python, the database and the machine
     (with its load: a loaded machine's figures say so)."""

@@ -20,7 +20,6 @@ drills".
 
 import argparse
 import os
-import secrets
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import free_port, fresh_database, one_practice_panel  # noqa: E402
+from bench.common import feed_panel, free_port, fresh_database  # noqa: E402
 from bench.hl7_storm import adt, serve  # noqa: E402
 
 STORAGE_PAGE = "run out of storage space"
@@ -57,18 +56,10 @@ def run(args: argparse.Namespace, mount: Path) -> list[str]:
     path = fresh_database("diskfull", args.children, "sqlite")
     from django.db import connections
 
-    from medhome.events.credentials import token_digest
-    from medhome.events.models import CareEvent, FeedCredential, InboundMessage
+    from medhome.events.models import CareEvent, InboundMessage
     from medhome.families.models import Child
-    from medhome.practices.models import Practice
 
-    panel = one_practice_panel(args, "Disk full", date(2026, 11, 2))
-    practice = Practice.objects.get(pk=panel.practice_ids[0])
-    token = secrets.token_urlsafe(32)
-    FeedCredential.objects.create(
-        practice=practice, name="drill", token_digest=token_digest(token),
-        created_at=datetime.now().astimezone(),
-    )  # fmt: skip
+    practice, token = feed_panel(args, "Disk full", date(2026, 11, 2))
     children = list(Child.objects.filter(practice=practice).exclude(mrn="").order_by("pk"))
     connections.close_all()
 

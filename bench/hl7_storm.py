@@ -20,7 +20,6 @@ machine HTTP made 10,000 messages a quarter of an hour).
 import argparse
 import os
 import random
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import REPO, drop_database, fresh_database, one_practice_panel  # noqa: E402
+from bench.common import REPO, drop_database, feed_panel, fresh_database  # noqa: E402
 
 FACILITY = "STORM GENERAL"
 
@@ -227,18 +226,9 @@ def main() -> int:
     name = fresh_database("hl7storm", args.children, args.db)
     proc = None
     try:
-        from medhome.events.credentials import token_digest
-        from medhome.events.models import FeedCredential
         from medhome.families.models import Child
-        from medhome.practices.models import Practice
 
-        panel = one_practice_panel(args, "Storm", date(2026, 3, 2))
-        practice = Practice.objects.get(pk=panel.practice_ids[0])
-        token = secrets.token_urlsafe(32)
-        FeedCredential.objects.create(
-            practice=practice, name="storm", token_digest=token_digest(token),
-            created_at=datetime.now().astimezone(),
-        )  # fmt: skip
+        practice, token = feed_panel(args, "Storm", date(2026, 3, 2))
         children = list(Child.objects.filter(practice=practice).exclude(mrn="").order_by("pk"))
         stream, stays, eds, resends = plan_storm(children, args.messages, args.seed)
         from django.db import connections

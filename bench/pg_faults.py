@@ -21,14 +21,13 @@ gunicorn (gunicorn.conf.py, MEDHOME_ENV=bench: the connection pool production us
 import argparse
 import contextlib
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -67,19 +66,10 @@ def setup_medhome() -> tuple[str, object]:
     import django
 
     django.setup()
-    from bench.common import one_practice_panel
-    from medhome.events.credentials import token_digest
-    from medhome.events.models import FeedCredential
+    from bench.common import feed_panel
     from medhome.families.models import Child
-    from medhome.practices.models import Practice
 
-    panel = one_practice_panel(SimpleNamespace(seed=5, children=30), "Drill", date(2026, 3, 2))
-    practice = Practice.objects.get(pk=panel.practice_ids[0])
-    token = secrets.token_urlsafe(32)
-    FeedCredential.objects.create(
-        practice=practice, name="drill", token_digest=token_digest(token),
-        created_at=datetime.now().astimezone(),
-    )  # fmt: skip
+    practice, token = feed_panel(SimpleNamespace(seed=5, children=30), "Drill", date(2026, 3, 2))
     child = Child.objects.filter(practice=practice).exclude(mrn="").first()
     from django.db import connections
 
