@@ -58,6 +58,35 @@ def test_read_patient(client, token_a, child_a):
     assert answer["ETag"] == f'W/"{child_a.version}"'
 
 
+def test_a_patients_identifiers_oldest_first_without_retired_ones(
+    client, token_a, child_a, child_b
+):
+    """The identifiers come in the Patient's own query (fhir.inline), sorted there: oldest
+    first, a retired one left out, another child's never mixed in, on a read and a search."""
+    from datetime import UTC, datetime
+
+    from medhome.families.models import ChildIdentifier
+
+    def held(child, system, value, day, *, retired=False):
+        ChildIdentifier.objects.create(
+            practice_id=child.practice_id, child=child, system=system, value=value,
+            retired=retired, created_at=datetime(2026, 1, day, tzinfo=UTC),
+        )  # fmt: skip
+
+    held(child_a, "urn:example:medicaid", "M-2", 9)
+    held(child_a, "urn:example:hospital", "H-1", 3)
+    held(child_a, "urn:example:old", "X-0", 1, retired=True)
+    held(child_b, "urn:example:hospital", "H-B", 2)
+    expected = [
+        {"system": "urn:example:hospital", "value": "H-1"},
+        {"system": "urn:example:medicaid", "value": "M-2"},
+    ]
+    read = client.get(f"/fhir/Patient/{child_a.pk}", **bearer(token_a)).json()
+    assert read["identifier"][1:] == expected
+    page = client.get(f"/fhir/Patient?_id={child_a.pk}", **bearer(token_a)).json()
+    assert page["entry"][0]["resource"]["identifier"][1:] == expected
+
+
 def test_search_patient(client, token_a, child_a, child_b):
     answer = client.get("/fhir/Patient?family=garc", **bearer(token_a))
     assert answer.status_code == 200, answer.content
