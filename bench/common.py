@@ -138,6 +138,15 @@ def feed_panel(args: Any, network_name: str, day: Any) -> tuple[Any, str]:
     return practice, token
 
 
+def verdict(problems: list[str], ok: str) -> int:
+    """A drill's ending: each problem as a FAIL line, or its OK line; the exit status."""
+    for problem in problems:
+        print("FAIL:", problem)
+    if not problems:
+        print(f"OK: {ok}")
+    return 1 if problems else 0
+
+
 def analyze_and_describe() -> None:
     """ANALYZE the tables the bench wrote, then print the Python, the database and the machine
     (with its load: a loaded machine's figures say so)."""

@@ -30,7 +30,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import feed_panel, free_port, fresh_database  # noqa: E402
+from bench.common import feed_panel, free_port, fresh_database, verdict  # noqa: E402
 from bench.hl7_storm import adt, serve  # noqa: E402
 
 STORAGE_PAGE = "run out of storage space"
@@ -99,10 +99,10 @@ def run(args: argparse.Namespace, mount: Path) -> list[str]:
             problems.append(f"{stored.count()} messages stored for {len(accepted)} accepted")
         if events != set(accepted):
             problems.append(f"{len(events)} ED events for {len(accepted)} accepted messages")
-        verdict = integrity(path)
-        print(f"integrity_check with the disk full and the server up: {verdict}")
-        if verdict != "ok":
-            problems.append(f"integrity_check: {verdict}")
+        checked = integrity(path)
+        print(f"integrity_check with the disk full and the server up: {checked}")
+        if checked != "ok":
+            problems.append(f"integrity_check: {checked}")
 
         filler.unlink()
         again = session.post(url, data=raw.encode(), timeout=60)
@@ -115,10 +115,10 @@ def run(args: argparse.Namespace, mount: Path) -> list[str]:
             or CareEvent.objects.filter(visit_number=f"EDFULL{number:06d}").count() != 1
         ):
             problems.append("the resend was not stored and applied exactly once")
-        verdict = integrity(path)
-        print(f"integrity_check after: {verdict}")
-        if verdict != "ok":
-            problems.append(f"integrity_check after: {verdict}")
+        checked = integrity(path)
+        print(f"integrity_check after: {checked}")
+        if checked != "ok":
+            problems.append(f"integrity_check after: {checked}")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -146,12 +146,11 @@ def main() -> int:
     finally:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # noqa: S603, S607
         mount.rmdir()
-    for problem in problems:
-        print("FAIL:", problem)
-    if not problems:
-        print("OK: a 503 that says the disk is full, nothing half-saved, the database sound, and "
-              "the refused message applied once when space came back")  # fmt: skip
-    return 1 if problems else 0
+    return verdict(
+        problems,
+        "a 503 that says the disk is full, nothing half-saved, the database sound, and the "
+        "refused message applied once when space came back",
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import REPO, drop_database, feed_panel, fresh_database  # noqa: E402
+from bench.common import REPO, drop_database, feed_panel, fresh_database, verdict  # noqa: E402
 
 FACILITY = "STORM GENERAL"
 
@@ -250,12 +250,11 @@ def main() -> int:
         print(f"{len(stream):,} messages {how}, {args.db}: {seconds:.0f} s "
               f"({len(stream) / seconds:.0f} messages/s)")  # fmt: skip
         problems = failures[:5] + check_state(practice, stream, stays, eds, resends)
-        for problem in problems:
-            print("FAIL:", problem)
-        if not problems:
-            print("OK: every distinct message stored and applied once, every resend a duplicate, "
-                  "every stay an admission ended at its discharge with one task")  # fmt: skip
-        return 1 if problems else 0
+        return verdict(
+            problems,
+            "every distinct message stored and applied once, every resend a duplicate, every "
+            "stay an admission ended at its discharge with one task",
+        )
     finally:
         if proc is not None:
             proc.terminate()

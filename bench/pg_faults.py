@@ -34,7 +34,7 @@ from types import SimpleNamespace
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import REPO  # noqa: E402
+from bench.common import REPO, verdict  # noqa: E402
 
 CLUSTER = ["15", "drill"]
 PORT = 5440
@@ -226,12 +226,11 @@ def main() -> int:
         problems += restart_while_serving(base, args.recover_within)
         if gunicorn.poll() is not None:
             problems.append("gunicorn exited")
-        for problem in problems:
-            print("FAIL:", problem)
-        if not problems:
-            print("OK: the cut request failed cleanly and its resend applied; medhome recovered "
-                  "from the restart on its own")  # fmt: skip
-        return 1 if problems else 0
+        return verdict(
+            problems,
+            "the cut request failed cleanly and its resend applied; medhome recovered from the "
+            "restart on its own",
+        )
     finally:
         if gunicorn is not None:
             with contextlib.suppress(ProcessLookupError):
