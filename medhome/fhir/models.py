@@ -14,6 +14,9 @@
   Encounter — a visit to the practice that took place (visits.Visit) and an event between
   visits a hospital, urgent care or the practice's staff reported (events.CareEvent) — with
   the FHIR status and class each maps to, so search, paging and sorting run as one query.
+- `ConditionRow`: a database view (migration 0004) over the two kinds of rows served as FHIR
+  Condition — a problem the EHR sent (ehr.Condition) and a social-needs health concern, one per
+  positive domain of a scored screen (screening.Administration.positive_domains).
 """
 
 import uuid
@@ -200,6 +203,73 @@ class EncounterRow(ViewRow):
     class Meta:
         managed = False
         db_table = "fhir_encounter_row"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pk}"
+
+
+class ConditionSource(models.TextChoices):
+    EHR = "ehr"
+    SCREENING = "screening"
+
+
+# The social-needs domains served as SDOHCC health concerns, each with the hex digit that takes
+# the place of the version digit of the screen's id to make the concern's id (migration 0004):
+# one id per screen and domain, never a random (version 4) id's. Never "safety": partner
+# violence leaves medhome on no API (resources/_screens.py).
+CONCERN_DOMAINS = {"food": "a", "housing": "b", "transportation": "c", "utilities": "d"}
+
+
+def concern_id(administration_id: uuid.UUID, domain: str) -> uuid.UUID:
+    """The id of the health concern a screen's positive domain is served as (the view's)."""
+    hex_id = administration_id.hex
+    return uuid.UUID(hex_id[:12] + CONCERN_DOMAINS[domain] + hex_id[13:])
+
+
+def concern_sources(concern: uuid.UUID) -> tuple[str, list[uuid.UUID]] | None:
+    """(domain, the 16 screen ids it may come from) of a concern id; None when its digit names
+    no domain. The screen's own digit is not in the id, so every one is a candidate: looking up
+    16 primary keys is what lets a read by id use an index rather than compute every id."""
+    hex_id = concern.hex
+    domain = next((d for d, digit in CONCERN_DOMAINS.items() if digit == hex_id[12]), None)
+    if domain is None:
+        return None
+    return domain, [uuid.UUID(hex_id[:12] + n + hex_id[13:]) for n in "0123456789abcdef"]
+
+
+class ConditionRow(ViewRow):
+    """One row of the view `fhir_condition_row` (read only): an EHR problem (its id is the
+    problem's) or a health concern (its id is `concern_id`). A concern is `active` until a newer
+    screen with the same instrument is scored for the child, then `inactive` from that day
+    (`abated_on`): the newer screen's own concern, when still positive, is the active one."""
+
+    source = models.CharField(max_length=10, choices=ConditionSource)
+    ehr_condition = models.ForeignKey(
+        "ehr.Condition",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    administration = models.ForeignKey(
+        "screening.Administration",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    domain = models.CharField(max_length=20)  # a CONCERN_DOMAINS key; "" for the EHR's rows
+    clinical_status = models.CharField(max_length=20)
+    code_system = models.CharField(max_length=100)  # the EHR's; "" for a concern
+    code = models.CharField(max_length=20)  # the EHR's; "" for a concern
+    onset_on = models.DateField(null=True)
+    abated_on = models.DateField(null=True)
+    confidential = models.BooleanField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "fhir_condition_row"
 
     def __str__(self) -> str:
         return f"{self.source} {self.pk}"

@@ -13,11 +13,12 @@ parameter is refused with 400 before any query runs (../shared/docs/security.md:
 through search criteria).
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from medhome.smart.principal import FhirPrincipal
 
@@ -75,6 +76,12 @@ class ResourceType:
     # Reference data every practice reads alike (Questionnaire: the instruments), not a
     # practice's rows: the tenancy sweep expects it in every practice's answers.
     shared_reference: bool = False
+    # The rows of these ids as a condition an index answers, for a type whose id the database
+    # computes (a view's derived id cannot be looked up by itself); None: `pk__in`.
+    by_ids: Callable[[list[uuid.UUID]], Q] | None = None
+
+    def with_ids(self, ids: list[uuid.UUID]) -> Q:
+        return self.by_ids(ids) if self.by_ids is not None else Q(pk__in=ids)
 
 
 REGISTRY: dict[str, ResourceType] = {}

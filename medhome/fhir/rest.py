@@ -81,7 +81,7 @@ def _one(principal: FhirPrincipal, resource_type: ResourceType, resource_id: str
     rows = readable(resource_type, principal, "r")
     if resource_type.prepare is not None:
         rows = resource_type.prepare(rows)
-    row = rows.filter(pk=parsed).first()
+    row = rows.filter(resource_type.with_ids([parsed])).first()
     if row is None:
         raise NotFound("unknown id")
     return row

@@ -243,7 +243,9 @@ def run_search(plan: Plan, principal: FhirPrincipal) -> tuple[list[Model], bool]
     resource_type = plan.resource_type
     rows = readable(resource_type, principal, "s")
     for values in plan.ids:
-        rows = rows.filter(pk__in=[u for u in map(parse_uuid, values) if u is not None])
+        rows = rows.filter(
+            resource_type.with_ids([u for u in map(parse_uuid, values) if u is not None])
+        )
     for value in plan.last_updated:
         rows = rows.filter(
             date_q("_lastUpdated", str(resource_type.updated_field), value, is_date=False)

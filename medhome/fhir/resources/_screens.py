@@ -28,6 +28,9 @@ from django.db.models import QuerySet
 from medhome.fhir.params import parse_token, reference_ids
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Item, Option, TextLicense
+from medhome.referrals.models import Referral, SharedItem
+from medhome.referrals.states import Status as ReferralStatus
+from medhome.smart.principal import FhirPrincipal
 
 CANONICAL_BASE = "http://medhome.org/fhir/Questionnaire/"
 ANSWER_SYSTEM_BASE = "http://medhome.org/fhir/CodeSystem/answers-"
@@ -36,6 +39,13 @@ TOTAL_LINK_ID = "total-score"
 # Items and scores that never leave medhome (see the module docstring).
 SAFETY_GROUPS = frozenset({"safety"})
 SAFETY_SUBSCORES = frozenset({"safety"})
+# medhome's social-needs domains → SDOHCC categories (interop-codes.md §1.9); never "safety".
+SDOH_DOMAINS = {
+    "food": "food-insecurity",
+    "housing": "housing-instability",
+    "transportation": "transportation-insecurity",
+    "utilities": "utility-insecurity",
+}
 LICENSED_NOTE = (
     "The wording of this instrument is licensed by its authors: medhome carries its structure, "
     "codes and scoring only, never its text."
@@ -55,6 +65,32 @@ def instrument_of(key: str) -> Instrument | None:
         return registry.get(key)
     except registry.UnknownInstrument:
         return None
+
+
+def shared_with_partner(principal: FhirPrincipal) -> QuerySet[Any] | None:
+    """The ids of the screens whose result a standing consent shares with the partner
+    organization's client (see the module docstring); None for a member who left it."""
+    from medhome.referrals.selectors import has_active_partner_membership
+
+    actor = principal.actor
+    organization = principal.organization_id
+    if organization is None:
+        return None
+    if actor.user is not None and not has_active_partner_membership(actor.user, actor.organization):
+        return None
+    return (
+        Referral.objects.filter(
+            organization_id=organization,
+            confidential=False,
+            consent__organization_id=organization,
+            consent__revoked_at__isnull=True,
+            consent__given_by_adolescent=False,
+            consent__shared_items__icontains=f'"{SharedItem.SCREENING_RESULT.value}"',
+            source_administration__isnull=False,
+        )
+        .exclude(status__in=[ReferralStatus.DRAFT, ReferralStatus.ENTERED_IN_ERROR])
+        .values("source_administration_id")
+    )
 
 
 def redistributable(instrument: Instrument) -> bool:

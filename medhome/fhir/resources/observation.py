@@ -29,8 +29,6 @@ from medhome.fhir.registry import ResourceType, SearchParam, register
 from medhome.instruments import registry as instruments
 from medhome.instruments.definitions import Instrument
 from medhome.practices.scoping import scoped
-from medhome.referrals.models import Referral, SharedItem
-from medhome.referrals.states import Status as ReferralStatus
 from medhome.screening.models import Administration
 from medhome.smart.principal import FhirPrincipal
 
@@ -46,13 +44,7 @@ SCREENING_RESPONSE = (
     "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/"
     "SDOHCC-ObservationScreeningResponse"
 )
-# medhome's social-needs domains → SDOHCC categories (interop-codes.md §1.9); never "safety".
-SDOH_DOMAINS = {
-    "food": "food-insecurity",
-    "housing": "housing-instability",
-    "transportation": "transportation-insecurity",
-    "utilities": "utility-insecurity",
-}
+SDOH_DOMAINS = s.SDOH_DOMAINS
 VITAL_KINDS = {
     "weight",
     "length",
@@ -77,27 +69,9 @@ CODED_RESULTS = {"normal": "N", "abnormal": "A"}
 
 def _partner_rows(principal: FhirPrincipal) -> QuerySet[ObservationRow]:
     """The results of the screens a standing consent shares with the partner's organization."""
-    from medhome.referrals.selectors import has_active_partner_membership
-
-    actor = principal.actor
-    organization = principal.organization_id
-    if organization is None:
+    shared = s.shared_with_partner(principal)
+    if shared is None:
         return ObservationRow.objects.none()
-    if actor.user is not None and not has_active_partner_membership(actor.user, actor.organization):
-        return ObservationRow.objects.none()
-    shared = (
-        Referral.objects.filter(
-            organization_id=organization,
-            confidential=False,
-            consent__organization_id=organization,
-            consent__revoked_at__isnull=True,
-            consent__given_by_adolescent=False,
-            consent__shared_items__icontains=f'"{SharedItem.SCREENING_RESULT.value}"',
-            source_administration__isnull=False,
-        )
-        .exclude(status__in=[ReferralStatus.DRAFT, ReferralStatus.ENTERED_IN_ERROR])
-        .values("source_administration_id")
-    )
     return ObservationRow.objects.filter(
         source=ObservationSource.SCREENING, confidential=False, administration_id__in=shared
     )

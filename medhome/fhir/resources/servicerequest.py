@@ -4,17 +4,22 @@ A practice reads the team's reason; a partner's client reads the consented minim
 (referrals.selectors.partner_view: the family's own words only when consented).
 """
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 
-from medhome.referrals.models import Referral
+from medhome.directory.vocabulary import NEED_FOR_SCREENING_DOMAIN
+from medhome.fhir.models import CONCERN_DOMAINS, concern_id
+from medhome.referrals.models import Referral, SharedItem
 from medhome.referrals.selectors import PartnerView, partner_view
 from medhome.smart.principal import FhirPrincipal
 
 from ..registry import ResourceType, register
 from . import referral_rows as r
 from . import sdohcc
+
+DOMAIN_FOR_NEED = {need: domain for domain, need in NEED_FOR_SCREENING_DOMAIN.items()}
 
 
 def references(referral: Referral) -> dict[str, dict[str, Any]]:
@@ -42,6 +47,27 @@ def with_minimum_patient(
     return resource
 
 
+def reason_concern(referral: Referral, view: PartnerView | None) -> uuid.UUID | None:
+    """The health concern the referral answers (domain-reference §7: the ServiceRequest carries
+    "the reason Condition"): its screen's positive domain for the referral's need
+    (resources/condition.py). A partner's client gets the reference only when the consent shares
+    the screen's result, the same rule by which it may read the concern."""
+    screen = referral.source_administration
+    domain = DOMAIN_FOR_NEED.get(referral.need)
+    if screen is None or domain not in CONCERN_DOMAINS or screen.status != "scored":
+        return None
+    if domain not in (screen.positive_domains or ()):
+        return None
+    if view is not None and (
+        screen.confidential
+        or referral.confidential
+        or SharedItem.SCREENING_RESULT not in view.shared_items
+        or getattr(referral.consent, "given_by_adolescent", True)
+    ):
+        return None
+    return concern_id(screen.pk, domain)
+
+
 def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
     refs = references(referral)
     view = partner_view(referral) if r.is_partner(principal) else None
@@ -54,6 +80,8 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
         performer=refs["organization"],
         consent={"reference": f"Consent/{consent.pk}"} if consent is not None else None,
     )
+    if concern := reason_concern(referral, view):
+        resource["reasonReference"] = [{"reference": f"Condition/{concern}"}]
     if view is not None:
         with_minimum_patient(resource, referral, view, "subject")
     return resource
@@ -61,8 +89,13 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
 
 def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.select_related(
-        "practice", "organization", "child", "consent", "consent__given_by_caregiver"
-    )
+        "practice",
+        "organization",
+        "child",
+        "consent",
+        "consent__given_by_caregiver",
+        "source_administration",
+    ).defer("source_administration__answers")
 
 
 SERVICE_REQUEST = register(

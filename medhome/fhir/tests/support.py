@@ -1,8 +1,13 @@
-"""Helpers of the FHIR core's tests: R4B validation of any answer."""
+"""Helpers of the FHIR core's tests: R4B validation of any answer, a scored screen."""
 
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
+
+from medhome.instruments import registry
+from medhome.screening.models import Administration
 
 
 def valid(body: dict[str, Any]) -> dict[str, Any]:
@@ -11,3 +16,29 @@ def valid(body: dict[str, Any]) -> dict[str, Any]:
     for entry in body.get("entry") or []:
         get_fhir_model_class(entry["resource"]["resourceType"]).model_validate(entry["resource"])
     return body
+
+
+def scored_screen(child, key, answers, *, total=None, positive=None, band="", domains=(), **extra):
+    """A scored screen as it is stored (the scoring itself is the instruments' tests' subject)."""
+    instrument = registry.get(key)
+    now = timezone.now()
+    return Administration.objects.create(
+        practice=child.practice,
+        child=child,
+        instrument_key=key,
+        instrument_version=instrument.version,
+        mode="tablet",
+        respondent=extra.pop("respondent", "caregiver"),
+        language="en",
+        status=extra.pop("status", "scored"),
+        answers=answers,
+        started_at=now,
+        updated_at=now,
+        submitted_at=now,
+        administered_on=extra.pop("on", date(2026, 11, 2)),
+        total=total,
+        positive=positive,
+        band=band,
+        positive_domains=list(domains),
+        **extra,
+    )

@@ -21,9 +21,10 @@ from medhome.instruments import registry
 from medhome.instruments.definitions import TextLicense
 from medhome.instruments.models import TextPack
 from medhome.referrals.models import SharedItem
-from medhome.screening.models import Administration
 from tests import factories
 from tests.fhir_support import bearer, issue_token
+
+from .support import scored_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -47,35 +48,10 @@ AHC_SAFETY_ONLY = {
 }
 
 
-def _admin(child, key, answers, *, total=None, positive=None, band="", domains=(), **extra):
-    instrument = registry.get(key)
-    now = timezone.now()
-    return Administration.objects.create(
-        practice=child.practice,
-        child=child,
-        instrument_key=key,
-        instrument_version=instrument.version,
-        mode="tablet",
-        respondent=extra.pop("respondent", "caregiver"),
-        language="en",
-        status=extra.pop("status", "scored"),
-        answers=answers,
-        started_at=now,
-        updated_at=now,
-        submitted_at=now,
-        administered_on=extra.pop("on", date(2026, 11, 2)),
-        total=total,
-        positive=positive,
-        band=band,
-        positive_domains=list(domains),
-        **extra,
-    )
-
-
 @pytest.fixture
 def screens(child_a, caregiver_a, child_b):
     return {
-        "phq9": _admin(
+        "phq9": scored_screen(
             child_a,
             "phq9",
             PHQ,
@@ -84,7 +60,7 @@ def screens(child_a, caregiver_a, child_b):
             band="moderately_severe",
             caregiver=caregiver_a,
         ),
-        "hvs": _admin(
+        "hvs": scored_screen(
             child_a,
             "hvs",
             {"1": "LA28397-0", "2": "LA28398-8"},
@@ -93,7 +69,7 @@ def screens(child_a, caregiver_a, child_b):
             domains=("food",),
             caregiver=caregiver_a,
         ),
-        "ahc": _admin(
+        "ahc": scored_screen(
             child_a,
             "ahc_hrsn",
             AHC_SAFETY_ONLY,
@@ -103,7 +79,7 @@ def screens(child_a, caregiver_a, child_b):
             subscores={"safety": 20},
             caregiver=caregiver_a,
         ),
-        "epds": _admin(
+        "epds": scored_screen(
             child_a,
             "epds",
             {str(n): "b" for n in range(1, 11)},
@@ -111,7 +87,7 @@ def screens(child_a, caregiver_a, child_b):
             positive=True,
             caregiver=caregiver_a,
         ),
-        "phqa": _admin(
+        "phqa": scored_screen(
             child_a,
             "phqa",
             {"1": "LA6569-3"},
@@ -120,7 +96,7 @@ def screens(child_a, caregiver_a, child_b):
             respondent="adolescent",
             confidential=True,
         ),
-        "other": _admin(child_b, "phq9", PHQ, total=18, positive=True),
+        "other": scored_screen(child_b, "phq9", PHQ, total=18, positive=True),
     }
 
 

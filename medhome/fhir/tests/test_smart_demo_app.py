@@ -12,7 +12,8 @@ from medhome.smart.tests.test_flows_clients import BASE, browser_for, consent
 from medhome.synth.smart_demo import DEMO_SECRET, add_smart_demo_app, demo_client_id
 from tests import care_factories
 
-from .test_screen_resources import PHQ, _admin
+from .support import scored_screen
+from .test_screen_resources import PHQ
 
 
 def test_the_demo_app_launches_from_a_chart_with_fhirclient(
@@ -28,9 +29,9 @@ def test_the_demo_app_launches_from_a_chart_with_fhirclient(
 ):
     """The done-when of issue 20: a SMART app registered in the demo launches for a child and
     reads its screens and plan through SMART's own client library."""
-    screen = _admin(child_a, "phq9", PHQ, total=18, positive=True, band="moderately_severe")
+    screen = scored_screen(child_a, "phq9", PHQ, total=18, positive=True, band="moderately_severe")
     plan = care_factories.care_plan(child_a, caregiver_a, clinician_a)
-    _admin(child_b, "phq9", PHQ, total=18, positive=True, band="moderately_severe")
+    scored_screen(child_b, "phq9", PHQ, total=18, positive=True, band="moderately_severe")
     care_factories.care_plan(child_b, caregiver_b, clinician_b)
     demo_app = add_smart_demo_app(practice_a)
     assert add_smart_demo_app(practice_a) == demo_app  # idempotent

@@ -9,7 +9,7 @@ import pytest
 from medhome.fhir.registry import REGISTRY
 from tests.fhir_support import bearer, issue_token
 
-from .support import valid
+from .support import scored_screen, valid
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,8 @@ def test_only_the_instruments_are_shared_reference():
 def world(client, practice_a, practice_b, clinician_a, clinician_b, child_a, child_b, caregiver_b):
     token_a = issue_token(scope="user/*.rs", practice=practice_a, user=clinician_a)
     token_b = issue_token(scope="user/*.rs", practice=practice_b, user=clinician_b)
+    # A positive social-needs screen: B's health concerns (Condition) swept too.
+    scored_screen(child_b, "hvs", {}, positive=True, domains=("food",), caregiver=caregiver_b)
     b_ids = {}
     for name in PRACTICE_TYPES:
         answer = client.get(f"/fhir/{name}?_count=200", **bearer(token_b))
@@ -48,6 +50,7 @@ def test_b_has_something_to_leak(world):
     _token, b_ids, child_b = world
     assert str(child_b.pk) in b_ids["Patient"]
     assert b_ids["RelatedPerson"] and b_ids["Practitioner"] and b_ids["Organization"]
+    assert b_ids["Condition"] and b_ids["Observation"]
 
 
 def test_every_read_of_b_is_the_same_404(client, world):
