@@ -41,6 +41,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .openreferral_near import PLACE_FILTERS, near
 
 ACTIVE = (
     "active"  # hsds_schema/service.json: status is active, inactive, defunct, temporarily closed
@@ -393,8 +394,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "service_at_locations": Endpoint(
         table="service_at_location",
-        params={**SERVICE_FILTERS, "full": _bool, **PAGING},
-        rows=lambda q: _service_filters(q, service_at_locations(), prefix="service__"),
+        params={**SERVICE_FILTERS, **PLACE_FILTERS, "full": _bool, **PAGING},
+        rows=lambda q: near(q, _service_filters(q, service_at_locations(), prefix="service__")),
         items=_listed("service_at_location"),
         detail=_plain("service_at_location"),
         detail_params={},
