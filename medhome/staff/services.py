@@ -3,8 +3,12 @@
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from medhome.accounts.models import User
@@ -12,11 +16,97 @@ from medhome.accounts.roles import Capability, Role
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
-from medhome.practices.models import MeasuresRefresh, Membership, Practice, PracticeCalendar
+from medhome.practices.models import (
+    MeasuresRefresh,
+    Membership,
+    Network,
+    Practice,
+    PracticeCalendar,
+)
 
 MEMBERSHIP_OBJECT = "membership"
 CALENDAR_OBJECT = "practice_calendar"
 MEASURES_REFRESH_OBJECT = "practice_measures_refresh"
+PRACTICE_OBJECT = "practice"
+# Who the audit trail names for what the server's operator does at the command line.
+OPERATOR_ROLE = "operator"
+
+
+def set_password_path(user: User) -> str:
+    """The one-time link's path by which a new colleague chooses their password (the admin
+    shares it; it stops working once used or when the password changes)."""
+    return reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def start_practice(
+    *,
+    practice_name: str,
+    state: str,
+    phone: str,
+    network_name: str,
+    admin_username: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    admin_email: str,
+    at: datetime,
+) -> tuple[Practice, Membership]:
+    """A new practice and its first practice admin, on a server with nobody to ask: the admin
+    adds the rest of the team on the team page. An existing account becomes the admin as it is
+    (its password and two-step sign-in stay); a new one has no password until the one-time link
+    (set_password_path) is used. All or nothing, audited in the new practice's trail."""
+    errors: dict[str, list[str]] = {}
+    if Practice.objects.filter(name__iexact=practice_name.strip()).exists():
+        errors["practice_name"] = [_("A practice with this name already exists.")]
+    network = None
+    if network_name.strip():
+        network, _new = Network.objects.get_or_create(name=network_name.strip())
+    practice = Practice(
+        name=practice_name.strip(),
+        state=state.strip().upper(),
+        phone=phone.strip(),
+        network=network,
+    )
+    try:
+        practice.full_clean(exclude=["network"])
+    except ValidationError as invalid:
+        errors.update(invalid.message_dict)
+    if len(practice.state) != 2 or not practice.state.isalpha():
+        errors["state"] = [_("Give the two-letter US state code, e.g. RI.")]
+    if errors:
+        raise ValidationError(errors)
+    practice.save()
+    operator = Actor(
+        user=None,
+        practice=practice,
+        role=OPERATOR_ROLE,
+        capabilities=frozenset({Capability.USERS_MANAGE}),
+    )
+    membership, created = add_member(
+        actor=operator,
+        username=admin_username,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        email=admin_email,
+        credentials="",
+        role=Role.PRACTICE_ADMIN,
+        at=at,
+    )
+    record(
+        actor=operator,
+        action=Action.CREATE,
+        object_type=PRACTICE_OBJECT,
+        object_id=practice.pk,
+        at=at,
+        detail={"network": bool(network), "admin_account_created": created},
+    )
+    return practice, membership
 
 
 def _require(actor: Actor) -> None:

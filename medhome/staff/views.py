@@ -1,13 +1,9 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,14 +19,7 @@ from .forms import AddMemberForm, CalendarForm, ChangeMemberForm, MeasuresRefres
 
 
 def set_password_link(request: AuthedRequest, user) -> str:
-    path = reverse(
-        "accounts:set_password",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return request.build_absolute_uri(path)
+    return request.build_absolute_uri(services.set_password_path(user))
 
 
 @requires(Capability.USERS_MANAGE)
