@@ -42,3 +42,16 @@ def scored_screen(child, key, answers, *, total=None, positive=None, band="", do
         positive_domains=list(domains),
         **extra,
     )
+
+
+def referral_from_screen(child, caregiver, clinician, screen, organization_name, *, shared_items):
+    """A sent referral to a new organization, started from `screen`, under a consent sharing
+    `shared_items`: (the referral, its organization)."""
+    from tests import factories
+
+    organization = factories.organization(organization_name)
+    referral = factories.sent_referral(
+        child, caregiver, clinician, organization, shared_items=shared_items
+    )
+    type(referral).objects.filter(pk=referral.pk).update(source_administration=screen)
+    return referral, organization

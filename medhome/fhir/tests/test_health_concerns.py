@@ -17,7 +17,7 @@ from medhome.referrals.models import SharedItem
 from tests import factories
 from tests.fhir_support import bearer, issue_token
 
-from .support import scored_screen, valid
+from .support import referral_from_screen, scored_screen, valid
 
 pytestmark = pytest.mark.django_db
 
@@ -235,15 +235,14 @@ def test_another_practice_never(client, practice_a, clinician_a, screens, child_
 def test_a_partner_reads_the_shared_screens_concerns_until_consent_is_revoked(
     client, screens, child_a, caregiver_a, clinician_a
 ):
-    pantry = factories.organization("Eastside Pantry")
-    referral = factories.sent_referral(
+    referral, pantry = referral_from_screen(
         child_a,
         caregiver_a,
         clinician_a,
-        pantry,
+        screens["hvs"],
+        "Eastside Pantry",
         shared_items=("name", "need", SharedItem.SCREENING_RESULT),
     )
-    type(referral).objects.filter(pk=referral.pk).update(source_administration=screens["hvs"])
     token = issue_token(scope="user/Condition.rs user/ServiceRequest.rs", organization=pantry)
     assert set(_search(client, token)) == {cid(screens["hvs"], "food")}
     # The referral names the concern it answers, which this partner may read.
@@ -263,9 +262,14 @@ def test_a_partner_reads_the_shared_screens_concerns_until_consent_is_revoked(
 def test_a_consent_without_the_result_shares_no_concern(
     client, screens, child_a, caregiver_a, clinician_a
 ):
-    pantry = factories.organization("Westside Pantry")
-    referral = factories.sent_referral(child_a, caregiver_a, clinician_a, pantry)
-    type(referral).objects.filter(pk=referral.pk).update(source_administration=screens["hvs"])
+    referral, pantry = referral_from_screen(
+        child_a,
+        caregiver_a,
+        clinician_a,
+        screens["hvs"],
+        "Westside Pantry",
+        shared_items=("name", "contact", "language", "need", "notes"),
+    )
     token = issue_token(scope="user/Condition.rs user/ServiceRequest.rs", organization=pantry)
     assert _search(client, token) == {}
     assert "reasonReference" not in _service_request(client, token, referral)

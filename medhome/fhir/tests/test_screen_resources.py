@@ -24,7 +24,7 @@ from medhome.referrals.models import SharedItem
 from tests import factories
 from tests.fhir_support import bearer, issue_token
 
-from .support import scored_screen
+from .support import referral_from_screen, scored_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -427,15 +427,14 @@ def test_another_practices_rows_never(client, clinician_token, screens, ehr_rows
 def test_a_partner_reads_the_shared_screen_result_until_consent_is_revoked(
     client, screens, child_a, caregiver_a, clinician_a
 ):
-    pantry = factories.organization("Eastside Pantry")
-    referral = factories.sent_referral(
+    referral, pantry = referral_from_screen(
         child_a,
         caregiver_a,
         clinician_a,
-        pantry,
+        screens["hvs"],
+        "Eastside Pantry",
         shared_items=("name", "need", SharedItem.SCREENING_RESULT),
     )
-    type(referral).objects.filter(pk=referral.pk).update(source_administration=screens["hvs"])
     token = issue_token(
         scope="user/Observation.rs user/QuestionnaireResponse.rs", organization=pantry
     )
@@ -456,8 +455,13 @@ def test_a_partner_reads_the_shared_screen_result_until_consent_is_revoked(
 def test_a_consent_without_the_result_shares_no_observation(
     client, screens, child_a, caregiver_a, clinician_a
 ):
-    pantry = factories.organization("Westside Pantry")
-    referral = factories.sent_referral(child_a, caregiver_a, clinician_a, pantry)
-    type(referral).objects.filter(pk=referral.pk).update(source_administration=screens["hvs"])
+    referral, pantry = referral_from_screen(
+        child_a,
+        caregiver_a,
+        clinician_a,
+        screens["hvs"],
+        "Westside Pantry",
+        shared_items=("name", "contact", "language", "need", "notes"),
+    )
     token = issue_token(scope="user/Observation.rs", organization=pantry)
     assert _search(client, token, "Observation") == []
