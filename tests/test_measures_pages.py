@@ -134,6 +134,8 @@ def test_an_unknown_export_form_is_refused_and_not_audited(
 def test_network_analyst_sees_aggregates_only(
     log_in, staff_a, practice_a, practice_b, dev_children
 ):
+    computed(practice_a, "dev_2")
+    computed(practice_b, "dev_2")
     client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
 
     network = client.get(f"/measures/network/?period={PERIOD}")
@@ -230,7 +232,9 @@ def test_drill_down_to_one_stratum(log_in, staff_a, practice_a, dev_children):
 
 
 @pytest.mark.django_db
-def test_network_equity_view_is_suppressed(log_in, staff_a, practice_a, dev_children):
+def test_network_equity_view_is_suppressed(log_in, staff_a, practice_a, practice_b, dev_children):
+    computed(practice_a, "dev_2")
+    computed(practice_b, "dev_2")
     client = log_in(staff_a[Role.NETWORK_ANALYST], practice_a)
 
     page = client.get(f"/measures/network/?period={PERIOD}&measure=dev_2&by=language")
@@ -242,6 +246,10 @@ def test_network_equity_view_is_suppressed(log_in, staff_a, practice_a, dev_chil
     # 2 of 4 children in the network: small cells, never shown.
     assert ">2<" not in body and ">4<" not in body
     assert "That measure is not one of the choices." in refused.content.decode()
+    # The figures are there, hidden: 1 screened of 3 in A and 1 of 1 in B.
+    equity = page.context["total"]
+    assert (equity.numerator, equity.denominator, equity.hidden) == (2, 4, True)
+    assert "not computed yet" not in body
 
 
 @pytest.mark.django_db

@@ -324,27 +324,3 @@ def network_practices(actor: Actor) -> list[Practice]:
     if network_id is None:
         return [actor.practice]
     return list(Practice.objects.filter(network_id=network_id).order_by("name"))
-
-
-def network_comparison(actor: Actor, keys, period: Period) -> dict:
-    """Per measure: one suppressed row per practice of the actor's network, plus the network
-    total. Practices are mutually exclusive rows of the network total, so complementary
-    suppression applies."""
-    practices = network_practices(actor)
-    table = []
-    for key in [k for k in definitions.MEASURE_ORDER if k in keys]:
-        membership = _membership(key, practices, period)
-        cells = strata.stratify_by_practice(membership, {p.pk: p.name for p in practices})
-        table.append(
-            {
-                "measure": definitions.get(key),
-                "total": suppress_total(strata.total(membership)),
-                "practices": suppress_rows(cells, exclusive=True),
-            }
-        )
-    return {"practices": practices, "rows": table}
-
-
-def network_equity(actor: Actor, key: str, period: Period, dimension: str):
-    """The network's strata for one measure, all its practices together, suppressed."""
-    return stratified(key, network_practices(actor), period, dimension, suppress=True)

@@ -22,6 +22,7 @@ from medhome.experience import selectors as experience
 from . import (
     coverage,
     definitions,
+    network_figures,
     periods,
     program_summary,
     selectors,
@@ -303,8 +304,9 @@ def network(request: AuthedRequest) -> HttpResponse:
     if equity_key not in definitions.MEASURES:
         messages.error(request, _("That measure is not one of the choices."))
         equity_key = EQUITY_DEFAULT
-    comparison = selectors.network_comparison(request.actor, list(definitions.MEASURES), period)
-    total, rows = selectors.network_equity(request.actor, equity_key, period, dimension)
+    figures = network_figures.read(
+        request.actor, period=period, equity_key=equity_key, dimension=dimension
+    )
     return render(
         request,
         "measures/network.html",
@@ -315,9 +317,13 @@ def network(request: AuthedRequest) -> HttpResponse:
             "dimensions": strata.DIMENSIONS.values(),
             "measures": [definitions.get(key) for key in definitions.MEASURE_ORDER],
             "measure": definitions.get(equity_key),
-            "total": total,
-            "equity_rows": rows,
-            **comparison,
+            "total": figures.equity_total,
+            "equity_rows": figures.equity_rows,
+            "practices": figures.practices,
+            "pending": figures.pending,
+            "pending_names": ", ".join(p.name for p in figures.pending),
+            "computed_since": figures.computed_since,
+            "rows": figures.rows,
         },
     )
 
