@@ -328,7 +328,11 @@ def _record_sent(sent: list[_Sent], at: datetime) -> int:
         by_practice[each.message.practice_id].append(each.message)
     with transaction.atomic():
         update_rows(Message, [each.message for each in sent], SENT_FIELDS)
-        for rows in by_practice.values():
+        # Each practice's audit chain head is locked until this transaction ends: always in
+        # the practices' id order, or two senders recording messages of the same two practices
+        # deadlock, and the loser's sent messages go again once their claim lapses (the
+        # several-senders drill, bench/messaging_send.py --senders, found it).
+        for _practice_id, rows in sorted(by_practice.items(), key=lambda item: str(item[0])):
             practice = rows[0].practice
             record_many(
                 actor=system_actor(practice),

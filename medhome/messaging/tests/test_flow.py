@@ -321,3 +321,31 @@ def test_the_worker_plans_and_sends_on_its_schedule(practice_a, time_machine):
         run_scheduled("messaging.send_due", now=EVENING)
     assert Message.objects.get().status == MessageStatus.SENT
     assert len(locmem.outbox) == 1
+
+
+def test_a_batch_records_practices_in_one_order_so_senders_never_deadlock(
+    practice_a, practice_b, monkeypatch
+):
+    """Recording sent messages locks each practice's audit chain head until the transaction
+    ends: in the practices' id order whatever order the messages came in, so two senders with
+    messages of the same practices cannot lock them crosswise (bench/messaging_send.py
+    --senders found the deadlock, and the loser's messages went twice once their claim lapsed)."""
+    for practice in (practice_a, practice_b):
+        child, caregiver = family(practice, mrn=f"M-{practice.name[:3]}")
+        consent(caregiver, "text")
+        factories.schedule_visit(child, at=VISIT_AT)
+        plan_visit_reminders(practice=practice, day=DAY, at=AT)
+    first, second = sorted([practice_a, practice_b], key=lambda p: str(p.pk), reverse=True)
+    # The practice whose id sorts last has the earlier message: the batch meets it first.
+    Message.objects.filter(practice=first).update(send_after=AT)
+    Message.objects.filter(practice=second).update(send_after=AT + timedelta(minutes=1))
+    recorded: list[str] = []
+    real = sending.record_many
+
+    def spy(**kwargs):
+        recorded.append(str(kwargs["actor"].practice.pk))
+        return real(**kwargs)
+
+    monkeypatch.setattr(sending, "record_many", spy)
+    assert send_due_messages(at=EVENING) == 2
+    assert recorded == sorted(recorded) and len(recorded) == 2
