@@ -3,6 +3,7 @@ or a new PostgreSQL database on the local server), set Django up on it, drop it 
 the percentile of a list of timings; for those that go through HTTP, gunicorn on a free loopback
 port with the time of each request in its access log."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -136,6 +137,25 @@ def feed_panel(args: Any, network_name: str, day: Any) -> tuple[Any, str]:
         created_at=datetime.now().astimezone(),
     )
     return practice, token
+
+
+def run_command(*argv: str) -> None:
+    subprocess.run(argv, check=True, capture_output=True)  # noqa: S603
+
+
+def make_cluster(name: str, port: int, *, start: bool = True) -> None:
+    """A throwaway PostgreSQL 15 cluster `name` on `port`, trust on the loopback (replication
+    included), replacing one of that name; the machine's main cluster is never touched. Root."""
+    drop_cluster(name)
+    run_command(
+        "pg_createcluster", "15", name, "-p", str(port), *(["--start"] if start else []),
+        "--", "--auth=trust",
+    )  # fmt: skip
+
+
+def drop_cluster(name: str) -> None:
+    with contextlib.suppress(subprocess.CalledProcessError):
+        run_command("pg_dropcluster", "--stop", "15", name)
 
 
 def verdict(problems: list[str], ok: str) -> int:

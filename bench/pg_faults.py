@@ -34,7 +34,7 @@ from types import SimpleNamespace
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import REPO, verdict  # noqa: E402
+from bench.common import REPO, drop_cluster, make_cluster, run_command, verdict  # noqa: E402
 
 CLUSTER = ["15", "drill"]
 PORT = 5440
@@ -42,14 +42,8 @@ SERVER = f"postgresql://postgres@127.0.0.1:{PORT}"
 DATABASE = "medhome_drill"
 
 
-def run(*argv: str) -> None:
-    subprocess.run(argv, check=True, capture_output=True)  # noqa: S603
-
-
-def make_cluster() -> None:
-    with contextlib.suppress(subprocess.CalledProcessError):
-        run("pg_dropcluster", "--stop", *CLUSTER)
-    run("pg_createcluster", *CLUSTER, "-p", str(PORT), "--start", "--", "--auth=trust")
+def make_drill_cluster() -> None:
+    make_cluster(CLUSTER[1], PORT)
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
@@ -178,7 +172,7 @@ def restart_while_serving(base: str, recover_within: float) -> list[str]:
         thread.start()
     time.sleep(2)
     restarted = time.monotonic()
-    run("pg_ctlcluster", *CLUSTER, "restart")
+    run_command("pg_ctlcluster", *CLUSTER, "restart")
     back = time.monotonic()
     time.sleep(max(recover_within, 5) + 2)
     stop.set()
@@ -205,7 +199,7 @@ def main() -> int:
     parser.add_argument("--recover-within", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=8793)
     args = parser.parse_args()
-    make_cluster()
+    make_drill_cluster()
     gunicorn = None
     try:
         token, child = setup_medhome()
@@ -236,7 +230,7 @@ def main() -> int:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(gunicorn.pid, signal.SIGTERM)
             gunicorn.wait(timeout=30)
-        run("pg_dropcluster", "--stop", *CLUSTER)
+        drop_cluster(CLUSTER[1])
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ environment variable read through small typed helpers (medhome/core/env.py).
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from medhome.core.databases import databases
 from medhome.core.env import env_bool, env_int, env_list
 from medhome.ehr.default_materials import CDC_MILESTONE_MATERIALS
 from medhome.smart.keys import oidc_private_key
@@ -163,37 +163,17 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# SQLite (embedded, under var/) unless DATABASE_URL names PostgreSQL. SQLite settings measured
-# in shared/docs/dependencies.md: WAL + IMMEDIATE transactions lose no writes under contention;
-# synchronous=FULL so a committed consent or screening survives a power loss.
+# SQLite under var/ unless DATABASE_URL names PostgreSQL; a read replica for the measures when
+# MEDHOME_REPLICA_URL names one (medhome.core.databases, medhome.core.replica).
 SQLITE_PATH = Path(os.environ.get("MEDHOME_SQLITE_PATH", BASE_DIR / "var" / "medhome.sqlite3"))
-SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"
-# SQLite's page cache is 2 MB per connection unless set: a deployment (or a 1M-children bench)
-# with memory to spare gives it more, in MB.
-if SQLITE_CACHE_MB := int(os.environ.get("MEDHOME_SQLITE_CACHE_MB", "0")):
-    SQLITE_PRAGMAS += f"; PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024}"
-SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_PRAGMAS}
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    else:
-        # PostgreSQL's JIT compiles each measure query for seconds and saves less than that
-        # (docs/benchmarks.md, "Measures"); MEDHOME_PG_JIT=on puts it back.
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        if os.environ.get("MEDHOME_PG_JIT", "off") != "on":
-            options["options"] = "-c jit=off"
-        if ENV != "test":
-            options["pool"] = True
-else:
-    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(SQLITE_PATH),
-            "OPTIONS": SQLITE_OPTIONS,
-        }
-    }
+DATABASES = databases(env=ENV, sqlite_path=SQLITE_PATH)
+DATABASE_ROUTERS = ["medhome.core.replica.ReplicaRouter"]
+# How far behind the replica may be and still serve the measures (seconds), and how often a
+# process asks it (seconds): behind the bound, or not answering, the primary serves them.
+MEDHOME_REPLICA_MAX_LAG_SECONDS = env_int("MEDHOME_REPLICA_MAX_LAG_SECONDS", 60)
+MEDHOME_REPLICA_CHECK_SECONDS = env_int("MEDHOME_REPLICA_CHECK_SECONDS", 5)
+# How long a Bulk Data export waits for the replica to hold every commit made before it starts.
+MEDHOME_REPLICA_CATCH_UP_SECONDS = env_int("MEDHOME_REPLICA_CATCH_UP_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions ------------------------------------------------------------

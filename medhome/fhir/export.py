@@ -32,7 +32,7 @@ from django.db.models import F, Q, QuerySet
 
 from medhome.audit.models import Action
 from medhome.audit.services import Entry, record, record_many
-from medhome.core import clock
+from medhome.core import clock, replica
 from medhome.core.actor import Actor
 from medhome.families.services import CHILD_OBJECT
 from medhome.smart.principal import FhirPrincipal
@@ -262,6 +262,9 @@ def run_job(job: ExportJob) -> bool:
     for stale in directory.glob("*.part"):  # an interrupted attempt's half-written file
         stale.unlink()
     members = _members(principal)
+    # The job's transactionTime is set: the replica serves it only once it holds every commit
+    # made until now (medhome.core.replica).
+    alias = replica.caught_up_alias()
     children: set[Any] = set()
     written = {f["type"] for f in job.files}
     try:
@@ -269,7 +272,7 @@ def run_job(job: ExportJob) -> bool:
             if name in written:
                 continue
             _heartbeat(job, progress=f"{name} ({number} of {len(job.types)} types)")
-            count = write_type(job, principal, name, members, children)
+            count = write_type(job, principal, name, members, children, using=alias)
             job.files = [*job.files, count]
             ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(files=job.files)
     except (Cancelled, FileNotFoundError):
@@ -294,7 +297,12 @@ def _members(principal: FhirPrincipal) -> QuerySet[Any] | None:
 
 
 def type_rows(
-    principal: FhirPrincipal, name: str, members: QuerySet[Any] | None, since: datetime | None
+    principal: FhirPrincipal,
+    name: str,
+    members: QuerySet[Any] | None,
+    since: datetime | None,
+    *,
+    using: str = "default",
 ) -> QuerySet[Any]:
     kind = registry.REGISTRY[name]
     rows = kind.rows(principal)
@@ -310,7 +318,7 @@ def type_rows(
         rows = rows.filter(**{f"{kind.updated_field}__gt": since})
     if kind.prepare is not None:
         rows = kind.prepare(rows)
-    return rows.order_by("pk")
+    return rows.using(using).order_by("pk")
 
 
 def write_type(
@@ -319,6 +327,8 @@ def write_type(
     name: str,
     members: QuerySet[Any] | None,
     children: set[Any],
+    *,
+    using: str = "default",
 ) -> dict[str, Any]:
     """One type's NDJSON file, complete or not at all; its manifest entry."""
     kind = registry.REGISTRY[name]
@@ -331,7 +341,8 @@ def write_type(
     dumps = orjson.dumps
     newline = orjson.OPT_APPEND_NEWLINE
     with part.open("wb", buffering=1 << 20) as out:
-        for row in type_rows(principal, name, members, job.since).iterator(chunk_size=chunk):
+        rows = type_rows(principal, name, members, job.since, using=using)
+        for row in rows.iterator(chunk_size=chunk):
             out.write(dumps(resource_of(kind, row, principal), option=newline))
             batch.append(row)
             count += 1

@@ -54,14 +54,6 @@ class QuestionnaireEntry(models.Model):
         return f"{self.key} {self.version}"
 
 
-def source_link(model: str) -> models.ForeignKey:
-    """A view row's link to the row it was read from (null when it was read from another
-    table): no constraint, nothing cascades, since a view has neither."""
-    return models.ForeignKey(
-        model, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
-    )
-
-
 class ViewRow(models.Model):
     """A row of a read-only SQL view that serves one FHIR type from two tables: its id is the
     source row's, and it belongs to one practice and one child like the rows it reads."""
@@ -89,8 +81,20 @@ class ObservationRow(ViewRow):
     """One row of the view `fhir_observation_row` (read only)."""
 
     source = models.CharField(max_length=10, choices=ObservationSource)
-    administration = source_link("screening.Administration")
-    ehr_observation = source_link("ehr.Observation")
+    administration = models.ForeignKey(
+        "screening.Administration",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    ehr_observation = models.ForeignKey(
+        "ehr.Observation",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
     instrument_key = models.CharField(max_length=40)  # "" for the EHR's rows
     code = models.CharField(max_length=20)  # the EHR's code; "" for screenings
     kind = models.CharField(max_length=20)  # the EHR's ObservationKind; "" for screenings
@@ -165,9 +169,27 @@ class EncounterRow(ViewRow):
     resources/encounter.py and care_event.py write the same values, a test holds them equal)."""
 
     source = models.CharField(max_length=10, choices=EncounterSource)
-    visit = source_link("visits.Visit")
-    care_event = source_link("events.CareEvent")
-    clinician = source_link(settings.AUTH_USER_MODEL)
+    visit = models.ForeignKey(
+        "visits.Visit",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    care_event = models.ForeignKey(
+        "events.CareEvent",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
     fhir_status = models.CharField(max_length=20)
     fhir_class = models.CharField(max_length=10)
     kind = models.CharField(max_length=20)  # visits.VisitKind or events.EventKind, by source
@@ -222,8 +244,20 @@ class ConditionRow(ViewRow):
     (`abated_on`): the newer screen's own concern, when still positive, is the active one."""
 
     source = models.CharField(max_length=10, choices=ConditionSource)
-    ehr_condition = source_link("ehr.Condition")
-    administration = source_link("screening.Administration")
+    ehr_condition = models.ForeignKey(
+        "ehr.Condition",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    administration = models.ForeignKey(
+        "screening.Administration",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
     domain = models.CharField(max_length=20)  # a CONCERN_DOMAINS key; "" for the EHR's rows
     clinical_status = models.CharField(max_length=20)
     code_system = models.CharField(max_length=100)  # the EHR's; "" for a concern

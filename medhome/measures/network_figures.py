@@ -59,7 +59,9 @@ def read(actor: Actor, *, period: Period, equity_key: str, dimension: str) -> Ne
             groups[group][1] += denominator
     ready = {practice_id for practice_id, _key in totals}
     result_since = (
-        MeasureRefresh.objects.filter(practice__in=ready).aggregate(at=Min("computed_at"))["at"]
+        MeasureRefresh.objects.filter(practice_id__in=list(ready)).aggregate(at=Min("computed_at"))[
+            "at"
+        ]
         if ready
         else None
     )

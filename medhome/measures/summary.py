@@ -59,6 +59,10 @@ class Figures:
         cells = strata.labelled(dimension, [(r.group, r.numerator, r.denominator) for r in found])
         return total, [StratumRow(cell, total.rate) for cell in cells]
 
+    def computed_at(self) -> datetime | None:
+        """When the rows read were computed (a recompute stamps all of a practice's rows alike)."""
+        return max((row.computed_at for row in self.totals.values()), default=None)
+
     def chart(self, key: str, rolling: list[Period]) -> dict:
         counts = []
         for point in rolling:
@@ -67,12 +71,16 @@ class Figures:
         return chart(key, rolling, counts)
 
 
-def status(actor: Actor) -> Status:
+def status(actor: Actor, figures: "Figures | None" = None) -> Status:
+    """When the figures shown were computed — the rows' own stamp when `figures` were read (a
+    read replica may serve them a little behind the refresh row, medhome.core.replica) — and
+    whether a recompute is waiting."""
     _own(actor)
     refresh = MeasureRefresh.objects.filter(practice=actor.practice).first()
     if refresh is None:
         return Status()
-    return Status(refresh.computed_at, refresh.requested_at)
+    shown = figures.computed_at() if figures is not None else None
+    return Status(shown or refresh.computed_at, refresh.requested_at)
 
 
 def read(

@@ -145,7 +145,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         {
             "period": period,
             "periods": periods.choices(today),
-            "summary": summary.status(request.actor),
+            "summary": summary.status(request.actor, figures),
             "ready": ready,
             "figures": summary.overview(figures, period) if ready else [],
             "headline": headline,
@@ -185,7 +185,7 @@ def detail(request: AuthedRequest, measure_key: str) -> HttpResponse:
             "periods": periods.choices(today),
             "dimension": strata.DIMENSIONS[dimension],
             "dimensions": strata.DIMENSIONS.values(),
-            "summary": summary.status(request.actor),
+            "summary": summary.status(request.actor, figures),
             "ready": ready,
             "total": total,
             "rows": rows,

@@ -2,8 +2,10 @@
 
 Four cheap checks, each one or two indexed queries: the database answers, a background worker
 beat recently, no due task has waited too long, and every practice's audit chain head matches its
-newest event. The answer names the checks and gives ages in seconds, nothing else: no practice,
-no worker host, no task, no person. Liveness (`/healthz`, medhome.core.views) touches nothing.
+newest event; with a read replica, a fifth says how far behind it is (never failing: behind its
+bound the primary serves). The answer names the checks and gives ages in seconds, nothing else:
+no practice, no worker host, no task, no person. Liveness (`/healthz`, medhome.core.views)
+touches nothing.
 
 The full hash-chain verification is `manage.py verify_audit_chain`: it reads every event, far too
 slow for a probe that runs every few seconds.
@@ -23,6 +25,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from medhome.audit.models import AuditChainAnchor, AuditChainHead, AuditEvent
+from medhome.core import replica
 from medhome.jobs.models import WorkerHeartbeat
 from medhome.practices.models import Practice
 
@@ -121,6 +124,15 @@ def audit_chain() -> Check:
     return Check(ok=not out_of_step)
 
 
+def replica_lag() -> Check:
+    """The read replica, when there is one (medhome.core.replica): how far behind it is and
+    whether it serves the measures. Always ok: behind its bound it is passed over for the
+    primary, so this installation still does its work."""
+    found = replica.lag(fresh=True)
+    lag_seconds = None if found.seconds is None else round(found.seconds, 1)
+    return Check(ok=True, extra={"lag_seconds": lag_seconds, "serving": found.serves})
+
+
 def readiness(*, now: datetime) -> tuple[bool, dict[str, dict[str, Any]]]:
     """(ready, checks by name). A database that does not answer skips the other checks: each
     would wait for the same dead connection."""
@@ -131,6 +143,8 @@ def readiness(*, now: datetime) -> tuple[bool, dict[str, dict[str, Any]]]:
         ("queue", lambda: queue(now=now)),
         ("audit_chain", audit_chain),
     ]
+    if replica.configured():
+        steps.append(("replica", replica_lag))
     for name, step in steps:
         try:
             checks[name] = step()

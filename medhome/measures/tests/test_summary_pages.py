@@ -2,7 +2,7 @@
 the practice's own rows only, when they were computed, and "Recompute now" for those who hold
 the measures (queued for the worker, audited)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -78,6 +78,22 @@ def test_the_pages_show_the_figures_and_when_they_were_computed(
     assert "Vietnamese" not in body
     assert "Figures computed at" in dashboard
     assert "DEV-CH" in dashboard
+
+
+@pytest.mark.django_db
+def test_the_stamp_is_the_shown_figures_own(log_in, staff_a, practice_a, dev_children):
+    """A read replica a little behind serves the previous figures while the refresh row (read
+    on the primary) already names the newer computation: the page stamps what it shows."""
+    compute(practice_a, "dev_2")
+    later = timezone.now() + timedelta(hours=2)
+    MeasureRefresh.objects.filter(practice=practice_a).update(computed_at=later)
+    client = log_in(staff_a[Role.PRACTICE_ADMIN], practice_a)
+
+    for url in ("/measures/?period=2026", "/measures/dev_2/?period=2026"):
+        body = client.get(url).content.decode()
+        assert "Figures computed at 11/15/2026 07:00" in body, url
+    MeasureFigure.objects.filter(practice=practice_a).update(computed_at=later)
+    assert "Figures computed at 11/15/2026 09:00" in client.get("/measures/").content.decode()
 
 
 @pytest.mark.django_db
