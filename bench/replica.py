@@ -12,7 +12,8 @@ MEDHOME_REPLICA_URL = the replica (lag checked on every read, bound --max-lag se
 step opens the practice's measures dashboard as its admin, counting where its queries go:
 
 1. streaming and caught up: the figures are read from the replica, everything else from the
-   primary; a Bulk Data export would read the replica (caught_up_alias);
+   primary; a recompute of the summary reads its rows from the replica (pg_stat_database's rows
+   read grow there); a Bulk Data export would read the replica (caught_up_alias);
 2. replay paused on the replica (`pg_wal_replay_pause()`) and the summary recomputed on the
    primary: within the bound the replica still serves (the old figures); past it the figures
    come from the primary (the new ones) and an export reads the primary;
@@ -132,6 +133,19 @@ def _lag_check(sql: str) -> bool:
     return sql.lstrip().startswith("SELECT NOT pg_is_in_recovery()")
 
 
+def rows_read(cluster: tuple[str, int]) -> int:
+    """Rows the cluster's backends have read from the drill's database so far."""
+    import psycopg
+
+    with psycopg.connect(url(cluster), autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        found = conn.execute(
+            "SELECT tup_returned + tup_fetched FROM pg_stat_database WHERE datname = %s",
+            [DATABASE],
+        ).fetchone()
+    return int(found[0]) if found else 0
+
+
 def replica_sql(statement: str) -> None:
     import psycopg
 
@@ -165,6 +179,18 @@ def drill(practice, admin, args: argparse.Namespace) -> list[str]:  # type: igno
         time.sleep(0.2)
     status, first_stamp, found = dashboard(practice, admin)
     expect("1 streaming", status, first_stamp, found, "replica", "")
+    # The recompute's engine reads the replica: rows read there grow, the primary's hardly.
+    before = {side: rows_read(side) for side in (PRIMARY, REPLICA)}
+    services.recompute(practice, at=clock.now(), today=clock.today(), keys=["dev", "wcv"])
+    read = {side[0]: rows_read(side) - before[side] for side in (PRIMARY, REPLICA)}
+    print(f"  recompute while caught up: rows read {read}")
+    if read[REPLICA[0]] <= 10 * max(read[PRIMARY[0]], 1):
+        problems.append(f"1: the recompute did not read from the replica ({read})")
+    for _ in range(50):
+        if replica.lag(fresh=True).seconds == 0:
+            break
+        time.sleep(0.2)
+    status, first_stamp, found = dashboard(practice, admin)
     if replica.caught_up_alias() != "replica":
         problems.append("1: a caught-up replica was not used for an export")
 

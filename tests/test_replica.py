@@ -150,3 +150,26 @@ def test_the_lag_is_zero_when_caught_up_else_the_time_since_the_last_replay(monk
 
     monkeypatch.setattr(replica, "_replayed", down)
     assert replica.measure_lag() is None
+
+
+def test_a_recompute_reads_everything_from_a_replica_that_keeps_up(with_replica):
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers, _calls, _clock = with_replica
+    answers.append(1.0)
+    with replica.reading_replica() as alias:
+        assert alias == "replica"
+        assert Message.objects.all().db == MeasureFigure.objects.all().db == "replica"
+        assert ROUTER.db_for_write(Message) == "default"
+        # measures.figures runs its tasks in copies of this context: they read there too.
+        context = contextvars.copy_context()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(context.run, lambda: Message.objects.all().db).result() == "replica"
+            assert pool.submit(lambda: Message.objects.all().db).result() == "default"
+    assert Message.objects.all().db == "default"  # only inside the block
+    answers.append(500.0)
+    replica._last.lag = None
+    with replica.reading_replica() as alias:
+        assert alias == "default"
+        assert Message.objects.all().db == "default"

@@ -2,8 +2,9 @@
 
 With MEDHOME_REPLICA_URL set (medhome.core.databases adds the "replica" alias), the router sends
 the reads of the measures' summary table (the dashboard, a measure's page, the network page, the
-CSV export) to the replica (`reading_alias`), and a Bulk Data export reads its rows there when
-the replica has caught up with the primary as the export starts (`caught_up_alias`).
+CSV export) to the replica (`reading_alias`), a measures recompute reads everything it computes
+from there (`reading_replica`), and a Bulk Data export reads its rows there when the replica has
+caught up with the primary as the export starts (`caught_up_alias`).
 Every write goes to the primary. The replica serves only while it is at most
 MEDHOME_REPLICA_MAX_LAG_SECONDS behind: caught up when it has replayed the primary's current WAL
 position, else behind by the time since the last transaction it replayed. A replica behind the
@@ -13,9 +14,12 @@ at worst, never minutes, and never an error because of the replica. Without a re
 everything reads the primary, as before.
 """
 
+import contextvars
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +47,10 @@ class Lag:
 
 
 _last = threading.local()
+# Set by `reading_replica` for a block that only reads (a measures recompute's engine): every
+# model's reads go to the replica. A context variable, so a thread pool that copies the
+# caller's context (measures.figures) reads there too, and nothing else in the process does.
+_every_read = contextvars.ContextVar("medhome_replica_every_read", default=False)
 
 
 def configured() -> bool:
@@ -125,11 +133,27 @@ def caught_up_alias(*, wait_seconds: float | None = None) -> str:
     return REPLICA
 
 
+@contextmanager
+def reading_replica() -> Iterator[str]:
+    """Within the block every read goes to the replica when it keeps up (checked once, at the
+    start), else to the primary; writes to the primary as always. Only around code that writes
+    nothing it then reads back: a replica does not see the primary's uncommitted rows. Yields
+    the alias read."""
+    alias = reading_alias()
+    token = _every_read.set(alias == REPLICA)
+    try:
+        yield alias
+    finally:
+        _every_read.reset(token)
+
+
 class ReplicaRouter:
     """settings.DATABASE_ROUTERS: the ROUTED models' reads to `reading_alias`; every write, and
     every migration, to the primary."""
 
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        if _every_read.get():
+            return REPLICA
         if model._meta.label_lower in ROUTED:
             return reading_alias()
         return None

@@ -9,6 +9,7 @@ one file with one writer (the test database is in memory), so there the measures
 another on the caller's connection.
 """
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -67,9 +68,12 @@ def all_figures(
     # Longest first (longest-processing-time order), so no connection is left with one big
     # query at the end while the other has nothing to do.
     ordered = sorted(tasks, key=_cost, reverse=True)
+    # Each task runs in a copy of the caller's context: a recompute reading the replica
+    # (core.replica.reading_replica) reads it on every connection.
     with ThreadPoolExecutor(max_workers=count) as pool:
         for cells in pool.map(
-            lambda t: _in_worker(t, practices, period_start, period_end), ordered
+            lambda pair: pair[0].run(_in_worker, pair[1], practices, period_start, period_end),
+            [(contextvars.copy_context(), task) for task in ordered],
         ):
             found.update(cells)
     return {key: found[key] for key in keys}

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from medhome.accounts.roles import Capability
 from medhome.audit.models import Action, AuditChainHead, AuditEvent
 from medhome.audit.services import record
+from medhome.core import replica
 from medhome.core.actor import Actor
 from medhome.jobs.services import enqueue_run
 from medhome.measures import definitions, engine, periods, strata
@@ -59,47 +60,59 @@ def recompute(
     """Recompute every figure the measures pages read for `practice` as of `today` and replace
     its rows; idempotent (the same data give the same rows). `keys` limits it to some measures
     (their rows alone are replaced; a benchmark or a test)."""
-    seen = (
-        AuditChainHead.objects.filter(practice=practice).values_list("sequence", flat=True).first()
-        or 0
-    )
-    picker, rolling = summary_periods(today)
-    measures = list(keys) if keys is not None else list(definitions.MEASURE_ORDER)
-    ids = [practice.pk]
-    rows: list[MeasureFigure] = []
-
-    def figure(key, period, dimension, group, numerator, denominator, median=None):
-        return MeasureFigure(
-            practice=practice,
-            measure_key=key,
-            period_start=period.start,
-            period_end=period.end,
-            dimension=dimension,
-            group=group,
-            numerator=numerator,
-            denominator=denominator,
-            median_days=median,
-            computed_at=at,
+    # Everything computed is read from the read replica while it keeps up (core.replica):
+    # the heavy part of a network's nightly work, off the primary. The chain position is read
+    # there too, so it matches the rows read; the figures are written to the primary below.
+    with replica.reading_replica():
+        seen = (
+            AuditChainHead.objects.filter(practice=practice)
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
         )
+        picker, rolling = summary_periods(today)
+        measures = list(keys) if keys is not None else list(definitions.MEASURE_ORDER)
+        ids = [practice.pk]
+        rows: list[MeasureFigure] = []
 
-    spans = {(p.start, p.end): p for p in [*picker, *rolling]}
-    for period in spans.values():
-        totals = all_figures(
-            measures, practices=ids, period_start=period.start, period_end=period.end
-        )
-        rows += [
-            figure(
-                key, period, ALL_CHILDREN, ALL_CHILDREN, c.numerator, c.denominator, c.median_days
+        def figure(key, period, dimension, group, numerator, denominator, median=None):
+            return MeasureFigure(
+                practice=practice,
+                measure_key=key,
+                period_start=period.start,
+                period_end=period.end,
+                dimension=dimension,
+                group=group,
+                numerator=numerator,
+                denominator=denominator,
+                median_days=median,
+                computed_at=at,
             )
-            for key, c in totals.items()
-        ]
-    for period in picker:
-        for key in measures:
-            membership = engine.membership(
-                key, practices=ids, period_start=period.start, period_end=period.end
+
+        spans = {(p.start, p.end): p for p in [*picker, *rolling]}
+        for period in spans.values():
+            totals = all_figures(
+                measures, practices=ids, period_start=period.start, period_end=period.end
             )
-            for dimension, groups in strata.stratify_all(membership).items():
-                rows += [figure(key, period, dimension, *group) for group in groups]
+            rows += [
+                figure(
+                    key,
+                    period,
+                    ALL_CHILDREN,
+                    ALL_CHILDREN,
+                    c.numerator,
+                    c.denominator,
+                    c.median_days,
+                )
+                for key, c in totals.items()
+            ]
+        for period in picker:
+            for key in measures:
+                membership = engine.membership(
+                    key, practices=ids, period_start=period.start, period_end=period.end
+                )
+                for dimension, groups in strata.stratify_all(membership).items():
+                    rows += [figure(key, period, dimension, *group) for group in groups]
     stale = MeasureFigure.objects.filter(practice=practice)
     if keys is not None:
         stale = stale.filter(measure_key__in=measures)
