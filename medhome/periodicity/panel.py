@@ -31,15 +31,12 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     F,
-    Func,
     IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -48,6 +45,7 @@ from django.db.models.lookups import Exact
 from medhome.families.models import Child, on_panel
 
 from .engine import VISIT_ROW
+from .expressions import BirthDateCase, CompletionBits
 from .models import RowCompletion
 from .rules import Rules, current_rules
 from .schedule import Row, Schedule, Visit, current_schedule
@@ -148,34 +146,19 @@ def _marks(on: date, rows: Sequence[str], visit: Any) -> Subquery:
     flags = [(VISIT_ROW, False, 1)]
     for index, key in enumerate(rows):
         flags += [(key, False, 1 << (2 * index + 1)), (key, True, 1 << (2 * index + 2))]
-    # MAX per flag, added: a bitwise OR of the flags present, portably (SQLite has no BIT_OR)
-    # and without the temporary B-tree a SUM(DISTINCT) needs on each call.
-    bit_or = sum(
-        (
-            Func(
-                Case(
-                    When(row=key, next_step_pending=pending, then=Value(bit)),
-                    default=Value(0),
-                ),
-                function="MAX",
-                output_field=IntegerField(),
-            )
-            for key, pending, bit in flags
-        ),
-        start=Value(0),
-    )
     found = RowCompletion.objects.filter(
         child=OuterRef("pk"), visit_key=visit, done_on__lte=on, row__in=[VISIT_ROW, *rows]
-    ).values(marks=bit_or)
+    ).values(marks=CompletionBits(flags))
     return Subquery(found, output_field=IntegerField())
 
 
-def _discharged_early(intervals: list[BirthInterval], on: date) -> list[When]:
+def _discharged_early(
+    intervals: Sequence[BirthInterval], on: date
+) -> list[tuple[date, date, date | None, str]]:
     """A newborn discharged early has left the 3–5 day window for "by 1 month" once discharge
     + 4 days has passed (windows.opens_on, the one per-child exception to windows by birth
     date; docs/clinical-rules.md#periodicity table). Its birth date still falls in the 3–5 day
-    interval, so
-    it is moved here, before the intervals by birth date are tried."""
+    interval, so it is moved here, before the intervals by birth date are tried."""
     rules = current_rules()
     first_week = next((i for i in intervals if i.visit.key == "3-5d"), None)
     if first_week is None:
@@ -183,13 +166,7 @@ def _discharged_early(intervals: list[BirthInterval], on: date) -> list[When]:
     after = timedelta(days=rules.three_to_five_closes_after_discharge_days)
     # The 3–5 day window always keeps its first day (windows.opens_on: never before day 4).
     born_by = min(first_week.born_to, on - timedelta(days=rules.three_to_five_opens_day + 1))
-    return [
-        When(
-            date_of_birth__range=(first_week.born_from, born_by),
-            birth_discharged_on__lte=on - after,
-            then=Value("1mo"),
-        )
-    ]
+    return [(first_week.born_from, born_by, on - after, "1mo")]
 
 
 def carry_pairs(schedule: Schedule, row_key: str) -> list[tuple[str, str]]:
@@ -220,33 +197,24 @@ def panel_due(
     intervals = birth_intervals(on, schedule=schedule)
     if not intervals:
         return children.none()
-    visit_key = Case(
-        *_discharged_early(intervals, on),
-        *[
-            When(date_of_birth__range=(i.born_from, i.born_to), then=Value(i.visit.key))
-            for i in intervals
-        ],
-        output_field=CharField(),
+    visit_key = BirthDateCase(
+        [
+            *_discharged_early(intervals, on),
+            *[(i.born_from, i.born_to, None, i.visit.key) for i in intervals],
+        ]
     )
-    visit_status = Case(
-        *[
-            When(date_of_birth__range=(i.born_from, i.overdue_to), then=Value("overdue"))
-            for i in intervals
-            if i.overdue_to is not None
-        ],
-        default=Value("due"),
-        output_field=CharField(),
+    visit_status = BirthDateCase(
+        [(i.born_from, i.overdue_to, None, "overdue") for i in intervals if i.overdue_to],
+        default="due",
     )
     previous = {p: c for key in rows for p, c in carry_pairs(schedule, key)}
-    carried_from = Case(
-        *[
-            When(date_of_birth__range=(i.born_from, i.born_to), then=Value(p))
+    carried_from = BirthDateCase(
+        [
+            (i.born_from, i.born_to, None, p)
             for i in intervals
             for p, c in previous.items()
             if c == i.visit.key
-        ],
-        default=None,
-        output_field=CharField(),
+        ]
     )
     if fields is not None:
         children = children.only(*fields)

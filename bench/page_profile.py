@@ -1,0 +1,89 @@
+"""Where a staff page's time goes: render Today, the chart (and any path given) in-process on a
+kept load-test database, as one of its colleagues, and print the median time, the query count
+and, with --profile, cProfile's top functions by cumulative time.
+
+    .venv/bin/python bench/page_profile.py --db postgres --reuse <kept database> [--profile]
+
+It uses Django's test client with the colleague signed in (no gunicorn, no network), so the
+figures are the page's own cost on one core: the load test's saturation ceiling is about
+cores / this.
+"""
+
+import argparse
+import cProfile
+import pstats
+import statistics
+from time import perf_counter
+
+from common import existing_database
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
+    parser.add_argument("--reuse", required=True, help="a database kept by a bench's --keep")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--profile", action="store_true", help="cProfile's top 40 functions")
+    parser.add_argument("paths", nargs="*", help="more paths (after Today and a chart)")
+    return parser.parse_args()
+
+
+def main(args: argparse.Namespace) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from medhome.accounts.models import User
+    from medhome.families.models import Child
+    from medhome.practices.models import Membership
+    from medhome.practices.views import SESSION_PRACTICE_KEY
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user = User.objects.filter(username__startswith="load").order_by("pk").first()
+    if user is None:
+        raise SystemExit("no load-test colleague here: run bench/load_test.py --keep first")
+    practice = Membership.objects.get(user=user).practice
+    child = Child.objects.filter(practice=practice).order_by("pk").first()
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[SESSION_PRACTICE_KEY] = str(practice.pk)
+    session.save()
+    paths = ["/screening/today/", f"/children/{child.pk}/", *args.paths]
+    for path in paths:
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code, answer.get("Location"))
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(path)
+        times = []
+        profiler = cProfile.Profile() if args.profile else None
+        for _ in range(args.runs):
+            started = perf_counter()
+            if profiler:
+                profiler.enable()
+            client.get(path)
+            if profiler:
+                profiler.disable()
+            times.append((perf_counter() - started) * 1000)
+        name = path if not path.startswith("/children/") else "/children/<id>/"
+        print(
+            f"{name:28} median {statistics.median(times):6.1f} ms  "
+            f"min {min(times):6.1f}  queries {len(queries)}"
+        )
+        if profiler:
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(40)
+            stats.sort_stats("tottime").print_stats(25)
+            stats.dump_stats(f"/tmp/page_profile{paths.index(path)}.prof")
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    existing_database(arguments.db, arguments.reuse)
+    main(arguments)
