@@ -13,6 +13,8 @@ import argparse
 import cProfile
 import pstats
 import statistics
+import tempfile
+from pathlib import Path
 from time import perf_counter
 
 from common import existing_database
@@ -24,6 +26,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", required=True, help="a database kept by a bench's --keep")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="cProfile's top 40 functions")
+    parser.add_argument("--queries", action="store_true", help="each query, timed")
     parser.add_argument("paths", nargs="*", help="more paths (after Today and a chart)")
     return parser.parse_args()
 
@@ -55,9 +58,12 @@ def main(args: argparse.Namespace) -> None:
         assert answer.status_code == 200, (path, answer.status_code, answer.get("Location"))
         queries: list[str] = []
 
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return execute(sql, params, many, context)
+        def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
+            started = perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append(f"{(perf_counter() - started) * 1000:6.2f} ms  {sql[:160]}")
 
         with connection.execute_wrapper(count):
             client.get(path)
@@ -76,11 +82,13 @@ def main(args: argparse.Namespace) -> None:
             f"{name:28} median {statistics.median(times):6.1f} ms  "
             f"min {min(times):6.1f}  queries {len(queries)}"
         )
+        if args.queries:
+            print("\n".join(queries))
         if profiler:
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(40)
             stats.sort_stats("tottime").print_stats(25)
-            stats.dump_stats(f"/tmp/page_profile{paths.index(path)}.prof")
+            stats.dump_stats(Path(tempfile.gettempdir()) / f"page_profile{paths.index(path)}.prof")
 
 
 if __name__ == "__main__":

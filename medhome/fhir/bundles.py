@@ -91,6 +91,17 @@ def searchset(
     return bundle
 
 
+def counted(*, base: str, plan: Plan, total: int) -> dict[str, Any]:
+    """`_summary=count`: how many match, no entry."""
+    url = f"{base}{plan.resource_type.name}?{urlencode(plan.asked)}"
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": [{"relation": "self", "url": url}],
+    }
+
+
 def history(
     *, base: str, resources: list[dict[str, Any]], links: list[dict[str, str]]
 ) -> dict[str, Any]:

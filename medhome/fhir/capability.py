@@ -35,7 +35,9 @@ def capability_statement(base: str, oauth: dict[str, str]) -> dict[str, Any]:
                 "mode": "server",
                 "documentation": f"{HISTORY_NOTE} {PATIENT_SCOPE_NOTE} _count above "
                 f"{settings.MEDHOME_FHIR['max_count']} is capped. Chained parameters, _has, "
-                "_filter, _query, _contained and _include:iterate are refused with 400.",
+                "_filter, _query, _contained and _include:iterate are refused with 400. "
+                "_summary (true, text, data, count, false) and _elements choose top-level "
+                "elements on a read and a search; a subsetted resource is tagged SUBSETTED.",
                 "security": {
                     "cors": False,
                     "service": [

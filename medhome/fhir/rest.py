@@ -17,8 +17,9 @@ from ninja import Router
 
 from medhome.smart.principal import FhirPrincipal, principal_for
 
+from . import subset
 from .audit import audit_answer
-from .bundles import history, resource_of, searchset, updated_of, version_of
+from .bundles import counted, history, resource_of, searchset, updated_of, version_of
 from .capability import capability_statement
 from .errors import BadRequest, FhirError, Forbidden, NotFound, Unauthorized
 from .outcomes import error_response, fhir_response
@@ -27,6 +28,7 @@ from .registry import REGISTRY, ResourceType
 from .search import (
     Plan,
     count_of,
+    matching,
     page_token,
     plan_search,
     read_page_token,
@@ -196,9 +198,11 @@ def search_post(request: HttpRequest, resource_type: str) -> HttpResponse:
 @fhir_view
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
     principal, kind = _allowed(request, resource_type, "r")
+    shown = subset.of_read(request.GET, kind.name)
     row = _one(principal, kind, resource_id)
     audit_answer(principal, resource_type=kind, interaction="read", answered=[(kind, [row])])
-    return fhir_response(resource_of(kind, row, principal), headers=_read_headers(kind, row))
+    resource = subset.apply(resource_of(kind, row, principal), shown)
+    return fhir_response(resource, headers=_read_headers(kind, row))
 
 
 @router.get("/{resource_type}", url_name="search")
@@ -214,6 +218,10 @@ def _items(query: Any) -> list[tuple[str, str]]:
 def _search(request: HttpRequest, name: str, items: list[tuple[str, str]]) -> HttpResponse:
     principal, kind = _allowed(request, name, "s")
     plan = plan_search(kind, items, principal)
+    if plan.subset.summary == "count":
+        total = matching(plan, principal).count()
+        audit_answer(principal, resource_type=kind, interaction="search-type", answered=[])
+        return fhir_response(counted(base=fhir_base(request), plan=plan, total=total))
     page, has_next = run_search(plan, principal)
     included = run_includes(plan, principal, page)
     seen = {(kind.name, row.pk) for row in page}
@@ -233,8 +241,10 @@ def _search(request: HttpRequest, name: str, items: list[tuple[str, str]]) -> Ht
         base=fhir_base(request),
         plan=plan,
         principal=principal,
-        matches=[resource_of(kind, row, principal) for row in page],
-        included=[resource_of(target, row, principal) for target, row in extra],
+        matches=[subset.apply(resource_of(kind, row, principal), plan.subset) for row in page],
+        included=[
+            subset.apply(resource_of(target, row, principal), plan.subset) for target, row in extra
+        ],
         has_next=has_next,
     )
     return fhir_response(bundle)

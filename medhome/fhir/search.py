@@ -9,7 +9,7 @@ launch child's narrowing, so a criterion can only ever narrow what the caller ma
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +21,12 @@ from medhome.smart.principal import FhirPrincipal
 from .errors import BadRequest, Forbidden, NotSupported
 from .params import date_q, parse_uuid, split_values
 from .registry import REGISTRY, Include, ResourceType, SearchParam
+from .subset import Subset, parse_elements, parse_summary
 
 # Result parameters medhome serves for every type.
-RESULT_PARAMS = frozenset({"_count", "_sort", "_include", "_revinclude", "_page", "_format"})
+RESULT_PARAMS = frozenset(
+    {"_count", "_sort", "_include", "_revinclude", "_page", "_format", "_summary", "_elements"}
+)
 # FHIR features refused on purpose, each named in the answer.
 REFUSED = {
     "_has": "reverse chaining (_has) is not supported",
@@ -31,8 +34,6 @@ REFUSED = {
     "_query": "named queries (_query) are not supported",
     "_contained": "_contained is not supported",
     "_containedType": "_containedType is not supported",
-    "_summary": "_summary is not supported",
-    "_elements": "_elements is not supported",
     "_text": "_text is not supported",
     "_content": "_content is not supported",
     "_list": "_list is not supported",
@@ -60,6 +61,7 @@ class Plan:
     revincludes: list[Include] = field(default_factory=list)
     # The parameters as asked (without the page token): the links repeat them.
     asked: list[tuple[str, str]] = field(default_factory=list)
+    subset: Subset = Subset()
 
 
 def count_of(raw: str | None) -> int:
@@ -88,6 +90,7 @@ def plan_search(
     plan = Plan(resource_type)
     seen_result: set[str] = set()
     page_token = ""
+    elements = ""
     for name, value in items:
         base, _sep, modifier = name.partition(":")
         if base.startswith("_has") or name.startswith("_has"):
@@ -118,6 +121,10 @@ def plan_search(
                 plan.order = _order(resource_type, value)
             elif base == "_format" and value not in JSON_FORMATS:
                 raise BadRequest("Parameter '_format': medhome answers FHIR JSON only.")
+            elif base == "_summary":
+                plan.subset = replace(plan.subset, summary=parse_summary(value))
+            elif base == "_elements":
+                elements = value
             continue
         if value == "":
             raise BadRequest(f"Parameter '{name[:60]}' has no value.")
@@ -146,6 +153,11 @@ def plan_search(
             raise BadRequest(
                 f"Parameter '{base[:60]}' is not a search parameter of {resource_type.name}."
             )
+    if elements:
+        if plan.subset.summary:
+            raise BadRequest("Parameters '_summary' and '_elements' cannot be used together.")
+        answered = (resource_type.name, *(i.target for i in [*plan.includes, *plan.revincludes]))
+        plan.subset = Subset(elements=parse_elements(elements, answered))
     if "_count" not in seen_result:
         plan.count = count_of(None)
     if not plan.order:
@@ -241,6 +253,17 @@ def run_search(plan: Plan, principal: FhirPrincipal) -> tuple[list[Model], bool]
     """The page's rows and whether another page follows (one query for the page, plus the
     type's prefetches)."""
     resource_type = plan.resource_type
+    rows = matching(plan, principal)
+    if resource_type.prepare is not None:
+        rows = resource_type.prepare(rows)
+    found = list(rows.order_by(*plan.order)[plan.offset : plan.offset + plan.count + 1])
+    return found[: plan.count], len(found) > plan.count
+
+
+def matching(plan: Plan, principal: FhirPrincipal) -> QuerySet[Any]:
+    """Every row the search matches among those the principal may read (for `_summary=count`,
+    their number)."""
+    resource_type = plan.resource_type
     rows = readable(resource_type, principal, "s")
     for values in plan.ids:
         rows = rows.filter(
@@ -252,10 +275,7 @@ def run_search(plan: Plan, principal: FhirPrincipal) -> tuple[list[Model], bool]
         )
     for param, values, modifier in plan.filters:
         rows = param.apply(rows, values, modifier)
-    if resource_type.prepare is not None:
-        rows = resource_type.prepare(rows)
-    found = list(rows.order_by(*plan.order)[plan.offset : plan.offset + plan.count + 1])
-    return found[: plan.count], len(found) > plan.count
+    return rows
 
 
 def run_includes(
