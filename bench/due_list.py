@@ -1,6 +1,9 @@
-"""Benchmark: the periodicity due list (medhome.periodicity.panel.panel_due) on SQLite.
+"""Benchmark: the periodicity due list (medhome.periodicity.panel.panel_due) on SQLite or
+PostgreSQL.
 
     .venv/bin/python bench/due_list.py --children 100000
+    .venv/bin/python bench/due_list.py --children 100000 --postgres            # a new database
+    .venv/bin/python bench/due_list.py --postgres <a kept database>            # reuse its data
 
 Builds (or, with --reuse, reuses) a SQLite file of synthetic children made by medhome.synth
 (default /tmp/medhome-bench-due.sqlite3), adds a sprinkling of RowCompletions with one
@@ -37,6 +40,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--as-of", default="2026-11-23", help="the day the due list is for")
     parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite file")
     parser.add_argument("--reuse", action="store_true", help="keep an existing file's data")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="",
+        help="on the local PostgreSQL: a new database (kept), or the named one with its data",
+    )
     parser.add_argument(
         "--ehr",
         action="store_true",
@@ -235,16 +244,19 @@ def explain(queryset, on: date) -> list[str]:  # type: ignore[no-untyped-def]
     from medhome.periodicity.panel import panel_due
 
     sql, params = panel_due(queryset, on).query.sql_with_params()
+    explain = (
+        "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF)"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        cursor.execute(f"{explain} {sql}", params)
         return [row[-1] for row in cursor.fetchall()]
 
 
 def show_plans(cases, on: date) -> None:  # type: ignore[no-untyped-def]
     for label, queryset in cases:
-        print(f"  EXPLAIN QUERY PLAN, {label}:")
+        print(f"  query plan, {label}:")
         for line in explain(queryset, on):
-            print(f"    {line}")
+            print(f"    {line[:150]}")
 
 
 def forget_statistics() -> None:
@@ -260,8 +272,18 @@ def forget_statistics() -> None:
 
 def main() -> None:
     args = parse_args()
-    reuse = args.reuse and Path(args.db).exists()
-    configure(Path(args.db), reuse=reuse)
+    on_postgres = args.postgres is not None
+    if on_postgres:
+        from common import existing_database, fresh_database
+
+        if args.postgres:
+            existing_database("postgres", args.postgres)
+            args.db, reuse = args.postgres, True
+        else:
+            args.db, reuse = fresh_database("due", args.children, "postgres"), False
+    else:
+        reuse = args.reuse and Path(args.db).exists()
+        configure(Path(args.db), reuse=reuse)
     from django.core.management import call_command
     from django.db import connection
 
@@ -272,10 +294,11 @@ def main() -> None:
 
     as_of = date.fromisoformat(args.as_of)
     print(f"medhome due-list bench: {args.children:,} children, as of {as_of}")
-    print(
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{os.cpu_count()} CPUs, {platform.platform()}"
+    engine = (
+        f"PostgreSQL {connection.pg_version}" if on_postgres else f"SQLite {sqlite3.sqlite_version}"
     )
+    print(f"Python {platform.python_version()}, {engine}, {os.cpu_count()} CPUs")
+    print(platform.platform())
     print(f"Database: {args.db}{' (reused)' if reuse else ''}\n")
     call_command("migrate", verbosity=0)
     if not Child.objects.exists():
@@ -295,9 +318,10 @@ def main() -> None:
         (f"one practice ({practice.name[:12]}…)", Child.objects.for_practice(practice)),
         ("all children", Child.objects.all()),
     ]
-    forget_statistics()
-    report(cases, as_of, args.runs, "panel_due, before ANALYZE (no planner statistics):")
-    show_plans(cases, as_of)
+    if not on_postgres:
+        forget_statistics()
+        report(cases, as_of, args.runs, "panel_due, before ANALYZE (no planner statistics):")
+        show_plans(cases, as_of)
     started = perf_counter()
     analyze([Child, RowCompletion])
     connection.close()

@@ -42,6 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
+from medhome.core.lean import lean
 from medhome.families.models import Child, on_panel
 
 from .engine import VISIT_ROW
@@ -241,7 +242,7 @@ def panel_due(
     )
     # "overdue" sorts after "due", so descending puts it first; ORDER BY names the selected
     # column, so the CASE is not evaluated twice.
-    return annotated.order_by("-visit_status", "date_of_birth", "pk")
+    return lean(annotated.order_by("-visit_status", "date_of_birth", "pk"))
 
 
 def due_counts(children: QuerySet[Child], on: date) -> dict[tuple[str, str], int]:
