@@ -24,6 +24,13 @@ KINDS = [(ClientKind.APP, ClientKind.APP.label), (ClientKind.BACKEND, ClientKind
 class RegisterForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=KINDS)
+    public = forms.BooleanField(
+        label=gettext_lazy(
+            "Public app: it runs in a browser or on a phone and cannot keep a secret "
+            "(no client secret; each sign-in is proved with PKCE)"
+        ),
+        required=False,
+    )
     launch_url = forms.URLField(label=gettext_lazy("Launch URL"), required=False)
     redirect_uris = forms.CharField(
         label=gettext_lazy("Redirect URIs (one per line)"),
@@ -69,6 +76,8 @@ class RegisterForm(forms.Form):
                 except ValidationError:
                     self.add_error("redirect_uris", _("Not a URL: %s") % uri)
             data["jwks"] = None
+        elif data.get("public"):
+            self.add_error("public", _("Only an app a user launches can be a public client."))
         else:
             try:
                 data["jwks"] = services.clean_jwks(data.get("jwks", ""))
@@ -93,6 +102,7 @@ def apps(request: HttpRequest) -> HttpResponse:
             redirect_uris=data.get("redirect_uris", ""),
             jwks=data.get("jwks"),
             capabilities=tuple(data.get("capabilities") or ()),
+            public=bool(data.get("public")),
         )
         form = RegisterForm()
     status = 400 if request.method == "POST" and registered is None else 200

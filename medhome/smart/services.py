@@ -100,12 +100,18 @@ def register_client(
     redirect_uris: str = "",
     jwks: dict[str, Any] | None = None,
     capabilities: tuple[str, ...] = (),
+    public: bool = False,
 ) -> Registered:
+    """A SMART app (confidential with a client secret, or `public`: an app in a browser or on a
+    phone that cannot keep a secret, proving each code with PKCE alone) or a backend service
+    (a signed JWT, never a secret)."""
+    if public and kind != ClientKind.APP:
+        raise ValueError("only an app a user launches can be a public client")
     now = clock.now()
-    secret = "" if kind == ClientKind.BACKEND else secrets.token_urlsafe(32)
+    secret = "" if kind == ClientKind.BACKEND or public else secrets.token_urlsafe(32)
     application = Application(
         name=name,
-        client_type=Application.CLIENT_CONFIDENTIAL,
+        client_type=Application.CLIENT_PUBLIC if public else Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=(
             Application.GRANT_AUTHORIZATION_CODE
             if kind == ClientKind.APP
@@ -117,6 +123,8 @@ def register_client(
     )
     if secret:
         application.client_secret = secret
+    elif public:
+        application.client_secret = ""  # none: oauthlib authenticates a public client by id
     else:
         application.client_secret = secrets.token_urlsafe(48)  # never used: JWT only
     application.save()
@@ -137,7 +145,7 @@ def register_client(
         object_type="smart_client",
         object_id=client.pk,
         at=now,
-        detail={"client": application.client_id, "kind": kind},
+        detail={"client": application.client_id, "kind": kind, "public": public},
     )
     return Registered(client, secret)
 

@@ -55,6 +55,7 @@ def smart_configuration(request: HttpRequest) -> JsonResponse:
     capabilities = [
         "launch-ehr",
         "launch-standalone",
+        "client-public",
         "client-confidential-symmetric",
         "client-confidential-asymmetric",
         "context-ehr-patient",
@@ -72,7 +73,12 @@ def smart_configuration(request: HttpRequest) -> JsonResponse:
         "jwks_uri": origin + reverse("smart:jwks"),
         "authorization_endpoint": origin + reverse("smart:authorize"),
         "token_endpoint": origin + reverse("smart:token"),
-        "token_endpoint_auth_methods_supported": ["private_key_jwt", "client_secret_basic"],
+        # "none": a public client (client-public) names itself and proves the code with PKCE.
+        "token_endpoint_auth_methods_supported": [
+            "private_key_jwt",
+            "client_secret_basic",
+            "none",
+        ],
         "token_endpoint_auth_signing_alg_values_supported": ["RS384", "ES384"],
         "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
         "scopes_supported": scopes,

@@ -71,11 +71,6 @@ def care_b(child_b, caregiver_b, clinician_b):
     return _care(child_b, caregiver_b, clinician_b, "http://ehr.example|B")
 
 
-@pytest.fixture
-def token_a(practice_a, clinician_a):
-    return issue_token(scope="user/*.rs", practice=practice_a, user=clinician_a)
-
-
 def _bundle(answer) -> dict:
     assert answer.status_code == 200, answer.content
     body = answer.json()

@@ -7,14 +7,9 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 
 from medhome.families.models import MRN_SYSTEM
-from tests.fhir_support import bearer, issue_token
+from tests.fhir_support import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def token_a(practice_a, clinician_a):
-    return issue_token(scope="user/*.rs", practice=practice_a, user=clinician_a)
 
 
 def test_metadata_is_public_and_lists_every_type(client):

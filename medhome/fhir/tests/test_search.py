@@ -17,25 +17,6 @@ from .support import valid
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def token_a(practice_a, clinician_a):
-    return issue_token(scope="user/*.rs", practice=practice_a, user=clinician_a)
-
-
-@pytest.fixture
-def siblings(family_a, child_a):
-    born = child_a.date_of_birth
-    return [
-        factories.add_child(
-            family_a,
-            legal_given_name=f"Kid{n}",
-            mrn=f"SG-9{n}",
-            date_of_birth=born - timedelta(days=400 * n),
-        )
-        for n in range(1, 4)
-    ]
-
-
 def ids(bundle, mode="match"):
     return [e["resource"]["id"] for e in bundle.get("entry", []) if e["search"]["mode"] == mode]
 

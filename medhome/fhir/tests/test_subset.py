@@ -1,36 +1,15 @@
 """_summary and _elements: which elements stay, the SUBSETTED tag, counts that never cross a
 practice, and the refusals."""
 
-from datetime import timedelta
-
 import pytest
 
 from medhome.audit.models import AuditEvent
 from medhome.fhir.subset import SUBSETTED
-from tests import factories
 from tests.fhir_support import bearer, issue_token
 
 from .support import valid
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def token_a(practice_a, clinician_a):
-    return issue_token(scope="user/*.rs", practice=practice_a, user=clinician_a)
-
-
-@pytest.fixture
-def siblings(family_a, child_a):
-    return [
-        factories.add_child(
-            family_a,
-            legal_given_name=f"Kid{n}",
-            mrn=f"SB-9{n}",
-            date_of_birth=child_a.date_of_birth - timedelta(days=400 * n),
-        )
-        for n in range(1, 3)
-    ]
 
 
 def read(client, token, child, query=""):
@@ -143,7 +122,7 @@ def test_summary_count_counts_only_what_the_caller_may_read(
 ):
     answer = client.get("/fhir/Patient?_summary=count", **bearer(token_a))
     bundle = valid(answer.json())
-    assert bundle["total"] == 3  # child_a and two siblings; practice B's child is not counted
+    assert bundle["total"] == 4  # child_a and three siblings; practice B's child is not counted
     assert "entry" not in bundle
     named = client.get(f"/fhir/Patient?_summary=count&_id={child_b.pk}", **bearer(token_a))
     assert valid(named.json())["total"] == 0

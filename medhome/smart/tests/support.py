@@ -26,7 +26,7 @@ class App:
         return self.client.application.client_id
 
 
-def register_app(practice, admin, *, scopes: str = "") -> App:
+def register_app(practice, admin, *, scopes: str = "", public: bool = False) -> App:
     actor = factories.actor_for(admin, practice, Role.PRACTICE_ADMIN)
     registered = register_client(
         actor,
@@ -36,6 +36,7 @@ def register_app(practice, admin, *, scopes: str = "") -> App:
         or "launch launch/patient openid fhirUser offline_access patient/*.rs user/Patient.rs",
         launch_url=LAUNCH_URL,
         redirect_uris=REDIRECT,
+        public=public,
     )
     return App(registered.client, registered.client_secret)
 

@@ -110,6 +110,60 @@ def test_standalone_launch_with_requests_oauthlib(
     assert expired.status_code == 401
 
 
+def test_a_public_app_signs_in_with_pkce_alone_and_never_without_it(
+    log_in, practice_a, staff_a, clinician_a, child_a
+):
+    """SMART `client-public`: no secret to keep; the code is proved by the PKCE verifier, so a
+    stolen code without it is worth nothing."""
+    base = BASE
+    public = register_app(practice_a, staff_a[Role.PRACTICE_ADMIN], public=True)
+    assert public.secret == ""
+
+    def authorized(pkce: str | None) -> tuple[OAuth2Session, str]:
+        oauth = OAuth2Session(
+            public.client_id,
+            redirect_uri=REDIRECT,
+            scope=["launch/patient", "patient/Patient.rs"],
+            pkce=pkce,
+        )
+        wsgi_transport.mount(oauth)
+        url, _state = oauth.authorization_url(f"{base}/oauth/authorize", aud=f"{base}/fhir")
+        oauth.cookies.update(browser_for(log_in, clinician_a, practice_a).cookies)
+        return oauth, consent(oauth, url, base, patient=child_a)
+
+    oauth, callback = authorized("S256")
+    token = oauth.fetch_token(
+        f"{base}/oauth/token", authorization_response=callback, include_client_id=True
+    )
+    assert token["patient"] == str(child_a.pk)
+    assert oauth.get(f"{base}/fhir/Patient/{child_a.pk}").status_code == 200
+
+    # The same kind of code, redeemed without the verifier: refused, no token.
+    oauth, callback = authorized("S256")
+    stolen = wsgi_transport.mount(requests.Session()).post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": query_of(callback)["code"],
+            "redirect_uri": REDIRECT,
+            "client_id": public.client_id,
+        },
+    )
+    assert stolen.status_code == 400
+    assert "access_token" not in stolen.json()
+
+    # Without a PKCE challenge the authorize step itself refuses to issue a code.
+    plain = OAuth2Session(public.client_id, redirect_uri=REDIRECT, scope=["launch/patient"])
+    wsgi_transport.mount(plain)
+    url, _state = plain.authorization_url(f"{base}/oauth/authorize", aud=f"{base}/fhir")
+    plain.cookies.update(browser_for(log_in, clinician_a, practice_a).cookies)
+    page = plain.get(url, allow_redirects=False)
+    assert page.status_code in (302, 400)
+    if page.status_code == 302:
+        assert "code=" not in page.headers["Location"]
+        assert "error=" in page.headers["Location"]
+
+
 def test_revoke_endpoint_and_the_admins_revoke_end_the_token(
     log_in, app, clinician_a, practice_a, child_a, staff_a
 ):

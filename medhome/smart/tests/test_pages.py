@@ -39,10 +39,15 @@ def test_discovery_lists_the_endpoints_and_capabilities(client):
         assert body["token_endpoint_auth_methods_supported"] == [
             "private_key_jwt",
             "client_secret_basic",
+            "none",
         ]
-        assert {"launch-ehr", "launch-standalone", "permission-v2", "sso-openid-connect"} <= set(
-            body["capabilities"]
-        )
+        assert {
+            "launch-ehr",
+            "launch-standalone",
+            "permission-v2",
+            "sso-openid-connect",
+            "client-public",
+        } <= set(body["capabilities"])
     oidc = client.get("/fhir/.well-known/openid-configuration").json()
     assert oidc["issuer"] == "http://testserver/fhir"
 
@@ -83,9 +88,41 @@ def test_the_admin_registers_an_app_and_sees_its_secret_once(log_in, practice_a,
     assert "Client secret" not in browser.get(reverse("smart:apps")).content.decode()
 
 
+def test_the_admin_registers_a_public_app_which_has_no_secret(log_in, practice_a, admin_a):
+    browser = log_in(admin_a, practice_a)
+    response = browser.post(
+        reverse("smart:apps"),
+        {
+            "name": "Family growth app",
+            "kind": ClientKind.APP,
+            "public": "on",
+            "redirect_uris": "https://apps.example.org/callback",
+            "allowed_scopes": "launch/patient openid fhirUser patient/*.rs",
+        },
+    )
+    assert response.status_code == 200
+    client = SmartClient.objects.get(practice=practice_a)
+    assert client.application.client_type == "public"
+    assert response.context["registered"].client_secret == ""
+    assert "Client secret" not in response.content.decode()
+    assert (
+        "public: no client secret, PKCE only" in browser.get(reverse("smart:apps")).content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
+        (
+            {
+                "kind": ClientKind.BACKEND,
+                "public": "on",
+                "allowed_scopes": "system/*.rs",
+                "jwks": json.dumps({"keys": [{"kty": "RSA", "kid": "a", "n": "x", "e": "AQAB"}]}),
+            },
+            "public",
+            "Only an app a user launches can be a public client.",
+        ),
         (
             {
                 "kind": ClientKind.APP,
