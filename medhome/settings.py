@@ -222,6 +222,9 @@ MFA_PASSKEY_SIGNUP_ENABLED = False
 # request's host (already checked against ALLOWED_HOSTS); set it when the site answers on more
 # than one name, or passkeys registered on one name fail on the other (docs/deploy.md).
 MEDHOME_WEBAUTHN_RP_ID = os.environ.get("MEDHOME_WEBAUTHN_RP_ID", "")
+# Fernet keys for TOTP keys and recovery seeds at rest (accounts.secrets_at_rest); the first
+# encrypts. Unset: one derived from the SECRET_KEY.
+MEDHOME_MFA_KEYS = [k for k in os.environ.get("MEDHOME_MFA_KEYS", "").split(",") if k.strip()]
 # allauth's switch turns the origin check off altogether, which would let any site relay a
 # signature; fido2 already accepts http://localhost for the demo, so it stays off everywhere.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from medhome.core import clock
 
+from . import secrets_at_rest
+
 MFA_APP = "allauth.mfa"
 
 
@@ -37,7 +39,14 @@ class StaffAccountAdapter(DefaultAccountAdapter):
 
 
 class StaffMfaAdapter(DefaultMFAAdapter):
-    """Passkeys are bound to medhome's own domain, and named after medhome, not the host."""
+    """Passkeys are bound to medhome's own domain, and named after medhome, not the host; TOTP
+    keys and recovery seeds are stored encrypted (secrets_at_rest)."""
+
+    def encrypt(self, text: str) -> str:
+        return secrets_at_rest.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secrets_at_rest.decrypt(encrypted_text)
 
     def get_public_key_credential_rp_entity(self) -> dict[str, str]:
         # The request's host has passed ALLOWED_HOSTS; a pinned id keeps one passkey working
