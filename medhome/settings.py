@@ -526,6 +526,8 @@ MEDHOME_EXCHANGE = {
     "poll_every_minutes": env_int("MEDHOME_EXCHANGE_POLL_MINUTES", 15),
     "timeout": 10,
     "secrets": {},
+    # Private networks a partner's FHIR server may sit in (CIDRs, e.g. a VPN); none by default.
+    "private_networks": env_list("MEDHOME_EXCHANGE_PRIVATE_NETWORKS", []),
 }
 
 # FHIR Bulk Data export (medhome.fhir.export; https://hl7.org/fhir/uv/bulkdata/STU2/): where the

@@ -3,11 +3,16 @@
 shared/docs/security.md (SSRF): medhome never fetches a URL a partner supplied — a Task's
 absolute reference, a `Location` header, a bundle's `fullUrl` or `next` link — unless it lies
 under the endpoint's own base URL (same scheme, host, port and path prefix). Redirects are not
-followed. The bearer token is read from settings/env by name at the moment of the request and
-never logged or stored on a row.
+followed, and the partner's host must resolve to public addresses only (not loopback, private,
+link-local such as a cloud metadata service, or reserved), unless the deployment names the
+private network a partner sits in (MEDHOME_EXCHANGE_PRIVATE_NETWORKS, e.g. a VPN). The bearer
+token is read from settings/env by name at the moment of the request and never logged or
+stored on a row.
 """
 
+import ipaddress
 import os
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,8 +37,33 @@ def exchange_settings() -> dict[str, Any]:
         "timeout": 10,
         "poll_every_minutes": 15,
         "secrets": {},
+        "private_networks": [],
         **getattr(settings, "MEDHOME_EXCHANGE", {}),
     }
+
+
+def address_allowed(address: str) -> bool:
+    """A partner may be reached at a public address, in a network the deployment names, or on
+    loopback in a local (demo, test) environment."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.is_global and not ip.is_multicast:
+        return True
+    if settings.IS_LOCAL and ip.is_loopback:
+        return True
+    return any(
+        ip in ipaddress.ip_network(network, strict=False)
+        for network in exchange_settings()["private_networks"]
+    )
+
+
+def check_host(hostname: str, port: int | None) -> None:
+    """RefusedUrl unless every address the host resolves to is allowed (address_allowed)."""
+    try:
+        found = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise ExchangeError("the partner's host name does not resolve") from None
+    if not found or not all(address_allowed(str(info[4][0])) for info in found):
+        raise RefusedUrl("refused: the partner's address is on a private network")
 
 
 def secret(name: str) -> str:
@@ -77,6 +107,8 @@ def request(
     """One FHIR interaction; the JSON answer. ExchangeError on a transport error, a non-2xx
     answer or a non-JSON body."""
     target = url_under_base(endpoint, url)
+    parts = urlsplit(target)
+    check_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
     headers = {"Accept": FHIR_JSON}
     token = secret(endpoint.token_env)
     if token:

@@ -41,7 +41,7 @@ from medhome.core.actor import Actor
 from medhome.directory.models import Organization, PracticePartner
 from medhome.referrals.models import Referral
 
-from .client import exchange_settings, secret
+from .client import address_allowed, exchange_settings, secret
 from .models import PartnerEndpoint, RemoteState, RemoteTask
 
 OBJECT_TYPE = "exchange.partnerendpoint"
@@ -109,6 +109,14 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _literal_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def clean_base_url(value: str) -> str:
     url = value.strip()
     parts = urlsplit(url)
@@ -127,6 +135,15 @@ def clean_base_url(value: str) -> str:
             {
                 "base_url": _(
                     "The address may not carry a user name, a password, a query or a fragment."
+                )
+            }
+        )
+    if _literal_address(parts.hostname) and not address_allowed(parts.hostname):
+        raise ValidationError(
+            {
+                "base_url": _(
+                    "This address is on a private or reserved network; a partner's server must "
+                    "be reachable on the internet (or in a network the deployment allows)."
                 )
             }
         )

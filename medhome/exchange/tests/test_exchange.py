@@ -316,6 +316,55 @@ def test_no_url_outside_the_base_is_fetched(endpoint, fixture_server, url):
     assert fixture_server.requests == []
 
 
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("10.1.2.3", False),
+        ("172.16.0.9", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # a cloud metadata service
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),  # noqa: S104 - an address checked, not bound
+        ("224.0.0.1", False),
+        ("fd00::1", False),
+        ("fe80::1%eth0", False),
+    ],
+)
+def test_a_partner_is_reached_at_public_addresses_only(address, allowed):
+    assert client.address_allowed(address) is allowed
+
+
+def test_loopback_only_in_a_local_environment_and_named_networks_when_configured(settings):
+    assert client.address_allowed("127.0.0.1")
+    settings.IS_LOCAL = False
+    assert not client.address_allowed("127.0.0.1")
+    settings.MEDHOME_EXCHANGE = {**settings.MEDHOME_EXCHANGE, "private_networks": ["10.20.0.0/16"]}
+    assert client.address_allowed("10.20.3.4")
+    assert not client.address_allowed("10.21.3.4")
+
+
+def test_a_host_that_resolves_to_a_private_address_is_never_contacted(
+    endpoint, fixture_server, settings, monkeypatch
+):
+    # The base URL names a host; what it resolves to at the moment of the request decides.
+    answers = {"fhir.partner.example": "10.0.0.7"}
+
+    def resolve(host, port, *args, **kwargs):
+        return [(2, 1, 6, "", (answers.get(host, host), port))]
+
+    monkeypatch.setattr(client.socket, "getaddrinfo", resolve)
+    endpoint.base_url = "https://fhir.partner.example/fhir"
+    with pytest.raises(client.RefusedUrl, match="private network"):
+        client.request(endpoint, "GET", "Task/1")
+    answers["fhir.partner.example"] = "127.0.0.1"
+    settings.IS_LOCAL = False
+    with pytest.raises(client.RefusedUrl, match="private network"):
+        client.request(endpoint, "GET", "Task/1")
+    assert fixture_server.requests == []
+
+
 def test_urls_under_the_base_are_allowed(endpoint, fixture_server):
     assert client.url_under_base(endpoint, "Task/1") == fixture_server.base_url + "/Task/1"
     full = fixture_server.base_url + "/Task?_id=1"
