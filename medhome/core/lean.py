@@ -25,10 +25,10 @@ class LeanModelIterable(ModelIterable):
         model = queryset.model
         if (
             queryset.query.select_related
-            or queryset._known_related_objects
+            or getattr(queryset, "_known_related_objects", None)
             or pre_init.has_listeners(model)
             or post_init.has_listeners(model)
-            or queryset._fetch_mode.track_peers
+            or getattr(getattr(queryset, "_fetch_mode", None), "track_peers", False)
         ):
             yield from super().__iter__()
             return

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import CharField, Expression, F, IntegerField
-from django.db.models.sql.compiler import SQLCompiler
 
 
 class BirthDateCase(Expression):
@@ -30,20 +29,21 @@ class BirthDateCase(Expression):
         super().__init__()
         self.branches = tuple(branches)
         self.default = default
-        self.born = F("date_of_birth")
-        self.discharged = F("birth_discharged_on")
+        self.born: Any = F("date_of_birth")
+        self.discharged: Any = F("birth_discharged_on")
 
     def get_source_expressions(self) -> list[Any]:
         return [self.born, self.discharged]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.born, self.discharged = exprs
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         born, born_params = compiler.compile(self.born)
         discharged, discharged_params = compiler.compile(self.discharged)
         adapt = connection.ops.adapt_datefield_value
-        parts, params = ["CASE"], []
+        parts: list[str] = ["CASE"]
+        params: list[Any] = []
         for low, high, discharged_by, value in self.branches:
             parts.append(f"WHEN {born} BETWEEN %s AND %s")
             params += [*born_params, adapt(low), adapt(high)]
@@ -69,19 +69,20 @@ class CompletionBits(Expression):
     def __init__(self, flags: Sequence[tuple[str, bool, int]]) -> None:
         super().__init__()
         self.flags = tuple(flags)
-        self.row = F("row")
-        self.pending = F("next_step_pending")
+        self.row: Any = F("row")
+        self.pending: Any = F("next_step_pending")
 
     def get_source_expressions(self) -> list[Any]:
         return [self.row, self.pending]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.row, self.pending = exprs
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         row, row_params = compiler.compile(self.row)
         pending, pending_params = compiler.compile(self.pending)
-        terms, params = [], []
+        terms: list[str] = []
+        params: list[Any] = []
         for key, is_pending, bit in self.flags:
             terms.append(f"MAX(CASE WHEN {row} = %s AND {pending} = %s THEN %s ELSE 0 END)")
             params += [*row_params, key, *pending_params, is_pending, bit]
