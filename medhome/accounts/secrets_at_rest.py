@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 PREFIX = "fernet:"
+# The allauth Authenticator types whose data hold a secret, and its keys there.
+SECRET_FIELDS = {"totp": ("secret",), "recovery_codes": ("seed",)}
 
 
 def derived_key(secret_key: str) -> bytes:

@@ -39,6 +39,8 @@ class BirthDateCase(Expression):
         self.born, self.discharged = exprs
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if not self.branches:
+            return "%s", [self.default]
         born, born_params = compiler.compile(self.born)
         discharged, discharged_params = compiler.compile(self.discharged)
         adapt = connection.ops.adapt_datefield_value
@@ -54,8 +56,6 @@ class BirthDateCase(Expression):
             params.append(value)
         parts.append("ELSE %s END")
         params.append(self.default)
-        if not self.branches:
-            return "%s", [self.default]
         return " ".join(parts), params
 
 

@@ -4,6 +4,7 @@ practice, and the refusals."""
 import pytest
 
 from medhome.audit.models import AuditEvent
+from medhome.fhir import subset
 from medhome.fhir.subset import SUBSETTED
 from tests.fhir_support import bearer, issue_token
 
@@ -64,11 +65,31 @@ def test_elements_keeps_the_named_elements(client, token_a, child_a):
     assert some["birthDate"] == whole["birthDate"]
 
 
-def test_elements_names_a_choice_element_by_its_base_name(client, token_a, child_a):
-    # Patient.deceased[x]: asked as "deceased", answered under its typed key if present.
-    some = read(client, token_a, child_a, "?_elements=deceased,name")
-    assert set(some) - {"resourceType", "id", "meta"} <= {"name", "deceasedBoolean"}
-    assert "name" in some
+def test_elements_names_a_choice_element_by_its_base_name_and_keeps_what_is_mandatory():
+    observation = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "meta": {"versionId": "1"},
+        "status": "final",
+        "code": {"text": "PHQ-9 total"},
+        "valueInteger": 12,
+        "_valueInteger": {"extension": []},
+        "note": [{"text": "discussed"}],
+        "subject": {"reference": "Patient/p1"},
+    }
+    some = subset.apply(observation, subset.Subset(elements=("value",)))
+    # value[x] is asked as "value"; status and code are mandatory (1..1) in R4B.
+    assert set(some) == {
+        "resourceType",
+        "id",
+        "meta",
+        "status",
+        "code",
+        "valueInteger",
+        "_valueInteger",
+    }
+    assert some["meta"]["versionId"] == "1" and SUBSETTED in some["meta"]["tag"]
+    assert observation["meta"] == {"versionId": "1"}  # the resource given is not changed
 
 
 @pytest.mark.parametrize(

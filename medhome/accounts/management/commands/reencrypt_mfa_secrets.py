@@ -9,8 +9,6 @@ from django.db import transaction
 
 from medhome.accounts import secrets_at_rest
 
-FIELDS = {"totp": ("secret",), "recovery_codes": ("seed",)}
-
 
 class Command(BaseCommand):
     help = __doc__
@@ -19,10 +17,10 @@ class Command(BaseCommand):
         count = 0
         with transaction.atomic():
             for authenticator in Authenticator.objects.select_for_update().filter(
-                type__in=list(FIELDS)
+                type__in=list(secrets_at_rest.SECRET_FIELDS)
             ):
                 data = dict(authenticator.data)
-                for field in FIELDS[authenticator.type]:
+                for field in secrets_at_rest.SECRET_FIELDS[authenticator.type]:
                     if isinstance(data.get(field), str):
                         data[field] = secrets_at_rest.reencrypt(data[field])
                 if isinstance(data.get("migrated_codes"), list):
