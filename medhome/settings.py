@@ -302,6 +302,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "medhome.core.logging.RequestIdFilter"},
+        "refused_by": {"()": "medhome.core.logging.RefusedByFilter"},
         "no_phi": {"()": "medhome.core.logging.NoPhiFilter"},
     },
     "formatters": {
@@ -310,14 +311,15 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id", "no_phi"],
+            "filters": ["request_id", "refused_by", "no_phi"],
             "formatter": "plain",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDHOME_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WARNING: every 4xx answer is logged (path without query string or token, and who).
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
