@@ -137,20 +137,25 @@ def test_an_unexpected_error_logs_no_phi(
 def test_refused_answers_are_logged_with_who_and_no_phi(
     log_in, staff_a, practice_a, child_a, clinician_b, practice_b, child_b, all_records, log_output
 ):
-    """OWASP ASVS V7.1.3 / V7.2.2: a refused access, another practice's id and an unsigned
-    request each leave one line naming the status, the path (no query string) and who."""
+    """OWASP ASVS V7.1.3 / V7.2.2 / V14.5.1: a refused access, another practice's id, an
+    unsigned request and a wrong method each leave one line naming the status, the path (no
+    query string) and who."""
     analyst = staff_a[Role.NETWORK_ANALYST]
     chart_a = reverse("families:chart", kwargs={"child_id": child_a.pk})
 
     forbidden = log_in(analyst, practice_a).get(chart_a)
     not_found = log_in(clinician_b, practice_b).get(f"{chart_a}?q=Zephyrine+Quillfeather")
     unsigned = Client().get("/fhir/Patient")
+    make_task = reverse("nextsteps:make_task", kwargs={"step_id": child_a.pk})
+    wrong_method = log_in(clinician_b, practice_b).get(make_task)
 
-    assert (forbidden.status_code, not_found.status_code, unsigned.status_code) == (403, 404, 401)
+    statuses = [r.status_code for r in (forbidden, not_found, unsigned, wrong_method)]
+    assert statuses == [403, 404, 401, 405]
     written = log_output.getvalue()
     assert f"Forbidden (Permission denied): {chart_a} [user {analyst.pk}]" in written
     assert f"Not Found: {chart_a} [user {clinician_b.pk}]" in written
     assert "Unauthorized: /fhir/Patient [anonymous]" in written
+    assert f"Method Not Allowed (GET): {make_task} [user {clinician_b.pk}]" in written
     assert "Zephyrine" not in written and "Traceback" not in written
     assert leaked(written) == [] and leaked(written, PHI_A) == []
 
