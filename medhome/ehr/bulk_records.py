@@ -72,6 +72,9 @@ def import_records(
             continue
         if isinstance(found, Exception):
             raise found
+        if found.skipped:
+            result.skipped[found.skipped] += 1
+            continue
         if line.key in mapped:  # sent twice in one batch: the later line wins
             result.counts["updated"] += 1
         mapped[line.key] = (line, found)

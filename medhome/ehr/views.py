@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from medhome.accounts.roles import Capability
@@ -62,6 +63,14 @@ def panel_template(request: AuthedRequest) -> HttpResponse:
     return response
 
 
+# Valid resources an import reads and does not keep (ehr.bulk_people, ehr.fhir_in.condition).
+SKIPPED_REASONS = {
+    "not_a_result": gettext_lazy("Gestational-age observations that are not results"),
+    "not_an_office_visit": gettext_lazy("Encounters that are not office visits"),
+    "health_concern": gettext_lazy("Health concerns (not problem-list entries)"),
+}
+
+
 @requires(Capability.PANEL_IMPORT)
 @require_http_methods(["GET"])
 def panel_run(request: AuthedRequest, run_id: UUID) -> HttpResponse:
@@ -77,6 +86,10 @@ def panel_run(request: AuthedRequest, run_id: UUID) -> HttpResponse:
             "is_bulk": run.kind == ImportKind.FHIR_BULK,
             "refused": sorted((counts.get("refused") or {}).items()),
             "skipped_types": sorted((counts.get("skipped_types") or {}).items()),
+            "skipped": [
+                (SKIPPED_REASONS.get(reason, reason), count)
+                for reason, count in sorted((counts.get("skipped") or {}).items())
+            ],
             "problems": run.problems.all()[:500],
         },
     )

@@ -36,7 +36,6 @@ ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 SNOMED = "http://snomed.info/sct"
 # US Core 7 category code system (Condition sdoh, CarePlan assess-plan lives in its own system).
 US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-category"
-CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 
 
 def practice_rows[M: Model](principal: FhirPrincipal, model: type[M]) -> QuerySet[M]:

@@ -22,6 +22,10 @@ CVX = "http://hl7.org/fhir/sid/cvx"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 UCUM = "http://unitsofmeasure.org"
+# A Condition's category: problem-list-item | encounter-diagnosis (FHIR R4), health-concern
+# (US Core 7).
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+US_CORE_CONDITION_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/condition-category"
 
 # LOINC → ObservationKind value.
 OBSERVATION_KINDS = {

@@ -36,10 +36,12 @@ class Refused(Exception):  # noqa: N818 - a refusal of a resource, not a program
 class Mapped:
     """What one resource becomes in an EHR record table: rows of field values, each with the
     suffix that makes its source_key (a blood pressure panel gives two rows). No rows: the EHR
-    withdrew it (entered in error, not done), so any earlier row goes."""
+    withdrew it (entered in error, not done), so any earlier row goes. `skipped`: a valid
+    resource that is not this table's (counted under that reason, nothing written)."""
 
     child_id: Any
     rows: list[tuple[str, dict[str, Any]]]
+    skipped: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,18 @@
 """FHIR Condition → Condition (a problem on the chart). Refuted or entered in error withdraws
-it."""
+it.
+
+A health concern (US Core condition-category `health-concern`, without the problem-list-item
+category) is not a problem: it is skipped and counted. That includes the SDOHCC health concerns
+medhome's own FHIR API derives from a family's social-needs screen (fhir/resources/condition.py),
+so an exported panel re-imported does not put "Food insecurity" on the problem list as if the EHR
+had said so."""
 
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .codes import ICD10CM, SNOMED
+from .codes import CONDITION_CATEGORY, ICD10CM, SNOMED, US_CORE_CONDITION_CATEGORY
 from .common import (
     Mapped,
     PatientRef,
@@ -32,6 +38,8 @@ def map_condition(
     resource: dict[str, Any], *, children: dict[str, PatientRef], today: date
 ) -> Mapped:
     child = resolve_child(resource.get("subject"), children)
+    if _is_health_concern(resource):
+        return Mapped(child.child_id, [], skipped="health_concern")
     clinical = [c for _s, c, _d in codings(resource.get("clinicalStatus"))]
     verification = [c for _s, c, _d in codings(resource.get("verificationStatus"))]
     status = require_code(clinical[0], CLINICAL_STATUSES, "clinicalStatus") if clinical else ""
@@ -53,3 +61,13 @@ def map_condition(
         "onset_on": onset_on,
     }
     return Mapped(child.child_id, [("", row)])
+
+
+def _is_health_concern(resource: dict[str, Any]) -> bool:
+    found = {
+        (system, code) for c in resource.get("category") or [] for system, code, _d in codings(c)
+    }
+    return (US_CORE_CONDITION_CATEGORY, "health-concern") in found and (
+        CONDITION_CATEGORY,
+        "problem-list-item",
+    ) not in found

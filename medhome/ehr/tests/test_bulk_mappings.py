@@ -332,3 +332,40 @@ def test_withdrawn_record_goes(practice_a, tmp_path):
     result = run_import(practice_a, write_export(tmp_path / "e2", {"Observation": [withdrawn]}))
     assert result.counts["withdrawn"] == 1
     assert not Observation.objects.exists()
+
+
+US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/condition-category"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+
+
+def _condition(cid: str, *categories: tuple[str, str], text: str) -> dict:
+    return {
+        "resourceType": "Condition",
+        "id": cid,
+        "category": [{"coding": [{"system": s, "code": c}]} for s, c in categories],
+        "code": {"text": text},
+        "subject": P1,
+    }
+
+
+def test_a_health_concern_is_counted_and_not_a_problem(practice_a, tmp_path):
+    files = {
+        "Patient": [patient()],
+        "Condition": [
+            _condition("hc", (US_CORE_CATEGORY, "health-concern"), text="Food insecurity"),
+            _condition(
+                "both",
+                (US_CORE_CATEGORY, "health-concern"),
+                (CATEGORY, "problem-list-item"),
+                text="Asthma",
+            ),
+            _condition("dx", (CATEGORY, "encounter-diagnosis"), text="Otitis media"),
+        ],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert sorted(Condition.objects.values_list("display", flat=True)) == [
+        "Asthma",
+        "Otitis media",
+    ]
+    assert result.counts["skipped"] == {"health_concern": 1}
+    assert result.counts["refused"] == {}

@@ -205,3 +205,32 @@ def test_the_navigation_counts_the_waiting_messages_for_the_panel_keepers(
 
     assert WAITING in desk and 'count-badge">1<' in desk
     assert WAITING in clinician and 'count-badge">1<' not in clinician
+
+
+def test_the_run_page_names_what_was_read_and_not_kept(front_desk, practice_a, tmp_path):
+    concern = {
+        "resourceType": "Condition",
+        "id": "hc",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://hl7.org/fhir/us/core/CodeSystem/condition-category",
+                        "code": "health-concern",
+                    }
+                ]
+            }
+        ],
+        "code": {"text": "Food insecurity"},
+        "subject": {"reference": "Patient/p1"},
+    }
+    run_import(
+        practice_a,
+        write_export(tmp_path / "e", {"Patient": [patient("p1")], "Condition": [concern]}),
+    )
+    run = ImportRun.objects.get(kind=ImportKind.FHIR_BULK)
+
+    body = front_desk.get(reverse("ehr:panel_run", kwargs={"run_id": run.pk})).content.decode()
+
+    assert "Read and not kept" in body
+    assert "Health concerns (not problem-list entries) (1)" in body

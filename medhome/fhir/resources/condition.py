@@ -32,14 +32,18 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from medhome.accounts.roles import Capability
-from medhome.ehr.fhir_in.codes import ICD10CM, SNOMED
+from medhome.ehr.fhir_in.codes import (
+    CONDITION_CATEGORY,
+    ICD10CM,
+    SNOMED,
+    US_CORE_CONDITION_CATEGORY,
+)
 from medhome.fhir.models import ConditionRow, ConditionSource, concern_sources
 from medhome.practices.scoping import scoped
 from medhome.screening import zcodes
 from medhome.smart.principal import FhirPrincipal
 
 from ..care import (
-    CONDITION_CATEGORY,
     US_CORE_CATEGORY,
     code_table,
     coded_param,
@@ -58,7 +62,6 @@ PROFILE = (
 )
 SDOHCC_PROFILE = f"{SDOHCC}/StructureDefinition/SDOHCC-Condition"
 ASSERTER_DEVICE = f"{SDOHCC}/StructureDefinition/SDOHCC-ExtensionConditionAsserter"
-US_CORE_CONDITION_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/condition-category"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 # condition-clinical (http://hl7.org/fhir/R4/codesystem-condition-clinical.html): the import

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from medhome.accounts.roles import Role
 from medhome.ehr.models import Condition
+from medhome.ehr.tests.support import run_import, write_export
 from medhome.fhir.models import CONCERN_DOMAINS, concern_id, concern_sources
 from medhome.referrals.models import SharedItem
 from tests import factories
@@ -278,3 +279,23 @@ def test_a_consent_without_the_result_shares_no_concern(
     # A referral for another need than the screen found names no concern.
     type(referral).objects.filter(pk=referral.pk).update(need="housing")
     assert "reasonReference" not in _service_request(client, staff, referral)
+
+
+def test_concerns_exported_and_reimported_stay_off_the_problem_list(
+    client, practice_a, practice_b, clinician_a, child_a, screens, problem, tmp_path
+):
+    """What medhome's API gives another system, imported back as an EHR export: the EHR's
+    problem comes back as a problem; the concerns medhome derived from the screens do not."""
+    token = _token(practice_a, clinician_a)
+    conditions = _search(client, token, f"&patient={child_a.pk}")
+    patient = valid(client.get(f"/fhir/Patient/{child_a.pk}", **bearer(token)).json())
+    assert len(conditions) == 8  # the problem and seven concerns
+    export = write_export(tmp_path, {"Patient": [patient], "Condition": list(conditions.values())})
+
+    result = run_import(practice_b, export)
+
+    assert result.counts["refused"] == {}
+    assert result.counts["skipped"] == {"health_concern": 7}
+    assert list(Condition.objects.filter(practice=practice_b).values_list("display", "code")) == [
+        ("Asthma", "195967001")
+    ]
