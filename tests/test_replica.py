@@ -143,13 +143,32 @@ def test_the_lag_is_zero_when_caught_up_else_the_time_since_the_last_replay(monk
     monkeypatch.setattr(replica, "_replayed", lambda position: (True, 400.0))
     assert replica.measure_lag() == 0.0  # an idle primary: nothing new to replay
     monkeypatch.setattr(replica, "_replayed", lambda position: (False, 12.5))
-    assert replica.measure_lag() == 12.5
+    assert replica.measure_lag() == 12.5  # still behind after the grace: since the last replay
 
     def down(position):
         raise OperationalError("replica down")
 
     monkeypatch.setattr(replica, "_replayed", down)
     assert replica.measure_lag() is None
+
+
+def test_an_idle_primarys_checkpoint_does_not_make_a_healthy_replica_look_behind(monkeypatch):
+    """The primary wrote a checkpoint (WAL, no transaction) ten minutes after its last commit;
+    the replica replays it on the next poll. Its lag is that moment, not ten minutes."""
+    answers = iter([(False, 600.0), (True, 600.0)])
+    positions: list[str] = []
+
+    def replayed(position):
+        positions.append(position)
+        return next(answers)
+
+    monkeypatch.setattr(replica, "_primary_position", lambda: "0/3000060")
+    monkeypatch.setattr(replica, "_replayed", replayed)
+
+    lag = replica.measure_lag()
+
+    assert lag is not None and lag < replica.REPLAY_GRACE_SECONDS
+    assert positions == ["0/3000060", "0/3000060"]  # the same position, asked again
 
 
 def test_a_recompute_reads_everything_from_a_replica_that_keeps_up(with_replica, monkeypatch):

@@ -7,7 +7,8 @@ from there (`reading_replica`), and a Bulk Data export reads its rows there when
 caught up with the primary as the export starts (`caught_up_alias`).
 Every write goes to the primary. The replica serves only while it is at most
 MEDHOME_REPLICA_MAX_LAG_SECONDS behind: caught up when it has replayed the primary's current WAL
-position, else behind by the time since the last transaction it replayed. A replica behind the
+position (or does within REPLAY_GRACE_SECONDS), else behind by the time since the last
+transaction it replayed. A replica behind the
 bound, or one that does not answer, is passed over for the primary until the next check
 (MEDHOME_REPLICA_CHECK_SECONDS later, per process): a reader gets figures a few seconds old
 at worst, never minutes, and never an error because of the replica. Without a replica
@@ -77,13 +78,27 @@ def _replayed(position: str) -> tuple[bool, float | None]:
     return bool(caught_up), None if since_replay is None else float(since_replay)
 
 
+# How long a lag check waits for the replica to replay the primary's position before it takes
+# the time since the last replayed transaction as the lag. A streaming replica replays a flushed
+# position within milliseconds; without the wait, a checkpoint an idle primary writes (WAL with
+# no transaction) made a healthy replica look minutes behind: its last transaction was that old.
+REPLAY_GRACE_SECONDS = 0.25
+REPLAY_POLL_SECONDS = 0.025
+
+
 def measure_lag() -> float | None:
     """Seconds the replica is behind the primary: 0 when it has replayed the primary's flushed
-    WAL position, else the time since the last transaction it replayed (an idle primary's
-    checkpoint can make a healthy replica look behind for that instant: it then serves again at
-    the next check). None when either does not answer."""
+    WAL position; the time it took when it does so within REPLAY_GRACE_SECONDS; else the time
+    since the last transaction it replayed. None when either does not answer."""
+    started = time.monotonic()
     try:
-        caught_up, since_replay = _replayed(_primary_position())
+        position = _primary_position()
+        caught_up, since_replay = _replayed(position)
+        while not caught_up and time.monotonic() - started < REPLAY_GRACE_SECONDS:
+            time.sleep(REPLAY_POLL_SECONDS)
+            caught_up, since_replay = _replayed(position)
+            if caught_up:
+                return time.monotonic() - started
     except DatabaseError as error:
         logger.warning("replica: lag check failed: %s", type(error).__qualname__)
         return None
