@@ -95,7 +95,9 @@ def test_setting_up_the_app_right_after_logging_in_then_working(mfa_required, st
     assert client.get(reverse("families:search")).status_code == 200
 
 
-def test_logging_in_asks_for_the_code_and_refuses_a_wrong_one(mfa_required, staff_a, practice_a):
+def test_logging_in_asks_for_the_code_and_refuses_a_wrong_one(
+    mfa_required, staff_a, practice_a, caplog
+):
     user = staff_a[Role.NURSE]
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
@@ -111,6 +113,9 @@ def test_logging_in_asks_for_the_code_and_refuses_a_wrong_one(mfa_required, staf
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "12345"})
     assert wrong.status_code == 200
     assert "_auth_user_id" not in client.session
+    # Logged (ASVS V7.2.1): the factor's kind and the user's id, never the code typed.
+    refused = [r.getMessage() for r in caplog.records if r.name == "medhome.security"]
+    assert refused == [f"second factor refused at sign-in (totp) [user {user.pk}]"]
 
     right = client.post("/accounts/2fa/authenticate/", {"code": code_now(secret)})
 
