@@ -17,7 +17,9 @@ step opens the practice's measures dashboard as its admin, counting where its qu
 2. replay paused on the replica (`pg_wal_replay_pause()`) and the summary recomputed on the
    primary: within the bound the replica still serves (the old figures); past it the figures
    come from the primary (the new ones) and an export reads the primary;
-3. replay resumed: the replica catches up and serves the new figures again;
+3. replay resumed: the replica catches up and serves the new figures again; then the primary
+   stays idle past the bound and writes WAL with no transaction in it (as a checkpoint does):
+   the replica still serves (its last replayed transaction is old, but it is behind by nothing);
 4. the replica stopped: the primary serves, the page answers 200, /readyz stays ready and says
    the replica is not serving.
 Exits non-zero on any difference.
@@ -51,6 +53,7 @@ def make_replica() -> None:
     run_command(
         "runuser", "-u", "postgres", "--", "pg_basebackup", "-h", "127.0.0.1",
         "-p", str(PRIMARY[1]), "-U", "postgres", "-D", str(data), "-R", "-X", "stream",
+        "-c", "fast",  # the primary's checkpoint at once, not spread over minutes
     )  # fmt: skip
     run_command("pg_ctlcluster", "15", REPLICA[0], "start")
 
@@ -146,10 +149,10 @@ def rows_read(cluster: tuple[str, int]) -> int:
     return int(found[0]) if found else 0
 
 
-def replica_sql(statement: str) -> None:
+def replica_sql(statement: str, cluster: tuple[str, int] = REPLICA) -> None:
     import psycopg
 
-    with psycopg.connect(url(REPLICA), autocommit=True) as conn:
+    with psycopg.connect(url(cluster), autocommit=True) as conn:
         conn.execute(statement)
 
 
@@ -219,6 +222,20 @@ def drill(practice, admin, args: argparse.Namespace) -> list[str]:  # type: igno
         time.sleep(0.2)
     status, stamp, found = dashboard(practice, admin)
     expect("3 resumed", status, stamp, found, "replica", new_stamp)
+
+    # An idle primary: nothing committed for longer than the bound, then WAL with no transaction
+    # in it (what a checkpoint writes). The replica's last replayed transaction is older than the
+    # bound, but it has fallen behind by nothing.
+    time.sleep(args.max_lag + 1.5)
+    replica_sql("SELECT pg_logical_emit_message(false, 'medhome-drill', 'idle')", PRIMARY)
+    since_replay = replica._replayed(replica._primary_position())[1]
+    idle = replica.lag(fresh=True)
+    print(
+        f"  idle primary, WAL without a transaction: lag {idle.seconds} "
+        f"(the last replayed transaction {since_replay:.1f} s ago)"
+    )
+    if not idle.serves:
+        problems.append(f"3b: an idle primary made a healthy replica look behind ({idle.seconds})")
 
     run_command("pg_ctlcluster", "15", REPLICA[0], "stop", "-m", "fast")
     connections["replica"].close()
