@@ -68,6 +68,7 @@ SKIPPED_REASONS = {
     "not_a_result": gettext_lazy("Gestational-age observations that are not results"),
     "not_an_office_visit": gettext_lazy("Encounters that are not office visits"),
     "health_concern": gettext_lazy("Health concerns (not problem-list entries)"),
+    "survey": gettext_lazy("Questionnaire scores and results (screens come from medhome's forms)"),
 }
 
 

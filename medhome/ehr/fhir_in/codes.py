@@ -26,6 +26,8 @@ UCUM = "http://unitsofmeasure.org"
 # (US Core 7).
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 US_CORE_CONDITION_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/condition-category"
+# An Observation's category: vital-signs | laboratory | exam | survey … (FHIR R4).
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
 # LOINC → ObservationKind value.
 OBSERVATION_KINDS = {

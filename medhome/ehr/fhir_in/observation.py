@@ -1,5 +1,10 @@
 """FHIR Observation → Observation rows in medhome's units (kg, cm, kg/m², mm[Hg], ug/dL,
-g/dL); a blood pressure panel gives a systolic and a diastolic row. Codes: codes.py."""
+g/dL); a blood pressure panel gives a systolic and a diastolic row. Codes: codes.py.
+
+A survey (category `survey`: a questionnaire's score or coded result, such as the screening
+results medhome's own FHIR API gives) with a code medhome does not read is skipped and counted,
+not refused: it is valid, and nothing in it is the sender's to fix. medhome's screens come from
+its own forms."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -7,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .codes import BP_PANEL, CPT, LOINC, OBSERVATION_KINDS
+from .codes import BP_PANEL, CPT, LOINC, OBSERVATION_CATEGORY, OBSERVATION_KINDS
 from .common import (
     Mapped,
     PatientRef,
@@ -113,6 +118,8 @@ def map_observation(
         return Mapped(child.child_id, rows)
     single = OBSERVATION_KINDS.get(code)
     if single is None:
+        if _is_survey(resource):
+            return Mapped(child.child_id, [], skipped="survey")
         raise Refused("unknown_code", _("The observation's code is not one medhome reads."))
     return Mapped(child.child_id, [("", _row(single, code, resource, effective_on))])
 
@@ -163,3 +170,11 @@ def _row(kind: str, code: str, part: dict[str, Any], effective_on: date) -> dict
     else:
         raise Refused("no_value", _("The screening result is not one medhome reads."))
     return row
+
+
+def _is_survey(resource: dict[str, Any]) -> bool:
+    return any(
+        (system, code) == (OBSERVATION_CATEGORY, "survey")
+        for concept in resource.get("category") or []
+        for system, code, _d in codings(concept)
+    )

@@ -369,3 +369,25 @@ def test_a_health_concern_is_counted_and_not_a_problem(practice_a, tmp_path):
     ]
     assert result.counts["skipped"] == {"health_concern": 1}
     assert result.counts["refused"] == {}
+
+
+def test_a_survey_medhome_does_not_read_is_counted_an_unknown_exam_refused(practice_a, tmp_path):
+    def coded(oid: str, category: str) -> dict:
+        return observation(oid, "88124-3", 1, "{score}") | {
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "code": category,
+                        }
+                    ]
+                }
+            ]
+        }
+
+    files = {"Patient": [patient()], "Observation": [coded("s", "survey"), coded("x", "exam")]}
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert result.counts["skipped"] == {"survey": 1}
+    assert result.counts["refused"] == {"unknown_code": 1}
+    assert not Observation.objects.exists()

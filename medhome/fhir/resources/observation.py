@@ -34,7 +34,7 @@ from medhome.smart.principal import FhirPrincipal
 
 from . import _screens as s
 
-CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+CATEGORY = ehr_codes.OBSERVATION_CATEGORY
 US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-category"
 SDOHCC_CATEGORY = (
     "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"

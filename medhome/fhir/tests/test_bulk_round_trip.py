@@ -8,7 +8,7 @@ builds it: children, caregivers, appointments and encounters, immunizations, mea
 plus the cast's registered family (child_a and caregiver_a, made through the pages' services).
 The same drill across two real databases is bench/fhir_round_trip.py."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,16 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from medhome.accounts.roles import Role
-from medhome.ehr.models import Immunization, ImportStatus
+from medhome.ehr.models import Condition, Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
+from medhome.screening.models import Administration
 from medhome.visits.models import Visit
 from tests import factories
 
 from .bulk_support import backend_services_token, download, export_all
+from .support import scored_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +162,10 @@ def snapshot(practice: Any) -> dict[str, Any]:
             (o.child.mrn, o.kind, o.code, o.value, o.unit, o.effective_on)
             for o in EhrObservation.objects.filter(practice=practice).select_related("child")
         ),
+        "problems": sorted(
+            (c.child.mrn, c.code, c.display)
+            for c in Condition.objects.filter(practice=practice).select_related("child")
+        ),
     }
 
 
@@ -167,6 +173,22 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     client, practice_a, practice_b, child_a, caregiver_a, staff_a, tmp_path
 ):
     imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
+    # A positive social-needs screen (HVS, food): its QuestionnaireResponse, its result
+    # Observation and the health concern derived from it are in the export; none of them is the
+    # EHR's record, so the re-import counts them and keeps none (no problem "Food insecurity").
+    screen = scored_screen(
+        child_a,
+        "hvs",
+        {"1": "LA28397-0", "2": "LA28398-8"},
+        positive=True,
+        band="positive",
+        domains=("food",),
+        caregiver=caregiver_a,
+        on=date(2026, 5, 4),
+    )
+    # Answered before the day the import runs on (ehr.tests.support.AT): not a future date.
+    answered = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+    Administration.objects.filter(pk=screen.pk).update(started_at=answered, submitted_at=answered)
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
@@ -198,5 +220,9 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     again = run_import(practice_b, directory)
     assert again.run.status == ImportStatus.DONE
     assert again.run.counts["refused"] == {}, list(again.run.problems.values_list("file", "reason"))
+    # The screen's result and its concern were exported (its item answers were not: a practice
+    # admin's client has no screening.detail) and were counted, not kept.
+    assert len(files["Condition"]) == 1 and "QuestionnaireResponse" not in files
+    assert again.run.counts["skipped"] == {"survey": 1, "health_concern": 1}
     assert snapshot(practice_b) == source
     assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
