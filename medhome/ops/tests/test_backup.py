@@ -5,8 +5,10 @@ restored into an empty database and verified — and a tampered restore or a non
 caught."""
 
 import json
+import os
 import sqlite3
 import stat
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -402,3 +404,83 @@ def test_a_trail_whose_old_months_were_dropped_restores_and_verifies_from_its_an
     result = restore_backup(backup.path, into=scratch("target", migrated=False))
     assert result.ok, result.report()
     assert result.practices_checked == 1 and result.broken_chains == {}
+
+
+# --- Sealed backups (ops.sealed: gpg) ------------------------------------------------------------
+
+
+def _gpg(*arguments: str) -> str:
+    done = subprocess.run(["gpg", "--batch", *arguments], capture_output=True, check=True)  # noqa: S603,S607
+    return done.stdout.decode()
+
+
+@pytest.fixture
+def backup_key(tmp_path, monkeypatch) -> Iterator[str]:
+    """A throwaway OpenPGP key (Ed25519 to certify, Curve25519 to encrypt) in a keyring of the
+    test's own; its fingerprint."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    _gpg(
+        "--passphrase", "", "--quick-gen-key", "medhome drill <b@drill.invalid>", "ed25519", "cert"
+    )
+    fingerprint = next(
+        line.split(":")[9]
+        for line in _gpg("--with-colons", "--list-keys").splitlines()
+        if line.startswith("fpr:")
+    )
+    _gpg("--passphrase", "", "--quick-add-key", fingerprint, "cv25519", "encr")
+    try:
+        yield fingerprint
+    finally:
+        # This keyring's agent, even when the test pointed GNUPGHOME elsewhere.
+        subprocess.run(  # noqa: S603
+            ["gpgconf", "--kill", "gpg-agent"],  # noqa: S607
+            env={**os.environ, "GNUPGHOME": str(home)},
+            check=False,
+            capture_output=True,
+        )
+
+
+def test_a_sealed_backup_leaves_nothing_in_the_clear_and_restores_with_its_key(
+    backed_up, scratch, tmp_path, backup_key, capsys, monkeypatch
+):
+    _, source = backed_up
+    path = tmp_path / "sealed.backup"
+    with database_alias(source) as alias:
+        call_command("backup", "--to", str(path), "--database", alias, "--encrypt-to", backup_key)
+    assert f"sealed to {backup_key}" in capsys.readouterr().out
+    sealed = [tmp_path / "sealed.backup.gpg", tmp_path / "sealed.backup.json.gpg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sealed")) == sorted(
+        p.name for p in sealed
+    )
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in sealed)
+    assert not any(
+        b"Harborview" in p.read_bytes() or b"row_counts" in p.read_bytes() for p in sealed
+    )
+
+    call_command(
+        "restore", "--from", str(sealed[0]), "--into-url", _url(scratch("target", migrated=False))
+    )
+    assert "restore verified" in capsys.readouterr().out
+
+    # Without the private key (another user's keyring) nothing is restored.
+    other = tmp_path / "other-gnupg"
+    other.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(other))
+    with pytest.raises(CommandError, match="gpg failed"):
+        call_command(
+            "restore", "--from", str(sealed[0]), "--into-url", _url(scratch("t2", migrated=False))
+        )
+
+
+def test_sealing_to_an_unknown_key_fails_and_leaves_no_clear_file(backed_up, tmp_path, backup_key):
+    _, source = backed_up
+    path = tmp_path / "unknown.backup"
+    with database_alias(source) as alias, pytest.raises(CommandError, match="gpg failed"):
+        call_command("backup", "--to", str(path), "--database", alias, "--encrypt-to", "nobody@x")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("unknown")]
+    with database_alias(source) as alias:
+        call_command("backup", "--to", str(path), "--database", alias, "--encrypt-to", backup_key)
+    with database_alias(source) as alias, pytest.raises(CommandError, match="already exists"):
+        call_command("backup", "--to", str(path), "--database", alias, "--encrypt-to", backup_key)

@@ -1,5 +1,5 @@
-"""`manage.py backup --to PATH`: a consistent backup of the database and its manifest beside it
-(ops.backup)."""
+"""`manage.py backup --to PATH [--encrypt-to KEY]`: a consistent backup of the database and its
+manifest beside it (ops.backup), sealed to an OpenPGP key when asked (ops.sealed)."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medhome.core import clock
 from medhome.ops.backup import BackupError, manifest_path, take_backup
+from medhome.ops.sealed import refuse_existing, seal
 
 
 class Command(BaseCommand):
@@ -17,16 +18,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--to", required=True, type=Path, help="the backup file to write")
         parser.add_argument("--database", default="default", help="the database alias")
+        parser.add_argument(
+            "--encrypt-to",
+            metavar="KEY",
+            help="seal the backup and its manifest to this OpenPGP public key (gpg; PATH.gpg "
+            "and PATH.json.gpg, no clear file left)",
+        )
 
-    def handle(self, *args, to: Path, database: str, **options) -> None:
+    def handle(self, *args, to: Path, database: str, encrypt_to: str | None, **options) -> None:
         try:
+            if encrypt_to:
+                refuse_existing(to)
             backup = take_backup(to, at=clock.now(), alias=database)
+            size = backup.path.stat().st_size
+            written = [backup.path, manifest_path(backup.path)]
+            if encrypt_to:
+                written = seal(written, encrypt_to)
         except BackupError as error:
             raise CommandError(str(error)) from None
         manifest = backup.manifest
         rows = sum(count or 0 for count in manifest["row_counts"].values())
+        sealed = f", sealed to {encrypt_to}" if encrypt_to else ""
         self.stdout.write(
-            f"backup {backup.path} ({backup.path.stat().st_size} bytes, {manifest['vendor']}): "
+            f"backup {written[0]} ({size} bytes, {manifest['vendor']}{sealed}): "
             f"{rows} rows in {len(manifest['row_counts'])} tables, "
-            f"{len(manifest['heads'])} audit chains; manifest {manifest_path(backup.path)}"
+            f"{len(manifest['heads'])} audit chains; manifest {written[1]}"
         )

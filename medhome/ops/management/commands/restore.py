@@ -1,11 +1,14 @@
 """`manage.py restore --from PATH`: restore a backup into an empty database and verify it
-against its manifest (ops.backup); exits non-zero on any difference."""
+against its manifest (ops.backup); exits non-zero on any difference. A sealed backup (PATH ending
+in .gpg, ops.sealed) is decrypted first with the key in the restoring user's keyring."""
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medhome.ops.backup import BackupError, database_settings, restore_backup
+from medhome.ops.sealed import is_sealed, unsealed
 
 
 class Command(BaseCommand):
@@ -20,7 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, source: Path, into_url: str | None, **options) -> None:
         try:
-            result = restore_backup(source, into=database_settings(into_url))
+            with unsealed(source) if is_sealed(source) else nullcontext(source) as plain:
+                result = restore_backup(plain, into=database_settings(into_url))
         except BackupError as error:
             raise CommandError(str(error)) from None
         for line in result.report():
