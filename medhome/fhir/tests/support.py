@@ -44,6 +44,16 @@ def scored_screen(child, key, answers, *, total=None, positive=None, band="", do
     )
 
 
+HVS_AT_RISK = {"1": "LA28397-0", "2": "LA28398-8"}
+
+
+def positive_hvs(child, **extra):
+    """A Hunger Vital Sign at risk: a positive social-needs screen, food domain."""
+    return scored_screen(
+        child, "hvs", HVS_AT_RISK, positive=True, band="positive", domains=("food",), **extra
+    )
+
+
 def referral_from_screen(child, caregiver, clinician, screen, organization_name, *, shared_items):
     """A sent referral to a new organization, started from `screen`, under a consent sharing
     `shared_items`: (the referral, its organization)."""

@@ -26,7 +26,7 @@ from medhome.visits.models import Visit
 from tests import factories
 
 from .bulk_support import backend_services_token, download, export_all
-from .support import scored_screen
+from .support import positive_hvs
 
 pytestmark = pytest.mark.django_db
 
@@ -173,19 +173,10 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     client, practice_a, practice_b, child_a, caregiver_a, staff_a, tmp_path
 ):
     imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
-    # A positive social-needs screen (HVS, food): its QuestionnaireResponse, its result
-    # Observation and the health concern derived from it are in the export; none of them is the
-    # EHR's record, so the re-import counts them and keeps none (no problem "Food insecurity").
-    screen = scored_screen(
-        child_a,
-        "hvs",
-        {"1": "LA28397-0", "2": "LA28398-8"},
-        positive=True,
-        band="positive",
-        domains=("food",),
-        caregiver=caregiver_a,
-        on=date(2026, 5, 4),
-    )
+    # A positive social-needs screen (HVS, food): its result Observation and the health concern
+    # derived from it are in the export; neither is the EHR's record, so the re-import counts
+    # them and keeps none (no problem "Food insecurity").
+    screen = positive_hvs(child_a, caregiver=caregiver_a, on=date(2026, 5, 4))
     # Answered before the day the import runs on (ehr.tests.support.AT): not a future date.
     answered = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
     Administration.objects.filter(pk=screen.pk).update(started_at=answered, submitted_at=answered)

@@ -18,13 +18,12 @@ from medhome.referrals.models import SharedItem
 from tests import factories
 from tests.fhir_support import bearer, issue_token
 
-from .support import referral_from_screen, scored_screen, valid
+from .support import HVS_AT_RISK, referral_from_screen, scored_screen, valid
 
 pytestmark = pytest.mark.django_db
 
 SNOMED = "http://snomed.info/sct"
 ICD = "http://hl7.org/fhir/sid/icd-10-cm"
-HVS_AT_RISK = {"1": "LA28397-0", "2": "LA28398-8"}
 
 
 def _hvs(child, *, on, positive=True, **extra):

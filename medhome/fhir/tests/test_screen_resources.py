@@ -24,7 +24,7 @@ from medhome.referrals.models import SharedItem
 from tests import factories
 from tests.fhir_support import bearer, issue_token
 
-from .support import referral_from_screen, scored_screen
+from .support import positive_hvs, referral_from_screen, scored_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +60,7 @@ def screens(child_a, caregiver_a, child_b):
             band="moderately_severe",
             caregiver=caregiver_a,
         ),
-        "hvs": scored_screen(
-            child_a,
-            "hvs",
-            {"1": "LA28397-0", "2": "LA28398-8"},
-            positive=True,
-            band="positive",
-            domains=("food",),
-            caregiver=caregiver_a,
-        ),
+        "hvs": positive_hvs(child_a, caregiver=caregiver_a),
         "ahc": scored_screen(
             child_a,
             "ahc_hrsn",
