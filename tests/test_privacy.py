@@ -138,8 +138,8 @@ def test_refused_answers_are_logged_with_who_and_no_phi(
     log_in, staff_a, practice_a, child_a, clinician_b, practice_b, child_b, all_records, log_output
 ):
     """OWASP ASVS V7.1.3 / V7.2.2 / V14.5.1: a refused access, another practice's id, an
-    unsigned request and a wrong method each leave one line naming the status, the path (no
-    query string) and who."""
+    unsigned request, a wrong method and a malformed id each leave one line naming the status,
+    the path (no query string) and who."""
     analyst = staff_a[Role.NETWORK_ANALYST]
     chart_a = reverse("families:chart", kwargs={"child_id": child_a.pk})
 
@@ -149,13 +149,20 @@ def test_refused_answers_are_logged_with_who_and_no_phi(
     make_task = reverse("nextsteps:make_task", kwargs={"step_id": child_a.pk})
     wrong_method = log_in(clinician_b, practice_b).get(make_task)
 
-    statuses = [r.status_code for r in (forbidden, not_found, unsigned, wrong_method)]
-    assert statuses == [403, 404, 401, 405]
+    start = reverse("referrals:start", kwargs={"child_id": child_b.pk})
+    malformed = log_in(clinician_b, practice_b).get(f"{start}?from=not-an-id")
+
+    statuses = [r.status_code for r in (forbidden, not_found, unsigned, wrong_method, malformed)]
+    assert statuses == [403, 404, 401, 405, 400]
     written = log_output.getvalue()
     assert f"Forbidden (Permission denied): {chart_a} [user {analyst.pk}]" in written
     assert f"Not Found: {chart_a} [user {clinician_b.pk}]" in written
     assert "Unauthorized: /fhir/Patient [anonymous]" in written
     assert f"Method Not Allowed (GET): {make_task} [user {clinician_b.pk}]" in written
+    # A BadRequest is logged with its own (fixed, PHI-free) sentence before the path.
+    assert (
+        f"is not a valid id. Go back and choose again.: {start} [user {clinician_b.pk}]" in written
+    )
     assert "Zephyrine" not in written and "Traceback" not in written
     assert leaked(written) == [] and leaked(written, PHI_A) == []
 

@@ -61,7 +61,8 @@ def seal(paths: Sequence[Path], recipient: str) -> list[Path]:
 @contextmanager
 def unsealed(source: Path) -> Iterator[Path]:
     """The clear backup of a sealed one, with its manifest beside it, in a directory only this
-    user can read, removed when the block ends."""
+    user can read (under TMPDIR: it must have room for the whole backup), removed when the block
+    ends."""
     plain_name = source.name.removesuffix(SUFFIX)
     sealed_manifest = source.with_name(plain_name + ".json" + SUFFIX)
     if not source.is_file():
