@@ -296,3 +296,9 @@ HANDLERS: dict[str, Callable[[list["Line"], "Context", "BatchResult"], None]] = 
     "Appointment": import_appointments,
     "Encounter": import_encounters,
 }
+
+
+def register(kind: str, handler: Callable[[list["Line"], "Context", "BatchResult"], None]) -> None:
+    """The handler of a resource type an app above this one keeps (screening: the
+    QuestionnaireResponse, a screen); `kind` must be in fhir_in.ORDER to be read at all."""
+    HANDLERS[kind] = handler

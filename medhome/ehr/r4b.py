@@ -28,6 +28,7 @@ R4B_MODULES = {
     "Condition": "condition",
     "AllergyIntolerance": "allergyintolerance",
     "MedicationStatement": "medicationstatement",
+    "QuestionnaireResponse": "questionnaireresponse",
 }
 CHUNK_LINES = 250  # lines a worker validates per message
 _models: dict[str, Any] = {}

@@ -68,7 +68,12 @@ SKIPPED_REASONS = {
     "not_a_result": gettext_lazy("Gestational-age observations that are not results"),
     "not_an_office_visit": gettext_lazy("Encounters that are not office visits"),
     "health_concern": gettext_lazy("Health concerns (not problem-list entries)"),
-    "survey": gettext_lazy("Questionnaire scores and results (screens come from medhome's forms)"),
+    "survey": gettext_lazy("Questionnaire scores and results (a screen is kept from its answers)"),
+    "questionnaire": gettext_lazy(
+        "Answers to a questionnaire that is not one of medhome's screens"
+    ),
+    "in_progress": gettext_lazy("Screens still in progress"),
+    "entered_in_error": gettext_lazy("Screens entered in error"),
 }
 
 

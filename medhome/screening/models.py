@@ -20,6 +20,7 @@ class Mode(models.TextChoices):
     FAMILY_LINK = "family_link", _("Family link before the visit")
     TABLET = "tablet", _("Tablet in clinic")
     STAFF_ENTRY = "staff_entry", _("Entered by staff from a paper form")
+    IMPORTED = "imported", _("Imported from another system")
 
 
 class Status(models.TextChoices):
@@ -89,6 +90,10 @@ class Administration(PracticeScopedModel):
     positive_domains = models.JSONField(default=list, blank=True)
     cpt = models.CharField(max_length=10, blank=True)
     icd10 = models.CharField(max_length=10, blank=True)
+    # An imported screen (mode "imported"): the sender's key (ehr.fhir_in.common.source_key) and
+    # its line's hash, so a re-import finds it again (screening.imported).
+    source_key = models.CharField(max_length=300, blank=True)
+    content_hash = models.CharField(max_length=32, blank=True)
 
     class Meta:
         indexes = [
@@ -113,7 +118,12 @@ class Administration(PracticeScopedModel):
             models.CheckConstraint(
                 condition=~Q(status="scored") | Q(submitted_at__isnull=False),
                 name="scored_has_submitted_at",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "source_key"],
+                condition=~Q(source_key=""),
+                name="screening_source_key_unique",
+            ),
         ]
 
 

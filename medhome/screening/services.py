@@ -316,7 +316,7 @@ def save_answers(
         merged = {**current.answers, **given}
         current.answers = {key: value for key, value in merged.items() if value}
         outcome = _score(current, instrument)
-        raised = _raise_alerts(actor, current, outcome, at=at)
+        raised = raise_alerts(actor, current, outcome, at=at)
         current.updated_at = at
         fields = ["answers", "updated_at"]
         # Staff entry with an open critical alert waits for a clinician
@@ -324,7 +324,7 @@ def save_answers(
         # (answers and alert kept, nothing submitted, no row completed) until it is acknowledged.
         blocked = submit and current.mode == Mode.STAFF_ENTRY and _has_open_alert(current)
         if submit and not blocked:
-            fields += _submit(actor, current, instrument, outcome, at=at)
+            fields += record_submission(actor, current, instrument, outcome, at=at)
         current.save(update_fields=fields)
         _audit_save(actor, current, at=at, fields=fields, alerts=raised)
         if current.status == Status.SCORED:
@@ -346,16 +346,19 @@ def _score(administration: Administration, instrument: Instrument) -> Outcome:
     )
 
 
-def _submit(
+def record_submission(
     actor: Actor,
     administration: Administration,
     instrument: Instrument,
     outcome: Outcome,
     *,
     at: datetime,
+    answered_at: datetime | None = None,
 ) -> list[str]:
-    administration.submitted_at = at
-    administration.administered_on = clock.local_date(at)
+    """Submit a form answered at `answered_at` (by default now, `at`): a complete one is scored
+    and completes its schedule rows; the names of the fields set."""
+    administration.submitted_at = answered_at or at
+    administration.administered_on = clock.local_date(administration.submitted_at)
     if not outcome.complete:
         administration.status = Status.PARTIAL
         return ["submitted_at", "administered_on", "status"]
@@ -450,7 +453,7 @@ def _has_open_alert(administration: Administration) -> bool:
     return administration.alerts.filter(acknowledged_at__isnull=True).exists()
 
 
-def _raise_alerts(
+def raise_alerts(
     actor: Actor, administration: Administration, outcome: Outcome, *, at: datetime
 ) -> list[CriticalAlert]:
     """One alert per administration for each newly critical item; never a second for the same."""

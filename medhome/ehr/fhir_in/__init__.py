@@ -33,6 +33,8 @@ ORDER = (
     "Condition",
     "AllergyIntolerance",
     "MedicationStatement",
+    # Screens (screening.imported registers the handler): after the caregivers who answered.
+    "QuestionnaireResponse",
 )
 
 # Resource types kept as EHR records (keyed by source_key, with their content hash), and the
@@ -58,6 +60,7 @@ PATIENT_FIELDS = {
     "Condition": "subject",
     "AllergyIntolerance": "patient",
     "MedicationStatement": "subject",
+    "QuestionnaireResponse": "subject",
 }
 
 

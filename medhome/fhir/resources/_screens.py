@@ -28,14 +28,28 @@ from django.db.models import QuerySet
 from medhome.fhir.params import parse_token, reference_ids
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Item, Option, TextLicense
+from medhome.instruments.fhir_codes import (
+    ANSWER_SYSTEM_BASE,
+    CANONICAL_BASE,
+    LOINC,
+    TOTAL_LINK_ID,
+    answer_system,
+    canonical,
+    versioned_canonical,
+)
 from medhome.referrals.models import Referral, SharedItem
 from medhome.referrals.states import Status as ReferralStatus
 from medhome.smart.principal import FhirPrincipal
 
-CANONICAL_BASE = "http://medhome.org/fhir/Questionnaire/"
-ANSWER_SYSTEM_BASE = "http://medhome.org/fhir/CodeSystem/answers-"
-LOINC = "http://loinc.org"
-TOTAL_LINK_ID = "total-score"
+__all__ = [
+    "ANSWER_SYSTEM_BASE",
+    "CANONICAL_BASE",
+    "LOINC",
+    "TOTAL_LINK_ID",
+    "canonical",
+    "versioned_canonical",
+]
+
 # Items and scores that never leave medhome (see the module docstring).
 SAFETY_GROUPS = frozenset({"safety"})
 SAFETY_SUBSCORES = frozenset({"safety"})
@@ -50,14 +64,6 @@ LICENSED_NOTE = (
     "The wording of this instrument is licensed by its authors: medhome carries its structure, "
     "codes and scoring only, never its text."
 )
-
-
-def canonical(key: str) -> str:
-    return f"{CANONICAL_BASE}{key}"
-
-
-def versioned_canonical(key: str, version: str) -> str:
-    return f"{canonical(key)}|{version}"
 
 
 def instrument_of(key: str) -> Instrument | None:
@@ -110,8 +116,7 @@ def is_sdoh(instrument: Instrument) -> bool:
 def answer_coding(instrument: Instrument, option: Option) -> dict[str, Any]:
     """An answer's Coding: LOINC answer codes (LA…) as they are, medhome's own codes in a
     per-instrument system; the display only when the wording may be redistributed."""
-    system = LOINC if option.code.startswith("LA") else f"{ANSWER_SYSTEM_BASE}{instrument.key}"
-    coding: dict[str, Any] = {"system": system, "code": option.code}
+    coding: dict[str, Any] = {"system": answer_system(instrument, option.code), "code": option.code}
     display = option.text.get("en") if redistributable(instrument) else None
     if display:
         coding["display"] = display

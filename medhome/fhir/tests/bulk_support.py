@@ -30,7 +30,12 @@ def backend_token(practice: Any, scope: str = "system/*.rs", **kwargs: Any) -> s
 
 
 def backend_services_token(
-    client: Client, admin: Actor, scope: str = "system/*.rs", *, host: str = "testserver"
+    client: Client,
+    admin: Actor,
+    scope: str = "system/*.rs",
+    *,
+    host: str = "testserver",
+    capabilities: tuple[str, ...] = READER,
 ) -> str:
     """The SMART Backend Services flow end to end, as a health plan's service runs it
     (https://hl7.org/fhir/smart-app-launch/backend-services.html): make an RSA key, register the
@@ -44,7 +49,7 @@ def backend_services_token(
         kind=ClientKind.BACKEND,
         allowed_scopes=scope,
         jwks={"keys": [{**jwk, "alg": "RS384"}]},
-        capabilities=READER,
+        capabilities=capabilities,
     )
     client_id = registered.client.application.client_id
     now = int(time.time())

@@ -16,17 +16,18 @@ import orjson
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from medhome.accounts.roles import Role
+from medhome.accounts.roles import Capability, Role
 from medhome.ehr.models import Condition, Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
-from medhome.screening.models import Administration
+from medhome.screening import services as screening
+from medhome.screening.models import Administration, Mode, Status
 from medhome.visits.models import Visit
 from tests import factories
 
 from .bulk_support import backend_services_token, download, export_all
-from .support import positive_hvs
+from .support import HVS_AT_RISK
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,26 @@ def snapshot(practice: Any) -> dict[str, Any]:
             (c.child.mrn, c.code, c.display)
             for c in Condition.objects.filter(practice=practice).select_related("child")
         ),
+        "screens": sorted(
+            (
+                s.child.mrn,
+                s.instrument_key,
+                s.instrument_version,
+                s.respondent,
+                s.caregiver.given_name if s.caregiver else "",
+                s.status,
+                s.total,
+                s.band,
+                s.positive,
+                tuple(s.positive_domains),
+                s.submitted_at,
+                s.administered_on,
+                s.confidential,
+            )
+            for s in Administration.objects.filter(practice=practice).select_related(
+                "child", "caregiver"
+            )
+        ),
     }
 
 
@@ -173,13 +194,26 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     client, practice_a, practice_b, child_a, caregiver_a, staff_a, tmp_path
 ):
     imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
-    # A positive social-needs screen (HVS, food): its result Observation and the health concern
-    # derived from it are in the export; neither is the EHR's record, so the re-import counts
-    # them and keeps none (no problem "Food insecurity").
-    screen = positive_hvs(child_a, caregiver=caregiver_a, on=date(2026, 5, 4))
-    # Answered before the day the import runs on (ehr.tests.support.AT): not a future date.
+    # A positive social-needs screen (HVS, food), keyed in by a pediatrician from the paper
+    # form and scored by medhome, answered before the day the import runs on
+    # (ehr.tests.support.AT). Its answers come back as a QuestionnaireResponse and become the
+    # same screen (screening.imported); its result Observation and the health concern derived
+    # from it are not the EHR's record, so the re-import counts them and keeps neither (no
+    # problem "Food insecurity").
+    clinician = factories.actor_for(staff_a[Role.PEDIATRICIAN], practice_a, Role.PEDIATRICIAN)
     answered = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
-    Administration.objects.filter(pk=screen.pk).update(started_at=answered, submitted_at=answered)
+    screen = screening.start_administration(
+        actor=clinician,
+        child=child_a,
+        choice="hvs:caregiver",
+        mode=Mode.STAFF_ENTRY,
+        caregiver=caregiver_a,
+        override_reason="The family asked about food help",
+        at=answered,
+    )
+    screening.save_answers(
+        actor=clinician, administration=screen, answers=HVS_AT_RISK, submit=True, at=answered
+    )
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
@@ -188,7 +222,16 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     assert len(source["observations"]) == 6
 
     admin = factories.actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
-    token = backend_services_token(client, admin)
+    # A client that copies the practice's record: it reads the screens' answers too.
+    token = backend_services_token(
+        client,
+        admin,
+        capabilities=(
+            Capability.CHART_READ,
+            Capability.SCREENING_RESULTS,
+            Capability.SCREENING_DETAIL,
+        ),
+    )
     manifest = export_all(client, token, f"/fhir/Group/{practice_a.pk}/$export")
     files = download(client, token, manifest)
     for kind, resources in files.items():
@@ -211,9 +254,10 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     again = run_import(practice_b, directory)
     assert again.run.status == ImportStatus.DONE
     assert again.run.counts["refused"] == {}, list(again.run.problems.values_list("file", "reason"))
-    # The screen's result and its concern were exported (its item answers were not: a practice
-    # admin's client has no screening.detail) and were counted, not kept.
-    assert len(files["Condition"]) == 1 and "QuestionnaireResponse" not in files
+    # The screen came back from its answers; its result and its concern were counted, not kept.
+    assert len(files["Condition"]) == 1 and len(files["QuestionnaireResponse"]) == 1
     assert again.run.counts["skipped"] == {"survey": 1, "health_concern": 1}
     assert snapshot(practice_b) == source
     assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
+    (again_screen,) = snapshot(practice_b)["screens"]
+    assert again_screen[5:9] == (Status.SCORED, None, "positive", True), again_screen
