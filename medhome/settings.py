@@ -584,6 +584,12 @@ MEDHOME_AUDIT = {
     # longer rule raises it.
     "legal_minimum_months": env_int("MEDHOME_AUDIT_LEGAL_MINIMUM_MONTHS", 72),
 }
+# The worker's nightly backup (medhome.ops.scheduled; docs/deploy.md §12): off without a directory.
+MEDHOME_BACKUPS = {
+    "directory": os.environ.get("MEDHOME_BACKUP_DIR", ""),
+    "keep": env_int("MEDHOME_BACKUP_KEEP", 14),
+    "encrypt_to": os.environ.get("MEDHOME_BACKUP_ENCRYPT_TO", ""),
+}
 # Probes may reach gunicorn over plain HTTP on a private address: no redirect to https for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Failed logins (allauth) and wrong family-link tokens per address are counted in Django's

@@ -22,6 +22,7 @@ def test_the_apps_register_their_sweeps():
         "measures.nightly",
         "measures.refresh",
         "smart.sweep",
+        "ops.nightly_backup",
     } <= names
     from medhome.messaging.jobs import plan_recalls
     from medhome.referrals.services import sweep_follow_ups

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medhome.core import clock
-from medhome.ops.backup import BackupError, manifest_path, take_backup
-from medhome.ops.sealed import refuse_existing, seal
+from medhome.ops.backup import BackupError
+from medhome.ops.scheduled import write_backup
 
 
 class Command(BaseCommand):
@@ -27,16 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, to: Path, database: str, encrypt_to: str | None, **options) -> None:
         try:
-            if encrypt_to:
-                refuse_existing(to)
-            backup = take_backup(to, at=clock.now(), alias=database)
-            size = backup.path.stat().st_size
-            written = [backup.path, manifest_path(backup.path)]
-            if encrypt_to:
-                written = seal(written, encrypt_to)
+            done = write_backup(to, at=clock.now(), alias=database, encrypt_to=encrypt_to)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        manifest = backup.manifest
+        written, size = done.files, done.files[0].stat().st_size
+        manifest = done.backup.manifest
         rows = sum(count or 0 for count in manifest["row_counts"].values())
         sealed = f", sealed to {encrypt_to}" if encrypt_to else ""
         self.stdout.write(
