@@ -15,7 +15,7 @@ from medhome.core.ids import new_ids
 from medhome.families.services import CHILD_OBJECT
 
 from . import payers
-from .fhir_in import RECORD_TYPES
+from .fhir_in import NEVER_RECORDS, RECORD_TYPES
 from .fhir_in.common import Mapped, Refused
 from .models import Coverage, EhrRecord, Observation
 
@@ -48,7 +48,13 @@ def import_records(
     for key, pk, digest in rows:
         existing[key.split("#", 1)[0]][key] = (pk, digest)
 
-    changed = [line for line in lines if not _unchanged(existing.get(line.key), line.hash)]
+    never = NEVER_RECORDS.get(kind)
+    changed = [
+        line
+        for line in lines
+        if not _unchanged(existing.get(line.key), line.hash)
+        or (never is not None and never(line.resource))
+    ]
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
         return
@@ -74,6 +80,8 @@ def import_records(
             raise found
         if found.skipped:
             result.skipped[found.skipped] += 1
+            if line.key in existing:  # kept by an earlier import: withdrawn now
+                mapped[line.key] = (line, Mapped(found.child_id, []))
             continue
         if line.key in mapped:  # sent twice in one batch: the later line wins
             result.counts["updated"] += 1

@@ -10,7 +10,7 @@ from medhome.ehr import models
 
 from .allergy import map_allergy
 from .common import Mapped, PatientRef
-from .condition import map_condition
+from .condition import is_health_concern, map_condition
 from .coverage import map_coverage
 from .immunization import map_immunization
 from .medication import map_medication
@@ -49,6 +49,10 @@ RECORD_TYPES: dict[str, tuple[type[models.EhrRecord], Mapper]] = {
     "MedicationStatement": (models.Medication, map_medication),
 }
 
+# Resources of a record type that are never its records (the mapper skips them). An import before
+# medhome knew one kept it; its line, unchanged since, is mapped again so that row is withdrawn.
+NEVER_RECORDS: dict[str, Callable[[dict[str, Any]], bool]] = {"Condition": is_health_concern}
+
 # Where each type names its patient.
 PATIENT_FIELDS = {
     "RelatedPerson": "patient",
@@ -75,4 +79,4 @@ def patient_reference(resource: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-__all__ = ["ORDER", "RECORD_TYPES", "Mapped", "PatientRef", "patient_reference"]
+__all__ = ["NEVER_RECORDS", "ORDER", "RECORD_TYPES", "Mapped", "PatientRef", "patient_reference"]

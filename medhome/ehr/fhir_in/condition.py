@@ -38,7 +38,7 @@ def map_condition(
     resource: dict[str, Any], *, children: dict[str, PatientRef], today: date
 ) -> Mapped:
     child = resolve_child(resource.get("subject"), children)
-    if _is_health_concern(resource):
+    if is_health_concern(resource):
         return Mapped(child.child_id, [], skipped="health_concern")
     clinical = [c for _s, c, _d in codings(resource.get("clinicalStatus"))]
     verification = [c for _s, c, _d in codings(resource.get("verificationStatus"))]
@@ -63,7 +63,8 @@ def map_condition(
     return Mapped(child.child_id, [("", row)])
 
 
-def _is_health_concern(resource: dict[str, Any]) -> bool:
+def is_health_concern(resource: dict[str, Any]) -> bool:
+    """A health concern that is not also on the problem list (SDOHCC's, medhome's own export's)."""
     found = {
         (system, code) for c in resource.get("category") or [] for system, code, _d in codings(c)
     }

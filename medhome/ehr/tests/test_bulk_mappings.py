@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from medhome.ehr.fhir_in.common import PATIENT_ID_SYSTEM
+from medhome.audit.models import AuditEvent
+from medhome.ehr.fhir_in.common import PATIENT_ID_SYSTEM, content_hash, source_key
 from medhome.ehr.models import (
     Allergy,
     Condition,
@@ -17,7 +18,7 @@ from medhome.ehr.models import (
 from medhome.families.models import Caregiver, Child, ChildIdentifier, PanelMembership
 from medhome.visits.models import Visit
 
-from .support import observation, patient, run_import, write_export
+from .support import AT, observation, patient, run_import, write_export
 
 pytestmark = pytest.mark.django_db
 P1 = {"reference": "Patient/p1"}
@@ -369,6 +370,33 @@ def test_a_health_concern_is_counted_and_not_a_problem(practice_a, tmp_path):
     ]
     assert result.counts["skipped"] == {"health_concern": 1}
     assert result.counts["refused"] == {}
+
+
+def test_a_health_concern_an_earlier_import_kept_as_a_problem_is_withdrawn(practice_a, tmp_path):
+    """Before medhome skipped health concerns, an import kept one as a problem; the same line,
+    unchanged since, now takes that row away (and its removal is audited)."""
+    concern = _condition("hc", (US_CORE_CATEGORY, "health-concern"), text="Food insecurity")
+    files = {"Patient": [patient()], "Condition": [concern]}
+    run_import(practice_a, write_export(tmp_path / "e1", files))
+    child = Child.objects.get(practice=practice_a)
+    kept = Condition.objects.create(  # as the earlier import wrote it
+        practice=practice_a,
+        child=child,
+        source_key=source_key(concern),
+        content_hash=content_hash(concern),
+        imported_at=AT,
+        display="Food insecurity",
+        clinical_status="active",
+    )
+    result = run_import(practice_a, write_export(tmp_path / "e2", files))
+    assert not Condition.objects.exists()
+    assert (result.counts["withdrawn"], result.counts["skipped"]) == (1, {"health_concern": 1})
+    event = AuditEvent.objects.filter(object_type="child", object_id=str(child.pk)).latest(
+        "sequence"
+    )
+    assert event.detail["removed"] == [str(kept.pk)]
+    again = run_import(practice_a, write_export(tmp_path / "e3", files))
+    assert (again.counts["withdrawn"], again.counts["skipped"]) == (0, {"health_concern": 1})
 
 
 def test_a_survey_medhome_does_not_read_is_counted_an_unknown_exam_refused(practice_a, tmp_path):
