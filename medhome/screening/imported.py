@@ -49,11 +49,11 @@ from medhome.families.models import CaregiverIdentifier, Child
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Respondent, is_confidential
 from medhome.instruments.fhir_codes import CANONICAL_BASE, TOTAL_LINK_ID, answer_system
-from medhome.instruments.scoring import Outcome, score, validate
+from medhome.instruments.scoring import validate
 
 from . import due, hooks
 from .models import Administration, Mode, Status
-from .services import SCREENING_OBJECT, raise_alerts, record_submission
+from .services import SCREENING_OBJECT, raise_alerts, record_submission, score_of
 
 if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
@@ -208,7 +208,7 @@ def keep(response: Response, *, child: Child, line: "Line", context: "Context") 
         source_key=line.key,
         content_hash=line.hash,
     )
-    outcome = _score(administration, instrument)
+    outcome = score_of(administration, instrument)
     given = response.given_total
     if given is not None and outcome.complete and outcome.total not in (None, given):
         raise Refused(
@@ -241,16 +241,6 @@ def keep(response: Response, *, child: Child, line: "Line", context: "Context") 
         if administration.status == Status.SCORED:
             hooks.scored(actor, administration, at)
     return administration
-
-
-def _score(administration: Administration, instrument: Instrument) -> Outcome:
-    return score(
-        instrument,
-        administration.answers,
-        respondent=Respondent(administration.respondent),
-        age_years=due.scoring_age(administration),
-        age_months=administration.form_age_months,
-    )
 
 
 def _caregivers(context: "Context", lines: list["Line"]) -> dict[Any, Any]:

@@ -315,7 +315,7 @@ def save_answers(
             raise AlreadySubmitted
         merged = {**current.answers, **given}
         current.answers = {key: value for key, value in merged.items() if value}
-        outcome = _score(current, instrument)
+        outcome = score_of(current, instrument)
         raised = raise_alerts(actor, current, outcome, at=at)
         current.updated_at = at
         fields = ["answers", "updated_at"]
@@ -336,7 +336,8 @@ def save_answers(
     return current
 
 
-def _score(administration: Administration, instrument: Instrument) -> Outcome:
+def score_of(administration: Administration, instrument: Instrument) -> Outcome:
+    """The outcome of the form's answers as they stand (age-keyed cut-offs by its respondent)."""
     return score(
         instrument,
         administration.answers,
