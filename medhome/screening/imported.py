@@ -49,7 +49,7 @@ from medhome.families.models import CaregiverIdentifier, Child
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Respondent, is_confidential
 from medhome.instruments.fhir_codes import CANONICAL_BASE, TOTAL_LINK_ID, answer_system
-from medhome.instruments.scoring import validate
+from medhome.instruments.scoring import Outcome, validate
 
 from . import due, hooks
 from .models import Administration, Mode, Status
@@ -104,6 +104,9 @@ def import_responses(lines: list["Line"], context: "Context", result: "BatchResu
         pk__in={r.child_id for r in read if isinstance(r, Response)},
     ).in_bulk()
     for line, found in zip(changed, read, strict=True):
+        if known.get(line.key) == line.hash:  # sent twice in this batch: kept the first time
+            result.counts["unchanged"] += 1
+            continue
         if line.number in invalid:
             found = invalid[line.number]
         elif line.key in known and not isinstance(found, str):
@@ -127,6 +130,7 @@ def import_responses(lines: list["Line"], context: "Context", result: "BatchResu
                     _("The form's author is not a caregiver of this child's family."),
                 )
             keep(found, child=child, line=line, context=context)
+            known[line.key] = line.hash
         except Refused as refused:
             result.refuse(line, line.resource_id, refused.code, refused.reason)
             continue
@@ -215,13 +219,28 @@ def keep(response: Response, *, child: Child, line: "Line", context: "Context") 
             "total_differs",
             _("The response's total score differs from medhome's scoring of its answers."),
         )
+    _store(administration, outcome, response=response, context=context)
+    return administration
+
+
+def _store(
+    administration: Administration, outcome: Outcome, *, response: Response, context: "Context"
+) -> None:
+    """The screen, its alerts and its submission, in one savepoint: a refusal leaves none."""
+    instrument, child = response.instrument, administration.child
     actor, at = context.actor, context.at
     with transaction.atomic():
         administration.save(force_insert=True)
         raised = raise_alerts(actor, administration, outcome, at=at)
-        fields = record_submission(
-            actor, administration, instrument, outcome, at=at, answered_at=response.answered_at
-        )
+        try:
+            fields = record_submission(
+                actor, administration, instrument, outcome, at=at, answered_at=response.answered_at
+            )
+        except ValueError:  # periodicity.record_completion: no visit window holds the day
+            raise Refused(
+                "outside_schedule",
+                _("The form was answered at an age the periodicity schedule does not cover."),
+            ) from None
         administration.save(update_fields=fields)
         record(
             actor=actor,
@@ -240,7 +259,6 @@ def keep(response: Response, *, child: Child, line: "Line", context: "Context") 
         )
         if administration.status == Status.SCORED:
             hooks.scored(actor, administration, at)
-    return administration
 
 
 def _caregivers(context: "Context", lines: list["Line"]) -> dict[Any, Any]:

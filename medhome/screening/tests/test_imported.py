@@ -201,3 +201,18 @@ def test_a_reimport_keeps_one_screen_and_never_rewrites_it(practice_a, practice_
     # The same sender's key in another practice is that practice's own screen.
     import_responses(practice_b, tmp_path, first, name="four")
     assert Administration.objects.filter(practice=practice_b).count() == 1
+
+
+def test_a_line_sent_twice_in_one_file_is_one_screen(practice_a, tmp_path):
+    first = response("q1", {**CALM, "1": NEARLY})
+    changed = response("q1", {**CALM, "2": NEARLY})
+    run = import_responses(practice_a, tmp_path, first, first, changed)
+    assert run.counts["unchanged"] == 1
+    assert run.counts["refused"] == {"screen_changed": 1}
+    assert Administration.objects.get(practice=practice_a).answers["1"] == NEARLY
+
+
+def test_a_form_answered_past_the_schedules_ages_is_refused(practice_a, tmp_path):
+    run = import_responses(practice_a, tmp_path, response("q1", CALM), born="2000-01-10")
+    assert run.counts["refused"] == {"outside_schedule": 1}
+    assert not Administration.objects.exists()
