@@ -91,7 +91,7 @@ def import_responses(lines: list["Line"], context: "Context", result: "BatchResu
         return
     refusals = context.refusals(changed)
     children = context.children(changed)
-    caregivers = _caregivers(context, changed)
+    caregivers, families = _caregivers(context, changed)
     read: list[Response | str | Refused] = []
     for line in changed:
         try:
@@ -124,7 +124,7 @@ def import_responses(lines: list["Line"], context: "Context", result: "BatchResu
             if isinstance(found, Refused):
                 raise found
             child = rows[found.child_id]
-            if found.caregiver_id is not None and caregivers[found.caregiver_id] != child.family_id:
+            if found.caregiver_id is not None and families[found.caregiver_id] != child.family_id:
                 raise Refused(
                     "caregiver_not_family",
                     _("The form's author is not a caregiver of this child's family."),
@@ -141,7 +141,7 @@ def import_responses(lines: list["Line"], context: "Context", result: "BatchResu
 def read_response(
     resource: dict[str, Any],
     children: dict[str, Any],
-    caregivers: dict[Any, Any],
+    caregivers: dict[str, Any],
     today: Any,
 ) -> Response | str:
     """The response, or the reason it is read and not kept; Refused when it cannot be kept."""
@@ -261,20 +261,21 @@ def _store(
             hooks.scored(actor, administration, at)
 
 
-def _caregivers(context: "Context", lines: list["Line"]) -> dict[Any, Any]:
-    """The practice's caregivers these lines' authors are, by the sender's RelatedPerson id and
-    by caregiver id (→ family id)."""
+def _caregivers(context: "Context", lines: list["Line"]) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """The practice's caregivers these lines' authors are: caregiver id by the sender's
+    RelatedPerson id, and family id by caregiver id."""
     ids = {_reference_id(line.resource, "RelatedPerson") for line in lines} - {""}
     rows = (
         CaregiverIdentifier.objects.for_practice(context.practice)
         .filter(system=RELATED_PERSON_ID_SYSTEM, value__in=ids)
         .values_list("value", "caregiver_id", "caregiver__family_id")
     )
-    found: dict[Any, Any] = {}
+    caregivers: dict[str, Any] = {}
+    families: dict[Any, Any] = {}
     for value, caregiver_id, family_id in rows:
-        found[value] = caregiver_id
-        found[caregiver_id] = family_id
-    return found
+        caregivers[value] = caregiver_id
+        families[caregiver_id] = family_id
+    return caregivers, families
 
 
 def _reference_id(resource: dict[str, Any], kind: str) -> str:
@@ -285,7 +286,7 @@ def _reference_id(resource: dict[str, Any], kind: str) -> str:
 
 
 def _respondent(
-    resource: dict[str, Any], instrument: Instrument, caregivers: dict[Any, Any]
+    resource: dict[str, Any], instrument: Instrument, caregivers: dict[str, Any]
 ) -> tuple[Respondent, Any]:
     author = resource.get("author") or resource.get("source") or {}
     kind = str(author.get("reference") or "").split("/")[0]
