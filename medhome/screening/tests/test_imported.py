@@ -216,3 +216,12 @@ def test_a_form_answered_past_the_schedules_ages_is_refused(practice_a, tmp_path
     run = import_responses(practice_a, tmp_path, response("q1", CALM), born="2000-01-10")
     assert run.counts["refused"] == {"outside_schedule": 1}
     assert not Administration.objects.exists()
+
+
+def test_a_response_about_another_practices_child_is_refused(practice_a, practice_b, tmp_path):
+    """The sender's Patient/p1 is practice_b's child: practice_a's import never finds it."""
+    import_responses(practice_b, tmp_path, name="b")
+    files = {"QuestionnaireResponse": [response("q1", {**CALM, "9": SEVERAL})]}
+    run = run_import(practice_a, write_export(tmp_path / "a", files)).run
+    assert run.counts["refused"] == {"unknown_patient": 1}
+    assert not Administration.objects.exists() and not CriticalAlert.objects.exists()
