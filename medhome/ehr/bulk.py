@@ -265,7 +265,7 @@ def process_batch(
             result.refuse(number, "", "invalid_fhir", _("The line is not a FHIR resource."))
             continue
         found = str(resource["resourceType"])
-        if found != kind or kind not in ORDER:
+        if found != kind or kind not in ORDER or not readable(kind):
             result.skipped[f"type:{found[:40]}"] += 1
             continue
         parsed.append(
@@ -299,6 +299,12 @@ def process_batch(
     else:
         bulk_people.HANDLERS[kind](parsed, context, result)
     return result
+
+
+def readable(kind: str) -> bool:
+    """Whether medhome keeps this type: an EHR record, or a type an app registered a handler
+    for (bulk_people.register); any other type in the export is counted, not kept."""
+    return kind in RECORD_TYPES or kind in bulk_people.HANDLERS
 
 
 @dataclass

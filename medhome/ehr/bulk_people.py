@@ -39,7 +39,7 @@ Prepare = Callable[["Line", dict[str, Any]], Any]
 Apply = Callable[[list[Any], dict[str, Any]], list[Applied]]
 
 
-def _run(
+def run_batch(
     kind: str,
     lines: list["Line"],
     context: "Context",
@@ -61,7 +61,12 @@ def _run(
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
         return
-    shared: dict[str, Any] = {"children": context.children(changed) if needs_children else {}}
+    shared: dict[str, Any] = {
+        "children": context.children(changed) if needs_children else {},
+        # The source keys of lines imported before (a changed one: a handler whose rows are
+        # never rewritten refuses it in `prepare`).
+        "known": {line.key for line in changed if line.key in digests},
+    }
     prepared: list[tuple[Line, Any]] = []
     invalid = context.refusals(changed)()
     for line in changed:
@@ -130,7 +135,7 @@ def import_patients(lines: list["Line"], context: "Context", result: "BatchResul
         )
         return [o if isinstance(o, ValidationError) else (o[1], o[0].pk, o[0].pk) for o in outcomes]
 
-    _run(
+    run_batch(
         "Patient",
         lines,
         context,
@@ -158,7 +163,7 @@ def import_gestational_ages(lines: list["Line"], context: "Context", result: "Ba
         )
         return [o if isinstance(o, ValidationError) else (o[1], o[0].pk, o[0].pk) for o in outcomes]
 
-    _run("Observation", lines, context, result, prepare, apply)
+    run_batch("Observation", lines, context, result, prepare, apply)
 
 
 def import_related_people(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
@@ -176,7 +181,7 @@ def import_related_people(lines: list["Line"], context: "Context", result: "Batc
             for o, (child, _data) in zip(outcomes, records, strict=True)
         ]
 
-    _run("RelatedPerson", lines, context, result, prepare, apply)
+    run_batch("RelatedPerson", lines, context, result, prepare, apply)
 
 
 def _site(context: "Context", shared: dict[str, Any], names: tuple[str, ...]) -> Site | None:
@@ -225,7 +230,7 @@ def import_appointments(lines: list["Line"], context: "Context", result: "BatchR
         data = appointment_visit(line.resource, children=shared["children"])
         return _external(context, shared, data, line.key)
 
-    _run("Appointment", lines, context, result, prepare, _apply_visits(context))
+    run_batch("Appointment", lines, context, result, prepare, _apply_visits(context))
 
 
 def import_encounters(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
@@ -256,7 +261,7 @@ def import_encounters(lines: list["Line"], context: "Context", result: "BatchRes
         )
         return _external(context, shared, kept, booked.external_id)
 
-    _run("Encounter", lines, context, result, prepare, _apply_visits(context))
+    run_batch("Encounter", lines, context, result, prepare, _apply_visits(context))
 
 
 def _booked(context: "Context", shared: dict[str, Any], lines: list["Line"]) -> dict[str, Visit]:

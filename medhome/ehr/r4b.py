@@ -29,6 +29,12 @@ R4B_MODULES = {
     "AllergyIntolerance": "allergyintolerance",
     "MedicationStatement": "medicationstatement",
     "QuestionnaireResponse": "questionnaireresponse",
+    "ServiceRequest": "servicerequest",
+    "Task": "task",
+    "Consent": "consent",
+    "CareTeam": "careteam",
+    "Goal": "goal",
+    "CarePlan": "careplan",
 }
 CHUNK_LINES = 250  # lines a worker validates per message
 _models: dict[str, Any] = {}

@@ -73,7 +73,11 @@ SKIPPED_REASONS = {
         "Answers to a questionnaire that is not one of medhome's screens"
     ),
     "in_progress": gettext_lazy("Screens still in progress"),
-    "entered_in_error": gettext_lazy("Screens entered in error"),
+    "entered_in_error": gettext_lazy("Screens, goals, plans and care teams entered in error"),
+    "plan_activity_reference": gettext_lazy(
+        "Care plan activities that only point to another resource"
+    ),
+    "plan_activity_status": gettext_lazy("Care plan activities entered in error or unknown"),
 }
 
 

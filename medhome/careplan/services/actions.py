@@ -56,9 +56,12 @@ def add_action(
     status: str = "",
     referral: Referral | None = None,
     screening: Administration | None = None,
+    confidential: bool = False,
     at: datetime,
 ) -> PlanAction:
-    """An action, linked where it comes from a referral or a screening of the same child."""
+    """An action, linked where it comes from a referral or a screening of the same child.
+    `confidential`: the adolescent's own by another system's word (careplan.imported); the
+    chain makes it so all the same."""
     values = {
         "goal": goal,
         "owner_caregiver": owner_caregiver,
@@ -84,7 +87,7 @@ def add_action(
             status=status,
             referral=referral,
             screening=screening,
-            confidential=_comes_from_confidential(referral, screening),
+            confidential=confidential or _comes_from_confidential(referral, screening),
             created_at=at,
             updated_at=at,
         )

@@ -35,6 +35,16 @@ ORDER = (
     "MedicationStatement",
     # Screens (screening.imported registers the handler): after the caregivers who answered.
     "QuestionnaireResponse",
+    # Referrals (referrals.imported): the referral, the family's consent (before the state: a
+    # referral is sent only under consent), then its life.
+    "ServiceRequest",
+    "Consent",
+    "Task",
+    # The shared plan (careplan.imported): the team first (goals' owners), then the goals, then
+    # the plan that lists them and its actions.
+    "CareTeam",
+    "Goal",
+    "CarePlan",
 )
 
 # Resource types kept as EHR records (keyed by source_key, with their content hash), and the
@@ -65,6 +75,12 @@ PATIENT_FIELDS = {
     "AllergyIntolerance": "patient",
     "MedicationStatement": "subject",
     "QuestionnaireResponse": "subject",
+    "ServiceRequest": "subject",
+    "Task": "for",
+    "Consent": "patient",
+    "CareTeam": "subject",
+    "Goal": "subject",
+    "CarePlan": "subject",
 }
 
 

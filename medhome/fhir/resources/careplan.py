@@ -11,6 +11,13 @@ from typing import Any
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.html import escape
 
+from medhome.careplan.fhir_codes import (
+    ACTION_CONFIDENTIAL,
+    ACTIVITY_STATUS,
+    DUE_PREFIX,
+    FAMILY_STRENGTHS,
+    REVIEW_ON,
+)
 from medhome.careplan.models import ActionStatus, CarePlan, Goal, PlanAction
 from medhome.smart.principal import FhirPrincipal
 
@@ -25,13 +32,6 @@ US_CORE_SP = "http://hl7.org/fhir/us/core/SearchParameter/"
 # assess-plan "Assessment and Plan of Treatment", required by the US Core CarePlan profile.
 CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 STATUS_SYSTEM = "http://hl7.org/fhir/request-status"
-# CarePlanActivityStatus (http://hl7.org/fhir/R4/valueset-care-plan-activity-status.html).
-ACTIVITY_STATUS = {
-    ActionStatus.TO_DO: "not-started",
-    ActionStatus.IN_PROGRESS: "in-progress",
-    ActionStatus.DONE: "completed",
-    ActionStatus.CANCELLED: "cancelled",
-}
 
 
 def rows(principal: FhirPrincipal) -> QuerySet[CarePlan]:
@@ -106,8 +106,13 @@ def activity(action: PlanAction) -> dict[str, Any]:
     if action.goal_id is not None:
         detail["goal"] = [ref("Goal", action.goal_id)]
     if action.due_on is not None:
-        detail["scheduledString"] = f"Due {action.due_on.isoformat()}"
-    return {"detail": detail}
+        detail["scheduledString"] = f"{DUE_PREFIX}{action.due_on.isoformat()}"
+    found: dict[str, Any] = {"detail": detail}
+    if action.is_confidential:
+        # Only the clinical team reads it (action_visible); a system that keeps the plan keeps
+        # it as the adolescent's own.
+        found["extension"] = [{"url": ACTION_CONFIDENTIAL, "valueBoolean": True}]
+    return found
 
 
 def to_resource(plan: CarePlan, principal: FhirPrincipal) -> dict[str, Any]:
@@ -134,8 +139,14 @@ def to_resource(plan: CarePlan, principal: FhirPrincipal) -> dict[str, Any]:
         resource["goal"] = [ref("Goal", goal.pk) for goal in goals]
     if actions:
         resource["activity"] = [activity(action) for action in actions]
+    extensions = []
+    if plan.family_strengths:
+        extensions.append({"url": FAMILY_STRENGTHS, "valueString": plan.family_strengths})
     if plan.review_on is not None:
         resource["note"] = [{"text": f"Review the plan on {plan.review_on.isoformat()}"}]
+        extensions.append({"url": REVIEW_ON, "valueDate": plan.review_on.isoformat()})
+    if extensions:
+        resource["extension"] = extensions
     return resource
 
 

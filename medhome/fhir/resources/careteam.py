@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
+from medhome.careplan.fhir_codes import LEAD, ROLE_SYSTEM
 from medhome.careplan.models import CareTeamMember, ExternalRole, MemberKind
 from medhome.families.models import Child
 from medhome.smart.principal import FhirPrincipal
@@ -30,9 +31,7 @@ from .practitioner import practitioner_id
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careteam"
 SP = "http://hl7.org/fhir/SearchParameter/"
 US_CORE_SP = "http://hl7.org/fhir/us/core/SearchParameter/"
-ROLE_SYSTEM = "urn:medhome:care-team-role"
 STATUS_SYSTEM = "http://hl7.org/fhir/care-team-status"
-LEAD = ("lead_coordinator", "Lead care coordinator")
 
 
 def rows(principal: FhirPrincipal) -> QuerySet[Child]:

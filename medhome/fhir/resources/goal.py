@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from medhome.careplan.fhir_codes import LIFECYCLE_STATUS
 from medhome.careplan.models import Goal, GoalStatus
 from medhome.smart.principal import FhirPrincipal
 
@@ -17,15 +18,6 @@ SP = "http://hl7.org/fhir/SearchParameter/"
 US_CORE_SP = "http://hl7.org/fhir/us/core/SearchParameter/"
 LIFECYCLE = "http://hl7.org/fhir/goal-status"
 ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
-# GoalLifecycleStatus (http://hl7.org/fhir/R4/valueset-goal-status.html): a goal the plan
-# holds but nobody started is "planned", one being worked on "active", met "completed",
-# stopped "cancelled".
-LIFECYCLE_STATUS = {
-    GoalStatus.NOT_STARTED: "planned",
-    GoalStatus.IN_PROGRESS: "active",
-    GoalStatus.MET: "completed",
-    GoalStatus.STOPPED: "cancelled",
-}
 # GoalAchievementStatus (http://terminology.hl7.org/CodeSystem/goal-achievement): said only
 # where medhome knows it; a stopped goal may or may not have been reached.
 ACHIEVEMENT_STATUS = {

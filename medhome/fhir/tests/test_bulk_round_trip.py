@@ -17,6 +17,16 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from medhome.accounts.roles import Capability, Role
+from medhome.careplan import services as plans
+from medhome.careplan.models import (
+    ActionStatus,
+    CarePlan,
+    CareTeamMember,
+    GoalStatus,
+    MemberKind,
+    PlanAction,
+)
+from medhome.careplan.models import Goal as PlanGoal
 from medhome.ehr.models import Condition, Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
@@ -187,11 +197,118 @@ def snapshot(practice: Any) -> dict[str, Any]:
                 "child", "caregiver"
             )
         ),
+        **shared_plan(practice),
     }
 
 
+def shared_plan(practice: Any) -> dict[str, Any]:
+    """The care team, goals, plan and actions, people by name (their ids differ by design)."""
+
+    def caregiver(c: Any) -> str:
+        return c.given_name if c is not None else ""
+
+    return {
+        "team": sorted(
+            (
+                m.child.mrn,
+                m.kind,
+                m.user.username if m.user else "",
+                caregiver(m.caregiver),
+                m.name,
+                m.organization,
+                m.external_role,
+                m.role_label,
+                m.is_lead_coordinator,
+            )
+            for m in CareTeamMember.objects.filter(practice=practice).select_related(
+                "child", "user", "caregiver"
+            )
+        ),
+        "plans": sorted(
+            (p.child.mrn, p.family_priorities, p.family_strengths, p.review_on)
+            for p in CarePlan.objects.filter(practice=practice).select_related("child")
+        ),
+        "goals": sorted(
+            (
+                g.plan.child.mrn,
+                g.text,
+                g.status,
+                g.target_on,
+                caregiver(g.owner_caregiver),
+                g.owner_is_family,
+                g.created_at.date(),
+            )
+            for g in PlanGoal.objects.filter(practice=practice).select_related(
+                "plan__child", "owner_caregiver"
+            )
+        ),
+        "actions": sorted(
+            (
+                a.plan.child.mrn,
+                a.text,
+                a.status,
+                a.goal.text if a.goal else "",
+                a.due_on,
+                a.confidential,
+            )
+            for a in PlanAction.objects.filter(practice=practice).select_related(
+                "plan__child", "goal"
+            )
+        ),
+    }
+
+
+def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: datetime) -> None:
+    """child_a's team (a nurse who works in both practices, the mother, a home visitor), a goal
+    the mother owns, the family's words and three actions, one of them done."""
+    plan = plans.ensure_plan(actor=actor, child=child, at=at)
+    plans.add_team_member(
+        actor=actor,
+        plan=plan,
+        kind=MemberKind.STAFF,
+        user=nurse,
+        role_label="Nurse",
+        is_lead_coordinator=True,
+        at=at,
+    )
+    plans.add_team_member(
+        actor=actor, plan=plan, kind=MemberKind.CAREGIVER, caregiver=caregiver, at=at
+    )
+    plans.add_team_member(
+        actor=actor,
+        plan=plan,
+        kind=MemberKind.EXTERNAL,
+        name="Pat Lee",
+        organization="Healthy Families",
+        external_role="home_visitor",
+        at=at,
+    )
+    plan = plans.update_plan(
+        actor=actor,
+        plan=plan,
+        version=None,
+        family_priorities="Her words first",
+        family_strengths="Grandma reads to her",
+        review_on=date(2026, 9, 1),
+        at=at,
+    )
+    reading = plans.add_goal(
+        actor=actor,
+        plan=plan,
+        text="Read every night",
+        owner_caregiver=caregiver,
+        target_on=date(2026, 8, 1),
+        status=GoalStatus.IN_PROGRESS,
+        at=at,
+    )
+    plans.add_action(
+        actor=actor, plan=plan, text="Library card", goal=reading, due_on=date(2026, 7, 1), at=at
+    )
+    plans.add_action(actor=actor, plan=plan, text="Hearing check", status=ActionStatus.DONE, at=at)
+
+
 def test_an_exported_panel_reimports_into_an_empty_practice(
-    client, practice_a, practice_b, child_a, caregiver_a, staff_a, tmp_path
+    client, practice_a, practice_b, child_a, caregiver_a, staff_a, nurse_of_both, tmp_path
 ):
     imported = run_import(practice_a, ehr_export(tmp_path / "ehr"))
     # A positive social-needs screen (HVS, food), keyed in by a pediatrician from the paper
@@ -214,9 +331,14 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     screening.save_answers(
         actor=clinician, administration=screen, answers=HVS_AT_RISK, submit=True, at=answered
     )
+    coordinator = factories.actor_for(
+        staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR
+    )
+    write_shared_plan(coordinator, child_a, caregiver_a, nurse_of_both, answered)
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
+    assert (len(source["team"]), len(source["goals"]), len(source["actions"])) == (3, 1, 2)
     assert len(source["children"]) == 4  # three from the EHR, child_a from the pages
     assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
     assert len(source["observations"]) == 6

@@ -12,10 +12,9 @@ from fhir.resources.R4B.goal import Goal as FhirGoal
 
 from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.careplan import services as plans
+from medhome.careplan.fhir_codes import ACTIVITY_STATUS, LIFECYCLE_STATUS
 from medhome.careplan.models import ActionStatus, GoalStatus, PlanAction
 from medhome.core.actor import Actor
-from medhome.fhir.resources.careplan import ACTIVITY_STATUS
-from medhome.fhir.resources.goal import LIFECYCLE_STATUS
 from medhome.practices.models import Membership
 from medhome.referrals import services as referrals
 from tests import care_factories, factories

@@ -1,0 +1,521 @@
+"""The shared plan from another system: the CareTeam, Goal and CarePlan lines of an EHR bulk
+import (ehr.bulk; the handlers are registered in CareplanConfig.ready) become the child's care
+team, goals and plan, written through the same services as a change on the plan's page, so the
+plan's history and the audit say who (the import) and when.
+
+The rules (docs/clinical-rules.md#imported-plans):
+- The team is merged: each participant not yet on the child's team is added, none is removed or
+  changed, so a team edited here keeps its edits and a team sent again adds only who is new. A
+  staff member is this practice's when the sender's Practitioner is one of this practice's
+  memberships, or exactly one active staff member here has that name; anyone else stays on the
+  team as an outside member under their name. A caregiver is the family's caregiver the import
+  already made of the sender's RelatedPerson; another family's caregiver is refused.
+- A goal and a plan are written once. Sent again unchanged they are unchanged; changed, they
+  are refused (`plan_changed`): the family and the team here own the plan from then on.
+- The plan's words (what matters most, strengths, the review date) fill only what is still empty
+  here; they never overwrite the family's words written in this practice.
+- An action the sender marked as the adolescent's own stays confidential here
+  (fhir_codes.ACTION_CONFIDENTIAL; docs/clinical-rules.md#adolescent-confidentiality).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medhome.accounts.roles import Capability
+from medhome.core.actor import Actor
+from medhome.ehr.bulk_people import Applied, run_batch
+from medhome.ehr.fhir_in.common import (
+    RELATED_PERSON_ID_SYSTEM,
+    Refused,
+    check_dates,
+    parse_date,
+    resolve_child,
+)
+from medhome.ehr.models import SourceDigest
+from medhome.families.models import Caregiver, CaregiverIdentifier, Child
+from medhome.practices.models import Membership
+
+from . import services
+from .fhir_codes import (
+    ACTION_CONFIDENTIAL,
+    ACTION_FOR_ACTIVITY,
+    DUE_PREFIX,
+    FAMILY_STRENGTHS,
+    GOAL_FOR_LIFECYCLE,
+    LEAD,
+    REVIEW_ON,
+    ROLE_SYSTEM,
+)
+from .models import CarePlan, CareTeamMember, ExternalRole, Goal, MemberKind
+
+if TYPE_CHECKING:
+    from medhome.ehr.bulk import BatchResult, Context, Line
+
+NOT_KEPT = "entered-in-error"
+
+
+@dataclass(frozen=True)
+class Member:
+    kind: str
+    user: Any = None
+    caregiver: Caregiver | None = None
+    name: str = ""
+    organization: str = ""
+    external_role: str = ""
+    role_label: str = ""
+    is_lead: bool = False
+
+    def same_as(self, member: CareTeamMember) -> bool:
+        if self.kind != member.kind:
+            return False
+        if self.kind == MemberKind.STAFF:
+            return bool(member.user_id == self.user.pk)
+        if self.kind == MemberKind.CAREGIVER:
+            return bool(self.caregiver is not None and member.caregiver_id == self.caregiver.pk)
+        return (member.name.strip().casefold(), member.organization.strip().casefold()) == (
+            self.name.casefold(),
+            self.organization.casefold(),
+        )
+
+
+@dataclass(frozen=True)
+class Team:
+    child: Child
+    members: list[Member]
+    known: bool
+
+
+@dataclass(frozen=True)
+class GoalData:
+    child: Child
+    text: str
+    status: str
+    target_on: date | None
+    owner: Caregiver | None
+    started_on: date | None
+
+
+@dataclass(frozen=True)
+class ActionData:
+    text: str
+    status: str
+    goal: Goal | None
+    due_on: date | None
+    confidential: bool
+
+
+@dataclass(frozen=True)
+class PlanData:
+    child: Child
+    priorities: str
+    strengths: str
+    review_on: date | None
+    actions: list[ActionData] = field(default_factory=list)
+
+
+def plan_actor(context: "Context") -> Actor:
+    """The import writes the plan for the practice: the services' plan-editing right, lifted
+    for the import alone (its actor has no role of a person; starting an import is an
+    administrator's act, ehr.views)."""
+    return replace(context.actor, capabilities=context.actor.capabilities | {Capability.PLAN_EDIT})
+
+
+def _kept(
+    write: Callable[[Actor, Any, datetime], Applied], actor: Actor, data: Any, at: datetime
+) -> Applied:
+    """One line's rows, all or none (a savepoint): a service's refusal is the line's."""
+    try:
+        with transaction.atomic():
+            return write(actor, data, at)
+    except ValidationError as error:
+        return error
+
+
+def _refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
+    if line.key in shared["known"]:
+        raise Refused(
+            "plan_changed",
+            _(
+                "This part of the care plan was imported before with other content; the plan "
+                "here is not rewritten by an import. Change it on the plan's page."
+            ),
+        )
+
+
+def _children(context: "Context", shared: dict[str, Any]) -> dict[Any, Child]:
+    if "child_rows" not in shared:
+        ids = [ref.child_id for ref in shared["children"].values()]
+        rows = Child.objects.for_practice(context.practice).in_bulk(ids) if ids else {}
+        for child in rows.values():
+            child.practice = context.practice
+        shared["child_rows"] = rows
+    found: dict[Any, Child] = shared["child_rows"]
+    return found
+
+
+def _child(line: "Line", context: "Context", shared: dict[str, Any], field_name: str) -> Child:
+    ref = resolve_child(line.resource.get(field_name), shared["children"])
+    return _children(context, shared)[ref.child_id]
+
+
+def _reference(value: Any, kind: str) -> str:
+    """The sender's id in a <kind>/<id> reference ("" when it is not one)."""
+    text = str((value or {}).get("reference") or "") if isinstance(value, dict) else ""
+    found, _sep, rest = text.rpartition("/")
+    return rest if found.split("/")[-1] == kind and rest else ""
+
+
+def _caregiver(
+    value: Any, child: Child, context: "Context", shared: dict[str, Any]
+) -> Caregiver | None:
+    """The caregiver the import made of the sender's RelatedPerson, who must be of the child's
+    family (None when the reference is not a RelatedPerson)."""
+    sender_id = _reference(value, "RelatedPerson")
+    if not sender_id:
+        return None
+    cache: dict[str, Caregiver | None] = shared.setdefault("caregivers", {})
+    if sender_id not in cache:
+        found = (
+            CaregiverIdentifier.objects.for_practice(context.practice)
+            .filter(system=RELATED_PERSON_ID_SYSTEM, value=sender_id)
+            .select_related("caregiver")
+            .first()
+        )
+        cache[sender_id] = found.caregiver if found is not None else None
+    caregiver = cache[sender_id]
+    if caregiver is None:
+        raise Refused(
+            "caregiver_unknown",
+            _("The plan names a caregiver this practice does not have (import them first)."),
+        )
+    if caregiver.family_id != child.family_id:
+        raise Refused("caregiver_not_family", _("The plan names a caregiver of another family."))
+    return caregiver
+
+
+# -- the care team ----------------------------------------------------------------------------
+
+
+def _staff(context: "Context", shared: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
+    """This practice's active staff: user by membership id, users by name (one query)."""
+    if "staff" not in shared:
+        by_id: dict[str, Any] = {}
+        by_name: dict[str, list[Any]] = {}
+        memberships = (
+            Membership.objects.for_practice(context.practice)
+            .filter(is_active=True, user__is_active=True)
+            .select_related("user")
+        )
+        for membership in memberships:
+            user = membership.user
+            by_id[str(membership.pk)] = user
+            name = str(user.display_name or user.get_full_name()).strip().casefold()
+            if name:
+                by_name.setdefault(name, []).append(user)
+        shared["staff"] = (by_id, by_name)
+    found: tuple[dict[str, Any], dict[str, list]] = shared["staff"]
+    return found
+
+
+def _roles(participant: dict[str, Any]) -> tuple[set[str], str]:
+    codes: set[str] = set()
+    text = ""
+    for role in participant.get("role") or []:
+        if not isinstance(role, dict):
+            continue
+        text = text or str(role.get("text") or "").strip()
+        for coding in role.get("coding") or []:
+            if isinstance(coding, dict) and coding.get("system") == ROLE_SYSTEM:
+                codes.add(str(coding.get("code") or ""))
+    return codes, text
+
+
+def _outside(display: str) -> tuple[str, str]:
+    """ "Name (Organization)" as careteam.member_ref writes an outside member."""
+    if display.endswith(")") and " (" in display:
+        name, _sep, organization = display[:-1].rpartition(" (")
+        return name.strip(), organization.strip()
+    return display.strip(), ""
+
+
+def _member(
+    participant: dict[str, Any], child: Child, context: "Context", shared: dict[str, Any]
+) -> Member:
+    codes, text = _roles(participant)
+    reference = participant.get("member") or {}
+    display = str(reference.get("display") or "").strip() if isinstance(reference, dict) else ""
+    caregiver = _caregiver(reference, child, context, shared)
+    if caregiver is not None:
+        return Member(MemberKind.CAREGIVER, caregiver=caregiver, role_label=text)
+    role = next((code for code in codes if code in ExternalRole.values), "")
+    practitioner = _reference(reference, "Practitioner")
+    if practitioner or MemberKind.STAFF in codes:
+        by_id, by_name = _staff(context, shared)
+        named = by_name.get(display.casefold(), [])
+        user = by_id.get(practitioner) or (named[0] if len(named) == 1 else None)
+        if user is not None:
+            return Member(MemberKind.STAFF, user=user, role_label=text, is_lead=LEAD[0] in codes)
+        # Not one of this practice's staff: still on the child's team, as someone outside it.
+        return Member(
+            MemberKind.EXTERNAL,
+            name=display,
+            external_role=role or ExternalRole.OTHER,
+            role_label=text,
+        )
+    name, organization = _outside(display)
+    if not name:
+        raise Refused("member_unnamed", _("A member of the care team has no name."))
+    return Member(
+        MemberKind.EXTERNAL,
+        name=name,
+        organization=organization,
+        external_role=role,
+        role_label=text,
+    )
+
+
+def import_care_teams(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    actor = plan_actor(context)
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> Team | None:
+        if line.resource.get("status") == NOT_KEPT:
+            result.skipped["entered_in_error"] += 1
+            return None
+        child = _child(line, context, shared, "subject")
+        members = [
+            _member(participant, child, context, shared)
+            for participant in line.resource.get("participant") or []
+            if isinstance(participant, dict)
+        ]
+        return Team(child=child, members=members, known=line.key in shared["known"])
+
+    def apply(teams: list[Team], shared: dict[str, Any]) -> list[Applied]:
+        return [_kept(_merge_team, actor, team, context.at) for team in teams]
+
+    run_batch("CareTeam", lines, context, result, prepare, apply)
+
+
+def _merge_team(actor: Actor, team: Team, at: datetime) -> Applied:
+    child = team.child
+    current = list(
+        CareTeamMember.objects.for_practice(child.practice).filter(child=child, is_active=True)
+    )
+    has_lead = any(member.is_lead_coordinator for member in current)
+    added = 0
+    for member in team.members:
+        if any(member.same_as(existing) for existing in current):
+            continue
+        lead = member.is_lead and not has_lead
+        current.append(
+            services.add_team_member(
+                actor=actor,
+                plan=services.ensure_plan(actor=actor, child=child, at=at),
+                kind=member.kind,
+                user=member.user,
+                caregiver=member.caregiver,
+                name=member.name,
+                organization=member.organization,
+                external_role=member.external_role,
+                role_label=member.role_label,
+                is_lead_coordinator=lead,
+                at=at,
+            )
+        )
+        has_lead = has_lead or lead
+        added += 1
+    outcome = "unchanged" if not added else ("updated" if team.known else "created")
+    return outcome, child.pk, child.pk
+
+
+# -- goals ------------------------------------------------------------------------------------
+
+
+def _goal(line: "Line", context: "Context", shared: dict[str, Any]) -> GoalData:
+    _refuse_changed(line, shared)
+    resource = line.resource
+    child = _child(line, context, shared, "subject")
+    status = GOAL_FOR_LIFECYCLE.get(str(resource.get("lifecycleStatus") or ""))
+    if status is None:
+        raise Refused("invalid_status", _("The goal's status is not one medhome keeps."))
+    description = resource.get("description") or {}
+    text = str(description.get("text") or "").strip()
+    if not text:
+        codings = [c for c in description.get("coding") or [] if isinstance(c, dict)]
+        text = next((str(c["display"]).strip() for c in codings if c.get("display")), "")
+    if not text:
+        raise Refused("goal_without_text", _("The goal has no words medhome can show."))
+    targets = [t for t in resource.get("target") or [] if isinstance(t, dict)]
+    target_on = next((parse_date(t["dueDate"]) for t in targets if t.get("dueDate")), None)
+    started_on = parse_date(resource.get("startDate"))
+    check_dates(on=started_on, today=context.today, born=child.date_of_birth)
+    return GoalData(
+        child=child,
+        text=text,
+        status=status,
+        target_on=target_on,
+        owner=_caregiver(resource.get("expressedBy"), child, context, shared),
+        started_on=started_on,
+    )
+
+
+def import_goals(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    actor = plan_actor(context)
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> GoalData | None:
+        if line.resource.get("lifecycleStatus") == NOT_KEPT:
+            result.skipped["entered_in_error"] += 1
+            return None
+        return _goal(line, context, shared)
+
+    def apply(goals: list[GoalData], shared: dict[str, Any]) -> list[Applied]:
+        return [_kept(_add_goal, actor, goal, context.at) for goal in goals]
+
+    run_batch("Goal", lines, context, result, prepare, apply)
+
+
+def _add_goal(actor: Actor, data: GoalData, at: datetime) -> Applied:
+    plan = services.ensure_plan(actor=actor, child=data.child, at=at)
+    goal = services.add_goal(
+        actor=actor,
+        plan=plan,
+        text=data.text,
+        owner_caregiver=data.owner,
+        target_on=data.target_on,
+        status=data.status,
+        at=at,
+    )
+    if data.started_on is not None:
+        # The goal keeps the day it was set (Goal.startDate), not the import's.
+        goal.created_at = datetime.combine(data.started_on, time(12), tzinfo=UTC)
+        Goal.objects.filter(pk=goal.pk).update(created_at=goal.created_at)
+    return "created", goal.pk, data.child.pk
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+def _extension(resource: dict[str, Any], url: str, kind: str) -> Any:
+    return next(
+        (
+            ext.get(kind)
+            for ext in resource.get("extension") or []
+            if isinstance(ext, dict) and ext.get("url") == url
+        ),
+        None,
+    )
+
+
+def _goals_by_sender_id(
+    context: "Context", shared: dict[str, Any], lines: list["Line"]
+) -> dict[str, Goal]:
+    """The goals this practice imported, by the sender's Goal id (two queries per batch)."""
+    if "goals" not in shared:
+        named = {
+            _reference(goal, "Goal")
+            for line in lines
+            for activity in line.resource.get("activity") or []
+            if isinstance(activity, dict)
+            for goal in (activity.get("detail") or {}).get("goal") or []
+        } - {""}
+        digests = dict(
+            SourceDigest.objects.for_practice(context.practice)
+            .filter(resource_type="Goal", resource_id__in=named)
+            .values_list("resource_id", "object_id")
+        )
+        goals = Goal.objects.for_practice(context.practice).in_bulk(list(digests.values()))
+        by_pk = {str(pk): goal for pk, goal in goals.items()}
+        shared["goals"] = {sender: by_pk[pk] for sender, pk in digests.items() if pk in by_pk}
+    found: dict[str, Goal] = shared["goals"]
+    return found
+
+
+def _action(
+    activity: dict[str, Any], child: Child, goals: dict[str, Goal], result: "BatchResult"
+) -> ActionData | None:
+    detail = activity.get("detail")
+    if not isinstance(detail, dict):
+        result.skipped["plan_activity_reference"] += 1  # a reference to another resource
+        return None
+    status = ACTION_FOR_ACTIVITY.get(str(detail.get("status") or ""))
+    if status is None:  # entered in error, unknown
+        result.skipped["plan_activity_status"] += 1
+        return None
+    text = str(detail.get("description") or "").strip()
+    if not text:
+        raise Refused("action_without_text", _("An action of the plan has no description."))
+    goal = None
+    for reference in detail.get("goal") or []:
+        goal = goals.get(_reference(reference, "Goal"))
+        if goal is None or goal.plan.child_id != child.pk:
+            raise Refused(
+                "goal_unknown",
+                _("An action of the plan names a goal this import did not bring for the child."),
+            )
+    scheduled = str(detail.get("scheduledString") or "")
+    due_on = (
+        parse_date(scheduled.removeprefix(DUE_PREFIX)) if scheduled.startswith(DUE_PREFIX) else None
+    )
+    confidential = _extension(activity, ACTION_CONFIDENTIAL, "valueBoolean") is True
+    return ActionData(text, status, goal, due_on, confidential)
+
+
+def import_care_plans(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    actor = plan_actor(context)
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> PlanData | None:
+        resource = line.resource
+        if resource.get("status") == NOT_KEPT:
+            result.skipped["entered_in_error"] += 1
+            return None
+        _refuse_changed(line, shared)
+        child = _child(line, context, shared, "subject")
+        goals = _goals_by_sender_id(context, shared, lines)
+        actions = [
+            _action(activity, child, goals, result)
+            for activity in resource.get("activity") or []
+            if isinstance(activity, dict)
+        ]
+        review = _extension(resource, REVIEW_ON, "valueDate")
+        return PlanData(
+            child=child,
+            priorities=str(resource.get("description") or "").strip(),
+            strengths=str(_extension(resource, FAMILY_STRENGTHS, "valueString") or "").strip(),
+            review_on=parse_date(review) if review else None,
+            actions=[action for action in actions if action is not None],
+        )
+
+    def apply(plans: list[PlanData], shared: dict[str, Any]) -> list[Applied]:
+        return [_kept(_fill_plan, actor, plan, context.at) for plan in plans]
+
+    run_batch("CarePlan", lines, context, result, prepare, apply)
+
+
+def _fill_plan(actor: Actor, data: PlanData, at: datetime) -> Applied:
+    plan: CarePlan = services.ensure_plan(actor=actor, child=data.child, at=at)
+    empty: dict[str, Any] = {}
+    if data.priorities and not plan.family_priorities.strip():
+        empty["family_priorities"] = data.priorities
+    if data.strengths and not plan.family_strengths.strip():
+        empty["family_strengths"] = data.strengths
+    if data.review_on is not None and plan.review_on is None:
+        empty["review_on"] = data.review_on
+    if empty:
+        plan = services.update_plan(actor=actor, plan=plan, version=None, at=at, **empty)
+    for action in data.actions:
+        services.add_action(
+            actor=actor,
+            plan=plan,
+            text=action.text,
+            goal=action.goal,
+            due_on=action.due_on,
+            status=action.status,
+            confidential=action.confidential,
+            at=at,
+        )
+    return "created", plan.pk, data.child.pk
