@@ -35,6 +35,7 @@ from medhome.ehr.fhir_in.common import (
     Refused,
     check_dates,
     parse_date,
+    reference_id,
     resolve_child,
 )
 from medhome.ehr.models import SourceDigest
@@ -164,19 +165,12 @@ def _child(line: "Line", context: "Context", shared: dict[str, Any], field_name:
     return _children(context, shared)[ref.child_id]
 
 
-def _reference(value: Any, kind: str) -> str:
-    """The sender's id in a <kind>/<id> reference ("" when it is not one)."""
-    text = str((value or {}).get("reference") or "") if isinstance(value, dict) else ""
-    found, _sep, rest = text.rpartition("/")
-    return rest if found.split("/")[-1] == kind and rest else ""
-
-
 def _caregiver(
     value: Any, child: Child, context: "Context", shared: dict[str, Any]
 ) -> Caregiver | None:
     """The caregiver the import made of the sender's RelatedPerson, who must be of the child's
     family (None when the reference is not a RelatedPerson)."""
-    sender_id = _reference(value, "RelatedPerson")
+    sender_id = reference_id(value, "RelatedPerson")
     if not sender_id:
         return None
     cache: dict[str, Caregiver | None] = shared.setdefault("caregivers", {})
@@ -254,7 +248,7 @@ def _member(
     if caregiver is not None:
         return Member(MemberKind.CAREGIVER, caregiver=caregiver, role_label=text)
     role = next((code for code in codes if code in ExternalRole.values), "")
-    practitioner = _reference(reference, "Practitioner")
+    practitioner = reference_id(reference, "Practitioner")
     if practitioner or MemberKind.STAFF in codes:
         by_id, by_name = _staff(context, shared)
         named = by_name.get(display.casefold(), [])
@@ -417,7 +411,7 @@ def _goals_by_sender_id(
     """The goals this practice imported, by the sender's Goal id (two queries per batch)."""
     if "goals" not in shared:
         named = {
-            _reference(goal, "Goal")
+            reference_id(goal, "Goal")
             for line in lines
             for activity in line.resource.get("activity") or []
             if isinstance(activity, dict)
@@ -451,7 +445,7 @@ def _action(
         raise Refused("action_without_text", _("An action of the plan has no description."))
     goal = None
     for reference in detail.get("goal") or []:
-        goal = goals.get(_reference(reference, "Goal"))
+        goal = goals.get(reference_id(reference, "Goal"))
         if goal is None or goal.plan.child_id != child.pk:
             raise Refused(
                 "goal_unknown",

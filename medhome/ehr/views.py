@@ -78,6 +78,9 @@ SKIPPED_REASONS = {
         "Care plan activities that only point to another resource"
     ),
     "plan_activity_status": gettext_lazy("Care plan activities entered in error or unknown"),
+    "native_referral": gettext_lazy(
+        "Referrals this practice made itself (its own export read back): left as they are"
+    ),
 }
 
 

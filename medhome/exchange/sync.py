@@ -208,12 +208,17 @@ def push(remote: RemoteTask, now: datetime) -> bool:
 def send_pending(*, now: datetime) -> int:
     """Claim a RemoteTask for every newly sent referral of an endpoint organization, then push
     the unconfirmed ones. Returns how many were sent."""
-    new = Referral.objects.filter(
-        status=Status.REQUESTED,
-        organization__fhir_endpoint__is_active=True,
-        consent__revoked_at__isnull=True,
-        remote_task__isnull=True,
-    ).values_list("pk", "organization__fhir_endpoint")
+    # An imported referral was sent by the system it came from: never sent again.
+    new = (
+        Referral.objects.native()
+        .filter(
+            status=Status.REQUESTED,
+            organization__fhir_endpoint__is_active=True,
+            consent__revoked_at__isnull=True,
+            remote_task__isnull=True,
+        )
+        .values_list("pk", "organization__fhir_endpoint")
+    )
     for referral_id, endpoint_id in new:
         try:
             with transaction.atomic():

@@ -100,6 +100,12 @@ class ReferralQuerySet(PracticeScopedQuerySet):
             .exclude(consent__given_by_adolescent=True)
         )
 
+    def native(self) -> "ReferralQuerySet":
+        """Referrals made in medhome, not imported (referrals.imported): an imported referral is
+        a record of what another system did, so nothing sends it, reminds about it or opens
+        follow-up tasks for it (the exchange, the follow-up sweep, the family's reminders)."""
+        return self.filter(imported_at__isnull=True)
+
     def family_visible(self) -> "ReferralQuerySet":
         """Shareable with the family and sent: a draft reached no one, and a referral entered
         in error never existed."""
@@ -136,10 +142,14 @@ class Referral(PracticeScopedModel):
     source_administration = models.ForeignKey(
         Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # None: imported from another system (the EHR bulk import has no user).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
+    # When the EHR bulk import recorded it (referrals.imported, docs/clinical-rules.md
+    # #imported-referrals); None for a referral made here.
+    imported_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     # The organization's first decision (received is only "opened", not a response).
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -214,8 +224,9 @@ class ReferralConsent(PracticeScopedModel):
     shared_items = models.JSONField(default=list)
     notes_to_share = models.TextField(_("what the family agreed to share"), blank=True)
     method = models.CharField(_("how given"), max_length=10, choices=ConsentMethod.choices)
+    # None: imported with its referral from another system.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     given_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -23,7 +23,7 @@ from medhome.families.models import Caregiver, Child
 from medhome.practices.scoping import scoped
 
 from . import loop
-from .models import PartnerMembership, Referral, ReferralConsent, SharedItem
+from .models import PartnerMembership, Referral, ReferralConsent, ReferralQuerySet, SharedItem
 from .states import Status
 
 # Referrals reveal a family's social needs (safety among them): the care team that refers
@@ -101,7 +101,7 @@ def family_visible_referrals(*, child: Child, caregiver: Caregiver) -> QuerySet[
     )
 
 
-def family_visible_to_consenting_caregivers() -> QuerySet[Referral]:
+def family_visible_to_consenting_caregivers() -> ReferralQuerySet:
     """family_visible_referrals for every caregiver at once (a sweep's set-based read): each
     referral is visible to the caregiver of the child's family whose consent it carries."""
     return Referral.objects.family_visible().filter(

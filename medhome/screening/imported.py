@@ -41,6 +41,7 @@ from medhome.ehr.fhir_in.common import (
     check_dates,
     parse_instant,
     patient_id,
+    reference_id,
     require_code,
     resolve_child,
 )
@@ -264,7 +265,7 @@ def _store(
 def _caregivers(context: "Context", lines: list["Line"]) -> tuple[dict[str, Any], dict[Any, Any]]:
     """The practice's caregivers these lines' authors are: caregiver id by the sender's
     RelatedPerson id, and family id by caregiver id."""
-    ids = {_reference_id(line.resource, "RelatedPerson") for line in lines} - {""}
+    ids = {_author_id(line.resource, "RelatedPerson") for line in lines} - {""}
     rows = (
         CaregiverIdentifier.objects.for_practice(context.practice)
         .filter(system=RELATED_PERSON_ID_SYSTEM, value__in=ids)
@@ -278,11 +279,8 @@ def _caregivers(context: "Context", lines: list["Line"]) -> tuple[dict[str, Any]
     return caregivers, families
 
 
-def _reference_id(resource: dict[str, Any], kind: str) -> str:
-    author = resource.get("author") or resource.get("source") or {}
-    reference = str(author.get("reference") or "")
-    found, _sep, rest = reference.rpartition("/")
-    return rest if found.split("/")[-1] == kind else ""
+def _author_id(resource: dict[str, Any], kind: str) -> str:
+    return reference_id(resource.get("author") or resource.get("source"), kind)
 
 
 def _respondent(
@@ -297,7 +295,7 @@ def _respondent(
         respondent = Respondent.ADOLESCENT
     elif kind == "RelatedPerson":
         respondent = Respondent.CAREGIVER
-        caregiver_id = caregivers.get(_reference_id(resource, "RelatedPerson"))
+        caregiver_id = caregivers.get(_author_id(resource, "RelatedPerson"))
     elif kind in ("Practitioner", "PractitionerRole"):
         respondent = Respondent.STAFF
     else:

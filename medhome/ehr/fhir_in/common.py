@@ -145,6 +145,13 @@ def parse_instant(value: object) -> datetime:
     return moment
 
 
+def reference_id(value: object, kind: str) -> str:
+    """The sender's id in a `<kind>/<id>` reference ("" when it is not one, or not a dict)."""
+    text = str(value.get("reference") or "") if isinstance(value, dict) else ""
+    found, _sep, rest = text.rpartition("/")
+    return rest if found.split("/")[-1] == kind and rest else ""
+
+
 def patient_id(reference: dict[str, Any] | None) -> str:
     """The sender's id in a Patient/<id> reference ("" when it is not one)."""
     text = str((reference or {}).get("reference") or "")

@@ -26,35 +26,53 @@ from typing import Any
 
 from django.utils import timezone
 
-from medhome.directory.vocabulary import SDOHCC_CATEGORY, Need
+from medhome.directory.vocabulary import Need
+from medhome.referrals.fhir_codes import (
+    ACT_CODE,
+    CONSENT_SCOPE,
+    NEED_SYSTEM,
+    OUTCOME_SYSTEM,
+    PROFILE_CONSENT,
+    PROFILE_SERVICE_REQUEST,
+    PROFILE_TASK,
+    REFERRAL_IDENTIFIER_SYSTEM,
+    SDOHCC,
+    SDOHCC_CODES,
+    SHARED_ITEM_SYSTEM,
+    TASK_CODE,
+    UNSPECIFIED,
+    category_code,
+    service_request_status,
+)
 from medhome.referrals.models import Referral, ReferralConsent, SharedItem
 from medhome.referrals.selectors import PartnerView
 from medhome.referrals.states import to_fhir_task_status
 
-SDOHCC = "http://hl7.org/fhir/us/sdoh-clinicalcare"
-SDOHCC_CODES = f"{SDOHCC}/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
-PROFILE_SERVICE_REQUEST = f"{SDOHCC}/StructureDefinition/SDOHCC-ServiceRequest"
-PROFILE_TASK = f"{SDOHCC}/StructureDefinition/SDOHCC-TaskForReferralManagement"
-PROFILE_CONSENT = f"{SDOHCC}/StructureDefinition/SDOHCC-Consent"
-TASK_CODE = "http://hl7.org/fhir/CodeSystem/task-code"
-ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
-# The referral's business identifier on both sides (how a retried send finds what it already
-# created on the partner's server instead of creating it twice).
-REFERRAL_IDENTIFIER_SYSTEM = "urn:medhome:referral"
-UNSPECIFIED = "sdoh-category-unspecified"
-SHARED_ITEM_SYSTEM = "urn:medhome:referral-shared-item"
+__all__ = [  # the codes' home is referrals.fhir_codes; read here by the API and the exchange
+    "ACT_CODE",
+    "CONSENT_SCOPE",
+    "PROFILE_CONSENT",
+    "PROFILE_SERVICE_REQUEST",
+    "PROFILE_TASK",
+    "REFERRAL_IDENTIFIER_SYSTEM",
+    "SDOHCC",
+    "SDOHCC_CODES",
+    "SHARED_ITEM_SYSTEM",
+    "TASK_CODE",
+    "UNSPECIFIED",
+    "category_code",
+    "consent",
+    "identifier",
+    "minimum_patient",
+    "service_request",
+    "service_request_status",
+    "statuses_for_service_request_status",
+    "task",
+]
 
 
 def iso(moment: Any) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
-
-
-def category_code(need: str) -> str:
-    """The SDOHCC category of a directory need (directory.vocabulary.SDOHCC_CATEGORY, the one
-    mapping of the need taxonomy); a need the IG has no category for is
-    `sdoh-category-unspecified` (interop-codes §1.9)."""
-    return SDOHCC_CATEGORY.get(need) or UNSPECIFIED
 
 
 def _category(need: str) -> dict[str, Any]:
@@ -99,22 +117,6 @@ def minimum_patient(referral: Referral, view: PartnerView, *, resource_id: str) 
     return patient
 
 
-# ServiceRequest.status is the requester's (interop-codes §1.7): open while the organization
-# works on it, `revoked` when it ended without being done.
-_SR_STATUS = {
-    "draft": "draft",
-    "entered_in_error": "entered-in-error",
-    "completed": "completed",
-    "cancelled": "revoked",
-    "rejected": "revoked",
-    "failed": "revoked",
-}
-
-
-def service_request_status(status: str) -> str:
-    return _SR_STATUS.get(status, "active")
-
-
 def statuses_for_service_request_status(code: str) -> list[str]:
     from medhome.referrals.states import Status
 
@@ -143,7 +145,11 @@ def service_request(
         "intent": "order",
         "category": [_category(referral.need)],
         "priority": referral.priority,
-        "code": {"text": str(text)},
+        # The need itself beside its words: several needs share one SDOHCC category.
+        "code": {
+            "coding": [{"system": NEED_SYSTEM, "code": referral.need, "display": str(text)}],
+            "text": str(text),
+        },
         "subject": patient,
         "requester": requester,
         "performer": [performer],
@@ -201,9 +207,22 @@ def task(
         resource["output"] = [
             {
                 "type": {"coding": [{"system": SDOHCC_CODES, "code": "resulting-activity"}]},
-                "valueCodeableConcept": {"text": str(referral.get_outcome_display())},
+                "valueCodeableConcept": {
+                    "coding": [{"system": OUTCOME_SYSTEM, "code": referral.outcome}],
+                    "text": str(referral.get_outcome_display()),
+                },
             }
         ]
+        if with_reason and referral.outcome_note:
+            resource["note"] = [{"text": referral.outcome_note}]
+    # When the organization first answered, and when the referral closed (Task.executionPeriod).
+    period = {
+        name: iso(moment)
+        for name, moment in (("start", referral.first_response_at), ("end", referral.closed_at))
+        if moment
+    }
+    if period:
+        resource["executionPeriod"] = period
     return resource
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from medhome.directory.vocabulary import NEED_FOR_SCREENING_DOMAIN
 from medhome.fhir.models import CONCERN_DOMAINS, concern_id
+from medhome.referrals.fhir_codes import SOURCE_SYSTEM, security_labels, tag
 from medhome.referrals.models import Referral, SharedItem
 from medhome.referrals.selectors import PartnerView, partner_view
 from medhome.smart.principal import FhirPrincipal
@@ -84,7 +85,24 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
         resource["reasonReference"] = [{"reference": f"Condition/{concern}"}]
     if view is not None:
         with_minimum_patient(resource, referral, view, "subject")
+    else:
+        practice_reading(resource, referral)
     return resource
+
+
+def practice_reading(resource: dict[str, Any], referral: Referral) -> None:
+    """What the practice's own readers (and its Bulk Data export) get beside the SDOHCC
+    ServiceRequest, so that an exported referral re-imported (referrals.imported) comes back as
+    it was: where it started (meta.tag), the screen it started from (supportingInfo), and the
+    adolescent's own referral labelled restricted (meta.security)."""
+    meta = resource.setdefault("meta", {})
+    meta["tag"] = [tag(SOURCE_SYSTEM, referral.source)]
+    if labels := security_labels(referral.is_confidential):
+        meta["security"] = labels
+    if referral.source_administration_id is not None:
+        resource.setdefault("supportingInfo", []).append(
+            {"reference": f"QuestionnaireResponse/{referral.source_administration_id}"}
+        )
 
 
 def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:

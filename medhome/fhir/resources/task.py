@@ -5,6 +5,7 @@ id is the referral's, so `Task.focus` → `ServiceRequest/<same id>`. The IG's p
 
 from typing import Any
 
+from medhome.referrals.fhir_codes import security_labels
 from medhome.referrals.models import Referral
 from medhome.referrals.selectors import partner_view
 from medhome.smart.principal import FhirPrincipal
@@ -31,6 +32,8 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
     )
     if partner:
         with_minimum_patient(resource, referral, partner_view(referral), "for")
+    elif labels := security_labels(referral.is_confidential):
+        resource["meta"]["security"] = labels
     return resource
 
 

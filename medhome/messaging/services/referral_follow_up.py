@@ -53,6 +53,7 @@ def plan_referral_follow_ups(*, practice: Practice, at: datetime) -> Planned:
         sent_before = datetime.combine(today - timedelta(days=days - 1), time(0), calendar.zone)
         referrals = list(
             family_visible_to_consenting_caregivers()
+            .native()  # an imported referral is another system's record: no reminders
             .filter(
                 practice=practice,
                 requested_at__lt=sent_before,

@@ -1,6 +1,7 @@
 """The family's consent to share, recorded before sending and revocable at once."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -63,55 +64,17 @@ def record_consent(
         raise ValidationError(
             _("Consent is recorded before the referral is sent. Start a new referral instead.")
         )
-    errors: dict[str, list[str]] = {}
-    if (caregiver is None) == (not adolescent):
-        errors["given_by"] = [
-            _("Say who gave consent: a caregiver, or the adolescent for their own items.")
-        ]
-    elif caregiver is not None and referral.is_confidential:
-        # Consent belongs to whoever the shared data is about
-        # (docs/clinical-rules.md#referral-consent).
-        errors["given_by"] = [
-            _(
-                "This referral comes from the adolescent's own confidential screen: only the "
-                "adolescent can consent to share it. A caregiver's consent cannot be recorded."
-            )
-        ]
-    elif caregiver is not None and (
-        caregiver.practice_id != referral.practice_id
-        or caregiver.family_id != referral.child.family_id
-    ):
-        errors["given_by"] = [_("That caregiver is not in this child's family.")]
-    elif adolescent and (
-        _age_in_years(referral.child.date_of_birth, at.date()) < ADOLESCENT_CONSENT_AGE
-    ):
-        errors["given_by"] = [
-            _("Only an adolescent (%(age)s or older) consents for their own items.")
-            % {"age": ADOLESCENT_CONSENT_AGE}
-        ]
     items = list(dict.fromkeys(shared_items))
-    if unknown := [item for item in items if item not in SharedItem.values]:
-        errors["shared_items"] = [
-            _("These cannot be shared: %(items)s.") % {"items": ", ".join(map(str, unknown))}
-        ]
-    elif SharedItem.NEED not in items:
-        errors["shared_items"] = [
-            _("The organization must at least learn the need; otherwise do not send it.")
-        ]
-    elif referral.need == Need.SAFETY and SharedItem.CONTACT in items:
-        # §7: a safety referral never uses a channel the family has not marked safe, and the
-        # family record cannot mark a channel safe yet, so no contact is shared.
-        errors["shared_items"] = [
-            _(
-                "For a safety referral medhome shares no contact details: it cannot yet record "
-                "which phone or address is safe. Let the family contact the organization."
-            )
-        ]
     notes_to_share = notes_to_share.strip()
-    if notes_to_share and SharedItem.NOTES not in items:
-        errors["notes_to_share"] = [_("Tick “notes” if the family agreed to share these words.")]
-    if method not in ConsentMethod.values:
-        errors["method"] = [_("Say how consent was given: verbal, written or portal.")]
+    errors = consent_errors(
+        referral,
+        caregiver=caregiver,
+        adolescent=adolescent,
+        items=items,
+        notes_to_share=notes_to_share,
+        method=method,
+        on=at.date(),
+    )
     if errors:
         raise ValidationError(errors)
     values = {
@@ -128,8 +91,16 @@ def record_consent(
         "revoked_by": None,
         "revoke_reason": "",
     }
+    return store_consent(actor, referral, values, at=at)
+
+
+def store_consent(
+    actor: Actor, referral: Referral, values: dict[str, Any], *, at: datetime
+) -> ReferralConsent:
+    """Write a checked consent (record_consent's, and the EHR import's: referrals.imported),
+    mark the referral the adolescent's own when they consented, and audit both."""
     consent, created = ReferralConsent.objects.update_or_create(referral=referral, defaults=values)
-    if adolescent and not referral.confidential:
+    if values["given_by_adolescent"] and not referral.confidential:
         # The adolescent consented for their own items: from now on the referral is theirs,
         # and stays so even if a later draft consent were recorded differently.
         referral.confidential = True
@@ -153,6 +124,66 @@ def record_consent(
         fields=[k.removesuffix("_id") for k in values if k != "practice"],
     )
     return consent
+
+
+def consent_errors(
+    referral: Referral,
+    *,
+    caregiver: Caregiver | None,
+    adolescent: bool,
+    items: list[str],
+    notes_to_share: str,
+    method: str,
+    on: date,
+) -> dict[str, list[str]]:
+    """What is wrong with this consent for this referral (docs/clinical-rules.md
+    #referral-consent), by field; empty when nothing is."""
+    errors: dict[str, list[str]] = {}
+    if (caregiver is None) == (not adolescent):
+        errors["given_by"] = [
+            _("Say who gave consent: a caregiver, or the adolescent for their own items.")
+        ]
+    elif caregiver is not None and referral.is_confidential:
+        # Consent belongs to whoever the shared data is about
+        # (docs/clinical-rules.md#referral-consent).
+        errors["given_by"] = [
+            _(
+                "This referral comes from the adolescent's own confidential screen: only the "
+                "adolescent can consent to share it. A caregiver's consent cannot be recorded."
+            )
+        ]
+    elif caregiver is not None and (
+        caregiver.practice_id != referral.practice_id
+        or caregiver.family_id != referral.child.family_id
+    ):
+        errors["given_by"] = [_("That caregiver is not in this child's family.")]
+    elif adolescent and _age_in_years(referral.child.date_of_birth, on) < ADOLESCENT_CONSENT_AGE:
+        errors["given_by"] = [
+            _("Only an adolescent (%(age)s or older) consents for their own items.")
+            % {"age": ADOLESCENT_CONSENT_AGE}
+        ]
+    if unknown := [item for item in items if item not in SharedItem.values]:
+        errors["shared_items"] = [
+            _("These cannot be shared: %(items)s.") % {"items": ", ".join(map(str, unknown))}
+        ]
+    elif SharedItem.NEED not in items:
+        errors["shared_items"] = [
+            _("The organization must at least learn the need; otherwise do not send it.")
+        ]
+    elif referral.need == Need.SAFETY and SharedItem.CONTACT in items:
+        # §7: a safety referral never uses a channel the family has not marked safe, and the
+        # family record cannot mark a channel safe yet, so no contact is shared.
+        errors["shared_items"] = [
+            _(
+                "For a safety referral medhome shares no contact details: it cannot yet record "
+                "which phone or address is safe. Let the family contact the organization."
+            )
+        ]
+    if notes_to_share and SharedItem.NOTES not in items:
+        errors["notes_to_share"] = [_("Tick “notes” if the family agreed to share these words.")]
+    if method not in ConsentMethod.values:
+        errors["method"] = [_("Say how consent was given: verbal, written or portal.")]
+    return errors
 
 
 @transaction.atomic

@@ -87,7 +87,9 @@ def _sweep_practice(practice: Practice, now: datetime) -> int:
     # Anything sent and not closed may be due; the exact rules run per row below. A response
     # due after N business days is never earlier than N calendar days, so the window is safe.
     candidates = (
-        Referral.objects.for_practice(practice)
+        # An imported referral is another system's record: no follow-up tasks.
+        Referral.objects.native()
+        .for_practice(practice)
         .filter(requested_at__isnull=False, requested_at__lte=now)
         .exclude(status__in=[*TERMINAL, Status.DRAFT])
         .select_related("organization", "child")

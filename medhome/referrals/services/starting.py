@@ -97,29 +97,41 @@ def start_referral(
             errors["service"] = [_("That service is not offered by this organization.")]
     if errors:
         raise ValidationError(errors)
-    referral = Referral.objects.create(
-        practice=child.practice,
-        child=child,
-        need=need,
-        organization=organization,
-        service=service,
-        priority=priority,
-        reason=reason.strip(),
-        source=source,
-        source_administration=source_administration,
-        # Started from the adolescent's confidential screen: the referral is theirs (§11).
-        confidential=bool(source_administration and source_administration.confidential),
-        created_by=acting_user(actor),
-        created_at=at,
+    return create_draft(
+        actor,
+        Referral(
+            practice=child.practice,
+            child=child,
+            need=need,
+            organization=organization,
+            service=service,
+            priority=priority,
+            reason=reason.strip(),
+            source=source,
+            source_administration=source_administration,
+            # Started from the adolescent's confidential screen: the referral is theirs (§11).
+            confidential=bool(source_administration and source_administration.confidential),
+            created_by=acting_user(actor),
+            created_at=at,
+        ),
+        side=Side.PRACTICE,
     )
+
+
+def create_draft(actor: Actor, referral: Referral, *, side: str, label: str = "") -> Referral:
+    """Insert a checked referral as a draft: its first event and its audit, nothing sent (the
+    one insert of a referral: start_referral's, and the EHR import's, referrals.imported)."""
+    referral.status = Status.DRAFT
+    referral.save(force_insert=True)
+    at = referral.created_at if referral.imported_at is None else referral.imported_at
     ReferralEvent.objects.create(
         referral=referral,
         from_status="",
         to_status=Status.DRAFT,
         at=at,
         actor=acting_user(actor),
-        actor_label=actor_label(actor, Side.PRACTICE, referral),
-        side=Side.PRACTICE,
+        actor_label=label or actor_label(actor, side, referral),
+        side=side,
     )
     audit(
         actor,
@@ -128,6 +140,7 @@ def start_referral(
         referral.pk,
         practice=referral.practice,
         at=at,
-        fields=["child", "need", "organization", "service", "priority", "reason", "source"],
+        fields=["child", "need", "organization", "service", "priority", "reason", "source"]
+        + (["confidential", "imported_at"] if referral.imported_at else []),
     )
     return referral

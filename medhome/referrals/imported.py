@@ -1,0 +1,355 @@
+"""Referrals from another system: the ServiceRequest, Consent and Task lines of an EHR bulk
+import (ehr.bulk; the handlers are registered in ReferralsConfig.ready) become a referral, its
+family's consent and its state, as a record of what happened elsewhere: nothing is sent.
+
+The rules (docs/clinical-rules.md#imported-referrals):
+- Read in fhir_in.ORDER after the screens: the ServiceRequest creates the referral as a draft,
+  the Consent attaches the family's consent, the Task sets the state it reached (one event,
+  side "system"), with its dates: requested (ServiceRequest.authoredOn), first response and
+  closing (Task.executionPeriod), outcome.
+- The organization (performer / owner / Consent.organization) is the directory organization of
+  that id, else the one organization of that name (case-insensitive, trimmed); otherwise the
+  line is refused (`organization_unknown`). The directory is shared by every practice.
+- The need comes from medhome's need coding (urn:medhome:referral-need), else from an SDOHCC
+  category only one need has. The screen it started from is linked when the ServiceRequest names
+  a QuestionnaireResponse this practice imported (screening.imported keeps its source key).
+- Confidentiality is never weaker: the restricted label (meta.security R/V) on any of the three
+  lines, a confidential source screen, or the adolescent's consent make the referral
+  confidential; a safety referral keeps its need, so every safety rule reads it as before.
+- The consent follows record_consent's rules (referrals.services.consent.consent_errors): who
+  gave it (a caregiver of the child's family by the sender's RelatedPerson id, or the adolescent
+  as the Patient), what is shared, how.
+- Never rewritten: an unchanged line is counted `unchanged` (SourceDigest, its hash without the
+  version stamps); a changed ServiceRequest or Consent is refused (`referral_changed`), except a
+  consent now revoked, which is applied (stricter, never weaker); a changed Task is applied only
+  when its state follows from the state here by the table (referrals.states), else refused
+  (`transition_refused`). A referral the practice made itself (its own export read back) is
+  never touched: counted as skipped (`native_referral`).
+- Imported referrals carry `imported_at`: the exchange, the follow-up sweep and the family's
+  reminders leave them alone (ReferralQuerySet.native).
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower, Trim
+from django.utils.translation import gettext as _
+
+from medhome.audit.models import Action
+from medhome.core.ids import new_ids
+from medhome.directory.models import Organization
+from medhome.directory.vocabulary import Need
+from medhome.ehr.fhir_in.common import (
+    Refused,
+    content_hash,
+    parse_instant,
+    reference_id,
+    require_code,
+    resolve_child,
+)
+from medhome.ehr.fhir_in.visits import is_restricted
+from medhome.ehr.models import SourceDigest
+from medhome.families.models import Child
+from medhome.screening.models import Administration
+
+from .acting import REFERRAL_OBJECT, audit
+from .fhir_codes import (
+    NEED_SYSTEM,
+    SDOHCC_CODES,
+    SOURCE_SYSTEM,
+    SR_STATUSES,
+    UNSPECIFIED,
+    category_code,
+    tagged,
+)
+from .models import Priority, Referral, Source
+from .services.starting import create_draft
+from .states import Side
+
+if TYPE_CHECKING:
+    from medhome.ehr.bulk import BatchResult, Context, Line
+
+NATIVE = "native_referral"  # a skip reason (ehr.views.SKIPPED_REASONS)
+# The version stamps an export writes (meta.versionId, meta.lastUpdated) change with every event
+# of the referral; ServiceRequest.status follows the Task's state. Neither is the line's content.
+STAMPS = ("versionId", "lastUpdated")
+
+Apply = Callable[["Line", "Context", dict[str, Any], "SourceDigest | None"], tuple[str, Any]]
+
+
+def imported_label() -> str:
+    return _("Imported from another system")
+
+
+def stable_hash(resource: dict[str, Any]) -> str:
+    found = dict(resource)
+    found["meta"] = {k: v for k, v in (found.get("meta") or {}).items() if k not in STAMPS}
+    if found.get("resourceType") == "ServiceRequest":
+        found.pop("status", None)
+    return content_hash(found)
+
+
+def refused_changed() -> Refused:
+    return Refused(
+        "referral_changed",
+        _(
+            "This referral was imported before with other content; an imported referral is "
+            "not rewritten. Record a change in medhome."
+        ),
+    )
+
+
+def refused_no_referral() -> Refused:
+    return Refused(
+        "no_referral",
+        _("The referral this line belongs to (its ServiceRequest) was not imported."),
+    )
+
+
+def handle_lines(
+    kind: str, lines: list["Line"], context: "Context", result: "BatchResult", apply: Apply
+) -> None:
+    """The one loop of the three types: unchanged lines skipped by their stable hash, the others
+    validated (R4B) and applied one by one in a savepoint, their digests kept."""
+    digests = {
+        row.source_key: row
+        for row in SourceDigest.objects.for_practice(context.practice).filter(
+            resource_type=kind, source_key__in=[line.key for line in lines]
+        )
+    }
+    hashes = {line.number: stable_hash(line.resource) for line in lines}
+    changed = [
+        line
+        for line in lines
+        if line.key not in digests or digests[line.key].content_hash != hashes[line.number]
+    ]
+    result.counts["unchanged"] += len(lines) - len(changed)
+    if not changed:
+        return
+    invalid = context.refusals(changed)()
+    shared: dict[str, Any] = {"children": context.children(changed)}
+    for line in changed:
+        digest = digests.get(line.key)
+        if digest is not None and digest.content_hash == hashes[line.number]:
+            result.counts["unchanged"] += 1  # sent twice in this batch: kept the first time
+            continue
+        try:
+            if line.number in invalid:
+                raise invalid[line.number]
+            with transaction.atomic():
+                done, referral = apply(line, context, shared, digest)
+        except Refused as refused:
+            result.refuse(line, line.resource_id, refused.code, refused.reason)
+            continue
+        except ValidationError as error:  # the services' own reasons, in medhome's words
+            result.refuse(line, line.resource_id, "refused", " ".join(error.messages))
+            continue
+        if done == NATIVE:
+            result.skipped[NATIVE] += 1
+            continue
+        result.counts[done] += 1
+        result.child_ids.add(referral.child_id)
+        if digest is None:
+            digest = SourceDigest(
+                id=new_ids(1)[0],
+                practice=context.practice,
+                resource_type=kind,
+                source_key=line.key,
+            )
+            digests[line.key] = digest
+        digest.resource_id = line.resource_id
+        digest.content_hash = hashes[line.number]
+        digest.object_id = str(referral.pk)
+        digest.imported_at = context.at
+        digest.save()
+
+
+# --- what the lines refer to -------------------------------------------------------------------
+
+
+def organization_of(reference: object) -> Organization:
+    """The directory organization a reference names: by id, else by its one exact name."""
+    ref = reference if isinstance(reference, dict) else {}
+    try:
+        pk = uuid.UUID(reference_id(ref, "Organization"))
+    except ValueError:
+        pk = None
+    found = Organization.objects.filter(pk=pk).first() if pk else None
+    name = str(ref.get("display") or "").strip().lower()
+    if found is None and name:
+        named = list(Organization.objects.annotate(key=Lower(Trim("name"))).filter(key=name)[:2])
+        found = named[0] if len(named) == 1 else None
+    if found is None:
+        raise Refused(
+            "organization_unknown",
+            _("The organization the referral went to is not in this practice's directory."),
+        )
+    return found
+
+
+def imported_referral_of(
+    context: "Context", resource: dict[str, Any], field: str
+) -> tuple[Referral | None, bool]:
+    """The imported referral a Task (focus) or Consent (sourceReference) belongs to, found by
+    its ServiceRequest's digest; (None, True) for a referral the practice made itself."""
+    request_id = reference_id(resource.get(field), "ServiceRequest")
+    object_id = (
+        SourceDigest.objects.for_practice(context.practice)
+        .filter(resource_type="ServiceRequest", resource_id=request_id)
+        .values_list("object_id", flat=True)
+        .first()
+        if request_id
+        else None
+    )
+    rows = Referral.objects.for_practice(context.practice).select_related("child", "organization")
+    if object_id is not None:
+        referral = rows.filter(pk=object_id).first()
+        if referral is not None and referral.imported_at is not None:
+            return referral, False
+    try:
+        native = rows.filter(pk=uuid.UUID(request_id), imported_at__isnull=True).exists()
+    except ValueError:
+        native = False
+    return None, native
+
+
+def _child(context: "Context", shared: dict[str, Any], reference: object) -> Child:
+    ref = resolve_child(reference if isinstance(reference, dict) else None, shared["children"])
+    return Child.objects.for_practice(context.practice).get(pk=ref.child_id)
+
+
+def require_same_child(
+    context: "Context", shared: dict[str, Any], reference: object, referral: Referral
+) -> None:
+    if _child(context, shared, reference).pk != referral.child_id:
+        raise Refused(
+            "referral_mismatch", _("The line is about another patient than its referral.")
+        )
+
+
+def optional_instant(value: object) -> datetime | None:
+    return parse_instant(value) if value else None
+
+
+def plain_text(concept: object) -> str:
+    return str(concept.get("text") or "").strip() if isinstance(concept, dict) else ""
+
+
+def coded(concept: object, system: str) -> str:
+    codings = concept.get("coding") or [] if isinstance(concept, dict) else []
+    return next(
+        (
+            str(c["code"])
+            for c in codings
+            if isinstance(c, dict) and c.get("system") == system and c.get("code")
+        ),
+        "",
+    )
+
+
+def keep_confidential(context: "Context", referral: Referral, resource: dict[str, Any]) -> None:
+    """A restricted label on the line makes the referral the adolescent's own; never the
+    other way round (what was theirs stays theirs)."""
+    if is_restricted(resource) and not referral.confidential:
+        referral.confidential = True
+        referral.save(update_fields=["confidential"])
+        audit(
+            context.actor,
+            Action.UPDATE,
+            REFERRAL_OBJECT,
+            referral.pk,
+            practice=context.practice,
+            at=context.at,
+            fields=["confidential"],
+        )
+
+
+# --- ServiceRequest: the referral --------------------------------------------------------------
+
+
+def _need(resource: dict[str, Any]) -> str:
+    need = coded(resource.get("code"), NEED_SYSTEM)
+    if need in Need.values:
+        return need
+    categories = {coded(concept, SDOHCC_CODES) for concept in resource.get("category") or []}
+    needs = [n for n in Need.values if category_code(n) in categories - {"", UNSPECIFIED}]
+    if len(needs) != 1:
+        raise Refused("unknown_need", _("The referral's need is not one medhome can tell."))
+    return needs[0]
+
+
+def _source_screen(
+    context: "Context", resource: dict[str, Any], child: Child
+) -> Administration | None:
+    """The screen the referral started from, when this practice imported it."""
+    keys = [
+        f"QuestionnaireResponse/{found}"
+        for info in resource.get("supportingInfo") or []
+        if (found := reference_id(info, "QuestionnaireResponse"))
+    ]
+    if not keys:
+        return None
+    return (
+        Administration.objects.for_practice(context.practice)
+        .filter(child=child, source_key__in=keys)
+        .first()
+    )
+
+
+def apply_service_request(
+    line: "Line", context: "Context", shared: dict[str, Any], digest: SourceDigest | None
+) -> tuple[str, Any]:
+    resource = line.resource
+    require_code(resource.get("status"), SR_STATUSES, "status")
+    try:
+        native = Referral.objects.for_practice(context.practice).filter(
+            pk=uuid.UUID(str(resource.get("id") or "")), imported_at__isnull=True
+        )
+        if native.exists():
+            return NATIVE, None
+    except ValueError:
+        pass
+    if digest is not None:
+        raise refused_changed()
+    child = _child(context, shared, resource.get("subject"))
+    performers = resource.get("performer") or [None]
+    organization = organization_of(performers[0])
+    need = _need(resource)
+    reason = " ".join(plain_text(note) for note in resource.get("note") or [] if plain_text(note))
+    if not reason:
+        raise Refused("no_reason", _("The referral does not say why the family is referred."))
+    screen = _source_screen(context, resource, child)
+    source = tagged(resource, SOURCE_SYSTEM)
+    if source not in Source.values:
+        source = Source.SCREENING if screen is not None else Source.MANUAL
+    requested_at = optional_instant(resource.get("authoredOn"))
+    priority = resource.get("priority")
+    referral = create_draft(
+        context.actor,
+        Referral(
+            practice=context.practice,
+            child=child,
+            need=need,
+            organization=organization,
+            priority=priority if priority in Priority.values else Priority.ROUTINE,
+            reason=reason,
+            source=source,
+            source_administration=screen,
+            confidential=is_restricted(resource) or bool(screen and screen.confidential),
+            created_by=None,
+            created_at=requested_at or context.at,
+            requested_at=requested_at,
+            imported_at=context.at,
+        ),
+        side=Side.SYSTEM,
+        label=imported_label(),
+    )
+    return "imported", referral
+
+
+def import_service_requests(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
+    handle_lines("ServiceRequest", lines, context, result, apply_service_request)
