@@ -27,10 +27,13 @@ from medhome.careplan.models import (
     PlanAction,
 )
 from medhome.careplan.models import Goal as PlanGoal
+from medhome.directory.models import Organization
 from medhome.ehr.models import Condition, Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
+from medhome.referrals.models import Referral
+from medhome.referrals.tests.helpers import sent
 from medhome.screening import services as screening
 from medhome.screening.models import Administration, Mode, Status
 from medhome.visits.models import Visit
@@ -198,14 +201,33 @@ def snapshot(practice: Any) -> dict[str, Any]:
             )
         ),
         **shared_plan(practice),
+        "referrals": sorted(
+            (
+                r.child.mrn,
+                r.organization.name,
+                r.need,
+                r.status,
+                r.reason,
+                r.requested_at,
+                r.confidential,
+                tuple(r.consent.shared_items),
+                r.consent.method,
+                r.consent.given_at,
+                caregiver_name(r.consent.given_by_caregiver),
+            )
+            for r in Referral.objects.filter(practice=practice).select_related(
+                "child", "organization", "consent__given_by_caregiver"
+            )
+        ),
     }
+
+
+def caregiver_name(caregiver: Any) -> str:
+    return caregiver.given_name if caregiver is not None else ""
 
 
 def shared_plan(practice: Any) -> dict[str, Any]:
     """The care team, goals, plan and actions, people by name (their ids differ by design)."""
-
-    def caregiver(c: Any) -> str:
-        return c.given_name if c is not None else ""
 
     return {
         "team": sorted(
@@ -213,7 +235,7 @@ def shared_plan(practice: Any) -> dict[str, Any]:
                 m.child.mrn,
                 m.kind,
                 m.user.username if m.user else "",
-                caregiver(m.caregiver),
+                caregiver_name(m.caregiver),
                 m.name,
                 m.organization,
                 m.external_role,
@@ -234,7 +256,7 @@ def shared_plan(practice: Any) -> dict[str, Any]:
                 g.text,
                 g.status,
                 g.target_on,
-                caregiver(g.owner_caregiver),
+                caregiver_name(g.owner_caregiver),
                 g.owner_is_family,
                 g.created_at.date(),
             )
@@ -335,16 +357,21 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
         staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR
     )
     write_shared_plan(coordinator, child_a, caregiver_a, nurse_of_both, answered)
+    # A referral to the network's food bank (the directory is shared), the mother's consent.
+    food_bank = Organization.objects.create(name="Eastie Community Food Bank")
+    sent(coordinator, child_a, caregiver_a, food_bank, at=answered)
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
     assert (len(source["team"]), len(source["goals"]), len(source["actions"])) == (3, 1, 2)
+    assert len(source["referrals"]) == 1
     assert len(source["children"]) == 4  # three from the EHR, child_a from the pages
     assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
     assert len(source["observations"]) == 6
 
     admin = factories.actor_for(staff_a[Role.PRACTICE_ADMIN], practice_a, Role.PRACTICE_ADMIN)
-    # A client that copies the practice's record: it reads the screens' answers too.
+    # A client that copies the practice's record: it reads the screens' answers and the
+    # referrals too.
     token = backend_services_token(
         client,
         admin,
@@ -352,6 +379,7 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
             Capability.CHART_READ,
             Capability.SCREENING_RESULTS,
             Capability.SCREENING_DETAIL,
+            Capability.REFERRAL_SEND,  # the practice's referrals (referrals.selectors.READ)
         ),
     )
     manifest = export_all(client, token, f"/fhir/Group/{practice_a.pk}/$export")
