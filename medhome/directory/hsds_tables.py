@@ -9,7 +9,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,15 @@ class Table:
 
     def field(self, column: str) -> models.Field:
         return _fields(self.model)[self.attname(column)]
+
+    @cached_property
+    def required_text(self) -> frozenset[str]:
+        """The string columns the schema requires: written as "" when medhome holds nothing
+        (an organization entered without a description is still valid HSDS)."""
+        props = self.schema["properties"]
+        return frozenset(
+            c for c in self.schema.get("required", ()) if props.get(c, {}).get("type") == "string"
+        )
 
     def number_columns(self) -> frozenset[str]:
         props = self.schema["properties"]
@@ -176,4 +185,6 @@ def record_to_row(table: Table, record: HsdsRecord) -> dict[str, Any]:
         value = to_hsds(getattr(record, table.attname(column)))
         if value is not None:
             row[column] = value
+        elif column in table.required_text:
+            row[column] = ""
     return row

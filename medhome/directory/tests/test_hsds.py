@@ -106,3 +106,18 @@ def test_reimport_updates_in_place(imported_examples, examples_dir, tmp_path):
     assert report.created["service"] == 0 and report.updated["service"] == 1
     assert Service.objects.get().name == "Counselling"
     assert ServiceSearch.objects.get().name == "Counselling"
+
+
+def test_an_organization_without_a_description_exports_valid_hsds_and_comes_back(tmp_path):
+    """HSDS 3.0 requires organization.description; medhome may hold none (an organization a
+    practice added by name): the export writes it empty, so the file validates and
+    re-imports (its own import refused it before)."""
+    Organization.objects.create(name="Harbor Legal Aid")
+    export_json(tmp_path / "hsds.json")
+    bundle = json.loads((tmp_path / "hsds.json").read_text())
+    assert_valid_bundle(bundle)
+    assert bundle["organizations"][0]["description"] == ""
+    wipe()
+    report = import_path(tmp_path / "hsds.json")
+    assert report.ok, report.errors
+    assert Organization.objects.get().name == "Harbor Legal Aid"
