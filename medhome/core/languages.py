@@ -1,6 +1,8 @@
 """Preferred languages: ISO 639 codes, BCP 47 tags where a region or script matters (US Core
 Patient.communication.language). Validated offline against the IANA registry by langcodes."""
 
+from functools import lru_cache
+
 import langcodes
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -33,8 +35,15 @@ def normalize_language(tag: str) -> str:
 def language_name(tag: str, *, in_language: str | None = None) -> str:
     if not tag:
         return ""
+    return _display_name(tag, in_language or get_language() or "en")
+
+
+# A name depends only on the tag and the reader's language: the huddle names 40 families'
+# languages a page, and langcodes' lookup is slow beside a dictionary's.
+@lru_cache(maxsize=2048)
+def _display_name(tag: str, in_language: str) -> str:
     try:
-        return langcodes.Language.get(tag).display_name(in_language or get_language() or "en")
+        return langcodes.Language.get(tag).display_name(in_language)
     except (ValueError, langcodes.LanguageTagError):
         return tag
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from medhome.core.remember import remembering
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -31,10 +33,14 @@ def register(panel: Panel) -> None:
 
 
 def render_chart_panels(request: Any, child: Any, today: Any) -> dict[str, list[SafeString]]:
+    """Every registered panel, in order. The panels only read, so what several of them read
+    (the child's schedule: screening's section and "At this visit") is read once
+    (core.remember)."""
     rendered: dict[str, list[SafeString]] = {"top": [], "family": [], "main": []}
-    for panel in _PANELS:
-        context = panel.context(request, child, today)
-        if context is not None:
-            html = render_to_string(panel.template, context, request=request)
-            rendered[panel.place].append(html)
+    with remembering():
+        for panel in _PANELS:
+            context = panel.context(request, child, today)
+            if context is not None:
+                html = render_to_string(panel.template, context, request=request)
+                rendered[panel.place].append(html)
     return rendered

@@ -22,10 +22,13 @@ def summary_context(request: Any, child: Any, today: date) -> dict[str, Any] | N
     mine = {"practice_id": child.practice_id, "child": child}
     allergies = list(Allergy.objects.filter(**mine, clinical_status="active").order_by("display"))
     vaccines: dict[str, list[date]] = defaultdict(list)
-    for immunization in Immunization.objects.filter(**mine, status="completed").order_by(
-        "display", "cvx", "given_on"
+    # Three columns, not the rows: a child's tens of doses are only grouped here.
+    for display, cvx, given_on in (
+        Immunization.objects.filter(**mine, status="completed")
+        .order_by("display", "cvx", "given_on")
+        .values_list("display", "cvx", "given_on")
     ):
-        vaccines[immunization.display or immunization.cvx].append(immunization.given_on)
+        vaccines[display or cvx].append(given_on)
     return {
         "child": child,
         "problems": Condition.objects.filter(**mine, clinical_status="active").order_by("display"),

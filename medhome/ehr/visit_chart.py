@@ -6,6 +6,7 @@ from typing import Any
 
 from medhome.accounts.roles import Capability
 from medhome.core.panels import Panel, register
+from medhome.core.remember import remembered, schedule_key
 from medhome.periodicity.engine import child_schedule
 from medhome.periodicity.models import RowCompletion
 from medhome.periodicity.services import completions_for, facts_for
@@ -19,7 +20,11 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
     actor = request.actor
     if not actor.can(Capability.SCHEDULE_RECORD):
         return None
-    schedule = child_schedule(facts_for(child), today, completions_for(child))
+    # The same schedule as the chart's screening section reads (read once per chart).
+    schedule = remembered(
+        schedule_key(child.pk, today),
+        lambda: child_schedule(facts_for(child), today, completions_for(child)),
+    )
     current = schedule.current if schedule.current and today in schedule.current.window else None
     if current is None:
         return {"child": child, "current": None}

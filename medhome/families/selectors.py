@@ -3,10 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import CharField, Count, ExpressionWrapper, F, Prefetch, Q
 from django.http import Http404
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
@@ -50,7 +52,8 @@ def chart_of(actor: Actor, child_id: UUID) -> Child:
     )
     queryset = (
         scoped(actor, Child, need=Capability.CHART_READ)
-        .select_related("family", "primary_clinician")
+        # the practice too: the chart's screening section reads its screener wording
+        .select_related("family", "primary_clinician", "practice")
         .prefetch_related(caregivers, siblings, memberships)
     )
     try:
@@ -194,10 +197,11 @@ def whom_to_call(
     if not family_of:
         return {}
     # Plain values, not model instances: a day's caregivers each parse their phone number when
-    # loaded, which costs more than the query; only the chosen one's is formatted.
+    # loaded, which costs more than the query; only the chosen one's is formatted. The number is
+    # read as the stored text (E.164), not through the field, which would parse every one.
     caregivers = (
         scoped(actor, Caregiver, need=need)
-        .filter(family_id__in=set(family_of.values()))
+        .filter(family_id__any_of=set(family_of.values()))
         .order_by("-is_primary_contact", "family_name", "given_name")  # the model's ordering
         .values(
             "pk",
@@ -205,12 +209,12 @@ def whom_to_call(
             "given_name",
             "family_name",
             "relationship",
-            "phone",
             "preferred_language",
             "needs_interpreter",
             "availability_note",
             "has_transportation_barrier",
             "transportation_note",
+            phone_text=ExpressionWrapper(F("phone"), output_field=CharField()),
         )
     )
     by_family: dict[UUID, list[Any]] = {}
@@ -228,7 +232,7 @@ def whom_to_call(
             caregiver_id=first["pk"],
             name=f"{first['given_name']} {first['family_name']}",
             relationship=str(relationships.get(first["relationship"], first["relationship"])),
-            phone=_national(first["phone"]),
+            phone=_national(first["phone_text"]),
             language=language_name(first["preferred_language"]),
             language_code=first["preferred_language"],
             needs_interpreter=first["needs_interpreter"],
@@ -245,5 +249,12 @@ def _national(stored: object) -> str:
     """A stored number (E.164) as the caller dials it, as the chart shows it."""
     if not stored:
         return ""
-    number = to_python(str(stored))
-    return str(number.as_national) if isinstance(number, PhoneNumber) else str(stored)
+    return _national_of(str(stored), getattr(settings, "PHONENUMBER_DEFAULT_REGION", None))
+
+
+# Parsing a number costs more than the huddle's query of the day's caregivers; the result
+# depends only on the text and the default region, so each is formatted once per process.
+@lru_cache(maxsize=4096)
+def _national_of(stored: str, region: str | None) -> str:
+    number = to_python(stored, region=region)
+    return str(number.as_national) if isinstance(number, PhoneNumber) else stored

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from medhome.core.actor import Actor
 from medhome.core.pdf import render_pdf
 
+from .labels import card_labels
 from .selectors import Sheet
 
 STYLESHEET = "huddle/print.css"
@@ -25,6 +26,7 @@ def sheet_html(sheet: Sheet, *, actor: Actor, printed_at: datetime) -> str:
         "huddle/print.html",
         {
             "sheet": sheet,
+            "labels": card_labels(),
             "pages": sheet.pages(per_page()),
             "practice": actor.practice,
             "printed_by": actor.user.get_full_name() or actor.user.get_username(),

@@ -2,8 +2,10 @@
 team needs to know before the doors open (docs/clinical-rules.md#huddle-sheet).
 
 Set-based: one query per kind of fact for the whole day, whatever the number of visits
-(tests/test_huddle_queries asserts it). Every read is scoped to the actor's practice; what a
-role may not see is left out here, not in the template:
+(tests/test_huddle_queries asserts it); the day's children are one parameter of each
+(`child_id__any_of`, core.lookups: a statement of more than 50 parameters is split again by
+psycopg on every execution, a shorter one once). Every read is scoped to the actor's practice;
+what a role may not see is left out here, not in the template:
 
 - results only with screening.results, an adolescent's own screen only with screening.detail
   (screening.selectors.may_see_result), otherwise a "confidential" count;
@@ -74,11 +76,14 @@ class ScreenLink:
 
     @property
     def state_label(self) -> str:
-        return {
-            "sent": pgettext("pre-visit link", "sent"),
-            "opened": pgettext("pre-visit link", "opened"),
-            "done": pgettext("pre-visit link", "done"),
-        }[self.state]
+        # Only the state's own word is translated (the sheet asks it of every link).
+        if self.state == "sent":
+            return pgettext("pre-visit link", "sent")
+        if self.state == "opened":
+            return pgettext("pre-visit link", "opened")
+        if self.state == "done":
+            return pgettext("pre-visit link", "done")
+        raise KeyError(self.state)
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,14 @@ def huddle_sheet(actor: Actor, day: date, *, site: Site | None) -> Sheet:
         if line.visit is not None
         and line.visit.status in (VisitStatus.SCHEDULED, VisitStatus.ARRIVED)
     ]
+    if not lines:  # a day without visits: nothing to read about its children
+        return Sheet(
+            day=day,
+            site=site,
+            rows=[],
+            shows_results=actor.can(Capability.SCREENING_RESULTS),
+            shows_referrals=actor.can(referral_selectors.READ),
+        )
     children = [line.visit.child for line in lines if line.visit is not None]
     ids = {child.pk for child in children}
     start, _end = day_bounds(day)
@@ -245,7 +258,7 @@ def _speakers(actor: Actor, lines: list[DueLine], contacts: dict[UUID, WhomToCal
 def _last_visits(actor: Actor, ids: set[UUID], *, before: datetime) -> dict[UUID, datetime]:
     rows = (
         scoped(actor, Visit, need=Capability.CHART_READ)
-        .filter(child_id__in=ids, status=VisitStatus.COMPLETED, starts_at__lt=before)
+        .filter(child_id__any_of=ids, status=VisitStatus.COMPLETED, starts_at__lt=before)
         .values("child_id")
         .annotate(last=Max("starts_at"))
     )
@@ -263,7 +276,7 @@ def _links(actor: Actor, ids: set[UUID], *, since: datetime) -> dict[UUID, list[
     return _by_child(
         scoped(actor, FamilyLink, need=Capability.CHART_READ)
         .filter(
-            child_id__in=ids,
+            child_id__any_of=ids,
             purpose=Purpose.SCREENING,
             created_at__gte=since,
             revoked_at__isnull=True,
@@ -277,7 +290,7 @@ def _screens(actor: Actor, ids: set[UUID], *, since: datetime) -> dict[UUID, lis
     """Submitted screens (whether one was answered is not a result: every role sees that)."""
     return _by_child(
         scoped(actor, Administration, need=Capability.CHART_READ)
-        .filter(child_id__in=ids, submitted_at__gte=since)
+        .filter(child_id__any_of=ids, submitted_at__gte=since)
         .exclude(status=Status.IN_PROGRESS)
         .defer("answers", "subscores")
         .order_by("submitted_at")
@@ -287,7 +300,7 @@ def _screens(actor: Actor, ids: set[UUID], *, since: datetime) -> dict[UUID, lis
 def _alerts(actor: Actor, ids: set[UUID]) -> dict[UUID, list[CriticalAlert]]:
     return _by_child(
         scoped(actor, CriticalAlert, need=Capability.CHART_READ)
-        .filter(child_id__in=ids, acknowledged_at__isnull=True)
+        .filter(child_id__any_of=ids, acknowledged_at__isnull=True)
         .select_related("administration")
         .order_by("raised_at")
     )
@@ -298,7 +311,7 @@ def _referrals(actor: Actor, ids: set[UUID]) -> dict[UUID, list[Referral]] | Non
         return None
     return _by_child(
         scoped(actor, Referral, need=referral_selectors.READ)
-        .filter(child_id__in=ids)
+        .filter(child_id__any_of=ids)
         .exclude(status__in=TERMINAL)
         .select_related("organization", "source_administration")
         .order_by("created_at")
@@ -308,7 +321,7 @@ def _referrals(actor: Actor, ids: set[UUID]) -> dict[UUID, list[Referral]] | Non
 def _transitions(actor: Actor, ids: set[UUID], *, since: datetime) -> dict[UUID, list[Transition]]:
     events = list(
         scoped(actor, CareEvent, need=Capability.CHART_READ)
-        .filter(child_id__in=ids, flagged=True, retracted=False, started_at__gte=since)
+        .filter(child_id__any_of=ids, flagged=True, retracted=False, started_at__gte=since)
         .order_by("started_at")
     )
     if not events or actor.practice is None:
@@ -332,7 +345,7 @@ def _priorities(actor: Actor, ids: set[UUID]) -> dict[UUID, str]:
     wrote about this visit on the pre-visit page)."""
     rows = (
         scoped(actor, CarePlan, need=Capability.CHART_READ)
-        .filter(child_id__in=ids)
+        .filter(child_id__any_of=ids)
         .exclude(family_priorities="")
         .values_list("child_id", "family_priorities")
     )

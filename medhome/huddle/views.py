@@ -15,7 +15,7 @@ from medhome.practices.models import Site
 from medhome.screening.views import TODAY_SITE_KEY, parse_day
 from medhome.visits import selectors as visit_selectors
 
-from . import pdf, selectors, services
+from . import labels, pdf, selectors, services
 
 
 def _choice(request: AuthedRequest) -> tuple[date, list[Site], Site | None]:
@@ -41,6 +41,7 @@ def sheet(request: AuthedRequest) -> HttpResponse:
     services.record_sheet_read(actor=request.actor, sheet=huddle, at=clock.now())
     context = {
         "sheet": huddle,
+        "labels": labels.card_labels(),
         "sites": sites,
         "site": site,
         "day": day,

@@ -290,8 +290,14 @@ def panel_rows(
     children: Iterable[Child], on: date, *, rows: Sequence[str] = DEFAULT_PANEL_ROWS
 ) -> list[PanelRow]:
     """PanelRow for each annotated child (a page of panel_due), with the tables built once."""
-    decoder = _Decoder.for_date(on, tuple(rows))
+    decoder = decoder_for(on, rows=rows)
     return [decoder.decode(child) for child in children]
+
+
+def decoder_for(on: date, *, rows: Sequence[str] = DEFAULT_PANEL_ROWS) -> "_Decoder":
+    """What PanelRow.from_child builds for each child, built once for a list of children of one
+    day (`.decode(child)` gives the child's PanelRow; `.schedule` is the day's schedule)."""
+    return _Decoder.for_date(on, tuple(rows))
 
 
 @dataclass(frozen=True)

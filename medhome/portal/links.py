@@ -17,7 +17,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -193,18 +193,26 @@ def access_link(actor: Actor, link_id: UUID | str) -> FamilyLink:
 
 def live_links(actor: Actor, child: Child, *, at: datetime) -> list[FamilyLink]:
     """Every link to the child's family that still works: this child's and its siblings'."""
-    purposes = [purpose for purpose in Purpose if may_issue(actor, purpose)]
     return list(
-        scoped(actor, FamilyLink, need=Capability.CHART_READ)
-        .filter(
-            child__family_id=child.family_id,
-            purpose__in=purposes,
-            revoked_at__isnull=True,
-            finished_at__isnull=True,
-            expires_at__gt=at,
-        )
+        _live(actor, child, at=at)
         .select_related("child", "caregiver", "created_by")
         .order_by("-created_at")
+    )
+
+
+def live_link_count(actor: Actor, child: Child, *, at: datetime) -> int:
+    """How many of live_links there are (the chart's panel shows only the number)."""
+    return _live(actor, child, at=at).count()
+
+
+def _live(actor: Actor, child: Child, *, at: datetime) -> QuerySet[FamilyLink]:
+    purposes = [purpose for purpose in Purpose if may_issue(actor, purpose)]
+    return scoped(actor, FamilyLink, need=Capability.CHART_READ).filter(
+        child__family_id=child.family_id,
+        purpose__in=purposes,
+        revoked_at__isnull=True,
+        finished_at__isnull=True,
+        expires_at__gt=at,
     )
 
 

@@ -18,10 +18,14 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
     return {
         "child": child,
         "actor": actor,
+        # Only what the panel shows joined: the organization's name, and the screen that makes
+        # a referral the adolescent's own (Referral.is_confidential); a task's title is its own.
         "referrals": list(
-            selectors.referrals_of_child(actor, child).select_related("organization")[:20]
+            selectors.referrals_of_child(actor, child)
+            .select_related(None)
+            .select_related("organization", "source_administration")[:20]
         ),
-        "tasks": list(tasks_of_child(actor, child).filter(status="open")[:10]),
+        "tasks": list(tasks_of_child(actor, child).select_related(None).filter(status="open")[:10]),
     }
 
 

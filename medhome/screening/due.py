@@ -6,13 +6,12 @@ suicide-risk and substance-use rows are the adolescent's own
 PHQ-9 answered by a caregiver never satisfies an adolescent's row, and the other way round.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
+from medhome.core.remember import remembered, schedule_key
+from medhome.core.remember import remembering as remembering
 from medhome.families.models import Child
 from medhome.instruments import registry
 from medhome.instruments.definitions import Instrument, Respondent
@@ -61,36 +60,12 @@ def recorded_rows(
     return rows
 
 
-# A batch that asks about the same children several times (the sender's pre-visit links:
-# which screeners, then create_link's own check) remembers what it read while it runs.
-_remembered: ContextVar[dict[tuple[object, ...], Any] | None] = ContextVar(
-    "remembered", default=None
-)
-
-
-@contextmanager
-def remembering() -> Iterator[None]:
-    """Inside: each child's schedule on a day, and a practice's screener wording, are read
-    once. Only for work that records no completion and changes no wording meanwhile."""
-    token = _remembered.set({})
-    try:
-        yield
-    finally:
-        _remembered.reset(token)
-
-
-def remembered[T](key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    memo = _remembered.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return cast(T, memo[key])
-
-
 def schedule_of(child: Child, on: date) -> ChildSchedule:
+    """The child's schedule on a day, read once inside `remembering()` (core.remember): a batch
+    that asks about the same children several times (the sender's pre-visit links: which
+    screeners, then create_link's own check), a chart's panels."""
     return remembered(
-        ("schedule", child.pk, on),
+        schedule_key(child.pk, on),
         lambda: child_schedule(facts_for(child), on, completions_for(child)),
     )
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
 from medhome.families.models import Child
-from medhome.periodicity.panel import PanelRow, due_counts, panel_due
-from medhome.periodicity.schedule import current_schedule
+from medhome.periodicity.panel import decoder_for, due_counts, panel_due
 from medhome.practices.models import Site
 from medhome.practices.scoping import scoped
 from medhome.visits.models import Visit
@@ -52,11 +51,16 @@ class DueLine:
         return tuple(label for label in self.outstanding if label not in self.pending)
 
 
-def _line(child: Child, on: date, actor: Actor | None, visit: Visit | None = None) -> DueLine:
+def _line(
+    child: Child, on: date, actor: Actor | None, visit: Visit | None = None, *, decoder: Any = None
+) -> DueLine:
+    """One line of a due list; `decoder` (periodicity.panel.decoder_for(on)) is built once per
+    list by the callers of many lines, else here."""
     if getattr(child, "visit_key", None) is None:
         return DueLine(child, None, "", (), visit)
-    row = PanelRow.from_child(child, on)
-    schedule = current_schedule(on)
+    decoder = decoder or decoder_for(on)
+    row = decoder.decode(child)
+    schedule = decoder.schedule
     labels = tuple(schedule.row(key).label for key in row.outstanding)
     pending = tuple(
         schedule.row(key).label
@@ -84,12 +88,15 @@ def _children(actor: Actor) -> QuerySet[Child]:
 def visits_with_due(actor: Actor, day: date, *, site: Site | None = None) -> list[DueLine]:
     """The day's visits at a site (every status, in time order: the front desk's real day)."""
     visits = list(visits_on(actor, day, site=site, every_status=True))
-    annotated = {
-        child.pk: child
-        for child in panel_due(_children(actor).filter(pk__in={v.child_id for v in visits}), day)
-    }
+    if not visits:
+        return []
+    ids = {v.child_id for v in visits}
+    due = panel_due(_children(actor).filter(pk__any_of=ids), day)
+    annotated = {child.pk: child for child in due}
+    decoder = decoder_for(day)
     return [
-        _line(annotated.get(visit.child_id, visit.child), day, actor, visit) for visit in visits
+        _line(annotated.get(visit.child_id, visit.child), day, actor, visit, decoder=decoder)
+        for visit in visits
     ]
 
 
@@ -101,7 +108,8 @@ def panel_rows(actor: Actor, on: date, *, status: str = "") -> QuerySet[Child]:
 
 
 def present_rows(children: Any, on: date, *, actor: Actor | None = None) -> list[DueLine]:
-    return [_line(child, on, actor) for child in children]
+    decoder = decoder_for(on)
+    return [_line(child, on, actor, decoder=decoder) for child in children]
 
 
 def panel_counts(actor: Actor, on: date) -> Counter[str]:

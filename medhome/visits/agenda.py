@@ -79,7 +79,7 @@ def agendas_since(
     visit), newest first, in one query."""
     rows = (
         scoped(actor, FamilyAgenda, need=Capability.CHART_READ)
-        .filter(child_id__in=list(child_ids), written_at__gte=since)
+        .filter(child_id__any_of=list(child_ids), written_at__gte=since)
         .exclude(text="")
         .select_related("caregiver")
         .order_by("-written_at")

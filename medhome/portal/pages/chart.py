@@ -14,7 +14,7 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
     actor = request.actor
     if not any(links.may_issue(actor, purpose) for purpose in Purpose):
         return None
-    return {"child": child, "live": len(links.live_links(actor, child, at=clock.now()))}
+    return {"child": child, "live": links.live_link_count(actor, child, at=clock.now())}
 
 
 def register_panels() -> None:
