@@ -14,13 +14,16 @@ smart.services.register_client (as the apps page does), a client assertion signe
 pyjwt, `client_credentials` POSTed to /oauth/token (Django's test Client, the real views),
 `Group/<practice id>/$export` kicked off with that token, the worker's sweep run
 (medhome.fhir.export.run_pending), the status polled and every NDJSON file downloaded with the
-token into a temporary directory. It prints the practice's counts as JSON.
+token into a temporary directory (the client may read the screens' answers and the referrals),
+and the network's directory is exported as HSDS (`export_hsds`: the referrals' organizations).
+It prints the practice's counts as JSON: children and households, caregivers, visits, the EHR
+record, screens, referrals and consents, the shared plan.
 
 Process 2 (a subprocess on a DIFFERENT fresh database) migrates, creates an empty network and
-practice, runs `import_fhir_export <dir> --practice <id>` (issue 8's bulk import, through
-call_command: the manage.py command's own code) and prints the same counts. The parent prints
-both, every difference, and exits 1 on any. Synthetic data only; both databases and the files
-are removed at the end.
+practice, loads the directory (`import_hsds`), runs `import_fhir_export <dir> --practice <id>`
+(issue 8's bulk import, through call_command: the manage.py command's own code) and prints the
+same counts. The parent prints both, every difference, and exits 1 on any. Synthetic data only;
+both databases and the files are removed at the end.
 """
 
 import argparse
@@ -74,11 +77,39 @@ def counts(practice: Any) -> dict[str, Any]:
         rows = queryset.values(field).annotate(n=Count("pk")).order_by(field)
         return {str(row[field]): row["n"] for row in rows}
 
+    from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
+    from medhome.referrals.models import Referral, ReferralConsent
+    from medhome.screening.models import Administration
+
     visits = Visit.objects.filter(practice=practice)
     immunizations = Immunization.objects.filter(practice=practice)
     observations = Observation.objects.filter(practice=practice)
+    screens = Administration.objects.filter(practice=practice)
+    # An AHC HRSN leaves without its partner-violence items (they never leave medhome) and so
+    # comes back submitted incomplete, not scored (docs/clinical-rules.md#imported-screens):
+    # counted by instrument, its statuses are not compared.
+    scored_alike = screens.exclude(instrument_key="ahc_hrsn")
+    referrals = Referral.objects.filter(practice=practice)
     return {
+        "screens_by_instrument": by(screens, "instrument_key"),
+        "screens_by_status_but_ahc_hrsn": by(scored_alike, "status"),
+        "screens_positive_but_ahc_hrsn": scored_alike.filter(positive=True).count(),
+        "referrals_by_status": by(referrals, "status"),
+        "referrals_by_need": by(referrals, "need"),
+        "referrals_confidential": referrals.filter(confidential=True).count(),
+        "consents": ReferralConsent.objects.filter(practice=practice).count(),
+        "consents_revoked": ReferralConsent.objects.filter(
+            practice=practice, revoked_at__isnull=False
+        ).count(),
+        "care_plans": CarePlan.objects.filter(practice=practice).count(),
+        "goals_by_status": by(Goal.objects.filter(practice=practice), "status"),
+        "plan_actions_by_status": by(PlanAction.objects.filter(practice=practice), "status"),
+        "team_members_by_kind": by(
+            CareTeamMember.objects.filter(practice=practice, is_active=True), "kind"
+        ),
         "children": Child.objects.filter(practice=practice).count(),
+        # Siblings stay one household (RelatedPerson's also-caregiver-of extension).
+        "households": Child.objects.filter(practice=practice).values("family").distinct().count(),
         "caregivers": Caregiver.objects.filter(practice=practice).count(),
         "visits": visits.count(),
         "immunizations": immunizations.count(),
@@ -164,7 +195,13 @@ def backend_services_token(client: Any, practice: Any) -> str:
         kind=ClientKind.BACKEND,
         allowed_scopes=SCOPE,
         jwks={"keys": [{**jwk, "kid": "k1", "alg": "RS384"}]},
-        capabilities=(Capability.CHART_READ, Capability.SCREENING_RESULTS),
+        # A copy of the practice's record: the screens' answers and the referrals too.
+        capabilities=(
+            Capability.CHART_READ,
+            Capability.SCREENING_RESULTS,
+            Capability.SCREENING_DETAIL,
+            Capability.REFERRAL_SEND,
+        ),
     )
     client_id = registered.client.application.client_id
     now = int(time.time())
@@ -222,6 +259,7 @@ def export_to(client: Any, token: str, practice: Any, out: Path) -> dict[str, in
 def source(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
     """Process 1: the panel, the export by a Backend Services client, the source counts."""
     from django.conf import settings
+    from django.core.management import call_command
     from django.test import Client
 
     from medhome.practices.models import Practice
@@ -246,6 +284,9 @@ def source(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
         f"{time.perf_counter() - started:.1f} s: {json.dumps(lines, sort_keys=True)}"
     )
     print("Not compared (the FHIR API serves no such type):", json.dumps(unserved(practice)))
+    # The network's directory travels as HSDS (its own export), so the referrals' organizations
+    # are there when the FHIR files arrive.
+    call_command("export_hsds", str(out / "directory.hsds.json"), verbosity=0)
     return practice.name, counts(practice)
 
 
@@ -269,6 +310,9 @@ def target(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     network = Network.objects.create(name="Round-trip destination")
     practice = Practice.objects.create(network=network, name=args.practice_name, state="MA")
+    hsds = Path(args.import_into) / "directory.hsds.json"
+    call_command("import_hsds", str(hsds), verbosity=0)
+    hsds.unlink()  # not an NDJSON file of the export
     started = time.perf_counter()
     call_command("import_fhir_export", args.import_into, practice=str(practice.pk))
     print(f"Import took {time.perf_counter() - started:.1f} s")

@@ -337,7 +337,13 @@ class Context:
     def children(self, lines: list[Line]) -> dict[str, PatientRef]:
         """The practice's children these lines refer to, by the sender's patient id (one
         query; another practice's child is never among them)."""
-        ids = {patient_id(patient_reference(line.resource)) for line in lines} - {""}
+        return self.children_by_ids(
+            {patient_id(patient_reference(line.resource)) for line in lines}
+        )
+
+    def children_by_ids(self, ids: set[str]) -> dict[str, PatientRef]:
+        """The practice's children by these sender's patient ids (one query)."""
+        ids = ids - {""}
         rows = (
             ChildIdentifier.objects.for_practice(self.practice)
             .filter(system=PATIENT_ID_SYSTEM, value__any_of=ids)

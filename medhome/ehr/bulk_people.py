@@ -23,7 +23,7 @@ from .caregivers import CaregiverData, upsert_caregivers
 from .fhir_in.common import Refused, resolve_child
 from .fhir_in.gestational import gestational_age
 from .fhir_in.patient import patient_data
-from .fhir_in.related_person import caregiver_data
+from .fhir_in.related_person import also_caregiver_of, caregiver_data
 from .fhir_in.visits import VisitData, appointment_visit, encounter_visit
 from .models import SourceDigest
 from .patients import PatientData, set_gestational_ages, upsert_patients
@@ -116,10 +116,13 @@ def run_batch(
     )
 
 
-def _child_rows(context: "Context", shared: dict[str, Any]) -> dict[Any, Child]:
-    """The batch's children as models (the services take them), loaded once per batch."""
-    if "child_rows" not in shared:
-        ids = {ref.child_id for ref in shared["children"].values()}
+def _child_rows(
+    context: "Context", shared: dict[str, Any], *, reload: bool = False
+) -> dict[Any, Child]:
+    """The batch's children as models (the services take them), loaded once per batch (again
+    with `reload` when the batch's children map grew since)."""
+    ids = {ref.child_id for ref in shared["children"].values()}
+    if "child_rows" not in shared or (reload and not ids <= shared["child_rows"].keys()):
         loaded = Child.objects.for_practice(context.practice).in_bulk(list(ids)) if ids else {}
         for child in loaded.values():
             child.practice = context.practice
@@ -167,19 +170,43 @@ def import_gestational_ages(lines: list["Line"], context: "Context", result: "Ba
 
 
 def import_related_people(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    def prepare(line: "Line", shared: dict[str, Any]) -> tuple[Child, CaregiverData]:
+    """Each line is the caregiver of its patient, then of the household's other children it
+    names (fhir_in.related_person.also_caregiver_of): those records come after the first, so
+    the caregiver is known by then and a sibling alone in the household the import made for
+    it joins the caregiver's (ehr.caregivers, `join_sibling`)."""
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> list[tuple[Child, CaregiverData]]:
         ref = resolve_child(line.resource.get("patient"), shared["children"])
         data = caregiver_data(line.resource)
-        return _child_rows(context, shared)[ref.child_id], data
-
-    def apply(records: list[tuple[Child, CaregiverData]], shared: dict[str, Any]) -> list[Applied]:
-        outcomes = upsert_caregivers(
-            practice=context.practice, records=records, actor=context.actor, at=context.at
-        )
-        return [
-            o if isinstance(o, ValidationError) else (o[1], o[0].pk, child.pk)
-            for o, (child, _data) in zip(outcomes, records, strict=True)
+        if "siblings" not in shared:
+            named = {pid for each in lines for pid in also_caregiver_of(each.resource)}
+            shared["siblings"] = context.children_by_ids(named)
+            shared["children"] = {**shared["siblings"], **shared["children"]}
+        # A sibling this practice does not have (not in the export) is nobody to join.
+        found = (shared["siblings"].get(pid) for pid in also_caregiver_of(line.resource))
+        siblings = [sib for sib in found if sib is not None]
+        rows = _child_rows(context, shared, reload=True)
+        return [(rows[ref.child_id], data)] + [
+            (rows[sib.child_id], data) for sib in siblings if sib.child_id != ref.child_id
         ]
+
+    def apply(
+        records: list[list[tuple[Child, CaregiverData]]], shared: dict[str, Any]
+    ) -> list[Applied]:
+        pairs = [pair for record in records for pair in record]
+        outcomes = iter(
+            upsert_caregivers(
+                practice=context.practice, records=pairs, actor=context.actor, at=context.at
+            )
+        )
+        applied: list[Applied] = []
+        for record in records:
+            first, *_siblings = [next(outcomes) for _pair in record]
+            child = record[0][0]
+            applied.append(
+                first if isinstance(first, ValidationError) else (first[1], first[0].pk, child.pk)
+            )
+        return applied
 
     run_batch("RelatedPerson", lines, context, result, prepare, apply)
 

@@ -276,44 +276,8 @@ def apply_task(
     outcome, note = _outcome(resource, state)
     reason = plain_text(resource.get("statusReason"))
     requested_at = referral.requested_at
-    if digest is None and referral.status == Status.DRAFT:
-        done = "imported"
-        if state != Status.DRAFT:
-            if state != Status.ENTERED_IN_ERROR and consent_of(referral) is None:
-                raise Refused(
-                    "no_consent",
-                    _("The referral was sent, but the family's consent was not imported with it."),
-                )
-            # The state the referral reached elsewhere, in one event: its path is not exported.
-            move(
-                context.actor,
-                referral,
-                state,
-                side=Side.SYSTEM,
-                at=context.at,
-                reason=reason,
-                outcome=outcome,
-                outcome_note=note,
-                label=imported_label(),
-                check=False,
-            )
-    elif digest is not None and state in TRANSITIONS[referral.status]:
-        done = "updated"
-        try:
-            move(
-                context.actor,
-                referral,
-                state,
-                side=Side.SYSTEM,
-                at=context.at,
-                reason=reason,
-                outcome=outcome,
-                outcome_note=note,
-                label=imported_label(),
-            )
-        except InvalidTransition as refused:
-            raise Refused("transition_refused", " ".join(refused.messages)) from None
-    else:
+    first = digest is None and referral.status == Status.DRAFT
+    if not first and (digest is None or state not in TRANSITIONS[referral.status]):
         raise Refused(
             "transition_refused",
             _(
@@ -321,6 +285,30 @@ def apply_task(
                 "referral is not rewritten."
             ),
         )
+    if first and state not in (Status.DRAFT, Status.ENTERED_IN_ERROR) and not consent_of(referral):
+        raise Refused(
+            "no_consent",
+            _("The referral was sent, but the family's consent was not imported with it."),
+        )
+    if not (first and state == Status.DRAFT):
+        try:
+            # The first time, the state the referral reached elsewhere in one event (its path
+            # is not exported); later, a step the state table allows.
+            move(
+                context.actor,
+                referral,
+                state,
+                side=Side.SYSTEM,
+                at=context.at,
+                reason=reason,
+                outcome=outcome,
+                outcome_note=note,
+                label=imported_label(),
+                check=not first,
+            )
+        except InvalidTransition as refused:
+            raise Refused("transition_refused", " ".join(refused.messages)) from None
+    done = "imported" if first else "updated"
     if requested_at is not None and referral.requested_at != requested_at:
         referral.requested_at = requested_at  # when it was sent elsewhere, not the import
         referral.save(update_fields=["requested_at"])

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 
 from medhome.ehr.caregivers import CaregiverData
 
-from .common import RELATED_PERSON_ID_SYSTEM, Refused, codings, concept_text, identifiers
+from .common import (
+    RELATED_PERSON_ID_SYSTEM,
+    Refused,
+    codings,
+    concept_text,
+    identifiers,
+    patient_id,
+)
 
 RELATIONSHIPS = {
     "MTH": "mother",
@@ -41,8 +48,21 @@ RELATIONSHIPS = {
     "GRD": "guardian",  # v2 0063
     "FSTPRN": "foster_parent",  # v3 RoleCode foster parent
 }
+# medhome's extension on a RelatedPerson: another child of the same household this person cares
+# for (Patient reference; one per sibling). FHIR relates a RelatedPerson to one patient, so
+# without it siblings exported by medhome would come back as separate households.
+ALSO_CAREGIVER_OF = "http://medhome.org/fhir/StructureDefinition/relatedperson-also-caregiver-of"
 # The one who gave birth (CMS82 counts her screen): only when the EHR says "natural mother".
 BIRTH_PARENT_CODES = frozenset({"NMTH"})
+
+
+def also_caregiver_of(resource: dict[str, Any]) -> list[str]:
+    """The sender's ids of the household's other children (ALSO_CAREGIVER_OF)."""
+    found = []
+    for extension in resource.get("extension") or []:
+        if isinstance(extension, dict) and extension.get("url") == ALSO_CAREGIVER_OF:
+            found.append(patient_id(extension.get("valueReference")))
+    return [pid for pid in found if pid]
 
 
 def caregiver_data(resource: dict[str, Any]) -> CaregiverData:

@@ -155,3 +155,36 @@ def test_siblings_sharing_a_caregiver_are_one_family_households_are_never_merged
     # Re-sent: nothing moves again.
     run_import(practice_a, write_export(tmp_path / "e2", files))
     assert {c.mrn: c.family_id for c in Child.objects.all()} == family
+
+
+def test_medhomes_own_export_keeps_siblings_in_one_household(practice_a, tmp_path):
+    """medhome sends one RelatedPerson per caregiver (for the household's first child) and names
+    the other children in its extension: they join the caregiver's household too."""
+    from medhome.ehr.fhir_in.related_person import ALSO_CAREGIVER_OF
+    from medhome.families.models import Child, Family
+
+    mom = related("r1", "p1", "mom")
+    mom["extension"] = [
+        {"url": ALSO_CAREGIVER_OF, "valueReference": {"reference": "Patient/p2"}},
+        {"url": ALSO_CAREGIVER_OF, "valueReference": {"reference": "Patient/nobody"}},
+    ]
+    aunt = related("r3", "p3", "aunt")
+    aunt["extension"] = [{"url": ALSO_CAREGIVER_OF, "valueReference": {"reference": "Patient/p4"}}]
+    files = {
+        "Patient": [patient("p1"), patient("p2"), patient("p3"), patient("p4")],
+        "RelatedPerson": [
+            mom,
+            aunt,
+            related("r4", "p4", "dad"),  # p4's household has its own caregiver: kept apart
+        ],
+    }
+    result = run_import(practice_a, write_export(tmp_path / "e", files))
+    assert result.run.counts["refused"] == {}
+    assert result.run.counts["imported"] == 7  # four children, three caregivers
+    family = {c.mrn: c.family_id for c in Child.objects.all()}
+    assert family["MRN-p1"] == family["MRN-p2"]
+    assert len({family["MRN-p1"], family["MRN-p3"], family["MRN-p4"]}) == 3
+    assert set(Family.objects.values_list("pk", flat=True)) == set(family.values())
+    again = run_import(practice_a, write_export(tmp_path / "e2", files))
+    assert again.run.counts["unchanged"] == 7
+    assert {c.mrn: c.family_id for c in Child.objects.all()} == family

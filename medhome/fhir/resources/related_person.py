@@ -4,7 +4,9 @@ relationship, NMTH for the one who gave birth, name, phone, e-mail, language).
 
 One RelatedPerson per caregiver (its id is the caregiver's), `patient` = the launch child when
 the token has one in this family, else the family's first child: on re-import the caregiver
-joins that child's family, which is every sibling's family. `patient=<any child of the family>`
+joins that child's family, and the household's other children, named in medhome's extension
+`relatedperson-also-caregiver-of`, join it too (ehr.caregivers: a sibling's own household
+made by the import moves into the caregiver's). `patient=<any child of the family>`
 finds it, and a patient/ scope reaches the caregivers of the launch child's family.
 Losses on re-import: "aunt or uncle" has no v3 RoleCode of its own (sent as EXT, read back as
 "other"). Phones and e-mails are served to the practice's own users and services only (a
@@ -17,6 +19,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from medhome.accounts.roles import Capability
+from medhome.ehr.fhir_in.related_person import ALSO_CAREGIVER_OF
 from medhome.families.models import Caregiver, CaregiverIdentifier, Child
 from medhome.practices.scoping import scoped
 from medhome.smart.principal import FhirPrincipal
@@ -86,6 +89,13 @@ def to_resource(caregiver: Caregiver, principal: FhirPrincipal) -> dict[str, Any
             {"use": "official", "family": caregiver.family_name, "given": [caregiver.given_name]}
         ],
     }
+    siblings = [
+        {"url": ALSO_CAREGIVER_OF, "valueReference": {"reference": f"Patient/{child}"}}
+        for child in children
+        if child != patient
+    ]
+    if siblings:
+        resource["extension"] = siblings
     identifiers = [{"system": i.system, "value": i.value} for i in caregiver.identifiers.all()]
     if identifiers:
         resource["identifier"] = identifiers
