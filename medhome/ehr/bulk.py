@@ -49,6 +49,9 @@ from .r4b import Validator
 
 logger = logging.getLogger(__name__)
 BATCH_LINES = 5000
+# The actor's role of an import run by the system (the command, the demo): what it writes is
+# labelled as imported (careplan's history: "Imported from another system").
+IMPORT_ROLE = "ehr_import"
 # What ehr.completions reads: the child's birth date (Patient), its visits (Appointment,
 # Encounter: the preventive-visit row), observations, immunizations and procedures. Children
 # touched by these types' lines have their schedule rows recomputed once, after the last of

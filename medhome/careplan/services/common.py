@@ -20,6 +20,7 @@ from medhome.accounts.roles import Capability
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core.actor import Actor
+from medhome.ehr.bulk import IMPORT_ROLE
 from medhome.referrals.models import Referral
 from medhome.screening.models import Administration
 
@@ -93,10 +94,16 @@ def check_version(obj: Any, version: int | None, what: str) -> None:
         )
 
 
+# Kept in the plan's history as written (like a staff member's name), so in English.
+IMPORTED_LABEL = "Imported from another system"
+
+
 def staff_label(actor: Actor) -> str:
     user = actor.user
     if user is not None and getattr(user, "pk", None):
         return user.get_full_name() or user.get_username()
+    if actor.role == IMPORT_ROLE:
+        return IMPORTED_LABEL
     return actor.role or "system"
 
 

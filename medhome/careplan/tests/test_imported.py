@@ -27,6 +27,7 @@ from medhome.careplan.models import (
     PlanAction,
     PlanChange,
 )
+from medhome.careplan.services.common import IMPORTED_LABEL
 from medhome.ehr.models import ImportStatus
 from medhome.ehr.tests.support import AT, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
@@ -206,7 +207,7 @@ def test_the_team_goals_and_plan_come_back(practice_a, staff_a, tmp_path):
         ("Her own counseling", ActionStatus.IN_PROGRESS, None, None, True),
     }
     # Written through the plan's services: the plan's history and the audit name the import.
-    assert PlanChange.objects.filter(plan=the_plan, actor_label="ehr_import").count() >= 7
+    assert PlanChange.objects.filter(plan=the_plan, actor_label=IMPORTED_LABEL).count() >= 7
     audited = set(AuditEvent.objects.values_list("object_type", flat=True))
     assert {"careplan.careplan", "careplan.goal", "careplan.planaction"} <= audited
     assert "careplan.careteammember" in audited

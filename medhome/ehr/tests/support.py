@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from medhome.core.actor import Actor
-from medhome.ehr.bulk import ImportResult, import_export
+from medhome.ehr.bulk import IMPORT_ROLE, ImportResult, import_export
 from medhome.practices.models import Practice
 
 # The practice's clock during the tests: 2026-06-15, 14:00 UTC.
@@ -16,7 +16,7 @@ MRN_TYPE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203
 
 
 def importer(practice: Practice) -> Actor:
-    return Actor(user=None, practice=practice, role="ehr_import", request_id="test-import")
+    return Actor(user=None, practice=practice, role=IMPORT_ROLE, request_id="test-import")
 
 
 def patient(pid: str = "p1", **overrides: Any) -> dict[str, Any]:

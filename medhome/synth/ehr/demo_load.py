@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 
 from medhome.core.actor import Actor
-from medhome.ehr.bulk import import_export
+from medhome.ehr.bulk import IMPORT_ROLE, import_export
 from medhome.events.handlers import handler_for
 from medhome.events.models import FeedCredential, Sender
 from medhome.events.services import receive_hl7
@@ -49,7 +49,6 @@ from .export import windows_of, write_export
 from .newcomers import newcomers
 from .siu import day_messages
 
-IMPORT_ROLE = "ehr_import"
 # The demo's export leaves out visits, measurements, influenza doses and varnish older than
 # this (as an `$export?_since=` would), so `make demo` stays within its 2 minutes; the
 # measures look back 12 months, W30 30 months.

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from medhome.core import clock
 from medhome.core.actor import Actor
 from medhome.core.progress import Progress, raw_stream
-from medhome.ehr.bulk import count_lines, export_files, import_export, latest_running
+from medhome.ehr.bulk import IMPORT_ROLE, count_lines, export_files, import_export, latest_running
 from medhome.practices.models import Practice
 
 LOG_EVERY_SECONDS = 10.0
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             log_every=LOG_EVERY_SECONDS,
             initial=done,
         )
-        actor = Actor(user=None, practice=chosen, role="ehr_import")
+        actor = Actor(user=None, practice=chosen, role=IMPORT_ROLE)
         started = time.monotonic()
         try:
             result = import_export(
