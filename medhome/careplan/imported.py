@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.ehr.bulk_people import Applied, run_batch
+from medhome.ehr.bulk_people import Applied, child_rows, run_batch
 from medhome.ehr.fhir_in.common import (
     RELATED_PERSON_ID_SYSTEM,
     Refused,
@@ -149,20 +149,9 @@ def _refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
         )
 
 
-def _children(context: "Context", shared: dict[str, Any]) -> dict[Any, Child]:
-    if "child_rows" not in shared:
-        ids = [ref.child_id for ref in shared["children"].values()]
-        rows = Child.objects.for_practice(context.practice).in_bulk(ids) if ids else {}
-        for child in rows.values():
-            child.practice = context.practice
-        shared["child_rows"] = rows
-    found: dict[Any, Child] = shared["child_rows"]
-    return found
-
-
 def _child(line: "Line", context: "Context", shared: dict[str, Any], field_name: str) -> Child:
     ref = resolve_child(line.resource.get(field_name), shared["children"])
-    return _children(context, shared)[ref.child_id]
+    return child_rows(context, shared)[ref.child_id]
 
 
 def _caregiver(

@@ -116,7 +116,7 @@ def run_batch(
     )
 
 
-def _child_rows(
+def child_rows(
     context: "Context", shared: dict[str, Any], *, reload: bool = False
 ) -> dict[Any, Child]:
     """The batch's children as models (the services take them), loaded once per batch (again
@@ -158,7 +158,7 @@ def import_gestational_ages(lines: list["Line"], context: "Context", result: "Ba
             result.skipped["not_a_result"] += 1
             return None
         ref, weeks, days = found
-        return _child_rows(context, shared)[ref.child_id], weeks, days
+        return child_rows(context, shared)[ref.child_id], weeks, days
 
     def apply(records: list[tuple[Child, int, int]], shared: dict[str, Any]) -> list[Applied]:
         outcomes = set_gestational_ages(
@@ -185,7 +185,7 @@ def import_related_people(lines: list["Line"], context: "Context", result: "Batc
         # A sibling this practice does not have (not in the export) is nobody to join.
         found = (shared["siblings"].get(pid) for pid in also_caregiver_of(line.resource))
         siblings = [sib for sib in found if sib is not None]
-        rows = _child_rows(context, shared, reload=True)
+        rows = child_rows(context, shared, reload=True)
         return [(rows[ref.child_id], data)] + [
             (rows[sib.child_id], data) for sib in siblings if sib.child_id != ref.child_id
         ]
@@ -227,7 +227,7 @@ def _external(
     context: "Context", shared: dict[str, Any], data: VisitData, external_id: str
 ) -> ExternalVisit:
     return ExternalVisit(
-        child=_child_rows(context, shared)[data.child.child_id],
+        child=child_rows(context, shared)[data.child.child_id],
         external_id=external_id,
         starts_at=data.starts_at,
         kind=data.kind,

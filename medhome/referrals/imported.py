@@ -46,6 +46,7 @@ from medhome.directory.vocabulary import Need
 from medhome.ehr.fhir_in.common import (
     Refused,
     content_hash,
+    first_code,
     parse_instant,
     reference_id,
     require_code,
@@ -240,15 +241,8 @@ def plain_text(concept: object) -> str:
 
 
 def coded(concept: object, system: str) -> str:
-    codings = concept.get("coding") or [] if isinstance(concept, dict) else []
-    return next(
-        (
-            str(c["code"])
-            for c in codings
-            if isinstance(c, dict) and c.get("system") == system and c.get("code")
-        ),
-        "",
-    )
+    """The code of the concept's first coding in `system` ("" when none)."""
+    return first_code(concept if isinstance(concept, dict) else None, (system,))[1]
 
 
 def keep_confidential(context: "Context", referral: Referral, resource: dict[str, Any]) -> None:
