@@ -68,3 +68,20 @@ def test_the_access_log_has_no_query_string_and_no_link_token(monkeypatch):
 
     assert "/f/[token]/" in line
     assert "Tok3nSecret" not in line and "Sofia" not in line
+
+
+def test_a_worker_freezes_its_loaded_objects_once_after_its_first_requests(monkeypatch):
+    conf = load(monkeypatch)
+    frozen = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))
+    monkeypatch.setattr("gc.collect", lambda: 0)
+    worker = SimpleNamespace()
+
+    for _ in range(conf["FREEZE_AFTER_REQUESTS"] - 1):
+        conf["post_request"](worker, None, {}, None)
+    assert frozen == []
+    conf["post_request"](worker, None, {}, None)
+    assert frozen == [True]
+    for _ in range(100):
+        conf["post_request"](worker, None, {}, None)
+    assert frozen == [True]
