@@ -5,7 +5,11 @@ absolute reference, a `Location` header, a bundle's `fullUrl` or `next` link —
 under the endpoint's own base URL (same scheme, host, port and path prefix). Redirects are not
 followed, and the partner's host must resolve to public addresses only (not loopback, private,
 link-local such as a cloud metadata service, or reserved), unless the deployment names the
-private network a partner sits in (MEDHOME_EXCHANGE_PRIVATE_NETWORKS, e.g. a VPN). The bearer
+private network a partner sits in (MEDHOME_EXCHANGE_PRIVATE_NETWORKS, e.g. a VPN). The name is
+checked before the request (a clear refusal), and the address the connection actually reached is
+checked again before a byte of the request is sent: a DNS answer that changes between the two
+(rebinding) cannot reach a private address. No proxy or .netrc from the environment is used, so
+the connected address is the partner's own. The bearer
 token is read from settings/env by name at the moment of the request and never logged or
 stored on a row.
 """
@@ -18,6 +22,9 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .models import PartnerEndpoint
 
@@ -64,6 +71,52 @@ def check_host(hostname: str, port: int | None) -> None:
         raise ExchangeError("the partner's host name does not resolve") from None
     if not found or not all(address_allowed(str(info[4][0])) for info in found):
         raise RefusedUrl("refused: the partner's address is on a private network")
+
+
+class _CheckedConnection:
+    """A connection that refuses a peer address_allowed refuses, once connected and before the
+    request (or TLS's handshake) is sent."""
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        if not address_allowed(str(sock.getpeername()[0])):
+            sock.close()
+            raise RefusedUrl("refused: the partner's address is on a private network")
+        return sock
+
+
+class _CheckedHTTPConnection(_CheckedConnection, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_CheckedConnection, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _CheckedHTTPPool,
+            "https": _CheckedHTTPSPool,
+        }
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    adapter = _CheckedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def secret(name: str) -> str:
@@ -116,15 +169,16 @@ def request(
     if body is not None:
         headers["Content-Type"] = FHIR_JSON
     try:
-        response = requests.request(
-            method,
-            target,
-            json=body,
-            params=params,
-            headers=headers,
-            timeout=exchange_settings()["timeout"],
-            allow_redirects=False,
-        )
+        with _session() as session:
+            response = session.request(
+                method,
+                target,
+                json=body,
+                params=params,
+                headers=headers,
+                timeout=exchange_settings()["timeout"],
+                allow_redirects=False,
+            )
     except requests.RequestException as error:
         raise ExchangeError(f"{method} {type(error).__name__}") from None
     if not 200 <= response.status_code < 300:

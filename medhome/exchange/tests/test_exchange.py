@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -363,6 +364,32 @@ def test_a_host_that_resolves_to_a_private_address_is_never_contacted(
     with pytest.raises(client.RefusedUrl, match="private network"):
         client.request(endpoint, "GET", "Task/1")
     assert fixture_server.requests == []
+
+
+def test_a_name_that_rebinds_to_a_private_address_after_the_check_is_never_contacted(
+    endpoint, fixture_server, settings, monkeypatch
+):
+    # DNS rebinding: the check before the request sees a public address, the connection then
+    # resolves the same name to the loopback server. The connected address decides.
+    port = urlsplit(fixture_server.base_url).port
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+
+    def resolve(host, port, *args, **kwargs):
+        return [(2, 1, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(client.socket, "getaddrinfo", resolve)
+    settings.IS_LOCAL = False
+    endpoint.base_url = f"http://fhir.partner.example:{port}/fhir"
+    with pytest.raises(client.RefusedUrl, match="private network"):
+        client.request(endpoint, "GET", "Task/1")
+    assert fixture_server.requests == []
+
+
+def test_an_allowed_connected_address_is_reached(endpoint, fixture_server):
+    # The same connection check lets the loopback fixture server through where it is allowed
+    # (the local environments), so the refusal above is the address's, not the adapter's.
+    assert client.request(endpoint, "GET", "Task")["type"] == "searchset"
+    assert len(fixture_server.requests) == 1
 
 
 def test_urls_under_the_base_are_allowed(endpoint, fixture_server):
