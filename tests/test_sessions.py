@@ -51,7 +51,10 @@ def test_an_expired_htmx_request_sends_the_whole_page_to_login(client_a):
 
 
 def test_logging_out_ends_the_session(client_a):
-    client_a.post(reverse("account_logout"))
+    signed_out = client_a.post(reverse("account_logout"))
+
+    # The browser drops its copies of the signed-in pages (ASVS V8.2.3).
+    assert signed_out["Clear-Site-Data"] == '"cache", "storage"'
 
     response = client_a.get(SEARCH)
 

@@ -147,6 +147,7 @@ PUBLIC = {
     "healthz": (200, 405, None),
     "account_login": (200, 200, None),
     "account_logout": (302, 302, "/accounts/login/"),
+    "accounts:logout": (302, 302, "/accounts/login/"),  # the same URL, answered by medhome
     "accounts:set_password": (200, 200, None),  # a new colleague's one-time link
     "set_language": (302, 302, "/"),
     # django-allauth's pages for people who are not logged in: none shows a record.
@@ -186,6 +187,7 @@ CLINICIAN_GET = {
     "home": (302, "/practice/"),
     "account_login": (302, "/practice/"),
     "account_logout": (200, None),  # asks to confirm; logging out is a POST
+    "accounts:logout": (200, None),
     "account_signup": (302, "/practice/"),
     "account_confirm_login_code": (302, "/practice/"),
     "mfa_authenticate": (302, "/practice/"),
