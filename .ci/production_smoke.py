@@ -1,7 +1,9 @@
 """A production build must serve a page (docs: security catalogue, item 10).
 
 Run by .ci/run under MEDHOME_ENV=production with a throwaway key, host and SQLite database:
-collects the static files with the production storage (hashed names and a manifest, so a vendored
+runs Django's deployment check (`check --deploy`, failing on any warning: HTTPS redirect, HSTS,
+secure cookies, the secret key's strength, DEBUG off), collects the static files with the
+production storage (hashed names and a manifest, so a vendored
 file naming a source map that is not shipped fails here, not on the first page), migrates, and
 asks for the login page over HTTPS as a browser would. Exits non-zero on any failure.
 """
@@ -26,6 +28,7 @@ from django.test import Client  # noqa: E402
 
 def main() -> int:
     assert settings.ENV == "production" and not settings.DEBUG, "run under production settings"
+    call_command("check", deploy=True, fail_level="WARNING")  # SystemCheckError on any warning
     call_command("collectstatic", interactive=False, clear=True, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     host = settings.ALLOWED_HOSTS[0]

@@ -507,6 +507,19 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    # The rest of RFC 9700, which `check --deploy` asks for (W004–W008): a bearer token only in
+    # the Authorization header, never in a URL (logs, Referer); the issuer named in the
+    # authorization response (RFC 9207, against mix-up); tokens kept only as SHA-256 checksums
+    # (a copy of the database grants nothing; hence no refresh grace period, which would have
+    # to hand back a stored token); a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Redirect URIs over https only, except in the local environments (the demo's SMART app and
+    # the tests' clients listen on http://127.0.0.1).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if IS_LOCAL else ["https"],
 }
 
 # The FHIR API (medhome.fhir): the most entries a search page may hold (`_count` is capped here).

@@ -1,6 +1,7 @@
 """The practice admin's SMART apps page: list, register, revoke (`apps.manage`)."""
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django import forms
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from oauth2_provider.settings import oauth2_settings
 
 from medhome.accounts.roles import Capability
 from medhome.core.decorators import requires
@@ -70,11 +72,15 @@ class RegisterForm(forms.Form):
             uris = data.get("redirect_uris", "").split()
             if not uris:
                 self.add_error("redirect_uris", _("An app needs at least one redirect URI."))
+            schemes = oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
             for uri in uris:
                 try:
                     forms.URLField().clean(uri)
                 except ValidationError:
                     self.add_error("redirect_uris", _("Not a URL: %s") % uri)
+                    continue
+                if urlsplit(uri).scheme not in schemes:
+                    self.add_error("redirect_uris", _("A redirect URI must use https: %s") % uri)
             data["jwks"] = None
         elif data.get("public"):
             self.add_error("public", _("Only an app a user launches can be a public client."))

@@ -8,6 +8,7 @@
 - OpenID Connect: the id_token carries `fhirUser`, the staff member's Practitioner URL.
 """
 
+import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,11 @@ FIXED_SCOPES = {
     "offline_access": "Keep access after you sign out (a refresh token)",
     "online_access": "Keep access while you are signed in",
 }
+
+
+def token_checksum(raw: str) -> str:
+    """How a token is found: only its SHA-256 is stored (RFC 9700 token storage, settings)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 ORIGIN_HEADER = "X-Medhome-Origin"
@@ -223,7 +229,7 @@ class SmartValidator(OAuth2Validator):
     def save_bearer_token(self, token: dict, request: Any, *args: Any, **kwargs: Any) -> Any:
         context, extra = self._context_for(request)
         result = super().save_bearer_token(token, request, *args, **kwargs)
-        access = AccessToken.objects.get(token=token["access_token"])
+        access = AccessToken.objects.get(token_checksum=token_checksum(token["access_token"]))
         TokenContext.objects.create(access_token=access, **context)
         token.update(extra)
         return result

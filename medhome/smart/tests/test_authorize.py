@@ -8,6 +8,7 @@ from oauth2_provider.models import AccessToken
 from medhome.accounts.roles import Role
 from medhome.audit.models import AuditEvent
 from medhome.smart.models import LaunchContext, TokenContext
+from medhome.smart.validator import token_checksum
 from tests import factories
 
 from .support import LAUNCH_URL, REDIRECT, form_value, pkce, query_of, register_app
@@ -77,7 +78,9 @@ def test_standalone_launch_binds_the_chosen_child(log_in, app, clinician_a, prac
     assert body["scope"] == "launch/patient patient/*.rs openid fhirUser"
     assert body["need_patient_banner"] is True
     assert "id_token" in body and "refresh_token" in body
-    context = TokenContext.objects.get(access_token__token=body["access_token"])
+    context = TokenContext.objects.get(
+        access_token__token_checksum=token_checksum(body["access_token"])
+    )
     assert (context.practice, context.patient) == (practice_a, child_a)
 
     refreshed = browser.post(
@@ -91,7 +94,9 @@ def test_standalone_launch_binds_the_chosen_child(log_in, app, clinician_a, prac
     )
     assert refreshed.status_code == 200, refreshed.content
     assert refreshed.json()["patient"] == str(child_a.pk)
-    context = TokenContext.objects.get(access_token__token=refreshed.json()["access_token"])
+    context = TokenContext.objects.get(
+        access_token__token_checksum=token_checksum(refreshed.json()["access_token"])
+    )
     assert (context.practice, context.patient) == (practice_a, child_a)
 
 

@@ -169,6 +169,29 @@ def test_a_bad_registration_says_why_and_saves_nothing(
     assert not SmartClient.objects.exists()
 
 
+def test_in_production_a_redirect_uri_must_use_https(log_in, practice_a, admin_a, settings):
+    # Production's setting (RFC 9700 §2.1); the local environments also allow http for loopback.
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    }
+    data = {"name": "X", "kind": ClientKind.APP, "allowed_scopes": "launch"}
+    browser = log_in(admin_a, practice_a)
+
+    refused = browser.post(
+        reverse("smart:apps"), {**data, "redirect_uris": "http://apps.example.org/cb"}
+    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["redirect_uris"] == [
+        "A redirect URI must use https: http://apps.example.org/cb"
+    ]
+    assert not SmartClient.objects.exists()
+    accepted = browser.post(
+        reverse("smart:apps"), {**data, "redirect_uris": "https://apps.example.org/cb"}
+    )
+    assert accepted.status_code == 200 and SmartClient.objects.count() == 1
+
+
 def test_another_practices_app_cannot_be_revoked(log_in, practice_a, admin_a, app_b):
     response = log_in(admin_a, practice_a).post(
         reverse("smart:revoke_app", kwargs={"client_id": app_b.client.pk})

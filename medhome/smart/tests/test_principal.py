@@ -7,6 +7,7 @@ from oauth2_provider.models import AccessToken
 from medhome.practices.models import Membership
 from medhome.smart.principal import principal_for
 from medhome.smart.scopes import parse_scopes
+from medhome.smart.validator import token_checksum
 from tests.fhir_support import issue_token
 
 
@@ -55,7 +56,7 @@ def test_expired_revoked_and_unknown_tokens_are_no_one(clinician_a, practice_a):
 
     live = issue_token(scope="user/*.rs", user=clinician_a, practice=practice_a)
     assert principal_for(request_with(live)) is not None
-    AccessToken.objects.get(token=live).revoke()
+    AccessToken.objects.get(token_checksum=token_checksum(live)).revoke()
     assert principal_for(request_with(live)) is None
 
 
