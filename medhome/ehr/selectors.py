@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from medhome.accounts.roles import Capability
@@ -57,6 +57,18 @@ def access_import_run(actor: Actor, run_id: UUID | str) -> ImportRun:
         return get_scoped(actor, ImportRun, need=Capability.PANEL_IMPORT, pk=run_id)
     except ValidationError as malformed:
         raise Http404 from malformed
+
+
+def refusals_of(run: ImportRun) -> list[tuple[str, int]]:
+    """A run's refused lines counted by medhome's sentence, not by the importer's code: the
+    same words as the table of lines under it (every refused line is kept as a problem)."""
+    rows = (
+        run.problems.order_by()
+        .values_list("reason")
+        .annotate(lines=Count("pk"))
+        .order_by("-lines", "reason")
+    )
+    return [(reason, lines) for reason, lines in rows]
 
 
 # --- EHR messages waiting for a child (waiting.py) -------------------------------------------

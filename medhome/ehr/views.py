@@ -97,7 +97,10 @@ def panel_run(request: AuthedRequest, run_id: UUID) -> HttpResponse:
         {
             "run": run,
             "is_bulk": run.kind == ImportKind.FHIR_BULK,
-            "refused": sorted((counts.get("refused") or {}).items()),
+            # A spreadsheet's refusals are counted by sentence already; a bulk run's by code.
+            "refused": selectors.refusals_of(run)
+            if run.kind == ImportKind.FHIR_BULK
+            else sorted((counts.get("refused") or {}).items()),
             "skipped_types": sorted((counts.get("skipped_types") or {}).items()),
             "skipped": [
                 (SKIPPED_REASONS.get(reason, reason), count)

@@ -193,6 +193,9 @@ def test_the_runs_pages_show_a_fhir_runs_problems(front_desk, practice_a, tmp_pa
     assert "Patient.ndjson" in body and "p2" in body
     assert "The line is not valid JSON." in body
     assert [(p.line, p.resource_id) for p in page.context["problems"]][:1] == [(2, "")]
+    # The summary counts the refusals by the same sentences as the table, never by a code.
+    assert page.context["refused"][0] == ("The line is not valid JSON.", 1)
+    assert "invalid_json" not in body
 
 
 def test_the_navigation_counts_the_waiting_messages_for_the_panel_keepers(
