@@ -18,18 +18,15 @@ The rules (docs/clinical-rules.md#imported-plans):
   (fhir_codes.ACTION_CONFIDENTIAL; docs/clinical-rules.md#adolescent-confidentiality).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
 from medhome.core.actor import Actor
-from medhome.ehr.bulk_people import Applied, child_rows, run_batch
+from medhome.ehr.bulk_people import Applied, child_rows, each, run_batch
 from medhome.ehr.fhir_in.common import (
     RELATED_PERSON_ID_SYSTEM,
     Refused,
@@ -125,17 +122,6 @@ def plan_actor(context: "Context") -> Actor:
     for the import alone (its actor has no role of a person; starting an import is an
     administrator's act, ehr.views)."""
     return replace(context.actor, capabilities=context.actor.capabilities | {Capability.PLAN_EDIT})
-
-
-def _kept(
-    write: Callable[[Actor, Any, datetime], Applied], actor: Actor, data: Any, at: datetime
-) -> Applied:
-    """One line's rows, all or none (a savepoint): a service's refusal is the line's."""
-    try:
-        with transaction.atomic():
-            return write(actor, data, at)
-    except ValidationError as error:
-        return error
 
 
 def _refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
@@ -278,10 +264,10 @@ def import_care_teams(lines: list["Line"], context: "Context", result: "BatchRes
         ]
         return Team(child=child, members=members, known=line.key in shared["known"])
 
-    def apply(teams: list[Team], shared: dict[str, Any]) -> list[Applied]:
-        return [_kept(_merge_team, actor, team, context.at) for team in teams]
+    def write(team: Team, _shared: dict[str, Any]) -> Applied:
+        return _merge_team(actor, team, context.at)
 
-    run_batch("CareTeam", lines, context, result, prepare, apply)
+    run_batch("CareTeam", lines, context, result, prepare, each(write))
 
 
 def _merge_team(actor: Actor, team: Team, at: datetime) -> Applied:
@@ -356,10 +342,10 @@ def import_goals(lines: list["Line"], context: "Context", result: "BatchResult")
             return None
         return _goal(line, context, shared)
 
-    def apply(goals: list[GoalData], shared: dict[str, Any]) -> list[Applied]:
-        return [_kept(_add_goal, actor, goal, context.at) for goal in goals]
+    def write(goal: GoalData, _shared: dict[str, Any]) -> Applied:
+        return _add_goal(actor, goal, context.at)
 
-    run_batch("Goal", lines, context, result, prepare, apply)
+    run_batch("Goal", lines, context, result, prepare, each(write))
 
 
 def _add_goal(actor: Actor, data: GoalData, at: datetime) -> Applied:
@@ -473,10 +459,10 @@ def import_care_plans(lines: list["Line"], context: "Context", result: "BatchRes
             actions=[action for action in actions if action is not None],
         )
 
-    def apply(plans: list[PlanData], shared: dict[str, Any]) -> list[Applied]:
-        return [_kept(_fill_plan, actor, plan, context.at) for plan in plans]
+    def write(plan: PlanData, _shared: dict[str, Any]) -> Applied:
+        return _fill_plan(actor, plan, context.at)
 
-    run_batch("CarePlan", lines, context, result, prepare, apply)
+    run_batch("CarePlan", lines, context, result, prepare, each(write))
 
 
 def _fill_plan(actor: Actor, data: PlanData, at: datetime) -> Applied:

@@ -6,10 +6,11 @@ service together: a handful of queries, bulk writes and one audit append per bat
 SourceDigest of each (key, hash, sender's id, medhome's row) makes an unchanged resource cost
 nothing but its share of one query."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medhome.core.copy import insert_values, update_values
@@ -31,12 +32,14 @@ from .patients import PatientData, set_gestational_ages, upsert_patients
 if TYPE_CHECKING:
     from .bulk import BatchResult, Context, Line
 
-# What a resource became: (outcome "created" / "updated" / "unchanged", medhome's row id,
-# child id), or the ValidationError of the service that refused it.
-Applied = tuple[str, Any, Any] | ValidationError
+# What a resource became: (outcome "created" or "imported" / "updated" / "unchanged", medhome's
+# row id, child id); None when it is skipped (the handler counted why); or the Refused or the
+# service's ValidationError that refused it.
+Applied = tuple[str, Any, Any] | Refused | ValidationError | None
 # A line's resource mapped for its service, or None when it is skipped (a reason counted).
 Prepare = Callable[["Line", dict[str, Any]], Any]
 Apply = Callable[[list[Any], dict[str, Any]], list[Applied]]
+Write = Callable[[Any, dict[str, Any]], Applied]
 
 
 def run_batch(
@@ -48,54 +51,142 @@ def run_batch(
     apply: Apply,
     *,
     needs_children: bool = True,
+    hash_of: Callable[["Line"], str] = lambda line: line.hash,
+    stored: Callable[["Context", list["Line"]], dict[str, str]] | None = None,
 ) -> None:
-    digests = {  # source key → (pk, content hash)
-        key: (pk, digest)
-        for key, pk, digest in SourceDigest.objects.for_practice(context.practice)
-        .filter(resource_type=kind, source_key__any_of=[line.key for line in lines])
-        .values_list("source_key", "pk", "content_hash")
-    }
-    changed = [
-        line for line in lines if line.key not in digests or digests[line.key][1] != line.hash
-    ]
+    """The import's one loop for the handlers of ehr and of the apps that register theirs.
+    A line whose hash (`hash_of`) is the one its source key was imported with costs nothing
+    but its share of one query; the others are validated (R4B), mapped by `prepare` and written
+    together by `apply` (set-wise, or `each` line in its own savepoint). A line sent again later
+    in the batch is applied after the earlier one, as if sent in the next file: unchanged, it is
+    counted so. The hashes are the SourceDigests', written here, unless `stored` reads them from
+    the handler's own rows (a screen keeps its source key and hash)."""
+    hashes = {line.number: hash_of(line) for line in lines}
+    digests = _digests(kind, lines, context) if stored is None else {}
+    # The hash each source key was imported with (before this batch or earlier in it).
+    known = (
+        stored(context, lines) if stored is not None else {k: h for k, (_pk, h) in digests.items()}
+    )
+    changed = [line for line in lines if known.get(line.key) != hashes[line.number]]
     result.counts["unchanged"] += len(lines) - len(changed)
     if not changed:
         return
+    validated = context.refusals(changed)
     shared: dict[str, Any] = {
         "children": context.children(changed) if needs_children else {},
-        # The source keys of lines imported before (a changed one: a handler whose rows are
-        # never rewritten refuses it in `prepare`).
-        "known": {line.key for line in changed if line.key in digests},
+        # A changed line of a known key: a handler whose rows are never rewritten refuses it
+        # in `prepare`.
+        "known": known,
     }
+    invalid = validated()
+    digested: dict[str, dict[str, Any]] = {}  # source key → the digest's row
+    for run in _runs(changed):
+        for line, outcome in _outcomes(run, hashes, invalid, shared, prepare, apply, result):
+            if outcome is None:
+                continue
+            if isinstance(outcome, Refused):
+                result.refuse(line, line.resource_id, outcome.code, outcome.reason)
+                continue
+            if isinstance(outcome, ValidationError):
+                # The service's own reasons (medhome's words, never the record's values).
+                result.refuse(line, line.resource_id, "refused", " ".join(outcome.messages))
+                continue
+            done, object_id, child_id = outcome
+            result.counts[{"created": "imported"}.get(done, done)] += 1
+            if done != "unchanged":
+                result.child_ids.add(child_id)
+            known[line.key] = hashes[line.number]
+            digested[line.key] = {
+                "resource_id": line.resource_id,
+                "content_hash": hashes[line.number],
+                "object_id": str(object_id),
+                "imported_at": context.at,
+            }
+    if stored is None:
+        _write_digests(kind, digests, digested, context)
+
+
+def _runs(lines: list["Line"]) -> Iterator[list["Line"]]:
+    """The lines cut before a source key comes again: each run is prepared and applied after
+    the one before, so a line sees what the earlier line of its key left."""
+    run: list[Line] = []
+    keys: set[str] = set()
+    for line in lines:
+        if line.key in keys:
+            yield run
+            run, keys = [], set()
+        run.append(line)
+        keys.add(line.key)
+    yield run
+
+
+def _outcomes(
+    run: list["Line"],
+    hashes: dict[int, str],
+    invalid: dict[int, Refused],
+    shared: dict[str, Any],
+    prepare: Prepare,
+    apply: Apply,
+    result: "BatchResult",
+) -> list[tuple["Line", Applied]]:
+    """What became of each line of a run, in line order (the problems' order)."""
+    outcomes: dict[int, Applied] = {}
     prepared: list[tuple[Line, Any]] = []
-    invalid = context.refusals(changed)()
-    for line in changed:
+    for line in run:
+        if shared["known"].get(line.key) == hashes[line.number]:
+            result.counts["unchanged"] += 1  # sent twice in this batch: kept the first time
+            continue
         try:
             if line.number in invalid:
                 raise invalid[line.number]
             item = prepare(line, shared)
         except Refused as refusal:
-            result.refuse(line, line.resource_id, refusal.code, refusal.reason)
+            outcomes[line.number] = refusal
             continue
-        if item is not None:
+        if item is None:
+            outcomes[line.number] = None
+        else:
             prepared.append((line, item))
     applied = apply([item for _line, item in prepared], shared) if prepared else []
-    digested: dict[str, dict[str, Any]] = {}  # source key → the digest's row
     for (line, _item), outcome in zip(prepared, applied, strict=True):
-        if isinstance(outcome, ValidationError):
-            # The service's own reasons (medhome's words, never the record's values).
-            result.refuse(line, line.resource_id, "refused", " ".join(outcome.messages))
-            continue
-        done, object_id, child_id = outcome
-        result.counts[{"created": "imported"}.get(done, done)] += 1
-        if done != "unchanged":
-            result.child_ids.add(child_id)
-        digested[line.key] = {
-            "resource_id": line.resource_id,
-            "content_hash": line.hash,
-            "object_id": str(object_id),
-            "imported_at": context.at,
-        }
+        outcomes[line.number] = outcome
+    return [(line, outcomes[line.number]) for line in run if line.number in outcomes]
+
+
+def each(write: Write) -> Apply:
+    """An `apply` that writes item by item, each in its own savepoint: a refused line leaves
+    nothing of itself, whatever it had written before its refusal."""
+
+    def apply(items: list[Any], shared: dict[str, Any]) -> list[Applied]:
+        return [_kept(write, item, shared) for item in items]
+
+    return apply
+
+
+def _kept(write: Write, item: Any, shared: dict[str, Any]) -> Applied:
+    try:
+        with transaction.atomic():
+            return write(item, shared)
+    except (Refused, ValidationError) as refusal:
+        return refusal
+
+
+def _digests(kind: str, lines: list["Line"], context: "Context") -> dict[str, tuple[Any, str]]:
+    """The SourceDigests of these lines' keys: source key → (pk, content hash)."""
+    return {
+        key: (pk, digest)
+        for key, pk, digest in SourceDigest.objects.for_practice(context.practice)
+        .filter(resource_type=kind, source_key__any_of=[line.key for line in lines])
+        .values_list("source_key", "pk", "content_hash")
+    }
+
+
+def _write_digests(
+    kind: str,
+    digests: dict[str, tuple[Any, str]],
+    digested: dict[str, dict[str, Any]],
+    context: "Context",
+) -> None:
     new = [key for key in digested if key not in digests]
     insert_values(
         SourceDigest,

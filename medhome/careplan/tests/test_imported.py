@@ -365,3 +365,19 @@ def test_another_practices_child_is_not_reached(practice_a, practice_b, child_b,
     run = load(practice_a, tmp_path, Goal=[sent])
     assert run.counts["refused"] == {"unknown_patient": 1}
     assert not Goal.objects.exists()
+
+
+def test_a_line_sent_twice_in_one_file_is_written_once(practice_a, tmp_path):
+    """The batch loop applies a line after the earlier lines of its key (ehr.bulk_people
+    run_batch): sent again unchanged it is unchanged, changed it is refused, as in two files."""
+    run = load(
+        practice_a,
+        tmp_path,
+        Goal=[goal("g1"), goal("g1"), goal("g1", text="Other words")],
+        CarePlan=[plan(activity("Speech therapy")), plan(activity("Speech therapy"))],
+    )
+    assert run.counts["imported"] == 4 + 2  # the children and mothers, then a goal and a plan
+    assert run.counts["unchanged"] == 2
+    assert run.counts["refused"] == {"plan_changed": 1}
+    assert list(Goal.objects.values_list("text", flat=True)) == ["Read together every night"]
+    assert PlanAction.objects.count() == 1
