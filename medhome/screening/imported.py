@@ -29,12 +29,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medhome.audit.models import Action
 from medhome.audit.services import record
 from medhome.core import clock
+from medhome.ehr.bulk_people import Applied, child_rows, each, run_batch
 from medhome.ehr.fhir_in.common import (
     RELATED_PERSON_ID_SYSTEM,
     Refused,
@@ -79,64 +79,54 @@ class Response:
 
 
 def import_responses(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    """A batch of QuestionnaireResponse lines: unchanged ones skipped by their hash, the others
-    validated (R4B), read, scored and kept one by one."""
-    known = dict(
-        Administration.objects.for_practice(context.practice)
-        .filter(source_key__in=[line.key for line in lines])
-        .values_list("source_key", "content_hash")
-    )
-    changed = [line for line in lines if known.get(line.key) != line.hash]
-    result.counts["unchanged"] += len(lines) - len(changed)
-    if not changed:
-        return
-    refusals = context.refusals(changed)
-    children = context.children(changed)
-    caregivers, families = _caregivers(context, changed)
-    read: list[Response | str | Refused] = []
-    for line in changed:
+    """A batch of QuestionnaireResponse lines through the import's loop (ehr.bulk_people
+    run_batch): read, scored and kept one by one, each in its own savepoint. A screen is its
+    own ledger: it keeps the line's source key and hash, no SourceDigest."""
+
+    def prepare(line: "Line", shared: dict[str, Any]) -> tuple["Line", Response, Child] | None:
+        if "caregivers" not in shared:
+            shared["caregivers"] = _caregivers(context, lines)
+        caregivers, families = shared["caregivers"]
         try:
-            read.append(read_response(line.resource, children, caregivers, context.today))
-        except Refused as refused:
-            read.append(refused)
-    invalid = refusals()
-    rows = Child.objects.filter(
-        practice=context.practice,
-        pk__in={r.child_id for r in read if isinstance(r, Response)},
-    ).in_bulk()
-    for line, found in zip(changed, read, strict=True):
-        if known.get(line.key) == line.hash:  # sent twice in this batch: kept the first time
-            result.counts["unchanged"] += 1
-            continue
-        if line.number in invalid:
-            found = invalid[line.number]
-        elif line.key in known and not isinstance(found, str):
-            found = Refused(
+            found = read_response(line.resource, shared["children"], caregivers, context.today)
+        except Refused:
+            if line.key not in shared["known"]:
+                raise
+            found = None  # imported before: refused as changed, whatever else is wrong
+        if isinstance(found, str):
+            result.skipped[found] += 1
+            return None
+        if found is None or line.key in shared["known"]:
+            raise Refused(
                 "screen_changed",
                 _(
                     "This screen was imported before with other content; an imported screen "
                     "is not rewritten. Enter a correction in medhome."
                 ),
             )
-        if isinstance(found, str):
-            result.skipped[found] += 1
-            continue
-        try:
-            if isinstance(found, Refused):
-                raise found
-            child = rows[found.child_id]
-            if found.caregiver_id is not None and families[found.caregiver_id] != child.family_id:
-                raise Refused(
-                    "caregiver_not_family",
-                    _("The form's author is not a caregiver of this child's family."),
-                )
-            keep(found, child=child, line=line, context=context)
-            known[line.key] = line.hash
-        except Refused as refused:
-            result.refuse(line, line.resource_id, refused.code, refused.reason)
-            continue
-        result.counts["imported"] += 1
-        result.child_ids.add(child.pk)
+        child = child_rows(context, shared)[found.child_id]
+        if found.caregiver_id is not None and families[found.caregiver_id] != child.family_id:
+            raise Refused(
+                "caregiver_not_family",
+                _("The form's author is not a caregiver of this child's family."),
+            )
+        return line, found, child
+
+    def write(item: tuple["Line", Response, Child], _shared: dict[str, Any]) -> Applied:
+        line, found, child = item
+        administration = keep(found, child=child, line=line, context=context)
+        return "imported", administration.pk, child.pk
+
+    run_batch("QuestionnaireResponse", lines, context, result, prepare, each(write), stored=_stored)
+
+
+def _stored(context: "Context", lines: list["Line"]) -> dict[str, str]:
+    """The hash each of these lines' screens was imported with, by source key."""
+    return dict(
+        Administration.objects.for_practice(context.practice)
+        .filter(source_key__in=[line.key for line in lines])
+        .values_list("source_key", "content_hash")
+    )
 
 
 def read_response(
@@ -227,39 +217,39 @@ def keep(response: Response, *, child: Child, line: "Line", context: "Context") 
 def _store(
     administration: Administration, outcome: Outcome, *, response: Response, context: "Context"
 ) -> None:
-    """The screen, its alerts and its submission, in one savepoint: a refusal leaves none."""
+    """The screen, its alerts and its submission: in the line's savepoint (ehr.bulk_people
+    each), so a refusal leaves none."""
     instrument, child = response.instrument, administration.child
     actor, at = context.actor, context.at
-    with transaction.atomic():
-        administration.save(force_insert=True)
-        raised = raise_alerts(actor, administration, outcome, at=at)
-        try:
-            fields = record_submission(
-                actor, administration, instrument, outcome, at=at, answered_at=response.answered_at
-            )
-        except ValueError:  # periodicity.record_completion: no visit window holds the day
-            raise Refused(
-                "outside_schedule",
-                _("The form was answered at an age the periodicity schedule does not cover."),
-            ) from None
-        administration.save(update_fields=fields)
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type=SCREENING_OBJECT,
-            object_id=administration.pk,
-            at=at,
-            practice=context.practice,
-            detail={
-                "child": str(child.pk),
-                "instrument": instrument.key,
-                "mode": Mode.IMPORTED,
-                "status": administration.status,
-                "alerts": [str(alert.pk) for alert in raised],
-            },
+    administration.save(force_insert=True)
+    raised = raise_alerts(actor, administration, outcome, at=at)
+    try:
+        fields = record_submission(
+            actor, administration, instrument, outcome, at=at, answered_at=response.answered_at
         )
-        if administration.status == Status.SCORED:
-            hooks.scored(actor, administration, at)
+    except ValueError:  # periodicity.record_completion: no visit window holds the day
+        raise Refused(
+            "outside_schedule",
+            _("The form was answered at an age the periodicity schedule does not cover."),
+        ) from None
+    administration.save(update_fields=fields)
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=SCREENING_OBJECT,
+        object_id=administration.pk,
+        at=at,
+        practice=context.practice,
+        detail={
+            "child": str(child.pk),
+            "instrument": instrument.key,
+            "mode": Mode.IMPORTED,
+            "status": administration.status,
+            "alerts": [str(alert.pk) for alert in raised],
+        },
+    )
+    if administration.status == Status.SCORED:
+        hooks.scored(actor, administration, at)
 
 
 def _caregivers(context: "Context", lines: list["Line"]) -> tuple[dict[str, Any], dict[Any, Any]]:
