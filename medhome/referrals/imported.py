@@ -34,15 +34,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
 from medhome.audit.models import Action
-from medhome.core.ids import new_ids
 from medhome.directory.models import Organization
 from medhome.directory.vocabulary import Need
+from medhome.ehr.bulk_people import Applied, each, run_batch
 from medhome.ehr.fhir_in.common import (
     Refused,
     content_hash,
@@ -79,7 +77,8 @@ NATIVE = "native_referral"  # a skip reason (ehr.views.SKIPPED_REASONS)
 # of the referral; ServiceRequest.status follows the Task's state. Neither is the line's content.
 STAMPS = ("versionId", "lastUpdated")
 
-Apply = Callable[["Line", "Context", dict[str, Any], "SourceDigest | None"], tuple[str, Any]]
+# A line applied, knowing the hash it was imported with before (None: the first time).
+Apply = Callable[["Line", "Context", dict[str, Any], str | None], tuple[str, Any]]
 
 
 def imported_label() -> str:
@@ -114,59 +113,26 @@ def refused_no_referral() -> Refused:
 def handle_lines(
     kind: str, lines: list["Line"], context: "Context", result: "BatchResult", apply: Apply
 ) -> None:
-    """The one loop of the three types: unchanged lines skipped by their stable hash, the others
-    validated (R4B) and applied one by one in a savepoint, their digests kept."""
-    digests = {
-        row.source_key: row
-        for row in SourceDigest.objects.for_practice(context.practice).filter(
-            resource_type=kind, source_key__in=[line.key for line in lines]
-        )
-    }
-    hashes = {line.number: stable_hash(line.resource) for line in lines}
-    changed = [
-        line
-        for line in lines
-        if line.key not in digests or digests[line.key].content_hash != hashes[line.number]
-    ]
-    result.counts["unchanged"] += len(lines) - len(changed)
-    if not changed:
-        return
-    invalid = context.refusals(changed)()
-    shared: dict[str, Any] = {"children": context.children(changed)}
-    for line in changed:
-        digest = digests.get(line.key)
-        if digest is not None and digest.content_hash == hashes[line.number]:
-            result.counts["unchanged"] += 1  # sent twice in this batch: kept the first time
-            continue
-        try:
-            if line.number in invalid:
-                raise invalid[line.number]
-            with transaction.atomic():
-                done, referral = apply(line, context, shared, digest)
-        except Refused as refused:
-            result.refuse(line, line.resource_id, refused.code, refused.reason)
-            continue
-        except ValidationError as error:  # the services' own reasons, in medhome's words
-            result.refuse(line, line.resource_id, "refused", " ".join(error.messages))
-            continue
+    """A batch of one of the three types through the import's loop (ehr.bulk_people
+    run_batch): each line applied in its own savepoint, knowing the hash it was imported with
+    before (its digest's, without the version stamps)."""
+
+    def write(line: "Line", shared: dict[str, Any]) -> Applied:
+        done, referral = apply(line, context, shared, shared["known"].get(line.key))
         if done == NATIVE:
             result.skipped[NATIVE] += 1
-            continue
-        result.counts[done] += 1
-        result.child_ids.add(referral.child_id)
-        if digest is None:
-            digest = SourceDigest(
-                id=new_ids(1)[0],
-                practice=context.practice,
-                resource_type=kind,
-                source_key=line.key,
-            )
-            digests[line.key] = digest
-        digest.resource_id = line.resource_id
-        digest.content_hash = hashes[line.number]
-        digest.object_id = str(referral.pk)
-        digest.imported_at = context.at
-        digest.save()
+            return None
+        return done, referral.pk, referral.child_id
+
+    run_batch(
+        kind,
+        lines,
+        context,
+        result,
+        lambda line, _shared: line,
+        each(write),
+        hash_of=lambda line: stable_hash(line.resource),
+    )
 
 
 # --- what the lines refer to -------------------------------------------------------------------
@@ -295,7 +261,7 @@ def _source_screen(
 
 
 def apply_service_request(
-    line: "Line", context: "Context", shared: dict[str, Any], digest: SourceDigest | None
+    line: "Line", context: "Context", shared: dict[str, Any], stored: str | None
 ) -> tuple[str, Any]:
     resource = line.resource
     require_code(resource.get("status"), SR_STATUSES, "status")
@@ -307,7 +273,7 @@ def apply_service_request(
             return NATIVE, None
     except ValueError:
         pass
-    if digest is not None:
+    if stored is not None:
         raise refused_changed()
     child = _child(context, shared, resource.get("subject"))
     performers = resource.get("performer") or [None]

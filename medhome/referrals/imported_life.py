@@ -15,7 +15,6 @@ from medhome.ehr.fhir_in.common import (
     reference_id,
     require_code,
 )
-from medhome.ehr.models import SourceDigest
 from medhome.families.models import CaregiverIdentifier
 
 from .acting import CONSENT_OBJECT, CONSENT_REVOKED, REFERRAL_OBJECT, audit, consent_of
@@ -104,7 +103,7 @@ def _revoke(context: "Context", consent: ReferralConsent, revoked_at: datetime) 
 
 
 def apply_consent(
-    line: "Line", context: "Context", shared: dict[str, Any], digest: SourceDigest | None
+    line: "Line", context: "Context", shared: dict[str, Any], stored: str | None
 ) -> tuple[str, Any]:
     resource = line.resource
     require_code(resource.get("status"), frozenset({"active", "inactive"}), "status")
@@ -115,7 +114,7 @@ def apply_consent(
         raise refused_no_referral()
     require_same_child(context, shared, resource.get("patient"), referral)
     existing = consent_of(referral)
-    if digest is not None or existing is not None:
+    if stored is not None or existing is not None:
         # Only a revocation is applied to a consent imported before (stricter, never weaker).
         revoked_at = _revoked_at(resource)
         was = {**resource, "status": "active"}
@@ -124,11 +123,11 @@ def apply_consent(
             k: v for k, v in (was["provision"].get("period") or {}).items() if k != "end"
         }
         if (
-            digest is None
+            stored is None
             or existing is None
             or revoked_at is None
             or not existing.is_active
-            or stable_hash(was) != digest.content_hash
+            or stable_hash(was) != stored
         ):
             raise refused_changed()
         _revoke(context, existing, revoked_at)
@@ -257,7 +256,7 @@ def _stamp(context: "Context", referral: Referral, resource: dict[str, Any]) -> 
 
 
 def apply_task(
-    line: "Line", context: "Context", shared: dict[str, Any], digest: SourceDigest | None
+    line: "Line", context: "Context", shared: dict[str, Any], stored: str | None
 ) -> tuple[str, Any]:
     resource = line.resource
     try:
@@ -276,8 +275,8 @@ def apply_task(
     outcome, note = _outcome(resource, state)
     reason = plain_text(resource.get("statusReason"))
     requested_at = referral.requested_at
-    first = digest is None and referral.status == Status.DRAFT
-    if not first and (digest is None or state not in TRANSITIONS[referral.status]):
+    first = stored is None and referral.status == Status.DRAFT
+    if not first and (stored is None or state not in TRANSITIONS[referral.status]):
         raise Refused(
             "transition_refused",
             _(
