@@ -4,7 +4,8 @@ Appointment and Encounter (`visits.services.upsert_external_visits`). Each line 
 mapped on its own (a bad one is a problem with its line), then the batch goes through its one
 service together: a handful of queries, bulk writes and one audit append per batch. The
 SourceDigest of each (key, hash, sender's id, medhome's row) makes an unchanged resource cost
-nothing but its share of one query."""
+nothing but its share of one query. `run_batch` is the one loop of every handler that is not an
+EHR record table (ehr.bulk_records), those the apps above register (`register`) included."""
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
