@@ -11,6 +11,7 @@ cores / this.
 
 import argparse
 import cProfile
+import gc
 import pstats
 import statistics
 import tempfile
@@ -27,8 +28,29 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="cProfile's top 40 functions")
     parser.add_argument("--queries", action="store_true", help="each query, timed")
+    parser.add_argument(
+        "--gc", action="store_true", help="garbage-collection pauses per generation, and p99"
+    )
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="collect and freeze after the first request, as gunicorn.conf.py's workers do",
+    )
     parser.add_argument("paths", nargs="*", help="more paths (after Today and a chart)")
     return parser.parse_args()
+
+
+def collector_timer(pauses: dict[int, list[float]]):  # type: ignore[no-untyped-def]
+    """A gc callback that records each pass's duration by generation."""
+    started: list[float] = []
+
+    def timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [perf_counter()]
+        elif started:
+            pauses[info["generation"]].append((perf_counter() - started[0]) * 1000)
+
+    return timer
 
 
 def main(args: argparse.Namespace) -> None:
@@ -67,6 +89,12 @@ def main(args: argparse.Namespace) -> None:
 
         with connection.execute_wrapper(count):
             client.get(path)
+        if args.freeze:
+            gc.collect()
+            gc.freeze()
+        pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        if args.gc:
+            gc.callbacks.append(collector_timer(pauses))
         times = []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.runs):
@@ -82,6 +110,18 @@ def main(args: argparse.Namespace) -> None:
             f"{name:28} median {statistics.median(times):6.1f} ms  "
             f"min {min(times):6.1f}  queries {len(queries)}"
         )
+        if args.gc:
+            gc.callbacks.pop()
+            ordered = sorted(times)
+            print(
+                f"  p99 {ordered[min(len(ordered) - 1, len(ordered) * 99 // 100)]:6.1f} ms  "
+                f"max {ordered[-1]:6.1f} ms  frozen objects {gc.get_freeze_count()}"
+            )
+            for generation, taken in pauses.items():
+                print(
+                    f"  gc generation {generation}: {len(taken)} passes, {sum(taken):7.1f} ms, "
+                    f"longest {max(taken, default=0):6.1f} ms"
+                )
         if args.queries:
             print("\n".join(queries))
         if profiler:
