@@ -11,16 +11,18 @@ and (loop closure) median days, and fails loudly if not; then prints one row per
 ratio engine / hand SQL and whether it is within issue 21's 1.2×.
 
 The hand statements return rows (measure, numerator, denominator, median_days). Their
-parameters: the practices, the period's days and its first and last local moments, the time
-zone, the measure rules' lists (instruments, kinds), and — where a measure's dates hang on a
-child's date of birth — a small table of the dates of birth in play with their windows, anchors
-and enrollment bounds as JSON. Those dates come from the same functions the engine and the
-per-child reference use (measures.anchors, measures.visit_windows: the periodicity schedule);
-re-deriving the schedule in SQL would be a second copy of it, not a faster query.
+parameters, computed within each timed run as the engine computes its own: the practices, the
+period's days and its first and last local moments, the time zone, the measure rules' lists
+(instruments, needs) and day counts, and — where a measure's dates hang on a child's date of
+birth — a small table of the dates of birth in play with their windows, anchors and enrollment
+bounds, as JSON. Those dates come from the same functions the engine and the per-child
+reference use (measures.anchors, measures.visit_windows: the periodicity schedule); re-deriving
+the schedule in SQL would be a second copy of it, not a faster query.
 Synthetic data only; PostgreSQL only.
 """
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -102,7 +104,6 @@ def bench(args: argparse.Namespace) -> int:
         f"period {start}..{end}, best of {args.runs} after a warm-up"
     )
     print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, load {_load()}")
-    params = parameters(practices, start, end)
     rows, problems = [], []
     for task in batches.plan(MEASURES):
         name = task.batch or task.keys[0]
@@ -110,12 +111,14 @@ def bench(args: argparse.Namespace) -> int:
             continue
         sql = (SQL_DIR / f"{name}.sql").read_text()
         if args.explain:
-            explain(name, sql, params)
+            explain(name, sql, parameters(sql, practices, start, end))
         load = _load()
         engine_seconds, engine_counts = best_of(
             args.runs, lambda task=task: engine_figures(task, practices, start, end)
         )
-        hand_seconds, hand_counts = best_of(args.runs, lambda sql=sql: hand_figures(sql, params))
+        hand_seconds, hand_counts = best_of(
+            args.runs, lambda sql=sql: hand_figures(sql, parameters(sql, practices, start, end))
+        )
         for key in task.keys:
             hand = hand_counts.get(key, NO_UNITS)
             if engine_counts[key] != hand:
@@ -188,8 +191,9 @@ def explain(name: str, sql: str, params: dict) -> None:
             print(f"    {line}")
 
 
-def parameters(practices: list, start: date, end: date) -> dict:
-    """Every statement's parameters (each uses those it needs)."""
+def parameters(sql: str, practices: list, start: date, end: date) -> dict:
+    """The statement's parameters: the common ones, and the tables of dates of birth it reads
+    (computed here, within its timed run, as the engine computes its own)."""
     from django.utils import timezone
 
     from medhome.measures import definitions
@@ -229,82 +233,115 @@ def parameters(practices: list, start: date, end: date) -> dict:
         "food_instruments": list(definitions.sns_instruments_for("food", rules)),
         "housing_instruments": list(definitions.sns_instruments_for("housing", rules)),
         "transport_instruments": list(definitions.sns_instruments_for("transportation", rules)),
-        **birth_tables(rules, start, end),
+        **birth_tables({name for name in BIRTHS if f"%({name}_births)s" in sql}, rules, start, end),
     }
 
 
-def birth_tables(rules: dict, start: date, end: date) -> dict[str, str]:
-    """The dates of birth each measure reaches in the period, with their per-child dates, as
-    JSON arrays of objects (jsonb_to_recordset in the statements)."""
-    from medhome.measures import anchors, definitions, engine, screening_measures, visit_windows
-    from medhome.measures.attribution import enrolled_joined_by
-
-    gap = int(rules["enrollment_gap_days"])
-    tables: dict[str, list[dict]] = {}
-    w30 = {
-        "w30_1": anchors.w30_1(),
-        "w30_2": anchors.w30_2(rules["w30_30_month_days_after_2nd_birthday"]),
+def birth_tables(names: set[str], rules: dict, start: date, end: date) -> dict[str, str]:
+    """The dates of birth the named measures reach in the period, with their per-child dates, as
+    JSON arrays of objects (jsonb_to_recordset in the statements): {"<name>_births": json}."""
+    return {
+        f"{name}_births": json.dumps(BIRTHS[name](rules, start, end), default=str)
+        for name in sorted(names)
     }
-    for key, anchoring in w30.items():
-        assert anchoring.enrollment is not None
-        tables[key] = [
-            {
-                "dob": dob,
-                "first": anchoring.window(dob)[0],
-                "last": anchoring.window(dob)[1],
-                "joined_by": enrolled_joined_by(
-                    anchoring.enrollment(dob)[0], anchoring.anchor(dob), gap
-                ),
-                "anchor": anchoring.anchor(dob),
-            }
+
+
+def _w30_births(key: str) -> Callable[[dict, date, date], list[dict]]:
+    def rows(rules: dict, start: date, end: date) -> list[dict]:
+        from medhome.measures import anchors
+
+        anchoring = (
+            anchors.w30_1()
+            if key == "w30_1"
+            else anchors.w30_2(rules["w30_30_month_days_after_2nd_birthday"])
+        )
+        return [
+            _enrolled_row(anchoring, dob, rules)
             for dob in anchors.births_anchored_in(anchoring.anchor, start, end)
         ]
-    tables["dev"] = []
-    for key, (years,) in ((k, y) for k, y in engine.DEV_YEARS.items() if len(y) == 1):
-        anchoring = anchors.dev(years)
-        for dob in engine.dev_births(years, start, end):
-            opens, closes = anchoring.window(dob)
-            tables["dev"].append(
-                {
-                    "dob": dob,
-                    "part": key,
-                    "first": opens,
-                    "last": closes,
-                    "joined_by": enrolled_joined_by(
-                        anchoring.enrollment(dob)[0], anchoring.anchor(dob), gap
-                    ),
-                    "anchor": anchoring.anchor(dob),
-                }
-            )
-    tables["cdep"] = []
+
+    return rows
+
+
+def _enrolled_row(anchoring, dob: date, rules: dict, **extra) -> dict:  # type: ignore[no-untyped-def]
+    from medhome.measures.attribution import enrolled_joined_by
+
+    first, last = anchoring.window(dob)
+    anchor = anchoring.anchor(dob)
+    gap = int(rules["enrollment_gap_days"])
+    joined_by = enrolled_joined_by(anchoring.enrollment(dob)[0], anchor, gap)
+    return {
+        "dob": dob,
+        "first": first,
+        "last": last,
+        "joined_by": joined_by,
+        "anchor": anchor,
+        **extra,
+    }
+
+
+def _dev_births(rules: dict, start: date, end: date) -> list[dict]:
+    from medhome.measures import anchors, engine
+
+    return [
+        _enrolled_row(anchors.dev(years), dob, rules, part=key)
+        for key, (years,) in ((k, y) for k, y in engine.DEV_YEARS.items() if len(y) == 1)
+        for dob in engine.dev_births(years, start, end)
+    ]
+
+
+def _cdep_births(rules: dict, start: date, end: date) -> list[dict]:
+    from medhome.measures import screening_measures, visit_windows
+
+    rows = []
     for visit_key in screening_measures.CDEP_VISITS["cdep_visits"]:
         window = visit_windows.visit_window(visit_key, end)
         for dob in visit_windows.births_overlapping(window, start, end):
-            opens, closes = window(dob)
-            tables["cdep"].append({"dob": dob, "part": visit_key, "first": opens, "last": closes})
-    tables["asd"] = []
+            first, last = window(dob)
+            rows.append({"dob": dob, "part": visit_key, "first": first, "last": last})
+    return rows
+
+
+def _asd_births(rules: dict, start: date, end: date) -> list[dict]:
+    from medhome.measures import anchors, definitions, screening_measures, visit_windows
+
+    rows = []
     for visit_key in screening_measures.ASD_VISITS["asd"]:
         months = definitions.ASD_MONTHS[visit_key]
         window = visit_windows.visit_window(visit_key, end)
-        for dob in anchors.births_anchored_in(
-            lambda d, m=months: visit_windows.months(d, m), start, end
-        ):
-            opens, closes = window(dob)
-            tables["asd"].append(
+        birthday = functools.partial(visit_windows.months, count=months)
+        for dob in anchors.births_anchored_in(birthday, start, end):
+            first, last = window(dob)
+            rows.append(
                 {
                     "dob": dob,
                     "part": visit_key,
-                    "first": opens,
-                    "last": closes,
-                    "anchor": visit_windows.months(dob, months),
+                    "first": first,
+                    "last": last,
+                    "anchor": birthday(dob),
                 }
             )
-    months = int(rules["cdep_once_months"])
-    tables["cdep_once"] = [
-        {"dob": dob, "anchor": visit_windows.months(dob, months)}
-        for dob in anchors.births_anchored_in(lambda d: visit_windows.months(d, months), start, end)
+    return rows
+
+
+def _cdep_once_births(rules: dict, start: date, end: date) -> list[dict]:
+    from medhome.measures import anchors, visit_windows
+
+    birthday = functools.partial(visit_windows.months, count=int(rules["cdep_once_months"]))
+    return [
+        {"dob": dob, "anchor": birthday(dob)}
+        for dob in anchors.births_anchored_in(birthday, start, end)
     ]
-    return {f"{name}_births": json.dumps(rows, default=str) for name, rows in tables.items()}
+
+
+BIRTHS: dict[str, Callable[[dict, date, date], list[dict]]] = {
+    "w30_1": _w30_births("w30_1"),
+    "w30_2": _w30_births("w30_2"),
+    "dev": _dev_births,
+    "cdep": _cdep_births,
+    "asd": _asd_births,
+    "cdep_once": _cdep_once_births,
+}
 
 
 def print_table(rows: list, *, engine_counts_checked: bool) -> None:
