@@ -2,24 +2,29 @@
 -- completed well-child visit in that visit's window (each date of birth's windows:
 -- cdep_births; a child's windows do not overlap), counted when it is dated in the period and
 -- the child was on the panel that day; in the numerator with a scored caregiver screen in the
--- window. cdep_visits: all four.
+-- window. cdep_visits: all four. Each (child, visit) takes its first visit with a LIMIT 1 probe of
+-- the (child, starts_at, …) index, read from the index alone.
 WITH windows AS (
     SELECT *
     FROM jsonb_to_recordset(%(cdep_births)s::jsonb) AS w(dob date, part text, first date, last date)
 ),
 firsts AS (
-    SELECT DISTINCT ON (v.child_id, w.part)
-           v.child_id, w.part, w.first, w.last, v.starts_at,
+    SELECT c.id AS child_id, w.part, w.first, w.last, v.starts_at,
            (v.starts_at AT TIME ZONE %(tz)s)::date AS day
     FROM windows w
     JOIN families_child c ON c.date_of_birth = w.dob AND c.practice_id = ANY(%(practices)s)
-    JOIN visits_visit v
-      ON v.child_id = c.id
-     AND v.starts_at >= (w.first::timestamp AT TIME ZONE %(tz)s)
-     AND v.starts_at < ((w.last + 1)::timestamp AT TIME ZONE %(tz)s)
-     AND v.kind IN ('well_child', 'group') AND v.status = 'completed'
-     AND v.modality IN ('in_person', 'video')
-    ORDER BY v.child_id, w.part, v.starts_at, v.id
+     AND c.date_of_birth BETWEEN %(cdep_born_from)s AND %(cdep_born_to)s
+    CROSS JOIN LATERAL (
+        SELECT v.starts_at
+        FROM visits_visit v
+        WHERE v.child_id = c.id
+          AND v.starts_at >= (w.first::timestamp AT TIME ZONE %(tz)s)
+          AND v.starts_at < ((w.last + 1)::timestamp AT TIME ZONE %(tz)s)
+          AND v.kind IN ('well_child', 'group') AND v.status = 'completed'
+          AND v.modality IN ('in_person', 'video')
+        ORDER BY v.starts_at
+        LIMIT 1
+    ) AS v
 ),
 units AS (
     SELECT f.part,

@@ -15,6 +15,7 @@ units AS (
            ) AS met
     FROM births b
     JOIN families_child c ON c.date_of_birth = b.dob AND c.practice_id = ANY(%(practices)s)
+     AND c.date_of_birth BETWEEN %(cdep_once_born_from)s AND %(cdep_once_born_to)s
     WHERE EXISTS (
         SELECT FROM families_panelmembership m
         WHERE m.child_id = c.id AND m.starts_on <= b.anchor

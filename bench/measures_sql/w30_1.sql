@@ -12,6 +12,7 @@ children AS (
     SELECT c.id, b.first, b.last
     FROM births b
     JOIN families_child c ON c.date_of_birth = b.dob AND c.practice_id = ANY(%(practices)s)
+     AND c.date_of_birth BETWEEN %(w30_1_born_from)s AND %(w30_1_born_to)s
     WHERE EXISTS (
         SELECT FROM families_panelmembership m
         WHERE m.child_id = c.id AND m.starts_on <= b.joined_by
