@@ -200,7 +200,8 @@ def _programs(rules, practices, start: date, end: date) -> Batch:
         columns[f"met_{key}"] = flag(Q(eligible) & Q(condition))
         decide[key] = _columns(f"met_{key}", f"elig_{short}")
     children = program_measures.panel_children(practices, start, end).filter(
-        Q(*eligible_any, _connector=Q.OR)
+        program_measures.running(program_measures.PROGRAMS.values()),
+        Q(*eligible_any, _connector=Q.OR),
     )
     return Batch(children.annotate(**columns), tuple(columns), decide, {})
 
