@@ -253,25 +253,38 @@ def build(name: str, *, practices, period_start: date, period_end: date) -> Batc
 
 def counts(batch: Batch, keys: Iterable[str]) -> dict[str, tuple[int, int, list]]:
     """{key: (numerator, denominator, durations of the numerator's rows for a median)}: one
-    GROUP BY query, and one more per key with a median."""
+    GROUP BY query. A key with a median groups its numerator's rows by their duration too (the
+    other rows stay in the handful of groups), so the durations come from the same pass rather
+    than from a second query that filters every unit again (loop closure: 2.6x the hand-written
+    SQL with it, bench/measures_vs_sql.py)."""
+    keys = list(keys)
+    # key -> a column holding the duration on its numerator's rows, NULL on the others
+    medians = {key: f"median_{key}" for key in keys if key in batch.median}
+    spans = {
+        column: Case(When(**{batch.median[key][1]: True}, then=F(batch.median[key][0])))
+        for key, column in medians.items()
+    }
     groups = (
-        list(batch.queryset.order_by().values(*batch.columns).annotate(rows=Count("pk")))
+        list(
+            batch.queryset.annotate(**spans)
+            .order_by()
+            .values(*batch.columns, *spans)
+            .annotate(rows=Count("pk"))
+        )
         if not batch.queryset.query.is_empty()
         else []
     )
     found = {}
     for key in keys:
         numerator = denominator = 0
+        durations: list = []
         for group in groups:
             unit, met = batch.decide[key](group)
             if unit:
                 denominator += group["rows"]
                 numerator += group["rows"] if met else 0
-        durations = []
-        if key in batch.median and numerator:
-            duration, column = batch.median[key]
-            closed = batch.queryset.filter(**{column: True})
-            durations = list(closed.values_list(duration, flat=True))
+            if key in medians and group[medians[key]] is not None:
+                durations += [group[medians[key]]] * group["rows"]
         found[key] = (numerator, denominator, durations)
     return found
 
