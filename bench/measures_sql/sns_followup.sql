@@ -2,14 +2,19 @@
 -- positive screen for a domain from the period's start to 30 days before its end; in the
 -- numerator when such a screen was followed within sns_followup_days (by local calendar day) by
 -- a referral for the domain's needs or a plan action on that screen. Starts from the positive
--- screens (few), one row per screen and domain found positive.
-WITH positives AS (
+-- screens (few), one row per screen and domain found positive, gathered first (MATERIALIZED:
+-- the planner guesses a few hundred of them and would probe every child's visits before the
+-- domain test).
+WITH positives AS MATERIALIZED (
     SELECT a.id, a.child_id, a.administered_on, d.domain
     FROM screening_administration a
     CROSS JOIN LATERAL jsonb_array_elements_text(a.positive_domains) AS d(domain)
     WHERE a.status = 'scored' AND a.positive IS NOT NULL
       AND a.administered_on BETWEEN %(start)s AND %(sns_last)s
       AND jsonb_typeof(a.positive_domains) = 'array'
+      AND (a.instrument_key = ANY(%(food_instruments)s)
+           OR a.instrument_key = ANY(%(housing_instruments)s)
+           OR a.instrument_key = ANY(%(transport_instruments)s))
       AND ((d.domain = 'food' AND a.instrument_key = ANY(%(food_instruments)s))
            OR (d.domain = 'housing' AND a.instrument_key = ANY(%(housing_instruments)s))
            OR (d.domain = 'transportation'
