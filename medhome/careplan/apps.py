@@ -8,7 +8,8 @@ class CareplanConfig(AppConfig):
         from medhome.ehr import bulk_people
 
         from .chart import register_panels
-        from .imported import import_care_plans, import_care_teams, import_goals
+        from .imported import import_care_teams
+        from .imported_plan import import_care_plans, import_goals
 
         register_panels()
         bulk_people.register("CareTeam", import_care_teams)

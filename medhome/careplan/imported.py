@@ -1,7 +1,7 @@
 """The shared plan from another system: the CareTeam, Goal and CarePlan lines of an EHR bulk
 import (ehr.bulk; the handlers are registered in CareplanConfig.ready) become the child's care
-team, goals and plan, written through the same services as a change on the plan's page, so the
-plan's history and the audit say who (the import) and when.
+team (here), goals and plan (imported_plan), written through the same services as a change on
+the plan's page, so the plan's history and the audit say who (the import) and when.
 
 The rules (docs/clinical-rules.md#imported-plans):
 - The team is merged: each participant not yet on the child's team is added, none is removed or
@@ -18,8 +18,8 @@ The rules (docs/clinical-rules.md#imported-plans):
   (fhir_codes.ACTION_CONFIDENTIAL; docs/clinical-rules.md#adolescent-confidentiality).
 """
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -30,27 +30,15 @@ from medhome.ehr.bulk_people import Applied, child_rows, each, run_batch
 from medhome.ehr.fhir_in.common import (
     RELATED_PERSON_ID_SYSTEM,
     Refused,
-    check_dates,
-    parse_date,
     reference_id,
     resolve_child,
 )
-from medhome.ehr.models import SourceDigest
 from medhome.families.models import Caregiver, CaregiverIdentifier, Child
 from medhome.practices.models import Membership
 
 from . import services
-from .fhir_codes import (
-    ACTION_CONFIDENTIAL,
-    ACTION_FOR_ACTIVITY,
-    DUE_PREFIX,
-    FAMILY_STRENGTHS,
-    GOAL_FOR_LIFECYCLE,
-    LEAD,
-    REVIEW_ON,
-    ROLE_SYSTEM,
-)
-from .models import CarePlan, CareTeamMember, ExternalRole, Goal, MemberKind
+from .fhir_codes import LEAD, ROLE_SYSTEM
+from .models import CareTeamMember, ExternalRole, MemberKind
 
 if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
@@ -89,34 +77,6 @@ class Team:
     known: bool
 
 
-@dataclass(frozen=True)
-class GoalData:
-    child: Child
-    text: str
-    status: str
-    target_on: date | None
-    owner: Caregiver | None
-    started_on: date | None
-
-
-@dataclass(frozen=True)
-class ActionData:
-    text: str
-    status: str
-    goal: Goal | None
-    due_on: date | None
-    confidential: bool
-
-
-@dataclass(frozen=True)
-class PlanData:
-    child: Child
-    priorities: str
-    strengths: str
-    review_on: date | None
-    actions: list[ActionData] = field(default_factory=list)
-
-
 def plan_actor(context: "Context") -> Actor:
     """The import writes the plan for the practice: the services' plan-editing right, lifted
     for the import alone (its actor has no role of a person; starting an import is an
@@ -124,7 +84,7 @@ def plan_actor(context: "Context") -> Actor:
     return replace(context.actor, capabilities=context.actor.capabilities | {Capability.PLAN_EDIT})
 
 
-def _refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
+def refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
     if line.key in shared["known"]:
         raise Refused(
             "plan_changed",
@@ -135,12 +95,12 @@ def _refuse_changed(line: "Line", shared: dict[str, Any]) -> None:
         )
 
 
-def _child(line: "Line", context: "Context", shared: dict[str, Any], field_name: str) -> Child:
+def child_of(line: "Line", context: "Context", shared: dict[str, Any], field_name: str) -> Child:
     ref = resolve_child(line.resource.get(field_name), shared["children"])
     return child_rows(context, shared)[ref.child_id]
 
 
-def _caregiver(
+def caregiver_of(
     value: Any, child: Child, context: "Context", shared: dict[str, Any]
 ) -> Caregiver | None:
     """The caregiver the import made of the sender's RelatedPerson, who must be of the child's
@@ -219,7 +179,7 @@ def _member(
     codes, text = _roles(participant)
     reference = participant.get("member") or {}
     display = str(reference.get("display") or "").strip() if isinstance(reference, dict) else ""
-    caregiver = _caregiver(reference, child, context, shared)
+    caregiver = caregiver_of(reference, child, context, shared)
     if caregiver is not None:
         return Member(MemberKind.CAREGIVER, caregiver=caregiver, role_label=text)
     role = next((code for code in codes if code in ExternalRole.values), "")
@@ -256,7 +216,7 @@ def import_care_teams(lines: list["Line"], context: "Context", result: "BatchRes
         if line.resource.get("status") == NOT_KEPT:
             result.skipped["entered_in_error"] += 1
             return None
-        child = _child(line, context, shared, "subject")
+        child = child_of(line, context, shared, "subject")
         members = [
             _member(participant, child, context, shared)
             for participant in line.resource.get("participant") or []
@@ -300,191 +260,3 @@ def _merge_team(actor: Actor, team: Team, at: datetime) -> Applied:
         added += 1
     outcome = "unchanged" if not added else ("updated" if team.known else "created")
     return outcome, child.pk, child.pk
-
-
-# -- goals ------------------------------------------------------------------------------------
-
-
-def _goal(line: "Line", context: "Context", shared: dict[str, Any]) -> GoalData:
-    _refuse_changed(line, shared)
-    resource = line.resource
-    child = _child(line, context, shared, "subject")
-    status = GOAL_FOR_LIFECYCLE.get(str(resource.get("lifecycleStatus") or ""))
-    if status is None:
-        raise Refused("invalid_status", _("The goal's status is not one medhome keeps."))
-    description = resource.get("description") or {}
-    text = str(description.get("text") or "").strip()
-    if not text:
-        codings = [c for c in description.get("coding") or [] if isinstance(c, dict)]
-        text = next((str(c["display"]).strip() for c in codings if c.get("display")), "")
-    if not text:
-        raise Refused("goal_without_text", _("The goal has no words medhome can show."))
-    targets = [t for t in resource.get("target") or [] if isinstance(t, dict)]
-    target_on = next((parse_date(t["dueDate"]) for t in targets if t.get("dueDate")), None)
-    started_on = parse_date(resource.get("startDate"))
-    check_dates(on=started_on, today=context.today, born=child.date_of_birth)
-    return GoalData(
-        child=child,
-        text=text,
-        status=status,
-        target_on=target_on,
-        owner=_caregiver(resource.get("expressedBy"), child, context, shared),
-        started_on=started_on,
-    )
-
-
-def import_goals(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    actor = plan_actor(context)
-
-    def prepare(line: "Line", shared: dict[str, Any]) -> GoalData | None:
-        if line.resource.get("lifecycleStatus") == NOT_KEPT:
-            result.skipped["entered_in_error"] += 1
-            return None
-        return _goal(line, context, shared)
-
-    def write(goal: GoalData, _shared: dict[str, Any]) -> Applied:
-        return _add_goal(actor, goal, context.at)
-
-    run_batch("Goal", lines, context, result, prepare, each(write))
-
-
-def _add_goal(actor: Actor, data: GoalData, at: datetime) -> Applied:
-    plan = services.ensure_plan(actor=actor, child=data.child, at=at)
-    goal = services.add_goal(
-        actor=actor,
-        plan=plan,
-        text=data.text,
-        owner_caregiver=data.owner,
-        target_on=data.target_on,
-        status=data.status,
-        at=at,
-    )
-    if data.started_on is not None:
-        # The goal keeps the day it was set (Goal.startDate), not the import's.
-        goal.created_at = datetime.combine(data.started_on, time(12), tzinfo=UTC)
-        Goal.objects.filter(pk=goal.pk).update(created_at=goal.created_at)
-    return "created", goal.pk, data.child.pk
-
-
-# -- the plan ---------------------------------------------------------------------------------
-
-
-def _extension(resource: dict[str, Any], url: str, kind: str) -> Any:
-    return next(
-        (
-            ext.get(kind)
-            for ext in resource.get("extension") or []
-            if isinstance(ext, dict) and ext.get("url") == url
-        ),
-        None,
-    )
-
-
-def _goals_by_sender_id(
-    context: "Context", shared: dict[str, Any], lines: list["Line"]
-) -> dict[str, Goal]:
-    """The goals this practice imported, by the sender's Goal id (two queries per batch)."""
-    if "goals" not in shared:
-        named = {
-            reference_id(goal, "Goal")
-            for line in lines
-            for activity in line.resource.get("activity") or []
-            if isinstance(activity, dict)
-            for goal in (activity.get("detail") or {}).get("goal") or []
-        } - {""}
-        digests = dict(
-            SourceDigest.objects.for_practice(context.practice)
-            .filter(resource_type="Goal", resource_id__in=named)
-            .values_list("resource_id", "object_id")
-        )
-        goals = Goal.objects.for_practice(context.practice).in_bulk(list(digests.values()))
-        by_pk = {str(pk): goal for pk, goal in goals.items()}
-        shared["goals"] = {sender: by_pk[pk] for sender, pk in digests.items() if pk in by_pk}
-    found: dict[str, Goal] = shared["goals"]
-    return found
-
-
-def _action(
-    activity: dict[str, Any], child: Child, goals: dict[str, Goal], result: "BatchResult"
-) -> ActionData | None:
-    detail = activity.get("detail")
-    if not isinstance(detail, dict):
-        result.skipped["plan_activity_reference"] += 1  # a reference to another resource
-        return None
-    status = ACTION_FOR_ACTIVITY.get(str(detail.get("status") or ""))
-    if status is None:  # entered in error, unknown
-        result.skipped["plan_activity_status"] += 1
-        return None
-    text = str(detail.get("description") or "").strip()
-    if not text:
-        raise Refused("action_without_text", _("An action of the plan has no description."))
-    goal = None
-    for reference in detail.get("goal") or []:
-        goal = goals.get(reference_id(reference, "Goal"))
-        if goal is None or goal.plan.child_id != child.pk:
-            raise Refused(
-                "goal_unknown",
-                _("An action of the plan names a goal this import did not bring for the child."),
-            )
-    scheduled = str(detail.get("scheduledString") or "")
-    due_on = (
-        parse_date(scheduled.removeprefix(DUE_PREFIX)) if scheduled.startswith(DUE_PREFIX) else None
-    )
-    confidential = _extension(activity, ACTION_CONFIDENTIAL, "valueBoolean") is True
-    return ActionData(text, status, goal, due_on, confidential)
-
-
-def import_care_plans(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
-    actor = plan_actor(context)
-
-    def prepare(line: "Line", shared: dict[str, Any]) -> PlanData | None:
-        resource = line.resource
-        if resource.get("status") == NOT_KEPT:
-            result.skipped["entered_in_error"] += 1
-            return None
-        _refuse_changed(line, shared)
-        child = _child(line, context, shared, "subject")
-        goals = _goals_by_sender_id(context, shared, lines)
-        actions = [
-            _action(activity, child, goals, result)
-            for activity in resource.get("activity") or []
-            if isinstance(activity, dict)
-        ]
-        review = _extension(resource, REVIEW_ON, "valueDate")
-        return PlanData(
-            child=child,
-            priorities=str(resource.get("description") or "").strip(),
-            strengths=str(_extension(resource, FAMILY_STRENGTHS, "valueString") or "").strip(),
-            review_on=parse_date(review) if review else None,
-            actions=[action for action in actions if action is not None],
-        )
-
-    def write(plan: PlanData, _shared: dict[str, Any]) -> Applied:
-        return _fill_plan(actor, plan, context.at)
-
-    run_batch("CarePlan", lines, context, result, prepare, each(write))
-
-
-def _fill_plan(actor: Actor, data: PlanData, at: datetime) -> Applied:
-    plan: CarePlan = services.ensure_plan(actor=actor, child=data.child, at=at)
-    empty: dict[str, Any] = {}
-    if data.priorities and not plan.family_priorities.strip():
-        empty["family_priorities"] = data.priorities
-    if data.strengths and not plan.family_strengths.strip():
-        empty["family_strengths"] = data.strengths
-    if data.review_on is not None and plan.review_on is None:
-        empty["review_on"] = data.review_on
-    if empty:
-        plan = services.update_plan(actor=actor, plan=plan, version=None, at=at, **empty)
-    for action in data.actions:
-        services.add_action(
-            actor=actor,
-            plan=plan,
-            text=action.text,
-            goal=action.goal,
-            due_on=action.due_on,
-            status=action.status,
-            confidential=action.confidential,
-            at=at,
-        )
-    return "created", plan.pk, data.child.pk
