@@ -9,7 +9,9 @@ The rules (docs/clinical-rules.md#imported-plans):
   staff member is this practice's when the sender's Practitioner is one of this practice's
   memberships, or exactly one active staff member here has that name; anyone else stays on the
   team as an outside member under their name. A caregiver is the family's caregiver the import
-  already made of the sender's RelatedPerson; another family's caregiver is refused.
+  already made of the sender's RelatedPerson; another family's caregiver is refused. An outside
+  member added here brings the phone and e-mail of the contained Practitioner the participant
+  refers to (fhir.resources.careteam.contact).
 - A goal and a plan are written once. Sent again unchanged they are unchanged; changed, they
   are refused (`plan_changed`): the family and the team here own the plan from then on.
 - The plan's words (what matters most, strengths, the review date) fill only what is still empty
@@ -22,6 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from medhome.accounts.roles import Capability
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
 
 NOT_KEPT = "entered-in-error"
+PHONE_MAX = CareTeamMember._meta.get_field("phone").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class Member:
     external_role: str = ""
     role_label: str = ""
     is_lead: bool = False
+    phone: str = ""
+    email: str = ""
 
     def same_as(self, member: CareTeamMember) -> bool:
         if self.kind != member.kind:
@@ -209,6 +216,53 @@ def _member(
     )
 
 
+def _contained(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The resource's contained Practitioners by id (careteam.contact: an outside member's
+    phone and e-mail)."""
+    return {
+        str(found.get("id")): found
+        for found in resource.get("contained") or []
+        if isinstance(found, dict) and found.get("resourceType") == "Practitioner"
+    }
+
+
+def _valid_contact(system: str, value: str) -> bool:
+    if system == "phone":
+        return len(value) <= PHONE_MAX
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _with_contact(
+    member: Member,
+    participant: dict[str, Any],
+    contained: dict[str, dict[str, Any]],
+    result: "BatchResult",
+) -> Member:
+    """An outside member with the phone and e-mail of the contained Practitioner their
+    participant refers to ("#id"). A value medhome cannot keep is left out and counted; the
+    member still joins the team."""
+    reference = participant.get("member")
+    text = str(reference.get("reference") or "") if isinstance(reference, dict) else ""
+    if member.kind != MemberKind.EXTERNAL or not text.startswith("#"):
+        return member
+    found: dict[str, str] = {}
+    for telecom in contained.get(text[1:], {}).get("telecom") or []:
+        if not isinstance(telecom, dict) or telecom.get("system") not in ("phone", "email"):
+            continue
+        system, value = str(telecom["system"]), str(telecom.get("value") or "").strip()
+        if not value or system in found:
+            continue
+        if _valid_contact(system, value):
+            found[system] = value
+        else:
+            result.skipped["member_contact_invalid"] += 1
+    return replace(member, phone=found.get("phone", ""), email=found.get("email", ""))
+
+
 def import_care_teams(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
     actor = plan_actor(context)
 
@@ -217,8 +271,11 @@ def import_care_teams(lines: list["Line"], context: "Context", result: "BatchRes
             result.skipped["entered_in_error"] += 1
             return None
         child = child_of(line, context, shared, "subject")
+        contained = _contained(line.resource)
         members = [
-            _member(participant, child, context, shared)
+            _with_contact(
+                _member(participant, child, context, shared), participant, contained, result
+            )
             for participant in line.resource.get("participant") or []
             if isinstance(participant, dict)
         ]
@@ -251,6 +308,8 @@ def _merge_team(actor: Actor, team: Team, at: datetime) -> Applied:
                 name=member.name,
                 organization=member.organization,
                 external_role=member.external_role,
+                phone=member.phone,
+                email=member.email,
                 role_label=member.role_label,
                 is_lead_coordinator=lead,
                 at=at,

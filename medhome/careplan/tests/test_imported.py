@@ -381,3 +381,38 @@ def test_a_line_sent_twice_in_one_file_is_written_once(practice_a, tmp_path):
     assert run.counts["refused"] == {"plan_changed": 1}
     assert list(Goal.objects.values_list("text", flat=True)) == ["Read together every night"]
     assert PlanAction.objects.count() == 1
+
+
+def test_an_outside_members_phone_and_email_come_from_the_contained_practitioner(
+    practice_a, tmp_path
+):
+    def contact(cid: str, *telecom: tuple[str, str]) -> dict[str, Any]:
+        return {
+            "resourceType": "Practitioner",
+            "id": cid,
+            "name": [{"text": cid}],
+            "telecom": [{"system": system, "value": value} for system, value in telecom],
+        }
+
+    sent = team(
+        {"role": [role("external")], "member": {"reference": "#m1", "display": "Pat Lee (HF)"}},
+        {"role": [role("external")], "member": {"reference": "#m2", "display": "Dr. Ortiz"}},
+        {"role": [role("external")], "member": {"display": "No Contact"}},
+    )
+    sent["contained"] = [
+        contact("m1", ("phone", "617-555-0199"), ("email", "pat@example.org")),
+        # Not an e-mail medhome can keep, and a phone longer than the column: left out.
+        contact("m2", ("email", "not an email"), ("phone", "1" * 41)),
+    ]
+    run = load(practice_a, tmp_path, CareTeam=[sent])
+    assert run.counts["refused"] == {}
+    assert run.counts["skipped"]["member_contact_invalid"] == 2
+    found = {
+        m.name: (m.organization, m.phone, m.email)
+        for m in CareTeamMember.objects.filter(child=child(practice_a))
+    }
+    assert found == {
+        "Pat Lee": ("HF", "617-555-0199", "pat@example.org"),
+        "Dr. Ortiz": ("", "", ""),
+        "No Contact": ("", "", ""),
+    }

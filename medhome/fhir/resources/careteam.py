@@ -4,7 +4,9 @@ caregivers — served as one CareTeam per child, its id the child's (CarePlan.ca
 
 Participant roles are medhome's own code system (`urn:medhome:care-team-role`, the member's
 kind and outside role of careplan.models.MemberKind / ExternalRole, with their display), the
-team's own words for the role (`role_label`) as the text. Contact details are not served."""
+team's own words for the role (`role_label`) as the text. An outside member's phone and e-mail
+(no resource of theirs is served) go in a contained Practitioner the participant refers to;
+staff and caregivers' contacts are their own resources' (Practitioner, RelatedPerson)."""
 
 from typing import Any
 
@@ -44,13 +46,16 @@ def rows(principal: FhirPrincipal) -> QuerySet[Child]:
     )
 
 
-def prepare(qs: QuerySet[Child]) -> QuerySet[Child]:
-    members = (
-        CareTeamMember.objects.filter(is_active=True)
-        .select_related("user", "caregiver")
-        .annotate(fhir_practitioner=practitioner_id("user"))
-        .order_by("-is_lead_coordinator", "kind", "created_at", "pk")
+def member_rows() -> QuerySet[CareTeamMember]:
+    """Members as `member_ref` reads them (CarePlan's action owners too): no query per member."""
+    return CareTeamMember.objects.select_related("user", "caregiver").annotate(
+        fhir_practitioner=practitioner_id("user")
     )
+
+
+def prepare(qs: QuerySet[Child]) -> QuerySet[Child]:
+    members = member_rows().filter(is_active=True)
+    members = members.order_by("-is_lead_coordinator", "kind", "created_at", "pk")
     return qs.prefetch_related(Prefetch("care_team", queryset=members, to_attr="fhir_team"))
 
 
@@ -80,6 +85,37 @@ def member_ref(member: CareTeamMember) -> dict[str, Any]:
     return {"display": f"{member.name}{where}" or "Outside member"}
 
 
+def contact(member: CareTeamMember) -> dict[str, Any] | None:
+    """An outside member's phone and e-mail as a contained Practitioner (careplan.imported reads
+    it back), or None when there is none to carry."""
+    if member.kind != MemberKind.EXTERNAL or not (member.phone or member.email):
+        return None
+    telecom = [
+        {"system": system, "value": value}
+        for system, value in (("phone", member.phone), ("email", member.email))
+        if value
+    ]
+    return {
+        "resourceType": "Practitioner",
+        "id": str(member.pk),
+        "name": [{"text": member.name}],
+        "telecom": telecom,
+    }
+
+
+def participant(member: CareTeamMember, contained: list[dict[str, Any]]) -> dict[str, Any]:
+    reference = member_ref(member)
+    found = contact(member)
+    if found is not None:
+        contained.append(found)
+        reference = {"reference": f"#{found['id']}", **reference}
+    return {
+        "role": [role(member)],
+        "member": reference,
+        "period": {"start": member.created_at.date().isoformat()},
+    }
+
+
 def _members(child: Child) -> list[CareTeamMember]:
     found = getattr(child, "fhir_team", None)
     if found is not None:
@@ -88,23 +124,20 @@ def _members(child: Child) -> list[CareTeamMember]:
 
 
 def to_resource(child: Child, principal: FhirPrincipal) -> dict[str, Any]:
-    members = _members(child)
-    return {
+    contained: list[dict[str, Any]] = []
+    participants = [participant(member, contained) for member in _members(child)]
+    resource: dict[str, Any] = {
         "resourceType": "CareTeam",
         "id": str(child.pk),
         "meta": meta(getattr(child, "team_updated_at", None), PROFILE),
         "status": "active",
         "name": "Care team",
         "subject": patient_ref(child.pk),
-        "participant": [
-            {
-                "role": [role(member)],
-                "member": member_ref(member),
-                "period": {"start": member.created_at.date().isoformat()},
-            }
-            for member in members
-        ],
+        "participant": participants,
     }
+    if contained:
+        resource["contained"] = contained
+    return resource
 
 
 CARETEAM = register(

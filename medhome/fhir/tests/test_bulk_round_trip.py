@@ -241,6 +241,8 @@ def shared_plan(practice: Any) -> dict[str, Any]:
                 m.external_role,
                 m.role_label,
                 m.is_lead_coordinator,
+                m.phone,
+                m.email,
             )
             for m in CareTeamMember.objects.filter(practice=practice).select_related(
                 "child", "user", "caregiver"
@@ -281,8 +283,9 @@ def shared_plan(practice: Any) -> dict[str, Any]:
 
 
 def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: datetime) -> None:
-    """child_a's team (a nurse who works in both practices, the mother, a home visitor), a goal
-    the mother owns, the family's words and three actions, one of them done."""
+    """child_a's team (a nurse who works in both practices, the mother, a home visitor with a
+    phone and e-mail), a goal the mother owns, the family's words and two actions, one of them
+    done."""
     plan = plans.ensure_plan(actor=actor, child=child, at=at)
     plans.add_team_member(
         actor=actor,
@@ -303,6 +306,8 @@ def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: da
         name="Pat Lee",
         organization="Healthy Families",
         external_role="home_visitor",
+        phone="617-555-0142",
+        email="pat.lee@healthyfamilies.example",
         at=at,
     )
     plan = plans.update_plan(

@@ -13,7 +13,7 @@ from fhir.resources.R4B.goal import Goal as FhirGoal
 from medhome.accounts.roles import Capability, Role, capabilities_of
 from medhome.careplan import services as plans
 from medhome.careplan.fhir_codes import ACTIVITY_STATUS, LIFECYCLE_STATUS
-from medhome.careplan.models import ActionStatus, GoalStatus, PlanAction
+from medhome.careplan.models import ActionStatus, CareTeamMember, GoalStatus, PlanAction
 from medhome.core.actor import Actor
 from medhome.practices.models import Membership
 from medhome.referrals import services as referrals
@@ -252,3 +252,33 @@ def test_partners_and_roles_without_the_chart_get_nothing(plan_a, practice_a, st
     for type_name in ("CarePlan", "Goal", "CareTeam"):
         assert ids(type_name, outside) == set()
         assert ids(type_name, analyst) == set()
+
+
+def test_an_outside_members_phone_and_email_travel_in_a_contained_practitioner(
+    plan_a, clinician_a, practice_a, child_a
+):
+    outside = plan_a["outside_member"]
+    CareTeamMember.objects.filter(pk=outside.pk).update(
+        phone="617-555-0199", email="ei@example.org", organization="Eastside EI"
+    )
+    resources, queries = page("CareTeam", staff(clinician_a, practice_a))
+    assert queries == 2  # the contacts are the members' own columns
+    (team,) = resources
+    CareTeam.model_validate(team)
+    (contained,) = team["contained"]
+    assert contained == {
+        "resourceType": "Practitioner",
+        "id": str(outside.pk),
+        "name": [{"text": "Early Intervention"}],
+        "telecom": [
+            {"system": "phone", "value": "617-555-0199"},
+            {"system": "email", "value": "ei@example.org"},
+        ],
+    }
+    referring = [p["member"] for p in team["participant"] if "display" in p["member"]]
+    assert {"reference": f"#{outside.pk}", "display": "Early Intervention (Eastside EI)"} in (
+        referring
+    )
+    # A member without a phone or e-mail is as before: no contained resource.
+    CareTeamMember.objects.filter(pk=outside.pk).update(phone="", email="")
+    assert "contained" not in one("CareTeam", staff(clinician_a, practice_a), child_a.pk)
