@@ -18,6 +18,8 @@ The rules (docs/clinical-rules.md#imported-plans):
   here; they never overwrite the family's words written in this practice.
 - An action the sender marked as the adolescent's own stays confidential here
   (fhir_codes.ACTION_CONFIDENTIAL; docs/clinical-rules.md#adolescent-confidentiality).
+- An action's owner (its performer) is found as a participant is, on the child's team here; an
+  owner nobody here matches leaves the action unassigned and counted, the plan kept.
 """
 
 from dataclasses import dataclass, replace
@@ -108,10 +110,17 @@ def child_of(line: "Line", context: "Context", shared: dict[str, Any], field_nam
 
 
 def caregiver_of(
-    value: Any, child: Child, context: "Context", shared: dict[str, Any]
+    value: Any,
+    child: Child,
+    context: "Context",
+    shared: dict[str, Any],
+    *,
+    missing_ok: bool = False,
 ) -> Caregiver | None:
     """The caregiver the import made of the sender's RelatedPerson, who must be of the child's
-    family (None when the reference is not a RelatedPerson)."""
+    family (None when the reference is not a RelatedPerson). `missing_ok`: one this practice
+    does not have is None rather than a refusal (an action's owner, a note's author: the item
+    is kept without them); another family's is refused all the same."""
     sender_id = reference_id(value, "RelatedPerson")
     if not sender_id:
         return None
@@ -125,6 +134,8 @@ def caregiver_of(
         )
         cache[sender_id] = found.caregiver if found is not None else None
     caregiver = cache[sender_id]
+    if caregiver is None and missing_ok:
+        return None
     if caregiver is None:
         raise Refused(
             "caregiver_unknown",
@@ -157,6 +168,18 @@ def _staff(context: "Context", shared: dict[str, Any]) -> tuple[dict[str, Any], 
         shared["staff"] = (by_id, by_name)
     found: tuple[dict[str, Any], dict[str, list]] = shared["staff"]
     return found
+
+
+def staff_user(
+    reference: Any, display: str, context: "Context", shared: dict[str, Any]
+) -> Any | None:
+    """This practice's staff member a Practitioner reference names: one of its memberships, or
+    the one active staff member with that name."""
+    by_id, by_name = _staff(context, shared)
+    named = by_name.get(display.casefold(), [])
+    return by_id.get(reference_id(reference, "Practitioner")) or (
+        named[0] if len(named) == 1 else None
+    )
 
 
 def _roles(participant: dict[str, Any]) -> tuple[set[str], str]:
@@ -192,9 +215,7 @@ def _member(
     role = next((code for code in codes if code in ExternalRole.values), "")
     practitioner = reference_id(reference, "Practitioner")
     if practitioner or MemberKind.STAFF in codes:
-        by_id, by_name = _staff(context, shared)
-        named = by_name.get(display.casefold(), [])
-        user = by_id.get(practitioner) or (named[0] if len(named) == 1 else None)
+        user = staff_user(reference, display, context, shared)
         if user is not None:
             return Member(MemberKind.STAFF, user=user, role_label=text, is_lead=LEAD[0] in codes)
         # Not one of this practice's staff: still on the child's team, as someone outside it.
@@ -214,6 +235,28 @@ def _member(
         external_role=role,
         role_label=text,
     )
+
+
+def team_member_of(
+    reference: dict[str, Any], child: Child, context: "Context", shared: dict[str, Any]
+) -> CareTeamMember | None:
+    """The member of the child's team here whom a staff or outside member's reference names,
+    known as the CareTeam import knows a participant (the team is imported first:
+    ehr.fhir_in.ORDER); None when nobody on the team is them."""
+    try:
+        wanted = _member({"member": reference}, child, context, shared)
+    except Refused as refusal:
+        if refusal.code != "member_unnamed":
+            raise
+        return None
+    teams: dict[Any, list[CareTeamMember]] = shared.setdefault("teams", {})
+    if child.pk not in teams:
+        teams[child.pk] = list(
+            CareTeamMember.objects.for_practice(context.practice).filter(
+                child=child, is_active=True
+            )
+        )
+    return next((member for member in teams[child.pk] if wanted.same_as(member)), None)
 
 
 def _contained(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -22,8 +22,15 @@ from .fhir_codes import (
     GOAL_FOR_LIFECYCLE,
     REVIEW_ON,
 )
-from .imported import NOT_KEPT, caregiver_of, child_of, plan_actor, refuse_changed
-from .models import CarePlan, Goal
+from .imported import (
+    NOT_KEPT,
+    caregiver_of,
+    child_of,
+    plan_actor,
+    refuse_changed,
+    team_member_of,
+)
+from .models import CarePlan, CareTeamMember, Goal
 
 if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
@@ -46,6 +53,8 @@ class ActionData:
     goal: Goal | None
     due_on: date | None
     confidential: bool
+    owner_caregiver: Caregiver | None = None
+    owner_member: CareTeamMember | None = None
 
 
 @dataclass(frozen=True)
@@ -159,8 +168,36 @@ def _goals_by_sender_id(
     return found
 
 
+def _owner(
+    detail: dict[str, Any],
+    child: Child,
+    context: "Context",
+    shared: dict[str, Any],
+    result: "BatchResult",
+) -> tuple[Caregiver | None, CareTeamMember | None]:
+    """Who does the action (its first performer): a caregiver of the family, or the member of
+    the child's team here the sender names. Nobody here by that name: the action is kept
+    without an owner and counted, as a coordinator would assign it again."""
+    performer = next((p for p in detail.get("performer") or [] if isinstance(p, dict)), None)
+    if performer is None:
+        return None, None
+    if reference_id(performer, "RelatedPerson"):
+        caregiver = caregiver_of(performer, child, context, shared, missing_ok=True)
+        member = None
+    else:
+        caregiver, member = None, team_member_of(performer, child, context, shared)
+    if caregiver is None and member is None:
+        result.skipped["plan_action_owner_unknown"] += 1
+    return caregiver, member
+
+
 def _action(
-    activity: dict[str, Any], child: Child, goals: dict[str, Goal], result: "BatchResult"
+    activity: dict[str, Any],
+    child: Child,
+    goals: dict[str, Goal],
+    context: "Context",
+    shared: dict[str, Any],
+    result: "BatchResult",
 ) -> ActionData | None:
     detail = activity.get("detail")
     if not isinstance(detail, dict):
@@ -186,7 +223,8 @@ def _action(
         parse_date(scheduled.removeprefix(DUE_PREFIX)) if scheduled.startswith(DUE_PREFIX) else None
     )
     confidential = _extension(activity, ACTION_CONFIDENTIAL, "valueBoolean") is True
-    return ActionData(text, status, goal, due_on, confidential)
+    owner_caregiver, owner_member = _owner(detail, child, context, shared, result)
+    return ActionData(text, status, goal, due_on, confidential, owner_caregiver, owner_member)
 
 
 def import_care_plans(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
@@ -201,7 +239,7 @@ def import_care_plans(lines: list["Line"], context: "Context", result: "BatchRes
         child = child_of(line, context, shared, "subject")
         goals = _goals_by_sender_id(context, shared, lines)
         actions = [
-            _action(activity, child, goals, result)
+            _action(activity, child, goals, context, shared, result)
             for activity in resource.get("activity") or []
             if isinstance(activity, dict)
         ]
@@ -240,6 +278,8 @@ def _fill_plan(actor: Actor, data: PlanData, at: datetime) -> Applied:
             due_on=action.due_on,
             status=action.status,
             confidential=action.confidential,
+            owner_caregiver=action.owner_caregiver,
+            owner_member=action.owner_member,
             at=at,
         )
     return "created", plan.pk, data.child.pk

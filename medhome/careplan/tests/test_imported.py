@@ -298,6 +298,10 @@ def test_a_staff_member_is_found_here_by_a_unique_name(practice_a, nurse_of_both
         ({"Goal": [goal("g1", description={})]}, "goal_without_text"),
         ({"CarePlan": [plan(activity("x", goal=[{"reference": "Goal/nope"}]))]}, "goal_unknown"),
         ({"CarePlan": [plan({"detail": {"status": "not-started"}})]}, "action_without_text"),
+        (
+            {"CarePlan": [plan(activity("x", performer=[{"reference": "RelatedPerson/rp2"}]))]},
+            "caregiver_not_family",
+        ),
         ({"CareTeam": [team({"role": [role("external")], "member": {}})]}, "member_unnamed"),
         (
             {
@@ -416,3 +420,52 @@ def test_an_outside_members_phone_and_email_come_from_the_contained_practitioner
         "Dr. Ortiz": ("", "", ""),
         "No Contact": ("", "", ""),
     }
+
+
+def test_an_actions_owner_is_found_on_the_team_here_or_left_unassigned(
+    practice_a, staff_a, tmp_path
+):
+    coordinator = staff_a[Role.CARE_COORDINATOR]
+    membership = coordinator.memberships.get(practice=practice_a)
+    staff_ref = {"reference": f"Practitioner/{membership.pk}", "display": "x"}
+    visitor_ref = {"display": "Pat Lee (Healthy Families)"}
+    run = load(
+        practice_a,
+        tmp_path,
+        CareTeam=[
+            team(
+                {"role": [role("staff")], "member": staff_ref},
+                {"role": [role("external", "home_visitor")], "member": visitor_ref},
+            )
+        ],
+        CarePlan=[
+            plan(
+                activity("Call the clinic", performer=[staff_ref]),
+                activity("Home visit", performer=[visitor_ref]),
+                activity("Library card", performer=[{"reference": "RelatedPerson/rp1"}]),
+                # Not on the team here / a caregiver this practice does not have: kept, no owner.
+                activity("Dentist", performer=[{"display": "Dr. Nobody (Elsewhere)"}]),
+                activity("Pharmacy", performer=[{"reference": "RelatedPerson/nobody"}]),
+                activity("Unassigned"),
+            )
+        ],
+    )
+    assert run.counts["refused"] == {}
+    assert run.counts["skipped"]["plan_action_owner_unknown"] == 2
+    kid = child(practice_a)
+    mom = Caregiver.objects.get(practice=practice_a, given_name="Mom", family_name="Familyp1")
+    staff_member = CareTeamMember.objects.get(child=kid, kind=MemberKind.STAFF)
+    visitor = CareTeamMember.objects.get(child=kid, name="Pat Lee")
+    owners = {
+        a.text: (a.owner_member_id, a.owner_caregiver_id)
+        for a in PlanAction.objects.filter(plan__child=kid)
+    }
+    assert owners == {
+        "Call the clinic": (staff_member.pk, None),
+        "Home visit": (visitor.pk, None),
+        "Library card": (None, mom.pk),
+        "Dentist": (None, None),
+        "Pharmacy": (None, None),
+        "Unassigned": (None, None),
+    }
+    assert staff_member.user_id == coordinator.pk

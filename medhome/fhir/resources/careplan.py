@@ -24,6 +24,7 @@ from medhome.smart.principal import FhirPrincipal
 from ..care import action_visible, concept, constant_param, meta, patient_ref, practice_rows, ref
 from ..params import reference_param
 from ..registry import Include, ResourceType, register
+from .careteam import member_ref, member_rows
 
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careplan"
 SP = "http://hl7.org/fhir/SearchParameter/"
@@ -38,18 +39,22 @@ def rows(principal: FhirPrincipal) -> QuerySet[CarePlan]:
     return practice_rows(principal, CarePlan)
 
 
+def action_rows() -> QuerySet[PlanAction]:
+    """Actions with what decides whether one may be shown, and their owners (members as
+    CareTeam reads them: one more query a page, none per action)."""
+    return (
+        PlanAction.objects.select_related("referral", "screening", "owner_caregiver")
+        .prefetch_related(Prefetch("owner_member", queryset=member_rows()))
+        .order_by("created_at", "pk")
+    )
+
+
 def prepare(qs: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
-    """Three queries a page: the plans, their goals, their actions (with what decides whether
-    an action may be shown)."""
+    """Four queries a page at most: the plans, their goals, their actions, the team members
+    who own actions."""
     return qs.prefetch_related(
         Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk"), to_attr="fhir_goals"),
-        Prefetch(
-            "actions",
-            queryset=PlanAction.objects.select_related("referral", "screening").order_by(
-                "created_at", "pk"
-            ),
-            to_attr="fhir_actions",
-        ),
+        Prefetch("actions", queryset=action_rows(), to_attr="fhir_actions"),
     )
 
 
@@ -68,11 +73,7 @@ def prepare_one(plan: CarePlan, name: str) -> QuerySet[Any]:
     """A plan read without `prepare` (a test, a single read the caller did not prepare)."""
     if name == "goals":
         return Goal.objects.filter(plan=plan).order_by("created_at", "pk")
-    return (
-        PlanAction.objects.filter(plan=plan)
-        .select_related("referral", "screening")
-        .order_by("created_at", "pk")
-    )
+    return action_rows().filter(plan=plan)
 
 
 def narrative(plan: CarePlan, goals: list[Goal], actions: list[PlanAction]) -> str:
@@ -98,6 +99,16 @@ def narrative(plan: CarePlan, goals: list[Goal], actions: list[PlanAction]) -> s
     return "".join(parts)
 
 
+def performer(action: PlanAction) -> dict[str, Any] | None:
+    """Who does the action: a caregiver as their RelatedPerson, a team member as CareTeam names
+    them (careplan.imported_plan finds them on the team again)."""
+    if action.owner_caregiver is not None:
+        return ref("RelatedPerson", action.owner_caregiver_id, str(action.owner_caregiver))
+    if action.owner_member is not None:
+        return member_ref(action.owner_member)
+    return None
+
+
 def activity(action: PlanAction) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "status": ACTIVITY_STATUS[ActionStatus(action.status)],
@@ -107,6 +118,11 @@ def activity(action: PlanAction) -> dict[str, Any]:
         detail["goal"] = [ref("Goal", action.goal_id)]
     if action.due_on is not None:
         detail["scheduledString"] = f"{DUE_PREFIX}{action.due_on.isoformat()}"
+    owner = performer(action)
+    if owner is not None:
+        # Only on an action the principal may read (`_actions`): an adolescent's own action is
+        # not served, so neither is who does it.
+        detail["performer"] = [owner]
     found: dict[str, Any] = {"detail": detail}
     if action.is_confidential:
         # Only the clinical team reads it (action_visible); a system that keeps the plan keeps

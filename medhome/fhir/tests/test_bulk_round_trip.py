@@ -274,9 +274,10 @@ def shared_plan(practice: Any) -> dict[str, Any]:
                 a.goal.text if a.goal else "",
                 a.due_on,
                 a.confidential,
+                a.owner_label,
             )
             for a in PlanAction.objects.filter(practice=practice).select_related(
-                "plan__child", "goal"
+                "plan__child", "goal", "owner_caregiver", "owner_member__user"
             )
         ),
     }
@@ -284,10 +285,10 @@ def shared_plan(practice: Any) -> dict[str, Any]:
 
 def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: datetime) -> None:
     """child_a's team (a nurse who works in both practices, the mother, a home visitor with a
-    phone and e-mail), a goal the mother owns, the family's words and two actions, one of them
-    done."""
+    phone and e-mail), a goal the mother owns, the family's words and three actions, one of
+    them done, each owned by one of the team."""
     plan = plans.ensure_plan(actor=actor, child=child, at=at)
-    plans.add_team_member(
+    nursing = plans.add_team_member(
         actor=actor,
         plan=plan,
         kind=MemberKind.STAFF,
@@ -296,10 +297,10 @@ def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: da
         is_lead_coordinator=True,
         at=at,
     )
-    plans.add_team_member(
+    mother = plans.add_team_member(
         actor=actor, plan=plan, kind=MemberKind.CAREGIVER, caregiver=caregiver, at=at
     )
-    plans.add_team_member(
+    visitor = plans.add_team_member(
         actor=actor,
         plan=plan,
         kind=MemberKind.EXTERNAL,
@@ -329,9 +330,23 @@ def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: da
         at=at,
     )
     plans.add_action(
-        actor=actor, plan=plan, text="Library card", goal=reading, due_on=date(2026, 7, 1), at=at
+        actor=actor,
+        plan=plan,
+        text="Library card",
+        goal=reading,
+        due_on=date(2026, 7, 1),
+        owner_member=mother,  # a caregiver on the team: comes back as the caregiver, same name
+        at=at,
     )
-    plans.add_action(actor=actor, plan=plan, text="Hearing check", status=ActionStatus.DONE, at=at)
+    plans.add_action(
+        actor=actor,
+        plan=plan,
+        text="Hearing check",
+        status=ActionStatus.DONE,
+        owner_member=nursing,
+        at=at,
+    )
+    plans.add_action(actor=actor, plan=plan, text="Home visit", owner_member=visitor, at=at)
 
 
 def test_an_exported_panel_reimports_into_an_empty_practice(
@@ -368,7 +383,7 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
-    assert (len(source["team"]), len(source["goals"]), len(source["actions"])) == (3, 1, 2)
+    assert (len(source["team"]), len(source["goals"]), len(source["actions"])) == (3, 1, 3)
     assert len(source["referrals"]) == 1
     assert len(source["children"]) == 4  # three from the EHR, child_a from the pages
     assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
@@ -413,6 +428,7 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     assert len(files["Condition"]) == 1 and len(files["QuestionnaireResponse"]) == 1
     assert again.run.counts["skipped"] == {"survey": 1, "health_concern": 1}
     assert snapshot(practice_b) == source
+    assert all(action[-1] for action in source["actions"])  # every action's owner came back
     assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
     (again_screen,) = snapshot(practice_b)["screens"]
     assert again_screen[5:9] == (Status.SCORED, None, "positive", True), again_screen

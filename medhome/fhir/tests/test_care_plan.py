@@ -282,3 +282,36 @@ def test_an_outside_members_phone_and_email_travel_in_a_contained_practitioner(
     # A member without a phone or e-mail is as before: no contained resource.
     CareTeamMember.objects.filter(pk=outside.pk).update(phone="", email="")
     assert "contained" not in one("CareTeam", staff(clinician_a, practice_a), child_a.pk)
+
+
+def test_an_actions_owner_is_its_performer_only_where_the_action_is_served(
+    plan_a, clinician_a, practice_a, caregiver_a, staff_a
+):
+    owned = {
+        "Call the sleep clinic": {"owner_member": plan_a["member"]},
+        "Book the dentist": {"owner_caregiver": caregiver_a},
+        CONFIDENTIAL_TEXT: {"owner_member": plan_a["outside_member"]},
+    }
+    for text, owner in owned.items():
+        PlanAction.objects.filter(plan=plan_a["plan"], text=text).update(**owner)
+    resources, queries = page("CarePlan", staff(clinician_a, practice_a))
+    assert queries == 4  # the plans, goals, actions, and the members who own actions
+    (resource,) = resources
+    FhirCarePlan.model_validate(resource)
+    performers = {
+        a["detail"]["description"]: a["detail"].get("performer") for a in resource["activity"]
+    }
+    membership = Membership.objects.get(user=clinician_a, practice=practice_a)
+    assert performers["Call the sleep clinic"] == [
+        {"reference": f"Practitioner/{membership.pk}", "display": clinician_a.get_full_name()}
+    ]
+    assert performers["Book the dentist"] == [
+        {"reference": f"RelatedPerson/{caregiver_a.pk}", "display": str(caregiver_a)}
+    ]
+    assert performers[CONFIDENTIAL_TEXT] == [{"display": "Early Intervention"}]
+    assert performers[SAFETY_TEXT] is None  # nobody owns it
+    # Who does the adolescent's own action goes no further than the action.
+    front_desk = staff(staff_a[Role.FRONT_DESK], practice_a, Role.FRONT_DESK)
+    served = one("CarePlan", front_desk, plan_a["plan"].pk)
+    assert CONFIDENTIAL_TEXT not in _texts(served)
+    assert "Early Intervention" not in str(served["activity"])
