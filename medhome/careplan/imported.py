@@ -20,6 +20,9 @@ The rules (docs/clinical-rules.md#imported-plans):
   (fhir_codes.ACTION_CONFIDENTIAL; docs/clinical-rules.md#adolescent-confidentiality).
 - An action's owner (its performer) is found as a participant is, on the child's team here; an
   owner nobody here matches leaves the action unassigned and counted, the plan kept.
+- A goal the import creates brings its progress notes, each with its time and its author found
+  the same way (note_author); an author nobody here matches keeps the note, signed with the
+  name the sender gave.
 """
 
 from dataclasses import dataclass, replace
@@ -44,13 +47,14 @@ from medhome.practices.models import Membership
 
 from . import services
 from .fhir_codes import LEAD, ROLE_SYSTEM
-from .models import CareTeamMember, ExternalRole, MemberKind
+from .models import CareTeamMember, ExternalRole, MemberKind, ProgressNote
 
 if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
 
 NOT_KEPT = "entered-in-error"
 PHONE_MAX = CareTeamMember._meta.get_field("phone").max_length or 0
+NAME_MAX = ProgressNote._meta.get_field("by_name").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -249,14 +253,57 @@ def team_member_of(
         if refusal.code != "member_unnamed":
             raise
         return None
+    return next(
+        (member for member in _team(child, context, shared) if wanted.same_as(member)), None
+    )
+
+
+def _team(child: Child, context: "Context", shared: dict[str, Any]) -> list[CareTeamMember]:
+    """The child's team here (one query per child and batch)."""
     teams: dict[Any, list[CareTeamMember]] = shared.setdefault("teams", {})
     if child.pk not in teams:
         teams[child.pk] = list(
-            CareTeamMember.objects.for_practice(context.practice).filter(
-                child=child, is_active=True
-            )
+            CareTeamMember.objects.for_practice(context.practice)
+            .filter(child=child, is_active=True)
+            .select_related("user", "caregiver")
         )
-    return next((member for member in teams[child.pk] if wanted.same_as(member)), None)
+    return teams[child.pk]
+
+
+def _signs(member: CareTeamMember, label: str) -> bool:
+    """Is `label` how the outside member signs a note (CareTeamMember.outside_label)? Read
+    without the role, whose words are in the sender's language."""
+    prefix = f"{member.display_name} ("
+    if not (label.startswith(prefix) and label.endswith(")")):
+        return False
+    inside = label[len(prefix) : -1]
+    return inside.endswith(f", {member.organization}") if member.organization else "," not in inside
+
+
+def note_author(
+    annotation: dict[str, Any], child: Child, context: "Context", shared: dict[str, Any]
+) -> services.NoteAuthor:
+    """Who wrote a goal's note (fhir.resources.goal.author): a caregiver of the family, this
+    practice's staff member, the outside member of the child's team who signs so; else only the
+    name the sender gave, so the note still says who wrote it."""
+    reference = annotation.get("authorReference")
+    if isinstance(reference, dict):
+        display = str(reference.get("display") or "").strip()
+        if reference_id(reference, "RelatedPerson"):
+            caregiver = caregiver_of(reference, child, context, shared, missing_ok=True)
+            if caregiver is not None:
+                return services.NoteAuthor(caregiver=caregiver)
+        elif reference_id(reference, "Practitioner") or not reference.get("reference"):
+            user = staff_user(reference, display, context, shared)
+            if user is not None:
+                return services.NoteAuthor(user=user)
+        return services.NoteAuthor(name=display[:NAME_MAX])
+    label = str(annotation.get("authorString") or "").strip()
+    outside = [m for m in _team(child, context, shared) if m.kind == MemberKind.EXTERNAL]
+    member = next((m for m in outside if label and _signs(m, label)), None)
+    if member is not None:
+        return services.NoteAuthor(outside_member=member)
+    return services.NoteAuthor(name=label[:NAME_MAX])
 
 
 def _contained(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:

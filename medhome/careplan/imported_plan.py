@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from medhome.core.actor import Actor
 from medhome.ehr.bulk_people import Applied, each, run_batch
-from medhome.ehr.fhir_in.common import Refused, check_dates, parse_date, reference_id
+from medhome.ehr.fhir_in.common import (
+    Refused,
+    check_dates,
+    parse_date,
+    parse_instant,
+    reference_id,
+)
 from medhome.ehr.models import SourceDigest
 from medhome.families.models import Caregiver, Child
 
@@ -26,6 +32,7 @@ from .imported import (
     NOT_KEPT,
     caregiver_of,
     child_of,
+    note_author,
     plan_actor,
     refuse_changed,
     team_member_of,
@@ -37,6 +44,13 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class NoteData:
+    text: str
+    written_at: datetime | None
+    author: services.NoteAuthor
+
+
+@dataclass(frozen=True)
 class GoalData:
     child: Child
     text: str
@@ -44,6 +58,7 @@ class GoalData:
     target_on: date | None
     owner: Caregiver | None
     started_on: date | None
+    notes: list[NoteData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,7 +84,43 @@ class PlanData:
 # -- goals ------------------------------------------------------------------------------------
 
 
-def _goal(line: "Line", context: "Context", shared: dict[str, Any]) -> GoalData:
+def _written_at(value: Any, child: Child, context: "Context") -> datetime | None:
+    """When the note was written (Annotation.time: a day is read as its noon, as a goal's start
+    day is); refused in the future or before the child was born, like every date."""
+    if not value:
+        return None
+    text = str(value)
+    day = parse_date(text)
+    check_dates(on=day, today=context.today, born=child.date_of_birth)
+    if len(text) <= 10 and day is not None:
+        return datetime.combine(day, time(12), tzinfo=UTC)
+    return parse_instant(text)
+
+
+def _notes(
+    resource: dict[str, Any],
+    child: Child,
+    context: "Context",
+    shared: dict[str, Any],
+    result: "BatchResult",
+) -> list[NoteData]:
+    """The goal's progress notes (Goal.note), each with its time and author (note_author)."""
+    found = []
+    for annotation in resource.get("note") or []:
+        if not isinstance(annotation, dict):
+            continue
+        text = str(annotation.get("text") or "").strip()
+        if not text:
+            result.skipped["goal_note_without_text"] += 1
+            continue
+        written_at = _written_at(annotation.get("time"), child, context)
+        found.append(NoteData(text, written_at, note_author(annotation, child, context, shared)))
+    return found
+
+
+def _goal(
+    line: "Line", context: "Context", shared: dict[str, Any], result: "BatchResult"
+) -> GoalData:
     refuse_changed(line, shared)
     resource = line.resource
     child = child_of(line, context, shared, "subject")
@@ -94,6 +145,7 @@ def _goal(line: "Line", context: "Context", shared: dict[str, Any]) -> GoalData:
         target_on=target_on,
         owner=caregiver_of(resource.get("expressedBy"), child, context, shared),
         started_on=started_on,
+        notes=_notes(resource, child, context, shared, result),
     )
 
 
@@ -104,7 +156,7 @@ def import_goals(lines: list["Line"], context: "Context", result: "BatchResult")
         if line.resource.get("lifecycleStatus") == NOT_KEPT:
             result.skipped["entered_in_error"] += 1
             return None
-        return _goal(line, context, shared)
+        return _goal(line, context, shared, result)
 
     def write(goal: GoalData, _shared: dict[str, Any]) -> Applied:
         return _add_goal(actor, goal, context.at)
@@ -127,6 +179,15 @@ def _add_goal(actor: Actor, data: GoalData, at: datetime) -> Applied:
         # The goal keeps the day it was set (Goal.startDate), not the import's.
         goal.created_at = datetime.combine(data.started_on, time(12), tzinfo=UTC)
         Goal.objects.filter(pk=goal.pk).update(created_at=goal.created_at)
+    for note in data.notes:
+        services.add_progress_note(
+            actor=actor,
+            goal=goal,
+            text=note.text,
+            author=note.author,
+            written_at=note.written_at,
+            at=at,
+        )
     return "created", goal.pk, data.child.pk
 
 

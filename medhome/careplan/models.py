@@ -140,6 +140,13 @@ class CareTeamMember(PracticeScopedModel):
         return self.name
 
     @property
+    def outside_label(self) -> str:
+        """An outside member as their notes are signed: name (role, organization)."""
+        role = self.get_external_role_display() or _("Outside the practice")
+        where = f", {self.organization}" if self.organization else ""
+        return f"{self.display_name} ({role}{where})"
+
+    @property
     def contact_phone(self) -> str:
         if self.kind == MemberKind.CAREGIVER and self.caregiver is not None:
             return str(self.caregiver.phone or "")
@@ -243,6 +250,9 @@ class ProgressNote(PracticeScopedModel):
     by_outside_member = models.ForeignKey(
         CareTeamMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A note another system sent whose author is nobody here (careplan.imported_plan): their
+    # name as that system wrote it, so the note still says who wrote it.
+    by_name = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -253,13 +263,10 @@ class ProgressNote(PracticeScopedModel):
         if self.by_caregiver is not None:
             return str(self.by_caregiver)
         if self.by_outside_member is not None:
-            member = self.by_outside_member
-            role = member.get_external_role_display() or _("Outside the practice")
-            where = f", {member.organization}" if member.organization else ""
-            return f"{member.display_name} ({role}{where})"
+            return self.by_outside_member.outside_label
         if self.by_user is not None:
             return self.by_user.get_full_name() or self.by_user.get_username()
-        return ""
+        return self.by_name
 
 
 class PlanActionQuerySet(PracticeScopedQuerySet):

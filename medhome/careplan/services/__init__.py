@@ -9,7 +9,7 @@ from ..selectors import plan_history
 from .actions import add_action, update_action
 from .common import KEEP, FamilyEditRefused, StaleEdit
 from .family import family_add_goal, family_add_note, family_update_own_goal
-from .goals import add_goal, add_progress_note, update_goal
+from .goals import NoteAuthor, add_goal, add_progress_note, update_goal
 from .outside import (
     add_outside_progress_note,
     invite_outside_member,
@@ -24,6 +24,7 @@ from .team import add_team_member, update_team_member
 __all__ = [
     "KEEP",
     "FamilyEditRefused",
+    "NoteAuthor",
     "StaleEdit",
     "add_action",
     "add_goal",

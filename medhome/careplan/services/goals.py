@@ -1,6 +1,8 @@
 """Goals with owners, and progress notes on them."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from medhome.core.actor import Actor
 from medhome.families.models import Caregiver
+from medhome.practices.models import Membership
 
 from ..models import (
     CarePlan,
     CareTeamMember,
     Goal,
     GoalStatus,
+    MemberKind,
     ProgressNote,
     Side,
 )
@@ -121,13 +125,64 @@ def update_goal(
         return locked
 
 
-def add_progress_note(*, actor: Actor, goal: Goal, text: str, at: datetime) -> ProgressNote:
+@dataclass(frozen=True)
+class NoteAuthor:
+    """Who wrote a note another system sent (careplan.imported_plan), when it is not the actor:
+    a staff member, a caregiver of the family or an outside member of the child's team here, or
+    only the name that system gave (nobody here)."""
+
+    user: Any = None
+    caregiver: Caregiver | None = None
+    outside_member: CareTeamMember | None = None
+    name: str = ""
+
+
+def _check_author(goal: Goal, author: NoteAuthor) -> None:
+    plan = goal.plan
+    ensure_same_child(
+        plan, {"owner_caregiver": author.caregiver, "owner_member": author.outside_member}
+    )
+    errors: dict[str, str] = {}
+    if author.outside_member is not None and author.outside_member.kind != MemberKind.EXTERNAL:
+        errors["by_outside_member"] = _("Choose a member of this child's care team.")
+    if (
+        author.user is not None
+        and not Membership.objects.filter(practice_id=plan.practice_id, user=author.user).exists()
+    ):
+        errors["by_user"] = _("Choose a staff member of this practice.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_progress_note(
+    *,
+    actor: Actor,
+    goal: Goal,
+    text: str,
+    at: datetime,
+    author: NoteAuthor | None = None,
+    written_at: datetime | None = None,
+) -> ProgressNote:
+    """A note on the goal, by the actor, now (`at`). Another system's note (the import) keeps
+    its own author and time (`author`, `written_at`); the plan's history still says the import
+    added it, at `at`."""
     require_edit(actor, goal.practice_id)
     cleaned = required_text(text)
-    user = actor.user if getattr(actor.user, "pk", None) else None
+    if author is None:
+        user = actor.user if getattr(actor.user, "pk", None) else None
+        author = NoteAuthor(user=user)
+    else:
+        _check_author(goal, author)
     with transaction.atomic():
         note = ProgressNote.objects.create(
-            practice_id=goal.practice_id, goal=goal, text=cleaned, by_user=user, at=at
+            practice_id=goal.practice_id,
+            goal=goal,
+            text=cleaned,
+            by_user=author.user,
+            by_caregiver=author.caregiver,
+            by_outside_member=author.outside_member,
+            by_name=author.name,
+            at=written_at or at,
         )
         log_change(
             actor=actor,

@@ -469,3 +469,89 @@ def test_an_actions_owner_is_found_on_the_team_here_or_left_unassigned(
         "Unassigned": (None, None),
     }
     assert staff_member.user_id == coordinator.pk
+
+
+def test_a_new_goals_progress_notes_come_with_their_time_and_author(practice_a, staff_a, tmp_path):
+    coordinator = staff_a[Role.CARE_COORDINATOR]
+    membership = coordinator.memberships.get(practice=practice_a)
+    visitor = {"role": [role("external", "home_visitor")], "member": {"display": "Pat Lee (HF)"}}
+    notes = [
+        {
+            "authorReference": {"reference": f"Practitioner/{membership.pk}", "display": "x"},
+            "time": "2026-04-01T15:30:00Z",
+            "text": "Reading most nights",
+        },
+        {
+            "authorReference": {"reference": "RelatedPerson/rp1"},
+            "time": "2026-04-02",
+            "text": "Mom",
+        },
+        {"authorString": "Pat Lee (Home visitor, HF)", "time": "2026-04-03", "text": "Visit"},
+        # Nobody here: the note is kept, signed with the name the sender gave.
+        {
+            "authorReference": {"reference": "Practitioner/gone", "display": "Dr. Gone"},
+            "time": "2026-04-04",
+            "text": "Old chart",
+        },
+        {
+            "authorReference": {"reference": "RelatedPerson/nobody", "display": "Aunt May"},
+            "time": "2026-04-05",
+            "text": "Aunt",
+        },
+        {"authorString": "Someone (Elsewhere)", "time": "2026-04-06", "text": "Elsewhere"},
+        {"time": "2026-04-07", "text": "Unsigned"},
+        {"text": "  "},  # nothing to keep
+    ]
+    run = load(
+        practice_a,
+        tmp_path,
+        CareTeam=[team(visitor)],
+        Goal=[goal("g1", note=notes)],
+    )
+    assert run.counts["refused"] == {}
+    assert run.counts["skipped"]["goal_note_without_text"] == 1
+    mom = Caregiver.objects.get(practice=practice_a, given_name="Mom", family_name="Familyp1")
+    pat = CareTeamMember.objects.get(name="Pat Lee")
+    (the_goal,) = Goal.objects.all()
+    found = [
+        (
+            n.text,
+            n.at.isoformat(),
+            n.by_user_id,
+            n.by_caregiver_id,
+            n.by_outside_member_id,
+            n.by_label,
+        )
+        for n in the_goal.notes.order_by("at")
+    ]
+    noon = "T12:00:00+00:00"
+    assert found == [
+        (
+            "Reading most nights",
+            "2026-04-01T15:30:00+00:00",
+            coordinator.pk,
+            None,
+            None,
+            coordinator.get_full_name(),
+        ),
+        ("Mom", f"2026-04-02{noon}", None, mom.pk, None, str(mom)),
+        ("Visit", f"2026-04-03{noon}", None, None, pat.pk, "Pat Lee (Home visitor, HF)"),
+        ("Old chart", f"2026-04-04{noon}", None, None, None, "Dr. Gone"),
+        ("Aunt", f"2026-04-05{noon}", None, None, None, "Aunt May"),
+        ("Elsewhere", f"2026-04-06{noon}", None, None, None, "Someone (Elsewhere)"),
+        ("Unsigned", f"2026-04-07{noon}", None, None, None, ""),
+    ]
+    # Through the plan's services: a history row for each, naming the import.
+    assert (
+        PlanChange.objects.filter(object_type="progressnote", actor_label=IMPORTED_LABEL).count()
+        == 7
+    )
+    assert AuditEvent.objects.filter(object_type="careplan.progressnote").count() == 7
+    # A note dated after the import's day refuses the goal, as any date in the future does.
+    late = load(
+        practice_a,
+        tmp_path,
+        "late",
+        Goal=[goal("g2", note=[{"time": "2030-01-01", "text": "Later"}])],
+    )
+    assert late.counts["refused"] == {"future_date": 1}

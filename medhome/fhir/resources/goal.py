@@ -1,17 +1,34 @@
 """Goal (US Core 7 Goal): a goal of the child's shared care plan (careplan.Goal), its
-description in the words the family and team wrote it in."""
+description in the words the family and team wrote it in, and its progress notes as the
+goal's notes (Annotation: text, time, author).
+
+Who reads a goal reads its notes: the plan's pages show every note of a goal to whoever sees
+the goal (the team's page, the family's, an outside member's, the print), so no kind of note is
+held back here either."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from medhome.careplan.fhir_codes import LIFECYCLE_STATUS
-from medhome.careplan.models import Goal, GoalStatus
+from medhome.careplan.models import Goal, GoalStatus, ProgressNote
 from medhome.smart.principal import FhirPrincipal
 
-from ..care import code_table, coded_param, concept, meta, patient_ref, practice_rows, ref
+from ..care import (
+    code_table,
+    coded_param,
+    concept,
+    instant,
+    membership_of,
+    meta,
+    patient_ref,
+    practice_rows,
+    practitioner_ref,
+    ref,
+)
 from ..params import date_param, reference_param
 from ..registry import ResourceType, register
+from .practitioner import practitioner_id
 
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-goal"
 SP = "http://hl7.org/fhir/SearchParameter/"
@@ -30,8 +47,43 @@ def rows(principal: FhirPrincipal) -> QuerySet[Goal]:
     return practice_rows(principal, Goal)
 
 
+def note_rows() -> QuerySet[ProgressNote]:
+    return (
+        ProgressNote.objects.select_related("by_user", "by_caregiver", "by_outside_member__user")
+        .annotate(fhir_practitioner=practitioner_id("by_user"))
+        .order_by("at", "pk")
+    )
+
+
 def prepare(qs: QuerySet[Goal]) -> QuerySet[Goal]:
-    return qs.select_related("plan", "owner_caregiver")
+    """Two queries a page: the goals, their notes."""
+    return qs.select_related("plan", "owner_caregiver").prefetch_related(
+        Prefetch("notes", queryset=note_rows(), to_attr="fhir_notes")
+    )
+
+
+def _notes(goal: Goal) -> list[ProgressNote]:
+    found = getattr(goal, "fhir_notes", None)
+    return list(found) if found is not None else list(note_rows().filter(goal=goal))
+
+
+def author(note: ProgressNote) -> dict[str, Any]:
+    """Who wrote the note, in ProgressNote.by_label's order: a caregiver (RelatedPerson), an
+    outside member by their label (no resource of theirs is served; their login is not this
+    practice's staff), a staff member (Practitioner), or the name another system gave."""
+    if note.by_caregiver is not None:
+        return {
+            "authorReference": ref("RelatedPerson", note.by_caregiver_id, str(note.by_caregiver))
+        }
+    if note.by_outside_member is not None:
+        return {"authorString": note.by_label}
+    if note.by_user is not None:
+        return {"authorReference": practitioner_ref(note.by_user, membership_of(note, "by_user"))}
+    return {"authorString": note.by_name} if note.by_name else {}
+
+
+def annotation(note: ProgressNote) -> dict[str, Any]:
+    return {**author(note), "time": instant(note.at), "text": note.text}
 
 
 def expressed_by(goal: Goal) -> dict[str, Any]:
@@ -61,6 +113,9 @@ def to_resource(goal: Goal, principal: FhirPrincipal) -> dict[str, Any]:
         resource["achievementStatus"] = concept(ACHIEVEMENT, code, display)
     if goal.target_on is not None:
         resource["target"] = [{"dueDate": goal.target_on.isoformat()}]
+    notes = _notes(goal)
+    if notes:
+        resource["note"] = [annotation(note) for note in notes]
     return resource
 
 

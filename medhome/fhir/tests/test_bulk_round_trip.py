@@ -8,7 +8,7 @@ builds it: children, caregivers, appointments and encounters, immunizations, mea
 plus the cast's registered family (child_a and caregiver_a, made through the pages' services).
 The same drill across two real databases is bench/fhir_round_trip.py."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +261,7 @@ def shared_plan(practice: Any) -> dict[str, Any]:
                 caregiver_name(g.owner_caregiver),
                 g.owner_is_family,
                 g.created_at.date(),
+                tuple((n.at, n.text, n.by_label) for n in g.notes.order_by("at")),
             )
             for g in PlanGoal.objects.filter(practice=practice).select_related(
                 "plan__child", "owner_caregiver"
@@ -286,7 +287,8 @@ def shared_plan(practice: Any) -> dict[str, Any]:
 def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: datetime) -> None:
     """child_a's team (a nurse who works in both practices, the mother, a home visitor with a
     phone and e-mail), a goal the mother owns, the family's words and three actions, one of
-    them done, each owned by one of the team."""
+    them done, each owned by one of the team; notes on the goal by the coordinator (no staff of
+    the other practice: signed with their name), the nurse, the mother and the home visitor."""
     plan = plans.ensure_plan(actor=actor, child=child, at=at)
     nursing = plans.add_team_member(
         actor=actor,
@@ -347,6 +349,21 @@ def write_shared_plan(actor: Any, child: Any, caregiver: Any, nurse: Any, at: da
         at=at,
     )
     plans.add_action(actor=actor, plan=plan, text="Home visit", owner_member=visitor, at=at)
+    authors = [
+        None,
+        plans.NoteAuthor(user=nurse),
+        plans.NoteAuthor(caregiver=caregiver),
+        plans.NoteAuthor(outside_member=visitor),
+    ]
+    for n, author in enumerate(authors):
+        plans.add_progress_note(
+            actor=actor,
+            goal=reading,
+            text=f"Progress {n}",
+            author=author,
+            written_at=at - timedelta(days=n),
+            at=at,
+        )
 
 
 def test_an_exported_panel_reimports_into_an_empty_practice(
@@ -429,6 +446,13 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     assert again.run.counts["skipped"] == {"survey": 1, "health_concern": 1}
     assert snapshot(practice_b) == source
     assert all(action[-1] for action in source["actions"])  # every action's owner came back
+    (goal,) = source["goals"]
+    assert [note[2] for note in goal[-1]] == [  # each note's author came back
+        "Pat Lee (Home visitor, Healthy Families)",
+        str(caregiver_a),
+        nurse_of_both.get_full_name(),
+        coordinator.user.get_full_name(),
+    ]
     assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
     (again_screen,) = snapshot(practice_b)["screens"]
     assert again_screen[5:9] == (Status.SCORED, None, "positive", True), again_screen

@@ -2,7 +2,7 @@
 adolescent's own and partner-violence actions only where the chart shows them, another
 practice's plan never, partners none, a page in a fixed number of queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -176,7 +176,7 @@ def test_careplan_search_and_include(plan_a, plan_b, clinician_a, practice_a, ch
 def test_goal_mapping_every_status_and_search(plan_a, plan_b, clinician_a, practice_a, caregiver_a):
     p = staff(clinician_a, practice_a)
     resources, queries = page("Goal", p)
-    assert queries == 1
+    assert queries == 2  # the goals, their notes
     for resource in resources:
         FhirGoal.model_validate(resource)
     by_id = {r["id"]: r for r in resources}
@@ -315,3 +315,66 @@ def test_an_actions_owner_is_its_performer_only_where_the_action_is_served(
     served = one("CarePlan", front_desk, plan_a["plan"].pk)
     assert CONFIDENTIAL_TEXT not in _texts(served)
     assert "Early Intervention" not in str(served["activity"])
+
+
+def test_a_goals_progress_notes_are_its_annotations_with_their_author(
+    plan_a, clinician_a, practice_a, caregiver_a, staff_a
+):
+    goal = plan_a["goal"]
+    actor = Actor(
+        user=clinician_a,
+        practice=practice_a,
+        role=Role.PEDIATRICIAN,
+        capabilities=capabilities_of(Role.PEDIATRICIAN),
+    )
+    written = timezone.now().replace(microsecond=0)
+    times = []
+
+    def note(text: str, **author):
+        given = plans.NoteAuthor(**author) if author else None
+        at = written + timedelta(minutes=len(times))
+        times.append(timezone.localtime(at).isoformat(timespec="seconds"))
+        return plans.add_progress_note(
+            actor=actor, goal=goal, text=text, author=given, written_at=at, at=written
+        )
+
+    note("Sleeping better")  # the staff member writing it
+    note("Bedtime at 8", caregiver=caregiver_a)
+    note("Seen at home", outside_member=plan_a["outside_member"])
+    note("From the old chart", name="Dr. Former (Elsewhere)")
+    note("Nobody signed this", name="")
+    membership = Membership.objects.get(user=clinician_a, practice=practice_a)
+    resources, queries = page("Goal", staff(clinician_a, practice_a))
+    assert queries == 2
+    resource = next(r for r in resources if r["id"] == str(goal.pk))
+    FhirGoal.model_validate(resource)
+    assert resource["note"] == [
+        {
+            "authorReference": {
+                "reference": f"Practitioner/{membership.pk}",
+                "display": clinician_a.get_full_name(),
+            },
+            "time": times[0],
+            "text": "Sleeping better",
+        },
+        {
+            "authorReference": {
+                "reference": f"RelatedPerson/{caregiver_a.pk}",
+                "display": str(caregiver_a),
+            },
+            "time": times[1],
+            "text": "Bedtime at 8",
+        },
+        {
+            "authorString": "Early Intervention (Early intervention coordinator)",
+            "time": times[2],
+            "text": "Seen at home",
+        },
+        {"authorString": "Dr. Former (Elsewhere)", "time": times[3], "text": "From the old chart"},
+        {"time": times[4], "text": "Nobody signed this"},
+    ]
+    # Whoever reads the goal on the plan's pages reads its notes: so here.
+    front_desk = staff(staff_a[Role.FRONT_DESK], practice_a, Role.FRONT_DESK)
+    assert len(one("Goal", front_desk, goal.pk)["note"]) == 5
+    # A goal without notes has none.
+    assert "note" not in one("Goal", front_desk, plan_a["family_goal"].pk)
