@@ -302,6 +302,17 @@ def test_a_staff_member_is_found_here_by_a_unique_name(practice_a, nurse_of_both
             {"CarePlan": [plan(activity("x", performer=[{"reference": "RelatedPerson/rp2"}]))]},
             "caregiver_not_family",
         ),
+        (
+            {
+                "Goal": [
+                    goal(
+                        "g1",
+                        note=[{"authorReference": {"reference": "RelatedPerson/rp2"}, "text": "x"}],
+                    )
+                ]
+            },
+            "caregiver_not_family",
+        ),
         ({"CareTeam": [team({"role": [role("external")], "member": {}})]}, "member_unnamed"),
         (
             {

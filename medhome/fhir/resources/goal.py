@@ -8,7 +8,8 @@ held back here either."""
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from medhome.careplan.fhir_codes import LIFECYCLE_STATUS
 from medhome.careplan.models import Goal, GoalStatus, ProgressNote
@@ -44,7 +45,12 @@ ACHIEVEMENT_STATUS = {
 
 
 def rows(principal: FhirPrincipal) -> QuerySet[Goal]:
-    return practice_rows(principal, Goal)
+    """A note added changes the served goal (its `note`) but not the goal's row: the goal is
+    last updated at its latest note, so `_lastUpdated` and an export `_since` find it."""
+    latest_note = ProgressNote.objects.filter(goal=OuterRef("pk")).order_by("-at").values("at")[:1]
+    return practice_rows(principal, Goal).annotate(
+        goal_updated_at=Greatest("updated_at", Coalesce(Subquery(latest_note), "updated_at"))
+    )
 
 
 def note_rows() -> QuerySet[ProgressNote]:
@@ -101,7 +107,7 @@ def to_resource(goal: Goal, principal: FhirPrincipal) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Goal",
         "id": str(goal.pk),
-        "meta": meta(goal.updated_at, PROFILE),
+        "meta": meta(getattr(goal, "goal_updated_at", goal.updated_at), PROFILE),
         "lifecycleStatus": LIFECYCLE_STATUS[status],
         "description": {"text": goal.text},
         "subject": patient_ref(goal.plan.child_id),
@@ -149,6 +155,6 @@ GOAL = register(
         sorts={"target-date": "target_on"},
         default_order=("created_at", "pk"),
         prepare=prepare,
-        updated_field="updated_at",
+        updated_field="goal_updated_at",
     )
 )

@@ -373,6 +373,13 @@ def test_a_goals_progress_notes_are_its_annotations_with_their_author(
         {"authorString": "Dr. Former (Elsewhere)", "time": times[3], "text": "From the old chart"},
         {"time": times[4], "text": "Nobody signed this"},
     ]
+    # A note changes the goal served: it is last updated at its latest note, and found so.
+    assert resource["meta"]["lastUpdated"] == times[4]
+    from medhome.fhir.registry import REGISTRY
+
+    goals = REGISTRY["Goal"]
+    since = {f"{goals.updated_field}__gt": written + timedelta(minutes=3)}  # as an export _since
+    assert goal in goals.rows(staff(clinician_a, practice_a)).filter(**since)
     # Whoever reads the goal on the plan's pages reads its notes: so here.
     front_desk = staff(staff_a[Role.FRONT_DESK], practice_a, Role.FRONT_DESK)
     assert len(one("Goal", front_desk, goal.pk)["note"]) == 5
