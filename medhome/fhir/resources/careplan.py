@@ -1,5 +1,6 @@
 """CarePlan (US Core 7 CarePlan): the child's one shared care plan (careplan.CarePlan) — the
-family's priorities and strengths, its goals, and its actions as activities.
+family's priorities and strengths, its goals, and its actions as activities, each with its owner
+as the performer (named as CareTeam names the member).
 
 The adolescent's own actions (PlanAction.is_confidential) and those linked to a partner-violence
 referral or screen reach only the clinical team, in the activities and the narrative alike

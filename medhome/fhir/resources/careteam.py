@@ -95,12 +95,10 @@ def contact(member: CareTeamMember) -> dict[str, Any] | None:
         for system, value in (("phone", member.phone), ("email", member.email))
         if value
     ]
-    return {
-        "resourceType": "Practitioner",
-        "id": str(member.pk),
-        "name": [{"text": member.name}],
-        "telecom": telecom,
-    }
+    found: dict[str, Any] = {"resourceType": "Practitioner", "id": str(member.pk)}
+    if member.name:  # FHIR has no empty strings; a row written outside the services may lack it
+        found["name"] = [{"text": member.name}]
+    return {**found, "telecom": telecom}
 
 
 def participant(member: CareTeamMember, contained: list[dict[str, Any]]) -> dict[str, Any]:
