@@ -9,8 +9,9 @@ from .search import sorts_of
 
 SMART_OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 HISTORY_NOTE = (
-    "medhome keeps no past versions of most rows: history answers the current version only, "
-    'with meta.versionId from the row\'s version counter (or "1") and meta.lastUpdated.'
+    "ServiceRequest and Task keep every version (each change of the referral's state); other "
+    "types keep no past versions: their history answers the current version only, with "
+    'meta.versionId from the row\'s version counter (or "1") and meta.lastUpdated.'
 )
 PATIENT_SCOPE_NOTE = (
     "A patient/ scope reaches the launch child's compartment only; types outside the patient "
@@ -74,7 +75,7 @@ def _resource(resource_type: ResourceType) -> dict[str, Any]:
             for code in (("read", "vread", "search-type", "history-instance", "history-type"))
         ],
         "versioning": "versioned" if resource_type.version_field else "no-version",
-        "readHistory": False,
+        "readHistory": resource_type.versions is not None,
         "searchParam": [
             {
                 "name": "_id",

@@ -51,6 +51,18 @@ class Include:
 
 
 @dataclass(frozen=True)
+class Versions:
+    """Past versions of a type's rows, where medhome keeps what each version was (readHistory).
+
+    `of(rows, principal, since, offset, limit)`: the versions of `rows` (already scoped and
+    prepared), newest first, each the row as that version left it (its `version_field` and
+    `updated_field` set); `since` is a `_since` value with its prefix ("ge2026-…") or "".
+    """
+
+    of: Callable[[QuerySet[Any], FhirPrincipal, str, int, int], list[Any]]
+
+
+@dataclass(frozen=True)
 class ResourceType:
     name: str  # "Patient"
     model: type[Model]
@@ -73,6 +85,8 @@ class ResourceType:
     # When the row last changed (meta.lastUpdated, `_lastUpdated`, `_since`); None: unknown.
     updated_field: str | None = "updated_at"
     version_field: str | None = None  # meta.versionId
+    # Past versions for vread and history; None: history answers the current version only.
+    versions: Versions | None = None
     # Reference data every practice reads alike (Questionnaire: the instruments), not a
     # practice's rows: the tenancy sweep expects it in every practice's answers.
     shared_reference: bool = False

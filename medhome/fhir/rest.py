@@ -39,6 +39,9 @@ from .search import (
 
 router = Router()
 
+# A version is a change of state; no referral comes near this many.
+MAX_VERSIONS = 200
+
 View = Callable[..., HttpResponse]
 
 
@@ -89,6 +92,21 @@ def _one(principal: FhirPrincipal, resource_type: ResourceType, resource_id: str
     return row
 
 
+def _versions(resource_type: ResourceType, principal: FhirPrincipal, row: Any) -> list[Any]:
+    """The row's versions, newest first: the kept ones, else the current version alone."""
+    if resource_type.versions is None:
+        return [row]
+    rows = readable(resource_type, principal, "r").filter(pk=row.pk)
+    if resource_type.prepare is not None:
+        rows = resource_type.prepare(rows)
+    return resource_type.versions.of(rows, principal, "", 0, MAX_VERSIONS) or [row]
+
+
+def _distinct(rows: list[Any]) -> list[Any]:
+    """One per row: several versions of one row are one row read."""
+    return list({row.pk: row for row in rows}.values())
+
+
 def _read_headers(resource_type: ResourceType, row: Any) -> dict[str, str]:
     headers = {"ETag": f'W/"{version_of(resource_type, row)}"'}
     updated = updated_of(resource_type, row)
@@ -131,12 +149,15 @@ def history_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     plan.asked = [("_count", str(count)), *([("_since", since)] if since else [])]
     plan.offset = read_page_token(page, plan, principal) if page else 0
     rows = readable(kind, principal, "s")
-    if since:
-        prefixed = since if since[:2].isalpha() else f"ge{since}"
-        rows = rows.filter(date_q("_since", kind.updated_field, prefixed, is_date=False))
+    prefixed = (since if since[:2].isalpha() else f"ge{since}") if since else ""
     if kind.prepare is not None:
         rows = kind.prepare(rows)
-    found = list(rows.order_by(*plan.order)[plan.offset : plan.offset + count + 1])
+    if kind.versions is not None:
+        found = kind.versions.of(rows, principal, prefixed, plan.offset, count + 1)
+    else:
+        if prefixed:
+            rows = rows.filter(date_q("_since", kind.updated_field, prefixed, is_date=False))
+        found = list(rows.order_by(*plan.order)[plan.offset : plan.offset + count + 1])
     page_rows = found[:count]
     base = fhir_base(request)
     url = f"{base}{kind.name}/_history"
@@ -148,7 +169,10 @@ def history_type(request: HttpRequest, resource_type: str) -> HttpResponse:
         )
     resources = [resource_of(kind, row, principal) for row in page_rows]
     audit_answer(
-        principal, resource_type=kind, interaction="history-type", answered=[(kind, page_rows)]
+        principal,
+        resource_type=kind,
+        interaction="history-type",
+        answered=[(kind, _distinct(page_rows))],
     )
     return fhir_response(history(base=base, resources=resources, links=links))
 
@@ -161,13 +185,15 @@ def history_instance(request: HttpRequest, resource_type: str, resource_id: str)
         raise BadRequest(f"Parameter '{next(iter(request.GET))[:60]}' is not supported on history.")
     row = _one(principal, kind, resource_id)
     base = fhir_base(request)
-    resource = resource_of(kind, row, principal)
+    resources = [
+        resource_of(kind, version, principal) for version in _versions(kind, principal, row)
+    ]
     audit_answer(
         principal, resource_type=kind, interaction="history-instance", answered=[(kind, [row])]
     )
     url = f"{base}{kind.name}/{row.pk}/_history"
     return fhir_response(
-        history(base=base, resources=[resource], links=[{"relation": "self", "url": url}])
+        history(base=base, resources=resources, links=[{"relation": "self", "url": url}])
     )
 
 
@@ -178,10 +204,15 @@ def vread(
 ) -> HttpResponse:
     principal, kind = _allowed(request, resource_type, "r")
     row = _one(principal, kind, resource_id)
-    if version_of(kind, row) != version_id:
-        raise NotFound("version")  # past versions are not kept
+    version = next(
+        (v for v in _versions(kind, principal, row) if version_of(kind, v) == version_id), None
+    )
+    if version is None:
+        raise NotFound("version")
     audit_answer(principal, resource_type=kind, interaction="vread", answered=[(kind, [row])])
-    return fhir_response(resource_of(kind, row, principal), headers=_read_headers(kind, row))
+    return fhir_response(
+        resource_of(kind, version, principal), headers=_read_headers(kind, version)
+    )
 
 
 @router.post("/{resource_type}/_search", url_name="search-post")

@@ -19,6 +19,7 @@ from medhome.smart.principal import FhirPrincipal
 from ..registry import ResourceType, register
 from . import referral_rows as r
 from . import sdohcc
+from .referral_versions import REFERRAL_VERSIONS
 
 DOMAIN_FOR_NEED = {need: domain for domain, need in NEED_FOR_SCREENING_DOMAIN.items()}
 
@@ -129,5 +130,6 @@ SERVICE_REQUEST = register(
         prepare=prepare,
         updated_field="last_updated",
         version_field="version",
+        versions=REFERRAL_VERSIONS,
     )
 )

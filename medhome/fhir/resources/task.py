@@ -14,6 +14,7 @@ from ..params import related_by
 from ..registry import Include, ResourceType, register
 from . import referral_rows as r
 from . import sdohcc
+from .referral_versions import REFERRAL_VERSIONS
 from .servicerequest import prepare, references, with_minimum_patient
 
 
@@ -57,5 +58,6 @@ TASK = register(
         prepare=prepare,
         updated_field="last_updated",
         version_field="version",
+        versions=REFERRAL_VERSIONS,
     )
 )
