@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from medhome.ehr.patients import PatientData
+from medhome.families.vocabulary import RaceEthnicity
 
 from .common import PATIENT_ID_SYSTEM, Refused, codings, identifiers, require_code
 
@@ -27,6 +28,16 @@ RACE_CODES = {
     "2106-3": "white",
     "2135-2": "hispanic",
 }
+# The detailed CDC race code "Middle Eastern or North African" (under White in the 1997 codes;
+# its own category in the 2024 revision) and the US Core race and ethnicity value sets' "asked
+# but no answer" (v3-NullFlavor ASKU): a family that preferred not to answer.
+MENA_DETAILED = "2118-8"
+NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
+ASKED_NO_ANSWER = "ASKU"
+# medhome's own 2024 categories beside the US Core extensions (repeated, one valueCode each), so a
+# Patient medhome exported comes back exactly: "White" and "Middle Eastern or North African"
+# share a 1997 code.
+RACE_ETHNICITY_2024 = "urn:medhome:fhir:extension:race-ethnicity-2024"
 
 
 def patient_data(resource: dict[str, Any]) -> PatientData:
@@ -104,12 +115,39 @@ def _language(resource: dict[str, Any]) -> str:
 
 
 def _race(resource: dict[str, Any]) -> tuple[str, ...]:
+    """The 2024 categories (docs/clinical-rules.md#people-and-demographics): medhome's own
+    extension when sent, else the US Core extensions' OMB categories, where the detailed
+    "Middle Eastern or North African" is that category rather than White and "asked but no
+    answer" is "declined"."""
+    extensions = resource.get("extension") or []
+    own = [
+        str(e.get("valueCode"))
+        for e in extensions
+        if e.get("url") == RACE_ETHNICITY_2024 and str(e.get("valueCode")) in RaceEthnicity
+    ]
+    if own:
+        return tuple(dict.fromkeys(own))
     found: list[str] = []
-    for extension in resource.get("extension") or []:
+    mena = False
+    for extension in extensions:
         if extension.get("url") not in (US_CORE + "us-core-race", US_CORE + "us-core-ethnicity"):
             continue
         for part in extension.get("extension") or []:
-            category = RACE_CODES.get(str((part.get("valueCoding") or {}).get("code")))
-            if part.get("url") == "ombCategory" and category and category not in found:
+            coding = part.get("valueCoding") or {}
+            code = str(coding.get("code"))
+            if part.get("url") == "detailed" and code == MENA_DETAILED:
+                mena = True
+            if part.get("url") != "ombCategory":
+                continue
+            category = RACE_CODES.get(code)
+            if code == ASKED_NO_ANSWER and coding.get("system") == NULL_FLAVOR:
+                category = RaceEthnicity.DECLINED
+            if category and category not in found:
                 found.append(category)
+    if mena:
+        # SPD 15 (2024) made it its own category: a 1997 "White" that says so is that category.
+        found = [c for c in found if c != RaceEthnicity.WHITE]
+        found.append(RaceEthnicity.MIDDLE_EASTERN_NORTH_AFRICAN)
+    if len(found) > 1 and RaceEthnicity.DECLINED in found:
+        found.remove(RaceEthnicity.DECLINED)  # an answer given wins over "no answer"
     return tuple(found)

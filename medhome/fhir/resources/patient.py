@@ -7,8 +7,9 @@ official name, the US Core birth sex, race and ethnicity extensions (CDC Race & 
 urn:oid:2.16.840.1.113883.6.238, from `families.vocabulary.OMB_1997_CODES`), the home address
 and the preferred language (BCP 47).
 Spec: https://hl7.org/fhir/us/core/STU7/StructureDefinition-us-core-patient.html
-Known losses on re-import (ehr.fhir_in reads the 1997 OMB categories only): "Middle Eastern or
-North African" comes back as White (its 1997 code) and "declined" as not asked.
+The 2024 race and ethnicity categories also go out in medhome's own extension, so they come
+back exactly; another system's Patient is read from its US Core extensions
+(docs/clinical-rules.md#people-and-demographics).
 """
 
 from typing import Any
@@ -16,7 +17,14 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from medhome.accounts.roles import Capability
-from medhome.ehr.fhir_in.patient import MRN_TYPE, US_CORE
+from medhome.ehr.fhir_in.patient import (
+    ASKED_NO_ANSWER,
+    MENA_DETAILED,
+    MRN_TYPE,
+    NULL_FLAVOR,
+    RACE_ETHNICITY_2024,
+    US_CORE,
+)
 from medhome.families.models import MRN_SYSTEM, Child, ChildIdentifier
 from medhome.families.vocabulary import OMB_1997_CODES, RaceEthnicity
 from medhome.practices.scoping import scoped
@@ -49,6 +57,7 @@ CDC_DISPLAY = {
     "2106-3": "White",
     "2135-2": "Hispanic or Latino",
 }
+MENA_DISPLAY = "Middle Eastern or North African"
 BIRTH_SEX = {"female": "F", "male": "M", "unknown": "UNK"}
 
 
@@ -124,31 +133,48 @@ def to_resource(child: Child, principal: FhirPrincipal) -> dict[str, Any]:
 
 
 def _extensions(child: Child) -> list[dict[str, Any]]:
+    """Birth sex; race and ethnicity in the 1997 codes US Core binds (MENA as White with its
+    detailed code, "declined" as asked-but-no-answer) and medhome's 2024 categories beside them,
+    so the bulk round trip brings the categories back exactly (ehr.fhir_in.patient._race)."""
     found = [{"url": US_CORE + "us-core-birthsex", "valueCode": BIRTH_SEX[child.sex_at_birth]}]
-    categories = [c for c in child.race_ethnicity or [] if c in OMB_1997_CODES]
-    races = list(dict.fromkeys(code for c in categories for code in OMB_1997_CODES[c][0]))
-    ethnicities = list(
-        dict.fromkeys(OMB_1997_CODES[c][1] for c in categories if OMB_1997_CODES[c][1])
-    )
-    labels = [str(RaceEthnicity(c).label) for c in categories]
+    chosen = [c for c in child.race_ethnicity or [] if c in RaceEthnicity.values]
+    categories = [c for c in chosen if c in OMB_1997_CODES]
+    races = [
+        _cdc(code) for code in dict.fromkeys(r for c in categories for r in OMB_1997_CODES[c][0])
+    ]
+    ethnicities = [
+        _cdc(code)
+        for code in dict.fromkeys(OMB_1997_CODES[c][1] for c in categories if OMB_1997_CODES[c][1])
+        if code
+    ]
+    detailed = []
+    if RaceEthnicity.MIDDLE_EASTERN_NORTH_AFRICAN in categories:
+        detailed.append({"system": CDC_RACE, "code": MENA_DETAILED, "display": MENA_DISPLAY})
+    if chosen == [RaceEthnicity.DECLINED]:
+        races = ethnicities = [
+            {"system": NULL_FLAVOR, "code": ASKED_NO_ANSWER, "display": "asked but no answer"}
+        ]
+    labels = [str(RaceEthnicity(c).label) for c in chosen]
     if races:
-        found.append(_omb("us-core-race", races, labels))
+        found.append(_omb("us-core-race", races, labels, detailed))
     if ethnicities:
-        found.append(_omb("us-core-ethnicity", [e for e in ethnicities if e], labels))
+        found.append(_omb("us-core-ethnicity", ethnicities, labels, []))
+    found += [{"url": RACE_ETHNICITY_2024, "valueCode": c} for c in chosen]
     return found
 
 
-def _omb(name: str, codes: list[str], labels: list[str]) -> dict[str, Any]:
+def _cdc(code: str) -> dict[str, str]:
+    return {"system": CDC_RACE, "code": code, "display": CDC_DISPLAY[code]}
+
+
+def _omb(
+    name: str, codes: list[dict[str, str]], labels: list[str], detailed: list[dict[str, str]]
+) -> dict[str, Any]:
     return {
         "url": US_CORE + name,
         "extension": [
-            *(
-                {
-                    "url": "ombCategory",
-                    "valueCoding": {"system": CDC_RACE, "code": c, "display": CDC_DISPLAY[c]},
-                }
-                for c in codes
-            ),
+            *({"url": "ombCategory", "valueCoding": coding} for coding in codes),
+            *({"url": "detailed", "valueCoding": coding} for coding in detailed),
             {"url": "text", "valueString": ", ".join(labels)},
         ],
     }
