@@ -110,6 +110,33 @@ def test_the_coordinator_completes_a_task(coordinator, referral):
     assert task.status == "done"
 
 
+def test_the_referrals_section_lists_only_referral_follow_ups(coordinator, referral, child_a):
+    from medhome.core import clock
+    from medhome.tasks.services import open_task
+
+    follow_up = factories.follow_up_task(referral)
+    other, _created = open_task(
+        practice=referral.practice,
+        child=child_a,
+        kind="manual",
+        details={"title": "Call about the vaccine record"},
+        due_at=clock.now(),
+        source_type="child",
+        source_id=child_a.pk,
+        dedupe_key="manual:1",
+        at=clock.now(),
+    )
+
+    chart = coordinator.get(reverse("families:chart", args=[child_a.pk]))
+
+    section = re.search(
+        r'<section aria-labelledby="referrals-heading".*?</section>', chart.content.decode(), re.S
+    ).group(0)
+    assert follow_up.title in section
+    assert other.title not in section
+    assert other.title in chart.content.decode()  # the tasks section's
+
+
 def test_the_figures_count_a_closed_loop(coordinator, referral, pantry, client):
     client.force_login(factories.partner_user("pantry", pantry, first_name="P", last_name="L"))
     url = reverse("referrals:partner_change", args=[referral.pk])

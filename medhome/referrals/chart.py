@@ -1,5 +1,5 @@
-"""The referrals section of a child's chart: the family's referrals and their state, the open
-follow-up tasks, and a way to start a new one."""
+"""The referrals section of a child's chart: the family's referrals and their state, their open
+follow-up tasks (the child's other tasks are the tasks section's), and a way to start a new one."""
 
 from datetime import date
 from typing import Any
@@ -9,6 +9,7 @@ from medhome.core.panels import Panel, register
 from medhome.tasks.selectors import tasks_of_child
 
 from . import selectors
+from .acting import TASK_SOURCE
 
 
 def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | None:
@@ -25,7 +26,11 @@ def panel_context(request: Any, child: Any, today: date) -> dict[str, Any] | Non
             .select_related(None)
             .select_related("organization", "source_administration")[:20]
         ),
-        "tasks": list(tasks_of_child(actor, child).select_related(None).filter(status="open")[:10]),
+        "tasks": list(
+            tasks_of_child(actor, child)
+            .select_related(None)
+            .filter(status="open", source_type=TASK_SOURCE)[:10]
+        ),
     }
 
 
