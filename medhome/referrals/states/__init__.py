@@ -116,9 +116,17 @@ def allowed_targets(from_status: str, side: str) -> list[str]:
 
 
 def check_transition(
-    from_status: str, to_status: str, *, side: str, reason: str = "", outcome: str = ""
+    from_status: str,
+    to_status: str,
+    *,
+    side: str,
+    reason: str = "",
+    outcome: str = "",
+    require_reason: bool = True,
 ) -> None:
-    """Raise InvalidTransition unless `side` may move a referral from → to with these details."""
+    """Raise InvalidTransition unless `side` may move a referral from → to with these details.
+    `require_reason` False: a path another system recorded, which is not refused for a reason
+    it did not keep, as a partner's update is not (docs/clinical-rules.md#referral-states)."""
     if to_status not in Status.values:
         raise InvalidTransition(_("“%(status)s” is not a referral state.") % {"status": to_status})
     if to_status not in TRANSITIONS[from_status]:
@@ -134,7 +142,12 @@ def check_transition(
         else:
             message = _("Only the referring practice can mark a referral “%(to)s”.")
         raise InvalidTransition(message % {"to": Status(to_status).label})
-    if to_status in REASON_REQUIRED and side != Side.SYSTEM and not reason.strip():
+    if (
+        require_reason
+        and to_status in REASON_REQUIRED
+        and side != Side.SYSTEM
+        and not reason.strip()
+    ):
         raise InvalidTransition(
             _("Say why the referral is “%(to)s”.") % {"to": Status(to_status).label},
             code="reason_required",

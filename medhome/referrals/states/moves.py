@@ -44,14 +44,17 @@ def move(
     label: str | None = None,
     check: bool = True,
     family_answer: str = "",
+    require_consent: bool = True,
 ) -> Referral:
     """Validate, apply, record the event, audit, and settle the follow-up tasks.
-    `family_answer`: the family's answer that made the change (kept on the event)."""
+    `family_answer`: the family's answer that made the change (kept on the event).
+    `require_consent` False: a path replayed from another system (referrals.imported_path),
+    sent there while a consent it later revoked stood; the import checks the consent itself."""
     reason = reason.strip()
     from_status = referral.status
     if check:
         check_transition(from_status, to_status, side=side, reason=reason, outcome=outcome)
-    if to_status == Status.REQUESTED:
+    if to_status == Status.REQUESTED and require_consent:
         consent = consent_of(referral)
         if (
             consent is None
