@@ -33,6 +33,20 @@ CONSENT_METHOD_SYSTEM = "urn:medhome:referral-consent-method"  # models.ConsentM
 # The family's own words it agreed to share (ReferralConsent.notes_to_share): the practice's
 # reading only, never a partner's (they read them as ServiceRequest.note when consented).
 CONSENT_NOTES_EXTENSION = "urn:medhome:fhir:extension:referral-consent-notes"
+# The practice's reading only, like statusReason: a partner's client and the exchange never get
+# them (docs/clinical-rules.md#imported-referrals).
+WARM_HANDOFF_EXTENSION = "urn:medhome:fhir:extension:referral-warm-handoff"
+# The HSDS service (directory.Service) as a logical reference: medhome serves no
+# HealthcareService, so the second ServiceRequest.performer names it by id and name.
+HSDS_SERVICE_SYSTEM = "urn:medhome:hsds-service"
+# The referral's path as contained Provenances (Task.relevantHistory, one per ReferralEvent):
+# the medhome state beside the Task status (received shares `requested`), the side that acted,
+# the family's answer.
+TASK_STATUS_SYSTEM = "http://hl7.org/fhir/task-status"
+STATUS_SYSTEM = "urn:medhome:referral-status"  # referrals.states.Status
+SIDE_SYSTEM = "urn:medhome:referral-side"  # referrals.states.Side
+FAMILY_ANSWER_SYSTEM = "urn:medhome:referral-family-answer"  # referrals.models.FamilyAnswer
+HISTORY_ID_PREFIX = "ev-"
 
 # ServiceRequest.status is the requester's (interop-codes §1.7): open while the organization
 # works on it, `revoked` when it ended without being done.

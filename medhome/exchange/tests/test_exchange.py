@@ -112,6 +112,32 @@ def test_a_safety_referral_sends_no_contact_and_forbids_contacting(
     assert str(caregiver_a.phone) not in sent
 
 
+def test_the_sent_resources_carry_no_path_warm_handoff_or_service(
+    endpoint, fixture_server, child_a, caregiver_a, coordinator
+):
+    """The practice's own reading (Task.relevantHistory, the warm hand-off, the HSDS service)
+    never leaves with a referral: what is sent is the same with or without them."""
+    from medhome.directory.models import Service
+    from medhome.referrals.models import Referral
+
+    referral = _sent(child_a, caregiver_a, coordinator, endpoint.organization)
+    before = sync.outgoing(referral)
+    service = Service.objects.create(organization=endpoint.organization, name="Pantry")
+    Referral.objects.filter(pk=referral.pk).update(service=service, warm_handoff=True)
+    referral = Referral.objects.select_related("child", "organization", "service").get(
+        pk=referral.pk
+    )
+    assert referral.events.count() == 2
+    assert sync.outgoing(referral) == before
+    sync.sweep(now=clock.now())
+    task, sr = fixture_server.only("Task"), fixture_server.only("ServiceRequest")
+    Task.model_validate(task)
+    ServiceRequest.model_validate(sr)
+    assert "relevantHistory" not in task
+    assert [c["resourceType"] for c in task["contained"]] == ["Patient"]
+    assert "extension" not in sr and len(sr["performer"]) == 1
+
+
 def test_accept_then_complete_closes_the_loop_as_the_portal_does(
     endpoint, fixture_server, child_a, caregiver_a, coordinator, pantry
 ):

@@ -17,6 +17,7 @@ from django.db.models import Max, Q, QuerySet
 
 from medhome.directory.vocabulary import SDOHCC_CATEGORY
 from medhome.practices.scoping import scoped
+from medhome.referrals.fhir_codes import TASK_STATUS_SYSTEM
 from medhome.referrals.models import Referral, ReferralConsent
 from medhome.referrals.selectors import READ, may_see_confidential
 from medhome.referrals.states import Status, from_fhir_task_status
@@ -114,7 +115,6 @@ def _param(name: str, kind: ParamKind, apply: Any, definition: str) -> tuple[str
     return name, SearchParam(name=name, kind=kind, apply=apply, definition=SEARCH_BASE + definition)
 
 
-TASK_STATUS_SYSTEM = "http://hl7.org/fhir/task-status"
 SR_STATUS_SYSTEM = "http://hl7.org/fhir/request-status"
 CONSENT_STATUS_SYSTEM = "http://hl7.org/fhir/consent-state-codes"
 

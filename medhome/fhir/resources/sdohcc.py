@@ -22,6 +22,7 @@ caregiver's contact only when consented and never for a safety referral, the fam
 (`notes_to_share`) only when consented, never the team's `reason`.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +31,9 @@ from medhome.directory.vocabulary import Need
 from medhome.referrals.fhir_codes import (
     ACT_CODE,
     CONSENT_SCOPE,
+    FAMILY_ANSWER_SYSTEM,
+    HISTORY_ID_PREFIX,
+    HSDS_SERVICE_SYSTEM,
     NEED_SYSTEM,
     OUTCOME_SYSTEM,
     PROFILE_CONSENT,
@@ -39,12 +43,16 @@ from medhome.referrals.fhir_codes import (
     SDOHCC,
     SDOHCC_CODES,
     SHARED_ITEM_SYSTEM,
+    SIDE_SYSTEM,
+    STATUS_SYSTEM,
     TASK_CODE,
+    TASK_STATUS_SYSTEM,
     UNSPECIFIED,
+    WARM_HANDOFF_EXTENSION,
     category_code,
     service_request_status,
 )
-from medhome.referrals.models import Referral, ReferralConsent, SharedItem
+from medhome.referrals.models import Referral, ReferralConsent, ReferralEvent, SharedItem
 from medhome.referrals.selectors import PartnerView
 from medhome.referrals.states import to_fhir_task_status
 
@@ -64,6 +72,7 @@ __all__ = [  # the codes' home is referrals.fhir_codes; read here by the API and
     "consent",
     "identifier",
     "minimum_patient",
+    "provenance",
     "service_request",
     "service_request_status",
     "statuses_for_service_request_status",
@@ -132,9 +141,10 @@ def service_request(
     performer: dict[str, Any],
     consent: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """SDOHCC ServiceRequest. `view` None: the practice's own reading (the team's reason);
-    a PartnerView: only what the organization may see (the family's own words, if consented).
-    The need's category is always sent (the organization must know what it is asked for)."""
+    """SDOHCC ServiceRequest. `view` None: the practice's own reading (the team's reason, the
+    warm hand-off, the HSDS service); a PartnerView: only what the organization may see (the
+    family's own words, if consented). The need's category is always sent (the organization
+    must know what it is asked for)."""
     text = referral.get_need_display()
     resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
@@ -168,7 +178,59 @@ def service_request(
     words = referral.reason if view is None else view.notes_to_share
     if words:
         resource["note"] = [{"text": words}]
+    if view is None:
+        _practice_details(resource, referral)
     return resource
+
+
+def _practice_details(resource: dict[str, Any], referral: Referral) -> None:
+    """What only the practice reads back (referrals.imported): the warm hand-off, and the HSDS
+    service as a logical reference (medhome serves no HealthcareService)."""
+    if referral.warm_handoff:
+        resource["extension"] = [{"url": WARM_HANDOFF_EXTENSION, "valueBoolean": True}]
+    service = referral.service
+    if service is not None:
+        resource["performer"].append(
+            {
+                "type": "HealthcareService",
+                "identifier": {"system": HSDS_SERVICE_SYSTEM, "value": str(service.pk)},
+                "display": service.name or str(service.pk),
+            }
+        )
+
+
+def provenance(event: ReferralEvent, number: int, target: str) -> dict[str, Any]:
+    """One step of the referral's path (Task.relevantHistory, R4: "Provenance records for past
+    versions of this Task that identify key state transitions"); the target names the Task's
+    version the step made, so the path's order and versions come back (referrals.imported_path).
+    """
+    status = to_fhir_task_status(event.to_status)[0]
+    found: dict[str, Any] = {
+        "resourceType": "Provenance",
+        "id": f"{HISTORY_ID_PREFIX}{number}",
+        "target": [{"reference": f"{target}/_history/{event.version}"}],
+        "recorded": iso(event.at),
+        "activity": {
+            "coding": [
+                {"system": TASK_STATUS_SYSTEM, "code": status},
+                {"system": STATUS_SYSTEM, "code": event.to_status},
+            ]
+        },
+        "agent": [
+            {
+                "type": {"coding": [{"system": SIDE_SYSTEM, "code": event.side}]},
+                "who": {"display": event.actor_label},
+            }
+        ],
+    }
+    reasons: list[dict[str, Any]] = []
+    if event.reason:
+        reasons.append({"text": event.reason})
+    if event.family_answer:
+        reasons.append({"coding": [{"system": FAMILY_ANSWER_SYSTEM, "code": event.family_answer}]})
+    if reasons:
+        found["reason"] = reasons
+    return found
 
 
 def task(
@@ -180,9 +242,11 @@ def task(
     requester: dict[str, Any],
     owner: dict[str, Any],
     with_reason: bool = True,
+    history: Sequence[ReferralEvent] = (),
 ) -> dict[str, Any]:
     """SDOHCC TaskForReferralManagement for the referral's current state. `with_reason`: the
-    statusReason text is the practice's words, withheld from an organization's reading."""
+    statusReason text and the referral's path (`history`, its events in order, as contained
+    Provenances) are the practice's, withheld from an organization's reading."""
     status, business = to_fhir_task_status(referral.status)
     resource: dict[str, Any] = {
         "resourceType": "Task",
@@ -223,6 +287,14 @@ def task(
     }
     if period:
         resource["executionPeriod"] = period
+    if with_reason and history:
+        target = f"Task/{resource_id}"
+        resource["contained"] = [
+            provenance(event, number, target) for number, event in enumerate(history, start=1)
+        ]
+        resource["relevantHistory"] = [
+            {"reference": f"#{found['id']}"} for found in resource["contained"]
+        ]
     return resource
 
 

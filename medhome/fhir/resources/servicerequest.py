@@ -110,6 +110,7 @@ def prepare(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.select_related(
         "practice",
         "organization",
+        "service",
         "child",
         "consent",
         "consent__given_by_caregiver",

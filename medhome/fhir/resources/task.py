@@ -5,8 +5,10 @@ id is the referral's, so `Task.focus` → `ServiceRequest/<same id>`. The IG's p
 
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
+
 from medhome.referrals.fhir_codes import security_labels
-from medhome.referrals.models import Referral
+from medhome.referrals.models import Referral, ReferralEvent
 from medhome.referrals.selectors import partner_view
 from medhome.smart.principal import FhirPrincipal
 
@@ -16,6 +18,13 @@ from . import referral_rows as r
 from . import sdohcc
 from .referral_versions import REFERRAL_VERSIONS
 from .servicerequest import prepare, references, with_minimum_patient
+
+
+def prepare_tasks(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The referrals' events in one query a page (the path, Task.relevantHistory)."""
+    return prepare(rows).prefetch_related(
+        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "version"))
+    )
 
 
 def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
@@ -28,8 +37,9 @@ def to_resource(referral: Referral, principal: FhirPrincipal) -> dict[str, Any]:
         patient=refs["patient"],
         requester=refs["requester"],
         owner=refs["organization"],
-        # The team's own words on a status stay with the team.
+        # The team's own words on a status, and the referral's path, stay with the team.
         with_reason=not partner,
+        history=() if partner else list(referral.events.all()),
     )
     if partner:
         with_minimum_patient(resource, referral, partner_view(referral), "for")
@@ -55,7 +65,7 @@ TASK = register(
         },
         profiles=(sdohcc.PROFILE_TASK,),
         sorts={"authored-on": "requested_at", "_lastUpdated": "last_updated"},
-        prepare=prepare,
+        prepare=prepare_tasks,
         updated_field="last_updated",
         version_field="version",
         versions=REFERRAL_VERSIONS,

@@ -3,7 +3,7 @@ polling searches."""
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -245,3 +245,51 @@ def test_another_practices_referral_is_the_same_404_and_never_matches(
         assert search(client, token_a, query).get("entry", []) == [], query
     assert client.get("/fhir/Task", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     assert client.get(f"/fhir/Task/{b.pk}").status_code == 401
+
+
+def test_only_the_practice_reads_the_path_the_warm_handoff_and_the_service(
+    referral, pantry, coordinator_actor
+):
+    from medhome.directory.models import Service
+    from medhome.referrals.models import Referral
+
+    service = Service.objects.create(organization=pantry, name="Weekly family pantry")
+    Referral.objects.filter(pk=referral.pk).update(service=service, warm_handoff=True)
+    (task,) = read("Task", principal(coordinator_actor))
+    (sr,) = read("ServiceRequest", principal(coordinator_actor))
+    Task.model_validate(task)
+    ServiceRequest.model_validate(sr)
+    events = list(referral.events.order_by("at", "version"))
+    assert task["relevantHistory"] == [{"reference": "#ev-1"}, {"reference": "#ev-2"}]
+    first, second = task["contained"]
+    assert first["resourceType"] == "Provenance" and first["id"] == "ev-1"
+    assert first["target"] == [{"reference": f"Task/{referral.pk}/_history/1"}]
+    assert second["target"] == [{"reference": f"Task/{referral.pk}/_history/2"}]
+    assert second["activity"]["coding"] == [
+        {"system": "http://hl7.org/fhir/task-status", "code": "requested"},
+        {"system": "urn:medhome:referral-status", "code": "requested"},
+    ]
+    assert second["agent"] == [
+        {
+            "type": {"coding": [{"system": "urn:medhome:referral-side", "code": "practice"}]},
+            "who": {"display": events[1].actor_label},
+        }
+    ]
+    assert datetime.fromisoformat(second["recorded"]) == events[1].at
+    assert "reason" not in second  # no reason, no family answer
+    assert sr["extension"] == [
+        {"url": "urn:medhome:fhir:extension:referral-warm-handoff", "valueBoolean": True}
+    ]
+    assert sr["performer"][1] == {
+        "type": "HealthcareService",
+        "identifier": {"system": "urn:medhome:hsds-service", "value": str(service.pk)},
+        "display": "Weekly family pantry",
+    }
+    partner = principal(Actor(user=None, organization=pantry), "partner", pantry)
+    (task,) = read("Task", partner)
+    (sr,) = read("ServiceRequest", partner)
+    Task.model_validate(task)
+    ServiceRequest.model_validate(sr)
+    assert "relevantHistory" not in task
+    assert [c["resourceType"] for c in task["contained"]] == ["Patient"]
+    assert "extension" not in sr and len(sr["performer"]) == 1
