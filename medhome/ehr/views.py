@@ -81,6 +81,10 @@ SKIPPED_REASONS = {
     "native_referral": gettext_lazy(
         "Referrals this practice made itself (its own export read back): left as they are"
     ),
+    # Kept, without the part: the referral comes in, its service stays empty.
+    "service_unknown": gettext_lazy(
+        "Referrals kept without their service, which is not in the organization's directory entry"
+    ),
 }
 
 

@@ -25,6 +25,11 @@ The rules (docs/clinical-rules.md#imported-referrals):
   when its state follows from the state here by the table (referrals.states), else refused
   (`transition_refused`). A referral the practice made itself (its own export read back) is
   never touched: counted as skipped (`native_referral`).
+- The practice's own export carries more, read back here: the warm hand-off (an extension,
+  applied also to a line seen before, since it is set after sending: false → true only), the
+  HSDS service (a logical HealthcareService performer: by id among the organization's services,
+  else by its one exact name there; not found, the referral is kept without it and the loss
+  counted, `service_unknown`) and the path (referrals.imported_path).
 - Imported referrals carry `imported_at`: the exchange, the follow-up sweep and the family's
   reminders leave them alone (ReferralQuerySet.native).
 """
@@ -38,7 +43,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
 from medhome.audit.models import Action
-from medhome.directory.models import Organization
+from medhome.directory.models import Organization, Service
 from medhome.directory.vocabulary import Need
 from medhome.ehr.bulk_people import Applied, each, run_batch
 from medhome.ehr.fhir_in.common import (
@@ -57,11 +62,13 @@ from medhome.screening.models import Administration
 
 from .acting import REFERRAL_OBJECT, audit
 from .fhir_codes import (
+    HSDS_SERVICE_SYSTEM,
     NEED_SYSTEM,
     SDOHCC_CODES,
     SOURCE_SYSTEM,
     SR_STATUSES,
     UNSPECIFIED,
+    WARM_HANDOFF_EXTENSION,
     category_code,
     tagged,
 )
@@ -73,6 +80,9 @@ if TYPE_CHECKING:
     from medhome.ehr.bulk import BatchResult, Context, Line
 
 NATIVE = "native_referral"  # a skip reason (ehr.views.SKIPPED_REASONS)
+# A line kept without a part medhome could not find (ehr.views.SKIPPED_REASONS): the HSDS
+# service the referral named is not in its organization's directory entry.
+SERVICE_UNKNOWN = "service_unknown"
 # The version stamps an export writes (meta.versionId, meta.lastUpdated) change with every event
 # of the referral; ServiceRequest.status follows the Task's state. Neither is the line's content.
 STAMPS = ("versionId", "lastUpdated")
@@ -118,10 +128,13 @@ def handle_lines(
     before (its digest's, without the version stamps)."""
 
     def write(line: "Line", shared: dict[str, Any]) -> Applied:
+        # What the line lost but was kept without (`noted`), counted only once it is kept.
+        shared["noted"] = []
         done, referral = apply(line, context, shared, shared["known"].get(line.key))
         if done == NATIVE:
             result.skipped[NATIVE] += 1
             return None
+        result.skipped.update(shared["noted"])
         return done, referral.pk, referral.child_id
 
     run_batch(
@@ -260,6 +273,93 @@ def _source_screen(
     )
 
 
+def is_warm_handoff(resource: dict[str, Any]) -> bool:
+    return any(
+        isinstance(e, dict) and e.get("url") == WARM_HANDOFF_EXTENSION and e.get("valueBoolean")
+        for e in resource.get("extension") or []
+    )
+
+
+def _is_service(performer: object) -> bool:
+    return isinstance(performer, dict) and (
+        performer.get("type") == "HealthcareService"
+        or (performer.get("identifier") or {}).get("system") == HSDS_SERVICE_SYSTEM
+    )
+
+
+def service_of(resource: dict[str, Any], organization: Organization) -> tuple[Service | None, bool]:
+    """(the HSDS service the ServiceRequest names, whether one was named): by its id among the
+    organization's services, else by its one exact name there (case-insensitive, trimmed)."""
+    named = next((p for p in resource.get("performer") or [] if _is_service(p)), None)
+    if named is None:
+        return None, False
+    services = Service.objects.filter(organization=organization)
+    identifier = named.get("identifier") or {}
+    try:
+        pk = uuid.UUID(str(identifier.get("value") or ""))
+    except ValueError:
+        pk = None
+    found = services.filter(pk=pk).first() if pk else None
+    name = str(named.get("display") or "").strip().lower()
+    if found is None and name:
+        same = list(services.annotate(key=Lower(Trim("name"))).filter(key=name)[:2])
+        found = same[0] if len(same) == 1 else None
+    return found, True
+
+
+def _without_warm_handoff(resource: dict[str, Any]) -> dict[str, Any]:
+    was = {**resource}
+    kept = [
+        e
+        for e in resource.get("extension") or []
+        if not (isinstance(e, dict) and e.get("url") == WARM_HANDOFF_EXTENSION)
+    ]
+    if kept:
+        was["extension"] = kept
+    else:
+        was.pop("extension", None)
+    return was
+
+
+def _warm_handoff_since(
+    context: "Context", resource: dict[str, Any], stored: str
+) -> tuple[str, Any]:
+    """A ServiceRequest seen before that differs only by the warm hand-off, set after it was
+    sent (services.referral.warm_handoff): applied, false → true only."""
+    object_id = (
+        SourceDigest.objects.for_practice(context.practice)
+        .filter(resource_type="ServiceRequest", resource_id=str(resource.get("id") or ""))
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    referral = (
+        Referral.objects.for_practice(context.practice)
+        .filter(pk=object_id, imported_at__isnull=False)
+        .first()
+        if object_id
+        else None
+    )
+    if (
+        referral is None
+        or not is_warm_handoff(resource)
+        or stable_hash(_without_warm_handoff(resource)) != stored
+    ):
+        raise refused_changed()
+    if not referral.warm_handoff:
+        referral.warm_handoff = True
+        referral.save(update_fields=["warm_handoff"])
+        audit(
+            context.actor,
+            Action.UPDATE,
+            REFERRAL_OBJECT,
+            referral.pk,
+            practice=context.practice,
+            at=context.at,
+            fields=["warm_handoff"],
+        )
+    return "updated", referral
+
+
 def apply_service_request(
     line: "Line", context: "Context", shared: dict[str, Any], stored: str | None
 ) -> tuple[str, Any]:
@@ -274,10 +374,13 @@ def apply_service_request(
     except ValueError:
         pass
     if stored is not None:
-        raise refused_changed()
+        return _warm_handoff_since(context, resource, stored)
     child = _child(context, shared, resource.get("subject"))
-    performers = resource.get("performer") or [None]
+    performers = [p for p in resource.get("performer") or [] if not _is_service(p)] or [None]
     organization = organization_of(performers[0])
+    service, named = service_of(resource, organization)
+    if named and service is None:
+        shared["noted"].append(SERVICE_UNKNOWN)
     need = _need(resource)
     reason = " ".join(plain_text(note) for note in resource.get("note") or [] if plain_text(note))
     if not reason:
@@ -295,6 +398,7 @@ def apply_service_request(
             child=child,
             need=need,
             organization=organization,
+            service=service,
             priority=priority if priority in Priority.values else Priority.ROUTINE,
             reason=reason,
             source=source,
@@ -304,6 +408,7 @@ def apply_service_request(
             created_at=requested_at or context.at,
             requested_at=requested_at,
             imported_at=context.at,
+            warm_handoff=is_warm_handoff(resource),
         ),
         side=Side.SYSTEM,
         label=imported_label(),

@@ -40,6 +40,7 @@ from .imported import (
     require_same_child,
     stable_hash,
 )
+from .imported_path import check_path, path_of, replay
 from .models import Referral, ReferralConsent
 from .services.consent import consent_errors, store_consent
 from .states import TRANSITIONS, InvalidTransition, Outcome, Side, Status, from_fhir_task_status
@@ -214,8 +215,10 @@ def _state(resource: dict[str, Any]) -> str:
     return from_fhir_task_status(status, text)
 
 
-def _outcome(resource: dict[str, Any], state: str) -> tuple[str, str]:
-    if state != Status.COMPLETED:
+def _outcome(resource: dict[str, Any], completed: bool) -> tuple[str, str]:
+    """The outcome of a referral that was completed (`completed`: its state, or a step of its
+    path); ("", "") otherwise."""
+    if not completed:
         return "", ""
     outcome = next(
         (
@@ -272,41 +275,30 @@ def apply_task(
     if referral is None:
         raise refused_no_referral()
     require_same_child(context, shared, resource.get("for"), referral)
-    outcome, note = _outcome(resource, state)
+    steps = path_of(resource)
+    reached = {state} | {step.to_status for step in steps or []}
+    outcome, note = _outcome(resource, Status.COMPLETED in reached)
+    if steps is not None:
+        steps = check_path(steps, state=state, warm_handoff=referral.warm_handoff, outcome=outcome)
     reason = plain_text(resource.get("statusReason"))
     requested_at = referral.requested_at
     first = stored is None and referral.status == Status.DRAFT
-    if not first and (stored is None or state not in TRANSITIONS[referral.status]):
-        raise Refused(
-            "transition_refused",
-            _(
-                "The referral's state here does not lead to the state in this line; an imported "
-                "referral is not rewritten."
-            ),
-        )
-    if first and state not in (Status.DRAFT, Status.ENTERED_IN_ERROR) and not consent_of(referral):
+    if not first and stored is None:
+        raise _refused_transition()
+    if first and not consent_of(referral) and reached - {Status.DRAFT, Status.ENTERED_IN_ERROR}:
         raise Refused(
             "no_consent",
             _("The referral was sent, but the family's consent was not imported with it."),
         )
-    if not (first and state == Status.DRAFT):
-        try:
-            # The first time, the state the referral reached elsewhere in one event (its path
-            # is not exported); later, a step the state table allows.
-            move(
-                context.actor,
-                referral,
-                state,
-                side=Side.SYSTEM,
-                at=context.at,
-                reason=reason,
-                outcome=outcome,
-                outcome_note=note,
-                label=imported_label(),
-                check=not first,
-            )
-        except InvalidTransition as refused:
-            raise Refused("transition_refused", " ".join(refused.messages)) from None
+    appended = (
+        None
+        if steps is None
+        else replay(context, referral, steps, first=first, outcome=outcome, outcome_note=note)
+    )
+    if appended == 0 and not first:
+        raise _refused_transition()  # the same path again, with other content
+    if appended is None:
+        _one_step(context, referral, state, first=first, reason=reason, outcome=(outcome, note))
     done = "imported" if first else "updated"
     if requested_at is not None and referral.requested_at != requested_at:
         referral.requested_at = requested_at  # when it was sent elsewhere, not the import
@@ -314,6 +306,49 @@ def apply_task(
     _stamp(context, referral, resource)
     keep_confidential(context, referral, resource)
     return done, referral
+
+
+def _refused_transition() -> Refused:
+    return Refused(
+        "transition_refused",
+        _(
+            "The referral's state here does not lead to the state in this line; an imported "
+            "referral is not rewritten."
+        ),
+    )
+
+
+def _one_step(
+    context: "Context",
+    referral: Referral,
+    state: str,
+    *,
+    first: bool,
+    reason: str,
+    outcome: tuple[str, str],
+) -> None:
+    """A Task without a path (another system's), or one whose path does not continue the
+    events here: the state it reached in one imported event, the first time from the draft,
+    later a step the state table allows."""
+    if not first and state not in TRANSITIONS[referral.status]:
+        raise _refused_transition()
+    if first and state == Status.DRAFT:
+        return
+    try:
+        move(
+            context.actor,
+            referral,
+            state,
+            side=Side.SYSTEM,
+            at=context.at,
+            reason=reason,
+            outcome=outcome[0],
+            outcome_note=outcome[1],
+            label=imported_label(),
+            check=not first,
+        )
+    except InvalidTransition as refused:
+        raise Refused("transition_refused", " ".join(refused.messages)) from None
 
 
 def import_consents(lines: list["Line"], context: "Context", result: "BatchResult") -> None:
