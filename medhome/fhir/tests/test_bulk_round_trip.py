@@ -27,17 +27,20 @@ from medhome.careplan.models import (
     PlanAction,
 )
 from medhome.careplan.models import Goal as PlanGoal
-from medhome.directory.models import Organization
+from medhome.directory.models import Organization, PracticePartner, Service
 from medhome.ehr.models import Condition, Immunization, ImportStatus
 from medhome.ehr.models import Observation as EhrObservation
 from medhome.ehr.tests.support import observation, patient, run_import, write_export
 from medhome.families.models import Caregiver, Child
-from medhome.referrals.models import Referral
-from medhome.referrals.tests.helpers import sent
+from medhome.referrals import services as referrals
+from medhome.referrals.models import PartnerMembership, Referral
+from medhome.referrals.tests.conftest import partner_actor
+from medhome.referrals.tests.helpers import consented, draft, sent
 from medhome.screening import services as screening
 from medhome.screening.models import Administration, Mode, Status
 from medhome.visits.models import Visit
 from tests import factories
+from tests.factories import make_user
 
 from .bulk_support import backend_services_token, download, export_all
 from .support import HVS_AT_RISK
@@ -46,6 +49,7 @@ pytestmark = pytest.mark.django_db
 
 BORN = ["2023-02-01", "2021-07-15", "2019-11-30"]
 ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+IMPORTED = " · Imported from another system"  # referrals.imported_path.imported_actor_label
 
 
 @pytest.fixture(autouse=True)
@@ -214,12 +218,29 @@ def snapshot(practice: Any) -> dict[str, Any]:
                 r.consent.method,
                 r.consent.given_at,
                 caregiver_name(r.consent.given_by_caregiver),
+                r.warm_handoff,
+                r.service.name if r.service else "",
+                path(r),
             )
             for r in Referral.objects.filter(practice=practice).select_related(
-                "child", "organization", "consent__given_by_caregiver"
+                "child", "organization", "service", "consent__given_by_caregiver"
             )
         ),
     }
+
+
+def path(referral: Any) -> tuple[Any, ...]:
+    """The referral's events; an imported one's labels without the import's mark (each has
+    it)."""
+    marked = referral.imported_at is not None
+    found = []
+    for e in referral.events.order_by("at", "version"):
+        assert e.actor_label.endswith(IMPORTED) == marked, e.actor_label
+        label = e.actor_label.removesuffix(IMPORTED)
+        found.append(
+            (e.from_status, e.to_status, e.at, label, e.side, e.reason, e.family_answer, e.version)
+        )
+    return tuple(found)
 
 
 def caregiver_name(caregiver: Any) -> str:
@@ -394,14 +415,38 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
         staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR
     )
     write_shared_plan(coordinator, child_a, caregiver_a, nurse_of_both, answered)
-    # A referral to the network's food bank (the directory is shared), the mother's consent.
+    # A referral to the network's food bank (the directory is shared), the mother's consent,
+    # its HSDS service, opened and accepted by the food bank; a warm hand-off to the on-site
+    # legal partner (its path: sent and accepted by the practice at once).
     food_bank = Organization.objects.create(name="Eastie Community Food Bank")
-    sent(coordinator, child_a, caregiver_a, food_bank, at=answered)
+    pantry = Service.objects.create(organization=food_bank, name="Weekly family pantry")
+    food = sent(coordinator, child_a, caregiver_a, food_bank, at=answered, service=pantry)
+    food_bank_staff = partner_actor(make_user("fb-staff"), food_bank)
+    PartnerMembership.objects.create(user=food_bank_staff.user, organization=food_bank)
+    referrals.partner_opened(actor=food_bank_staff, referral=food, at=answered + timedelta(hours=1))
+    referrals.change_status(
+        actor=food_bank_staff, referral=food, to_status="accepted", at=answered + timedelta(days=1)
+    )
+    legal_aid = Organization.objects.create(name="Harbor Legal Aid")
+    PracticePartner.objects.create(
+        practice=practice_a, organization=legal_aid, on_site=True, updated_at=answered
+    )
+    legal = consented(
+        coordinator,
+        draft(coordinator, child_a, legal_aid, need="legal", at=answered),
+        caregiver_a,
+        at=answered,
+    )
+    referrals.warm_handoff(actor=coordinator, referral=legal, at=answered + timedelta(hours=2))
     assert imported.run.status == ImportStatus.DONE
     assert imported.run.counts["refused"] == {}
     source = snapshot(practice_a)
     assert (len(source["team"]), len(source["goals"]), len(source["actions"])) == (3, 1, 3)
-    assert len(source["referrals"]) == 1
+    assert len(source["referrals"]) == 2
+    assert {(r[-3], r[-2], len(r[-1])) for r in source["referrals"]} == {
+        (False, "Weekly family pantry", 4),  # draft, sent, received, accepted
+        (True, "", 3),  # draft, sent, accepted by the practice at the warm hand-off
+    }
     assert len(source["children"]) == 4  # three from the EHR, child_a from the pages
     assert (len(source["visits"]), len(source["immunizations"])) == (3, 6)
     assert len(source["observations"]) == 6
