@@ -6,8 +6,9 @@ state is the only thing that moves the version. So version n of both resources i
 as its first event of version n left it: that event's status and reason, the times that had
 happened by then, the outcome only once completed. A family's answer that changed nothing
 shares the version and only moves its lastUpdated (as on the current version, whose
-lastUpdated is the latest event). The words of the current version (the team's reason, the
-consent, the organization) are read as they are now: medhome keeps no earlier copy of them.
+lastUpdated is the latest event). A past Task's path (relevantHistory) stops at its version.
+The words of the current version (the team's reason, the consent, the organization) are read as
+they are now: medhome keeps no earlier copy of them.
 
 A partner's client never sees a draft (referral_rows.referrals), so the draft's version is left
 out of its history too.
@@ -71,6 +72,12 @@ def _as_of(referral: Referral, event: ReferralEvent, updated: Any) -> Referral:
     if past.status != Status.COMPLETED:
         past.outcome = ""
         past.outcome_note = ""
+    cache = getattr(referral, "_prefetched_objects_cache", {})
+    if "events" in cache:  # the Task's path (relevantHistory): the steps up to this version
+        path = cache["events"]._chain()
+        path._result_cache = [e for e in cache["events"] if e.version <= event.version]
+        path._prefetch_done = True
+        past._prefetched_objects_cache = {**cache, "events": path}  # type: ignore[attr-defined]
     return past
 
 

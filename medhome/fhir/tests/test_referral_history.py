@@ -75,6 +75,12 @@ def test_task_history_answers_every_state_newest_first(client, token_a, complete
     assert "output" not in accepted and set(accepted["executionPeriod"]) == {"start"}
     assert accepted["statusReason"] == {"text": "We have a slot on Tuesday"}
     assert "executionPeriod" not in sent and "statusReason" not in sent
+    # The path (relevantHistory) of each version stops at that version, each step naming the
+    # version it made, which vread answers.
+    assert [len(t["relevantHistory"]) for t in tasks] == [4, 3, 2, 1]
+    assert [p["target"][0]["reference"] for p in accepted["contained"]] == [
+        f"Task/{completed.pk}/_history/{n}" for n in (1, 2, 3)
+    ]
     updated = [t["meta"]["lastUpdated"] for t in tasks]
     assert updated == sorted(updated, reverse=True) and len(set(updated)) == 4
 
