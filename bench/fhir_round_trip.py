@@ -78,7 +78,7 @@ def counts(practice: Any) -> dict[str, Any]:
         return {str(row[field]): row["n"] for row in rows}
 
     from medhome.careplan.models import CarePlan, CareTeamMember, Goal, PlanAction
-    from medhome.referrals.models import Referral, ReferralConsent
+    from medhome.referrals.models import Referral, ReferralConsent, ReferralEvent
     from medhome.screening.models import Administration
 
     visits = Visit.objects.filter(practice=practice)
@@ -97,6 +97,12 @@ def counts(practice: Any) -> dict[str, Any]:
         "referrals_by_status": by(referrals, "status"),
         "referrals_by_need": by(referrals, "need"),
         "referrals_confidential": referrals.filter(confidential=True).count(),
+        # Each referral's path (Task.relevantHistory), warm hand-off and HSDS service.
+        "referral_events_by_status": by(
+            ReferralEvent.objects.filter(referral__practice=practice), "to_status"
+        ),
+        "referrals_warm_handoff": referrals.filter(warm_handoff=True).count(),
+        "referrals_with_service": referrals.filter(service__isnull=False).count(),
         "consents": ReferralConsent.objects.filter(practice=practice).count(),
         "consents_revoked": ReferralConsent.objects.filter(
             practice=practice, revoked_at__isnull=False

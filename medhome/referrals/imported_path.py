@@ -173,10 +173,16 @@ def check_path(steps: list[Step], *, state: str, warm_handoff: bool, outcome: st
     """The steps with where each started and the version it made, or Refused."""
     checked: list[Step] = []
     previous, version, last_at = "", 0, None
-    for number, step in enumerate(steps, start=1):
-        if number == 1:
-            if step.to_status != Status.DRAFT:
-                raise _refused(number, _("A referral's history starts with its draft."))
+    implied = 0
+    if steps and steps[0].to_status != Status.DRAFT:
+        # A path that begins at its first change (a system that records no draft) came from a
+        # draft made when that change was: the draft is implied, and its first step checked.
+        first = steps[0]
+        draft = Step(Status.DRAFT, first.at, first.side, first.actor_label, "", "", None)
+        steps, implied = [draft, *steps], 1
+    for number, step in enumerate(steps, start=1 - implied):
+        if previous == "":
+            pass  # the draft
         else:
             try:
                 _check_step(previous, step, warm_handoff=warm_handoff, outcome=outcome)

@@ -207,6 +207,36 @@ def test_a_path_that_rewrites_what_is_here_is_one_imported_step(
     assert last[:2] == ("requested", "accepted") and last[3:5] == (imported_label(), "system")
 
 
+def test_a_path_that_begins_at_its_first_change_starts_from_an_implied_draft(
+    path_referral, clinician_actor, practice_b, tmp_path
+):
+    """A system that records no draft sends its path from "sent" on (medhome's synthetic panel
+    writes such paths too)."""
+    files = export(clinician_actor)
+    task = files["Task"][0]
+    task["contained"] = task["contained"][1:]
+    task["relevantHistory"] = task["relevantHistory"][1:]
+    counts = imported(practice_b, tmp_path, files)
+    assert counts["refused"] == {}, problems(practice_b)
+    copy_ = only(practice_b)
+    assert events_of(copy_, marked=True)[1:] == events_of(path_referral)[1:]
+    draft_event, sent_event = events_of(copy_, marked=True)[:2]
+    assert draft_event[:2] == ("", "draft") and draft_event[2] == sent_event[2]
+    assert copy_.version == path_referral.version
+
+
+def test_a_path_that_begins_at_an_illegal_first_change_is_refused(
+    path_referral, clinician_actor, practice_b, tmp_path
+):
+    files = export(clinician_actor)
+    task = files["Task"][0]
+    task["contained"] = task["contained"][2:]  # from "received", never sent
+    task["relevantHistory"] = task["relevantHistory"][2:]
+    counts = imported(practice_b, tmp_path, files)
+    assert counts["refused"] == {"path_refused": 1}
+    assert problems(practice_b)[0].startswith("Step 1 of the referral's history is refused:")
+
+
 def test_an_illegal_path_is_refused_with_its_step(
     path_referral, clinician_actor, practice_b, tmp_path
 ):
