@@ -102,6 +102,10 @@ class Instrument:
     loinc_subscores: Mapping[str, str] = EMPTY  # subscale key -> LOINC (AHC safety 95614-4)
     # Required items that may be blank and count 0 (PSC-17: ≤ 3 blanks; BPSC: blanks = 0).
     max_missing: int = 0
+    # Item groups a form may lack as a whole when the caller knows they were not asked (the AHC
+    # HRSN's partner-violence items, which never leave medhome): the other groups are scored and
+    # these are "not determined", never negative (docs/clinical-rules.md#imported-screens).
+    may_go_unasked: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = set(self.rows) - ROWS
@@ -112,6 +116,9 @@ class Instrument:
             raise ValueError(f"{self.key}: duplicate link ids")
         if not self.respondents:
             object.__setattr__(self, "respondents", frozenset({self.respondent}))
+        unknown_groups = self.may_go_unasked - {i.group for i in self.items}
+        if unknown_groups:
+            raise ValueError(f"{self.key}: unknown item groups {sorted(unknown_groups)}")
 
     def item(self, link_id: str) -> Item | None:
         return next((i for i in self.items if i.link_id == link_id), None)

@@ -62,6 +62,9 @@ class Outcome:
     cutoff: int | None = None
     # Hard alerts only (excludes safety counselling).
     alerts: tuple[Critical, ...] = field(default=())
+    # Domains the form did not determine because they were not asked (Instrument.may_go_unasked):
+    # neither positive nor negative.
+    not_determined: tuple[str, ...] = ()
 
 
 BAND_LABELS: dict[str, str] = {
@@ -105,9 +108,22 @@ NEXT_STEP_LABELS: dict[str, str] = {
 class Answers:
     """The validated answers of one form, read by link id."""
 
-    def __init__(self, instrument: Instrument, raw: Mapping[str, object]) -> None:
+    def __init__(
+        self, instrument: Instrument, raw: Mapping[str, object], *, allow_unasked: bool = False
+    ) -> None:
         self.instrument = instrument
         self.raw = {k: v for k, v in raw.items() if not _blank(v)}
+        # A group counts as not asked only when none of its items is answered: a block begun
+        # and left unfinished is an incomplete form, as any other.
+        self.unasked = (
+            frozenset(
+                group
+                for group in instrument.may_go_unasked
+                if not any(self.answered(i.link_id) for i in instrument.items if i.group == group)
+            )
+            if allow_unasked
+            else frozenset()
+        )
 
     def answered(self, link_id: str) -> bool:
         return link_id in self.raw
@@ -142,7 +158,9 @@ class Answers:
 
     def missing_required(self) -> tuple[str, ...]:
         return tuple(
-            i.link_id for i in self.instrument.items if i.required and not self.answered(i.link_id)
+            i.link_id
+            for i in self.instrument.items
+            if i.required and not self.answered(i.link_id) and i.group not in self.unasked
         )
 
     @property
@@ -204,6 +222,7 @@ def build(
     positive_domains: Iterable[str] = (),
     flags: Iterable[str] = (),
     cutoff: int | None = None,
+    not_determined: Iterable[str] = (),
 ) -> Outcome:
     """Assemble an Outcome; an incomplete form never carries a total, band or result."""
     answers, respondent = ctx.answers, ctx.respondent
@@ -213,7 +232,7 @@ def build(
     if not complete:
         total, band, band_label, positive, next_step_pending = None, "", None, None, False
         subscores, positive_domains, flags, cutoff = {}, (), (), None
-        next_step = ""
+        next_step, not_determined = "", ()
     if critical and any(c.alerts for c in critical):
         next_step = "safety_review"
     return Outcome(
@@ -233,4 +252,5 @@ def build(
         flags=tuple(flags),
         cutoff=cutoff,
         alerts=tuple(c for c in critical if c.alerts),
+        not_determined=tuple(not_determined),
     )

@@ -90,14 +90,20 @@ def score(
     respondent: Respondent | None = None,
     age_years: int | None = None,
     age_months: int | None = None,
+    allow_unasked: bool = False,
 ) -> Outcome:
     """Score one form. `age_years` selects age-keyed cut-offs (PHQ-9); `age_months` the SWYC
-    Milestones cut-off row. Raises InvalidAnswers when validate() finds anything."""
+    Milestones cut-off row. `allow_unasked`: the caller knows the instrument's may_go_unasked
+    groups cannot have been asked when they are wholly blank (an imported form,
+    docs/clinical-rules.md#imported-screens). Raises InvalidAnswers when validate() finds
+    anything."""
     errors = validate(instrument, answers)
     if errors:
         raise InvalidAnswers(errors)
     from medhome.instruments import registry
 
     scorer = registry.scorer(instrument.key)
-    ctx = Context(Answers(instrument, answers), respondent, age_years, age_months)
+    ctx = Context(
+        Answers(instrument, answers, allow_unasked=allow_unasked), respondent, age_years, age_months
+    )
     return scorer(ctx)

@@ -98,6 +98,7 @@ AHC = Instrument(
     icd10=NO_ICD,
     confidential=False,
     footer=_data.text({"en": AHC_DATA["citation"]}),
+    may_go_unasked=frozenset({"safety"}),
 )
 
 
@@ -135,6 +136,13 @@ def score_hvs(ctx: Context) -> Outcome:
 
 
 def score_ahc(ctx: Context) -> Outcome:
+    """Each domain positive by the tool's underlined answers (CMS 2018); safety by its total.
+
+    A safety block that was not asked (answers.unasked: an imported form, medhome rule,
+    docs/clinical-rules.md#imported-screens) leaves the safety domain not determined: no total,
+    no safety finding either way, and a result label that says so, so a negative screen is
+    never read as a negative safety screen.
+    """
     answers = ctx.answers
     critical = [
         Critical(link_id, "safety", reason)
@@ -155,15 +163,25 @@ def score_ahc(ctx: Context) -> Outcome:
             domains.append(domain)
     if safety is not None and safety >= 11:
         domains.append("safety")
+    unasked = "safety" in answers.unasked
+    label = None
+    if unasked and domains:
+        label = lazy(_("Positive; interpersonal safety not asked (not determined)"))
+    elif unasked:
+        label = lazy(
+            _("Negative for the needs asked; interpersonal safety not asked (not determined)")
+        )
     return build(
         ctx,
         subscores={} if safety is None else {"safety": safety},
         band="positive" if domains else "negative",
+        band_label=label,
         positive=bool(domains),
         next_step="refer_resources" if domains else "",
         critical=critical,
         positive_domains=domains,
-        cutoff=11,
+        cutoff=None if unasked else 11,
+        not_determined=("safety",) if unasked else (),
     )
 
 

@@ -125,3 +125,103 @@ def test_ahc_domains():
     transport = run("ahc_hrsn", ahc(1, 1, 1, 1, **{"5": "LA33-6", "1": "LA31995-6"}))
     assert transport.positive_domains == ("housing", "transportation")
     assert run("ahc_hrsn", ahc(1, 1, 1, 1)).band == "negative"
+
+
+# An AHC HRSN whose safety block was not asked (an imported form: medhome's export never sends
+# items 7–10) is scored for its other domains, each by the tool's underlined answers, and its
+# safety domain is not determined (docs/clinical-rules.md#imported-screens).
+def without_safety(**items: str) -> dict[str, str]:
+    return NO_NEEDS | items
+
+
+def unasked(answers: dict[str, str]):
+    return run("ahc_hrsn", answers, allow_unasked=True)
+
+
+@pytest.mark.parametrize(
+    ("items", "domain"),
+    [
+        ({"1": "LA31993-1"}, None),  # a steady place to live
+        ({"1": "LA31994-9"}, "housing"),  # worried about losing it
+        ({"1": "LA31995-6"}, "housing"),  # no steady place
+        ({"2": "LA9-3"}, None),  # none of the problems
+        ({"2": "LA31996-4"}, "housing"),  # pests
+        ({"2": "LA31997-2,LA32001-2"}, "housing"),  # lead, water leaks
+        ({"3": NEVER, "4": NEVER}, None),
+        ({"3": SOMETIMES}, "food"),
+        ({"4": OFTEN}, "food"),
+        ({"5": "LA32-8"}, None),  # transportation: no
+        ({"5": "LA33-6"}, "transportation"),
+        ({"6": "LA32-8"}, None),  # utilities: no
+        ({"6": "LA33-6"}, "utilities"),
+        ({"6": "LA32002-0"}, "utilities"),  # already shut off
+    ],
+)
+def test_ahc_without_safety_scores_each_domain_by_its_own_rule(items, domain):
+    outcome = unasked(without_safety(**items))
+
+    assert outcome.complete
+    assert outcome.positive_domains == ((domain,) if domain else ())
+    assert outcome.positive is bool(domain)
+    assert outcome.band == ("positive" if domain else "negative")
+    assert outcome.next_step == ("refer_resources" if domain else "")
+    # The same domain results as a clinic form whose safety answers are all "never".
+    clinic = run("ahc_hrsn", ahc(1, 1, 1, 1, **items))
+    assert (clinic.positive_domains, clinic.positive) == (
+        outcome.positive_domains,
+        outcome.positive,
+    )
+
+
+@pytest.mark.parametrize("items", [{}, {"3": OFTEN, "5": "LA33-6"}])
+def test_ahc_without_safety_leaves_safety_not_determined_never_negative(items):
+    outcome = unasked(without_safety(**items))
+
+    assert outcome.not_determined == ("safety",)
+    assert "safety" not in outcome.positive_domains
+    assert outcome.subscores == {} and outcome.cutoff is None  # no safety total, no "≥ 11"
+    assert outcome.critical == () and outcome.alerts == ()  # no alert from missing items
+    assert "interpersonal safety not asked (not determined)" in str(outcome.band_label)
+
+
+def test_ahc_with_every_item_answered_determines_safety_whatever_the_caller_allows():
+    outcome = unasked(ahc(1, 5, 1, 4))
+
+    assert outcome.not_determined == () and outcome.subscores == {"safety": 11}
+    assert "safety" in outcome.positive_domains and outcome.band_label == "Positive"
+
+
+def test_ahc_without_safety_stays_incomplete_in_clinic():
+    outcome = run("ahc_hrsn", without_safety(**{"3": OFTEN}))
+
+    assert not outcome.complete and outcome.positive is None and outcome.not_determined == ()
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {k: v for k, v in NO_NEEDS.items() if k != "4"},  # a food item missing too
+        {k: v for k, v in NO_NEEDS.items() if k != "1"},  # a housing item missing too
+        NO_NEEDS | {"8": SAFETY["never"]},  # a safety block begun and not finished
+    ],
+)
+def test_ahc_missing_anything_besides_the_whole_safety_block_stays_incomplete(answers):
+    outcome = unasked(answers)
+
+    assert not outcome.complete
+    assert (outcome.band, outcome.positive, outcome.positive_domains) == ("", None, ())
+    assert outcome.not_determined == ()
+
+
+def test_ahc_critical_answer_among_the_answered_items_still_alerts():
+    outcome = unasked(NO_NEEDS | {"7": SAFETY["rarely"], "8": SAFETY["never"]})
+
+    assert not outcome.complete  # items 9 and 10 blank: the safety block was asked
+    assert [(c.link_id, c.kind) for c in outcome.alerts] == [("7", "safety")]
+
+
+def test_only_declared_groups_may_go_unasked():
+    """PHQ-9 declares none: a caller's allowance changes nothing."""
+    outcome = run("phq9", {"1": "LA6571-9"}, allow_unasked=True)
+
+    assert not outcome.complete
