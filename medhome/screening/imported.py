@@ -10,8 +10,10 @@ form):
   and not kept.
 - The answers are validated and scored as if keyed in. A response whose "total-score" item
   differs from medhome's total is refused: the two systems do not read the form alike. A form
-  missing required answers is kept as submitted incomplete and not scored (an AHC HRSN that
-  medhome exported lacks its partner-violence items, which never leave medhome).
+  missing required answers is kept as submitted incomplete and not scored — except an AHC
+  HRSN whose only missing answers are its whole partner-violence block (medhome's own export
+  never sends it): scored for the domains it answers, safety not determined (services.score_of,
+  Instrument.may_go_unasked).
 - Who answered: author Patient (the child) → the adolescent; RelatedPerson → that caregiver,
   found by the sender's id (kept without a caregiver when the practice has none by that id);
   Practitioner → staff; none → the instrument's usual respondent. A respondent the instrument

@@ -88,6 +88,12 @@ class Administration(PracticeScopedModel):
     next_step_pending = models.BooleanField(default=False)
     critical = models.JSONField(default=list, blank=True)
     positive_domains = models.JSONField(default=list, blank=True)
+    # The domains the form did not determine because they were not asked (an imported AHC
+    # HRSN's safety block: docs/clinical-rules.md#imported-screens), shown wherever the result
+    # is, so that "negative" is not read for them. NULL: every domain was determined. Nullable
+    # without a default so SQLite adds the column in place: a table rebuild would drop the FHIR
+    # views over it (see migration 0007).
+    not_determined_domains = models.JSONField(null=True, blank=True)
     cpt = models.CharField(max_length=10, blank=True)
     icd10 = models.CharField(max_length=10, blank=True)
     # An imported screen (mode "imported"): the sender's key (ehr.fhir_in.common.source_key) and

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from medhome.instruments import registry
-from medhome.instruments.definitions import Instrument, Item, Respondent
-from medhome.instruments.scoring import Outcome, score
+from medhome.instruments.definitions import Instrument, Item
+from medhome.instruments.scoring import Outcome
 from medhome.instruments.texts import wording
 
-from .due import scoring_age
 from .forms import answers_from
 from .models import Administration
+from .services import score_of
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,6 @@ def form_items(
 
 
 def outcome_of(administration: Administration) -> Outcome:
-    """The outcome as scored from the stored answers (labels in the reader's language)."""
-    instrument = registry.get(administration.instrument_key)
-    respondent = Respondent(administration.respondent)
-    return score(
-        instrument,
-        administration.answers,
-        respondent=respondent,
-        age_years=scoring_age(administration),
-        age_months=administration.form_age_months,
-    )
+    """The outcome as scored from the stored answers (labels in the reader's language), the way
+    the form was scored at submission."""
+    return score_of(administration, registry.get(administration.instrument_key))

@@ -344,6 +344,10 @@ def score_of(administration: Administration, instrument: Instrument) -> Outcome:
         respondent=Respondent(administration.respondent),
         age_years=due.scoring_age(administration),
         age_months=administration.form_age_months,
+        # An imported form can never be finished (it is not rewritten), and medhome's own export
+        # leaves the safety items out; a form in clinic can still be finished in private, so it
+        # stays partial (docs/clinical-rules.md#imported-screens).
+        allow_unasked=administration.mode == Mode.IMPORTED,
     )
 
 
@@ -374,6 +378,7 @@ def record_submission(
         {"item": critical.link_id, "kind": critical.kind} for critical in outcome.critical
     ]
     administration.positive_domains = list(outcome.positive_domains)
+    administration.not_determined_domains = list(outcome.not_determined) or None
     administration.cpt = outcome.cpt
     administration.icd10 = outcome.icd10
     rows = due.recorded_rows(
@@ -404,6 +409,7 @@ def record_submission(
         "next_step_pending",
         "critical",
         "positive_domains",
+        "not_determined_domains",
         "cpt",
         "icd10",
         "visit_key",

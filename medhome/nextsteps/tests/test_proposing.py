@@ -10,6 +10,7 @@ from medhome.nextsteps import definitions, services
 from medhome.nextsteps.definitions import ScreenKind
 from medhome.nextsteps.models import NextStep, Outcome, PositiveScreen, StepStatus
 from medhome.screening.models import Administration, Status
+from medhome.screening.tests.test_imported import import_responses, response
 
 from .conftest import mchat_answers, score
 
@@ -231,3 +232,26 @@ def test_the_steps_are_saved_with_the_score_or_not_at_all(
 
     assert Administration.objects.get().status == Status.IN_PROGRESS
     assert not PositiveScreen.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "steps"),
+    [
+        ({}, None),
+        ({"4": "LA28397-0", "6": "LA32002-0"}, ["resources_food", "resources_utilities"]),
+    ],
+)
+def test_an_imported_ahc_without_its_safety_items_proposes_the_steps_of_its_answered_domains(
+    practice_a, tmp_path, changes, steps
+):
+    """As at submission, and never a safety step: its safety was not determined
+    (docs/clinical-rules.md#imported-screens)."""
+    no_needs = {"1": "LA31993-1", "2": "LA9-3", "3": "LA28398-8", "4": "LA28398-8"}
+    answers = no_needs | {"5": "LA32-8", "6": "LA32-8"} | changes
+    import_responses(practice_a, tmp_path, response("q1", answers, key="ahc_hrsn"))
+    screen = Administration.objects.get(practice=practice_a)
+    assert (screen.status, screen.not_determined_domains) == (Status.SCORED, ["safety"])
+
+    found = PositiveScreen.objects.filter(administration=screen).first()
+
+    assert (keys_of(found) if found else None) == steps
