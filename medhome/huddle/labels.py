@@ -16,6 +16,7 @@ CARD = {
     "results": _("Results"),
     "positive": _("positive"),
     "discuss_in_private": _("discuss in private"),
+    "questions_not_asked": _("some questions not asked: see the result"),
     "no_new_results": _("no new results"),
     "critical": _("Critical"),
     "referrals": _("Referrals"),

@@ -94,6 +94,9 @@ class ShownResult:
     pending: bool  # positive and its next step not yet taken
     domains: tuple[str, ...]  # positive domains, a safety one never named
     private: bool  # a safety domain was positive: talk in private
+    # The safety items were not asked (an imported AHC HRSN): its "negative" is not a negative
+    # safety screen (docs/clinical-rules.md#imported-screens), said without naming safety.
+    questions_not_asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -377,6 +380,7 @@ def _result(screen: Administration) -> ShownResult:
         pending=screen.next_step_pending,
         domains=tuple(d for d in domains if d != SAFETY),
         private=SAFETY in domains,
+        questions_not_asked=bool(screen.not_determined_domains),
     )
 
 

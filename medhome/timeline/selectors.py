@@ -80,6 +80,9 @@ def _screenings(actor: Actor, child: Child) -> list[Entry]:
             detail = "positive"
         else:
             detail = "negative" if administration.positive is False else ""
+        if "safety" in (administration.not_determined_domains or ()):
+            # Not asked is not negative (docs/clinical-rules.md#imported-screens).
+            detail = f"{detail} · {_('safety not asked')}"
         assert administration.submitted_at is not None
         entries.append(
             Entry(

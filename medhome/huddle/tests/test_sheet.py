@@ -218,6 +218,29 @@ def test_a_safety_domain_is_never_named_on_the_sheet(client_a, child_a):
     assert "discuss in private" in body and "safety" not in body.lower()
 
 
+def test_a_screen_whose_safety_items_were_not_asked_says_so_without_naming_safety(
+    client_a, child_a
+):
+    """An imported AHC HRSN (docs/clinical-rules.md#imported-screens): its "negative" is not a
+    negative safety screen, and the sheet still never names safety."""
+    factories.schedule_visit(child_a, at=at(TOMORROW, 9))
+    screen(
+        child_a,
+        key="ahc_hrsn",
+        mode="imported",
+        band="negative",
+        positive=False,
+        not_determined_domains=["safety"],
+    )
+
+    page = client_a.get(sheet_url())
+
+    [result] = page.context["sheet"].rows[0].results
+    assert result.questions_not_asked and not result.private
+    body = page.content.decode()
+    assert "some questions not asked: see the result" in body and "safety" not in body.lower()
+
+
 def test_screens_before_the_last_visit_are_not_new(client_a, child_a):
     last = factories.schedule_visit(child_a, at=at(TODAY - timedelta(days=10), 9))
     Visit.objects.filter(pk=last.pk).update(status="completed")

@@ -5,11 +5,13 @@ them) is scored for the domains it answers, its safety domain not determined —
 from datetime import UTC, date, datetime
 
 import pytest
+from django.urls import reverse
 
 from medhome.accounts.roles import Role
 from medhome.periodicity.models import RowCompletion
 from medhome.screening import services
 from medhome.screening.models import Administration, CriticalAlert, Mode, Status
+from medhome.screening.presenting import outcome_of
 from tests import factories
 
 from .test_imported import import_responses, response
@@ -63,6 +65,19 @@ def test_the_form_without_safety_items_is_scored_for_its_domains(
     completion = RowCompletion.objects.get(child=screen.child, source_id=screen.pk)
     assert (completion.row, completion.done_on) == ("social_needs", date(2026, 6, 1))
     # Its next steps: medhome/nextsteps/tests/test_proposing.py (nextsteps sits above screening).
+
+
+def test_the_result_and_the_chart_show_safety_was_not_asked(practice_a, tmp_path, client_a):
+    screen = imported(practice_a, tmp_path, NO_NEEDS)
+
+    assert "interpersonal safety not asked (not determined)" in str(outcome_of(screen).band_label)
+    result = client_a.get(reverse("screening:result", args=[screen.pk]))
+    assert result.status_code == 200
+    assert "Not asked in this form: not determined" in result.content.decode()
+    chart = client_a.get(reverse("screening:child", args=[screen.child_id]))
+    assert "safety not asked" in chart.content.decode()
+    timeline = client_a.get(reverse("timeline:child", args=[screen.child_id]))
+    assert "safety not asked" in timeline.content.decode()
 
 
 def test_a_form_also_missing_a_food_item_stays_incomplete_and_unscored(practice_a, tmp_path):
