@@ -48,6 +48,17 @@ from .support import HVS_AT_RISK
 pytestmark = pytest.mark.django_db
 
 BORN = ["2023-02-01", "2021-07-15", "2019-11-30"]
+# An AHC HRSN positive for housing (worried about losing the place), food and transportation,
+# negative for utilities; its interpersonal-safety items (7–10, all "never") never leave medhome.
+AHC_ANSWERS = {
+    "1": "LA31994-9",
+    "2": "LA9-3",
+    "3": "LA6729-3",
+    "4": "LA28398-8",
+    "5": "LA33-6",
+    "6": "LA32-8",
+    **{str(n): "LA6270-8" for n in (7, 8, 9, 10)},
+}
 ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 IMPORTED = " · Imported from another system"  # referrals.imported_path.imported_actor_label
 
@@ -411,6 +422,21 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     screening.save_answers(
         actor=clinician, administration=screen, answers=HVS_AT_RISK, submit=True, at=answered
     )
+    # An AHC HRSN the same way. It leaves without its safety items and comes back scored for
+    # the domains it carried, its safety domain not determined
+    # (docs/clinical-rules.md#imported-screens).
+    social = screening.start_administration(
+        actor=clinician,
+        child=child_a,
+        choice="ahc_hrsn:caregiver",
+        mode=Mode.STAFF_ENTRY,
+        caregiver=caregiver_a,
+        override_reason="The family asked about food help",
+        at=answered,
+    )
+    screening.save_answers(
+        actor=clinician, administration=social, answers=AHC_ANSWERS, submit=True, at=answered
+    )
     coordinator = factories.actor_for(
         staff_a[Role.CARE_COORDINATOR], practice_a, Role.CARE_COORDINATOR
     )
@@ -486,9 +512,13 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
     again = run_import(practice_b, directory)
     assert again.run.status == ImportStatus.DONE
     assert again.run.counts["refused"] == {}, list(again.run.problems.values_list("file", "reason"))
-    # The screen came back from its answers; its result and its concern were counted, not kept.
-    assert len(files["Condition"]) == 1 and len(files["QuestionnaireResponse"]) == 1
-    assert again.run.counts["skipped"] == {"survey": 1, "health_concern": 1}
+    # The screens came back from their answers; their results and concerns were counted, not
+    # kept.
+    assert len(files["QuestionnaireResponse"]) == 2
+    assert again.run.counts["skipped"] == {
+        "survey": 2,
+        "health_concern": len(files["Condition"]),
+    }
     assert snapshot(practice_b) == source
     assert all(action[-1] for action in source["actions"])  # every action's owner came back
     (goal,) = source["goals"]
@@ -499,5 +529,18 @@ def test_an_exported_panel_reimports_into_an_empty_practice(
         coordinator.user.get_full_name(),
     ]
     assert date(2023, 2, 1) in {c[3] for c in snapshot(practice_b)["children"]}
-    (again_screen,) = snapshot(practice_b)["screens"]
-    assert again_screen[5:9] == (Status.SCORED, None, "positive", True), again_screen
+    hvs, ahc = sorted(snapshot(practice_b)["screens"], key=lambda screen: screen[1] != "hvs")
+    assert hvs[5:9] == (Status.SCORED, None, "positive", True), hvs
+    assert ahc[1] == "ahc_hrsn" and ahc[5:10] == (
+        Status.SCORED,
+        None,
+        "positive",
+        True,
+        ("housing", "food", "transportation"),
+    )
+    # Its safety was determined where it was asked, and is not determined where it was not.
+    original = Administration.objects.get(practice=practice_a, instrument_key="ahc_hrsn")
+    back = Administration.objects.get(practice=practice_b, instrument_key="ahc_hrsn")
+    assert (original.subscores, original.not_determined_domains) == ({"safety": 4}, None)
+    assert (back.subscores, back.not_determined_domains) == ({}, ["safety"])
+    assert back.mode == Mode.IMPORTED and not back.alerts.exists()
