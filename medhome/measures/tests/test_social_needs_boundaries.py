@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
+from medhome.accounts.roles import Role
+from medhome.families.models import PanelMembership
 from medhome.measures import engine, reference
+from medhome.nextsteps.models import PositiveScreen
+from medhome.screening import services
+from medhome.screening.models import Administration
+from medhome.screening.tests.test_imported import import_responses, response
+from tests import factories
 
 from .helpers import child, plan_action, referral, screen, visit
 
@@ -92,3 +99,87 @@ def test_positive_housing_and_transportation_on_the_ahc(family_a, practice_a):
     assert both("sns_food_followup", practice_a).denominator_ids == []
     plan_action(kid, ahc, date(2026, 5, 31))  # day 30: a care-plan action counts
     assert both("sns_housing_followup", practice_a).numerator_ids == [kid.pk]
+
+
+# An AHC HRSN imported without its safety items (docs/clinical-rules.md#imported-screens) counts
+# in the social-needs measures exactly as one entered in clinic with the same domain results:
+# SNS-E has no safety domain, and "safety not determined" changes no count.
+SAFETY_NEVER = {str(n): "LA6270-8" for n in (7, 8, 9, 10)}
+FOOD_AND_TRANSPORT = {
+    "1": "LA31993-1",
+    "2": "LA9-3",
+    "3": "LA28397-0",
+    "4": "LA28398-8",
+    "5": "LA33-6",
+    "6": "LA32-8",
+}
+SNS_KEYS = [
+    f"sns_{short}_{part}"
+    for short in ("food", "housing", "transport")
+    for part in ("screen", "followup")
+]
+
+
+@pytest.mark.django_db
+def test_an_imported_ahc_without_safety_counts_as_one_entered_in_clinic(
+    family_a, practice_a, staff_a, caregiver_a, tmp_path
+):
+    answered = "2026-03-01T15:00:00+00:00"
+    import_responses(
+        practice_a,
+        tmp_path,
+        response("q1", FOOD_AND_TRANSPORT, key="ahc_hrsn", authored=answered),
+        born="2020-05-05",
+    )
+    back = Administration.objects.get(practice=practice_a, mode="imported")
+    assert back.not_determined_domains == ["safety"]
+    visit(back.child, date(2026, 2, 1), kind="sick")
+    entered = seen(family_a)
+    clinician = factories.actor_for(staff_a[Role.PEDIATRICIAN], practice_a, Role.PEDIATRICIAN)
+    form = services.start_administration(
+        actor=clinician,
+        child=entered,
+        choice="ahc_hrsn:caregiver",
+        mode="staff_entry",
+        caregiver=caregiver_a,
+        override_reason="The family asked about help with food",
+        at=back.submitted_at,
+    )
+    services.save_answers(
+        actor=clinician,
+        administration=form,
+        answers=FOOD_AND_TRANSPORT | SAFETY_NEVER,
+        submit=True,
+        at=back.submitted_at,
+    )
+    # The same attribution for both (the import puts its child on the panel from the day it
+    # runs), so that only the way the screen arrived differs.
+    joined = PanelMembership.objects.get(child=entered).starts_on
+    PanelMembership.objects.filter(child=back.child).update(starts_on=joined)
+    # An intervention for food within 30 days for each.
+    for kid in (back.child, entered):
+        referral(kid, date(2026, 3, 10))
+
+    # The SNS rows are children; the follow-up measure's rows are positive screens.
+    rows = dict.fromkeys(SNS_KEYS, (back.child.pk, entered.pk))
+    rows["psf_social_needs"] = tuple(
+        PositiveScreen.objects.get(administration_id=pk).pk for pk in (back.pk, form.pk)
+    )
+    counted = {}
+    for key, (imported_row, entered_row) in rows.items():
+        result = both(key, practice_a)
+        imported_as, entered_as = (
+            (row in result.denominator_ids, row in result.numerator_ids)
+            for row in (imported_row, entered_row)
+        )
+        assert imported_as == entered_as, key
+        counted[key] = imported_as
+    assert counted == {
+        "sns_food_screen": (True, True),
+        "sns_food_followup": (True, True),
+        "sns_housing_screen": (True, True),  # screened, negative
+        "sns_housing_followup": (False, False),
+        "sns_transport_screen": (True, True),
+        "sns_transport_followup": (True, False),  # positive, no transportation referral
+        "psf_social_needs": (True, False),  # its next steps are still pending
+    }
