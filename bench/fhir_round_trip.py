@@ -67,6 +67,8 @@ def parse_args() -> argparse.Namespace:
 
 def counts(practice: Any) -> dict[str, Any]:
     """What must survive the round trip: the panel's rows, and how they split by type."""
+    from collections import Counter
+
     from django.db.models import Count
 
     from medhome.ehr.models import Condition, Immunization, Observation
@@ -85,15 +87,27 @@ def counts(practice: Any) -> dict[str, Any]:
     immunizations = Immunization.objects.filter(practice=practice)
     observations = Observation.objects.filter(practice=practice)
     screens = Administration.objects.filter(practice=practice)
-    # An AHC HRSN leaves without its partner-violence items (they never leave medhome) and so
-    # comes back submitted incomplete, not scored (docs/clinical-rules.md#imported-screens):
-    # counted by instrument, its statuses are not compared.
-    scored_alike = screens.exclude(instrument_key="ahc_hrsn")
+    # An AHC HRSN leaves without its partner-violence items (they never leave medhome) and comes
+    # back scored for its other domains, safety not determined (docs/clinical-rules.md
+    # #imported-screens): its band and positive domains are compared, its safety is not.
+    ahc = screens.filter(instrument_key="ahc_hrsn")
     referrals = Referral.objects.filter(practice=practice)
     return {
         "screens_by_instrument": by(screens, "instrument_key"),
-        "screens_by_status_but_ahc_hrsn": by(scored_alike, "status"),
-        "screens_positive_but_ahc_hrsn": scored_alike.filter(positive=True).count(),
+        "screens_by_status": by(screens, "status"),
+        "screens_positive_but_ahc_hrsn": screens.exclude(instrument_key="ahc_hrsn")
+        .filter(positive=True)
+        .count(),
+        "ahc_hrsn_positive_domains_but_safety": dict(
+            sorted(
+                Counter(
+                    domain
+                    for domains in ahc.values_list("positive_domains", flat=True)
+                    for domain in domains or []
+                    if domain != "safety"
+                ).items()
+            )
+        ),
         "referrals_by_status": by(referrals, "status"),
         "referrals_by_need": by(referrals, "need"),
         "referrals_confidential": referrals.filter(confidential=True).count(),

@@ -19,7 +19,7 @@ Pure given its inputs: the same children, seed and as-of date give the same rows
 
 import uuid
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -430,12 +430,8 @@ class History:
                 sent,
             )
         )
-        for version, (before, after, at, side) in enumerate(steps, start=2):
-            actor = sender if side == "practice" else None
-            label = "Care team" if side == "practice" else "Community organization"
-            self.out.events.add(
-                (_uuid(rng), referral_id, before, after, at, actor, label, side, version)
-            )
+        for row in path_rows(referral_id, screened, sender, steps, lambda: _uuid(rng)):
+            self.out.events.add(row)
 
     @staticmethod
     def steps(
@@ -525,6 +521,25 @@ def consent_table() -> Table:
         ),
         {"shared_items": ["name", "contact", "language", "need"], "method": "verbal"},
     )
+
+
+def path_rows(
+    referral_id: uuid.UUID,
+    created_at: datetime,
+    by: Any,
+    steps: list[tuple[str, str, datetime, str]],
+    new_id: Callable[[], uuid.UUID],
+) -> Iterator[tuple[Any, ...]]:
+    """A synthetic referral's events (event_table's columns): its draft's, as
+    `referrals.services.starting.create_draft` writes it (version 1), then one per step. The
+    draft's id comes from the referral's, not the generator, so the rest of the panel is drawn as
+    before."""
+    draft_id = uuid.uuid5(referral_id, "draft")
+    yield (draft_id, referral_id, "", "draft", created_at, by, "Care team", "practice", 1)
+    for version, (before, after, at, side) in enumerate(steps, start=2):
+        actor = by if side == "practice" else None
+        label = "Care team" if side == "practice" else "Community organization"
+        yield (new_id(), referral_id, before, after, at, actor, label, side, version)
 
 
 def event_table() -> Table:

@@ -34,7 +34,7 @@ from medhome.visits.models import Visit
 from . import history_parameters as H
 from . import program_phrases as words
 from .bulk import new_id
-from .measure_history import History, _windows, consent_table, event_table
+from .measure_history import History, _windows, consent_table, event_table, path_rows
 from .rows import Table
 
 SHOW_FAMILY = 0.9  # INVENTED: most strengths are shown to the family
@@ -481,10 +481,6 @@ class Builder:
         self.consents.add(
             (new_id(rng), self.practice.pk, referral_id, caregiver, organization, by, sent)
         )
-        for version, (before, after, at, side) in enumerate(steps, start=2):
-            label = "Care team" if side == "practice" else "Community organization"
-            actor = by if side == "practice" else None
-            self.events.add(
-                (new_id(rng), referral_id, before, after, at, actor, label, side, version)
-            )
+        for row in path_rows(referral_id, sent, by, steps, lambda: new_id(rng)):
+            self.events.add(row)
         return fate
