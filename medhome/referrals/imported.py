@@ -224,21 +224,31 @@ def coded(concept: object, system: str) -> str:
     return first_code(concept if isinstance(concept, dict) else None, (system,))[1]
 
 
+def set_fields(context: "Context", referral: Referral, values: dict[str, Any]) -> None:
+    """The import's one write of a referral's own fields: those whose value differs are set,
+    saved and audited (by name, never value)."""
+    fields = [name for name, value in values.items() if getattr(referral, name) != value]
+    if not fields:
+        return
+    for name in fields:
+        setattr(referral, name, values[name])
+    referral.save(update_fields=fields)
+    audit(
+        context.actor,
+        Action.UPDATE,
+        REFERRAL_OBJECT,
+        referral.pk,
+        practice=context.practice,
+        at=context.at,
+        fields=fields,
+    )
+
+
 def keep_confidential(context: "Context", referral: Referral, resource: dict[str, Any]) -> None:
     """A restricted label on the line makes the referral the adolescent's own; never the
     other way round (what was theirs stays theirs)."""
-    if is_restricted(resource) and not referral.confidential:
-        referral.confidential = True
-        referral.save(update_fields=["confidential"])
-        audit(
-            context.actor,
-            Action.UPDATE,
-            REFERRAL_OBJECT,
-            referral.pk,
-            practice=context.practice,
-            at=context.at,
-            fields=["confidential"],
-        )
+    if is_restricted(resource):
+        set_fields(context, referral, {"confidential": True})
 
 
 # --- ServiceRequest: the referral --------------------------------------------------------------
@@ -345,18 +355,7 @@ def _warm_handoff_since(
         or stable_hash(_without_warm_handoff(resource)) != stored
     ):
         raise refused_changed()
-    if not referral.warm_handoff:
-        referral.warm_handoff = True
-        referral.save(update_fields=["warm_handoff"])
-        audit(
-            context.actor,
-            Action.UPDATE,
-            REFERRAL_OBJECT,
-            referral.pk,
-            practice=context.practice,
-            at=context.at,
-            fields=["warm_handoff"],
-        )
+    set_fields(context, referral, {"warm_handoff": True})
     return "updated", referral
 
 

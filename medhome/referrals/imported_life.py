@@ -17,7 +17,7 @@ from medhome.ehr.fhir_in.common import (
 )
 from medhome.families.models import CaregiverIdentifier
 
-from .acting import CONSENT_OBJECT, CONSENT_REVOKED, REFERRAL_OBJECT, audit, consent_of
+from .acting import CONSENT_OBJECT, CONSENT_REVOKED, audit, consent_of
 from .fhir_codes import (
     CONSENT_METHOD_SYSTEM,
     CONSENT_NOTES_EXTENSION,
@@ -38,6 +38,7 @@ from .imported import (
     refused_changed,
     refused_no_referral,
     require_same_child,
+    set_fields,
     stable_hash,
 )
 from .imported_path import check_path, path_of, replay
@@ -242,20 +243,7 @@ def _stamp(context: "Context", referral: Referral, resource: dict[str, Any]) -> 
         "first_response_at": optional_instant(period.get("start")),
         "closed_at": optional_instant(period.get("end")),
     }
-    fields = [name for name, value in values.items() if value and getattr(referral, name) != value]
-    for name in fields:
-        setattr(referral, name, values[name])
-    if fields:
-        referral.save(update_fields=fields)
-        audit(
-            context.actor,
-            Action.UPDATE,
-            REFERRAL_OBJECT,
-            referral.pk,
-            practice=context.practice,
-            at=context.at,
-            fields=fields,
-        )
+    set_fields(context, referral, {name: value for name, value in values.items() if value})
 
 
 def apply_task(
