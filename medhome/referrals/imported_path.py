@@ -181,13 +181,11 @@ def check_path(steps: list[Step], *, state: str, warm_handoff: bool, outcome: st
         draft = Step(Status.DRAFT, first.at, first.side, first.actor_label, "", "", None)
         steps, implied = [draft, *steps], 1
     for number, step in enumerate(steps, start=1 - implied):
-        if previous == "":
-            pass  # the draft
-        else:
-            try:
+        try:
+            if previous:  # every step after the draft (given or implied) follows the table
                 _check_step(previous, step, warm_handoff=warm_handoff, outcome=outcome)
-            except InvalidTransition as refused:
-                raise _refused(number, " ".join(refused.messages)) from None
+        except InvalidTransition as refused:
+            raise _refused(number, " ".join(refused.messages)) from None
         version += 0 if step.to_status == previous else 1
         if step.named_version is not None and step.named_version != version:
             raise _refused(number, _("Its version does not follow the step before it."))
