@@ -50,6 +50,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of each hand statement"
     )
+    parser.add_argument(
+        "--explain-engine", action="store_true", help="print EXPLAIN ANALYZE of the engine's SQL"
+    )
     return parser.parse_args()
 
 
@@ -111,7 +114,9 @@ def bench(args: argparse.Namespace) -> int:
             continue
         sql = (SQL_DIR / f"{name}.sql").read_text()
         if args.explain:
-            explain(name, sql, parameters(sql, practices, start, end))
+            explain(f"{name}.sql", sql, parameters(sql, practices, start, end))
+        if args.explain_engine:
+            explain_engine(task, practices, start, end)
         load = _load()
         (engine_seconds, engine_counts), (hand_seconds, hand_counts) = best_of(
             args.runs,
@@ -187,10 +192,21 @@ def explain(name: str, sql: str, params: dict) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        print(f"EXPLAIN ANALYZE of {name}.sql:")
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params or None)
+        print(f"EXPLAIN ANALYZE of {name}:")
         for (line,) in cursor.fetchall():
             print(f"    {line}")
+
+
+def explain_engine(task, practices, start: date, end: date) -> None:
+    """EXPLAIN ANALYZE of each statement the engine runs for the task, as it ran it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        engine_figures(task, practices, start, end)
+    for query in captured.captured_queries:
+        explain(f"the engine's {task.batch or task.keys[0]}", query["sql"], {})
 
 
 def parameters(sql: str, practices: list, start: date, end: date) -> dict:
