@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connections
 from django.db.models import BooleanField, Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from medhome.measures import (
@@ -45,6 +46,10 @@ class Batch:
     # measure key -> (a duration annotation, the boolean column of the key's numerator): the
     # median days over the numerator's rows (referral_measures.MEDIAN_FIELDS)
     median: dict[str, tuple[str, str]]
+    unit: str = "pk"  # the field of a row that is the unit's id
+    # The queryset is already grouped into one row per unit (its columns aggregates): counting
+    # groups its rows again, which Django cannot express over aggregates (see _grouped_counts).
+    grouped: bool = False
 
 
 def flag(condition) -> Case:
@@ -143,17 +148,12 @@ def _sns_screens(rules, practices, start: date, end: date) -> Batch:
 
 
 def _sns_followups(rules, practices, start: date, end: date) -> Batch:
-    columns, decide = {}, {}
-    domains = screening_measures.SNS_DOMAINS
-    for short, domain in domains.items():
-        positive, followed = screening_measures.sns_followup_parts(rules, domain, start, end)
-        columns[f"positive_{short}"] = flag(positive)
-        columns[f"followed_{short}"] = flag(Q(positive) & Q(followed))
-        decide[f"sns_{short}_followup"] = _columns(f"followed_{short}", f"positive_{short}")
-    children = screening_measures.sns_positive_children(
-        rules, list(domains.values()), practices, start, end
-    )
-    return Batch(children.annotate(**columns), tuple(columns), decide, {})
+    children, columns = screening_measures.sns_followup_screens(rules, practices, start, end)
+    decide = {
+        f"sns_{short}_followup": _columns(f"followed_{short}", f"positive_{short}")
+        for short in screening_measures.SNS_DOMAINS
+    }
+    return Batch(children, columns, decide, {}, unit="child_id", grouped=True)
 
 
 def _referrals(rules, practices, start: date, end: date) -> Batch:
@@ -264,16 +264,17 @@ def counts(batch: Batch, keys: Iterable[str]) -> dict[str, tuple[int, int, list]
         column: Case(When(**{batch.median[key][1]: True}, then=F(batch.median[key][0])))
         for key, column in medians.items()
     }
-    groups = (
-        list(
+    if batch.queryset.query.is_empty():
+        groups = []
+    elif batch.grouped:
+        groups = _grouped_counts(batch.queryset, batch.columns)
+    else:
+        groups = list(
             batch.queryset.annotate(**spans)
             .order_by()
             .values(*batch.columns, *spans)
             .annotate(rows=Count("pk"))
         )
-        if not batch.queryset.query.is_empty()
-        else []
-    )
     found = {}
     for key in keys:
         numerator = denominator = 0
@@ -289,11 +290,25 @@ def counts(batch: Batch, keys: Iterable[str]) -> dict[str, tuple[int, int, list]
     return found
 
 
+def _grouped_counts(queryset: QuerySet, columns: tuple[str, ...]) -> list[Row]:
+    """[{column: value…, "rows": n}]: the grouped queryset's rows counted by their columns, one
+    statement (its SQL wrapped in an outer GROUP BY)."""
+    inner, params = queryset.values(*columns).query.sql_with_params()
+    connection = connections[queryset.db]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quoted}, COUNT(*) FROM ({inner}) units GROUP BY {quoted}",  # noqa: S608
+            params,
+        )
+        return [dict(zip((*columns, "rows"), row, strict=True)) for row in cursor.fetchall()]
+
+
 def ids(batch: Batch, keys: Iterable[str]) -> dict[str, tuple[list, list, list]]:
     """{key: (numerator ids, denominator ids, numerator durations)}: one query."""
     keys = list(keys)
     medians = sorted({batch.median[key][0] for key in keys if key in batch.median})
-    fields = ("pk", *batch.columns, *medians)
+    fields = (batch.unit, *batch.columns, *medians)
     rows = (
         list(batch.queryset.order_by().values(*fields))
         if not batch.queryset.query.is_empty()
@@ -306,9 +321,9 @@ def ids(batch: Batch, keys: Iterable[str]) -> dict[str, tuple[list, list, list]]
         for row in rows:
             unit, met = decide(row)
             if unit:
-                denominator.append(row["pk"])
+                denominator.append(row[batch.unit])
                 if met:
-                    numerator.append(row["pk"])
+                    numerator.append(row[batch.unit])
                     if median:
                         durations.append(row[median])
         found[key] = (numerator, denominator, durations)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, When
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, visit_windows
@@ -222,13 +222,18 @@ def sns_screen_window(rules: dict, start: date, end: date) -> tuple[date, date]:
     return start, end - timedelta(days=int(rules["sns_screen_days_before_end"]))
 
 
-def sns_children(practices, start: date, end: date) -> QuerySet:
+def _seen(start: date, end: date, child: str) -> Exists:
+    """The outer row's child (its `child` column) had a completed visit in the period."""
     # The sargable bound on starts_at prunes most visits before their local day is computed.
-    seen = Visit.objects.filter(
-        local_days("starts_at", start, end), child=OuterRef("pk"), status=VisitStatus.COMPLETED
+    visits = Visit.objects.filter(
+        local_days("starts_at", start, end), child=OuterRef(child), status=VisitStatus.COMPLETED
     )
+    return Exists(visits)
+
+
+def sns_children(practices, start: date, end: date) -> QuerySet:
     # On the panel on the period's last day (docs/clinical-rules.md#measure-attribution).
-    return Child.objects.filter(Exists(seen), on_panel(end), practice__in=practices)
+    return Child.objects.filter(_seen(start, end, "pk"), on_panel(end), practice__in=practices)
 
 
 def _domain_screens(rules: dict, domain: str, start: date, end: date) -> QuerySet:
@@ -259,53 +264,72 @@ def sns_screen(key: str, rules, practices, start: date, end: date):
 
 def sns_followup(key: str, rules, practices, start: date, end: date):
     domain = SNS_DOMAINS[key.split("_")[1]]
-    _positive, followed = sns_followup_parts(rules, domain, start, end)
-    children = sns_positive_children(rules, [domain], practices, start, end)
-    return flagged(children, followed), ""
+    positives = positive_for(_domain_screens(rules, domain, start, end), domain)
+    followed = positives.filter(child=OuterRef("pk")).filter(_intervention(rules, domain))
+    children = sns_children(practices, start, end).filter(pk__in=positives.values("child_id"))
+    return flagged(children, Exists(followed)), ""
 
 
-def sns_positive_children(rules, domains, practices, start: date, end: date) -> QuerySet:
-    """The SNS children with a positive screen for any of the domains: an uncorrelated `IN`,
-    so the database can start from the (few) positive screens rather than probe them for every
-    child seen in the period."""
+def _sns_instruments(rules, domains) -> list[str]:
+    return sorted({key for d in domains for key in definitions.sns_instruments_for(d, rules)})
+
+
+def _positive_in(rules, domain: str) -> Q:
+    """The screen (the row) is an instrument of the domain and found the domain positive."""
+    return Q(
+        instrument_key__in=definitions.sns_instruments_for(domain, rules),
+        domains_text__contains=f'"{domain}"',
+    )
+
+
+def sns_followup_screens(rules, practices, start: date, end: date) -> tuple[QuerySet, tuple]:
+    """Every social-needs follow-up rate at once, from the positive screens (few) rather than
+    the children seen in the period (many): one row per child with a positive screen in the
+    screening window, with, per domain, `positive_<d>` (1 when any of the child's screens was
+    positive for it) and `followed_<d>` (1 when such a screen was followed in time). Testing
+    each child's screens per domain instead cost 6-9 correlated probes a child (3x the
+    hand-written SQL, bench/measures_vs_sql.py); here each positive screen is read once and its
+    follow-up looked up once per positive domain."""
     first, last = sns_screen_window(rules, start, end)
-    positive = (
+    domains = SNS_DOMAINS
+    positive = {short: _positive_in(rules, domain) for short, domain in domains.items()}
+    # The instruments first, so the JSON column is cast to text only on social-needs screens.
+    screens = (
         _scored(rules)
-        .filter(positive__isnull=False, administered_on__gte=first, administered_on__lte=last)
-        .annotate(domains_text=as_text("positive_domains"))
         .filter(
-            any_of(
-                [
-                    Q(
-                        instrument_key__in=definitions.sns_instruments_for(domain, rules),
-                        domains_text__contains=f'"{domain}"',
-                    )
-                    for domain in domains
-                ]
-            )
+            positive__isnull=False,
+            administered_on__gte=first,
+            administered_on__lte=last,
+            instrument_key__in=_sns_instruments(rules, domains.values()),
+        )
+        .annotate(domains_text=as_text("positive_domains"))
+        .filter(any_of(list(positive.values())))
+        # The child was seen in the period and is on the panel on its last day, as sns_children.
+        .filter(
+            _seen(start, end, "child_id"), on_panel(end, "child_id"), child__practice__in=practices
         )
     )
-    return sns_children(practices, start, end).filter(pk__in=positive.values("child_id"))
+    columns = {}
+    for short, domain in domains.items():
+        followed = positive[short] & _intervention(rules, domain)
+        columns[f"positive_{short}"] = Max(Case(When(positive[short], then=1), default=0))
+        columns[f"followed_{short}"] = Max(Case(When(followed, then=1), default=0))
+    return screens.order_by().values("child_id").annotate(**columns), tuple(columns)
 
 
-def sns_followup_parts(rules, domain: str, start: date, end: date) -> tuple[Exists, Exists]:
-    """(the child (outer row) screened positive for the domain, and such a screen was followed
-    by an intervention in time)."""
+def _intervention(rules, domain: str) -> Q:
+    """The screen (the outer row) was followed within sns_followup_days (by local calendar day)
+    by a referral for the domain's needs or, when counted, an action of the plan on it."""
     from medhome.careplan.models import ActionStatus, PlanAction
     from medhome.referrals.models import Referral
 
-    days = int(rules["sns_followup_days"])
-    positives = positive_for(_domain_screens(rules, domain, start, end), domain).filter(
-        child=OuterRef("pk")
-    )
+    by = shift(OuterRef("administered_on"), int(rules["sns_followup_days"]))
     needs = tuple(rules["sns_intervention_needs"].get(domain, ()))
     referral = (
         Referral.objects.annotate(created_day=local_day("created_at"))
         .filter(child_id=OuterRef("child_id"), need__in=needs)
         .exclude(status__in=rules["sns_referral_statuses_excluded"])
-        .filter(
-            created_day__gte=OuterRef("administered_on"), created_day__lte=OuterRef("followup_by")
-        )
+        .filter(created_day__gte=OuterRef("administered_on"), created_day__lte=by)
     )
     intervention = Q(Exists(referral))
     if rules["sns_count_plan_actions"]:
@@ -313,16 +337,10 @@ def sns_followup_parts(rules, domain: str, start: date, end: date) -> tuple[Exis
             PlanAction.objects.annotate(created_day=local_day("created_at"))
             .filter(screening_id=OuterRef("pk"))
             .exclude(status=ActionStatus.CANCELLED)
-            .filter(
-                created_day__gte=OuterRef("administered_on"),
-                created_day__lte=OuterRef("followup_by"),
-            )
+            .filter(created_day__gte=OuterRef("administered_on"), created_day__lte=by)
         )
         intervention |= Q(Exists(action))
-    followed = positives.annotate(followup_by=shift(F("administered_on"), days)).filter(
-        intervention
-    )
-    return Exists(positives), Exists(followed)
+    return intervention
 
 
 BUILDERS = {

@@ -183,3 +183,45 @@ def test_an_imported_ahc_without_safety_counts_as_one_entered_in_clinic(
         "sns_transport_followup": (True, False),  # positive, no transportation referral
         "psf_social_needs": (True, False),  # its next steps are still pending
     }
+
+
+FOLLOWUPS = ("sns_food_followup", "sns_housing_followup", "sns_transport_followup")
+
+
+@pytest.mark.django_db
+def test_a_child_with_several_positive_screens_counts_once_in_every_form(family_a, practice_a):
+    """The follow-up rates together (measures.batches: one row per child from its positive
+    screens) count a child once, in the numerator when any positive screen was followed, as
+    the reference and compute() do; the counts (figures) agree with the ids."""
+    from medhome.measures import batches, figures
+
+    one_followed, none_followed, two_domains = (seen(family_a) for _ in range(3))
+    food_positive(one_followed, date(2026, 2, 1))
+    food_positive(one_followed)
+    referral(one_followed, date(2026, 3, 5))  # follows the second screen only
+    food_positive(none_followed, date(2026, 2, 1))
+    food_positive(none_followed)
+    screen(two_domains, POSITIVE_DAY, key="ahc_hrsn", positive=True, domains=["food", "housing"])
+    referral(two_domains, date(2026, 3, 5), need="housing")
+
+    together = batches.compute_all(
+        FOLLOWUPS, practices=[practice_a], period_start=START, period_end=END
+    )
+    cells = figures.all_figures(
+        FOLLOWUPS, practices=[practice_a], period_start=START, period_end=END
+    )
+    for key in FOLLOWUPS:
+        alone = both(key, practice_a)
+        assert sorted(together[key].numerator_ids) == sorted(alone.numerator_ids), key
+        assert sorted(together[key].denominator_ids) == sorted(alone.denominator_ids), key
+        assert (cells[key].numerator, cells[key].denominator) == (
+            len(alone.numerator_ids),
+            len(alone.denominator_ids),
+        ), key
+    food = together["sns_food_followup"]
+    assert sorted(food.denominator_ids) == sorted(
+        [one_followed.pk, none_followed.pk, two_domains.pk]
+    )
+    assert food.numerator_ids == [one_followed.pk]
+    housing = together["sns_housing_followup"]
+    assert (housing.numerator_ids, housing.denominator_ids) == ([two_domains.pk], [two_domains.pk])
