@@ -49,6 +49,11 @@ def parse_args() -> argparse.Namespace:
         help="recompute every practice's summary table (what the worker does), then time the "
         "dashboard, measure and network pages reading it",
     )
+    parser.add_argument(
+        "--programs",
+        action="store_true",
+        help="also give every practice the shipped programs and their history (synth.programs)",
+    )
     parser.add_argument("--page-runs", type=int, default=20, help="timed requests per page")
     parser.add_argument(
         "--reuse", default="", help="an existing database (kept by --keep): time, don't build"
@@ -135,7 +140,10 @@ def build(args, as_of: date, children: int, network: str):  # type: ignore[no-un
     from django.db import connection
 
     from medhome.families.models import Child
+    from medhome.programs.models import Contact, Enrolment, Program
     from medhome.synth.panel import HISTORY_TABLES, build_panel
+
+    PROGRAM_TABLES = (Program, Enrolment, Contact)  # noqa: N806
 
     started = perf_counter()
     panel = build_panel(
@@ -145,13 +153,14 @@ def build(args, as_of: date, children: int, network: str):  # type: ignore[no-un
         network_name=network,
         as_of=as_of,
         history_years=args.history_years,
+        programs=args.programs,
     )
     vacuum = perf_counter()
     if connection.vendor == "postgresql":
         # What autovacuum would do after a bulk load: sets the visibility map, so index-only
         # scans need not visit the heap.
         with connection.cursor() as cursor:
-            for model in (Child, *HISTORY_TABLES):
+            for model in (Child, *HISTORY_TABLES, *(PROGRAM_TABLES if args.programs else ())):
                 cursor.execute(
                     f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}"
                 )

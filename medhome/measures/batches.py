@@ -137,12 +137,15 @@ def _asd(rules, practices, start: date, end: date) -> Batch:
 
 
 def _sns_screens(rules, practices, start: date, end: date) -> Batch:
+    """Domains screened by the same instruments (housing and transportation: the AHC HRSN
+    alone) share one column: the same subquery twice cost a second scan of the screens."""
     columns, decide = {}, {}
     for short, domain in screening_measures.SNS_DOMAINS.items():
-        columns[f"screened_{short}"] = flag(
-            screening_measures.sns_screened(rules, domain, start, end)
-        )
-        decide[f"sns_{short}_screen"] = _columns(f"screened_{short}")
+        instruments = sorted(definitions.sns_instruments_for(domain, rules))
+        column = "screened_" + "_".join(instruments)
+        if column not in columns:
+            columns[column] = flag(screening_measures.sns_screened(rules, domain, start, end))
+        decide[f"sns_{short}_screen"] = _columns(column)
     children = screening_measures.sns_children(practices, start, end).annotate(**columns)
     return Batch(children, tuple(columns), decide, {})
 
