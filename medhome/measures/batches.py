@@ -184,14 +184,24 @@ def _followed_up(rules, practices, start: date, end: date) -> Batch:
     return Batch(screens.annotate(part=F("kind")), ("part", "in_numerator"), decide, {})
 
 
+def _never(row: Row) -> tuple[bool, bool]:
+    return False, False
+
+
 def _programs(rules, practices, start: date, end: date) -> Batch:
     """Every program's reach and offer over one pass of the panel's children: a row is a unit
-    of a program's measures when the child is within its ages (column elig_<program>)."""
-    columns, decide = {}, {}
+    of a program's measures when the child is within its ages (column elig_<program>); a
+    program no practice runs has no units."""
+    ranges = program_measures.eligibility(practices, start, end)
+    columns: dict = {}
+    decide: dict[str, Decide] = {}
     eligible_any = []
     for key in program_measures.REACH_KEYS:
         short, what = program_measures.split(key)
-        eligible = program_measures.eligible(short)
+        eligible = ranges.get(program_measures.PROGRAMS[short])
+        if eligible is None:
+            decide[key] = _never
+            continue
         if f"elig_{short}" not in columns:
             columns[f"elig_{short}"] = flag(eligible)
             eligible_any.append(eligible)
@@ -202,11 +212,15 @@ def _programs(rules, practices, start: date, end: date) -> Batch:
         )
         columns[f"met_{key}"] = flag(Q(eligible) & Q(condition))
         decide[key] = _columns(f"met_{key}", f"elig_{short}")
-    children = program_measures.panel_children(practices, start, end).filter(
-        program_measures.running(program_measures.PROGRAMS.values()),
-        Q(*eligible_any, _connector=Q.OR),
+    children = program_measures.panel_children(practices, start, end)
+    if not eligible_any:
+        return Batch(children.none(), (), decide, {})
+    return Batch(
+        children.filter(Q(*eligible_any, _connector=Q.OR)).annotate(**columns),
+        tuple(columns),
+        decide,
+        {},
     )
-    return Batch(children.annotate(**columns), tuple(columns), decide, {})
 
 
 _REF_KEYS = tuple(referral_measures.STATES)

@@ -167,7 +167,9 @@ def build_panel(
     seconds["analyze"] = perf_counter() - started
     if programs:  # every shipped program, a family specialist and a CHW per practice
         started = perf_counter()
-        rows.update(_programs(plan, population, rng, tag, as_of, organizations))
+        # Added to the histories' counts: the programs write referrals and screens' follow-ups too.
+        for name, count in _programs(plan, population, rng, tag, as_of, organizations).items():
+            rows[name] = rows.get(name, 0) + count
         seconds["programs"] = perf_counter() - started
     counts = population.counts()
     return Panel(plan, len(population.children), {**counts, **rows}, seconds)

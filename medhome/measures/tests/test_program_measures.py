@@ -136,6 +136,54 @@ def test_reach_and_offer_among_the_eligible(family_a, practice_a, staff_a):
 
 
 @pytest.mark.django_db
+def test_each_practice_own_ages_bound_its_children_at_both_edges(
+    family_a, family_b, practice_a, practice_b
+):
+    """Eligibility is each practice's own row: practice A runs DULCE from 30 days to 100 days
+    (its adjusted ages), practice B the shipped 0-184 days and an open-ended CHW row. The
+    engine's bounds on the date of birth (program_measures.eligibility) match the reference's
+    ages at the lower edge on the period's last day and the upper edge on its first, one
+    practice, both together, and in the batch."""
+    start, end = date(2025, 1, 1), date(2025, 12, 31)  # a past year: no birth in the future
+
+    def compute(key, practices):
+        results = [
+            module.compute(key, practices=practices, period_start=start, period_end=end)
+            for module in (engine, reference)
+        ]
+        assert sorted(results[0].denominator_ids) == sorted(results[1].denominator_ids), key
+        assert sorted(results[0].numerator_ids) == sorted(results[1].numerator_ids), key
+        return set(results[0].denominator_ids)
+
+    program(practice_a, "dulce", min_age_days=30, max_age_days=100)
+    program(practice_b, "dulce")
+    program(practice_b, "chw", min_age_days=None, max_age_days=None)
+    a_low = child(family_a, end - timedelta(days=30))  # 30 days old on the last day: in
+    a_under = child(family_a, end - timedelta(days=29))  # 29 days on the last day: out
+    a_high = child(family_a, start - timedelta(days=99))  # 99 days on the first day: in
+    a_over = child(family_a, start - timedelta(days=100))  # 100 days on the first day: out
+    b_newborn = child(family_b, end)  # born on the last day: in for B's DULCE and CHW
+    b_over = child(family_b, start - timedelta(days=184))  # out for DULCE, in for CHW
+    both_practices = [practice_a, practice_b]
+    dulce = compute("prog_dulce_offered", both_practices)
+    assert dulce == {a_low.pk, a_high.pk, b_newborn.pk}
+    assert {a_under.pk, a_over.pk}.isdisjoint(dulce)
+    assert compute("prog_dulce_reach", [practice_a]) == {a_low.pk, a_high.pk}
+    assert compute("prog_chw_reach", [practice_b]) >= {b_newborn.pk, b_over.pk}
+    assert compute("prog_chw_reach", [practice_a]) == set()
+    together = batches.compute_all(
+        ["prog_dulce_offered", "prog_chw_reach"],
+        practices=both_practices,
+        period_start=start,
+        period_end=end,
+    )
+    assert set(together["prog_dulce_offered"].denominator_ids) == dulce
+    assert set(together["prog_chw_reach"].denominator_ids) == compute(
+        "prog_chw_reach", both_practices
+    )
+
+
+@pytest.mark.django_db
 def test_a_universal_program_reaches_with_a_contact_in_the_period(family_a, practice_a, staff_a):
     user = next(iter(staff_a.values()))
     program(practice_a, "reach_out_and_read")
