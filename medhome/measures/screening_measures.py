@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, visit_windows
@@ -90,11 +90,15 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
         annotations[first] = per_child(births, lambda dob, w=window: w(dob)[0], field=field)
         annotations[last] = per_child(births, lambda dob, w=window: w(dob)[1], field=field)
         # An earlier well-child visit of the same child in the same window: then this one is
-        # not "the" N-month visit.
+        # not "the" N-month visit. The window is at most `span` days long (a day more each side
+        # for the time zone): a bounded range of the (child, starts_at…) index, where without
+        # the lower bound every visit of the child was read.
+        span = max((window(dob)[1] - window(dob)[0]).days for dob in births) + 2
         earlier = _well_visits(rules).filter(
-            Q(starts_at__lt=OuterRef("starts_at"))
-            | Q(starts_at=OuterRef("starts_at"), pk__lt=OuterRef("pk")),
+            Q(starts_at__lt=OuterRef("starts_at")) | Q(pk__lt=OuterRef("pk")),
             child_id=OuterRef("child_id"),
+            starts_at__lte=OuterRef("starts_at"),
+            starts_at__gt=OuterRef("starts_at") - Value(timedelta(days=span)),
             day__gte=OuterRef(first),
         )
         in_window = Q(

@@ -56,6 +56,24 @@ def test_one_month_visit_window_edges(family_a, practice_a):
 
 
 @pytest.mark.django_db
+def test_the_first_visit_of_a_window_whole_length_apart_and_at_the_same_moment(
+    family_a, practice_a
+):
+    """The N-month visit is the window's first: one on its last day is not a unit when another
+    fell on its first day (the engine bounds its look-back by the window's length), and of two
+    visits at the same moment exactly one is (the reference's order)."""
+    spanning, tied = child(family_a, BORN), child(family_a, BORN)
+    opening = visit(spanning, date(2026, 3, 16))  # the 1-month window's first day
+    closing = visit(spanning, date(2026, 4, 25))  # and its last
+    twins = [visit(tied, date(2026, 4, 1)) for _ in range(2)]
+
+    one = both("cdep_1m", practice_a)
+    assert opening.pk in one.denominator_ids and closing.pk not in one.denominator_ids
+    assert len({twin.pk for twin in twins} & set(one.denominator_ids)) == 1
+    assert len(one.denominator_ids) == 2
+
+
+@pytest.mark.django_db
 def test_respondent_status_and_instrument_of_the_caregiver_screen(family_a, practice_a, settings):
     kids = [child(family_a, BORN) for _ in range(5)]
     units = [visit(kid, date(2026, 5, 1)) for kid in kids]  # 2-month visits
