@@ -120,7 +120,8 @@ def _asd(rules, practices, start: date, end: date) -> Batch:
     columns = {}
     for part in parts:
         columns[f"in_{part.visit_key}"] = flag(part.in_range)
-        columns[f"met_{part.visit_key}"] = flag(part.in_range & part.screened)
+        # Read only where in_<visit> holds (decide): the range and its panel probe once a row.
+        columns[f"met_{part.visit_key}"] = flag(part.screened)
     found = {part.visit_key for part in parts}
 
     def decide_for(visit_keys) -> Decide:
