@@ -10,7 +10,11 @@ cache returns the same values ~4x faster there. PostgreSQL does this in C and is
 """
 
 import functools
+import zoneinfo
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+from django.db.backends.utils import split_tzname_delta
 
 # (SQL name, number of arguments, Django's implementation in django.db.backends.sqlite3._functions)
 MEMOIZED = (
@@ -33,9 +37,38 @@ def memoized() -> tuple[tuple[str, int, Callable], ...]:
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def local_midnight(day: str | None, days: int, tzname: str | None, conn_tzname: str | None):
+    """measures.sql.LocalMidnight: the first moment of the local day `day + days` (midnight,
+    fold=0, as measures.sql._first_moment), written as Django writes a datetime to SQLite: in
+    the connection's time zone (UTC unless DATABASES sets one), naive. `day` is a date, or the
+    datetime Django's date arithmetic returns; without time zones (no tzname) a local time."""
+    if day is None:
+        return None
+    midnight = datetime.combine(date.fromisoformat(day[:10]) + timedelta(days=days), time.min)
+    if tzname is not None:
+        stored = _zone(conn_tzname) if conn_tzname else UTC
+        midnight = midnight.replace(tzinfo=_zone(tzname)).astimezone(stored).replace(tzinfo=None)
+    return str(midnight)
+
+
+def _zone(name: str) -> tzinfo:
+    """A zone by the name Django passes to its own SQLite functions: a key, or "UTC+05:00"."""
+    key, sign, offset = split_tzname_delta(name)
+    if not offset:
+        return zoneinfo.ZoneInfo(key)
+    hours, minutes = offset.split(":")
+    delta = timedelta(hours=int(hours), minutes=int(minutes))
+    return timezone(delta if sign == "+" else -delta)
+
+
 def memoize_date_functions(sender, connection, **kwargs) -> None:
-    """connection_created receiver: replaces the functions Django registered a moment before."""
+    """connection_created receiver: replaces the functions Django registered a moment before,
+    and adds local_midnight."""
     if connection.vendor != "sqlite":
         return
     for name, arity, function in memoized():
         connection.connection.create_function(name, arity, function, deterministic=True)
+    connection.connection.create_function(
+        "medhome_local_midnight", 4, local_midnight, deterministic=True
+    )

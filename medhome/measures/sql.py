@@ -5,7 +5,9 @@ takes only a few values, so a bound is a CASE over runs of dates of birth with t
 (engine.py's module docstring explains why).
 """
 
+import functools
 import operator
+import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
@@ -15,6 +17,7 @@ from django.db.models import (
     BooleanField,
     Case,
     DateField,
+    DateTimeField,
     Expression,
     F,
     Func,
@@ -102,6 +105,82 @@ def _first_moment(day: date) -> datetime:
     if not settings.USE_TZ:  # naive datetimes are local already
         return datetime.combine(day, time.min)
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+class LocalMidnight(Func):
+    """The first moment of the local day `day + days` (a date expression) in the current
+    (practice) time zone, as _first_moment computes it, but in SQL: so `local_day(f) >= day` is
+    `f >= LocalMidnight(day)` and `local_day(f) <= day` is `f < LocalMidnight(day, days=1)`, a
+    range on the column itself that its index serves, for a day computed per row (a child's
+    window bound, the last visit counted), where comparing local_day(f) converts every row read.
+
+    PostgreSQL reads a local time that a clock change repeats at the offset after the change,
+    _first_moment (fold=0) at the one before; they differ only on a repeated midnight, which
+    most zones never have (_repeats_midnight). Those zones get the exact form: the midnight
+    read at the offset 3 hours earlier, when that is an earlier moment of the same local time
+    (no clock change repeats more than 3 hours). It names its argument once, in a subquery
+    that OFFSET 0 keeps from being inlined: nested (a day computed from the day before it),
+    a form naming it several times would grow exponentially. SQLite calls
+    core.sqlite_functions.local_midnight."""
+
+    output_field = DateTimeField()
+    arity = 1
+
+    def __init__(self, day, days: int = 0, **extra):
+        super().__init__(day, **extra)
+        self.days = int(days)
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
+        """PostgreSQL's."""
+        day, params = compiler.compile(self.source_expressions[0])
+        local = f"(CAST({day} AS date) + {self.days})::timestamp"
+        if not settings.USE_TZ:  # the column holds local times already
+            return local, params
+        name = timezone.get_current_timezone_name()
+        zone = connection.ops._prepare_tzname_delta(name)
+        if not _repeats_midnight(name):
+            return f"({local} AT TIME ZONE %s)", (*params, zone)
+        return (
+            # `local` is compiled SQL with placeholders; the zone is a parameter.
+            "(SELECT CASE WHEN c < t0 AND (c AT TIME ZONE %s) = x"  # noqa: S608
+            " THEN c ELSE t0 END FROM"
+            " (SELECT x, t0, u + (x - (u AT TIME ZONE %s)) AS c FROM"
+            " (SELECT x, t0, t0 - interval '3 hours' AS u FROM"
+            " (SELECT x, x AT TIME ZONE %s AS t0 FROM"
+            f" (SELECT {local} AS x OFFSET 0) AS m1) AS m2) AS m3) AS m4)",
+            (zone, zone, zone, *params),
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        day, params = compiler.compile(self.source_expressions[0])
+        zones: tuple[str | None, str | None] = (None, None)
+        if settings.USE_TZ:
+            zones = (timezone.get_current_timezone_name(), connection.timezone_name)
+        return f"medhome_local_midnight({day}, {self.days}, %s, %s)", (*params, *zones)
+
+
+@functools.cache
+def _repeats_midnight(name: str) -> bool:
+    """Whether a clock change in the zone repeats a local midnight between 1900 and 2100
+    (Havana's each November; New York's never): looked for wherever the offset at noon changes
+    from one day to the next, once per zone (~40 ms)."""
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):  # a fixed offset ("UTC+05:00")
+        return False
+
+    def offset(day: date, at: time, fold: int = 0) -> timedelta:
+        return datetime.combine(day, at.replace(fold=fold), zone).utcoffset() or timedelta()
+
+    day, noon = date(1900, 1, 1), time(12)
+    at_noon = offset(day, noon)
+    while day.year <= 2100:
+        day += timedelta(days=1)
+        before, at_noon = at_noon, offset(day, noon)
+        # A repeated time has a smaller offset the second time (fold=1).
+        if at_noon != before and offset(day, time.min, fold=1) < offset(day, time.min):
+            return True
+    return False
 
 
 def as_text(field: str) -> Cast:
