@@ -10,17 +10,18 @@ How per-child dates are done portably (SQLite and PostgreSQL):
    offset takes only a few values (it changes around 29 Feb), so the bounds are a CASE over a
    few date-of-birth runs, each `CAST(date_of_birth + n days AS date)` — not one WHEN per day.
 3. The numerator is a condition per row. Where the set it tests is small enough for
-   PostgreSQL to hash (DEV-CH, W30's lower bound below), an uncorrelated `pk IN (subquery)`
-   whose per-child bounds come from the child joined inside it: run once, not once per row. A
-   large set (WCV: most children) would not be hashed (a plain `IN` rescans the subquery per row),
-   so WCV keeps a correlated EXISTS, served by the (child, starts_at) index through a sargable
-   superset bound on starts_at (sql.moments_around). W30 needs k visits on different dates at
-   least `w30_min_days_between_visits` apart: k nested EXISTS, the outer one a visit in the
-   window, each inner one an earlier visit of the same child at least `spacing` days before
-   the visit above it, the innermost not before the window opens. A chain of k exists exactly
-   when the reference's greedy count reaches k. (A first version nested scalar "next visit"
-   subqueries; SQLite re-evaluates those per inner row, exponential in k — 560 s on 300
-   children. Nested EXISTS only walk decreasing chains of the few visits in the window.)
+   PostgreSQL to hash (DEV-CH), an uncorrelated `pk IN (subquery)` whose per-child bounds come
+   from the child joined inside it: run once, not once per row. A large set (WCV: most
+   children) would not be hashed (a plain `IN` rescans the subquery per row), so WCV keeps a
+   correlated EXISTS, served by the (child, starts_at) index through the period's bounds on
+   starts_at (sql.local_days). W30 needs k visits on different local days at least
+   `w30_min_days_between_visits` apart, counted greedily as the reference does: k - 1 nested
+   scalar subqueries, each the child's first visit from a bound on starts_at (the first moment
+   of the window's first day, then of the day counted before + spacing: sql.LocalMidnight)
+   returning the next bound, then an EXISTS for the kth. Each reads one entry of the
+   (child, starts_at) index, so a child costs k probes, on both databases. (A first version
+   nested "next visit" subqueries bounded on the visits' converted day, which no index serves:
+   SQLite re-evaluated them per inner row, exponential in k — 560 s on 300 children.)
 
 Every measure is first a *membership*: a lazy queryset whose rows are the denominator's units
 (a child, or a visit or referral for the per-visit and per-referral measures), each annotated
@@ -37,19 +38,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import (
-    Case,
-    Count,
-    DateField,
     Exists,
-    F,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Value,
+    Subquery,
 )
-from django.db.models.functions import Cast, TruncDate
 
 from medhome.families.models import Child
 from medhome.measures import (
@@ -133,128 +127,29 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
         gap_days=int(rules["enrollment_gap_days"]),
     )
     spacing = max(1, int(rules["w30_min_days_between_visits"]))
-    windows = [anchoring.window(dob) for dob in births]
-    span = sql.moments_around(
-        "starts_at", min(first for first, _ in windows), max(last for _, last in windows)
+    children = children.alias(
+        w30_first=_per_child(births, lambda dob: anchoring.window(dob)[0]),
+        w30_last=_per_child(births, lambda dob: anchoring.window(dob)[1]),
     )
 
-    def first_day(field: str) -> Case:
-        return _per_child(births, lambda dob: anchoring.window(dob)[0], field=field)
+    def in_window(from_day) -> QuerySet:
+        """The child's visits from the moment `from_day` (a local day's first) to the end of the
+        window's last day: one range of the (child, starts_at) index."""
+        return _well_visits(rules, Q(starts_at__gte=from_day)).filter(
+            child=OuterRef("pk"),
+            starts_at__lt=sql.LocalMidnight(OuterRef("w30_last"), days=1),
+        )
 
-    def last_day(field: str) -> Case:
-        return _per_child(births, lambda dob: anchoring.window(dob)[1], field=field)
-
-    # Every visit of a denominator child in its window (uncorrelated: the bounds come from the
-    # joined child), with a sargable superset bound on starts_at.
-    in_window = (
-        _well_visits(rules)
-        .filter(
-            span,
-            child__practice__in=practices,
-            child__date_of_birth__range=(births[0], births[-1]),
-        )
-        .annotate(w_first=first_day("child__date_of_birth"))
-        .filter(day__gte=F("w_first"), day__lte=last_day("child__date_of_birth"))
-    )
-
-    # The reference counts greedily: the first day, then each day at least `spacing` after
-    # the last one counted. A lower bound of that count: the number of days with no other day
-    # of the window less than `spacing` before them (the greedy walk always takes such a day).
-    # It is computed for all children at once (an anti-join and a GROUP BY in an uncorrelated
-    # subquery, hashed by PostgreSQL), so the exact chain below runs only for the children it
-    # leaves short of `visits_needed`.
-    if spacing == 1:  # the greedy count is the number of different days
-        return flagged(
-            children,
-            Q(
-                pk__in=in_window.order_by()
-                .values("child_id")
-                .annotate(days=Count("day", distinct=True))
-                .filter(days__gte=visits_needed)
-                .values("child_id")
-            ),
-        )
-    if visits_needed == 2:
-        # The greedy walk takes the window's first day, then reaches a second one exactly when
-        # the window's last day is at least `spacing` after it: one GROUP BY for all children,
-        # not the chain below (W30 rate 2 was 3x the hand-written SQL with the chain;
-        # bench/measures_vs_sql.py).
-        return flagged(
-            children,
-            Q(
-                pk__in=in_window.order_by()
-                .values("child_id")
-                .annotate(spread=sql.DaysBetween(Max("day"), Min("day")))
-                .filter(spread__gte=spacing)
-                .values("child_id")
-            ),
-        )
-    # Every visit below lies in a window of a denominator child: a sargable bound for all.
-    visits = (
-        _well_visits(rules)
-        .filter(span)
-        .annotate(
-            latest_previous=Cast(
-                TruncDate("starts_at") - Value(timedelta(days=spacing)), output_field=DateField()
-            )
-        )
-    )
-    # Another visit of the window less than `spacing` days before, or the same day with a
-    # smaller pk (so each day counts once, without COUNT(DISTINCT)); the starts_at bounds are
-    # a sargable superset of those days.
-    crowded = visits.filter(
-        Q(day__lt=OuterRef("day"), day__gt=OuterRef("latest_previous"))
-        | Q(day=OuterRef("day"), pk__lt=OuterRef("pk")),
-        child_id=OuterRef("child_id"),
-        starts_at__gt=OuterRef("starts_at") - Value(timedelta(days=spacing + 2)),
-        starts_at__lt=OuterRef("starts_at") + Value(timedelta(days=2)),
-        day__gte=OuterRef("w_first"),
-    )
-    # The exact test, for the children that bound leaves short: a chain of `visits_needed`
-    # visits, latest first, each at least `spacing` days after the one below it: nested
-    # EXISTS, each level looking only at earlier visits of the same child, so the work is
-    # bounded by the (few) visits in the window. The longest such chain is what the greedy
-    # count of the reference finds.
-    level = None
-    for depth in range(1, visits_needed + 1):
-        if depth == visits_needed:  # the latest visit: correlated to the child
-            candidates = visits.filter(
-                child=OuterRef("pk"), day__gte=OuterRef("c_first"), day__lte=OuterRef("c_last")
-            )
-        else:  # an earlier visit of the same child, spaced from the visit above it
-            candidates = visits.filter(
-                day__lte=OuterRef("latest_previous"),
-                child_id=OuterRef("child_id"),
-                # A sargable superset: `spacing` calendar days earlier is more than
-                # `spacing` - 2 days earlier in time, whatever the time zone's offsets.
-                starts_at__lt=OuterRef("starts_at") - Value(timedelta(days=spacing - 2)),
-            )
-            if depth == 1:  # the earliest visit: not before the window opens
-                candidates = candidates.filter(day__gte=first_day("child__date_of_birth"))
-        if level is not None:
-            candidates = candidates.filter(Exists(level))
-        level = candidates
-    assert level is not None  # at least one visit is needed
-    # The days no other day of the window precedes by less than `spacing`, per child (each day
-    # once: same-day visits are "crowded" by the one with the smaller pk), for all children at
-    # once: an anti-join and a GROUP BY in an uncorrelated subquery, hashed by PostgreSQL.
-    spaced = (
-        in_window.annotate(
-            latest_previous=Cast(
-                TruncDate("starts_at") - Value(timedelta(days=spacing)), output_field=DateField()
-            )
-        )
-        .filter(~Exists(crowded))
-        .order_by()
-        .values("child_id")
-        .annotate(days=Count("pk"))
-        .filter(days__gte=visits_needed)
-        .values("child_id")
-    )
-    children = children.annotate(
-        c_first=first_day("date_of_birth"), c_last=last_day("date_of_birth")
-    )
-    return flagged(children, Q(pk__in=spaced) | Q(Exists(level)))
+    # The reference's greedy count: the window's first day, then each time the first day at
+    # least `spacing` after the last one counted. Each step is a scalar subquery reading one
+    # index entry, from the bound the step before returned, and returning the next bound; the
+    # child is in the numerator when a visit follows the (visits_needed - 1)th day counted.
+    children = children.alias(w30_from_1=sql.LocalMidnight("w30_first"))
+    for step in range(1, visits_needed):
+        counted = in_window(OuterRef(f"w30_from_{step}")).order_by("starts_at")
+        then = counted.annotate(then=sql.LocalMidnight("day", days=spacing)).values("then")[:1]
+        children = children.alias(**{f"w30_from_{step + 1}": Subquery(then)})
+    return flagged(children, Exists(in_window(OuterRef(f"w30_from_{visits_needed}"))))
 
 
 def wcv_births(key: str, end: date) -> tuple[date, date]:
