@@ -125,6 +125,7 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
         enrollment=anchoring.enrollment,
         anchor=anchoring.anchor,
         gap_days=int(rules["enrollment_gap_days"]),
+        probe=True,
     )
     spacing = max(1, int(rules["w30_min_days_between_visits"]))
     children = children.alias(
