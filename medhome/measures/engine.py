@@ -34,6 +34,7 @@ autism, social needs) and referral_measures.py (loop closure, with a duration co
 median compute() reports from the same query); the shared SQL pieces in sql.py.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -114,6 +115,7 @@ def _children(practices, births: list[date]) -> QuerySet:
 
 
 def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, start, end):
+    anchoring = _memoized(anchoring)
     births = anchors.births_anchored_in(anchoring.anchor, start, end)
     children = _children(practices, births)
     if not births:
@@ -151,6 +153,22 @@ def _w30(anchoring: anchors.Anchoring, visits_needed: int, rules, practices, sta
         then = counted.annotate(then=sql.LocalMidnight("day", days=spacing)).values("then")[:1]
         children = children.alias(**{f"w30_from_{step + 1}": Subquery(then)})
     return flagged(children, Exists(in_window(OuterRef(f"w30_from_{visits_needed}"))))
+
+
+def _memoized(anchoring: anchors.Anchoring) -> anchors.Anchoring:
+    """The same functions, each date of birth computed once: W30 asks for each one's anchor and
+    window up to 4 times (the births, then a bound per run of them), and rate 2's enrollment
+    period is its window."""
+    cached: dict = {}
+
+    def once(function):
+        if function is not None and function not in cached:
+            cached[function] = functools.cache(function)
+        return cached.get(function)
+
+    return anchors.Anchoring(
+        once(anchoring.anchor), once(anchoring.window), once(anchoring.enrollment)
+    )
 
 
 def wcv_births(key: str, end: date) -> tuple[date, date]:
