@@ -1,4 +1,5 @@
-"""Set-based measure engine: one SQL query per measure, no per-child Python.
+"""Set-based measure engine: one SQL query per measure, no per-child Python (the programs'
+measures read the practices' few program rows first: program_measures.py).
 
 How per-child dates are done portably (SQLite and PostgreSQL):
 
