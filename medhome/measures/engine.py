@@ -226,6 +226,7 @@ def _dev(key: str, rules, practices, start: date, end: date):
         enrollment=lambda dob: anchoring_of[dob].enrollment(dob),  # type: ignore[misc]
         anchor=lambda dob: anchoring_of[dob].anchor(dob),
         gap_days=int(rules["enrollment_gap_days"]),
+        probe=True,
     )
     # Uncorrelated: the children screened in their window, each window from the joined child's
     # date of birth; PostgreSQL runs it once and hashes it.
