@@ -51,6 +51,10 @@ class Batch:
     # groups its rows again, which Django cannot express over aggregates (see _grouped_counts).
     grouped: bool = False
 
+    def __post_init__(self) -> None:
+        if self.grouped and self.median:  # counts() reads a grouped batch's columns alone
+            raise ValueError("a grouped batch has no median")
+
 
 def flag(condition) -> Case:
     return Case(When(condition, then=True), default=False, output_field=BooleanField())

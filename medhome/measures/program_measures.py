@@ -10,6 +10,7 @@ screen (sql.DaysBetween) for the books and the screens' contacts (_within).
 What each measure counts, and every simplification: program_definitions.py.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -36,55 +37,60 @@ def panel_children(practices, start: date, end: date) -> QuerySet:
     )
 
 
-def _running_rows(practices, **which) -> list[tuple]:
-    """(from age, until age, practice id) of the practices' running program rows that match."""
+def _running_rows(practices, *fields: str, **which) -> list[tuple]:
+    """(fields…, from age, until age, practice id) of the practices' running program rows that
+    match `which`: a handful, read first so that their ages become plain conditions on the rows
+    measured; probing the program rows for every child, visit or screen instead cost programs
+    4x the hand-written SQL at 100k children and the books 5.7 s at 1M
+    (bench/measures_vs_sql.py, bench/measures.py --programs)."""
     rows = Program.objects.filter(practice__in=practices, is_active=True, **which)
-    return list(rows.values_list("min_age_days", "max_age_days", "practice_id"))
+    return list(rows.values_list(*fields, "min_age_days", "max_age_days", "practice_id"))
+
+
+def _by_ages(rows: list[tuple], bounds: Callable[[int | None, int | None], dict]) -> dict:
+    """{the rows' leading field (None without): the outer row's practice is one of theirs and
+    `bounds(from age, until age)` holds}, the rows with the same ages sharing one condition."""
+    practices: dict[tuple, set] = {}
+    for *key, low, high, practice in rows:
+        practices.setdefault((key[0] if key else None, low, high), set()).add(practice)
+    conditions: dict = {}
+    for (key, low, high), ids in sorted(practices.items(), key=str):
+        condition = Q(practice_id__in=sorted(ids, key=str), **bounds(low, high))
+        conditions.setdefault(key, []).append(condition)
+    return {key: any_of(found) for key, found in conditions.items()}
 
 
 def _within(rows: list[tuple], age: str) -> Q | None:
     """The outer row's practice runs one of the rows and its `age` (days, an annotation) is
-    within that row's ages (from inclusive, until exclusive); None when there is no row. The
-    rows are read first (a handful): probing the program rows for every visit or screen cost
-    the books 5.7 s at 1M children."""
-    by_ages: dict[tuple, set] = {}
-    for low, high, practice in rows:
-        by_ages.setdefault((low, high), set()).add(practice)
-    conditions = []
-    for (low, high), ids in sorted(by_ages.items(), key=str):
-        bounds: dict = {"practice_id__in": sorted(ids, key=str)}
-        if low is not None:
-            bounds[f"{age}__gte"] = low
-        if high is not None:
-            bounds[f"{age}__lt"] = high
-        conditions.append(Q(**bounds))
-    return any_of(conditions) if conditions else None
+    within that row's ages (from inclusive, until exclusive); None when there is no row."""
+
+    def bounds(low: int | None, high: int | None) -> dict:
+        found = {} if low is None else {f"{age}__gte": low}
+        return found if high is None else {**found, f"{age}__lt": high}
+
+    return _by_ages(rows, bounds).get(None)
 
 
 def eligibility(practices, start: date, end: date) -> dict[str, Q]:
     """{program definition: the condition, on a child row, that the child's practice runs the
     program and the child is within its ages on some day of the period}; a program no practice
-    runs is absent. One query reads the practices' running program rows (a handful); each row's
-    ages become bounds on the date of birth (age on the last day >= from-age: born on or before
-    the last day minus it; age on the first day < until-age: born after the first day minus it),
-    rows with the same ages sharing one condition. Probing the program rows for every child
-    instead cost 4x the hand-written SQL on a panel running every program
-    (bench/measures_vs_sql.py, bench/measures.py --programs)."""
-    rows = Program.objects.filter(
-        practice__in=practices, is_active=True, definition__in=list(PROGRAMS.values())
-    ).values_list("definition", "min_age_days", "max_age_days", "practice_id")
-    practices_by_ages: dict[tuple, set] = {}
-    for definition, low, high, practice in rows:
-        practices_by_ages.setdefault((definition, low, high), set()).add(practice)
-    conditions: dict[str, list[Q]] = {}
-    for (definition, low, high), ids in sorted(practices_by_ages.items(), key=str):
-        bounds: dict = {"practice_id__in": sorted(ids, key=str)}
-        if low is not None:
-            bounds["date_of_birth__lte"] = end - timedelta(days=low)
+    runs is absent. The ages become bounds on the date of birth: age on the last day >= from-age
+    (born on or before the last day minus it), age on the first day < until-age (born after the
+    first day minus it)."""
+
+    def bounds(low: int | None, high: int | None) -> dict:
+        found = {} if low is None else {"date_of_birth__lte": end - timedelta(days=low)}
         if high is not None:
-            bounds["date_of_birth__gt"] = start - timedelta(days=high)
-        conditions.setdefault(definition, []).append(Q(**bounds))
-    return {definition: any_of(found) for definition, found in conditions.items()}
+            found["date_of_birth__gt"] = start - timedelta(days=high)
+        return found
+
+    rows = _running_rows(practices, "definition", definition__in=list(PROGRAMS.values()))
+    return _by_ages(rows, bounds)
+
+
+def _no_units(rows: QuerySet, child: str = "pk") -> QuerySet:
+    """No practice runs the program: an empty membership, which costs no query."""
+    return flagged(rows.none(), Q(pk__in=[]), child)
 
 
 def reached(short: str, start: date, end: date) -> Exists:
@@ -126,8 +132,8 @@ def reach(key: str, rules, practices, start: date, end: date):
     short, what = split(key)
     eligible = eligibility(practices, start, end).get(PROGRAMS[short])
     children = panel_children(practices, start, end)
-    if eligible is None:  # no practice runs it: no units, and no query
-        return flagged(children.none(), Q(pk__in=[])), ""
+    if eligible is None:
+        return _no_units(children), ""
     condition = reached(short, start, end) if what == "reach" else offered(short, end)
     return flagged(children.filter(eligible), condition), ""
 
@@ -142,8 +148,8 @@ def books(key: str, rules, practices, start: date, end: date):
         .annotate(age=DaysBetween(F("day"), F("child__date_of_birth")))
     )
     within = _within(_running_rows(practices, definition=ROR), "age")
-    if within is None:  # no practice runs it: no units, and no query
-        return flagged(visits.none(), Q(pk__in=[]), "child_id"), "child__"
+    if within is None:
+        return _no_units(visits, "child_id"), "child__"
     visits = visits.filter(within, on_panel(OuterRef("day"), "child_id"))
     book = Contact.objects.filter(
         Q(visit=OuterRef("pk")) | Q(on=OuterRef("day")),
@@ -172,8 +178,8 @@ def screens_contacted(key: str, rules, practices, start: date, end: date):
         contact_by=shift(F("found_on"), int(rules["program_contact_days"])),
     )
     within = _within(_running_rows(practices, referral_need=""), "age")
-    if within is None:  # no practice runs a program in the clinic: no units, and no query
-        return flagged(screens.none(), Q(pk__in=[]), "child_id"), "child__"
+    if within is None:  # no practice runs a program in the clinic
+        return _no_units(screens, "child_id"), "child__"
     screens = screens.filter(within, on_panel(OuterRef("found_on"), "child_id"))
     contact = Contact.objects.filter(
         child=OuterRef("child_id"),
