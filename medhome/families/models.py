@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -93,16 +95,21 @@ class ChildQuerySet(PracticeScopedQuerySet):
         return self.filter(on_panel(on))
 
 
-def on_panel(on: object, child: str = "pk") -> Exists:
+def on_panel(on: object, child: str = "pk", *, practices: Iterable[Any] | None = None) -> Exists:
     """The outer row's child (its `child` column) is on the panel on `on` (a date, or an
     OuterRef to a date column of the outer row): a membership started on or before that day
     and not ended by it (starts_on inclusive, ends_on exclusive;
-    docs/clinical-rules.md#attribution)."""
-    return Exists(
-        PanelMembership.objects.filter(child=OuterRef(child), starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-        )
-    )
+    docs/clinical-rules.md#attribution).
+
+    `practices` (the practices whose children the outer rows are) names the memberships'
+    practice too. A membership is always at its child's practice (families.attribution,
+    ehr.patients), so the answer is the same; PostgreSQL turns the EXISTS into a hash of the
+    memberships, and without it one practice's figure hashed every practice's
+    (docs/benchmarks.md, "Measures engine against hand-written SQL")."""
+    memberships = PanelMembership.objects.filter(child=OuterRef(child), starts_on__lte=on)
+    if practices is not None:
+        memberships = memberships.filter(practice__in=practices)
+    return Exists(memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)))
 
 
 class Child(PracticeScopedModel):

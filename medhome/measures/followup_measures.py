@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import F, OuterRef, Q, QuerySet
 
 from medhome.measures import definitions
-from medhome.measures.attribution import on_panel
+from medhome.measures.attribution import on_panel, own_rows
 from medhome.measures.sql import flagged, shift
 from medhome.nextsteps.definitions import ScreenKind
 from medhome.nextsteps.models import Outcome, PositiveScreen
@@ -29,7 +29,7 @@ def positive_screens(rules: dict, kinds, practices, start: date, end: date) -> Q
     first, last = found_window(rules, start, end)
     return PositiveScreen.objects.filter(
         practice__in=practices, kind__in=kinds, found_on__gte=first, found_on__lte=last
-    ).filter(on_panel(OuterRef("found_on"), "child_id"))
+    ).filter(on_panel(OuterRef("found_on"), "child_id", practices=own_rows(practices)))
 
 
 def followed_in_time(rules: dict) -> Q:

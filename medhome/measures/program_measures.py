@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from medhome.families.models import Child
 from medhome.measures import program_definitions
-from medhome.measures.attribution import on_panel
+from medhome.measures.attribution import on_panel, own_rows
 from medhome.measures.sql import DaysBetween, any_of, flagged, local_days, shift, well_visits
 from medhome.nextsteps.models import PositiveScreen
 from medhome.programs.models import Contact, Enrolment, Program
@@ -33,7 +33,7 @@ def panel_children(practices, start: date, end: date) -> QuerySet:
     """Children on the practice's panel on the period's last day, born by then
     (docs/clinical-rules.md#measure-attribution)."""
     return Child.objects.filter(practice__in=practices, date_of_birth__lte=end).filter(
-        on_panel(end)
+        on_panel(end, practices=own_rows(practices))
     )
 
 
@@ -150,7 +150,9 @@ def books(key: str, rules, practices, start: date, end: date):
     within = _within(_running_rows(practices, definition=ROR), "age")
     if within is None:
         return _no_units(visits, "child_id"), "child__"
-    visits = visits.filter(within, on_panel(OuterRef("day"), "child_id"))
+    visits = visits.filter(
+        within, on_panel(OuterRef("day"), "child_id", practices=own_rows(practices))
+    )
     book = Contact.objects.filter(
         Q(visit=OuterRef("pk")) | Q(on=OuterRef("day")),
         child=OuterRef("child_id"),
@@ -180,7 +182,9 @@ def screens_contacted(key: str, rules, practices, start: date, end: date):
     within = _within(_running_rows(practices, referral_need=""), "age")
     if within is None:  # no practice runs a program in the clinic
         return _no_units(screens, "child_id"), "child__"
-    screens = screens.filter(within, on_panel(OuterRef("found_on"), "child_id"))
+    screens = screens.filter(
+        within, on_panel(OuterRef("found_on"), "child_id", practices=own_rows(practices))
+    )
     contact = Contact.objects.filter(
         child=OuterRef("child_id"),
         on__gte=OuterRef("found_on"),

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.db.models import OuterRef, Q, QuerySet
 
 from medhome.measures import definitions
-from medhome.measures.attribution import on_panel
+from medhome.measures.attribution import on_panel, own_rows
 from medhome.measures.sql import flagged, local_day
 from medhome.periodicity.windows import add_months
 from medhome.referrals import loop
@@ -48,7 +48,7 @@ def sent_referrals(rules, practices, start: date, end: date) -> QuerySet:
     referrals = Referral.objects.filter(practice__in=practices)
     sent = loop.sent(referrals, start, last_sent_day(rules, start, end))
     return sent.alias(sent_day=local_day("requested_at")).filter(
-        on_panel(OuterRef("sent_day"), "child_id")
+        on_panel(OuterRef("sent_day"), "child_id", practices=own_rows(practices))
     )
 
 

@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Value,
 
 from medhome.families.models import Child
 from medhome.measures import anchors, definitions, visit_windows
-from medhome.measures.attribution import on_panel
+from medhome.measures.attribution import on_panel, own_rows
 from medhome.measures.sql import (
     all_of,
     any_of,
@@ -73,6 +73,8 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
     visits = _well_visits(rules).filter(
         local_days("starts_at", start, end), child__practice__in=practices
     )
+    if own := own_rows(practices):  # one practice's visits by its (practice, starts_at) index
+        visits = visits.filter(practice__in=own)
     if around is not None:
         visits = visits.annotate(
             s_first=shift(local_day("starts_at"), -int(around)),
@@ -120,7 +122,7 @@ def cdep_parts(visit_keys, rules, practices, start: date, end: date):
     if not units:
         return Visit.objects.none(), []
     # The child was on the panel on the visit's day (docs/clinical-rules.md#measure-attribution).
-    attributed = on_panel(OuterRef("day"), "child_id")
+    attributed = on_panel(OuterRef("day"), "child_id", practices=own_rows(practices))
     return visits.annotate(**annotations).filter(any_of(units), attributed), parts
 
 
@@ -144,7 +146,7 @@ def cdep_once(key: str, rules, practices, start: date, end: date):
             before_anchor=per_child(births, lambda dob: anchor(dob) - ONE),
         )
         # On the panel on the 6-month birthday (docs/clinical-rules.md#measure-attribution).
-        .filter(on_panel(OuterRef("anchor_day")))
+        .filter(on_panel(OuterRef("anchor_day"), practices=own_rows(practices)))
     )
     visits = Visit.objects.filter(
         status=VisitStatus.COMPLETED, modality__in=rules["counted_modalities"]
@@ -209,7 +211,9 @@ def asd_parts(visit_keys, rules, practices, start: date, end: date):
         )
         # In range: the birthday falls in the period and the child was on the panel that day
         # (docs/clinical-rules.md#measure-attribution).
-        in_range = Q(date_of_birth__range=(births[0], births[-1])) & Q(on_panel(OuterRef(anchor)))
+        in_range = Q(date_of_birth__range=(births[0], births[-1])) & Q(
+            on_panel(OuterRef(anchor), practices=own_rows(practices))
+        )
         parts.append(AsdPart(visit_key, in_range, Q(Exists(screened)), (births[0], births[-1])))
     if not parts:
         return Child.objects.none(), []
@@ -237,7 +241,11 @@ def _seen(start: date, end: date, child: str) -> Exists:
 
 def sns_children(practices, start: date, end: date) -> QuerySet:
     # On the panel on the period's last day (docs/clinical-rules.md#measure-attribution).
-    return Child.objects.filter(_seen(start, end, "pk"), on_panel(end), practice__in=practices)
+    return Child.objects.filter(
+        _seen(start, end, "pk"),
+        on_panel(end, practices=own_rows(practices)),
+        practice__in=practices,
+    )
 
 
 def _domain_screens(rules: dict, domain: str, start: date, end: date) -> QuerySet:
@@ -310,7 +318,9 @@ def sns_followup_screens(rules, practices, start: date, end: date) -> tuple[Quer
         .filter(any_of(list(positive.values())))
         # The child was seen in the period and is on the panel on its last day, as sns_children.
         .filter(
-            _seen(start, end, "child_id"), on_panel(end, "child_id"), child__practice__in=practices
+            _seen(start, end, "child_id"),
+            on_panel(end, "child_id", practices=own_rows(practices)),
+            child__practice__in=practices,
         )
     )
     columns = {}
