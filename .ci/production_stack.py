@@ -116,15 +116,15 @@ class Stack:
         self.env, self.logs = env, logs
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
-    def start(self, name: str, *argv: str) -> None:
+    def start(self, name: str, *argv: str, env: dict[str, str] | None = None) -> None:
         log = (self.logs / f"{name}.log").open("wb")
         self.procs[name] = subprocess.Popen(  # noqa: S603 - the project's own commands
-            argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            argv, cwd=ROOT, env={**self.env, **(env or {})}, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
-    def manage(self, name: str, *args: str) -> None:
-        self.start(name, sys.executable, "manage.py", *args)
+    def manage(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        self.start(name, sys.executable, "manage.py", *args, env=env)
 
     def finished(self, name: str, timeout: float) -> None:
         code = self.procs[name].wait(timeout=timeout)
@@ -392,7 +392,9 @@ def run(db: str, logs: Path, timings: list[tuple[str, float]]) -> None:
         recalls = recall_families(browser)
         step(f"recall list: {len(recalls)} texts planned")
         # The worker starts now, so its own daily recall sweep finds these already planned.
-        stack.manage("worker", "run_worker")
+        # With the worker's sort memory as docs/deploy.md sets it (PostgreSQL refuses a
+        # connection whose options it does not accept).
+        stack.manage("worker", "run_worker", env={"MEDHOME_PG_WORK_MEM": "64MB"})
         wait_sent(gateway, recalls)
         for name in ("gateway", "gunicorn", "worker"):
             stack.alive(name)

@@ -202,3 +202,25 @@ def test_a_recompute_reads_everything_from_a_replica_that_keeps_up(with_replica,
     replica._last.lag = None
     with replica.reading_replica() as alias:
         assert alias == "replica"
+
+
+def test_a_process_can_give_its_queries_more_sort_memory(monkeypatch, tmp_path):
+    """MEDHOME_PG_WORK_MEM (the worker's, for the measures) goes to every PostgreSQL connection
+    of the process, the replica's too; anything but a size is refused before it reaches
+    PostgreSQL's options."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@10.0.0.1:5432/medhome")
+    monkeypatch.setenv("MEDHOME_REPLICA_URL", "postgres://reader@10.0.0.2:5432/medhome")
+    monkeypatch.setenv("MEDHOME_PG_WORK_MEM", "64MB")
+    found = databases.databases(env="production", sqlite_path=tmp_path / "x.sqlite3")
+    for alias in ("default", "replica"):
+        assert found[alias]["OPTIONS"]["options"] == "-c jit=off -c work_mem=64MB"
+    monkeypatch.setenv("MEDHOME_PG_JIT", "on")
+    found = databases.databases(env="production", sqlite_path=tmp_path / "x.sqlite3")
+    assert found["default"]["OPTIONS"]["options"] == "-c work_mem=64MB"
+    monkeypatch.delenv("MEDHOME_PG_WORK_MEM")
+    found = databases.databases(env="production", sqlite_path=tmp_path / "x.sqlite3")
+    assert "options" not in found["default"]["OPTIONS"]
+    for wrong in ("64", "64 MB", "lots", "64MB -c fsync=off", "0MB"):
+        monkeypatch.setenv("MEDHOME_PG_WORK_MEM", wrong)
+        with pytest.raises(ImproperlyConfigured, match="MEDHOME_PG_WORK_MEM must be a size"):
+            databases.databases(env="production", sqlite_path=tmp_path / "x.sqlite3")

@@ -8,6 +8,7 @@ loss.
 """
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,31 @@ def _from_url(url: str, *, env: str) -> dict[str, Any]:
     # PostgreSQL's JIT compiles each measure query for seconds and saves less than that
     # (docs/benchmarks.md, "Measures"); MEDHOME_PG_JIT=on puts it back.
     options = database.setdefault("OPTIONS", {})
-    if os.environ.get("MEDHOME_PG_JIT", "off") != "on":
-        options["options"] = "-c jit=off"
+    server = [] if os.environ.get("MEDHOME_PG_JIT", "off") == "on" else ["-c jit=off"]
+    if work_mem := os.environ.get("MEDHOME_PG_WORK_MEM", ""):
+        server.append(f"-c work_mem={_memory(work_mem, 'MEDHOME_PG_WORK_MEM')}")
+    if server:
+        options["options"] = " ".join(server)
     if env != "test":
         options["pool"] = True
     return database
+
+
+# "64MB", "1GB", "512kB": PostgreSQL's own memory units, nothing else (the value goes into the
+# connection's server options).
+MEMORY = re.compile(r"[1-9][0-9]{0,6}(kB|MB|GB)")
+
+
+def _memory(value: str, name: str) -> str:
+    """A process's memory for each sort or hash of its queries (PostgreSQL's work_mem). The
+    worker, which computes the measures, is given more than the web processes: at 1M children
+    the default 4 MB made the social-needs and well-child queries spill to disk, twice as slow
+    (docs/benchmarks.md, "Measures engine against hand-written SQL", third pass)."""
+    if not MEMORY.fullmatch(value.strip()):
+        raise ImproperlyConfigured(
+            f"{name} must be a size in PostgreSQL's units, such as 64MB (got {value!r})."
+        )
+    return value.strip()
 
 
 def databases(*, env: str, sqlite_path: Path) -> dict[str, dict[str, Any]]:
