@@ -18,6 +18,8 @@ def add_months(day: date, months: int) -> date:
     (31 Jan + 1 month = 28/29 Feb; docs/clinical-rules.md#visit-windows)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if day.day <= 28:  # in every month: no need for its length (monthrange is most of the cost)
+        return date(year, month + 1, day.day)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 

@@ -20,6 +20,19 @@ def test_add_months_clamps_to_month_end() -> None:
     assert add_months(date(2024, 12, 15), 1) == date(2025, 1, 15)
 
 
+def test_add_months_is_the_same_day_or_the_months_last_for_every_day_of_four_years() -> None:
+    """Days 1-28 skip the month's length; every day is checked against the month's calendar."""
+    day = date(2023, 1, 1)
+    while day < date(2027, 1, 1):
+        for months in (0, 1, 2, 11, 12, 13, 30, 264):
+            moved = add_months(day, months)
+            year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+            assert (moved.year, moved.month) == (year, month + 1), (day, months)
+            last = (date(moved.year + moved.month // 12, moved.month % 12 + 1, 1) - DAY).day
+            assert moved.day == min(day.day, last), (day, months)
+        day += DAY
+
+
 @pytest.mark.parametrize("birth", BIRTHS)
 def test_every_window_edge(birth: date) -> None:
     schedule = current_schedule(ON)
