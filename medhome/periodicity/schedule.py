@@ -69,6 +69,15 @@ class Schedule:
     visits: tuple[Visit, ...]
     rows: tuple[Row, ...]
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # The dataclass's own hash, computed once: every lru_cache keyed on the schedule (the
+        # due list's birth intervals, the measures' windows) hashes all its rows on each call.
+        return hash((self.version, self.effective_from, self.source, self.visits, self.rows))
+
     def visit(self, key: str) -> Visit:
         return self._visits_by_key[key]
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from medhome.accounts.roles import Role
+from medhome.core.choices import ChoiceLabels
 
 
 class Network(models.Model):
@@ -106,7 +107,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.practice}"
 
 
-class PracticeScopedModel(models.Model):
+class PracticeScopedModel(ChoiceLabels, models.Model):
     """Base of every clinical table: the practice it belongs to, set once and never moved."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
