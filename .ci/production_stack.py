@@ -205,8 +205,18 @@ class Browser:
         return self.go("POST", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
 
+# allauth accepts the code of the current 30 s step only (MFA_TOTP_TOLERANCE 0): a code made in
+# a step's last seconds can reach the server in the next one. A person would wait for a fresh
+# code; so does this.
+FRESH_SECONDS = 5
+
+
 def totp_now(secret: str) -> str:
-    """RFC 6238 as allauth checks it (SHA-1, 6 digits, 30 s: allauth.mfa.totp.internal.auth)."""
+    """RFC 6238 as allauth checks it (SHA-1, 6 digits, 30 s: allauth.mfa.totp.internal.auth),
+    made at least FRESH_SECONDS before its step ends."""
+    left = 30 - time.time() % 30
+    if left < FRESH_SECONDS:
+        time.sleep(left + 0.05)
     key = base64.b32decode(secret, casefold=True)
     digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
