@@ -1,5 +1,6 @@
-"""get_<field>_display() through core.choices.ChoiceLabels: the same answers as Django's own,
-in the language of the moment, from a table built once per field."""
+"""get_<field>_display() through core.choices.ChoiceLabels (on every practice-scoped model, a
+visit here): the same answers as Django's own, in the language of the moment, from a table
+built once per field."""
 
 from django.db import models
 from django.utils import translation
