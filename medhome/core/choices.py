@@ -32,11 +32,10 @@ class ChoiceLabels:
 
     def _get_FIELD_display(self, field: Field) -> Any:  # noqa: N802 (Django's name)
         labels = _labels(field)
-        value = getattr(self, field.attname)
-        try:
-            label = labels.get(value, value) if labels is not None else None
-        except TypeError:  # this value is not hashable
-            labels = None
-        if labels is None:
-            return super()._get_FIELD_display(field)  # type: ignore[misc]
-        return force_str(label, strings_only=True)
+        if labels is not None:
+            value = getattr(self, field.attname)
+            try:
+                return force_str(labels.get(value, value), strings_only=True)
+            except TypeError:  # this value is not hashable
+                pass
+        return super()._get_FIELD_display(field)  # type: ignore[misc]

@@ -3,6 +3,7 @@ visit here): the same answers as Django's own, in the language of the moment, fr
 built once per field."""
 
 from django.db import models
+from django.test.utils import isolate_apps
 from django.utils import translation
 
 from medhome.core.choices import ChoiceLabels, _labels
@@ -30,6 +31,7 @@ def test_the_table_is_built_once_per_field():
     assert set(_labels(field)) == set(VisitStatus.values)
 
 
+@isolate_apps("medhome.core")  # the model below is not left in the project's registry
 def test_choices_from_a_callable_and_unhashable_values_take_djangos_path():
     def sizes():
         return [("s", "Small"), ("l", "Large")]
