@@ -125,7 +125,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "medhome.core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "medhome.core.middleware.AbsoluteSessionTimeoutMiddleware",
+    "medhome.core.middleware.SessionTimeoutsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "medhome.accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -238,9 +238,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = ENV != "test" or env_bool("MEDHOME_AXES_IN_TESTS", False)
 AXES_VERBOSE = False
 
-# Idle timeout: the session expires after this many seconds without a request.
+# Idle timeout: the session expires after this many seconds without a request. Its expiry is
+# renewed by a request at most every MEDHOME_SESSION_RENEW_SECONDS, not on every request
+# (medhome.core.middleware.SessionTimeoutsMiddleware: no write of the session row per page).
 SESSION_COOKIE_AGE = env_int("MEDHOME_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+MEDHOME_SESSION_RENEW_SECONDS = env_int("MEDHOME_SESSION_RENEW_SECONDS", 60)
 # Absolute timeout: a session ends this many seconds after login, however active.
 MEDHOME_SESSION_MAX_SECONDS = env_int("MEDHOME_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -200,20 +200,20 @@ def test_chart_query_count_does_not_grow_with_the_family(
     chart = reverse("families:chart", kwargs={"child_id": child_a.pk})
     client_a.get(chart)
 
-    # 15 for the chart itself (its panel memberships one of them; the practice joined to the
-    # child), 7 for the screening panels
-    # (alerts, completions, text packs, results, links, forms in progress, the visit's rows),
-    # 1 for the navigation's count of open alerts, 2 for the referrals panel (referrals, open
-    # tasks) and 1 for recent transitions of care, 1 for the care plan, 1 for the family's live
-    # links, 6 for the EHR summary (problems, medications, allergies, immunizations, last
-    # visits, coverage: one per table), 1 for the growth measurements, 2 for "At this visit"
-    # (the visit's rows' sources, the family's last look at its topics; the child's schedule
-    # is the screening section's, read once per chart: core.remember), 2 for the
-    # visits section (the open visits, the last few), 1 for the caregivers' consent to texts and
-    # email, 1 for the child's open tasks (tasks/chart.py), 1 for the positive screens waiting for
-    # follow-up (their steps only when there are some), 1 for the team notes (their authors
-    # joined), 2 for the programs (the child's enrolments with their last contact, the running
-    # programs with the child's last contact in each) — none per family member.
+    # 12 for the chart itself (its panel memberships one of them; the practice joined to the child;
+    # the session is read, not written: core.middleware.SessionTimeoutsMiddleware), 7 for the
+    # screening panels (alerts, completions, text packs, results, links, forms in progress, the
+    # visit's rows), 1 for the navigation's count of open alerts, 2 for the referrals panel
+    # (referrals, open tasks) and 1 for recent transitions of care, 1 for the care plan, 1 for the
+    # family's live links, 6 for the EHR summary (problems, medications, allergies, immunizations,
+    # last visits, coverage: one per table), 1 for the growth measurements, 2 for "At this visit"
+    # (the visit's rows' sources, the family's last look at its topics; the child's schedule is the
+    # screening section's, read once per chart: core.remember), 2 for the visits section (the open
+    # visits, the last few), 1 for the caregivers' consent to texts and email, 1 for the child's
+    # open tasks (tasks/chart.py), 1 for the positive screens waiting for follow-up (their steps
+    # only when there are some), 1 for the team notes (their authors joined), 2 for the programs
+    # (the child's enrolments with their last contact, the running programs with the child's last
+    # contact in each) — none per family member.
     with django_assert_num_queries(CHART_QUERIES):
         response = client_a.get(chart)
 

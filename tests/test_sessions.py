@@ -5,6 +5,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,3 +62,54 @@ def test_logging_out_ends_the_session(client_a):
     response = client_a.get(SEARCH)
 
     assert (response.status_code, response["Location"]) == (302, LOGIN_AGAIN)
+
+
+def _session_writes(client, when) -> list[str]:
+    with time_machine.travel(when), CaptureQueriesContext(connection) as queries:
+        assert client.get(SEARCH).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+def test_pages_within_the_renewal_interval_do_not_write_the_session(client_a):
+    start = timezone.now()
+    renew = settings.MEDHOME_SESSION_RENEW_SECONDS
+    assert _session_writes(client_a, start) == []  # signing in stamped the session
+    assert _session_writes(client_a, start + timedelta(seconds=renew - 1)) == []
+    assert _session_writes(client_a, start + timedelta(seconds=renew)) != []
+
+
+def test_a_page_renews_the_idle_timeout_only_after_the_interval(client_a):
+    start = timezone.now()
+    renew = settings.MEDHOME_SESSION_RENEW_SECONDS
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert client_a.get(SEARCH).status_code == 200
+    with time_machine.travel(start + timedelta(seconds=renew - 1)):
+        assert client_a.get(SEARCH).status_code == 200  # not renewed: too soon
+    with time_machine.travel(start + age + timedelta(seconds=1)):
+        ended = client_a.get(SEARCH)
+    assert (ended.status_code, ended["Location"]) == (302, LOGIN_AGAIN)
+
+
+def test_a_page_after_the_interval_moves_the_idle_timeout_on(client_a):
+    start = timezone.now()
+    renew = settings.MEDHOME_SESSION_RENEW_SECONDS
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert client_a.get(SEARCH).status_code == 200
+    with time_machine.travel(start + timedelta(seconds=renew + 1)):
+        assert client_a.get(SEARCH).status_code == 200
+    with time_machine.travel(start + age + timedelta(seconds=2)):
+        assert client_a.get(SEARCH).status_code == 200  # idle only age - renew seconds
+
+
+def test_an_expired_session_cookie_does_not_start_a_new_session(client_a):
+    assert client_a.get(SEARCH).status_code == 200
+    sessions = set(Session.objects.values_list("session_key", flat=True))
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)):
+        response = client_a.get(SEARCH)
+    assert (response.status_code, response["Location"]) == (302, LOGIN_AGAIN)
+    assert set(Session.objects.values_list("session_key", flat=True)) == sessions
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # the browser drops it

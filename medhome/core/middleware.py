@@ -5,6 +5,7 @@ from ipaddress import ip_address, ip_network
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
@@ -107,22 +108,50 @@ class HtmxLoginRedirectMiddleware:
 
 
 SESSION_STARTED_KEY = "medhome_session_started"
+SESSION_RENEWED_KEY = "medhome_session_renewed"
 
 
-class AbsoluteSessionTimeoutMiddleware:
-    """Ends any session older than MEDHOME_SESSION_MAX_SECONDS, however active (HIPAA logoff).
+class SessionTimeoutsMiddleware:
+    """Ends any session older than MEDHOME_SESSION_MAX_SECONDS, however active (HIPAA logoff),
+    and keeps the idle timeout (the session's age, SESSION_COOKIE_AGE) sliding.
 
-    The idle timeout is the session cookie age (renewed on every request); this one is not.
+    The session's expiry moves on when it is saved. Saving it on every request
+    (SESSION_SAVE_EVERY_REQUEST) wrote the session row and waited for the commit on every page,
+    reads included: about a tenth of Today's time (docs/benchmarks.md, "Seventh run"). So a
+    request saves it only when it was last renewed MEDHOME_SESSION_RENEW_SECONDS ago or more
+    (or changed it): a session then ends between SESSION_COOKIE_AGE minus that interval and
+    SESSION_COOKIE_AGE after its last request, never later.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = int(clock.now().timestamp())
         if request.user.is_authenticated:
-            now = int(clock.now().timestamp())
             started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.MEDHOME_SESSION_MAX_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
+        response = self.get_response(request)
+        _renew_idle_timeout(request.session, now)
+        return response
+
+
+def stamp_signed_in_session(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """At sign-in (user_logged_in), which saves the session anyway: the session starts, and is
+    renewed, now; so the pages that follow within the renewal interval write nothing."""
+    now = int(clock.now().timestamp())
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_RENEWED_KEY] = now
+
+
+def _renew_idle_timeout(session: SessionBase, now: int) -> None:
+    # A request without a session has nothing to renew; nor has one whose session had expired
+    # (read by request.user above) or was ended by the view (logout): saving it would start a
+    # new, empty session.
+    if session.is_empty():
+        return
+    renewed = session.get(SESSION_RENEWED_KEY, 0)
+    if session.modified or now - renewed >= settings.MEDHOME_SESSION_RENEW_SECONDS:
+        session[SESSION_RENEWED_KEY] = now

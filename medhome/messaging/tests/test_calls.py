@@ -115,7 +115,7 @@ def test_the_page_reads_its_rows_in_a_fixed_number_of_queries(
     assert "Extra2 household" in page and "Paper2 household" in page
     # The page's own: the practice's calendar, the reminders with their families, the hours;
     # the rest is the session, the login, the practice and the menu's counts.
-    assert len(many) == len(few) == 11
+    assert len(many) == len(few) == 8
 
 
 @pytest.mark.parametrize("outcome", CallOutcome.values)

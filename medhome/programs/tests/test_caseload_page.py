@@ -16,7 +16,7 @@ from tests import factories
 from tests.factories import actor_for, add_child
 
 URL = reverse("programs:caseload")
-CASELOAD_QUERIES = 18
+CASELOAD_QUERIES = 15
 
 
 def chw_actor(staff_a, practice_a):
