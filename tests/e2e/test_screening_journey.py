@@ -42,6 +42,11 @@ def test_link_answered_in_spanish_on_a_phone_reaches_the_team_with_an_alert(brow
     for question in phone.locator("fieldset.question").all():
         question.locator("label.answer").first.click()
     phone.locator("fieldset#q-9 label.answer").nth(1).click()  # "Varios días"
+    # Each answer is also saved as it changes (htmx marks the form while one is on its way). An
+    # autosave still on its way when the answers are sent reaches a finished link and is answered
+    # 410: harmless, since the submit carries every answer, but the browser logs it. A parent
+    # looks over the answers before sending; this waits for the last save.
+    phone.wait_for_function("() => !document.querySelector('form.screener.htmx-request')")
     phone.locator("button[value=submit]").click()
     phone.wait_for_url(re.compile(r".*/f/[^/]+/(done/)?\?lang=es$"))
     body = phone.inner_text("main")
