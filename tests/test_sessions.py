@@ -7,9 +7,12 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+from medhome.core.checks import check_session_timeouts
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +105,8 @@ def test_a_page_after_the_interval_moves_the_idle_timeout_on(client_a):
     with time_machine.travel(start + timedelta(seconds=renew + 1)):
         assert client_a.get(SEARCH).status_code == 200
     with time_machine.travel(start + age + timedelta(seconds=2)):
-        assert client_a.get(SEARCH).status_code == 200  # idle only age - renew seconds
+        # idle timeout reached from the first page, not from the renewal one: still signed in
+        assert client_a.get(SEARCH).status_code == 200
 
 
 def test_an_expired_session_cookie_does_not_start_a_new_session(client_a):
@@ -113,3 +117,13 @@ def test_an_expired_session_cookie_does_not_start_a_new_session(client_a):
     assert (response.status_code, response["Location"]) == (302, LOGIN_AGAIN)
     assert set(Session.objects.values_list("session_key", flat=True)) == sessions
     assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # the browser drops it
+
+
+@pytest.mark.parametrize(
+    ("renew", "refused"),
+    [(0, False), (60, False), (1799, False), (1800, True), (-1, True), ("60", True)],
+)
+def test_a_renewal_interval_not_shorter_than_the_idle_timeout_is_refused(renew, refused):
+    with override_settings(SESSION_COOKIE_AGE=1800, MEDHOME_SESSION_RENEW_SECONDS=renew):
+        errors = check_session_timeouts()
+    assert [error.id for error in errors] == (["medhome.E104"] if refused else [])
