@@ -139,3 +139,29 @@ def test_roles_without_clinical_results_see_no_growth(
 
 def test_a_child_without_measurements_says_so(client_a, child_a):
     assert "No growth measurements from the EHR yet." in growth_section(chart(client_a, child_a))
+
+
+# An SVG number: a decimal point whatever the reader's language (a "273,4" is not drawn).
+SVG_NUMBER = r"-?\d+(\.\d+)?"
+
+
+def svg_numbers_are_plain(svg: str) -> None:
+    for name, value in re.findall(r'\s(cx|cy|x|y|x1|x2|y1|y2|dy)="([^"]*)"', svg):
+        assert re.fullmatch(SVG_NUMBER, value), (name, value)
+    for path in re.findall(r'\sd="([^"]*)"', svg):
+        assert re.fullmatch(rf"M{SVG_NUMBER},{SVG_NUMBER}( L{SVG_NUMBER},{SVG_NUMBER})*", path)
+    for points in re.findall(r'\spoints="([^"]*)"', svg):
+        assert re.fullmatch(rf"{SVG_NUMBER},{SVG_NUMBER}( {SVG_NUMBER},{SVG_NUMBER})*", points)
+
+
+def test_the_plots_draw_in_spanish_with_decimal_points(client_a, preterm_infant):
+    client_a.post(reverse("set_language"), {"language": "es", "next": "/"})
+    section = growth_section(chart(client_a, preterm_infant))
+    assert "Peso para la edad" in section  # the page is in Spanish
+    svgs = re.findall(r"<svg.*?</svg>", section, re.S)
+    assert len(svgs) == 4
+    for svg in svgs:
+        svg_numbers_are_plain(svg)
+    # Fractional coordinates are there to be broken: the points and the curves have them.
+    assert re.search(r'cx="\d+\.\d"', section)
+
