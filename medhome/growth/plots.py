@@ -8,12 +8,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .charts import Assessment, Curve, curves
-from .references import WHO_WEIGHT_FOR_LENGTH, Reference
+from .references import REFERENCES, WHO_WEIGHT_FOR_LENGTH, Reference
 
 WIDTH, HEIGHT = 360, 250
 LEFT, RIGHT, TOP, BOTTOM = 34, 50, 8, 30  # room for tick labels and the curves' names
@@ -78,17 +79,13 @@ def _x_range(reference: Reference, placed: list[Assessment]) -> tuple[float, flo
 def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
     """The plot of one reference with the child's assessments on it (those with a z)."""
     x_from, x_to, x_step = _x_range(reference, placed)
-    bands = curves(reference, sex, x_from, x_to)
-    values = [v for c in bands for _x, v in c.points] + [a.measurement.value for a in placed]
-    y_step = _nice_step(max(values) - min(values))
-    y_from = math.floor(min(values) / y_step) * y_step
-    y_to = math.ceil(max(values) / y_step) * y_step
-
-    def sx(x: float) -> float:
-        return round(LEFT + (x - x_from) / (x_to - x_from) * (WIDTH - LEFT - RIGHT), 1)
-
-    def sy(y: float) -> float:
-        return round(TOP + (y_to - y) / (y_to - y_from) * (HEIGHT - TOP - BOTTOM), 1)
+    low, high = _curve_span(reference.key, sex, x_from, x_to)
+    values = [a.measurement.value for a in placed]
+    low, high = min([low, *values]), max([high, *values])
+    y_step = _nice_step(high - low)
+    y_from = math.floor(low / y_step) * y_step
+    y_to = math.ceil(high / y_step) * y_step
+    sx, sy = _scales(x_from, x_to, y_from, y_to)
 
     by_age = reference is not WHO_WEIGHT_FOR_LENGTH
     plot = Plot(
@@ -101,7 +98,7 @@ def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
         y_label=f"{reference.title} ({reference.unit})",
         corrected=by_age and any(a.age.corrected for a in placed),
     )
-    plot.lines = _lines(bands, sx, sy)
+    plot.lines = list(_curve_lines(reference.key, sex, x_from, x_to, y_from, y_to))
     for a in sorted(placed, key=lambda a: a.measurement.on):
         plot.points.append(Point(sx(a.x), sy(a.measurement.value), _point_title(a, reference)))
     plot.trace = " ".join(f"{p.x},{p.y}" for p in plot.points)
@@ -117,8 +114,49 @@ def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
     return plot
 
 
+# The percentile curves depend on the reference, the sex and the axes only, not on the child:
+# computed and drawn once per process for each, they were most of the growth section's time
+# (a child with seven charts: some 450 LMS values and 2,000 formatted points a chart, 36 kB of
+# paths; docs/benchmarks.md, "Load", eighth run). Keyed by the reference's key, as its title
+# is a lazy translation. Line is frozen, so the cached tuples are shared safely.
+_BY_KEY = {reference.key: reference for reference in REFERENCES}
+
+
+@lru_cache(maxsize=64)
+def _bands(key: str, sex: str, x_from: float, x_to: float) -> tuple[Curve, ...]:
+    return tuple(curves(_BY_KEY[key], sex, x_from, x_to))
+
+
+@lru_cache(maxsize=64)
+def _curve_span(key: str, sex: str, x_from: float, x_to: float) -> tuple[float, float]:
+    """The lowest and highest value the curves reach on the x range (±inf without curves)."""
+    values = [v for c in _bands(key, sex, x_from, x_to) for _x, v in c.points]
+    return min(values, default=math.inf), max(values, default=-math.inf)
+
+
+@lru_cache(maxsize=256)
+def _curve_lines(
+    key: str, sex: str, x_from: float, x_to: float, y_from: float, y_to: float
+) -> tuple[Line, ...]:
+    return tuple(_lines(_bands(key, sex, x_from, x_to), *_scales(x_from, x_to, y_from, y_to)))
+
+
+def _scales(
+    x_from: float, x_to: float, y_from: float, y_to: float
+) -> tuple[Callable[[float], float], Callable[[float], float]]:
+    """Data to viewBox coordinates on each axis."""
+
+    def sx(x: float) -> float:
+        return round(LEFT + (x - x_from) / (x_to - x_from) * (WIDTH - LEFT - RIGHT), 1)
+
+    def sy(y: float) -> float:
+        return round(TOP + (y_to - y) / (y_to - y_from) * (HEIGHT - TOP - BOTTOM), 1)
+
+    return sx, sy
+
+
 def _lines(
-    bands: list[Curve], sx: Callable[[float], float], sy: Callable[[float], float]
+    bands: tuple[Curve, ...], sx: Callable[[float], float], sy: Callable[[float], float]
 ) -> list[Line]:
     """Curves as paths, with a name at the right end of those that have room for one: the
     median first, then from the outside in."""

@@ -165,3 +165,32 @@ def test_the_plots_draw_in_spanish_with_decimal_points(client_a, preterm_infant)
     # Fractional coordinates are there to be broken: the points and the curves have them.
     assert re.search(r'cx="\d+\.\d"', section)
 
+
+def test_a_second_child_on_the_same_axes_gets_the_same_curves_and_its_own_points(
+    client_a, preterm_infant, family_a
+):
+    """The curves are drawn once per reference, sex and axes (plots._curve_lines): another
+    boy's chart of the same age shares them and still shows his own measurements."""
+    first = growth_section(chart(client_a, preterm_infant))
+    twin = factories.add_child(
+        family_a,
+        legal_given_name="Leo",
+        mrn="LG-3003",
+        sex_at_birth="male",
+        date_of_birth=preterm_infant.date_of_birth,
+        gestational_age_weeks=28,
+    )
+    observe(twin, "weight", "4.1", TODAY)
+    second = growth_section(chart(client_a, twin))
+
+    def curves(section: str) -> list[str]:
+        return re.findall(r'<path class="growth-curve[^"]*" d="[^"]*"/>', section)
+
+    def points(section: str) -> list[str]:
+        return re.findall(r'<circle class="growth-point" cx="[^"]*" cy="[^"]*"', section)
+
+    weight_for_age = 0  # the first plot of each: weight-for-age, the same axes for both
+    assert curves(first.split("</svg>")[weight_for_age]) == curves(
+        second.split("</svg>")[weight_for_age]
+    )
+    assert len(points(second)) == 1 and points(second)[0] not in points(first)
