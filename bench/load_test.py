@@ -9,7 +9,9 @@ dropped at the end unless --keep; --reuse takes one kept earlier), builds a one-
 synthetic panel of --children and books today's clinic day on it (bench/huddle.py's 40-visit
 day: links, alerts, hospital stays, priorities). It adds --users colleagues (pediatricians,
 nurses and care coordinators in turn), each with a password and a TOTP authenticator set up
-as allauth's own activation does, and a share of the panel as theirs. gunicorn then serves it
+as allauth's own activation does, and a share of the panel as theirs, whose completed well-child
+visits get the EHR's growth measurements (growth_records), so their charts draw growth plots as a
+practice's do. gunicorn then serves it
 with the production configuration (gunicorn.conf.py; --workers overrides its worker count) and
 MEDHOME_REQUIRE_MFA on, so every colleague signs in with both steps, and locust
 (bench/load/locustfile.py) runs headless on loopback for --minutes: 2-10 s think time and the
@@ -145,6 +147,71 @@ def open_referrals(practice, seed: int) -> list[str]:  # type: ignore[no-untyped
     return [str(r.pk) for r in sample if practice_transitions(r)][:1000]
 
 
+def growth_records(practice, child_ids: set[str], seed: int) -> int:  # type: ignore[no-untyped-def]
+    """The EHR's growth measurements at each completed well-child visit of these children, as
+    a practice's record holds them (the synthetic EHR's own anthropometry: weight, length or
+    height, head circumference to 24 months, BMI from 2 years), so the chart the load test
+    opens draws its growth plots. Only for children with none yet; how many rows were added."""
+    import random
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from medhome.ehr.models import Observation
+    from medhome.families.models import Child
+    from medhome.synth.ehr.anthropometry import draw_body, measure
+    from medhome.visits.models import Visit, VisitKind, VisitStatus
+
+    measured = {
+        str(pk)
+        for pk in Observation.objects.filter(practice=practice, child_id__in=child_ids)
+        .values_list("child_id", flat=True)
+        .distinct()
+    }
+    wanted = [pk for pk in child_ids if pk not in measured]
+    visits: dict[object, list] = defaultdict(list)
+    for child_id, starts_at in Visit.objects.filter(
+        child_id__in=wanted, kind=VisitKind.WELL_CHILD, status=VisitStatus.COMPLETED
+    ).values_list("child_id", "starts_at"):
+        visits[child_id].append(timezone.localdate(starts_at))
+    rng, now, rows = random.Random(seed), timezone.now(), []
+    today = timezone.localdate()
+    for child in Child.objects.filter(pk__in=wanted).only(
+        "pk", "practice_id", "mrn", "date_of_birth", "sex_at_birth", "gestational_age_weeks"
+    ):
+        months_now = (today - child.date_of_birth).days / 30.4375
+        body = draw_body(
+            rng,
+            sex=child.sex_at_birth,
+            gestational_weeks=child.gestational_age_weeks,
+            age_months=months_now,
+        )
+        for day in sorted(visits.get(child.pk, [])):
+            m = measure(rng, body, (day - child.date_of_birth).days / 30.4375)
+            found = [("weight", m.weight_kg), ("length" if m.lying else "height", m.stature_cm)]
+            if m.head_cm is not None:
+                found.append(("head_circumference", m.head_cm))
+            if not m.lying:
+                found.append(("bmi", m.bmi))
+            rows += [
+                Observation(
+                    practice_id=child.practice_id,
+                    child_id=child.pk,
+                    kind=kind,
+                    code="",
+                    value=Decimal(f"{value:.1f}"),
+                    unit="",
+                    effective_on=day,
+                    source_key=f"load|{child.mrn}|{kind}|{day.isoformat()}",
+                    content_hash="0",
+                    imported_at=now,
+                )
+                for kind, value in found
+            ]
+    Observation.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 def prepare(args: argparse.Namespace, plan_path: Path) -> None:
     """The panel (or the kept one), today's clinic day, the colleagues; the plan as JSON."""
     from django.core.management import call_command
@@ -169,6 +236,8 @@ def prepare(args: argparse.Namespace, plan_path: Path) -> None:
         "users": colleagues(practice, args.users, args.seed),
         "referrals": open_referrals(practice, args.seed),
     }
+    charted = {child["id"] for user in plan["users"] for child in user["children"]}
+    print(f"Growth measurements added: {growth_records(practice, charted, args.seed)}")
     plan_path.write_text(json.dumps(plan))
     analyze_and_describe()
 
