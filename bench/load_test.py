@@ -186,7 +186,8 @@ def growth_records(practice, child_ids: set[str], seed: int) -> int:  # type: ig
             gestational_weeks=child.gestational_age_weeks,
             age_months=months_now,
         )
-        for day in sorted(visits.get(child.pk, [])):
+        # One measurement a day (the source key is unique per practice), at each visit's day.
+        for day in sorted(set(visits.get(child.pk, []))):
             m = measure(rng, body, (day - child.date_of_birth).days / 30.4375)
             found = [("weight", m.weight_kg), ("length" if m.lying else "height", m.stature_cm)]
             if m.head_cm is not None:
