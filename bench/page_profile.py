@@ -36,6 +36,13 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="collect and freeze after the first request, as gunicorn.conf.py's workers do",
     )
+    parser.add_argument(
+        "--charts",
+        type=int,
+        default=0,
+        help="then open the charts of this many children with growth measurements, once each: "
+        "their median time and size (a practice's charts, where the first child may have none)",
+    )
     parser.add_argument("paths", nargs="*", help="more paths (after Today and a chart)")
     return parser.parse_args()
 
@@ -129,6 +136,29 @@ def main(args: argparse.Namespace) -> None:
             stats.sort_stats("cumulative").print_stats(40)
             stats.sort_stats("tottime").print_stats(25)
             stats.dump_stats(Path(tempfile.gettempdir()) / f"page_profile{paths.index(path)}.prof")
+    if args.charts:
+        charts_with_growth(client, practice, args.charts)
+
+
+def charts_with_growth(client, practice, count: int) -> None:  # type: ignore[no-untyped-def]
+    from medhome.ehr.models import Observation
+
+    children = list(
+        Observation.objects.filter(practice=practice)
+        .values_list("child_id", flat=True)
+        .distinct()
+        .order_by("child_id")[:count]
+    )
+    times, sizes = [], []
+    for child_id in children:
+        started = perf_counter()
+        answer = client.get(f"/children/{child_id}/")
+        times.append((perf_counter() - started) * 1000)
+        sizes.append(len(answer.content))
+    print(
+        f"{len(children)} charts with growth: median {statistics.median(times):6.1f} ms, "
+        f"{statistics.mean(sizes) / 1000:.1f} kB on average (largest {max(sizes) / 1000:.1f} kB)"
+    )
 
 
 if __name__ == "__main__":

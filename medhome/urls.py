@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("medhome.events.urls")),
     path("", include("medhome.visits.urls")),
     path("", include("medhome.ehr.urls")),
+    path("", include("medhome.growth.urls")),
     path("", include("medhome.careplan.urls")),
     path("", include("medhome.notes.urls")),
     path("", include("medhome.breakglass.urls")),

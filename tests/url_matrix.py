@@ -89,6 +89,8 @@ FILL = {
     "attendance_id": lambda rows: rows["attendance"].pk,
     "token_id": lambda rows: rows["or_token"].pk,  # an Open Referral partner token
     "endpoint_id": lambda rows: rows["endpoint"].pk,  # a partner's FHIR endpoint
+    "reference_key": lambda rows: "cdc_bmi_for_age",  # a growth reference's curves
+    "sex": lambda rows: "female",
     "pk": lambda rows: rows["passkey"].pk,  # allauth's: a passkey (its owner's alone)
 }
 
@@ -180,6 +182,8 @@ PUBLIC = {
     "portal:experience": (404, 404, None),  # the family answers the survey on the page (POST)
     # "You said, we did": the council's recommendations and the practice's answers, no names.
     "council:you_said_we_did": (200, 405, None),
+    # A growth reference's percentile curves: published reference data, an image (growth.views).
+    "growth:curves": (200, 405, None),
 }
 
 # What the same-practice clinician gets on GET where it is not 200: (status, redirect target).

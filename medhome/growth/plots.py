@@ -1,5 +1,6 @@
-"""A growth chart as SVG geometry: the percentile curves, the child's points and the axes, in
-a small fixed viewBox the browser scales and the printer prints (no script needed).
+"""A growth chart as SVG geometry: the child's points, the axes, and where the percentile
+curves' image (growth.curve_images) lies, in a small fixed viewBox the browser scales and the
+printer prints (no script needed).
 
 Only arithmetic lives here; the template draws the shapes (growth/_plot.html).
 """
@@ -13,6 +14,7 @@ from functools import lru_cache
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import curve_images
 from .charts import Assessment, Curve, curves
 from .references import REFERENCES, WHO_WEIGHT_FOR_LENGTH, Reference
 
@@ -22,12 +24,21 @@ LABEL_GAP = 9  # viewBox units between two curve names, so they never overprint
 
 
 @dataclass(frozen=True)
-class Line:
-    label: str
-    path: str  # SVG path data
-    label_y: float
-    show_label: bool
-    css: str
+class CurveName:
+    label: str  # "50", "97", "120% P95"
+    y: float  # beside the curve's right end
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where the curves' image lies in the plot's coordinates (it reaches past the plot's area,
+    which clips it)."""
+
+    href: str
+    x: float
+    y: float
+    width: float
+    height: float
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,8 @@ class Plot:
     x_label: str
     y_label: str
     corrected: bool  # some point is plotted by corrected age
-    lines: list[Line] = field(default_factory=list)
+    curves: Box | None = None  # None without percentiles (sex at birth not recorded)
+    curve_names: tuple[CurveName, ...] = ()
     points: list[Point] = field(default_factory=list)
     trace: str = ""  # polyline points joining the child's measurements in date order
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
@@ -51,6 +63,9 @@ class Plot:
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
+    top: int = TOP
+    area_width: int = WIDTH - LEFT - RIGHT
+    area_height: int = HEIGHT - TOP - BOTTOM
     right_edge: int = WIDTH - RIGHT
     bottom_edge: int = HEIGHT - BOTTOM
     label_x: int = WIDTH - RIGHT + 3
@@ -98,7 +113,8 @@ def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
         y_label=f"{reference.title} ({reference.unit})",
         corrected=by_age and any(a.age.corrected for a in placed),
     )
-    plot.lines = list(_curve_lines(reference.key, sex, x_from, x_to, y_from, y_to))
+    plot.curves = _curves_box(reference.key, sex, sx, sy)
+    plot.curve_names = _curve_names(reference.key, sex, x_from, x_to, y_from, y_to)
     for a in sorted(placed, key=lambda a: a.measurement.on):
         plot.points.append(Point(sx(a.x), sy(a.measurement.value), _point_title(a, reference)))
     plot.trace = " ".join(f"{p.x},{p.y}" for p in plot.points)
@@ -115,10 +131,10 @@ def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
 
 
 # The percentile curves depend on the reference, the sex and the axes only, not on the child:
-# computed and drawn once per process for each, they were most of the growth section's time
-# (a child with seven charts: some 450 LMS values and 2,000 formatted points a chart, 36 kB of
-# paths; docs/benchmarks.md, "Load", eighth run). Keyed by the reference's key, as its title
-# is a lazy translation. Line is frozen, so the cached tuples are shared safely.
+# they are an image of their own (growth.curve_images) and what the chart needs of them, their
+# span and their names' places, is computed once per process for each (docs/benchmarks.md,
+# "Load", eighth and ninth runs). Keyed by the reference's key, as its title is a lazy
+# translation.
 _BY_KEY = {reference.key: reference for reference in REFERENCES}
 
 
@@ -135,10 +151,22 @@ def _curve_span(key: str, sex: str, x_from: float, x_to: float) -> tuple[float, 
 
 
 @lru_cache(maxsize=256)
-def _curve_lines(
+def _curve_names(
     key: str, sex: str, x_from: float, x_to: float, y_from: float, y_to: float
-) -> tuple[Line, ...]:
-    return tuple(_lines(_bands(key, sex, x_from, x_to), *_scales(x_from, x_to, y_from, y_to)))
+) -> tuple[CurveName, ...]:
+    _sx, sy = _scales(x_from, x_to, y_from, y_to)
+    return tuple(_names(_bands(key, sex, x_from, x_to), sy))
+
+
+def _curves_box(
+    key: str, sex: str, sx: Callable[[float], float], sy: Callable[[float], float]
+) -> Box | None:
+    drawn = curve_images.image(key, sex)
+    if drawn is None:
+        return None
+    left, top = sx(drawn.x_from), sy(drawn.y_to)
+    width = round(sx(drawn.x_to) - left, 1)
+    return Box(curve_images.url(key, sex), left, top, width, round(sy(drawn.y_from) - top, 1))
 
 
 def _scales(
@@ -155,11 +183,9 @@ def _scales(
     return sx, sy
 
 
-def _lines(
-    bands: tuple[Curve, ...], sx: Callable[[float], float], sy: Callable[[float], float]
-) -> list[Line]:
-    """Curves as paths, with a name at the right end of those that have room for one: the
-    median first, then from the outside in."""
+def _names(bands: tuple[Curve, ...], sy: Callable[[float], float]) -> list[CurveName]:
+    """The names of the curves that have room for one at their right end: the median first,
+    then from the outside in."""
     ends = {c.label: sy(c.points[-1][1]) for c in bands if c.points}
     priority = sorted(ends, key=lambda label: (label != "50", -_distance_from_median(label)))
     kept: list[float] = []
@@ -168,14 +194,7 @@ def _lines(
         if all(abs(ends[label] - y) >= LABEL_GAP for y in kept):
             kept.append(ends[label])
             shown.add(label)
-    lines = []
-    for curve in bands:
-        if not curve.points:
-            continue
-        path = "M" + " L".join(f"{sx(x)},{sy(y)}" for x, y in curve.points)
-        css = "median" if curve.median else "dashed" if curve.dashed else ""
-        lines.append(Line(curve.label, path, ends[curve.label] + 3, curve.label in shown, css))
-    return lines
+    return [CurveName(c.label, ends[c.label] + 3) for c in bands if c.label in shown]
 
 
 def _distance_from_median(label: str) -> float:

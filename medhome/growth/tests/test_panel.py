@@ -146,7 +146,7 @@ SVG_NUMBER = r"-?\d+(\.\d+)?"
 
 
 def svg_numbers_are_plain(svg: str) -> None:
-    for name, value in re.findall(r'\s(cx|cy|x|y|x1|x2|y1|y2|dy)="([^"]*)"', svg):
+    for name, value in re.findall(r'\s(cx|cy|x|y|x1|x2|y1|y2|dy|width|height)="([^"]*)"', svg):
         assert re.fullmatch(SVG_NUMBER, value), (name, value)
     for path in re.findall(r'\sd="([^"]*)"', svg):
         assert re.fullmatch(rf"M{SVG_NUMBER},{SVG_NUMBER}( L{SVG_NUMBER},{SVG_NUMBER})*", path)
@@ -169,8 +169,8 @@ def test_the_plots_draw_in_spanish_with_decimal_points(client_a, preterm_infant)
 def test_a_second_child_on_the_same_axes_gets_the_same_curves_and_its_own_points(
     client_a, preterm_infant, family_a
 ):
-    """The curves are drawn once per reference, sex and axes (plots._curve_lines): another
-    boy's chart of the same age shares them and still shows his own measurements."""
+    """The curves are one image per reference and sex (growth.curve_images): another boy's
+    chart of the same age shows the same image in the same place, and his own measurements."""
     first = growth_section(chart(client_a, preterm_infant))
     twin = factories.add_child(
         family_a,
@@ -184,13 +184,15 @@ def test_a_second_child_on_the_same_axes_gets_the_same_curves_and_its_own_points
     second = growth_section(chart(client_a, twin))
 
     def curves(section: str) -> list[str]:
-        return re.findall(r'<path class="growth-curve[^"]*" d="[^"]*"/>', section)
+        return re.findall(r'<image class="growth-curves-image"[^>]*>', section)
 
     def points(section: str) -> list[str]:
         return re.findall(r'<circle class="growth-point" cx="[^"]*" cy="[^"]*"', section)
 
     weight_for_age = 0  # the first plot of each: weight-for-age, the same axes for both
-    assert curves(first.split("</svg>")[weight_for_age]) == curves(
-        second.split("</svg>")[weight_for_age]
-    )
+    first_curves = curves(first.split("</svg>")[weight_for_age])
+    assert len(first_curves) == 1
+    assert 'href="/growth/curves/who_weight_for_age/male.svg?v=' in first_curves[0]
+    assert first_curves == curves(second.split("</svg>")[weight_for_age])
     assert len(points(second)) == 1 and points(second)[0] not in points(first)
+    assert "<path" not in first  # the page carries the child's own drawing only
