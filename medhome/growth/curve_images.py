@@ -2,9 +2,9 @@
 reference's whole range, which every chart shows under its child's points.
 
 The curves are the same for every child: drawn into each chart's page they were 33 of its
-74 kB and a share of its time (docs/benchmarks.md, "Load", ninth run). As an image they are
-drawn once per process, sent once and kept by the browser, and the page keeps only what is
-the child's own: the points, the axes and the curves' names. The image holds published reference
+74 kB (docs/benchmarks.md, "Load", ninth run). As an image they are drawn once per process,
+sent once and kept by the browser, and the page keeps only what is the child's own: the points,
+the axes and the curves' names. The image holds published reference
 data only (WHO 2006, CDC 2000 and 2022), nothing of a child, so its URL carries nothing but the
 reference and the sex, and the image may be cached anywhere.
 
