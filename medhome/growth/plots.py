@@ -80,15 +80,16 @@ def _nice_step(span: float, ticks: int = 6) -> float:
 def _x_range(reference: Reference, placed: list[Assessment]) -> tuple[float, float, float]:
     """(from, to, tick step) of the x axis: the infant charts whole, the 2–20 year chart from 2
     years to a little past the child's last point, so a 5-year-old's curve is not squeezed."""
+    first, end = curve_images.x_domain(reference)  # the most a chart of it can show
     if reference is WHO_WEIGHT_FOR_LENGTH:
-        low = max(45, math.floor(min(a.x for a in placed) / 5) * 5 - 5)
-        high = min(110, math.ceil(max(a.x for a in placed) / 5) * 5 + 5)
+        low = max(first, math.floor(min(a.x for a in placed) / 5) * 5 - 5)
+        high = min(end, math.ceil(max(a.x for a in placed) / 5) * 5 + 5)
         return low, high, 5
     if reference.by == "age_days":
-        return 0, 24, 3
+        return first, end, 3
     last = max(a.x for a in placed)
-    high = min(240, max(72, math.ceil((last + 12) / 12) * 12))
-    return 24, high, 12 if high - 24 <= 120 else 24
+    high = min(end, max(72, math.ceil((last + 12) / 12) * 12))
+    return first, high, 12 if high - first <= 120 else 24
 
 
 def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
