@@ -155,6 +155,11 @@ PHONE_PAGES = {
         "/huddle/",
     ),
     "admin@eastside.demo": ("/team/", "/practice/", "/measures/", "/measures/network/"),
+    "coordinator@eastside.demo": (
+        "/referrals/figures/",
+        "/experience/network/",
+        "/messages/templates/",
+    ),
 }
 
 
