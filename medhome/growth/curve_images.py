@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .charts import curves
-from .references import REFERENCES, WHO_WEIGHT_FOR_LENGTH, Reference
+from .references import BY_KEY, REFERENCES, WHO_WEIGHT_FOR_LENGTH, Reference
 
 IMAGE_SIZE = 10_000  # units on each side: whole units are precise enough at any stretch
 MARGIN = 0.02  # of the value span above and below, so no line's stroke touches the edge
@@ -58,14 +58,11 @@ class CurveImage:
     version: str  # a digest of the drawing: a new drawing gets a new URL
 
 
-_BY_KEY = {reference.key: reference for reference in REFERENCES}
-
-
 @lru_cache(maxsize=len(REFERENCES) * len(SEXES))
 def image(key: str, sex: str) -> CurveImage | None:
     """The curves' image of a reference (by its key) and a sex at birth; None for a reference
     or a sex the growth charts do not have."""
-    reference = _BY_KEY.get(key)
+    reference = BY_KEY.get(key)
     if reference is None or sex not in SEXES:
         return None
     x_from, x_to = x_domain(reference)

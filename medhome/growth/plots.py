@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import curve_images
 from .charts import Assessment, Curve, curves
-from .references import REFERENCES, WHO_WEIGHT_FOR_LENGTH, Reference
+from .references import BY_KEY, WHO_WEIGHT_FOR_LENGTH, Reference
 
 WIDTH, HEIGHT = 360, 250
 LEFT, RIGHT, TOP, BOTTOM = 34, 50, 8, 30  # room for tick labels and the curves' names
@@ -134,14 +134,12 @@ def build(reference: Reference, sex: str, placed: list[Assessment]) -> Plot:
 # The percentile curves depend on the reference, the sex and the axes only, not on the child:
 # they are an image of their own (growth.curve_images) and what the chart needs of them, their
 # span and their names' places, is computed once per process for each (docs/benchmarks.md,
-# "Load", eighth and ninth runs). Keyed by the reference's key, as its title is a lazy
-# translation.
-_BY_KEY = {reference.key: reference for reference in REFERENCES}
+# "Load", eighth and ninth runs). Keyed by the reference's key (references.BY_KEY).
 
 
 @lru_cache(maxsize=64)
 def _bands(key: str, sex: str, x_from: float, x_to: float) -> tuple[Curve, ...]:
-    return tuple(curves(_BY_KEY[key], sex, x_from, x_to))
+    return tuple(curves(BY_KEY[key], sex, x_from, x_to))
 
 
 @lru_cache(maxsize=64)

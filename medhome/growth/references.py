@@ -57,6 +57,8 @@ REFERENCES = (
     CDC_STATURE,
     CDC_BMI,
 )
+# By key: what caches and URLs name a reference by (its title is a lazy translation).
+BY_KEY = {reference.key: reference for reference in REFERENCES}
 
 
 @dataclass(frozen=True)

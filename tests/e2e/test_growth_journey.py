@@ -35,6 +35,7 @@ def test_the_growth_plots_draw_their_curves(browser, demo_url, language, width):
         page.wait_for_load_state("networkidle")
         if page.locator("image.growth-curves-image").count():
             break
+    assert page.locator("html").get_attribute("lang") == language  # the page is in it
     images = page.locator("image.growth-curves-image")
     assert images.count() >= 2
     hrefs = set(images.evaluate_all("nodes => nodes.map(n => n.getAttribute('href'))"))
